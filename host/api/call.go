@@ -1,0 +1,70 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+)
+
+// MaxBodyBytes bounds request bodies read by Call.Decode; configuration
+// documents are small, and a bound stops a client from exhausting memory.
+const MaxBodyBytes = 4 << 20
+
+// Call is one authenticated request as a handler sees it.
+type Call struct {
+	// Request is the HTTP request; prefer the helpers below.
+	Request *http.Request
+	// Principal is who is calling.
+	Principal Principal
+	// Route is the route being served.
+	Route Route
+
+	writer      http.ResponseWriter
+	before, aft any
+}
+
+// Context is the request's context, canceled when the client goes away or
+// the server shuts down.
+func (c *Call) Context() context.Context { return c.Request.Context() }
+
+// PathValue returns a wildcard of the route pattern, e.g. "id" in
+// "/v1/extensions/{id}".
+func (c *Call) PathValue(name string) string { return c.Request.PathValue(name) }
+
+// Query returns a query parameter, or "" when absent.
+func (c *Call) Query(name string) string { return c.Request.URL.Query().Get(name) }
+
+// Decode reads the JSON body into v. Unknown fields, trailing data and
+// bodies over MaxBodyBytes are refused with a 400 that names the problem,
+// so a typo in a field name is not silently ignored.
+func (c *Call) Decode(v any) error {
+	if c.Request.Body == nil {
+		return BadRequest("a JSON body is required")
+	}
+	body := http.MaxBytesReader(c.writer, c.Request.Body, MaxBodyBytes)
+	dec := json.NewDecoder(body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var tooBig *http.MaxBytesError
+		switch {
+		case errors.As(err, &tooBig):
+			return &Error{Status: http.StatusRequestEntityTooLarge, Code: "body_too_large",
+				Message: fmt.Sprintf("the request body is larger than %d bytes", MaxBodyBytes)}
+		case errors.Is(err, io.EOF):
+			return BadRequest("a JSON body is required")
+		default:
+			return BadRequest("the request body is not valid JSON for this route: %v", err)
+		}
+	}
+	if dec.More() {
+		return BadRequest("the request body has data after the JSON value")
+	}
+	return nil
+}
+
+// AuditChange attaches the object before and after the change to the audit
+// entry of this call. Values must not hold secrets; mask them first.
+func (c *Call) AuditChange(before, after any) { c.before, c.aft = before, after }

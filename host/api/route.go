@@ -1,0 +1,79 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+)
+
+// Handler serves one route. It returns the value to send as JSON (nil for
+// 204 No Content, a *Response to choose the status, or an http.Handler to
+// write the answer itself) or an error mapped by ErrorFor.
+type Handler func(*Call) (any, error)
+
+// Route is one API operation. Domain services return their routes from a
+// Routes method; the application mounts them, so this package never
+// imports a domain package.
+type Route struct {
+	// Method is the HTTP method, e.g. "GET".
+	Method string
+	// Pattern is a net/http path pattern under /v1/, e.g.
+	// "/v1/extensions/{id}".
+	Pattern string
+	// MinRole is the lowest role allowed to call the route; it must be set.
+	MinRole Role
+	// Summary is one line for the OpenAPI document and the CLI's help.
+	Summary string
+	// Handler does the work.
+	Handler Handler
+	// Audit records calls that RoleAdmin routes would not: by default only
+	// admin routes whose method changes things are audited.
+	Audit bool
+	// Request and Response, when set, are example values (usually zero
+	// values of the Go types) from which the OpenAPI schemas are derived.
+	Request, Response any
+}
+
+// RouteProvider is what a domain service implements to be mounted.
+type RouteProvider interface {
+	Routes() []Route
+}
+
+// audited reports whether calls to r go to the Auditor.
+func (r Route) audited() bool {
+	return r.Audit || (r.MinRole >= RoleAdmin && changes(r.Method))
+}
+
+// changes reports whether method is one that modifies state.
+func changes(method string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+		return false
+	}
+	return true
+}
+
+func (r Route) validate() error {
+	switch {
+	case r.Method == "" || strings.ToUpper(r.Method) != r.Method || strings.ContainsAny(r.Method, " /"):
+		return fmt.Errorf("route %q: Method must be an upper-case HTTP method", r.Pattern)
+	case !strings.HasPrefix(r.Pattern, "/v1/"):
+		return fmt.Errorf("route %s %q: Pattern must start with /v1/", r.Method, r.Pattern)
+	case r.MinRole < RoleAuditor || r.MinRole > RoleAdmin:
+		return fmt.Errorf("route %s %s: MinRole must be RoleAuditor, RoleOperator or RoleAdmin", r.Method, r.Pattern)
+	case r.Handler == nil:
+		return fmt.Errorf("route %s %s: Handler is nil", r.Method, r.Pattern)
+	}
+	return nil
+}
+
+// Response lets a handler choose the status code of a success answer.
+type Response struct {
+	// Status is the HTTP status, e.g. http.StatusCreated.
+	Status int
+	// Body is sent as JSON; nil sends no body.
+	Body any
+}
+
+// Created wraps v in a 201 Created answer.
+func Created(v any) *Response { return &Response{Status: http.StatusCreated, Body: v} }

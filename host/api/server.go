@@ -1,0 +1,342 @@
+package api
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+)
+
+// Options configures a Server.
+type Options struct {
+	// Auth resolves bearer tokens; required.
+	Auth Authenticator
+	// Logger receives request and error logs; nil discards them.
+	Logger hclog.Logger
+	// Auditor receives audited calls; nil audits nothing. It can also be
+	// set later with SetAuditor.
+	Auditor Auditor
+	// Ready reports whether the host can serve; /readyz answers 503 with
+	// its error. Nil means always ready.
+	Ready func(ctx context.Context) error
+	// Title and Version describe the API in the OpenAPI document.
+	Title, Version string
+}
+
+// Server routes, authenticates, authorises, audits and encodes API calls.
+// It is an http.Handler; Serve runs it on a listener.
+type Server struct {
+	opts Options
+	log  hclog.Logger
+	mux  *http.ServeMux
+
+	mu      sync.RWMutex
+	routes  []Route
+	auditor Auditor
+}
+
+// NewServer returns a server with the built-in routes: /healthz, /readyz
+// (unauthenticated) and GET /v1/openapi.json.
+func NewServer(opts Options) *Server {
+	if opts.Logger == nil {
+		opts.Logger = hclog.NewNullLogger()
+	}
+	if opts.Title == "" {
+		opts.Title = "idbridge host API"
+	}
+	s := &Server{opts: opts, log: opts.Logger, mux: http.NewServeMux(), auditor: opts.Auditor}
+	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	s.mux.HandleFunc("GET /readyz", s.serveReady)
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, errNotFoundRoute.Status, errorBody{errNotFoundRoute})
+	})
+	if err := s.Register(Route{
+		Method: http.MethodGet, Pattern: "/v1/openapi.json", MinRole: RoleAuditor,
+		Summary: "The OpenAPI 3 description of this API, generated from its routes",
+		Handler: func(*Call) (any, error) { return s.OpenAPI(), nil },
+	}); err != nil {
+		panic(err) // a fixed route; failing here is a programming error
+	}
+	return s
+}
+
+// SetAuditor sets the Auditor; the application calls it once the audit log
+// is open.
+func (s *Server) SetAuditor(a Auditor) {
+	s.mu.Lock()
+	s.auditor = a
+	s.mu.Unlock()
+}
+
+// Mount registers the routes of each provider.
+func (s *Server) Mount(providers ...RouteProvider) error {
+	for _, p := range providers {
+		if err := s.Register(p.Routes()...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Register adds routes. It refuses an invalid route or one whose method and
+// pattern conflict with a registered route, instead of panicking as
+// http.ServeMux would.
+func (s *Server) Register(routes ...Route) (err error) {
+	for _, r := range routes {
+		if err := r.validate(); err != nil {
+			return err
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, r := range routes {
+		if err := s.handle(r); err != nil {
+			return err
+		}
+		s.routes = append(s.routes, r)
+	}
+	return nil
+}
+
+func (s *Server) handle(r Route) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("route %s %s: %v", r.Method, r.Pattern, p)
+		}
+	}()
+	s.mux.Handle(r.Method+" "+r.Pattern, s.wrap(r))
+	return nil
+}
+
+// Routes returns the registered routes in registration order.
+func (s *Server) Routes() []Route {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return slices.Clone(s.routes)
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Cache-Control", "no-store")
+	s.mux.ServeHTTP(w, r)
+}
+
+// Serve answers requests on ln until ctx is done, then shuts down
+// gracefully, giving running calls up to grace to finish.
+func (s *Server) Serve(ctx context.Context, ln net.Listener, grace time.Duration) error {
+	hs := &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          s.log.StandardLogger(&hclog.StandardLoggerOptions{InferLevels: true}),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	done := make(chan error, 1)
+	go func() { done <- hs.Serve(ln) }()
+	select {
+	case err := <-done:
+		return fmt.Errorf("API server on %s: %w", ln.Addr(), err)
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	err := hs.Shutdown(sctx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		err = hs.Close()
+	}
+	if e := <-done; !errors.Is(e, http.ErrServerClosed) && err == nil {
+		err = e
+	}
+	return err
+}
+
+func (s *Server) serveReady(w http.ResponseWriter, r *http.Request) {
+	if s.opts.Ready != nil {
+		if err := s.opts.Ready(r.Context()); err != nil {
+			writeJSON(w, http.StatusServiceUnavailable, errorBody{&Error{Code: "not_ready", Message: err.Error()}})
+			return
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+}
+
+// wrap turns a Route into an http.Handler: authenticate, authorise, call,
+// encode, audit, log.
+func (s *Server) wrap(rt Route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		reqID := newRequestID()
+		w.Header().Set("X-Request-Id", reqID)
+		call := &Call{Request: r, Route: rt, writer: w}
+
+		status, apiErr := s.serve(w, call)
+
+		log := s.log.With("request_id", reqID, "method", r.Method, "route", rt.Pattern,
+			"status", status, "actor", call.Principal.Name, "duration", time.Since(start))
+		switch {
+		case apiErr != nil && status >= 500:
+			log.Error("API call failed", "error", apiErr)
+		case apiErr != nil:
+			log.Debug("API call refused", "code", apiErr.Code)
+		default:
+			log.Debug("API call")
+		}
+		if call.Principal.Role != RoleNone && rt.audited() {
+			s.audit(r.Context(), call, status, apiErr, reqID)
+		}
+	})
+}
+
+// serve runs the call and writes the answer, returning the status and the
+// error sent, if any.
+func (s *Server) serve(w http.ResponseWriter, c *Call) (int, *Error) {
+	fail := func(e *Error) (int, *Error) {
+		writeJSON(w, e.Status, errorBody{e})
+		return e.Status, e
+	}
+	token, ok := bearer(c.Request)
+	if !ok {
+		return fail(errUnauthenticated)
+	}
+	p, err := s.opts.Auth.Authenticate(c.Context(), token)
+	if err != nil {
+		if !errors.Is(err, ErrUnknownToken) {
+			s.log.Error("token check failed", "error", err)
+		}
+		return fail(errUnauthenticated)
+	}
+	c.Principal = p
+	if !p.Role.Allows(c.Route.MinRole) {
+		return fail(&Error{Status: http.StatusForbidden, Code: "forbidden",
+			Message: fmt.Sprintf("this needs the %s role; token %q has %s", c.Route.MinRole, p.Name, p.Role)})
+	}
+
+	out, err := s.invoke(c)
+	if err != nil {
+		e, _ := ErrorFor(err)
+		return fail(e)
+	}
+	switch v := out.(type) {
+	case nil:
+		w.WriteHeader(http.StatusNoContent)
+		return http.StatusNoContent, nil
+	case *Response:
+		if v.Body == nil {
+			w.WriteHeader(v.Status)
+			return v.Status, nil
+		}
+		return s.answer(w, v.Status, v.Body)
+	case http.Handler:
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		v.ServeHTTP(sw, c.Request)
+		return sw.status, nil
+	default:
+		return s.answer(w, http.StatusOK, v)
+	}
+}
+
+// answer writes a success value, reporting an encoding failure as a 500.
+func (s *Server) answer(w http.ResponseWriter, status int, v any) (int, *Error) {
+	if err := writeJSON(w, status, v); err != nil {
+		e, _ := ErrorFor(err)
+		return e.Status, e
+	}
+	return status, nil
+}
+
+// invoke calls the handler, turning a panic into a 500 so one faulty
+// handler cannot take the host down.
+func (s *Server) invoke(c *Call) (out any, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("handler panicked: %v", p)
+		}
+	}()
+	return c.Route.Handler(c)
+}
+
+func (s *Server) audit(ctx context.Context, c *Call, status int, apiErr *Error, reqID string) {
+	s.mu.RLock()
+	a := s.auditor
+	s.mu.RUnlock()
+	if a == nil {
+		return
+	}
+	e := AuditEntry{
+		Time: time.Now().UTC(), Actor: c.Principal.Name, TokenID: c.Principal.TokenID, Role: c.Principal.Role,
+		Method: c.Request.Method, Route: c.Route.Pattern, Path: c.Request.URL.Path, Status: status,
+		Before: c.before, After: c.aft, RequestID: reqID,
+	}
+	if host, _, err := net.SplitHostPort(c.Request.RemoteAddr); err == nil {
+		e.RemoteIP = host
+	}
+	if apiErr != nil {
+		e.Error = apiErr.Message
+	}
+	// The change is done: record it even when the client has gone away.
+	if err := a.Audit(context.WithoutCancel(ctx), e); err != nil {
+		s.log.Error("could not write audit entry", "route", c.Route.Pattern, "actor", e.Actor, "error", err)
+	}
+}
+
+// bearer extracts the token of an "Authorization: Bearer" header.
+func bearer(r *http.Request) (string, bool) {
+	h := r.Header.Get("Authorization")
+	scheme, token, ok := strings.Cut(h, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	token = strings.TrimSpace(token)
+	return token, token != ""
+}
+
+// writeJSON encodes v before writing the header, so a value that cannot be
+// encoded becomes a clean 500 rather than a half-written 200.
+func writeJSON(w http.ResponseWriter, status int, v any) error {
+	body, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		e := &Error{Status: http.StatusInternalServerError, Code: "internal", Message: "internal error; the host log has the details"}
+		body, _ = json.Marshal(errorBody{e})
+		status = e.Status
+		err = fmt.Errorf("encode answer: %w", err)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(append(body, '\n')) // the client may have gone; nothing left to tell it
+	return err
+}
+
+func newRequestID() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// statusWriter remembers the status written by a handler that writes its
+// own answer, for the log and the audit entry.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+// Unwrap lets http.ResponseController reach the real writer (Flush for
+// streamed answers).
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
