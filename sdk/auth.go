@@ -1,0 +1,74 @@
+package sdk
+
+import (
+	"encoding/base64"
+	"fmt"
+	"net/http"
+)
+
+// Auth adds an app's credentials to a request. Implementations read secret
+// settings; the SDK masks every value they add in reported exchanges.
+type Auth interface {
+	// Apply sets the credentials on h, or says which setting is missing.
+	Apply(h http.Header, s Settings) error
+	// Headers names the headers Apply sets, so that their values are
+	// masked even when they are not settings verbatim (e.g. "Bearer x").
+	Headers() []string
+	// SecretSettings names the settings Apply reads; Describe checks that
+	// each is declared secret.
+	SecretSettings() []string
+}
+
+// HeaderAuth sends a secret setting as the value of one header, as in
+// Clockify's X-Api-Key.
+func HeaderAuth(header, settingKey string) Auth {
+	return headerAuth{header: http.CanonicalHeaderKey(header), key: settingKey}
+}
+
+type headerAuth struct{ header, key string }
+
+func (a headerAuth) Apply(h http.Header, s Settings) error {
+	v := s.Get(a.key)
+	if v == "" {
+		return fmt.Errorf("%w: the credential setting %q is empty; enter it in the integration's authorization", ErrInvalidSettings, a.key)
+	}
+	h.Set(a.header, v)
+	return nil
+}
+
+func (a headerAuth) Headers() []string        { return []string{a.header} }
+func (a headerAuth) SecretSettings() []string { return []string{a.key} }
+
+// BearerAuth sends a secret setting as "Authorization: Bearer <token>".
+func BearerAuth(settingKey string) Auth { return bearerAuth{key: settingKey} }
+
+type bearerAuth struct{ key string }
+
+func (a bearerAuth) Apply(h http.Header, s Settings) error {
+	v := s.Get(a.key)
+	if v == "" {
+		return fmt.Errorf("%w: the token setting %q is empty; enter it in the integration's authorization", ErrInvalidSettings, a.key)
+	}
+	h.Set("Authorization", "Bearer "+v)
+	return nil
+}
+
+func (a bearerAuth) Headers() []string        { return []string{"Authorization"} }
+func (a bearerAuth) SecretSettings() []string { return []string{a.key} }
+
+// BasicAuth sends HTTP basic credentials from two settings; only the
+// password needs to be secret.
+func BasicAuth(userKey, passwordKey string) Auth { return basicAuth{user: userKey, pass: passwordKey} }
+
+type basicAuth struct{ user, pass string }
+
+func (a basicAuth) Apply(h http.Header, s Settings) error {
+	if s.Get(a.user) == "" || s.Get(a.pass) == "" {
+		return fmt.Errorf("%w: settings %q and %q are both needed for basic authentication", ErrInvalidSettings, a.user, a.pass)
+	}
+	h.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(s.Get(a.user)+":"+s.Get(a.pass))))
+	return nil
+}
+
+func (a basicAuth) Headers() []string        { return []string{"Authorization"} }
+func (a basicAuth) SecretSettings() []string { return []string{a.pass} }

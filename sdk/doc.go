@@ -1,0 +1,19 @@
+// Package sdk is what a connector author imports. A connector is a
+// declaration — its settings, base URL, authentication, rate limit,
+// preconfigured inbound endpoints and outbound webhooks — plus hooks only
+// where an app is odd (a connection test, an error format). Serve turns the
+// declaration into a go-plugin gRPC server, so a connector's main is one line:
+//
+//	func main() { sdk.Serve(myapp.Connector()) }
+//
+// The SDK runs every call through one executor (package sdk/httpexec): the
+// same authentication, rate limit, retries and error meaning for
+// preconfigured endpoints, custom endpoints an admin writes, webhooks and
+// the connection test. It fills {Key} placeholders from settings, resolves
+// relative URLs against the base URL and refuses absolute URLs to any other
+// host, so that an admin's custom endpoint cannot send the connector's
+// credentials elsewhere.
+//
+// Errors reach the host as gRPC statuses carrying a connectorv1.AppError;
+// ErrorFromStatus reads them back on the host side.
+package sdk

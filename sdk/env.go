@@ -1,0 +1,166 @@
+package sdk
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	connectorv1 "github.com/idbridge/idbridge/proto/connector/v1"
+	"github.com/idbridge/idbridge/sdk/httpexec"
+)
+
+// env is everything one RPC needs to call the app: resolved settings, base
+// URL, auth headers, the executor with this integration's limit, and the
+// masker for what it reports.
+type env struct {
+	srv      *server
+	settings Settings
+	base     *url.URL
+	header   http.Header // defaults and auth, cloned per call
+	exec     *httpexec.Executor
+	mask     *masker
+	limitKey string
+}
+
+// newEnv resolves settings for one RPC.
+func (s *server) newEnv(given map[string]string) (*env, error) {
+	settings, err := resolveSettings(s.c.Settings, given)
+	if err != nil {
+		return nil, err
+	}
+	rawBase := s.c.BaseURL.Default
+	if k := s.c.BaseURL.Setting; k != "" && settings.Get(k) != "" {
+		rawBase = settings.Get(k)
+	}
+	base, err := parseBase(rawBase)
+	if err != nil {
+		return nil, err
+	}
+	h := http.Header{}
+	h.Set("User-Agent", "idbridge-connector/"+s.c.Info.ID+"/"+s.c.Info.Version)
+	h.Set("Accept", "application/json")
+	for k, v := range s.c.Headers {
+		h.Set(k, v)
+	}
+	if s.c.Auth != nil {
+		if err := s.c.Auth.Apply(h, settings); err != nil {
+			return nil, err
+		}
+	}
+	lim := httpexec.Limit{PerSecond: s.c.RateLimit.PerSecond, Burst: s.c.RateLimit.Burst}
+	if k := s.c.RateLimit.Setting; k != "" && settings.Get(k) != "" {
+		v, err := strconv.ParseFloat(settings.Get(k), 64)
+		if err != nil || v < 0 {
+			return nil, fmt.Errorf("%w: rate limit %q must be a number of requests per second", ErrInvalidSettings, settings.Get(k))
+		}
+		lim.PerSecond = v
+	}
+	key := s.c.Info.ID + "|" + base.Host
+	if k := s.c.RateLimit.KeySetting; k != "" {
+		key += "|" + settings.Get(k)
+	}
+	return &env{
+		srv:      s,
+		settings: settings,
+		base:     base,
+		header:   h,
+		mask:     newMasker(s.c.Settings, settings, s.c.Auth, h),
+		limitKey: key,
+		exec: httpexec.New(httpexec.Options{
+			Client: s.client, Limiters: s.limiters, Limit: lim,
+			Retry: s.c.Retry, Decoder: s.c.ErrorDecoder, Logger: s.log,
+		}),
+	}, nil
+}
+
+// call is one request before it is resolved against the base URL.
+type call struct {
+	method      string
+	url         string
+	query       []KV
+	headers     []KV
+	body        []byte
+	contentType string
+	idempotent  bool
+	success     []int
+}
+
+// do resolves c and sends it. On failure the error is an *httpexec.Error or
+// a definition error from resolving.
+func (e *env) do(ctx context.Context, c call, paging url.Values) (*httpexec.Response, error) {
+	u, err := resolveURL(e.base, c.url, e.settings, c.query)
+	if err != nil {
+		return nil, err
+	}
+	if len(paging) > 0 {
+		q := u.Query()
+		for k, vs := range paging {
+			q[k] = vs
+		}
+		u.RawQuery = q.Encode()
+	}
+	h := e.header.Clone()
+	if c.contentType != "" && len(c.body) > 0 {
+		h.Set("Content-Type", c.contentType)
+	}
+	for _, kv := range c.headers {
+		h.Set(kv.Name, kv.Value)
+	}
+	return e.exec.Do(ctx, &httpexec.Request{
+		Method: c.method, URL: u.String(), Header: h, Body: c.body,
+		LimitKey: e.limitKey, Idempotent: c.idempotent,
+	}, c.success...)
+}
+
+// exchange reports what crossed the wire, secrets masked. Either resp or
+// err carries the details.
+func (e *env) exchange(body []byte, resp *httpexec.Response, err error) *connectorv1.Exchange {
+	var (
+		sent     *http.Request
+		status   int
+		header   http.Header
+		rbody    []byte
+		attempts int
+		dur      time.Duration
+	)
+	switch {
+	case resp != nil:
+		sent, status, header, rbody, attempts, dur = resp.Sent, resp.Status, resp.Header, resp.Body, resp.Attempts, resp.Duration
+	default:
+		herr, ok := asHTTPError(err)
+		if !ok {
+			return nil
+		}
+		sent, status, header, rbody, attempts, dur = herr.Sent, herr.Status, herr.Header, herr.Body, herr.Attempts, herr.Duration
+	}
+	ex := &connectorv1.Exchange{Attempts: int32(attempts), DurationMs: dur.Milliseconds()}
+	if sent != nil {
+		ex.Request = &connectorv1.HTTPRequest{
+			Method:  sent.Method,
+			Url:     e.mask.str(sent.URL.String()),
+			Headers: e.mask.headers(sent.Header),
+			Body:    e.mask.bytes(append([]byte(nil), body...)),
+		}
+	}
+	if status != 0 {
+		ex.Response = &connectorv1.HTTPResponse{
+			Status:  int32(status),
+			Headers: e.mask.headers(header),
+			Body:    e.mask.bytes(append([]byte(nil), rbody...)),
+		}
+	}
+	return ex
+}
+
+// fail converts err into a gRPC status with an AppError, the masked
+// exchange attached when there was one, and the connector's remedy.
+func (e *env) fail(body []byte, err error) error {
+	ae := appErrorOf(err)
+	ae.Message = e.mask.str(ae.Message)
+	ae.Exchange = e.exchange(body, nil, err)
+	e.srv.remedy(ae)
+	return statusError(ae)
+}

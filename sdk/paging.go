@@ -1,0 +1,104 @@
+package sdk
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/idbridge/idbridge/sdk/httpexec"
+)
+
+// pager produces the paging query of each request and decides, from the
+// answer, whether there is another page.
+type pager struct {
+	p      Paging
+	number int    // PAGE_NUMBER: the page to ask for
+	offset int    // OFFSET: records already read
+	cursor string // CURSOR: "" before the first page
+	seen   map[string]bool
+}
+
+func newPager(p Paging) *pager {
+	// FirstPage is taken literally: 0 for 0-based APIs, 1 for 1-based.
+	return &pager{p: p, number: p.FirstPage}
+}
+
+// params is the paging query of the next request.
+func (g *pager) params() url.Values {
+	v := url.Values{}
+	if g.p.SizeParam != "" && g.p.PageSize > 0 {
+		v.Set(g.p.SizeParam, strconv.Itoa(g.p.PageSize))
+	}
+	switch g.p.Kind {
+	case PageNumber:
+		v.Set(g.p.PageParam, strconv.Itoa(g.number))
+	case Offset:
+		v.Set(g.p.PageParam, strconv.Itoa(g.offset))
+	case Cursor:
+		if g.cursor != "" {
+			v.Set(g.p.PageParam, g.cursor)
+		}
+	}
+	return v
+}
+
+// next advances past a page of n records and reports whether to ask for
+// another. A page is the last when it is empty, shorter than asked, marked
+// by the last-page header, or (cursor) has no next cursor.
+func (g *pager) next(n int, resp *httpexec.Response) (bool, error) {
+	if n == 0 {
+		return false, nil
+	}
+	if lastPage(resp.Header, g.p.LastPageHeader) {
+		return false, nil
+	}
+	short := g.p.PageSize > 0 && n < g.p.PageSize
+	switch g.p.Kind {
+	case PageNumber:
+		g.number++
+		return !short, nil
+	case Offset:
+		g.offset += n
+		return !short, nil
+	case Cursor:
+		c, err := cursorAt(resp.Body, g.p.CursorPath)
+		if err != nil || c == "" {
+			return false, err
+		}
+		if g.seen == nil {
+			g.seen = map[string]bool{}
+		}
+		if g.seen[c] {
+			return false, fmt.Errorf("%w: the app returned cursor %q twice; paging would never end", ErrBadDefinition, c)
+		}
+		g.seen[c] = true
+		g.cursor = c
+		return true, nil
+	}
+	return false, nil
+}
+
+// cursorAt reads the next cursor, a string or a number, at a dotted path.
+func cursorAt(body []byte, path string) (string, error) {
+	var doc any
+	if err := json.Unmarshal(body, &doc); err != nil {
+		return "", fmt.Errorf("reading the next cursor: %w", err)
+	}
+	segs, err := parseOutputPath(path)
+	if err != nil {
+		return "", err
+	}
+	v, ok := lookup(doc, segs)
+	if !ok || v == nil {
+		return "", nil
+	}
+	return scalarString(v), nil
+}
+
+// lastPage reports whether the header name in h says "true".
+func lastPage(h http.Header, name string) bool {
+	return name != "" && strings.EqualFold(strings.TrimSpace(h.Get(name)), "true")
+}

@@ -1,0 +1,28 @@
+package sdk
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/hashicorp/go-hclog"
+
+	"github.com/idbridge/idbridge/sdk/wire"
+)
+
+// Serve runs c as a go-plugin connector until the host stops it; it is the
+// whole of a connector's main. A declaration that does not validate ends
+// the process with the reason on stderr, which the host shows.
+func Serve(c Connector) {
+	logger := hclog.New(&hclog.LoggerOptions{
+		Name:       c.Info.ID,
+		Level:      hclog.Trace,
+		Output:     os.Stderr,
+		JSONFormat: true,
+	})
+	impl, err := NewServer(c, Options{Logger: logger})
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "connector %q cannot start: %v\n", c.Info.ID, err)
+		os.Exit(1)
+	}
+	wire.Serve(impl, wire.ServeOptions{Name: c.Info.ID, Logger: logger})
+}

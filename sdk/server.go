@@ -1,0 +1,101 @@
+package sdk
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"github.com/hashicorp/go-hclog"
+
+	connectorv1 "github.com/idbridge/idbridge/proto/connector/v1"
+	"github.com/idbridge/idbridge/sdk/httpexec"
+	"github.com/idbridge/idbridge/sdk/wire"
+)
+
+// server turns a Connector declaration into the gRPC service.
+type server struct {
+	connectorv1.UnimplementedConnectorServer
+	c         Connector
+	endpoints map[string]*Endpoint
+	webhooks  map[string]*Webhook
+	limiters  *httpexec.Limiters
+	client    *http.Client
+	log       hclog.Logger
+}
+
+// Options tunes NewServer; the zero value is what Serve uses.
+type Options struct {
+	// Logger receives the SDK's logs; nil discards them.
+	Logger hclog.Logger
+	// Limiters lets several in-process servers share budgets (tests);
+	// nil gives the server its own registry.
+	Limiters *httpexec.Limiters
+}
+
+// NewServer validates c and returns it as a connectorv1.ConnectorServer,
+// for tests that serve a connector in-process and for Serve.
+func NewServer(c Connector, opts Options) (connectorv1.ConnectorServer, error) {
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	s := &server{
+		c:         c,
+		endpoints: map[string]*Endpoint{},
+		webhooks:  map[string]*Webhook{},
+		limiters:  opts.Limiters,
+		client:    c.HTTPClient,
+		log:       opts.Logger,
+	}
+	for i := range c.Endpoints {
+		s.endpoints[c.Endpoints[i].ID] = &c.Endpoints[i]
+	}
+	for i := range c.Webhooks {
+		s.webhooks[c.Webhooks[i].ID] = &c.Webhooks[i]
+	}
+	if s.limiters == nil {
+		s.limiters = httpexec.NewLimiters()
+	}
+	if s.client == nil {
+		s.client = httpexec.DefaultClient()
+	}
+	if s.log == nil {
+		s.log = hclog.NewNullLogger()
+	}
+	return s, nil
+}
+
+// Describe reports the declaration.
+func (s *server) Describe(context.Context, *connectorv1.DescribeRequest) (*connectorv1.DescribeResponse, error) {
+	return s.c.Describe(), nil
+}
+
+// remedy fills ae.Remedy from the connector's hook or the generic advice.
+func (s *server) remedy(ae *connectorv1.AppError) {
+	if s.c.Remedy != nil {
+		if r := s.c.Remedy(ae); r != "" {
+			ae.Remedy = r
+			return
+		}
+	}
+	if ae.Remedy == "" {
+		ae.Remedy = defaultRemedy(ae.GetKind())
+	}
+}
+
+// failNoEnv reports an error that happened before an env existed.
+func (s *server) failNoEnv(err error) error {
+	ae := appErrorOf(err)
+	s.remedy(ae)
+	return statusError(ae)
+}
+
+// asHTTPError unwraps an *httpexec.Error.
+func asHTTPError(err error) (*httpexec.Error, bool) {
+	var herr *httpexec.Error
+	ok := errors.As(err, &herr)
+	return herr, ok
+}
+
+// protocolVersion is what Describe reports; it comes from the one place
+// host and SDK share.
+const protocolVersion = wire.ProtocolVersion

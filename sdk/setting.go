@@ -1,0 +1,130 @@
+package sdk
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	connectorv1 "github.com/idbridge/idbridge/proto/connector/v1"
+)
+
+// SettingType says how the host renders and validates a setting.
+type SettingType = connectorv1.SettingType
+
+// Setting types, re-exported so that a declaration needs only this package.
+const (
+	String = connectorv1.SettingType_SETTING_TYPE_STRING
+	Int    = connectorv1.SettingType_SETTING_TYPE_INT
+	Bool   = connectorv1.SettingType_SETTING_TYPE_BOOL
+	URL    = connectorv1.SettingType_SETTING_TYPE_URL
+	Enum   = connectorv1.SettingType_SETTING_TYPE_ENUM
+)
+
+// Setting declares one value an admin provides.
+type Setting struct {
+	// Key names the setting in settings maps and as {Key} in URLs.
+	Key         string
+	Label       string
+	Description string
+	Type        SettingType
+	Required    bool
+	// Secret values are masked in every exchange the connector reports.
+	Secret  bool
+	Default string
+	// Enum lists the allowed values of an Enum setting.
+	Enum []string
+	// Pattern is a regular expression the value must match, if set.
+	Pattern string
+}
+
+// Settings are the values of one integration, defaults applied.
+type Settings map[string]string
+
+// Get returns the value of key, or "".
+func (s Settings) Get(key string) string { return s[key] }
+
+// resolveSettings applies defaults and validates every declared setting. The
+// error lists every problem at once so an admin fixes them in one pass.
+func resolveSettings(decl []Setting, given map[string]string) (Settings, error) {
+	out := make(Settings, len(given)+len(decl))
+	for k, v := range given {
+		out[k] = v
+	}
+	var problems []string
+	for _, d := range decl {
+		v := strings.TrimSpace(out[d.Key])
+		if v == "" {
+			v = d.Default
+		}
+		out[d.Key] = v
+		if v == "" {
+			if d.Required {
+				problems = append(problems, fmt.Sprintf("%s (%s) is required", d.label(), d.Key))
+			}
+			continue
+		}
+		if p := d.check(v); p != "" {
+			problems = append(problems, p)
+		}
+	}
+	if len(problems) > 0 {
+		return out, fmt.Errorf("%w: %s", ErrInvalidSettings, strings.Join(problems, "; "))
+	}
+	return out, nil
+}
+
+// check validates one non-empty value against the declaration.
+func (d Setting) check(v string) string {
+	switch d.Type {
+	case Int:
+		if _, err := strconv.ParseFloat(v, 64); err != nil {
+			return fmt.Sprintf("%s (%s) must be a number, got %q", d.label(), d.Key, v)
+		}
+	case Bool:
+		if _, err := strconv.ParseBool(v); err != nil {
+			return fmt.Sprintf("%s (%s) must be true or false, got %q", d.label(), d.Key, v)
+		}
+	case URL:
+		u, err := url.Parse(v)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return fmt.Sprintf("%s (%s) must be an http(s) URL such as https://host/path, got %q", d.label(), d.Key, v)
+		}
+	case Enum:
+		if !slices.Contains(d.Enum, v) {
+			return fmt.Sprintf("%s (%s) must be one of %s, got %q", d.label(), d.Key, strings.Join(d.Enum, ", "), v)
+		}
+	}
+	if d.Pattern != "" {
+		if re, err := regexp.Compile(d.Pattern); err == nil && !re.MatchString(v) {
+			shown := v
+			if d.Secret {
+				shown = "****"
+			}
+			return fmt.Sprintf("%s (%s) must match %s, got %q", d.label(), d.Key, d.Pattern, shown)
+		}
+	}
+	return ""
+}
+
+func (d Setting) label() string {
+	if d.Label != "" {
+		return d.Label
+	}
+	return d.Key
+}
+
+// proto converts the declaration for Describe.
+func (d Setting) proto() *connectorv1.SettingSpec {
+	t := d.Type
+	if t == connectorv1.SettingType_SETTING_TYPE_UNSPECIFIED {
+		t = String
+	}
+	return &connectorv1.SettingSpec{
+		Key: d.Key, Label: d.Label, Description: d.Description, Type: t,
+		Required: d.Required, Secret: d.Secret, DefaultValue: d.Default,
+		EnumValues: d.Enum, Pattern: d.Pattern,
+	}
+}

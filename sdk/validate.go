@@ -1,0 +1,153 @@
+package sdk
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+)
+
+// ErrBadDeclaration wraps every problem Validate finds in a connector's
+// declaration; it is a bug of the connector, not of an integration.
+var ErrBadDeclaration = errors.New("connector declaration is invalid")
+
+var idPattern = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
+
+// Validate checks the declaration: ids present, unique and lower case,
+// settings unique and sensible, credentials declared secret, URLs that
+// parse, paging that can terminate. It lists every problem at once.
+func (c *Connector) Validate() error {
+	var p []string
+	add := func(format string, a ...any) { p = append(p, fmt.Sprintf(format, a...)) }
+	if !idPattern.MatchString(c.Info.ID) {
+		add("Info.ID %q must be lower case letters, digits and '-'", c.Info.ID)
+	}
+	keys := map[string]Setting{}
+	for _, s := range c.Settings {
+		if !isSettingKey(s.Key) {
+			add("setting key %q must start with a letter and use letters, digits, '_', '-', '.'", s.Key)
+		}
+		if _, dup := keys[s.Key]; dup {
+			add("setting %q is declared twice", s.Key)
+		}
+		keys[s.Key] = s
+		if s.Pattern != "" {
+			if _, err := regexp.Compile(s.Pattern); err != nil {
+				add("setting %q: pattern does not compile: %v", s.Key, err)
+			}
+		}
+		if s.Type == Enum && len(s.Enum) == 0 {
+			add("setting %q is an enum without values", s.Key)
+		}
+	}
+	if c.Auth != nil {
+		for _, k := range c.Auth.SecretSettings() {
+			s, ok := keys[k]
+			switch {
+			case !ok:
+				add("auth reads setting %q, which is not declared", k)
+			case !s.Secret:
+				add("auth reads setting %q, which must be declared Secret so it is masked and encrypted", k)
+			}
+		}
+	}
+	if k := c.BaseURL.Setting; k != "" {
+		if _, ok := keys[k]; !ok {
+			add("BaseURL.Setting %q is not a declared setting", k)
+		}
+	}
+	if c.BaseURL.Default == "" && c.BaseURL.Setting == "" {
+		add("BaseURL needs a Default or a Setting")
+	}
+	if c.BaseURL.Default != "" {
+		if _, err := parseBase(c.BaseURL.Default); err != nil {
+			add("BaseURL.Default: %v", err)
+		}
+	}
+	for _, k := range []string{c.RateLimit.Setting, c.RateLimit.KeySetting} {
+		if _, ok := keys[k]; k != "" && !ok {
+			add("RateLimit refers to setting %q, which is not declared", k)
+		}
+	}
+	seen := map[string]bool{}
+	for _, e := range c.Endpoints {
+		if !idPattern.MatchString(e.ID) {
+			add("endpoint id %q must be lower case letters, digits and '-'", e.ID)
+		}
+		if seen["e:"+e.ID] {
+			add("endpoint %q is declared twice", e.ID)
+		}
+		seen["e:"+e.ID] = true
+		if err := checkTemplateURL(e.URL); err != nil {
+			add("endpoint %q: %v", e.ID, err)
+		}
+		if err := e.Paging.check(); err != nil {
+			add("endpoint %q: %v", e.ID, err)
+		}
+	}
+	for _, w := range c.Webhooks {
+		if !idPattern.MatchString(w.ID) {
+			add("webhook id %q must be lower case letters, digits and '-'", w.ID)
+		}
+		if seen["w:"+w.ID] {
+			add("webhook %q is declared twice", w.ID)
+		}
+		seen["w:"+w.ID] = true
+		if !validMethod(w.Method) {
+			add("webhook %q: method %q is not an HTTP method", w.ID, w.Method)
+		}
+		if err := checkTemplateURL(w.URL); err != nil {
+			add("webhook %q: %v", w.ID, err)
+		}
+		for _, o := range w.Outputs {
+			if _, err := parseOutputPath(o.Path); err != nil || o.Name == "" {
+				add("webhook %q: output %q has an invalid path %q", w.ID, o.Name, o.Path)
+			}
+		}
+	}
+	if len(p) > 0 {
+		return fmt.Errorf("%w: %s", ErrBadDeclaration, strings.Join(p, "; "))
+	}
+	return nil
+}
+
+// checkTemplateURL checks that a URL template parses once placeholders and
+// macros are replaced by sample values.
+func checkTemplateURL(raw string) error {
+	if raw == "" {
+		return errors.New("URL is empty")
+	}
+	sample := regexp.MustCompile(`\{[^{}]*\}|%[^%]*%`).ReplaceAllString(raw, "x")
+	if _, err := url.Parse(sample); err != nil {
+		return fmt.Errorf("URL %q does not parse: %v", raw, err)
+	}
+	return nil
+}
+
+func validMethod(m string) bool {
+	switch m {
+	case http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodHead, http.MethodOptions:
+		return true
+	}
+	return false
+}
+
+// check reports paging that cannot run or cannot end.
+func (p Paging) check() error {
+	switch p.Kind {
+	case PageNumber, Offset:
+		if p.PageParam == "" {
+			return fmt.Errorf("%w: paging needs PageParam", ErrBadDefinition)
+		}
+		if p.PageSize > 0 && p.SizeParam == "" {
+			return fmt.Errorf("%w: paging has a PageSize but no SizeParam to send it in", ErrBadDefinition)
+		}
+	case Cursor:
+		if p.PageParam == "" || p.CursorPath == "" {
+			return fmt.Errorf("%w: cursor paging needs PageParam and CursorPath", ErrBadDefinition)
+		}
+	}
+	return nil
+}
