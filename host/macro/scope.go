@@ -1,0 +1,141 @@
+package macro
+
+import "strings"
+
+// Well-known namespaces. They are names, not a closed list: a place may
+// declare others (the data-source planner adds one per endpoint alias).
+const (
+	NamespaceAD          = "ad"
+	NamespaceIntegration = "integration"
+	NamespaceSteps       = "steps"
+	NamespaceObject      = "object"
+	NamespaceRecord      = "record"
+)
+
+// FieldInfo is one name inside a namespace, as the macro chooser shows it.
+type FieldInfo struct {
+	Name        string
+	Description string
+}
+
+// Namespace is a family of values available in a place.
+type Namespace struct {
+	Name        string
+	Description string
+	Fields      []FieldInfo
+	// FoldCase accepts names in any letter case; LDAP attribute names are
+	// case-insensitive, so %ad.Mail% and %ad.mail% are the same.
+	FoldCase bool
+	// Open accepts any name. Use it only when the names cannot be known at
+	// save time; it gives up the save-time check for that namespace.
+	Open bool
+}
+
+// lookup returns the declared spelling of name, if it exists.
+func (n Namespace) lookup(name string) (string, bool) {
+	for _, f := range n.Fields {
+		if f.Name == name || (n.FoldCase && strings.EqualFold(f.Name, name)) {
+			return f.Name, true
+		}
+	}
+	return "", n.Open
+}
+
+// Scope lists what a template may reference in one place: a webhook body of
+// an orchestration step sees AD attributes, the integration's settings and
+// the outputs of the steps before it; a data-source format sees record
+// fields. Check validates against it; Available lists it.
+type Scope struct {
+	Namespaces []Namespace
+	// NoNow forbids now, for places where a changing value would make every
+	// run differ (data-source mappings compare old and new values).
+	NoNow bool
+}
+
+// NewScope builds a Scope from namespaces.
+func NewScope(ns ...Namespace) Scope { return Scope{Namespaces: ns} }
+
+func (s Scope) namespace(name string) (Namespace, bool) {
+	for _, n := range s.Namespaces {
+		if n.Name == name {
+			return n, true
+		}
+	}
+	return Namespace{}, false
+}
+
+// AD declares the directory attributes known to the schema. Names are
+// case-insensitive as in LDAP.
+func AD(attributes ...string) Namespace {
+	return Namespace{
+		Name:        NamespaceAD,
+		Description: "Attributes of the AD object",
+		Fields:      names(attributes, "AD attribute "),
+		FoldCase:    true,
+	}
+}
+
+// Integration declares the settings keys of the integration (never its
+// secrets: those are added by the connector, not rendered into templates).
+func Integration(keys ...string) Namespace {
+	return Namespace{
+		Name:        NamespaceIntegration,
+		Description: "Settings of the integration",
+		Fields:      names(keys, "Integration setting "),
+	}
+}
+
+// Step is an earlier step of an orchestration template and the outputs it
+// declares.
+type Step struct {
+	ID      string
+	Outputs []string
+}
+
+// Steps declares the outputs of earlier steps as step-id.output, e.g.
+// %steps.addUser.id%. Only steps that run before the current one belong
+// here; that is how a template cannot read the future.
+func Steps(steps ...Step) Namespace {
+	ns := Namespace{Name: NamespaceSteps, Description: "Outputs of earlier steps"}
+	for _, st := range steps {
+		for _, o := range st.Outputs {
+			ns.Fields = append(ns.Fields, FieldInfo{
+				Name:        st.ID + "." + o,
+				Description: "Output " + o + " of step " + st.ID,
+			})
+		}
+	}
+	return ns
+}
+
+// Object declares the facts every run knows about the object it works on.
+func Object() Namespace {
+	return Namespace{
+		Name:        NamespaceObject,
+		Description: "The object the run works on",
+		Fields: []FieldInfo{
+			{Name: "dn", Description: "Distinguished name"},
+			{Name: "id", Description: "Stable id (objectGUID, or entryUUID on OpenLDAP)"},
+			{Name: "kind", Description: "user or group"},
+			{Name: "parent", Description: "DN of the OU or container holding the object"},
+		},
+	}
+}
+
+// Record declares the fields of app records, as flattened paths
+// (memberships[].status), for data-source formats.
+func Record(paths ...string) Namespace {
+	return Namespace{
+		Name:        NamespaceRecord,
+		Description: "Fields of the app record",
+		Fields:      names(paths, "App field "),
+	}
+}
+
+func names(list []string, prefix string) []FieldInfo {
+	out := make([]FieldInfo, len(list))
+	for i, n := range list {
+		out[i] = FieldInfo{Name: n, Description: prefix + n}
+	}
+	return out
+}
