@@ -1,9 +1,3 @@
-// Package store is the host's persistence: configuration documents, runs,
-// the audit log and the durable work queue.
-//
-// The interfaces here are deliberately narrow so that a PostgreSQL backend
-// can be added later next to the embedded SQLite one; nothing outside this
-// package may depend on SQLite.
 package store
 
 import (
@@ -13,6 +7,12 @@ import (
 
 // ErrNotFound is returned when a document does not exist.
 var ErrNotFound = errors.New("not found")
+
+// ErrLeaseLost is returned when a worker reports on a queued action whose
+// lease it no longer holds: the lease expired and another worker may have
+// claimed the action. The worker must drop the action without recording a
+// result, because the new holder now owns it.
+var ErrLeaseLost = errors.New("lease lost: the action's lease expired and another worker may own it; drop it")
 
 // ErrConflict is returned when a write loses a race with another writer, for
 // example a compare-and-swap on a document revision.

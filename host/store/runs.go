@@ -1,0 +1,95 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+)
+
+// RunStatus is where a run is.
+type RunStatus string
+
+// The statuses of a run.
+const (
+	RunRunning RunStatus = "running"
+	// RunWaiting is stopped by a guard until an admin confirms.
+	RunWaiting   RunStatus = "waiting"
+	RunSucceeded RunStatus = "succeeded"
+	// RunPartial finished with some objects failed.
+	RunPartial  RunStatus = "partial"
+	RunFailed   RunStatus = "failed"
+	RunCanceled RunStatus = "canceled"
+)
+
+// Run is one execution of an automation, sync or test.
+type Run struct {
+	// ID is chosen by the caller (a UUID) so that it can be used in
+	// idempotency keys before the run is stored.
+	ID string
+	// Automation is the id of what ran (automation, data source, ...).
+	Automation string
+	// Kind says what sort of run it is, e.g. "sync", "orchestration".
+	Kind string
+	// Trigger says what started it, e.g. "schedule", "ad-event", "apply-now".
+	Trigger  string
+	Status   RunStatus
+	Started  time.Time
+	Finished time.Time
+	// Counts are named tallies, e.g. {"updated": 3, "failed": 1}.
+	Counts map[string]int
+	// Error is the run-level failure, if any, already masked.
+	Error string
+}
+
+// RunEntry is one step for one object within a run. Request and Response
+// must already be masked by the caller.
+type RunEntry struct {
+	// Seq orders entries; set by the store on Append.
+	Seq   int64
+	RunID string
+	// ObjectID identifies the object (AD objectGUID, app id), Object names
+	// it for people (e.g. a UPN).
+	ObjectID string
+	Object   string
+	Step     string
+	// Outcome is e.g. "ok", "failed", "skipped", "planned".
+	Outcome  string
+	Request  json.RawMessage
+	Response json.RawMessage
+	Error    string
+	At       time.Time
+}
+
+// RunFilter selects runs to list, newest first. Empty fields match all.
+type RunFilter struct {
+	Automation string
+	Kind       string
+	Status     RunStatus
+	Page       Page
+}
+
+// EntryFilter selects entries of one run, in append order.
+type EntryFilter struct {
+	ObjectID string
+	Outcome  string
+	Page     Page
+}
+
+// Runs keeps run records.
+type Runs interface {
+	// Create stores a new run; an existing id is ErrConflict.
+	Create(ctx context.Context, r Run) error
+	// Update replaces the run's status, finish time, counts and error.
+	Update(ctx context.Context, r Run) error
+	// AddCounts adds deltas to the run's counts atomically, so concurrent
+	// workers can tally without losing updates.
+	AddCounts(ctx context.Context, runID string, delta map[string]int) error
+	// Get returns one run or ErrNotFound.
+	Get(ctx context.Context, id string) (Run, error)
+	// List returns a page of runs, newest first, and the next cursor.
+	List(ctx context.Context, f RunFilter) ([]Run, string, error)
+	// Append adds entries to runs in one transaction.
+	Append(ctx context.Context, entries ...RunEntry) error
+	// Entries returns a page of a run's entries and the next cursor.
+	Entries(ctx context.Context, runID string, f EntryFilter) ([]RunEntry, string, error)
+}

@@ -1,0 +1,16 @@
+// Package sqlite is the embedded store backend: one SQLite database file in
+// the data folder, through modernc.org/sqlite so the host builds without
+// cgo.
+//
+// The database runs in WAL mode so readers never wait for the writer. All
+// writes go through one connection (a pool of size one), so writers queue
+// in Go instead of racing for SQLite's lock and failing with SQLITE_BUSY;
+// write transactions begin IMMEDIATE and a busy timeout covers another
+// process (a backup tool, the sqlite3 shell) holding the lock briefly.
+// Reads use a separate pool of query-only connections.
+//
+// The schema is versioned: numbered SQL files under migrations/ are applied
+// in order at Open, each in its own transaction together with its row in
+// schema_version. A database written by a newer idbridge is refused with
+// ErrSchemaTooNew instead of being misread.
+package sqlite

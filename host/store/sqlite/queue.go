@@ -1,0 +1,376 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/idbridge/idbridge/host/store"
+)
+
+// queue implements store.Queue on the Store's tables.
+type queue Store
+
+var _ store.Queue = (*queue)(nil)
+
+const actionColumns = `id, key, lane, run_id, object_id, step_id, payload, state, attempts, max_attempts,
+	not_before, worker, lease_until, in_doubt, result, last_error, dead_reason, created_at, updated_at`
+
+// held is the condition under which worker holds an action.
+const held = `id = ? AND worker = ? AND state IN ('claimed', 'sending')`
+
+func scanAction(row interface{ Scan(...any) error }) (store.Action, error) {
+	var a store.Action
+	var state string
+	var notBefore, lease, created, updated int64
+	var inDoubt int
+	var payload, result []byte
+	err := row.Scan(&a.ID, &a.Key, &a.Lane, &a.RunID, &a.ObjectID, &a.StepID, &payload, &state, &a.Attempts,
+		&a.MaxAttempts, &notBefore, &a.Worker, &lease, &inDoubt, &result, &a.LastError, &a.DeadReason, &created, &updated)
+	if err != nil {
+		return a, err
+	}
+	a.State = store.ActionState(state)
+	a.Payload, a.Result = payload, result
+	a.NotBefore, a.LeaseUntil = instant(notBefore), instant(lease)
+	a.Created, a.Updated = instant(created), instant(updated)
+	a.InDoubt = inDoubt != 0
+	return a, nil
+}
+
+// Enqueue implements store.Queue.
+func (q *queue) Enqueue(ctx context.Context, actions ...store.NewAction) ([]store.Enqueued, error) {
+	out := make([]store.Enqueued, len(actions))
+	now := millis(q.now())
+	err := (*Store)(q).write(ctx, func(tx *sql.Tx) error {
+		ins, err := tx.PrepareContext(ctx, `INSERT INTO actions (key, lane, run_id, object_id, step_id, payload, state,
+			max_attempts, not_before, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING RETURNING id`)
+		if err != nil {
+			return err
+		}
+		defer ins.Close()
+		find, err := tx.PrepareContext(ctx, `SELECT id FROM actions WHERE key = ?`)
+		if err != nil {
+			return err
+		}
+		defer find.Close()
+		for i, a := range actions {
+			key := a.Key
+			if key == "" {
+				key = store.ActionKey(a.RunID, a.ObjectID, a.StepID)
+			}
+			maxAttempts := a.MaxAttempts
+			if maxAttempts <= 0 {
+				maxAttempts = store.DefaultMaxAttempts
+			}
+			notBefore := millis(a.NotBefore)
+			if notBefore == 0 {
+				notBefore = now
+			}
+			err := ins.QueryRowContext(ctx, key, a.Lane, a.RunID, a.ObjectID, a.StepID, []byte(a.Payload),
+				maxAttempts, notBefore, now, now).Scan(&out[i].ID)
+			if errors.Is(err, sql.ErrNoRows) {
+				out[i].Existed = true
+				err = find.QueryRowContext(ctx, key).Scan(&out[i].ID)
+			}
+			if err != nil {
+				return fmt.Errorf("enqueue %q: %w", key, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Claim implements store.Queue.
+func (q *queue) Claim(ctx context.Context, opts store.ClaimOptions) ([]store.Action, error) {
+	if opts.Worker == "" {
+		return nil, errors.New("claim: a worker id is required so that its reports can be checked against its lease")
+	}
+	if opts.Limit <= 0 {
+		opts.Limit = 1
+	}
+	if opts.Lease <= 0 {
+		opts.Lease = store.DefaultLease
+	}
+	now := q.now()
+	until := millis(now.Add(opts.Lease))
+	// While leased, not_before holds the lease expiry, so the one due
+	// condition covers pending actions and abandoned leases alike. An
+	// abandoned 'sending' action becomes in doubt.
+	pick := `SELECT id FROM actions WHERE state IN ('pending', 'claimed', 'sending') AND not_before <= ?`
+	args := []any{opts.Worker, until, until, millis(now), millis(now)}
+	if opts.Lane != "" {
+		pick += ` AND lane = ?`
+		args = append(args, opts.Lane)
+	}
+	pick += ` ORDER BY not_before, id LIMIT ?`
+	args = append(args, opts.Limit)
+	var out []store.Action
+	err := (*Store)(q).write(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `UPDATE actions SET
+			in_doubt = CASE WHEN state = 'sending' THEN 1 ELSE in_doubt END,
+			state = 'claimed', worker = ?, lease_until = ?, not_before = ?, updated_at = ?
+			WHERE id IN (`+pick+`)
+			RETURNING `+actionColumns, args...)
+		if err != nil {
+			return fmt.Errorf("claim: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			a, err := scanAction(rows)
+			if err != nil {
+				return fmt.Errorf("claim: %w", err)
+			}
+			out = append(out, a)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, err
+	}
+	// RETURNING gives no order guarantee; hand work out oldest first.
+	sortActions(out)
+	return out, nil
+}
+
+func sortActions(as []store.Action) {
+	for i := 1; i < len(as); i++ {
+		for j := i; j > 0 && as[j].ID < as[j-1].ID; j-- {
+			as[j], as[j-1] = as[j-1], as[j]
+		}
+	}
+}
+
+// report runs a guarded update of a held action and turns "no row" into
+// ErrNotFound or ErrLeaseLost.
+func (q *queue) report(ctx context.Context, tx *sql.Tx, op string, id int64, query string, args ...any) error {
+	res, err := tx.ExecContext(ctx, query, args...)
+	if err != nil {
+		return fmt.Errorf("%s action %d: %w", op, id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		return nil
+	}
+	return whyNotHeld(ctx, tx, op, id)
+}
+
+// whyNotHeld explains why a worker does not hold action id: it does not
+// exist, or someone else holds it now (or it finished).
+func whyNotHeld(ctx context.Context, tx *sql.Tx, op string, id int64) error {
+	var state string
+	err := tx.QueryRowContext(ctx, `SELECT state FROM actions WHERE id = ?`, id).Scan(&state)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return fmt.Errorf("%s action %d: %w", op, id, store.ErrNotFound)
+	case err != nil:
+		return fmt.Errorf("%s action %d: %w", op, id, err)
+	}
+	return fmt.Errorf("%s action %d (now %s): %w", op, id, state, store.ErrLeaseLost)
+}
+
+// Extend implements store.Queue.
+func (q *queue) Extend(ctx context.Context, id int64, worker string, lease time.Duration) error {
+	now := q.now()
+	until := millis(now.Add(lease))
+	return (*Store)(q).write(ctx, func(tx *sql.Tx) error {
+		return q.report(ctx, tx, "extend", id, `UPDATE actions SET lease_until = ?, not_before = ?, updated_at = ?
+			WHERE `+held, until, until, millis(now), id, worker)
+	})
+}
+
+// MarkSending implements store.Queue. Unlike the other reports it also
+// requires the lease to be unexpired: starting a call on an expired lease
+// would race with a worker that claims it now.
+func (q *queue) MarkSending(ctx context.Context, id int64, worker string) error {
+	now := millis(q.now())
+	return (*Store)(q).write(ctx, func(tx *sql.Tx) error {
+		return q.report(ctx, tx, "mark sending", id, `UPDATE actions SET state = 'sending', attempts = attempts + 1,
+			updated_at = ? WHERE `+held+` AND lease_until > ?`, now, id, worker, now)
+	})
+}
+
+// Complete implements store.Queue.
+func (q *queue) Complete(ctx context.Context, id int64, worker string, result json.RawMessage) error {
+	now := millis(q.now())
+	return (*Store)(q).write(ctx, func(tx *sql.Tx) error {
+		return q.report(ctx, tx, "complete", id, `UPDATE actions SET state = 'done', result = ?, worker = '',
+			lease_until = 0, in_doubt = 0, last_error = '', updated_at = ? WHERE `+held, []byte(result), now, id, worker)
+	})
+}
+
+// Fail implements store.Queue. An attempt that failed before MarkSending
+// still counts, so a check that keeps failing cannot loop forever.
+func (q *queue) Fail(ctx context.Context, id int64, worker string, f store.Failure) (store.ActionState, error) {
+	now := q.now()
+	retryAt := f.RetryAt
+	if retryAt.IsZero() {
+		retryAt = now
+	}
+	inDoubt := 0
+	if f.MaybeSent {
+		inDoubt = 1
+	}
+	var next store.ActionState
+	err := (*Store)(q).write(ctx, func(tx *sql.Tx) error {
+		var attempts, maxAttempts int
+		var state string
+		err := tx.QueryRowContext(ctx, `SELECT attempts, max_attempts, state FROM actions WHERE `+held, id, worker).
+			Scan(&attempts, &maxAttempts, &state)
+		if errors.Is(err, sql.ErrNoRows) {
+			return whyNotHeld(ctx, tx, "fail", id)
+		}
+		if err != nil {
+			return fmt.Errorf("fail action %d: %w", id, err)
+		}
+		if state == string(store.ActionClaimed) {
+			attempts++
+		}
+		next = store.ActionPending
+		reason := ""
+		if attempts >= maxAttempts {
+			next = store.ActionDead
+			reason = "gave up after " + strconv.Itoa(attempts) + " attempts: " + f.Error
+		}
+		return q.report(ctx, tx, "fail", id, `UPDATE actions SET state = ?, attempts = ?, last_error = ?, dead_reason = ?,
+			in_doubt = ?, not_before = ?, worker = '', lease_until = 0, updated_at = ? WHERE `+held,
+			string(next), attempts, f.Error, reason, inDoubt, millis(retryAt), millis(now), id, worker)
+	})
+	return next, err
+}
+
+// DeadLetter implements store.Queue.
+func (q *queue) DeadLetter(ctx context.Context, id int64, worker string, reason string) error {
+	now := millis(q.now())
+	return (*Store)(q).write(ctx, func(tx *sql.Tx) error {
+		return q.report(ctx, tx, "dead-letter", id, `UPDATE actions SET state = 'dead', dead_reason = ?, worker = '',
+			lease_until = 0, updated_at = ? WHERE `+held, reason, now, id, worker)
+	})
+}
+
+// Requeue implements store.Queue.
+func (q *queue) Requeue(ctx context.Context, id int64) error {
+	now := millis(q.now())
+	return (*Store)(q).write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE actions SET state = 'pending', attempts = 0, dead_reason = '',
+			not_before = ?, updated_at = ? WHERE id = ? AND state = 'dead'`, now, now, id)
+		if err != nil {
+			return fmt.Errorf("requeue action %d: %w", id, err)
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			return nil
+		}
+		var state string
+		if err := tx.QueryRowContext(ctx, `SELECT state FROM actions WHERE id = ?`, id).Scan(&state); errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("requeue action %d: %w", id, store.ErrNotFound)
+		}
+		return fmt.Errorf("requeue action %d: it is %s; only dead actions can be retried: %w", id, state, store.ErrConflict)
+	})
+}
+
+// Get implements store.Queue.
+func (q *queue) Get(ctx context.Context, id int64) (store.Action, error) {
+	a, err := scanAction(q.r.QueryRowContext(ctx, `SELECT `+actionColumns+` FROM actions WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, fmt.Errorf("action %d: %w", id, store.ErrNotFound)
+	}
+	if err != nil {
+		return a, fmt.Errorf("read action %d: %w", id, err)
+	}
+	return a, nil
+}
+
+// List implements store.Queue.
+func (q *queue) List(ctx context.Context, f store.ActionFilter) ([]store.Action, string, error) {
+	after, err := parseCursor(f.Page.After)
+	if err != nil {
+		return nil, "", err
+	}
+	query := `SELECT ` + actionColumns + ` FROM actions WHERE id > ?`
+	args := []any{after}
+	if f.RunID != "" {
+		query += ` AND run_id = ?`
+		args = append(args, f.RunID)
+	}
+	if f.Lane != "" {
+		query += ` AND lane = ?`
+		args = append(args, f.Lane)
+	}
+	if f.State != "" {
+		query += ` AND state = ?`
+		args = append(args, string(f.State))
+	}
+	size := f.Page.Size()
+	query += ` ORDER BY id LIMIT ?`
+	args = append(args, size+1)
+	rows, err := q.r.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, "", fmt.Errorf("list actions: %w", err)
+	}
+	defer rows.Close()
+	var out []store.Action
+	for rows.Next() {
+		a, err := scanAction(rows)
+		if err != nil {
+			return nil, "", fmt.Errorf("list actions: %w", err)
+		}
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", fmt.Errorf("list actions: %w", err)
+	}
+	next := ""
+	if len(out) > size {
+		out = out[:size]
+		next = strconv.FormatInt(out[size-1].ID, 10)
+	}
+	return out, next, nil
+}
+
+// Counts implements store.Queue.
+func (q *queue) Counts(ctx context.Context, lane string) (map[store.ActionState]int, error) {
+	query := `SELECT state, COUNT(*) FROM actions`
+	var args []any
+	if lane != "" {
+		query += ` WHERE lane = ?`
+		args = append(args, lane)
+	}
+	rows, err := q.r.QueryContext(ctx, query+` GROUP BY state`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("count actions: %w", err)
+	}
+	defer rows.Close()
+	out := make(map[store.ActionState]int, len(store.ActionStates))
+	for _, s := range store.ActionStates {
+		out[s] = 0
+	}
+	for rows.Next() {
+		var s string
+		var n int
+		if err := rows.Scan(&s, &n); err != nil {
+			return nil, fmt.Errorf("count actions: %w", err)
+		}
+		out[store.ActionState(s)] = n
+	}
+	return out, rows.Err()
+}
+
+// parseCursor reads a cursor produced by a listing; "" is the start.
+func parseCursor(c string) (int64, error) {
+	if c == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(c, 10, 64)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("invalid page cursor %q: pass back the cursor a previous page returned", c)
+	}
+	return n, nil
+}
