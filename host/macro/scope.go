@@ -16,6 +16,9 @@ const (
 type FieldInfo struct {
 	Name        string
 	Description string
+	// Multi marks a multi-valued attribute (memberOf, proxyAddresses), so
+	// conditions see a list for it even when it holds one value today.
+	Multi bool
 }
 
 // Namespace is a family of values available in a place.
@@ -39,6 +42,44 @@ func (n Namespace) lookup(name string) (string, bool) {
 		}
 	}
 	return "", n.Open
+}
+
+// WithMulti marks names as multi-valued; the directory schema knows which
+// attributes are (isSingleValued is false).
+func (n Namespace) WithMulti(names ...string) Namespace {
+	fields := append([]FieldInfo(nil), n.Fields...)
+	for i, f := range fields {
+		for _, m := range names {
+			if strings.EqualFold(f.Name, m) {
+				fields[i].Multi = true
+			}
+		}
+	}
+	n.Fields = fields
+	return n
+}
+
+// Field returns the declared field for name (case-insensitively when the
+// namespace folds case).
+func (n Namespace) Field(name string) (FieldInfo, bool) {
+	for _, f := range n.Fields {
+		if f.Name == name || (n.FoldCase && strings.EqualFold(f.Name, name)) {
+			return f, true
+		}
+	}
+	return FieldInfo{}, false
+}
+
+// Lookup returns the namespace with the given name.
+func (s Scope) Lookup(name string) (Namespace, bool) { return s.namespace(name) }
+
+// Closest returns the declared name nearest to a mistyped one, or "".
+func (n Namespace) Closest(name string) string {
+	all := make([]string, len(n.Fields))
+	for i, f := range n.Fields {
+		all[i] = f.Name
+	}
+	return closest(name, all)
 }
 
 // Scope lists what a template may reference in one place: a webhook body of
