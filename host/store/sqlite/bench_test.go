@@ -1,0 +1,76 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+
+	"github.com/idbridge/idbridge/host/store"
+)
+
+// BenchmarkQueue measures the full life of one action (enqueue, claim,
+// mark sending, complete) with the durable default (synchronous FULL) and
+// with NORMAL, claiming in batches as a rate-limited worker would.
+func BenchmarkQueue(b *testing.B) {
+	for _, sync := range []string{"FULL", "NORMAL"} {
+		for _, batch := range []int{1, 50} {
+			b.Run(fmt.Sprintf("sync=%s/batch=%d", sync, batch), func(b *testing.B) {
+				ctx := context.Background()
+				s, err := Open(ctx, filepath.Join(b.TempDir(), FileName), Options{Synchronous: sync})
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer s.Close()
+				q := s.Queue()
+				b.ResetTimer()
+				for i := 0; i < b.N; i += batch {
+					n := min(batch, b.N-i)
+					as := make([]store.NewAction, n)
+					for j := range as {
+						as[j] = store.NewAction{Lane: "l", RunID: "bench", ObjectID: fmt.Sprint(i + j), StepID: "s"}
+					}
+					if _, err := q.Enqueue(ctx, as...); err != nil {
+						b.Fatal(err)
+					}
+					claimed, err := q.Claim(ctx, store.ClaimOptions{Worker: "w", Limit: n})
+					if err != nil || len(claimed) != n {
+						b.Fatalf("claimed %d of %d: %v", len(claimed), n, err)
+					}
+					for _, a := range claimed {
+						if err := q.MarkSending(ctx, a.ID, "w"); err != nil {
+							b.Fatal(err)
+						}
+						if err := q.Complete(ctx, a.ID, "w", nil); err != nil {
+							b.Fatal(err)
+						}
+					}
+				}
+				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "actions/s")
+			})
+		}
+	}
+}
+
+// BenchmarkEnqueue measures enqueueing alone, in batches of 100.
+func BenchmarkEnqueue(b *testing.B) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(b.TempDir(), FileName), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	q := s.Queue()
+	b.ResetTimer()
+	for i := 0; i < b.N; i += 100 {
+		n := min(100, b.N-i)
+		as := make([]store.NewAction, n)
+		for j := range as {
+			as[j] = store.NewAction{Lane: "l", RunID: "bench", ObjectID: fmt.Sprint(i + j), StepID: "s"}
+		}
+		if _, err := q.Enqueue(ctx, as...); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "actions/s")
+}
