@@ -29,7 +29,7 @@ func expandPlaceholders(tmpl string, s Settings, escape func(string) string) (st
 			return b.String(), nil
 		}
 		key := rest[i+1 : i+j]
-		v, ok := s[key]
+		v, ok := s.lookup(key)
 		if !isSettingKey(key) || !ok {
 			// Not a setting: a literal brace in a value the host rendered.
 			b.WriteString(rest[:i+1])
@@ -46,6 +46,21 @@ func expandPlaceholders(tmpl string, s Settings, escape func(string) string) (st
 		b.WriteString(v)
 		rest = rest[i+j+1:]
 	}
+}
+
+// lookup finds a setting by exact key, then ignoring case, so that a
+// template may write {WorkspaceID} for the setting workspaceId as API
+// documentation spells it.
+func (s Settings) lookup(key string) (string, bool) {
+	if v, ok := s[key]; ok {
+		return v, true
+	}
+	for k, v := range s {
+		if strings.EqualFold(k, key) {
+			return v, true
+		}
+	}
+	return "", false
 }
 
 // isSettingKey reports whether s looks like a setting key: letters, digits,

@@ -1,0 +1,61 @@
+package clockify
+
+import (
+	"github.com/idbridge/idbridge/sdk"
+	"github.com/idbridge/idbridge/sdk/httpexec"
+)
+
+// Setting keys; they are also the {Key} placeholders of the URLs.
+const (
+	SettingWorkspaceID = "workspaceId"
+	SettingBaseURL     = "baseUrl"
+	SettingAPIKey      = "apiKey"
+	SettingRateLimit   = "rateLimit"
+)
+
+// DefaultBaseURL is Clockify's global API; regional hosts such as
+// https://euc1.clockify.me/api work the same way.
+const DefaultBaseURL = "https://api.clockify.me/api"
+
+// DefaultRate is Clockify's documented limit for paid workspaces: 50
+// requests per second per workspace.
+const DefaultRate = 50
+
+// Version is the connector's release, reported by Describe.
+const Version = "0.1.0"
+
+// Connector returns the Clockify connector's declaration.
+func Connector() sdk.Connector {
+	return sdk.Connector{
+		Info: sdk.Info{
+			ID:               "clockify",
+			Name:             "Clockify",
+			Version:          Version,
+			Publisher:        "idbridge",
+			Description:      "Keeps Clockify workspace members and user groups in line with Active Directory.",
+			DocumentationURL: "https://docs.clockify.me/",
+		},
+		Settings: []sdk.Setting{
+			{Key: SettingWorkspaceID, Label: "Workspace ID", Type: sdk.String, Required: true,
+				Pattern:     "^[0-9a-fA-F]{24}$",
+				Description: "The 24-character id of the Clockify workspace (Workspace settings, or the URL of the workspace)."},
+			{Key: SettingBaseURL, Label: "Base URL", Type: sdk.URL, Default: DefaultBaseURL,
+				Description: "Clockify's API base, ending in /api. Use the regional host of your workspace (e.g. https://euc1.clockify.me/api) when it is not on the global one."},
+			{Key: SettingAPIKey, Label: "API key", Type: sdk.String, Required: true, Secret: true,
+				Description: "A personal API key (Profile settings → Advanced → Manage API keys) of a workspace owner or admin; it is sent as X-Api-Key."},
+			{Key: SettingRateLimit, Label: "Requests per second", Type: sdk.Int, Default: "50",
+				Description: "The workspace's API budget. Clockify allows 50 per second on paid plans; lower it when other tools share the workspace."},
+		},
+		BaseURL: sdk.BaseURL{Setting: SettingBaseURL, Default: DefaultBaseURL},
+		Auth:    sdk.HeaderAuth("X-Api-Key", SettingAPIKey),
+		// Burst 10: well inside Clockify's per-second window, so parallel
+		// callers sharing the budget never pile up on the app.
+		RateLimit:    sdk.RateLimit{PerSecond: DefaultRate, Burst: 10, Setting: SettingRateLimit, KeySetting: SettingWorkspaceID},
+		Retry:        httpexec.RetryPolicy{MaxAttempts: 6},
+		Endpoints:    Endpoints(),
+		Webhooks:     Webhooks(),
+		TestHook:     Test,
+		ErrorDecoder: DecodeError,
+		Remedy:       Remedy,
+	}
+}

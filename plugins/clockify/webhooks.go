@@ -1,0 +1,118 @@
+package clockify
+
+import "github.com/idbridge/idbridge/sdk"
+
+// Webhook ids, stable across releases because orchestration templates
+// store them.
+const (
+	WebhookAddUser           = "add-user"
+	WebhookFindUserByEmail   = "find-user-by-email"
+	WebhookDeactivateUser    = "deactivate-user"
+	WebhookActivateUser      = "activate-user"
+	WebhookSetCustomField    = "set-custom-field"
+	WebhookAddUserToGroup    = "add-user-to-group"
+	WebhookRemoveUserFromGrp = "remove-user-from-group"
+	WebhookCreateGroup       = "create-group"
+	WebhookRenameGroup       = "rename-group"
+	WebhookDeleteGroup       = "delete-group"
+	WebhookGiveRole          = "give-role"
+	WebhookRemoveRole        = "remove-role"
+)
+
+// The macros below (%email%, %userId%, ...) are the webhooks' inputs; the
+// host renders them from AD attributes or earlier steps' outputs.
+const (
+	usersURL  = "/v1/workspaces/{WorkspaceID}/users"
+	userURL   = usersURL + "/%userId%"
+	groupsURL = "/v1/workspaces/{WorkspaceID}/user-groups"
+	groupURL  = groupsURL + "/%groupId%"
+)
+
+// Webhooks are the preconfigured outbound webhooks. Idempotent marks the
+// calls Clockify answers the same way when repeated, which the executor may
+// then retry after an ambiguous failure.
+func Webhooks() []sdk.Webhook {
+	return []sdk.Webhook{
+		{
+			ID: WebhookAddUser, Name: "Add user to workspace", Category: "users",
+			Description: "Invites %email% to the workspace; %sendEmail% (true/false) says whether Clockify e-mails an invitation. Clockify answers with the workspace, not the user: follow with Find user by email to get the user id. Paid workspaces only, within their seats.",
+			Method:      "POST", URL: usersURL,
+			Query:       []sdk.KV{{Name: "send-email", Value: "%sendEmail%"}},
+			MessageType: sdk.JSON, Body: `{"email":"%email%"}`,
+			Outputs: []sdk.Output{{Name: "workspaceId", Path: "id", Description: "the workspace the user was added to"}},
+		},
+		{
+			ID: WebhookFindUserByEmail, Name: "Find user by email", Category: "users",
+			Description: "Looks up the member whose e-mail is exactly %email%, whatever their status, and returns their id. Fails as not found when nobody matches.",
+			Method:      "GET", URL: usersURL,
+			Query: []sdk.KV{
+				{Name: "email", Value: "%email%"}, {Name: "status", Value: "ALL"},
+				{Name: "memberships", Value: "WORKSPACE"}, {Name: "include-roles", Value: "false"},
+			},
+			// Clockify's email filter matches substrings; the selector keeps
+			// the exact address.
+			Outputs: []sdk.Output{
+				{Name: "userId", Path: "[email=%email%].id", Description: "the user's id"},
+				{Name: "membershipStatus", Path: "[email=%email%].memberships[].membershipStatus", Description: "PENDING, ACTIVE, INACTIVE or DECLINED"},
+			},
+			Idempotent: true,
+		},
+		{
+			ID: WebhookDeactivateUser, Name: "Deactivate user", Category: "users",
+			Description: "Sets the membership of %userId% to INACTIVE. This is offboarding: Clockify cannot delete a member through its API.",
+			Method:      "PUT", URL: userURL, MessageType: sdk.JSON, Body: `{"status":"INACTIVE"}`, Idempotent: true,
+		},
+		{
+			ID: WebhookActivateUser, Name: "Activate user", Category: "users",
+			Description: "Sets the membership of %userId% back to ACTIVE.",
+			Method:      "PUT", URL: userURL, MessageType: sdk.JSON, Body: `{"status":"ACTIVE"}`, Idempotent: true,
+		},
+		{
+			ID: WebhookSetCustomField, Name: "Set custom field value", Category: "users",
+			Description: "Sets the user custom field %customFieldId% of %userId% to %value%.",
+			Method:      "PUT", URL: userURL + "/custom-field/%customFieldId%/value",
+			MessageType: sdk.JSON, Body: `{"value":"%value%"}`, Idempotent: true,
+			Outputs: []sdk.Output{{Name: "value", Path: "value"}},
+		},
+		{
+			ID: WebhookAddUserToGroup, Name: "Add user to group", Category: "groups",
+			Description: "Adds %userId% to the user group %groupId%; adding a member again changes nothing.",
+			Method:      "POST", URL: groupURL + "/users", MessageType: sdk.JSON, Body: `{"userId":"%userId%"}`,
+			Idempotent: true,
+		},
+		{
+			ID: WebhookRemoveUserFromGrp, Name: "Remove user from group", Category: "groups",
+			Description: "Removes %userId% from the user group %groupId%; removing a non-member changes nothing.",
+			Method:      "DELETE", URL: groupURL + "/users/%userId%", Idempotent: true,
+		},
+		{
+			ID: WebhookCreateGroup, Name: "Create group", Category: "groups",
+			Description: "Creates the user group %name% (at most 100 characters, unique in the workspace) and returns its id.",
+			Method:      "POST", URL: groupsURL, MessageType: sdk.JSON, Body: `{"name":"%name%"}`,
+			Outputs: []sdk.Output{{Name: "groupId", Path: "id", Description: "the new group's id"}},
+		},
+		{
+			ID: WebhookRenameGroup, Name: "Rename group", Category: "groups",
+			Description: "Renames the user group %groupId% to %name%.",
+			Method:      "PUT", URL: groupURL, MessageType: sdk.JSON, Body: `{"name":"%name%"}`, Idempotent: true,
+		},
+		{
+			ID: WebhookDeleteGroup, Name: "Delete group", Category: "groups",
+			Description: "Deletes the user group %groupId%. A second delete is refused (Clockify answers 400), so it is not replayed blindly.",
+			Method:      "DELETE", URL: groupURL,
+		},
+		{
+			ID: WebhookGiveRole, Name: "Give role", Category: "roles",
+			Description: "Gives %userId% the role %role% (WORKSPACE_ADMIN, TEAM_MANAGER or PROJECT_MANAGER) over %entityId%, a user group id as sourceType USER_GROUP says. OWNER cannot be given through the API.",
+			Method:      "POST", URL: userURL + "/roles", MessageType: sdk.JSON,
+			Body: `{"entityId":"%entityId%","role":"%role%","sourceType":"USER_GROUP"}`,
+		},
+		{
+			ID: WebhookRemoveRole, Name: "Remove role", Category: "roles",
+			Description: "Takes the role %role% over %entityId% away from %userId%.",
+			Method:      "DELETE", URL: userURL + "/roles", MessageType: sdk.JSON,
+			Body:       `{"entityId":"%entityId%","role":"%role%","sourceType":"USER_GROUP"}`,
+			Idempotent: true,
+		},
+	}
+}
