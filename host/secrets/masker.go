@@ -1,0 +1,105 @@
+package secrets
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// Mask replaces a secret value wherever it is shown.
+const Mask = "****"
+
+// MinMaskLen is the shortest value a Masker masks. Shorter values cannot be
+// real credentials, and masking every "1" or "on" would make logs useless.
+const MinMaskLen = 4
+
+// Masker replaces known secret values with Mask. Register every secret when
+// it is loaded or set; masking is then applied to logs, exchanges and run
+// records. It is safe for concurrent use.
+type Masker struct {
+	mu       sync.RWMutex
+	values   map[string]struct{}
+	replacer *strings.Replacer
+}
+
+// NewMasker returns a Masker that knows no secrets yet.
+func NewMasker() *Masker {
+	return &Masker{values: map[string]struct{}{}}
+}
+
+// Add registers secret values. Besides the value itself it registers the
+// forms it takes inside JSON strings, URLs and base64, because that is how
+// secrets appear in request dumps.
+func (m *Masker) Add(values ...string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	changed := false
+	for _, v := range values {
+		if len([]rune(v)) < MinMaskLen {
+			continue
+		}
+		quoted, _ := json.Marshal(v) // a string always encodes
+		for _, form := range []string{v, string(quoted[1 : len(quoted)-1]), url.QueryEscape(v), url.PathEscape(v),
+			base64.StdEncoding.EncodeToString([]byte(v)), base64.RawURLEncoding.EncodeToString([]byte(v))} {
+			if _, ok := m.values[form]; !ok {
+				m.values[form] = struct{}{}
+				changed = true
+			}
+		}
+	}
+	if changed {
+		m.rebuild()
+	}
+}
+
+// rebuild makes the replacer, longest value first so that a secret that
+// contains another is masked whole.
+func (m *Masker) rebuild() {
+	vs := make([]string, 0, len(m.values))
+	for v := range m.values {
+		vs = append(vs, v)
+	}
+	sort.Slice(vs, func(i, j int) bool {
+		if len(vs[i]) != len(vs[j]) {
+			return len(vs[i]) > len(vs[j])
+		}
+		return vs[i] < vs[j]
+	})
+	pairs := make([]string, 0, 2*len(vs))
+	for _, v := range vs {
+		pairs = append(pairs, v, Mask)
+	}
+	m.replacer = strings.NewReplacer(pairs...)
+}
+
+// String returns s with every known secret replaced by Mask.
+func (m *Masker) String(s string) string {
+	if m == nil {
+		return s
+	}
+	m.mu.RLock()
+	r := m.replacer
+	m.mu.RUnlock()
+	if r == nil {
+		return s
+	}
+	return r.Replace(s)
+}
+
+// Bytes returns b with every known secret replaced by Mask. b is not
+// modified.
+func (m *Masker) Bytes(b []byte) []byte {
+	if m == nil {
+		return b
+	}
+	m.mu.RLock()
+	r := m.replacer
+	m.mu.RUnlock()
+	if r == nil {
+		return b
+	}
+	return []byte(r.Replace(string(b)))
+}
