@@ -91,7 +91,9 @@ func TestRunServesSeedWithKey(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	out := &syncBuffer{}
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"--listen", addr, "--seed", seedFile, "--api-key", "k1"}, out, io.Discard) }()
+	go func() {
+		done <- run(ctx, []string{"--listen", addr, "--seed", seedFile, "--api-key", "k1"}, out, io.Discard)
+	}()
 
 	deadline := time.Now().Add(5 * time.Second)
 	for !strings.Contains(out.String(), "Press Ctrl+C") {
