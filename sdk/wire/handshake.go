@@ -61,8 +61,9 @@ func versionList(vs []int) string {
 }
 
 // go-plugin reports a failed negotiation only as text; this pattern is the
-// one place that knows its wording.
-var incompatibleVersion = regexp.MustCompile(`Incompatible API version with plugin\. Plugin version: (\d+)`)
+// one place that knows its wording. It is case-insensitive because
+// go-plugin has changed the capitalisation of that message between releases.
+var incompatibleVersion = regexp.MustCompile(`(?i)incompatible API version with plugin\. Plugin version: (\d+)`)
 
 // AsVersionMismatch turns go-plugin's negotiation error into a
 // VersionMismatchError, or returns nil when err is something else.

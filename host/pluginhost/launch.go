@@ -1,0 +1,107 @@
+package pluginhost
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"github.com/hashicorp/go-plugin"
+
+	connectorv1 "github.com/idbridge/idbridge/proto/connector/v1"
+	"github.com/idbridge/idbridge/sdk/wire"
+)
+
+// instance is one running plugin process.
+type instance struct {
+	client  *plugin.Client
+	conn    connectorv1.ConnectorClient
+	pid     int
+	version int
+}
+
+// errPermanent marks launch failures that retrying cannot fix: the binary
+// must change first.
+type errPermanent struct{ error }
+
+func (e errPermanent) Unwrap() error { return e.error }
+
+// launch starts the plugin process and completes the handshake. It returns
+// an errPermanent for a refused binary.
+func launch(cfg Config, p Plugin) (*instance, error) {
+	want, err := hex.DecodeString(p.SHA256)
+	if err != nil || len(want) != sha256.Size {
+		return nil, errPermanent{fmt.Errorf("connector %s: pinned checksum %q is not a hex sha256; reinstall the extension", p.Name, p.SHA256)}
+	}
+	if _, err := os.Stat(p.Path); err != nil {
+		return nil, errPermanent{fmt.Errorf("connector %s: binary missing: %w; reinstall the extension", p.Name, err)}
+	}
+
+	cmd := exec.Command(p.Path)
+	cmd.Env = pluginEnv(cfg.PassEnv, p.Env)
+	cmd.Dir = p.Dir
+	if cmd.Dir == "" {
+		cmd.Dir = filepath.Dir(p.Path)
+	}
+	client := plugin.NewClient(&plugin.ClientConfig{
+		HandshakeConfig:  wire.Handshake,
+		VersionedPlugins: wire.VersionedPlugins(nil),
+		Cmd:              cmd,
+		SecureConfig:     &plugin.SecureConfig{Checksum: want, Hash: sha256.New()},
+		AllowedProtocols: []plugin.Protocol{plugin.ProtocolGRPC},
+		AutoMTLS:         !cfg.DisableMTLS,
+		SkipHostEnv:      true,
+		StartTimeout:     cfg.StartTimeout,
+		Logger:           pluginLogger{cfg.Logger.Named(p.Name)},
+		UnixSocketConfig: &plugin.UnixSocketConfig{TempDir: cfg.SocketDir},
+	})
+
+	rpc, err := client.Client()
+	if err != nil {
+		client.Kill()
+		return nil, classify(cfg, p, err)
+	}
+	raw, err := rpc.Dispense(wire.PluginName)
+	if err != nil {
+		client.Kill()
+		return nil, fmt.Errorf("connector %s: dispense %q: %w", p.Name, wire.PluginName, err)
+	}
+	conn, ok := raw.(connectorv1.ConnectorClient)
+	if !ok {
+		client.Kill()
+		return nil, errPermanent{fmt.Errorf("connector %s: plugin served %T, not the connector service", p.Name, raw)}
+	}
+	inst := &instance{client: client, conn: conn, version: client.NegotiatedVersion()}
+	if rc := client.ReattachConfig(); rc != nil {
+		inst.pid = rc.Pid
+	}
+	return inst, nil
+}
+
+// classify turns go-plugin's start errors into the package's typed ones.
+func classify(cfg Config, p Plugin, err error) error {
+	if errors.Is(err, plugin.ErrChecksumsDoNotMatch) {
+		got, _ := FileSHA256(p.Path)
+		return errPermanent{&ChecksumError{Name: p.Name, Path: p.Path, Want: p.SHA256, Got: got}}
+	}
+	if vm := wire.AsVersionMismatch(err); vm != nil {
+		return errPermanent{fmt.Errorf("connector %s: %w", p.Name, vm)}
+	}
+	if strings.Contains(err.Error(), "unsupported plugin protocol") {
+		return errPermanent{fmt.Errorf("connector %s: %w (connectors must serve gRPC through the idbridge SDK)", p.Name, err)}
+	}
+	if strings.Contains(err.Error(), "timeout while waiting for plugin to start") {
+		return fmt.Errorf("connector %s did not complete its start-up within %s: %w", p.Name, cfg.StartTimeout, err)
+	}
+	return fmt.Errorf("connector %s failed to start: %w", p.Name, err)
+}
+
+// stop ends the process, gracefully first.
+func (i *instance) stop() { i.client.Kill() }
+
+// exited reports whether the process has ended.
+func (i *instance) exited() bool { return i.client.Exited() }
