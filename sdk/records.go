@@ -109,15 +109,16 @@ func readValue(dec *jsontext.Decoder) (*structpb.Value, error) {
 	case '{':
 		fields := make(map[string]*structpb.Value, 8)
 		for dec.PeekKind() != '}' {
-			name, err := dec.ReadToken()
+			tok, err := dec.ReadToken()
 			if err != nil {
 				return nil, err
 			}
+			name := tok.String() // a token is void after the next read
 			v, err := readValue(dec)
 			if err != nil {
 				return nil, err
 			}
-			fields[name.String()] = v
+			fields[name] = v
 		}
 		if _, err := dec.ReadToken(); err != nil {
 			return nil, err

@@ -18,7 +18,7 @@ var idPattern = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
 // Validate checks the declaration: ids present, unique and lower case,
 // settings unique and sensible, credentials declared secret, URLs that
 // parse, paging that can terminate. It lists every problem at once.
-func (c *Connector) Validate() error {
+func (c Connector) Validate() error {
 	var p []string
 	add := func(format string, a ...any) { p = append(p, fmt.Sprintf(format, a...)) }
 	if !idPattern.MatchString(c.Info.ID) {

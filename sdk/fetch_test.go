@@ -1,0 +1,181 @@
+package sdk
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	connectorv1 "github.com/idbridge/idbridge/proto/connector/v1"
+)
+
+// usersApp serves n users two per page, 1-based, with Last-Page, and checks
+// auth and the filled placeholder.
+func usersApp(t *testing.T, n int, lastPageHeader bool) (string, *atomic.Int32) {
+	var calls atomic.Int32
+	base := app(t, func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		if r.Header.Get("X-Api-Key") != testKey {
+			w.WriteHeader(401)
+			fmt.Fprint(w, `{"message":"Api key does not exist","code":4003}`)
+			return
+		}
+		if r.URL.Path != "/api/v1/workspaces/ws1/users" || r.URL.Query().Get("status") != "ALL" {
+			w.WriteHeader(404)
+			return
+		}
+		page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+		size, _ := strconv.Atoi(r.URL.Query().Get("page-size"))
+		var recs []string
+		for i := (page - 1) * size; i < page*size && i < n; i++ {
+			recs = append(recs, fmt.Sprintf(`{"id":"u%d","email":"u%d@x.io","n":%d,"ok":true,"m":[{"a":null}]}`, i, i, i))
+		}
+		if lastPageHeader {
+			w.Header().Set("Last-Page", strconv.FormatBool(page*size >= n))
+		}
+		fmt.Fprint(w, "["+strings.Join(recs, ",")+"]")
+	})
+	return base, &calls
+}
+
+func records(msgs []*connectorv1.FetchResponse) []string {
+	var ids []string
+	for _, m := range msgs {
+		for _, r := range m.GetRecords() {
+			ids = append(ids, r.GetFields()["id"].GetStringValue())
+		}
+	}
+	return ids
+}
+
+func TestFetchPagesUntilLastPageHeader(t *testing.T) {
+	base, calls := usersApp(t, 4, true)
+	cl := dial(t, testConnector(base))
+	msgs, err := fetchAll(t, cl, &connectorv1.FetchRequest{Settings: testSettings(base), Endpoint: &connectorv1.FetchRequest_EndpointId{EndpointId: "list-users"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 4 records in full pages of 2: without the header a third, empty page
+	// would be asked for.
+	if got := records(msgs); len(got) != 4 || calls.Load() != 2 {
+		t.Fatalf("records %v after %d calls; want 4 records in 2 calls", got, calls.Load())
+	}
+	r := msgs[0].GetRecords()[0].GetFields()
+	if r["n"].GetNumberValue() != 0 || !r["ok"].GetBoolValue() || r["m"].GetListValue().GetValues()[0].GetStructValue().GetFields()["a"].GetNullValue() != 0 {
+		t.Fatalf("record not converted faithfully: %v", r)
+	}
+}
+
+func TestFetchStopsOnShortOrEmptyPage(t *testing.T) {
+	base, calls := usersApp(t, 5, false)
+	cl := dial(t, testConnector(base))
+	msgs, err := fetchAll(t, cl, &connectorv1.FetchRequest{Settings: testSettings(base), Endpoint: &connectorv1.FetchRequest_EndpointId{EndpointId: "list-users"}})
+	if err != nil || len(records(msgs)) != 5 || calls.Load() != 3 {
+		t.Fatalf("err=%v records=%d calls=%d; want 5 records in 3 calls (short last page)", err, len(records(msgs)), calls.Load())
+	}
+	base2, calls2 := usersApp(t, 4, false)
+	cl2 := dial(t, testConnector(base2))
+	msgs, err = fetchAll(t, cl2, &connectorv1.FetchRequest{Settings: testSettings(base2), Endpoint: &connectorv1.FetchRequest_EndpointId{EndpointId: "list-users"}})
+	if err != nil || len(records(msgs)) != 4 || calls2.Load() != 3 {
+		t.Fatalf("err=%v records=%d calls=%d; want 4 records in 3 calls (empty last page)", err, len(records(msgs)), calls2.Load())
+	}
+}
+
+func TestFetchMaxPagesAndExchange(t *testing.T) {
+	base, calls := usersApp(t, 10, true)
+	cl := dial(t, testConnector(base))
+	msgs, err := fetchAll(t, cl, &connectorv1.FetchRequest{Settings: testSettings(base), MaxPages: 1, IncludeExchange: true,
+		Endpoint: &connectorv1.FetchRequest_EndpointId{EndpointId: "list-users"}})
+	if err != nil || calls.Load() != 1 || len(records(msgs)) != 2 {
+		t.Fatalf("err=%v calls=%d records=%d; want one page", err, calls.Load(), len(records(msgs)))
+	}
+	ex := msgs[0].GetExchange()
+	if ex == nil || ex.GetResponse().GetStatus() != 200 || !strings.Contains(ex.GetRequest().GetUrl(), "page=1") {
+		t.Fatalf("exchange = %v; want the first request and its answer", ex)
+	}
+	for _, h := range ex.GetRequest().GetHeaders() {
+		if h.GetName() == "X-Api-Key" && h.GetValue() != Mask {
+			t.Fatalf("auth header not masked: %q", h.GetValue())
+		}
+	}
+}
+
+func TestFetchBatches(t *testing.T) {
+	base, _ := usersApp(t, 5, false)
+	c := testConnector(base)
+	c.Endpoints[0].Paging.PageSize = 5
+	cl := dial(t, c)
+	msgs, err := fetchAll(t, cl, &connectorv1.FetchRequest{Settings: testSettings(base), BatchSize: 2,
+		Endpoint: &connectorv1.FetchRequest_EndpointId{EndpointId: "list-users"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sizes []int
+	for _, m := range msgs {
+		sizes = append(sizes, len(m.GetRecords()))
+	}
+	if fmt.Sprint(sizes) != "[2 2 1]" {
+		t.Fatalf("batch sizes %v, want [2 2 1]", sizes)
+	}
+}
+
+func TestFetchCustomEndpointOffsetAndCursor(t *testing.T) {
+	base := app(t, func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/api/offset":
+			off, _ := strconv.Atoi(r.URL.Query().Get("offset"))
+			if off >= 3 {
+				fmt.Fprint(w, `{"data":{"items":[]}}`)
+				return
+			}
+			fmt.Fprintf(w, `{"data":{"items":[{"id":"o%d"},{"id":"o%d"}]}}`, off, off+1)
+		case "/api/cursor":
+			switch r.URL.Query().Get("after") {
+			case "":
+				fmt.Fprint(w, `{"items":[{"id":"c1"}],"next":"abc"}`)
+			case "abc":
+				fmt.Fprint(w, `{"items":[{"id":"c2"}],"next":null}`)
+			}
+		}
+	})
+	cl := dial(t, testConnector(base))
+	msgs, err := fetchAll(t, cl, &connectorv1.FetchRequest{Settings: testSettings(base), Endpoint: &connectorv1.FetchRequest_Custom{Custom: &connectorv1.EndpointSpec{
+		Method: "GET", Url: "/offset", RecordsPath: "data.items",
+		Paging: &connectorv1.Paging{Kind: Offset, PageParam: "offset", SizeParam: "limit", PageSize: 2},
+	}}})
+	if got := records(msgs); err != nil || fmt.Sprint(got) != "[o0 o1 o2 o3]" {
+		t.Fatalf("offset paging: %v %v", got, err)
+	}
+	msgs, err = fetchAll(t, cl, &connectorv1.FetchRequest{Settings: testSettings(base), Endpoint: &connectorv1.FetchRequest_Custom{Custom: &connectorv1.EndpointSpec{
+		Method: "GET", Url: "/cursor", RecordsPath: "items",
+		Paging: &connectorv1.Paging{Kind: Cursor, PageParam: "after", CursorPath: "next"},
+	}}})
+	if got := records(msgs); err != nil || fmt.Sprint(got) != "[c1 c2]" {
+		t.Fatalf("cursor paging: %v %v", got, err)
+	}
+}
+
+func TestFetchRefusesForeignHost(t *testing.T) {
+	var hit atomic.Bool
+	other := app(t, func(w http.ResponseWriter, r *http.Request) { hit.Store(true) })
+	base, _ := usersApp(t, 1, false)
+	cl := dial(t, testConnector(base))
+	_, err := fetchAll(t, cl, &connectorv1.FetchRequest{Settings: testSettings(base), Endpoint: &connectorv1.FetchRequest_Custom{Custom: &connectorv1.EndpointSpec{
+		Method: "GET", Url: other + "/steal", Paging: &connectorv1.Paging{Kind: NoPaging},
+	}}})
+	ae := ErrorFromStatus(err)
+	if ae == nil || ae.GetKind() != connectorv1.ErrorKind_ERROR_KIND_INVALID_SETTINGS || !strings.Contains(ae.GetMessage(), "outside the app's base URL") || hit.Load() {
+		t.Fatalf("foreign host: %v (other host hit: %v); want a refusal before any request", ae, hit.Load())
+	}
+}
+
+func TestFetchUnknownEndpoint(t *testing.T) {
+	base, _ := usersApp(t, 1, false)
+	_, err := fetchAll(t, dial(t, testConnector(base)), &connectorv1.FetchRequest{Settings: testSettings(base),
+		Endpoint: &connectorv1.FetchRequest_EndpointId{EndpointId: "nope"}})
+	if ae := ErrorFromStatus(err); ae == nil || !strings.Contains(ae.GetMessage(), "no such inbound endpoint") {
+		t.Fatalf("got %v", err)
+	}
+}

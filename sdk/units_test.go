@@ -1,0 +1,122 @@
+package sdk
+
+import (
+	"errors"
+	"net/url"
+	"strings"
+	"testing"
+
+	"google.golang.org/protobuf/types/known/structpb"
+
+	connectorv1 "github.com/idbridge/idbridge/proto/connector/v1"
+)
+
+func TestResolveURL(t *testing.T) {
+	base, _ := url.Parse("https://api.example.com/api")
+	s := Settings{"workspaceId": "a/b c", "x": "1"}
+	cases := map[string]string{
+		"/v1/workspaces/{WorkspaceID}/users":             "https://api.example.com/api/v1/workspaces/a%2Fb%20c/users",
+		"v1/user?q={x}":                                  "https://api.example.com/api/v1/user?q=1",
+		"https://API.example.com/other":                  "https://API.example.com/other",
+		"/v1/{notASetting}":                              "https://api.example.com/api/v1/%7BnotASetting%7D",
+		"/v1/workspaces/{workspaceId}/users?email=a+b@c": "https://api.example.com/api/v1/workspaces/a%2Fb%20c/users?email=a+b@c",
+	}
+	for in, want := range cases {
+		u, err := resolveURL(base, in, s, nil)
+		if err != nil || u.String() != want {
+			t.Errorf("%s → %v %v, want %s", in, u, err, want)
+		}
+	}
+	for _, bad := range []string{"https://evil.example.com/x", "//evil.example.com/x", "http://api.example.com/x"} {
+		if _, err := resolveURL(base, bad, s, nil); !errors.Is(err, ErrForeignHost) {
+			t.Errorf("%s: err=%v, want ErrForeignHost", bad, err)
+		}
+	}
+	if _, err := resolveURL(base, "/v1/{x}", Settings{"x": ""}, nil); !errors.Is(err, ErrInvalidSettings) {
+		t.Errorf("empty placeholder: %v, want ErrInvalidSettings", err)
+	}
+}
+
+func TestOutputPaths(t *testing.T) {
+	body := []byte(`{"id":"w1","users":[{"id":"u1","email":"a.b@x.io","m":[{"s":"INACTIVE"}]},{"id":"u2","email":"c@x.io","m":[{"s":"ACTIVE"}]}]}`)
+	cases := map[string]any{
+		"id":                          "w1",
+		"users[].id":                  "u1",
+		"users.1.id":                  "u2",
+		"users[1].email":              "c@x.io",
+		"users[email=c@x.io].id":      "u2",
+		"users[email=a.b@x.io].m[].s": "INACTIVE",
+		"users[].m[s=ACTIVE].s":       "ACTIVE",
+	}
+	for p, want := range cases {
+		out, err := extractOutputs(body, []namedPath{{"v", p}})
+		if err != nil || out.GetFields()["v"].AsInterface() != want {
+			t.Errorf("%s → %v %v, want %v", p, out, err, want)
+		}
+	}
+	if _, err := extractOutputs(body, []namedPath{{"v", "users[email=z@x.io].id"}}); !errors.Is(err, ErrOutputMissing) {
+		t.Errorf("missing selector: %v", err)
+	}
+	if _, err := extractOutputs(body, []namedPath{{"v", "users[email"}}); !errors.Is(err, ErrBadDefinition) {
+		t.Errorf("bad path: %v", err)
+	}
+}
+
+func TestDecodeRecordsWrapsScalarsAndFollowsPath(t *testing.T) {
+	var got []*structpb.Struct
+	n, err := decodeRecords([]byte(`{"skip":{"x":[1,2]},"data":{"items":["a",{"id":"b"}]}}`), []string{"data", "items"},
+		func(s *structpb.Struct) error { got = append(got, s); return nil })
+	if err != nil || n != 2 || got[0].GetFields()["value"].GetStringValue() != "a" || got[1].GetFields()["id"].GetStringValue() != "b" {
+		t.Fatalf("n=%d err=%v got=%v", n, err, got)
+	}
+	if _, err := decodeRecords([]byte(`{"data":5}`), []string{"data"}, nil); !errors.Is(err, errNotList) {
+		t.Fatalf("not a list: %v", err)
+	}
+	if n, err := decodeRecords([]byte(`{"other":[]}`), []string{"data"}, nil); n != 0 || err != nil {
+		t.Fatalf("missing path: n=%d err=%v, want no records", n, err)
+	}
+}
+
+func TestValidateListsProblems(t *testing.T) {
+	c := testConnector("https://api.example.com")
+	c.Info.ID = "Bad ID"
+	c.Settings[2].Secret = false
+	c.Endpoints = append(c.Endpoints, c.Endpoints[0])
+	c.Webhooks[0].Method = "FETCH"
+	err := c.Validate()
+	if !errors.Is(err, ErrBadDeclaration) {
+		t.Fatalf("err=%v", err)
+	}
+	for _, want := range []string{"Info.ID", "must be declared Secret", `endpoint "list-users" is declared twice`, `method "FETCH"`} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not mention %q", err, want)
+		}
+	}
+	if err := testConnector("https://api.example.com").Validate(); err != nil {
+		t.Fatalf("valid declaration refused: %v", err)
+	}
+}
+
+func TestDescribe(t *testing.T) {
+	c := testConnector("https://api.example.com/api")
+	d := c.Describe()
+	if d.GetProtocolVersion() != 1 || d.GetInfo().GetId() != "testapp" || len(d.GetEndpoints()) != 1 || len(d.GetWebhooks()) != 2 {
+		t.Fatalf("describe = %v", d)
+	}
+	if !d.GetSettings()[2].GetSecret() || d.GetEndpoints()[0].GetPaging().GetKind() != PageNumber {
+		t.Fatal("secret flag or paging lost")
+	}
+	if d.GetWebhooks()[1].GetMessageType() != JSON || d.GetRateLimit().GetRequestsPerSecond() != 1000 {
+		t.Fatal("message type or rate limit lost")
+	}
+}
+
+func TestErrorFromStatusWithoutDetails(t *testing.T) {
+	if ErrorFromStatus(nil) != nil {
+		t.Fatal("nil error must give nil")
+	}
+	ae := ErrorFromStatus(errors.New("transport is closing"))
+	if ae.GetKind() != connectorv1.ErrorKind_ERROR_KIND_INTERNAL {
+		t.Fatalf("plain error → %v", ae)
+	}
+}
