@@ -85,7 +85,7 @@ func Read(ctx context.Context, src Source, size int64, limits Limits) (*Archive,
 	if size > limits.MaxArchiveBytes {
 		return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrArchiveTooLarge, size, limits.MaxArchiveBytes)
 	}
-	if err := requireZip(ctx, src); err != nil {
+	if err := requireZip(ctx, src, limits); err != nil {
 		return nil, err
 	}
 	a := &Archive{Size: size, entries: map[string]archives.FileInfo{}, limits: limits}
@@ -148,6 +148,9 @@ func (a *Archive) admit(f archives.FileInfo, folded map[string]string, count *in
 		return &EntryError{Name: name, Detail: fmt.Sprintf("same name as %q", prev), Err: ErrDuplicateEntry}
 	}
 	folded[foldName(name)] = name
+	if name == ManifestName && f.Size() > limits.MaxManifestBytes {
+		return fmt.Errorf("%w: %d bytes, limit %d", ErrManifestTooLarge, f.Size(), limits.MaxManifestBytes)
+	}
 	unpacked, err := checkEntrySize(f, limits)
 	if err != nil {
 		return err
@@ -158,9 +161,6 @@ func (a *Archive) admit(f archives.FileInfo, folded map[string]string, count *in
 	}
 	switch name {
 	case ManifestName:
-		if unpacked > limits.MaxManifestBytes {
-			return fmt.Errorf("%w: %d bytes, limit %d", ErrManifestTooLarge, unpacked, limits.MaxManifestBytes)
-		}
 		if a.ManifestBytes, err = readEntry(f, limits.MaxManifestBytes); err != nil {
 			return err
 		}
@@ -175,7 +175,7 @@ func (a *Archive) admit(f archives.FileInfo, folded map[string]string, count *in
 
 // requireZip names the format of anything that is not a zip, so that a
 // .tar.gz renamed to .ext is reported as such.
-func requireZip(ctx context.Context, src Source) error {
+func requireZip(ctx context.Context, src Source, limits Limits) error {
 	format, _, err := archives.Identify(ctx, "", src)
 	if _, serr := src.Seek(0, io.SeekStart); serr != nil {
 		return fmt.Errorf("rewind archive: %w", serr)
@@ -187,9 +187,39 @@ func requireZip(ctx context.Context, src Source) error {
 		return fmt.Errorf("%w: %v", ErrCorrupt, err)
 	}
 	if _, ok := format.(archives.Zip); !ok {
-		return fmt.Errorf("%w: the file is a %s archive", ErrNotZip, strings.TrimPrefix(format.Extension(), "."))
+		kind := strings.TrimPrefix(format.Extension(), ".")
+		if danger := foreignDanger(ctx, format, src, limits); danger != nil {
+			return fmt.Errorf("%w: the file is a %s archive, and it holds %w", ErrNotZip, kind, danger)
+		}
+		return fmt.Errorf("%w: the file is a %s archive", ErrNotZip, kind)
 	}
 	return nil
+}
+
+// foreignDanger looks through the headers of an uncompressed tar that was
+// passed off as an .ext and returns the first link or special file in it,
+// so the admin learns the file was not just misnamed but hostile. Only
+// headers are read, at most limits.MaxFiles of them, and compressed
+// formats are not opened at all.
+func foreignDanger(ctx context.Context, format archives.Format, src Source, limits Limits) error {
+	t, ok := format.(archives.Tar)
+	if !ok {
+		return nil
+	}
+	defer src.Seek(0, io.SeekStart) //nolint:errcheck // best effort: the caller refuses the file anyway
+	var danger error
+	n := 0
+	_ = t.Extract(ctx, src, func(_ context.Context, f archives.FileInfo) error {
+		if n++; n > limits.MaxFiles {
+			return fs.SkipAll
+		}
+		if err := checkEntryType(f); err != nil {
+			danger = err
+			return fs.SkipAll
+		}
+		return nil
+	})
+	return danger
 }
 
 // checkEntryType accepts regular files and folders only.

@@ -137,8 +137,10 @@ type Entry struct {
 	Body []byte
 	// Mode sets the Unix mode bits, including type bits; 0 means 0644.
 	Mode fs.FileMode
-	// Method defaults to Deflate.
+	// Method defaults to Deflate; Store sets zip.Store.
 	Method uint16
+	// Store writes the entry uncompressed.
+	Store bool
 	// Header, when set, edits the header just before it is written.
 	Header func(*zip.FileHeader)
 }
@@ -152,6 +154,9 @@ func Zip(t testing.TB, entries []Entry) []byte {
 		h := &zip.FileHeader{Name: e.Name, Method: zip.Deflate, Modified: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)}
 		if e.Method != 0 {
 			h.Method = e.Method
+		}
+		if e.Store {
+			h.Method = zip.Store
 		}
 		mode := e.Mode
 		if mode == 0 {

@@ -1,0 +1,19 @@
+// Package extensions is the host's extension manager: it installs .ext
+// archives from a file, a URL or a configured catalog, keeps the record of
+// what is installed, upgrades and uninstalls, and tells the plugin
+// supervisor which binary to run and which hash to pin.
+//
+// Layout under the data folder:
+//
+//	extensions/
+//	  .staging/<random>/       unpacking happens here, never elsewhere
+//	  <id>/<version>-<random>/ one folder per installed release
+//
+// An install unpacks into staging, verifies the signature and every hash,
+// renames the staging folder to its versioned name (atomic on one file
+// system), and only then replaces the extension's record in the store,
+// which is the pointer everything else follows. Until that record is
+// written the previous release keeps running; if anything fails the new
+// folder is removed. Folders no record points to are swept when the
+// manager starts.
+package extensions

@@ -1,0 +1,167 @@
+package extensions
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/hashicorp/go-hclog"
+
+	"github.com/idbridge/idbridge/host/store"
+	"github.com/idbridge/idbridge/host/version"
+	"github.com/idbridge/idbridge/marketplace/catalog"
+	"github.com/idbridge/idbridge/marketplace/ext"
+	"github.com/idbridge/idbridge/sdk/wire"
+)
+
+// stagingDir is the staging folder's name inside the extensions folder;
+// the dot keeps it from ever being taken for an extension id.
+const stagingDir = ".staging"
+
+// Config is what a Manager needs. DataDir and Docs are required.
+type Config struct {
+	// DataDir is the host's data folder; extensions live in DataDir/extensions.
+	DataDir string
+	// Docs persists records, trusted keys, allowed publishers and catalogs.
+	Docs store.Docs
+	// Usage answers which integrations use an extension; nil means none do.
+	Usage UsageChecker
+	// Logger receives structured logs; nil discards them.
+	Logger hclog.Logger
+	// HostVersion defaults to version.Version.
+	HostVersion string
+	// Protocols defaults to wire.SupportedProtocolVersions.
+	Protocols []int
+	// Platform defaults to the running platform, "os/arch".
+	Platform string
+	// Limits bound archives; zero fields take ext.DefaultLimits.
+	Limits ext.Limits
+	// HTTP downloads from URLs and catalogs; nil means a client with no
+	// overall timeout (the request context bounds it).
+	HTTP *http.Client
+}
+
+// Manager installs and tracks extensions. It is safe for concurrent use;
+// changes are serialised, reads are not.
+type Manager struct {
+	cfg  Config
+	root string // DataDir/extensions
+	log  hclog.Logger
+	mu   sync.Mutex // serialises install, upgrade and uninstall
+	cat  *catalog.Client
+}
+
+// New prepares the extensions folder and removes what an interrupted
+// install left behind: the staging folder's content and release folders
+// no record points to.
+func New(ctx context.Context, cfg Config) (*Manager, error) {
+	if cfg.DataDir == "" || cfg.Docs == nil {
+		return nil, errors.New("extensions: Config needs DataDir and Docs")
+	}
+	if cfg.Usage == nil {
+		cfg.Usage = noUsage{}
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = hclog.NewNullLogger()
+	}
+	if cfg.HostVersion == "" {
+		cfg.HostVersion = version.Version
+	}
+	if len(cfg.Protocols) == 0 {
+		cfg.Protocols = wire.SupportedProtocolVersions
+	}
+	if cfg.Platform == "" {
+		cfg.Platform = ext.HostPlatform()
+	}
+	m := &Manager{
+		cfg:  cfg,
+		root: filepath.Join(cfg.DataDir, "extensions"),
+		log:  cfg.Logger.Named("extensions"),
+		cat:  &catalog.Client{HTTP: cfg.HTTP},
+	}
+	if err := os.MkdirAll(filepath.Join(m.root, stagingDir), 0o755); err != nil {
+		return nil, fmt.Errorf("extensions: prepare data folder: %w", err)
+	}
+	if err := m.sweep(ctx); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// sweep removes leftovers of interrupted operations.
+func (m *Manager) sweep(ctx context.Context) error {
+	staging := filepath.Join(m.root, stagingDir)
+	entries, err := os.ReadDir(staging)
+	if err != nil {
+		return fmt.Errorf("extensions: read staging folder: %w", err)
+	}
+	for _, e := range entries {
+		m.log.Info("removing leftover staging folder", "name", e.Name())
+		if err := os.RemoveAll(filepath.Join(staging, e.Name())); err != nil {
+			return fmt.Errorf("extensions: clean staging folder: %w", err)
+		}
+	}
+	live := map[string]bool{}
+	err = m.cfg.Docs.List(ctx, kindExtension, func(_ string, decode func(any) error) error {
+		var r Record
+		if err := decode(&r); err != nil {
+			return err
+		}
+		live[filepath.FromSlash(r.Dir)] = true
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("extensions: read records: %w", err)
+	}
+	ids, err := os.ReadDir(m.root)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if !id.IsDir() || strings.HasPrefix(id.Name(), ".") {
+			continue
+		}
+		releases, err := os.ReadDir(filepath.Join(m.root, id.Name()))
+		if err != nil {
+			return err
+		}
+		for _, rel := range releases {
+			p := filepath.Join(id.Name(), rel.Name())
+			if live[p] {
+				continue
+			}
+			m.log.Info("removing release folder no record points to", "dir", p)
+			if err := os.RemoveAll(filepath.Join(m.root, p)); err != nil {
+				// A binary still running on Windows cannot be removed;
+				// the next start tries again.
+				m.log.Warn("could not remove old release folder", "dir", p, "error", err)
+			}
+		}
+		if len(releases) == 0 || allGone(filepath.Join(m.root, id.Name())) {
+			_ = os.Remove(filepath.Join(m.root, id.Name()))
+		}
+	}
+	return nil
+}
+
+func allGone(dir string) bool {
+	entries, err := os.ReadDir(dir)
+	return err == nil && len(entries) == 0
+}
+
+// record loads an installed extension's record.
+func (m *Manager) record(ctx context.Context, id string) (*Record, error) {
+	var r Record
+	if err := m.cfg.Docs.Get(ctx, kindExtension, id, &r); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, fmt.Errorf("%q: %w", id, ErrNotInstalled)
+		}
+		return nil, fmt.Errorf("read extension record %q: %w", id, err)
+	}
+	return &r, nil
+}

@@ -1,0 +1,82 @@
+package extensions
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+
+	"github.com/Masterminds/semver/v3"
+)
+
+// List returns every installed extension with the integrations using it.
+func (m *Manager) List(ctx context.Context) ([]Summary, error) {
+	var recs []Record
+	err := m.cfg.Docs.List(ctx, kindExtension, func(_ string, decode func(any) error) error {
+		var r Record
+		if err := decode(&r); err != nil {
+			return err
+		}
+		recs = append(recs, r)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list extensions: %w", err)
+	}
+	out := make([]Summary, 0, len(recs))
+	for _, r := range recs {
+		uses, err := m.usage(ctx, r.ID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Summary{ID: r.ID, Name: r.Name, Version: r.Version, Publisher: r.Publisher,
+			Signature: r.Signature, KeyID: r.KeyID, Integrations: uses})
+	}
+	return out, nil
+}
+
+// Show returns one installed extension's record and its integrations.
+func (m *Manager) Show(ctx context.Context, id string) (*Details, error) {
+	r, err := m.record(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	uses, err := m.usage(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return &Details{Record: *r, Integrations: uses}, nil
+}
+
+// BinaryPath returns the absolute path of id's connector binary for this
+// host's platform and the sha256 recorded at install, which the plugin
+// supervisor pins so that a binary changed on disk is refused at launch.
+func (m *Manager) BinaryPath(ctx context.Context, id string) (string, string, error) {
+	r, err := m.record(ctx, id)
+	if err != nil {
+		return "", "", err
+	}
+	if r.Platform != m.cfg.Platform {
+		return "", "", fmt.Errorf("%s was installed for %s and this host is %s: reinstall it", id, r.Platform, m.cfg.Platform)
+	}
+	p := filepath.Join(m.root, filepath.FromSlash(r.Dir), filepath.FromSlash(r.Binary.Path))
+	return p, r.Binary.SHA256, nil
+}
+
+func (m *Manager) usage(ctx context.Context, id string) ([]Usage, error) {
+	uses, err := m.cfg.Usage.IntegrationsUsing(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("integrations using %s: %w", id, err)
+	}
+	if uses == nil {
+		uses = []Usage{}
+	}
+	return uses, nil
+}
+
+func mustVersion(s string) *semver.Version {
+	v, err := semver.NewVersion(s)
+	if err != nil {
+		return semver.New(0, 0, 0, "", "")
+	}
+	return v
+}
