@@ -28,4 +28,4 @@ type UsageChecker interface {
 type noUsage struct{}
 
 func (noUsage) IntegrationsUsing(context.Context, string) ([]Usage, error) { return nil, nil }
-func (noUsage) PurgeIntegrations(context.Context, string) error           { return nil }
+func (noUsage) PurgeIntegrations(context.Context, string) error            { return nil }
