@@ -1,0 +1,92 @@
+package mapping
+
+import (
+	"strings"
+)
+
+// ADUser is one directory user as the directory client streams it. Only the
+// attributes in Planner.Attributes are needed.
+type ADUser struct {
+	// ID is the stable id (objectGUID, or entryUUID on OpenLDAP).
+	ID         string
+	DN         string
+	Attributes map[string][]string
+	Enabled    bool
+}
+
+// adUser is the compact form kept per user: no attribute names, only the
+// values of the attributes the plan needs, one string per attribute.
+type adUser struct {
+	id, dn  string
+	enabled bool
+	vals    []string
+}
+
+// dupFlag marks an index value as a position in dups rather than a user.
+const dupFlag = int32(-1 << 31)
+
+// AddUser indexes one AD user by its match value, keeping only what the plan
+// needs. It is safe to call concurrently with AddRecords.
+func (p *Planner) AddUser(u ADUser) {
+	p.userMu.Lock()
+	defer p.userMu.Unlock()
+	cu := adUser{id: strings.Clone(u.ID), dn: strings.Clone(u.DN), enabled: u.Enabled, vals: make([]string, len(p.attrs))}
+	for name, vals := range u.Attributes {
+		for i, a := range p.attrs {
+			if strings.EqualFold(a, name) && len(vals) > 0 {
+				if len(vals) == 1 {
+					cu.vals[i] = strings.Clone(vals[0])
+				} else {
+					cu.vals[i] = strings.Join(vals, multiSep)
+				}
+			}
+		}
+	}
+	pos := int32(len(p.users))
+	p.users = append(p.users, cu)
+	keys := splitMulti(cu.vals[p.matchAttr])
+	indexed := false
+	for _, k := range keys {
+		k = p.normMatch(k)
+		if k == "" {
+			continue
+		}
+		indexed = true
+		prev, exists := p.index[k]
+		switch {
+		case !exists:
+			p.index[k] = pos
+		case prev == pos:
+		case prev&dupFlag != 0:
+			d := prev &^ dupFlag
+			p.dups[d] = append(p.dups[d], pos)
+		default:
+			p.dups = append(p.dups, []int32{prev, pos})
+			p.index[k] = int32(len(p.dups)-1) | dupFlag
+		}
+	}
+	if !indexed {
+		p.usersWithoutKey++
+	}
+}
+
+// lookupUsers returns the users with a match value, and whether several
+// share it.
+func (p *Planner) lookupUsers(key string) ([]int32, bool) {
+	v, ok := p.index[key]
+	if !ok {
+		return nil, false
+	}
+	if v&dupFlag != 0 {
+		return p.dups[v&^dupFlag], true
+	}
+	return []int32{v}, false
+}
+
+func (p *Planner) normMatch(s string) string {
+	s = strings.TrimSpace(s)
+	if p.def.Match.CaseInsensitive {
+		s = strings.ToLower(s)
+	}
+	return s
+}

@@ -1,0 +1,87 @@
+package mapping
+
+import (
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func decode(t testing.TB, s string) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal([]byte(s), &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func TestFlatten(t *testing.T) {
+	rec := decode(t, `{
+		"id": "u1", "email": "a@x.com", "active": true, "rate": 12.5, "note": null,
+		"settings": {"weekStart": "MONDAY", "summary": {"group": "PROJECT"}, "empty": {}},
+		"memberships": [{"membershipStatus": "ACTIVE", "targetId": "w1"}, {"membershipStatus": "INACTIVE", "extra": 1}],
+		"tags": ["a", "b"], "none": []
+	}`)
+	got := Flatten(rec)
+	want := []Field{
+		{"active", "boolean", "true"},
+		{"email", "string", "a@x.com"},
+		{"id", "string", "u1"},
+		{"memberships[].extra", "number", "1"},
+		{"memberships[].membershipStatus", "string", "ACTIVE"},
+		{"memberships[].targetId", "string", "w1"},
+		{"none", "array", ""},
+		{"note", "null", ""},
+		{"rate", "number", "12.5"},
+		{"settings.empty", "object", ""},
+		{"settings.summary.group", "string", "PROJECT"},
+		{"settings.weekStart", "string", "MONDAY"},
+		{"tags[]", "string", "a"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("Flatten =\n%v\nwant\n%v", got, want)
+	}
+}
+
+func TestFlattenAllMergesTypesAndSamples(t *testing.T) {
+	got := FlattenAll([]map[string]any{
+		decode(t, `{"title": null, "name": ""}`),
+		decode(t, `{"title": "Engineer", "name": "`+strings.Repeat("x", 100)+`"}`),
+	})
+	if got[1].Path != "title" || got[1].Type != "string" || got[1].Sample != "Engineer" {
+		t.Errorf("title = %+v: a later record's real type must replace null", got[1])
+	}
+	if n := len([]rune(got[0].Sample)); n != sampleLen || !strings.HasSuffix(got[0].Sample, "…") {
+		t.Errorf("long sample not shortened: %d runes", n)
+	}
+	if p := FieldPaths(got); !reflect.DeepEqual(p, []string{"name", "title"}) {
+		t.Errorf("paths = %v", p)
+	}
+}
+
+func TestPathValues(t *testing.T) {
+	rec := decode(t, `{"a": {"b": [{"c": 1}, {"c": "x"}, {"d": 2}, {"c": null}, {"c": {"o": 1}}]}, "n": 3000000, "s": "  "}`)
+	cases := map[string][]string{
+		"a.b[].c": {"1", "x"},
+		"n":       {"3000000"},
+		"s":       nil,
+		"a.b":     nil,
+		"a.x.y":   nil,
+		"n[].x":   nil,
+	}
+	for p, want := range cases {
+		pp, err := parsePath(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := pp.values(rec, nil); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s = %q, want %q", p, got, want)
+		}
+	}
+	for _, bad := range []string{"", "a..b", "a[0].b", "[]"} {
+		if _, err := parsePath(bad); err == nil {
+			t.Errorf("parsePath(%q) accepted", bad)
+		}
+	}
+}

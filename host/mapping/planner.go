@@ -1,0 +1,609 @@
+package mapping
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/idbridge/idbridge/host/macro"
+)
+
+// Planner collects one sync's inputs and computes its plan. Create one per
+// run with NewPlanner, feed it with AddRecords and AddUser (in any order,
+// from two goroutines if the engine reads both streams at once), then call
+// Plan.
+type Planner struct {
+	def     DataSource
+	aliases map[string]int
+
+	// Projection: each (endpoint, path) the plan reads gets a slot.
+	nslots    int
+	slotPaths [][]slotPath
+	merged    map[string][]int          // path → slots in endpoint order
+	byAlias   map[string]map[string]int // alias → path → slot
+	keyPaths  []path
+
+	attrs     []string // AD attributes to read, in the mappings' spelling
+	matchAttr int      // index of the match attribute in attrs
+
+	mappings    []compiled
+	createAttrs []compiled
+	createName  *macro.Template
+	match       compiled
+	active      *compiledActive
+
+	recMu   sync.Mutex
+	entries []entry
+	byKey   map[string]int32
+	join    []EndpointReport
+
+	userMu          sync.Mutex
+	users           []adUser
+	index           map[string]int32
+	dups            [][]int32
+	usersWithoutKey int
+}
+
+type slotPath struct {
+	slot int
+	path path
+}
+
+// compiled is a mapping (or the match rule) ready to evaluate.
+type compiled struct {
+	attr   string
+	attrAt int // index in attrs, -1 for creation-only attributes
+	field  FieldRef
+	format *macro.Template
+	clear  bool
+	label  string // how messages name the source: record.email or the format
+}
+
+type compiledActive struct {
+	field  FieldRef
+	values map[string]bool
+	fold   bool
+}
+
+// maxEndpoints is bounded by the join's bit set.
+const maxEndpoints = 64
+
+// NewPlanner prepares a plan for a validated data source. It re-parses the
+// formats (Validate has checked them against the schema at save time) and
+// fails only on a definition that could not have passed validation.
+func NewPlanner(def DataSource) (*Planner, error) {
+	if len(def.Endpoints) == 0 || len(def.Endpoints) > maxEndpoints {
+		return nil, fmt.Errorf("%w: a data source needs 1 to %d endpoints", ErrInvalid, maxEndpoints)
+	}
+	p := &Planner{
+		def:     def,
+		aliases: map[string]int{},
+		merged:  map[string][]int{},
+		byAlias: map[string]map[string]int{},
+		byKey:   map[string]int32{},
+		index:   map[string]int32{},
+		join:    make([]EndpointReport, len(def.Endpoints)),
+	}
+	p.slotPaths = make([][]slotPath, len(def.Endpoints))
+	for i, e := range def.Endpoints {
+		p.aliases[e.Alias] = i
+		p.byAlias[e.Alias] = map[string]int{}
+		p.join[i].Alias = e.Alias
+		kp, err := parsePath(e.PrimaryKey)
+		if err != nil {
+			return nil, fmt.Errorf("endpoint %q: %w", e.Alias, err)
+		}
+		p.keyPaths = append(p.keyPaths, kp)
+	}
+	var err error
+	if p.match, err = p.compile("match", Mapping{Field: def.Match.Field, Format: def.Match.Format, Attribute: def.Match.Attribute}); err != nil {
+		return nil, err
+	}
+	p.matchAttr = p.match.attrAt
+	for i, m := range def.Mappings {
+		c, err := p.compile(fmt.Sprintf("mappings[%d]", i), m)
+		if err != nil {
+			return nil, err
+		}
+		p.mappings = append(p.mappings, c)
+	}
+	if def.Category == CategoryCreateUsers && def.Options.Create.Allowed {
+		if p.createName, err = p.template("options.create.name", def.Options.Create.Name); err != nil {
+			return nil, err
+		}
+		for i, m := range def.Options.Create.Attributes {
+			c, err := p.compileWith(fmt.Sprintf("options.create.attributes[%d]", i), m, false)
+			if err != nil {
+				return nil, err
+			}
+			p.createAttrs = append(p.createAttrs, c)
+		}
+	}
+	if a := def.Options.Active; a != nil {
+		if err := p.need(a.Field); err != nil {
+			return nil, fmt.Errorf("options.active: %w", err)
+		}
+		ca := &compiledActive{field: a.Field, values: map[string]bool{}, fold: a.CaseInsensitive}
+		for _, v := range a.Values {
+			if ca.fold {
+				v = strings.ToLower(v)
+			}
+			ca.values[v] = true
+		}
+		p.active = ca
+	}
+	return p, nil
+}
+
+// Attributes lists the LDAP attributes the directory read must return: the
+// match attribute and every mapped one. Reading only these keeps the search
+// and the planner's memory small.
+func (p *Planner) Attributes() []string { return append([]string(nil), p.attrs...) }
+
+func (p *Planner) compile(where string, m Mapping) (compiled, error) {
+	return p.compileWith(where, m, true)
+}
+
+func (p *Planner) compileWith(where string, m Mapping, readAD bool) (compiled, error) {
+	c := compiled{attr: m.Attribute, attrAt: -1, field: m.Field, clear: m.ClearWhenMissing}
+	if readAD {
+		c.attrAt = p.attrSlot(m.Attribute)
+	}
+	switch {
+	case m.Format != "":
+		t, err := p.template(where+".format", m.Format)
+		if err != nil {
+			return c, err
+		}
+		c.format, c.label = t, m.Format
+	case !m.Field.IsZero():
+		if err := p.need(m.Field); err != nil {
+			return c, fmt.Errorf("%s: %w", where, err)
+		}
+		c.label = "record." + m.Field.Path
+		if m.Field.Endpoint != "" {
+			c.label = m.Field.Endpoint + "." + m.Field.Path
+		}
+	default:
+		return c, fmt.Errorf("%w: %s: choose an app field or write a custom format", ErrInvalid, where)
+	}
+	return c, nil
+}
+
+func (p *Planner) template(where, src string) (*macro.Template, error) {
+	t, err := macro.Parse(src)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", ErrBadFormat, where, err)
+	}
+	for _, r := range t.Refs() {
+		if r.Namespace == "" {
+			return nil, fmt.Errorf("%w: %s: %s cannot be used in a data source format", ErrBadFormat, where, r.Name)
+		}
+		f := FieldRef{Path: r.Name}
+		if r.Namespace != macro.NamespaceRecord {
+			f.Endpoint = r.Namespace
+		}
+		if err := p.need(f); err != nil {
+			return nil, fmt.Errorf("%s: %w", where, err)
+		}
+	}
+	return t, nil
+}
+
+// need gives a field its slots: one per endpoint for a merged reference.
+func (p *Planner) need(f FieldRef) error {
+	pp, err := parsePath(f.Path)
+	if err != nil {
+		return err
+	}
+	add := func(ei int) int {
+		alias := p.def.Endpoints[ei].Alias
+		if s, ok := p.byAlias[alias][f.Path]; ok {
+			return s
+		}
+		s := p.nslots
+		p.nslots++
+		p.byAlias[alias][f.Path] = s
+		p.slotPaths[ei] = append(p.slotPaths[ei], slotPath{slot: s, path: pp})
+		return s
+	}
+	if f.Endpoint != "" {
+		ei, ok := p.aliases[f.Endpoint]
+		if !ok {
+			return fmt.Errorf("%w: %q is not an endpoint of this data source", ErrUnknownEndpoint, f.Endpoint)
+		}
+		add(ei)
+		return nil
+	}
+	if _, done := p.merged[f.Path]; done {
+		return nil
+	}
+	slots := make([]int, len(p.def.Endpoints))
+	for ei := range p.def.Endpoints {
+		slots[ei] = add(ei)
+	}
+	p.merged[f.Path] = slots
+	return nil
+}
+
+func (p *Planner) attrSlot(attr string) int {
+	for i, a := range p.attrs {
+		if strings.EqualFold(a, attr) {
+			return i
+		}
+	}
+	p.attrs = append(p.attrs, attr)
+	return len(p.attrs) - 1
+}
+
+// recordValues lets formats read a joined record through macro.Values.
+type recordValues struct {
+	p *Planner
+	e *entry
+}
+
+// Lookup implements macro.Values: record.path takes the first endpoint with
+// a value, alias.path that endpoint.
+func (rv recordValues) Lookup(ns, name string) ([]string, bool) {
+	if ns == macro.NamespaceRecord {
+		for _, s := range rv.p.merged[name] {
+			if v := rv.e.vals[s]; v != "" {
+				return splitMulti(v), true
+			}
+		}
+		return nil, false
+	}
+	s, ok := rv.p.byAlias[ns][name]
+	if !ok || rv.e.vals[s] == "" {
+		return nil, false
+	}
+	return splitMulti(rv.e.vals[s]), true
+}
+
+func (p *Planner) fieldValues(e *entry, f FieldRef) []string {
+	ns := macro.NamespaceRecord
+	if f.Endpoint != "" {
+		ns = f.Endpoint
+	}
+	v, _ := recordValues{p, e}.Lookup(ns, f.Path)
+	return v
+}
+
+// value evaluates a mapping for a record: one value, or an explanation of
+// why there is none.
+func (p *Planner) value(c compiled, e *entry) (string, string) {
+	if c.format != nil {
+		s, err := c.format.Value(macro.Env{Values: recordValues{p, e}, Object: "record " + e.key})
+		if err != nil {
+			return "", err.Error()
+		}
+		return s, ""
+	}
+	vals := p.fieldValues(e, c.field)
+	switch len(vals) {
+	case 0:
+		return "", c.label + " has no value"
+	case 1:
+		return vals[0], ""
+	default:
+		return "", fmt.Sprintf("%s has %d values; use a custom format with first(...) or join(...)", c.label, len(vals))
+	}
+}
+
+func (p *Planner) isActive(e *entry) bool {
+	if p.active == nil {
+		return true
+	}
+	for _, v := range p.fieldValues(e, p.active.field) {
+		if p.active.fold {
+			v = strings.ToLower(v)
+		}
+		if p.active.values[v] {
+			return true
+		}
+	}
+	return false
+}
+
+// matchValues are the record's values to look up, raw (for display and for
+// writing on create) and normalised.
+func (p *Planner) matchValues(e *entry) (raw, norm []string, why string) {
+	if p.match.format != nil {
+		s, reason := p.value(p.match, e)
+		if reason != "" {
+			return nil, nil, reason
+		}
+		raw = []string{s}
+	} else {
+		raw = p.fieldValues(e, p.match.field)
+		if len(raw) == 0 {
+			return nil, nil, p.match.label + " has no value"
+		}
+	}
+	seen := map[string]bool{}
+	for _, r := range raw {
+		n := p.normMatch(r)
+		if n != "" && !seen[n] {
+			seen[n] = true
+			norm = append(norm, n)
+		}
+	}
+	if len(norm) == 0 {
+		return nil, nil, p.match.label + " has no value"
+	}
+	return raw, norm, ""
+}
+
+// Plan computes the plan from everything fed so far. It does not consume
+// the inputs; calling it twice gives the same plan.
+func (p *Planner) Plan(ctx context.Context) (*Plan, error) {
+	p.recMu.Lock()
+	defer p.recMu.Unlock()
+	p.userMu.Lock()
+	defer p.userMu.Unlock()
+
+	plan := &Plan{DataSource: p.def.Name, Category: p.def.Category, Join: p.joinReport()}
+	plan.Summary.Users = len(p.users)
+	plan.Summary.UsersWithoutKey = p.usersWithoutKey
+
+	claimedBy := make([]int32, len(p.users))
+	for i := range claimedBy {
+		claimedBy[i] = -1
+	}
+	extraClaims := map[int32][]int32{} // user → further records claiming it
+	matchOf := make(map[int32]string)  // record → the value that matched (only for claims)
+	attrName := p.def.Match.Attribute
+
+	for i := range p.entries {
+		if i%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, fmt.Errorf("planning %q: %w", p.def.Name, err)
+			}
+		}
+		e := &p.entries[i]
+		if e.present&1 == 0 {
+			continue
+		}
+		plan.Summary.Records++
+		if !p.isActive(e) {
+			plan.Summary.Inactive++
+			continue
+		}
+		raw, norm, why := p.matchValues(e)
+		if why != "" {
+			plan.Orphans = append(plan.Orphans, Orphan{Kind: OrphanNoMatchValue, Key: e.key,
+				Reason: why + "; the record cannot be matched to an AD user"})
+			continue
+		}
+		var users []int32
+		shared := false
+		for _, k := range norm {
+			us, dup := p.lookupUsers(k)
+			if dup {
+				shared = true
+			}
+			for _, u := range us {
+				if !containsInt32(users, u) {
+					users = append(users, u)
+				}
+			}
+		}
+		display := strings.Join(raw, ", ")
+		switch {
+		case shared:
+			plan.Conflicts = append(plan.Conflicts, Conflict{Kind: ConflictSharedKey, Keys: []string{e.key},
+				MatchValues: raw, Users: p.userRefs(users),
+				Reason: fmt.Sprintf("%d AD users have %s=%s; make the value unique in AD", len(users), attrName, display)})
+		case len(users) > 1:
+			plan.Conflicts = append(plan.Conflicts, Conflict{Kind: ConflictSeveralUsers, Keys: []string{e.key},
+				MatchValues: raw, Users: p.userRefs(users),
+				Reason: fmt.Sprintf("the record's values %s match %d different AD users", display, len(users))})
+		case len(users) == 0:
+			p.planUnmatched(plan, e, raw)
+		default:
+			u := users[0]
+			cu := &p.users[u]
+			if !cu.enabled {
+				plan.Orphans = append(plan.Orphans, Orphan{Kind: OrphanDisabled, Key: e.key, MatchValue: display,
+					UserID: cu.id, DN: cu.dn,
+					Reason: fmt.Sprintf("the AD user %s with %s=%s is disabled; the app account is stale access", cu.dn, attrName, display)})
+				continue
+			}
+			matchOf[int32(i)] = display
+			if claimedBy[u] < 0 {
+				claimedBy[u] = int32(i)
+			} else {
+				extraClaims[u] = append(extraClaims[u], int32(i))
+			}
+		}
+	}
+
+	for u, first := range claimedBy {
+		if first < 0 {
+			continue
+		}
+		if more, ok := extraClaims[int32(u)]; ok {
+			recs := append([]int32{first}, more...)
+			c := Conflict{Kind: ConflictSharedUser, Users: p.userRefs([]int32{int32(u)})}
+			for _, r := range recs {
+				c.Keys = append(c.Keys, p.entries[r].key)
+				c.MatchValues = append(c.MatchValues, matchOf[r])
+			}
+			c.Reason = fmt.Sprintf("%d app records (%s) match the same AD user %s", len(recs), strings.Join(c.Keys, ", "), p.users[u].dn)
+			plan.Conflicts = append(plan.Conflicts, c)
+			continue
+		}
+		p.planMatched(plan, &p.entries[first], &p.users[u], matchOf[first])
+	}
+
+	p.finish(plan)
+	return plan, nil
+}
+
+func (p *Planner) planUnmatched(plan *Plan, e *entry, raw []string) {
+	display := strings.Join(raw, ", ")
+	attrName := p.def.Match.Attribute
+	if p.createName == nil {
+		plan.Orphans = append(plan.Orphans, Orphan{Kind: OrphanNoUser, Key: e.key, MatchValue: display,
+			Reason: fmt.Sprintf("no AD user has %s=%s", attrName, display)})
+		return
+	}
+	name, err := p.createName.Value(macro.Env{Values: recordValues{p, e}, Object: "record " + e.key})
+	if err != nil {
+		plan.Orphans = append(plan.Orphans, Orphan{Kind: OrphanCannotCreate, Key: e.key, MatchValue: display,
+			Reason: fmt.Sprintf("no AD user has %s=%s, and the new user's name cannot be made: %v", attrName, display, err)})
+		return
+	}
+	c := Create{Key: e.key, MatchValue: display,
+		DN:     "CN=" + escapeRDNValue(name) + "," + p.def.Options.Create.OU,
+		Reason: fmt.Sprintf("no AD user has %s=%s and this data source creates users", attrName, display)}
+	set := map[string]bool{}
+	addAttr := func(c2 compiled, warn *[]string) {
+		if set[strings.ToLower(c2.attr)] {
+			return
+		}
+		v, why := p.value(c2, e)
+		if why != "" {
+			*warn = append(*warn, why+"; "+c2.attr+" is not set")
+			return
+		}
+		set[strings.ToLower(c2.attr)] = true
+		c.Attributes = append(c.Attributes, AttributeValue{Attribute: c2.attr, Value: v})
+	}
+	for _, m := range p.mappings {
+		addAttr(m, &c.Warnings)
+	}
+	for _, m := range p.createAttrs {
+		addAttr(m, &c.Warnings)
+	}
+	if len(raw) == 1 && !set[strings.ToLower(attrName)] {
+		// The new user must match this record on the next run.
+		c.Attributes = append(c.Attributes, AttributeValue{Attribute: attrName, Value: raw[0]})
+	}
+	sort.Slice(c.Attributes, func(i, j int) bool { return c.Attributes[i].Attribute < c.Attributes[j].Attribute })
+	plan.Creates = append(plan.Creates, c)
+}
+
+func (p *Planner) planMatched(plan *Plan, e *entry, u *adUser, display string) {
+	if p.def.Category == CategoryOrphansReport {
+		plan.NoChange = append(plan.NoChange, NoChange{Key: e.key, MatchValue: display, UserID: u.id, DN: u.dn,
+			Reason: "matched; an orphans report does not compare attributes"})
+		return
+	}
+	var changes []Change
+	var warnings []string
+	for _, m := range p.mappings {
+		old := splitMulti(u.vals[m.attrAt])
+		v, why := p.value(m, e)
+		if why != "" {
+			if m.clear && len(old) > 0 {
+				changes = append(changes, Change{Attribute: m.attr, Old: old, Clear: true})
+			} else if !m.clear {
+				warnings = append(warnings, why+"; "+m.attr+" is left unchanged")
+			}
+			continue
+		}
+		if len(old) == 1 && old[0] == v {
+			continue
+		}
+		changes = append(changes, Change{Attribute: m.attr, Old: old, New: v})
+	}
+	if len(changes) == 0 {
+		plan.NoChange = append(plan.NoChange, NoChange{Key: e.key, MatchValue: display, UserID: u.id, DN: u.dn,
+			Warnings: warnings, Reason: "every mapped attribute already has the app's value"})
+		return
+	}
+	sort.Slice(changes, func(i, j int) bool { return changes[i].Attribute < changes[j].Attribute })
+	names := make([]string, len(changes))
+	for i, c := range changes {
+		names[i] = c.Attribute
+	}
+	plan.Updates = append(plan.Updates, Update{Key: e.key, MatchValue: display, UserID: u.id, DN: u.dn,
+		Changes: changes, Warnings: warnings,
+		Reason: fmt.Sprintf("%s=%s matches %s; %s differ", p.def.Match.Attribute, display, u.dn, strings.Join(names, ", "))})
+}
+
+func (p *Planner) userRefs(us []int32) []UserRef {
+	out := make([]UserRef, len(us))
+	for i, u := range us {
+		out[i] = UserRef{ID: p.users[u].id, DN: p.users[u].dn}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].DN < out[j].DN })
+	return out
+}
+
+// finish sorts every list, counts, and applies the change limit.
+func (p *Planner) finish(plan *Plan) {
+	sort.Slice(plan.Updates, func(i, j int) bool {
+		return less(plan.Updates[i].DN, plan.Updates[i].Key, plan.Updates[j].DN, plan.Updates[j].Key)
+	})
+	sort.Slice(plan.Creates, func(i, j int) bool {
+		return less(plan.Creates[i].DN, plan.Creates[i].Key, plan.Creates[j].DN, plan.Creates[j].Key)
+	})
+	sort.Slice(plan.NoChange, func(i, j int) bool {
+		return less(plan.NoChange[i].DN, plan.NoChange[i].Key, plan.NoChange[j].DN, plan.NoChange[j].Key)
+	})
+	sort.Slice(plan.Orphans, func(i, j int) bool {
+		return less(plan.Orphans[i].Key, plan.Orphans[i].DN, plan.Orphans[j].Key, plan.Orphans[j].DN)
+	})
+	for i := range plan.Conflicts {
+		c := &plan.Conflicts[i]
+		if c.Kind == ConflictSharedUser {
+			sortTogether(c.Keys, c.MatchValues)
+		}
+	}
+	sort.Slice(plan.Conflicts, func(i, j int) bool {
+		a, b := plan.Conflicts[i], plan.Conflicts[j]
+		return less(string(a.Kind), a.Keys[0], string(b.Kind), b.Keys[0])
+	})
+	s := &plan.Summary
+	s.Updates, s.Creates, s.NoChange = len(plan.Updates), len(plan.Creates), len(plan.NoChange)
+	s.Orphans, s.Conflicts = len(plan.Orphans), len(plan.Conflicts)
+	for _, u := range plan.Updates {
+		s.AttributeChanges += len(u.Changes)
+		s.Warnings += len(u.Warnings)
+	}
+	for _, c := range plan.Creates {
+		s.Warnings += len(c.Warnings)
+	}
+	for _, n := range plan.NoChange {
+		s.Warnings += len(n.Warnings)
+	}
+	if limit := p.def.Options.ChangeLimit; limit > 0 && s.Updates+s.Creates > limit {
+		plan.NeedsConfirmation = true
+		plan.ConfirmationReason = fmt.Sprintf("the plan changes %d users (%d updates, %d creates), more than the limit of %d; check the mapping, then confirm to apply",
+			s.Updates+s.Creates, s.Updates, s.Creates, limit)
+	}
+}
+
+func less(a1, a2, b1, b2 string) bool {
+	if a1 != b1 {
+		return a1 < b1
+	}
+	return a2 < b2
+}
+
+func sortTogether(keys, vals []string) {
+	idx := make([]int, len(keys))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.Slice(idx, func(i, j int) bool { return keys[idx[i]] < keys[idx[j]] })
+	k2, v2 := make([]string, len(keys)), make([]string, len(vals))
+	for i, j := range idx {
+		k2[i], v2[i] = keys[j], vals[j]
+	}
+	copy(keys, k2)
+	copy(vals, v2)
+}
+
+func containsInt32(list []int32, v int32) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
