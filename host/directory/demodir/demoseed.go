@@ -48,7 +48,7 @@ func DemoSeed() *Seed {
 		Attributes: map[string][]string{"description": {"Account idbridge binds as; may write"}},
 	})
 	return &Seed{
-		OUs: []string{"OU=Staff", eng, sales, finance, support, leavers, "OU=Groups", "OU=Service Accounts"},
+		OUs:   []string{"OU=Staff", eng, sales, finance, support, leavers, "OU=Groups", "OU=Service Accounts"},
 		Users: users,
 		Groups: []SeedGroup{
 			{Name: "Engineering", OU: "OU=Groups", Description: "Everyone in Engineering",

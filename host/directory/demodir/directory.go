@@ -11,8 +11,11 @@ import (
 	"github.com/google/uuid"
 )
 
-// timeFormat is how AD writes whenCreated and whenChanged.
-const timeFormat = "20060102150405.0Z"
+// formatTime writes a time the way AD writes whenCreated and whenChanged:
+// whole seconds followed by a literal ".0Z".
+func formatTime(t time.Time) string {
+	return t.UTC().Format("20060102150405") + ".0Z"
+}
 
 // firstUSN is where the change counter starts, roughly where a freshly
 // provisioned domain is, so clients never see a suspiciously small USN.
@@ -153,7 +156,7 @@ func (d *directory) nextSID() string {
 func (d *directory) stamp(e *entry) {
 	d.usn++
 	e.attrs["usnchanged"] = []string{strconv.FormatUint(d.usn, 10)}
-	e.attrs["whenchanged"] = []string{d.now().UTC().Format(timeFormat)}
+	e.attrs["whenchanged"] = []string{formatTime(d.now())}
 }
 
 // highestUSN is the rootDSE's highestCommittedUSN.

@@ -2,6 +2,8 @@ package demodir
 
 import (
 	"sync"
+
+	ber "github.com/go-asn1-ber/asn1-ber"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -279,7 +281,7 @@ func (h *handlers) modify(w *gldap.ResponseWriter, r *gldap.Request) {
 	if err == nil {
 		changes := make([]change, len(m.Changes))
 		for i, c := range m.Changes {
-			changes[i] = change{op: int(c.Operation), attr: c.Modification.Type, vals: c.Modification.Vals}
+			changes[i] = change{op: int(c.Operation), attr: c.Modification.Type, vals: modifyValues(c.Modification.Vals)}
 		}
 		err = h.dir.modify(m.DN, changes)
 	}
@@ -342,4 +344,23 @@ func (h *handlers) write(w *gldap.ResponseWriter, resp gldap.Response) {
 	if err := w.Write(resp); err != nil {
 		h.log.Debug("could not write a response; the client went away", "error", err)
 	}
+}
+
+// modifyValues recovers the values of a modify change. The gldap core
+// hands over the encoded content of the value SET as one string instead of
+// the values, so the elements are decoded here.
+func modifyValues(raw []string) []string {
+	var out []string
+	for _, r := range raw {
+		b := []byte(r)
+		for len(b) > 0 {
+			p, err := ber.DecodePacketErr(b)
+			if err != nil {
+				break
+			}
+			out = append(out, string(p.Data.Bytes()))
+			b = b[len(p.Bytes()):]
+		}
+	}
+	return out
 }

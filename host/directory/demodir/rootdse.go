@@ -33,7 +33,7 @@ func (d *directory) rootDSE(now time.Time) map[string][]string {
 		"dnsHostName":                   {host},
 		"ldapServiceName":               {d.dnsDomain + ":dc1$@" + strings.ToUpper(d.dnsDomain)},
 		"highestCommittedUSN":           {strconv.FormatUint(d.highestUSN(), 10)},
-		"currentTime":                   {now.UTC().Format(timeFormat)},
+		"currentTime":                   {formatTime(now)},
 		"isSynchronized":                {"TRUE"},
 		"isGlobalCatalogReady":          {"FALSE"},
 		"supportedLDAPVersion":          {"3"},
