@@ -1,0 +1,25 @@
+// Package connectortest is the conformance kit for connectors. An author
+// runs it from go test against their connector and a test server of their
+// app (a sandbox, or an httptest server):
+//
+//	func TestConformance(t *testing.T) {
+//		connectortest.Run(t, connectortest.Config{
+//			Connector:      myapp.Connector(),     // in-process
+//			Plugin:         "bin/idbridge-myapp", // and/or the real binary
+//			Settings:       map[string]string{"baseUrl": srv.URL, "apiKey": "k"},
+//			BaseURLSetting: "baseUrl",
+//			Samples:        map[string]map[string]string{"add-user": {"email": "a@b.c"}},
+//		})
+//	}
+//
+// It checks that Describe is well formed, that every preconfigured endpoint
+// fetches, that every webhook invokes with the author's sample inputs, that
+// app errors are mapped to the right kinds, that 5xx answers are retried,
+// and that at the connector's own rate limit no 429 reaches the caller.
+//
+// The kit puts a loopback proxy of its own between the connector and the
+// test server, so that it can inject failures and enforce a rate limit
+// whatever the server is. A connector given as a binary is launched through
+// the host's own supervisor (package host/pluginhost): go-plugin, checksum
+// pinning and mutual TLS included, exactly as in production.
+package connectortest

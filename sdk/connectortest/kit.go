@@ -1,0 +1,354 @@
+package connectortest
+
+import (
+	"context"
+	"errors"
+	"io"
+	"maps"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+
+	connectorv1 "github.com/idbridge/idbridge/proto/connector/v1"
+	"github.com/idbridge/idbridge/sdk"
+)
+
+// Run runs the conformance suite: in-process when cfg.Connector is set,
+// through the real plugin binary when cfg.Plugin is set.
+func Run(t *testing.T, cfg Config) {
+	t.Helper()
+	if cfg.Connector.Info.ID == "" && cfg.Plugin == "" {
+		t.Fatal("connectortest: set Config.Connector, Config.Plugin or both")
+	}
+	if cfg.Connector.Info.ID != "" {
+		t.Run("in-process", func(t *testing.T) { suite(t, cfg, InProcess(t, cfg.Connector)) })
+	}
+	if cfg.Plugin != "" {
+		t.Run("plugin", func(t *testing.T) { suite(t, cfg, Plugin(t, cfg.Plugin)) })
+	}
+}
+
+// kit is one run of the suite against one connector client.
+type kit struct {
+	cfg      Config
+	cl       connectorv1.ConnectorClient
+	desc     *connectorv1.DescribeResponse
+	upstream *url.URL
+	settings map[string]string // pointing at the main proxy
+	proxy    *proxy
+	secrets  []string
+}
+
+func suite(t *testing.T, cfg Config, cl connectorv1.ConnectorClient) {
+	settings := cfg.Settings
+	if cfg.Start != nil {
+		settings = cfg.Start(t)
+	}
+	k := &kit{cfg: cfg, cl: cl}
+	ctx, cancel := context.WithTimeout(context.Background(), cfg.timeout())
+	defer cancel()
+	d, err := cl.Describe(ctx, &connectorv1.DescribeRequest{})
+	if err != nil {
+		t.Fatalf("Describe: %v", err)
+	}
+	k.desc = d
+	base := settings[cfg.BaseURLSetting]
+	if cfg.BaseURLSetting == "" || base == "" {
+		t.Fatalf("Config.BaseURLSetting must name the setting that holds the test server's URL (got %q = %q)", cfg.BaseURLSetting, base)
+	}
+	if k.upstream, err = url.Parse(base); err != nil {
+		t.Fatalf("base URL %q: %v", base, err)
+	}
+	k.proxy = newProxy(t, k.upstream)
+	k.settings = k.via(k.proxy)
+	for key, v := range settings {
+		if key != cfg.BaseURLSetting {
+			k.settings[key] = v
+		}
+	}
+	for _, s := range d.GetSettings() {
+		if s.GetSecret() && settings[s.GetKey()] != "" {
+			k.secrets = append(k.secrets, settings[s.GetKey()])
+		}
+	}
+
+	t.Run("describe", func(t *testing.T) {
+		for _, p := range describeProblems(d) {
+			t.Error(p)
+		}
+	})
+	t.Run("endpoints", func(t *testing.T) {
+		for _, e := range d.GetEndpoints() {
+			t.Run(e.GetId(), func(t *testing.T) { k.fetches(t, e) })
+		}
+	})
+	t.Run("webhooks", func(t *testing.T) {
+		for _, w := range d.GetWebhooks() {
+			t.Run(w.GetId(), func(t *testing.T) { k.invokes(t, w) })
+		}
+	})
+	t.Run("errors", k.errorsMapped)
+	t.Run("retries-5xx", k.retries5xx)
+	t.Run("steady-state-no-429", k.steadyState)
+}
+
+// via returns settings whose base URL goes through p.
+func (k *kit) via(p *proxy) map[string]string {
+	s := maps.Clone(k.settings)
+	if s == nil {
+		s = map[string]string{}
+	}
+	s[k.cfg.BaseURLSetting] = p.srv.URL + k.upstream.Path
+	return s
+}
+
+// fetch runs a Fetch to the end and returns its messages.
+func (k *kit) fetch(settings map[string]string, id string, maxPages int32) ([]*connectorv1.FetchResponse, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), k.cfg.timeout())
+	defer cancel()
+	st, err := k.cl.Fetch(ctx, &connectorv1.FetchRequest{
+		Settings: settings, Endpoint: &connectorv1.FetchRequest_EndpointId{EndpointId: id},
+		MaxPages: maxPages, IncludeExchange: true,
+	})
+	if err != nil {
+		return nil, err
+	}
+	var out []*connectorv1.FetchResponse
+	for {
+		m, err := st.Recv()
+		if errors.Is(err, io.EOF) {
+			return out, nil
+		}
+		if err != nil {
+			return out, err
+		}
+		out = append(out, m)
+	}
+}
+
+// leaks reports secrets that appear in text.
+func (k *kit) leaks(text string) bool {
+	for _, s := range k.secrets {
+		if len(s) >= 4 && strings.Contains(text, s) {
+			return true
+		}
+	}
+	return false
+}
+
+func exchangeText(ex *connectorv1.Exchange) string {
+	var b strings.Builder
+	b.WriteString(ex.GetRequest().GetUrl())
+	b.Write(ex.GetRequest().GetBody())
+	b.Write(ex.GetResponse().GetBody())
+	for _, h := range append(ex.GetRequest().GetHeaders(), ex.GetResponse().GetHeaders()...) {
+		b.WriteString(h.GetValue())
+	}
+	return b.String()
+}
+
+// fetches checks that endpoint e runs: two pages at most, the first
+// exchange reported and masked, records carrying the primary key.
+func (k *kit) fetches(t *testing.T, e *connectorv1.EndpointSpec) {
+	msgs, err := k.fetch(k.settings, e.GetId(), 2)
+	if err != nil {
+		t.Fatalf("Fetch %s: %s", e.GetId(), describeErr(err))
+	}
+	if len(msgs) == 0 || msgs[0].GetExchange() == nil {
+		t.Fatalf("Fetch %s: the first message must carry the exchange when asked", e.GetId())
+	}
+	if ex := msgs[0].GetExchange(); k.leaks(exchangeText(ex)) {
+		t.Errorf("Fetch %s: a secret setting appears unmasked in the exchange", e.GetId())
+	}
+	n := 0
+	for _, m := range msgs {
+		for _, r := range m.GetRecords() {
+			n++
+			if pk := e.GetPrimaryKey(); pk != "" && !strings.Contains(pk, "[") {
+				if _, ok := r.GetFields()[strings.Split(pk, ".")[0]]; !ok {
+					t.Errorf("Fetch %s: record %d lacks the primary key %q", e.GetId(), n, pk)
+					return
+				}
+			}
+		}
+	}
+	t.Logf("%s: %d records in %d message(s)", e.GetId(), n, len(msgs))
+}
+
+// invokes checks that webhook w runs with the author's sample.
+func (k *kit) invokes(t *testing.T, w *connectorv1.WebhookSpec) {
+	vars, ok := k.cfg.Samples[w.GetId()]
+	if !ok {
+		t.Fatalf("no sample inputs for webhook %q: add Config.Samples[%q]", w.GetId(), w.GetId())
+	}
+	call, outs, missing := render(w, vars)
+	if len(missing) > 0 {
+		t.Fatalf("sample for %q lacks macros %v", w.GetId(), missing)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), k.cfg.timeout())
+	defer cancel()
+	resp, err := k.cl.Invoke(ctx, &connectorv1.InvokeRequest{
+		Settings: k.settings, WebhookId: w.GetId(), Call: call, Outputs: outs, SuccessStatuses: w.GetSuccessStatuses(),
+	})
+	if err != nil {
+		t.Fatalf("Invoke %s: %s", w.GetId(), describeErr(err))
+	}
+	ex := resp.GetExchange()
+	if ex.GetRequest() == nil || ex.GetResponse() == nil {
+		t.Fatalf("Invoke %s: no exchange returned", w.GetId())
+	}
+	if k.leaks(exchangeText(ex)) {
+		t.Errorf("Invoke %s: a secret setting appears unmasked in the exchange", w.GetId())
+	}
+	for _, o := range outs {
+		if _, ok := resp.GetOutputs().GetFields()[o.GetName()]; !ok {
+			t.Errorf("Invoke %s: output %q missing", w.GetId(), o.GetName())
+		}
+	}
+}
+
+// describeErr renders a connector error with its kind and remedy.
+func describeErr(err error) string {
+	return sdk.FormatAppError(sdk.ErrorFromStatus(err))
+}
+
+// firstEndpoint is the endpoint the error and rate checks use.
+func (k *kit) firstEndpoint(t *testing.T) string {
+	if len(k.desc.GetEndpoints()) == 0 {
+		t.Skip("the connector declares no endpoint to exercise errors with")
+	}
+	return k.desc.GetEndpoints()[0].GetId()
+}
+
+// errorsMapped checks bad credentials and injected statuses.
+func (k *kit) errorsMapped(t *testing.T) {
+	id := k.firstEndpoint(t)
+	t.Run("bad-credentials", func(t *testing.T) {
+		s := maps.Clone(k.settings)
+		changed := false
+		for _, st := range k.desc.GetSettings() {
+			if st.GetSecret() && s[st.GetKey()] != "" {
+				s[st.GetKey()] = "conformance-invalid-" + s[st.GetKey()][:min(3, len(s[st.GetKey()]))]
+				changed = true
+			}
+		}
+		if !changed {
+			t.Skip("no secret setting to spoil")
+		}
+		_, err := k.fetch(s, id, 1)
+		ae := sdk.ErrorFromStatus(err)
+		if ae.GetKind() != connectorv1.ErrorKind_ERROR_KIND_UNAUTHENTICATED {
+			t.Fatalf("with a wrong credential, Fetch gave %v; want UNAUTHENTICATED", ae)
+		}
+		if ae.GetRemedy() == "" || ae.GetRetryable() {
+			t.Errorf("a refused credential needs a remedy and is not retryable: %v", ae)
+		}
+	})
+	cases := []struct {
+		status int
+		kind   connectorv1.ErrorKind
+	}{
+		{400, connectorv1.ErrorKind_ERROR_KIND_REJECTED},
+		{401, connectorv1.ErrorKind_ERROR_KIND_UNAUTHENTICATED},
+		{403, connectorv1.ErrorKind_ERROR_KIND_PERMISSION_DENIED},
+		{404, connectorv1.ErrorKind_ERROR_KIND_NOT_FOUND},
+		{405, connectorv1.ErrorKind_ERROR_KIND_REJECTED},
+		{409, connectorv1.ErrorKind_ERROR_KIND_REJECTED},
+		{422, connectorv1.ErrorKind_ERROR_KIND_REJECTED},
+		{429, connectorv1.ErrorKind_ERROR_KIND_RATE_LIMITED},
+		{500, connectorv1.ErrorKind_ERROR_KIND_UNAVAILABLE},
+		{503, connectorv1.ErrorKind_ERROR_KIND_UNAVAILABLE},
+	}
+	for _, c := range cases {
+		t.Run(statusName(c.status), func(t *testing.T) {
+			t.Parallel() // retried statuses wait out the connector's backoff
+			p := newProxy(t, k.upstream)
+			p.fail(1000, c.status, "")
+			_, err := k.fetch(k.via(p), id, 1)
+			ae := sdk.ErrorFromStatus(err)
+			if ae.GetKind() != c.kind || ae.GetHttpStatus() != int32(c.status) {
+				t.Fatalf("HTTP %d gave %v; want %v with the status", c.status, ae, c.kind)
+			}
+			if ae.GetMessage() == "" || ae.GetRemedy() == "" {
+				t.Errorf("HTTP %d: message and remedy are required: %v", c.status, ae)
+			}
+			if k.leaks(ae.GetMessage() + exchangeText(ae.GetExchange())) {
+				t.Errorf("HTTP %d: a secret appears in the error", c.status)
+			}
+			want := c.status == 429 || c.status >= 500
+			if ae.GetRetryable() != want {
+				t.Errorf("HTTP %d: retryable=%v, want %v", c.status, ae.GetRetryable(), want)
+			}
+			if n, _ := p.counts(); want && n < 2 {
+				t.Errorf("HTTP %d was not retried (%d request)", c.status, n)
+			}
+		})
+	}
+}
+
+func statusName(st int) string { return "http-" + itoa(st) }
+
+// retries5xx checks that transient 5xx answers never reach the caller.
+func (k *kit) retries5xx(t *testing.T) {
+	id := k.firstEndpoint(t)
+	p := newProxy(t, k.upstream)
+	p.fail(2, 500, "")
+	if _, err := k.fetch(k.via(p), id, 1); err != nil {
+		t.Fatalf("two 500s then success: Fetch failed: %s", describeErr(err))
+	}
+	if n, _ := p.counts(); n != 3 {
+		t.Errorf("the app saw %d requests; want 3 (two failures, one success)", n)
+	}
+	p.reset()
+	p.fail(1, 503, "1")
+	if _, err := k.fetch(k.via(p), id, 1); err != nil {
+		t.Fatalf("503 with Retry-After then success: Fetch failed: %s", describeErr(err))
+	}
+}
+
+// steadyState runs calls from several workers against a server enforcing
+// the connector's declared limit: none may fail with 429.
+func (k *kit) steadyState(t *testing.T) {
+	id := k.firstEndpoint(t)
+	rl := k.desc.GetRateLimit()
+	if rl.GetRequestsPerSecond() <= 0 {
+		t.Skip("no declared rate limit")
+	}
+	p := newProxy(t, k.upstream)
+	p.limit(rl.GetRequestsPerSecond(), int(rl.GetBurst()))
+	calls := k.cfg.SteadyStateCalls
+	if calls <= 0 {
+		calls = int(2*rl.GetRequestsPerSecond()) + int(rl.GetBurst())
+	}
+	settings := k.via(p)
+	var (
+		wg     sync.WaitGroup
+		mu     sync.Mutex
+		failed []string
+	)
+	work := make(chan struct{}, calls)
+	for range calls {
+		work <- struct{}{}
+	}
+	close(work)
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range work {
+				if _, err := k.fetch(settings, id, 1); err != nil {
+					mu.Lock()
+					failed = append(failed, describeErr(err))
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	n, limited := p.counts()
+	t.Logf("%d calls, %d requests, %d answered 429 by the limit and retried", calls, n, limited)
+	if len(failed) > 0 {
+		t.Fatalf("%d of %d calls failed at the declared rate; first: %s", len(failed), calls, failed[0])
+	}
+}
