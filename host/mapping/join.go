@@ -107,6 +107,11 @@ func (p *Planner) AddRecords(alias string, batch []map[string]any) error {
 		idx := rep.Records
 		rep.Records++
 		buf = p.keyPaths[ei].values(rec, buf[:0])
+		if len(buf) == 0 {
+			// A key holding a list is a different mistake from no key;
+			// say which.
+			buf = p.keyPaths[ei].asList().values(rec, buf)
+		}
 		if len(buf) != 1 {
 			rep.MissingKey++
 			problem := fmt.Sprintf("no value for primary key %q", p.def.Endpoints[ei].PrimaryKey)

@@ -35,6 +35,14 @@ func parsePath(s string) (path, error) {
 	return p, nil
 }
 
+// asList is the path with its last step fanned out over a list, used to
+// explain a primary key that holds a list.
+func (p path) asList() path {
+	q := append(path(nil), p...)
+	q[len(q)-1].array = true
+	return q
+}
+
 // values appends the scalar values found at the path, formatted as text.
 func (p path) values(v any, out []string) []string {
 	if len(p) == 0 {

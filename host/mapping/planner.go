@@ -426,6 +426,7 @@ func (p *Planner) Plan(ctx context.Context) (*Plan, error) {
 		}
 		if more, ok := extraClaims[int32(u)]; ok {
 			recs := append([]int32{first}, more...)
+			sort.Slice(recs, func(i, j int) bool { return p.entries[recs[i]].key < p.entries[recs[j]].key })
 			c := Conflict{Kind: ConflictSharedUser, Users: p.userRefs([]int32{int32(u)})}
 			for _, r := range recs {
 				c.Keys = append(c.Keys, p.entries[r].key)
@@ -522,7 +523,7 @@ func (p *Planner) planMatched(plan *Plan, e *entry, u *adUser, display string) {
 	}
 	plan.Updates = append(plan.Updates, Update{Key: e.key, MatchValue: display, UserID: u.id, DN: u.dn,
 		Changes: changes, Warnings: warnings,
-		Reason: fmt.Sprintf("%s=%s matches %s; %s differ", p.def.Match.Attribute, display, u.dn, strings.Join(names, ", "))})
+		Reason: fmt.Sprintf("%s=%s matches %s; to change: %s", p.def.Match.Attribute, display, u.dn, strings.Join(names, ", "))})
 }
 
 func (p *Planner) userRefs(us []int32) []UserRef {
@@ -548,12 +549,6 @@ func (p *Planner) finish(plan *Plan) {
 	sort.Slice(plan.Orphans, func(i, j int) bool {
 		return less(plan.Orphans[i].Key, plan.Orphans[i].DN, plan.Orphans[j].Key, plan.Orphans[j].DN)
 	})
-	for i := range plan.Conflicts {
-		c := &plan.Conflicts[i]
-		if c.Kind == ConflictSharedUser {
-			sortTogether(c.Keys, c.MatchValues)
-		}
-	}
 	sort.Slice(plan.Conflicts, func(i, j int) bool {
 		a, b := plan.Conflicts[i], plan.Conflicts[j]
 		return less(string(a.Kind), a.Keys[0], string(b.Kind), b.Keys[0])
@@ -583,20 +578,6 @@ func less(a1, a2, b1, b2 string) bool {
 		return a1 < b1
 	}
 	return a2 < b2
-}
-
-func sortTogether(keys, vals []string) {
-	idx := make([]int, len(keys))
-	for i := range idx {
-		idx[i] = i
-	}
-	sort.Slice(idx, func(i, j int) bool { return keys[idx[i]] < keys[idx[j]] })
-	k2, v2 := make([]string, len(keys)), make([]string, len(vals))
-	for i, j := range idx {
-		k2[i], v2[i] = keys[j], vals[j]
-	}
-	copy(keys, k2)
-	copy(vals, v2)
 }
 
 func containsInt32(list []int32, v int32) bool {

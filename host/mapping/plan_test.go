@@ -1,0 +1,331 @@
+package mapping
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func planDef() DataSource {
+	return DataSource{
+		Name:     "people",
+		Category: CategoryCreateUsers,
+		Endpoints: []EndpointRef{
+			{Alias: "users", PrimaryKey: "id"},
+			{Alias: "profiles", PrimaryKey: "userId"},
+		},
+		Mappings: []Mapping{
+			{Field: FieldRef{Path: "title"}, Attribute: "title"},
+			{Field: FieldRef{Endpoint: "profiles", Path: "department"}, Attribute: "department"},
+			{Format: "%record.name%", Attribute: "displayName"},
+			{Field: FieldRef{Endpoint: "profiles", Path: "employeeNumber"}, Attribute: "employeeID", ClearWhenMissing: true},
+		},
+		Match: MatchRule{Field: FieldRef{Path: "email"}, Attribute: "mail", CaseInsensitive: true},
+		Options: Options{
+			Create: CreateOptions{Allowed: true, OU: "OU=New,DC=x", Name: "%record.name%",
+				Attributes: []Mapping{{Format: `%lower(split(record.email, "@", 0))%`, Attribute: "sAMAccountName"}}},
+			Active: &ActiveRule{Field: FieldRef{Path: "memberships[].membershipStatus"}, Values: []string{"active"}, CaseInsensitive: true},
+		},
+	}
+}
+
+var planUsers = []string{
+	`{"id": "u1", "email": "ALICE@x.com", "name": "Alice A", "title": "Engineer", "memberships": [{"membershipStatus": "ACTIVE"}]}`,
+	`{"id": "u2", "email": "bob@x.com", "name": "Bob B", "title": "New", "memberships": [{"membershipStatus": "INACTIVE"}, {"membershipStatus": "ACTIVE"}]}`,
+	`{"id": "u3", "email": "carol@x.com", "name": "Carol C", "memberships": [{"membershipStatus": "ACTIVE"}]}`,
+	`{"id": "u4", "email": "Dave@x.com", "name": "Dave, D", "title": "Intern", "memberships": [{"membershipStatus": "ACTIVE"}]}`,
+	`{"id": "u5", "name": "No Mail", "memberships": [{"membershipStatus": "ACTIVE"}]}`,
+	`{"id": "u6", "email": "eve@x.com", "name": "Eve", "memberships": [{"membershipStatus": "ACTIVE"}]}`,
+	`{"id": "u7", "email": "frank@x.com", "name": "Frank", "memberships": [{"membershipStatus": "ACTIVE"}]}`,
+	`{"id": "u8", "email": "FRANK@x.com", "name": "Frank 2", "memberships": [{"membershipStatus": "ACTIVE"}]}`,
+	`{"id": "u9", "email": "gina@x.com", "name": "Gina", "memberships": [{"membershipStatus": "INACTIVE"}]}`,
+	`{"id": "u10", "email": "nameless@x.com", "memberships": [{"membershipStatus": "ACTIVE"}]}`,
+}
+
+var planProfiles = []string{
+	`{"userId": "u1", "department": "R&D", "employeeNumber": 1}`,
+	`{"userId": "u2", "department": "Sales"}`,
+	`{"userId": "u4", "department": "Ops", "employeeNumber": 4}`,
+}
+
+func attrs(kv ...string) map[string][]string {
+	m := map[string][]string{}
+	for i := 0; i < len(kv); i += 2 {
+		m[kv[i]] = append(m[kv[i]], kv[i+1])
+	}
+	return m
+}
+
+var planADUsers = []ADUser{
+	{ID: "g1", DN: "CN=Alice,OU=Staff,DC=x", Enabled: true, Attributes: attrs("mail", "alice@x.com", "title", "Engineer", "department", "R&D", "displayName", "Alice A", "employeeID", "1", "sn", "A")},
+	{ID: "g2", DN: "CN=Bob,OU=Staff,DC=x", Enabled: true, Attributes: attrs("Mail", "Bob@X.com", "title", "Old", "department", "Sales", "displayName", "Bob B", "employeeID", "2")},
+	{ID: "g3", DN: "CN=Carol,OU=Staff,DC=x", Enabled: false, Attributes: attrs("mail", "carol@x.com")},
+	{ID: "g5", DN: "CN=Eve1,OU=Staff,DC=x", Enabled: true, Attributes: attrs("mail", "eve@x.com")},
+	{ID: "g6", DN: "CN=Eve2,OU=Staff,DC=x", Enabled: true, Attributes: attrs("mail", "EVE@x.com")},
+	{ID: "g7", DN: "CN=Frank,OU=Staff,DC=x", Enabled: true, Attributes: attrs("mail", "frank@x.com")},
+	{ID: "g8", DN: "CN=NoMail,OU=Staff,DC=x", Enabled: true, Attributes: attrs("title", "x")},
+}
+
+func buildPlan(t testing.TB, def DataSource, reverse bool) *Plan {
+	t.Helper()
+	p, err := NewPlanner(def)
+	if err != nil {
+		t.Fatal(err)
+	}
+	users, profiles, ad := recs(t, planUsers...), recs(t, planProfiles...), append([]ADUser(nil), planADUsers...)
+	if reverse {
+		for i, j := 0, len(users)-1; i < j; i, j = i+1, j-1 {
+			users[i], users[j] = users[j], users[i]
+		}
+		for i, j := 0, len(ad)-1; i < j; i, j = i+1, j-1 {
+			ad[i], ad[j] = ad[j], ad[i]
+		}
+		must(t, p.AddRecords("profiles", profiles))
+	}
+	for _, u := range ad {
+		p.AddUser(u)
+	}
+	must(t, p.AddRecords("users", users[:4]))
+	must(t, p.AddRecords("users", users[4:]))
+	if !reverse {
+		must(t, p.AddRecords("profiles", profiles))
+	}
+	plan, err := p.Plan(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return plan
+}
+
+func TestPlanEveryCategory(t *testing.T) {
+	plan := buildPlan(t, planDef(), false)
+
+	// No change: case-insensitive match, numbers compared as text.
+	if len(plan.NoChange) != 1 || plan.NoChange[0].DN != "CN=Alice,OU=Staff,DC=x" || plan.NoChange[0].UserID != "g1" {
+		t.Errorf("noChange = %+v", plan.NoChange)
+	}
+
+	// Update: title differs; employeeID is cleared because the mapping asks
+	// for it when the app has no value.
+	if len(plan.Updates) != 1 {
+		t.Fatalf("updates = %+v", plan.Updates)
+	}
+	up := plan.Updates[0]
+	want := []Change{
+		{Attribute: "employeeID", Old: []string{"2"}, Clear: true},
+		{Attribute: "title", Old: []string{"Old"}, New: "New"},
+	}
+	if up.DN != "CN=Bob,OU=Staff,DC=x" || !reflect.DeepEqual(up.Changes, want) {
+		t.Errorf("update = %+v", up)
+	}
+	if !strings.Contains(up.Reason, "mail=bob@x.com matches CN=Bob,OU=Staff,DC=x; to change: employeeID, title") {
+		t.Errorf("update reason = %q", up.Reason)
+	}
+
+	// Create: DN escaped, creation attributes, and the match attribute so the
+	// next run matches the new user.
+	if len(plan.Creates) != 1 {
+		t.Fatalf("creates = %+v", plan.Creates)
+	}
+	cr := plan.Creates[0]
+	wantAttrs := []AttributeValue{
+		{"department", "Ops"}, {"displayName", "Dave, D"}, {"employeeID", "4"},
+		{"mail", "Dave@x.com"}, {"sAMAccountName", "dave"}, {"title", "Intern"},
+	}
+	if cr.DN != `CN=Dave\, D,OU=New,DC=x` || !reflect.DeepEqual(cr.Attributes, wantAttrs) {
+		t.Errorf("create = %+v", cr)
+	}
+
+	// Orphans: disabled user (stale access), no match value, cannot create.
+	kinds := map[OrphanKind]Orphan{}
+	for _, o := range plan.Orphans {
+		kinds[o.Kind] = o
+	}
+	if o := kinds[OrphanDisabled]; o.Key != "u3" || o.DN != "CN=Carol,OU=Staff,DC=x" || !strings.Contains(o.Reason, "disabled; the app account is stale access") {
+		t.Errorf("disabled orphan = %+v", o)
+	}
+	if o := kinds[OrphanNoMatchValue]; o.Key != "u5" || !strings.Contains(o.Reason, "record.email has no value") {
+		t.Errorf("no-match-value orphan = %+v", o)
+	}
+	if o := kinds[OrphanCannotCreate]; o.Key != "u10" || !strings.Contains(o.Reason, "%record.name% has no value for record u10") {
+		t.Errorf("cannot-create orphan = %+v", o)
+	}
+	if len(plan.Orphans) != 3 {
+		t.Errorf("orphans = %+v", plan.Orphans)
+	}
+
+	// Conflicts: two AD users share eve@x.com; two records claim Frank.
+	if len(plan.Conflicts) != 2 {
+		t.Fatalf("conflicts = %+v", plan.Conflicts)
+	}
+	shared, claimed := plan.Conflicts[1], plan.Conflicts[0]
+	if shared.Kind != ConflictSharedKey || len(shared.Users) != 2 || shared.Users[0].DN != "CN=Eve1,OU=Staff,DC=x" ||
+		!strings.Contains(shared.Reason, "2 AD users have mail=eve@x.com") {
+		t.Errorf("shared-key conflict = %+v", shared)
+	}
+	if claimed.Kind != ConflictSharedUser || !reflect.DeepEqual(claimed.Keys, []string{"u7", "u8"}) ||
+		!reflect.DeepEqual(claimed.MatchValues, []string{"frank@x.com", "FRANK@x.com"}) ||
+		!strings.Contains(claimed.Reason, "2 app records (u7, u8) match the same AD user CN=Frank") {
+		t.Errorf("shared-user conflict = %+v", claimed)
+	}
+
+	s := plan.Summary
+	wantSummary := Summary{Records: 10, Inactive: 1, Users: 7, UsersWithoutKey: 1, Updates: 1, AttributeChanges: 2,
+		Creates: 1, NoChange: 1, Orphans: 3, Conflicts: 2}
+	if s != wantSummary {
+		t.Errorf("summary = %+v\nwant      %+v", s, wantSummary)
+	}
+	if plan.NeedsConfirmation {
+		t.Error("no change limit set, yet confirmation needed")
+	}
+}
+
+func TestPlanIsDeterministic(t *testing.T) {
+	a := buildPlan(t, planDef(), false)
+	b := buildPlan(t, planDef(), true)
+	a.Join, b.Join = JoinReport{}, JoinReport{}
+	if !reflect.DeepEqual(a, b) {
+		t.Fatalf("plans differ with input order:\n%+v\n%+v", a, b)
+	}
+}
+
+func TestPlanChangeLimit(t *testing.T) {
+	d := planDef()
+	d.Options.ChangeLimit = 1
+	plan := buildPlan(t, d, false)
+	if !plan.NeedsConfirmation || !strings.Contains(plan.ConfirmationReason, "changes 2 users (1 updates, 1 creates), more than the limit of 1") {
+		t.Fatalf("confirmation = %v %q", plan.NeedsConfirmation, plan.ConfirmationReason)
+	}
+	d.Options.ChangeLimit = 2
+	if plan := buildPlan(t, d, false); plan.NeedsConfirmation {
+		t.Fatal("a plan at the limit must not need confirmation")
+	}
+}
+
+func TestPlanWithoutCreateMakesOrphans(t *testing.T) {
+	d := planDef()
+	d.Category = CategoryUpdateUsers
+	d.Options.Create = CreateOptions{}
+	plan := buildPlan(t, d, false)
+	var found bool
+	for _, o := range plan.Orphans {
+		if o.Key == "u4" && o.Kind == OrphanNoUser && o.Reason == "no AD user has mail=Dave@x.com" {
+			found = true
+		}
+	}
+	if !found || len(plan.Creates) != 0 {
+		t.Fatalf("orphans = %+v creates = %+v", plan.Orphans, plan.Creates)
+	}
+}
+
+func TestPlanOrphansReportChangesNothing(t *testing.T) {
+	d := planDef()
+	d.Category = CategoryOrphansReport
+	d.Options.Create = CreateOptions{}
+	plan := buildPlan(t, d, false)
+	if len(plan.Updates) != 0 || len(plan.Creates) != 0 || plan.Summary.NoChange != 2 {
+		t.Fatalf("summary = %+v", plan.Summary)
+	}
+	if !strings.Contains(plan.NoChange[0].Reason, "orphans report") {
+		t.Errorf("reason = %q", plan.NoChange[0].Reason)
+	}
+}
+
+func TestPlanMissingValueLeavesAttributeWithWarning(t *testing.T) {
+	d := planDef()
+	d.Mappings[3].ClearWhenMissing = false
+	plan := buildPlan(t, d, false)
+	up := plan.Updates[0]
+	if len(up.Changes) != 1 || up.Changes[0].Attribute != "title" {
+		t.Fatalf("changes = %+v", up.Changes)
+	}
+	if len(up.Warnings) != 1 || up.Warnings[0] != "profiles.employeeNumber has no value; employeeID is left unchanged" {
+		t.Fatalf("warnings = %q", up.Warnings)
+	}
+	if plan.Summary.Warnings == 0 {
+		t.Error("warnings not counted")
+	}
+}
+
+func TestPlanRecordMatchingSeveralUsers(t *testing.T) {
+	d := DataSource{
+		Name: "multi", Category: CategoryUpdateUsers,
+		Endpoints: []EndpointRef{{Alias: "users", PrimaryKey: "id"}},
+		Mappings:  []Mapping{{Format: "%first(record.emails[])%", Attribute: "mail"}},
+		Match:     MatchRule{Field: FieldRef{Path: "emails[]"}, Attribute: "proxyAddresses", CaseInsensitive: true},
+	}
+	p, err := NewPlanner(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := p.Attributes(); !reflect.DeepEqual(got, []string{"proxyAddresses", "mail"}) {
+		t.Errorf("Attributes = %v", got)
+	}
+	p.AddUser(ADUser{ID: "a", DN: "CN=A", Enabled: true, Attributes: map[string][]string{"proxyAddresses": {"a@x", "alias@x"}, "mail": {"a@x"}}})
+	p.AddUser(ADUser{ID: "b", DN: "CN=B", Enabled: true, Attributes: map[string][]string{"proxyAddresses": {"b@x"}}})
+	must(t, p.AddRecords("users", recs(t,
+		`{"id": "1", "emails": ["a@x", "b@x"]}`,
+		`{"id": "2", "emails": ["a@x", "ALIAS@x"]}`,
+	)))
+	plan, err := p.Plan(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plan.Conflicts) != 1 || plan.Conflicts[0].Kind != ConflictSeveralUsers || len(plan.Conflicts[0].Users) != 2 ||
+		!strings.Contains(plan.Conflicts[0].Reason, "match 2 different AD users") {
+		t.Fatalf("conflicts = %+v", plan.Conflicts)
+	}
+	// Record 2 has two values that both lead to user a: one user, no conflict.
+	if len(plan.NoChange) != 1 || plan.NoChange[0].UserID != "a" {
+		t.Fatalf("noChange = %+v updates = %+v", plan.NoChange, plan.Updates)
+	}
+}
+
+func TestPlanCancelled(t *testing.T) {
+	p, _ := NewPlanner(planDef())
+	must(t, p.AddRecords("users", recs(t, planUsers...)))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := p.Plan(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestNewPlannerRefusesBrokenDefinitions(t *testing.T) {
+	for name, edit := range map[string]func(*DataSource){
+		"no endpoints":   func(d *DataSource) { d.Endpoints = nil },
+		"bad key path":   func(d *DataSource) { d.Endpoints[0].PrimaryKey = "a..b" },
+		"bad format":     func(d *DataSource) { d.Mappings[2].Format = "%lower(" },
+		"now in format":  func(d *DataSource) { d.Mappings[2].Format = `%date(now, "yyyy")%` },
+		"no source":      func(d *DataSource) { d.Mappings[0].Field = FieldRef{} },
+		"unknown alias":  func(d *DataSource) { d.Mappings[1].Field.Endpoint = "nope" },
+		"bad name":       func(d *DataSource) { d.Options.Create.Name = "%x" },
+		"bad active":     func(d *DataSource) { d.Options.Active.Field.Path = "" },
+		"bad create map": func(d *DataSource) { d.Options.Create.Attributes[0].Format = "%%%" },
+	} {
+		d := planDef()
+		edit(&d)
+		if _, err := NewPlanner(d); err == nil {
+			t.Errorf("%s: NewPlanner accepted a broken definition", name)
+		}
+	}
+}
+
+func TestEscapeRDNValue(t *testing.T) {
+	cases := map[string]string{
+		"Smith, John":   `Smith\, John`,
+		" lead":         `\ lead`,
+		"trail ":        `trail\ `,
+		"#hash":         `\#hash`,
+		`a+b=c;"<>\`:    `a\+b\=c\;\"\<\>\\`,
+		"plain Name":    "plain Name",
+		"nul\x00inside": `nul\00inside`,
+	}
+	for in, want := range cases {
+		if got := escapeRDNValue(in); got != want {
+			t.Errorf("escapeRDNValue(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
