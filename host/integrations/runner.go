@@ -1,0 +1,41 @@
+package integrations
+
+import (
+	"context"
+
+	connectorv1 "github.com/idbridge/idbridge/proto/connector/v1"
+)
+
+// Binary is a connector executable as the extension manager installed it.
+type Binary struct {
+	// Name tags the plugin's logs, e.g. the extension id.
+	Name string
+	// Path is the executable; SHA256 its pinned digest (hex).
+	Path, SHA256 string
+}
+
+// Runner starts and stops connector plugins. The plugin supervisor
+// implements it (see SupervisorRunner); tests use an in-process one.
+type Runner interface {
+	// Start supervises bin under id, launches it and returns its client.
+	// Starting an id that runs the same binary returns the running client.
+	Start(ctx context.Context, id string, bin Binary) (connectorv1.ConnectorClient, error)
+	// Stop ends the plugin under id and forgets it; an unknown id is not
+	// an error.
+	Stop(ctx context.Context, id string) error
+}
+
+// Binaries finds an installed extension's connector; the extension manager
+// implements it.
+type Binaries interface {
+	// BinaryPath returns the connector's path and pinned sha256.
+	BinaryPath(ctx context.Context, extID string) (path, sha256 string, err error)
+}
+
+// Observer hears about integrations that stop being usable. Automations
+// implement it to pause what uses the integration.
+type Observer interface {
+	// OnDisabled is called after the integration was disabled (or deleted)
+	// and its plugin stopped.
+	OnDisabled(ctx context.Context, integrationID string) error
+}
