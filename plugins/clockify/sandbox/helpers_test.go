@@ -3,6 +3,7 @@ package sandbox
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -48,13 +49,23 @@ func (r response) apiErr(t *testing.T) apiError {
 // do sends one request with the given key ("" for none).
 func do(t *testing.T, s *Server, key, method, path, body string) response {
 	t.Helper()
+	r, err := send(s, key, method, path, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// send is do without the test, for goroutines, which must not call
+// t.Fatal.
+func send(s *Server, key, method, path, body string) (response, error) {
 	var rd io.Reader
 	if body != "" {
 		rd = strings.NewReader(body)
 	}
 	req, err := http.NewRequest(method, s.BaseURL()+path, rd)
 	if err != nil {
-		t.Fatal(err)
+		return response{}, err
 	}
 	if key != "" {
 		req.Header.Set("X-Api-Key", key)
@@ -64,14 +75,14 @@ func do(t *testing.T, s *Server, key, method, path, body string) response {
 	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
+		return response{}, fmt.Errorf("%s %s: %w", method, path, err)
 	}
 	defer res.Body.Close()
 	b, err := io.ReadAll(res.Body)
 	if err != nil {
-		t.Fatal(err)
+		return response{}, err
 	}
-	return response{status: res.StatusCode, header: res.Header, body: b}
+	return response{status: res.StatusCode, header: res.Header, body: b}, nil
 }
 
 // wantError asserts status, code and message of an error answer.
@@ -87,3 +98,12 @@ func wantError(t *testing.T, r response, status, code int, msg string) {
 }
 
 const ws = "/v1/workspaces/" + DefaultWorkspaceID
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
