@@ -173,7 +173,7 @@ func (s *Service) Schema(ctx context.Context, id string) ([]SettingInfo, error) 
 	out := make([]SettingInfo, 0, len(sch))
 	for _, spec := range sch {
 		out = append(out, SettingInfo{Key: spec.GetKey(), Label: spec.GetLabel(), Description: spec.GetDescription(),
-			Type: strings.ToLower(strings.TrimPrefix(spec.GetType().String(), "SETTING_TYPE_")),
+			Type:     strings.ToLower(strings.TrimPrefix(spec.GetType().String(), "SETTING_TYPE_")),
 			Required: spec.GetRequired(), Secret: spec.GetSecret(), Default: spec.GetDefaultValue(),
 			Enum: spec.GetEnumValues(), Pattern: spec.GetPattern()})
 	}
