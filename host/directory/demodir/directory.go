@@ -27,6 +27,9 @@ const firstUSN = 4096
 type directory struct {
 	mu      sync.RWMutex
 	entries map[string]*entry // by dname.key
+	// unique indexes the attributes AD keeps unique in a domain
+	// (sAMAccountName, userPrincipalName): attr+NUL+lower(value) -> key.
+	unique map[string]string
 	usn     uint64
 
 	base      dname
@@ -56,6 +59,7 @@ type addOptions struct {
 func newDirectory(base dname, adminDN dname, adminPass string, now func() time.Time) (*directory, error) {
 	d := &directory{
 		entries:   make(map[string]*entry),
+		unique:    make(map[string]string),
 		usn:       firstUSN,
 		base:      base,
 		adminKey:  adminDN.key,
@@ -196,15 +200,29 @@ func (d *directory) findAccount(name string) *entry {
 	return d.entries[dn.key]
 }
 
-// findBy returns the first entry whose single-valued attribute equals v,
+// uniqueKeys are the attributes indexed for uniqueness and bind lookups.
+var uniqueKeys = [...]string{"samaccountname", "userprincipalname"}
+
+// findBy returns the entry whose unique attribute equals v,
 // case-insensitively.
 func (d *directory) findBy(key, v string) *entry {
-	for _, e := range d.entries {
-		if strings.EqualFold(e.first(key), v) {
-			return e
+	return d.entries[d.unique[key+"\x00"+strings.ToLower(v)]]
+}
+
+// index adds (or with add=false removes) an entry's unique values.
+func (d *directory) index(e *entry, add bool) {
+	for _, key := range uniqueKeys {
+		v := e.first(key)
+		if v == "" {
+			continue
+		}
+		k := key + "\x00" + strings.ToLower(v)
+		if add {
+			d.unique[k] = e.dn.key
+		} else if d.unique[k] == e.dn.key {
+			delete(d.unique, k)
 		}
 	}
-	return nil
 }
 
 // authenticate checks a simple bind. It returns whether the account may

@@ -121,6 +121,7 @@ func (d *directory) add(dnText string, in map[string][]string, o addOptions) err
 	e.attrs["whencreated"] = e.attrs["whenchanged"]
 	e.created = d.usn
 	d.entries[dn.key] = e
+	d.index(e, true)
 	d.linkMembers(e, nil, e.attrs["member"])
 	return nil
 }
@@ -163,15 +164,13 @@ func (d *directory) checkValues(at *attrType, vals []string) ([]string, error) {
 // checkUnique enforces what AD keeps unique in a domain: sAMAccountName
 // and userPrincipalName. AD answers a clash with entryAlreadyExists.
 func (d *directory) checkUnique(e *entry, old *entry) error {
-	for _, key := range []string{"samaccountname", "userprincipalname"} {
+	for _, key := range uniqueKeys {
 		v := e.first(key)
 		if v == "" || (old != nil && strings.EqualFold(old.first(key), v)) {
 			continue
 		}
-		for _, other := range d.entries {
-			if other.dn.key != e.dn.key && strings.EqualFold(other.first(key), v) {
-				return resultErr(68, "%s %q is already used by %s; choose another", lookupAttr(key).name, v, other.dn.text)
-			}
+		if other := d.findBy(key, v); other != nil && other.dn.key != e.dn.key {
+			return resultErr(68, "%s %q is already used by %s; choose another", lookupAttr(key).name, v, other.dn.text)
 		}
 	}
 	return nil
@@ -265,7 +264,9 @@ func (d *directory) modify(dnText string, changes []change) error {
 		return err
 	}
 	d.stamp(e)
+	d.index(old, false)
 	d.entries[dn.key] = e
+	d.index(e, true)
 	d.linkMembers(e, old.attrs["member"], e.attrs["member"])
 	return nil
 }
@@ -351,6 +352,7 @@ func (d *directory) remove(dnText string) error {
 		}
 	}
 	d.linkMembers(e, e.attrs["member"], nil)
+	d.index(e, false)
 	delete(d.entries, dn.key)
 	// Forward links to the deleted object disappear, as on AD; those
 	// objects did change, so they move on in USN.
@@ -446,9 +448,11 @@ func (d *directory) rename(dnText, newRDN string, newSuperior string) error {
 		if err != nil {
 			return resultErr(80, "internal rename of %s failed: %v", x.dn.text, err)
 		}
+		d.index(x, false)
 		x.dn = ndn
 		x.attrs["distinguishedname"] = []string{ndn.text}
 		d.entries[ndn.key] = x
+		d.index(x, true)
 	}
 	rt, rv := target.rdn()
 	if lookupAttr(rt) != nil {
