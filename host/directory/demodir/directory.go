@@ -30,7 +30,7 @@ type directory struct {
 	// unique indexes the attributes AD keeps unique in a domain
 	// (sAMAccountName, userPrincipalName): attr+NUL+lower(value) -> key.
 	unique map[string]string
-	usn     uint64
+	usn    uint64
 
 	base      dname
 	configKey string // the configuration naming context, outside domain searches
