@@ -345,3 +345,26 @@ func TestSchema(t *testing.T) {
 		t.Fatalf("Schema = %+v, %v", sch, err)
 	}
 }
+
+func TestUsageAndPurge(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	f.create(t, testKey)
+	f.svc.Enable(ctx, "main")
+	if _, err := f.svc.Create(ctx, CreateRequest{ID: "second", ExtensionID: "fake"}); err != nil {
+		t.Fatal(err)
+	}
+	using, err := f.svc.IntegrationsUsing(ctx, "fake")
+	if err != nil || len(using) != 2 || !using[0].Enabled || using[0].IntegrationID != "main" || using[1].Enabled {
+		t.Fatalf("IntegrationsUsing = %+v, %v", using, err)
+	}
+	if none, _ := f.svc.IntegrationsUsing(ctx, "other"); len(none) != 0 {
+		t.Fatalf("IntegrationsUsing(other) = %+v", none)
+	}
+	if err := f.svc.PurgeIntegrations(ctx, "fake"); err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := f.svc.List(ctx); len(left) != 0 || f.runner.isRunning("main") {
+		t.Fatalf("after purge: %d left, running %v", len(left), f.runner.isRunning("main"))
+	}
+}
