@@ -68,3 +68,14 @@ type Status struct {
 	// NextStart is the earliest time of the next launch while crashed.
 	NextStart time.Time `json:"next_start,omitzero"`
 }
+
+// UnmarshalText decodes a state name, so API clients can read Status.
+func (s *State) UnmarshalText(b []byte) error {
+	for i, n := range stateNames {
+		if n == string(b) {
+			*s = State(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown plugin state %q", b)
+}
