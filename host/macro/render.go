@@ -12,6 +12,15 @@ type evalEnv struct {
 	now time.Time
 }
 
+// clock fixes the instant now() stands for on first use, so templates
+// without now() never read the clock.
+func (ev *evalEnv) clock() time.Time {
+	if ev.now.IsZero() {
+		ev.now = time.Now()
+	}
+	return ev.now.UTC()
+}
+
 // missingRef carries which reference had no value, so the error can name
 // it even when it is nested inside functions.
 type missingRef struct{ ref string }
@@ -24,10 +33,6 @@ func (m *missingRef) Unwrap() error { return ErrMissingValue }
 // first macro without a value; the error names the macro and env.Object.
 func (t *Template) Render(env Env, c Context) (string, error) {
 	ev := &evalEnv{Env: env, now: env.Now}
-	if ev.now.IsZero() {
-		ev.now = time.Now()
-	}
-	ev.now = ev.now.UTC()
 	var out strings.Builder
 	esc := newEscaper(c)
 	for _, s := range t.Segments {
@@ -91,7 +96,7 @@ func (ev *evalEnv) eval(n Node) (value, error) {
 	case *Ref:
 		if n.Namespace == "" {
 			if n.Name == "now" {
-				return value{at: ev.now, isTime: true}, nil
+				return value{at: ev.clock(), isTime: true}, nil
 			}
 			return value{}, fmt.Errorf("%w: %s", ErrUnknownMacro, n.Name)
 		}

@@ -135,3 +135,23 @@ func must(t testing.TB, err error) {
 		t.Fatal(err)
 	}
 }
+
+// TestFeedConcurrently feeds users and records from two goroutines, as the
+// engine does when it reads AD and the app at once; run with -race.
+func TestFeedConcurrently(t *testing.T) {
+	p, err := NewPlanner(benchDef())
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { defer close(done); streamUsers(p, 2000) }()
+	streamRecords(t, p, 2000)
+	<-done
+	plan, err := p.Plan(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := plan.Summary; s.Records != 2000 || s.Users != 2000 || s.Updates != 100 || s.Orphans != 100 || s.NoChange != 1800 {
+		t.Fatalf("summary = %+v", s)
+	}
+}
