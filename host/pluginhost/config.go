@@ -47,8 +47,8 @@ type Config struct {
 	// PassEnv names the host variables a plugin inherits; nil means
 	// DefaultPassEnv.
 	PassEnv []string
-	// SocketDir is where the plugins' Unix sockets are created; empty
-	// means the system's temporary directory.
+	// SocketDir is where each plugin gets a private (0700) folder for its
+	// Unix socket; empty means the system's temporary directory.
 	SocketDir string
 	// ExitPollInterval is how often a running plugin is checked for an
 	// unexpected exit; 0 means 100ms.

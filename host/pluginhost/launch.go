@@ -18,10 +18,11 @@ import (
 
 // instance is one running plugin process.
 type instance struct {
-	client  *plugin.Client
-	conn    connectorv1.ConnectorClient
-	pid     int
-	version int
+	client    *plugin.Client
+	conn      connectorv1.ConnectorClient
+	pid       int
+	version   int
+	socketDir string
 }
 
 // errPermanent marks launch failures that retrying cannot fix: the binary
@@ -41,13 +42,22 @@ func launch(cfg Config, p Plugin) (*instance, error) {
 		return nil, errPermanent{fmt.Errorf("connector %s: binary missing: %w; reinstall the extension", p.Name, err)}
 	}
 
+	// Each process gets its own socket folder, mode 0700, so that only this
+	// user (and root) can even reach the plugin's socket; mTLS then decides
+	// who may talk to it.
+	socketDir, err := os.MkdirTemp(cfg.SocketDir, "idbridge-plugin-")
+	if err != nil {
+		return nil, fmt.Errorf("connector %s: create socket folder: %w", p.Name, err)
+	}
+	inst := &instance{socketDir: socketDir}
+
 	cmd := exec.Command(p.Path)
-	cmd.Env = pluginEnv(cfg.PassEnv, p.Env)
+	cmd.Env = append(pluginEnv(cfg.PassEnv, p.Env), plugin.EnvUnixSocketDir+"="+socketDir)
 	cmd.Dir = p.Dir
 	if cmd.Dir == "" {
 		cmd.Dir = filepath.Dir(p.Path)
 	}
-	client := plugin.NewClient(&plugin.ClientConfig{
+	inst.client = plugin.NewClient(&plugin.ClientConfig{
 		HandshakeConfig:  wire.Handshake,
 		VersionedPlugins: wire.VersionedPlugins(nil),
 		Cmd:              cmd,
@@ -57,26 +67,25 @@ func launch(cfg Config, p Plugin) (*instance, error) {
 		SkipHostEnv:      true,
 		StartTimeout:     cfg.StartTimeout,
 		Logger:           pluginLogger{cfg.Logger.Named(p.Name)},
-		UnixSocketConfig: &plugin.UnixSocketConfig{TempDir: cfg.SocketDir},
 	})
 
-	rpc, err := client.Client()
+	rpc, err := inst.client.Client()
 	if err != nil {
-		client.Kill()
+		inst.stop()
 		return nil, classify(cfg, p, err)
 	}
 	raw, err := rpc.Dispense(wire.PluginName)
 	if err != nil {
-		client.Kill()
+		inst.stop()
 		return nil, fmt.Errorf("connector %s: dispense %q: %w", p.Name, wire.PluginName, err)
 	}
 	conn, ok := raw.(connectorv1.ConnectorClient)
 	if !ok {
-		client.Kill()
+		inst.stop()
 		return nil, errPermanent{fmt.Errorf("connector %s: plugin served %T, not the connector service", p.Name, raw)}
 	}
-	inst := &instance{client: client, conn: conn, version: client.NegotiatedVersion()}
-	if rc := client.ReattachConfig(); rc != nil {
+	inst.conn, inst.version = conn, inst.client.NegotiatedVersion()
+	if rc := inst.client.ReattachConfig(); rc != nil {
 		inst.pid = rc.Pid
 	}
 	return inst, nil
@@ -100,8 +109,11 @@ func classify(cfg Config, p Plugin, err error) error {
 	return fmt.Errorf("connector %s failed to start: %w", p.Name, err)
 }
 
-// stop ends the process, gracefully first.
-func (i *instance) stop() { i.client.Kill() }
+// stop ends the process, gracefully first, and removes its socket folder.
+func (i *instance) stop() {
+	i.client.Kill()
+	_ = os.RemoveAll(i.socketDir)
+}
 
 // exited reports whether the process has ended.
 func (i *instance) exited() bool { return i.client.Exited() }

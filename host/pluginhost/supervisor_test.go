@@ -375,6 +375,17 @@ func TestMinimalEnvironment(t *testing.T) {
 	if env["PLUGIN_CLIENT_CERT"] == nil {
 		t.Errorf("mTLS is not on by default (no client certificate sent)")
 	}
+	// The socket lives in a folder only this user can enter, removed with
+	// the process.
+	dir, _ := env["PLUGIN_UNIX_SOCKET_DIR"].(string)
+	st, err := os.Stat(dir)
+	if err != nil || st.Mode().Perm() != 0o700 {
+		t.Fatalf("socket folder %q: %v %v, want mode 0700", dir, st, err)
+	}
+	h.Stop()
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("socket folder %s left behind after Stop: %v", dir, err)
+	}
 }
 
 func TestPluginLogsAreNamed(t *testing.T) {
