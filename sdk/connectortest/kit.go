@@ -182,7 +182,7 @@ func (k *kit) invokes(t *testing.T, w *connectorv1.WebhookSpec) {
 	if !ok {
 		t.Fatalf("no sample inputs for webhook %q: add Config.Samples[%q]", w.GetId(), w.GetId())
 	}
-	call, outs, missing := render(w, vars)
+	call, outs, missing := Render(w, vars)
 	if len(missing) > 0 {
 		t.Fatalf("sample for %q lacks macros %v", w.GetId(), missing)
 	}

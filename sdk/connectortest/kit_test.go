@@ -96,7 +96,7 @@ func TestDescribeProblemsFindsDefects(t *testing.T) {
 
 func TestRenderReportsMissingMacros(t *testing.T) {
 	w := &connectorv1.WebhookSpec{Method: "PUT", Url: "/u/%id%?x=%q%", Body: `{"a":"%a%"}`, MessageType: connectorv1.MessageType_MESSAGE_TYPE_JSON}
-	call, _, missing := render(w, map[string]string{"id": "a/b", "q": "x y"})
+	call, _, missing := Render(w, map[string]string{"id": "a/b", "q": "x y"})
 	if fmt.Sprint(missing) != "[a]" {
 		t.Fatalf("missing = %v, want [a]", missing)
 	}

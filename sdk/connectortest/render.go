@@ -9,10 +9,12 @@ import (
 	connectorv1 "github.com/idbridge/idbridge/proto/connector/v1"
 )
 
-// render does what the host's macro engine does for a webhook, with the
-// author's sample values: each %name% is replaced, escaped for where it
-// stands. It returns the macros that had no sample value.
-func render(w *connectorv1.WebhookSpec, vars map[string]string) (*connectorv1.RenderedCall, []*connectorv1.OutputSpec, []string) {
+// Render does what the host's macro engine does for a webhook, with sample
+// values: each %name% is replaced, escaped for where it stands (path, query,
+// JSON or form body). It returns the call, the outputs with their paths
+// rendered, and the macros that had no value. Tests use it to invoke a
+// webhook the way the host would.
+func Render(w *connectorv1.WebhookSpec, vars map[string]string) (*connectorv1.RenderedCall, []*connectorv1.OutputSpec, []string) {
 	missing := map[string]bool{}
 	sub := func(s string, esc func(string) string) string {
 		return macro.ReplaceAllStringFunc(s, func(m string) string {
