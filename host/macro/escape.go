@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 )
 
@@ -24,8 +25,9 @@ const (
 	// Form is a field value of an application/x-www-form-urlencoded body.
 	Form
 	// JSON is a JSON body. A macro inside a JSON string is escaped as string
-	// content; a macro outside any string becomes a complete JSON string, so
-	// a value can never add keys or change types.
+	// content. A macro outside any string becomes a JSON number or boolean
+	// when its value is exactly one, and a complete JSON string otherwise,
+	// so a value can never add keys or change the body's structure.
 	JSON
 	// XML is an XML body: values are escaped for text and attributes.
 	XML
@@ -75,6 +77,10 @@ func ContextFor(messageType string) (Context, error) {
 	}
 	return Text, fmt.Errorf("unknown message type %q: use json, form, xml or text", messageType)
 }
+
+// jsonNumber is the JSON number grammar, anchored: a value matching it is a
+// single token and cannot break out of its place.
+var jsonNumber = regexp.MustCompile(`^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$`)
 
 // escaper tracks where in the output we are (inside a JSON string, past the
 // "?" of a URL) while literal text streams through.
@@ -126,6 +132,9 @@ func (e *escaper) value(v string) (string, error) {
 		}
 		if e.inString {
 			return string(b[1 : len(b)-1]), nil
+		}
+		if v == "true" || v == "false" || jsonNumber.MatchString(v) {
+			return v, nil
 		}
 		return string(b), nil
 	case XML:

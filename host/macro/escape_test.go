@@ -14,10 +14,12 @@ var hostile = Env{Object: "CN=Eve", Values: Data{"ad": {
 	"xml":  {`</name><admin>true</admin>"'&`},
 	"crlf": {"ok\r\nX-Evil: 1"},
 	"n":    {"42"},
+	"b":    {"true"},
+	"nn":   {"1e5, 2"},
 }}}
 
 func TestEscapeJSONCannotInject(t *testing.T) {
-	tpl := MustParse(`{"name": "%ad.x%", "raw": %ad.x%, "n": %ad.n%, "s": "say \"%ad.n%\""}`)
+	tpl := MustParse(`{"name": "%ad.x%", "raw": %ad.x%, "n": %ad.n%, "s": "say \"%ad.n%\"", "b": %ad.b%, "nn": %ad.nn%}`)
 	out, err := tpl.Render(hostile, JSON)
 	if err != nil {
 		t.Fatal(err)
@@ -26,11 +28,14 @@ func TestEscapeJSONCannotInject(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatalf("rendered JSON is invalid: %v\n%s", err, out)
 	}
-	if len(got) != 4 || got["name"] != hostile.Values.(Data)["ad"]["x"][0] || got["raw"] != got["name"] {
+	if len(got) != 6 || got["name"] != hostile.Values.(Data)["ad"]["x"][0] || got["raw"] != got["name"] {
 		t.Fatalf("value escaped its string: %v", got)
 	}
-	if got["n"] != "42" || got["s"] != `say "42"` {
-		t.Fatalf("got %v; a macro outside a string must become a JSON string", got)
+	if got["n"] != float64(42) || got["b"] != true || got["s"] != `say "42"` {
+		t.Fatalf("got %v; a number or boolean outside a string stays one", got)
+	}
+	if got["nn"] != "1e5, 2" {
+		t.Fatalf("nn = %v; a value that is not exactly a number must become a string", got["nn"])
 	}
 }
 

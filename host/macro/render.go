@@ -26,6 +26,8 @@ func (ev *evalEnv) clock() time.Time {
 type missingRef struct{ ref string }
 
 func (m *missingRef) Error() string { return m.ref + " has no value" }
+
+// Unwrap makes a missing reference an ErrMissingValue.
 func (m *missingRef) Unwrap() error { return ErrMissingValue }
 
 // Render produces the text of the template for one object, escaping each

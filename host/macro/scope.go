@@ -5,11 +5,16 @@ import "strings"
 // Well-known namespaces. They are names, not a closed list: a place may
 // declare others (the data-source planner adds one per endpoint alias).
 const (
-	NamespaceAD          = "ad"
+	// NamespaceAD holds the AD attributes of the object.
+	NamespaceAD = "ad"
+	// NamespaceIntegration holds the integration's settings.
 	NamespaceIntegration = "integration"
-	NamespaceSteps       = "steps"
-	NamespaceObject      = "object"
-	NamespaceRecord      = "record"
+	// NamespaceSteps holds outputs of earlier steps, as stepId.output.
+	NamespaceSteps = "steps"
+	// NamespaceObject holds facts about the object itself (dn, id).
+	NamespaceObject = "object"
+	// NamespaceRecord holds the fields of an app record in data sources.
+	NamespaceRecord = "record"
 )
 
 // FieldInfo is one name inside a namespace, as the macro chooser shows it.
@@ -79,7 +84,7 @@ func (n Namespace) Closest(name string) string {
 	for i, f := range n.Fields {
 		all[i] = f.Name
 	}
-	return closest(name, all)
+	return Suggest(name, all)
 }
 
 // Scope lists what a template may reference in one place: a webhook body of

@@ -2,6 +2,11 @@ package macro
 
 import "strings"
 
+// Suggest returns the candidate nearest to a mistyped word, or "" when none
+// is near enough to be a plausible typo. Other packages use it so that every
+// "did you mean" in the product guesses the same way.
+func Suggest(word string, candidates []string) string { return closest(word, candidates) }
+
 // closest returns the candidate nearest to word by edit distance, ignoring
 // case, when it is near enough to be a plausible typo.
 func closest(word string, candidates []string) string {

@@ -295,9 +295,8 @@ func containsFold(list []string, s string) bool {
 	return false
 }
 
-// closestOf borrows the macro package's typo finder through a scope, so
-// both places suggest the same way.
+// closestOf uses the macro package's typo finder so every suggestion in
+// the product guesses the same way.
 func closestOf(word string, candidates []string) string {
-	ns := macro.Record(candidates...)
-	return ns.Closest(word)
+	return macro.Suggest(word, candidates)
 }
