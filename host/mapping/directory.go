@@ -42,16 +42,23 @@ func (p *Planner) AddUser(u ADUser) {
 			}
 		}
 	}
+	// A user without a match value can never be matched; count it and
+	// keep nothing.
+	var keys []string
+	for _, k := range splitMulti(cu.vals[p.matchAttr]) {
+		if k = p.normMatch(k); k != "" {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		p.usersWithoutKey++
+		p.userCount++
+		return
+	}
 	pos := int32(len(p.users))
 	p.users = append(p.users, cu)
-	keys := splitMulti(cu.vals[p.matchAttr])
-	indexed := false
+	p.userCount++
 	for _, k := range keys {
-		k = p.normMatch(k)
-		if k == "" {
-			continue
-		}
-		indexed = true
 		prev, exists := p.index[k]
 		switch {
 		case !exists:
@@ -64,9 +71,6 @@ func (p *Planner) AddUser(u ADUser) {
 			p.dups = append(p.dups, []int32{prev, pos})
 			p.index[k] = int32(len(p.dups)-1) | dupFlag
 		}
-	}
-	if !indexed {
-		p.usersWithoutKey++
 	}
 }
 

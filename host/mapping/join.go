@@ -59,7 +59,8 @@ type EndpointReport struct {
 
 // RecordIssue describes one problem record.
 type RecordIssue struct {
-	// Index is the record's position in the endpoint's stream, from 0.
+	// Index is the record's position in the endpoint's stream, from 0; -1
+	// for problems found only once every endpoint is in (unjoined records).
 	Index   int    `json:"index"`
 	Key     string `json:"key,omitempty"`
 	Problem string `json:"problem"`

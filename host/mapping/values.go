@@ -1,0 +1,106 @@
+package mapping
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/idbridge/idbridge/host/macro"
+)
+
+// recordValues lets formats read a joined record through macro.Values.
+type recordValues struct {
+	p *Planner
+	e *entry
+}
+
+// Lookup implements macro.Values: record.path takes the first endpoint with
+// a value, alias.path that endpoint.
+func (rv recordValues) Lookup(ns, name string) ([]string, bool) {
+	if ns == macro.NamespaceRecord {
+		for _, s := range rv.p.merged[name] {
+			if v := rv.e.vals[s]; v != "" {
+				return splitMulti(v), true
+			}
+		}
+		return nil, false
+	}
+	s, ok := rv.p.byAlias[ns][name]
+	if !ok || rv.e.vals[s] == "" {
+		return nil, false
+	}
+	return splitMulti(rv.e.vals[s]), true
+}
+
+func (p *Planner) fieldValues(e *entry, f FieldRef) []string {
+	ns := macro.NamespaceRecord
+	if f.Endpoint != "" {
+		ns = f.Endpoint
+	}
+	v, _ := recordValues{p, e}.Lookup(ns, f.Path)
+	return v
+}
+
+// value evaluates a mapping for a record: one value, or an explanation of
+// why there is none.
+func (p *Planner) value(c compiled, e *entry) (string, string) {
+	if c.format != nil {
+		s, err := c.format.Value(macro.Env{Values: recordValues{p, e}, Object: "record " + e.key})
+		if err != nil {
+			return "", err.Error()
+		}
+		return s, ""
+	}
+	vals := p.fieldValues(e, c.field)
+	switch len(vals) {
+	case 0:
+		return "", c.label + " has no value"
+	case 1:
+		return vals[0], ""
+	default:
+		return "", fmt.Sprintf("%s has %d values; use a custom format with first(...) or join(...)", c.label, len(vals))
+	}
+}
+
+func (p *Planner) isActive(e *entry) bool {
+	if p.active == nil {
+		return true
+	}
+	for _, v := range p.fieldValues(e, p.active.field) {
+		if p.active.fold {
+			v = strings.ToLower(v)
+		}
+		if p.active.values[v] {
+			return true
+		}
+	}
+	return false
+}
+
+// matchValues are the record's values to look up, raw (for display and for
+// writing on create) and normalised.
+func (p *Planner) matchValues(e *entry) (raw, norm []string, why string) {
+	if p.match.format != nil {
+		s, reason := p.value(p.match, e)
+		if reason != "" {
+			return nil, nil, reason
+		}
+		raw = []string{s}
+	} else {
+		raw = p.fieldValues(e, p.match.field)
+		if len(raw) == 0 {
+			return nil, nil, p.match.label + " has no value"
+		}
+	}
+	seen := map[string]bool{}
+	for _, r := range raw {
+		n := p.normMatch(r)
+		if n != "" && !seen[n] {
+			seen[n] = true
+			norm = append(norm, n)
+		}
+	}
+	if len(norm) == 0 {
+		return nil, nil, p.match.label + " has no value"
+	}
+	return raw, norm, ""
+}
