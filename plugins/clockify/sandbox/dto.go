@@ -89,30 +89,30 @@ type subdomainDTO struct {
 }
 
 type workspaceSettingsDTO struct {
-	TimeRoundingInReports         bool   `json:"timeRoundingInReports"`
-	OnlyAdminsSeeBillableRates    bool   `json:"onlyAdminsSeeBillableRates"`
-	OnlyAdminsCreateProject       bool   `json:"onlyAdminsCreateProject"`
-	OnlyAdminsSeeDashboard        bool   `json:"onlyAdminsSeeDashboard"`
-	DefaultBillableProjects       bool   `json:"defaultBillableProjects"`
-	IsProjectPublicByDefault      bool   `json:"isProjectPublicByDefault"`
-	OnlyAdminsSeeAllTimeEntries   bool   `json:"onlyAdminsSeeAllTimeEntries"`
-	ForceProjects                 bool   `json:"forceProjects"`
-	ForceTasks                    bool   `json:"forceTasks"`
-	ForceTags                     bool   `json:"forceTags"`
-	ForceDescription              bool   `json:"forceDescription"`
-	TimeTrackingMode              string `json:"timeTrackingMode"`
-	MultiFactorEnabled            bool   `json:"multiFactorEnabled"`
-	NumberFormat                  string `json:"numberFormat"`
-	CurrencyFormat                string `json:"currencyFormat"`
-	DurationFormat                string `json:"durationFormat"`
-	ProjectFavorites              bool   `json:"projectFavorites"`
-	CanSeeTimeSheet               bool   `json:"canSeeTimeSheet"`
-	CanSeeTracker                 bool   `json:"canSeeTracker"`
-	ProjectPickerSpecialFilter    bool   `json:"projectPickerSpecialFilter"`
-	OnlyAdminsCreateTag           bool   `json:"onlyAdminsCreateTag"`
-	OnlyAdminsCreateTask          bool   `json:"onlyAdminsCreateTask"`
-	ActiveBillableHours           bool   `json:"activeBillableHours"`
-	OnlyAdminsSeePublicProjEntrys bool   `json:"onlyAdminsSeePublicProjectsEntries"`
+	TimeRoundingInReports              bool   `json:"timeRoundingInReports"`
+	OnlyAdminsSeeBillableRates         bool   `json:"onlyAdminsSeeBillableRates"`
+	OnlyAdminsCreateProject            bool   `json:"onlyAdminsCreateProject"`
+	OnlyAdminsSeeDashboard             bool   `json:"onlyAdminsSeeDashboard"`
+	DefaultBillableProjects            bool   `json:"defaultBillableProjects"`
+	IsProjectPublicByDefault           bool   `json:"isProjectPublicByDefault"`
+	OnlyAdminsSeeAllTimeEntries        bool   `json:"onlyAdminsSeeAllTimeEntries"`
+	ForceProjects                      bool   `json:"forceProjects"`
+	ForceTasks                         bool   `json:"forceTasks"`
+	ForceTags                          bool   `json:"forceTags"`
+	ForceDescription                   bool   `json:"forceDescription"`
+	TimeTrackingMode                   string `json:"timeTrackingMode"`
+	MultiFactorEnabled                 bool   `json:"multiFactorEnabled"`
+	NumberFormat                       string `json:"numberFormat"`
+	CurrencyFormat                     string `json:"currencyFormat"`
+	DurationFormat                     string `json:"durationFormat"`
+	ProjectFavorites                   bool   `json:"projectFavorites"`
+	CanSeeTimeSheet                    bool   `json:"canSeeTimeSheet"`
+	CanSeeTracker                      bool   `json:"canSeeTracker"`
+	ProjectPickerSpecialFilter         bool   `json:"projectPickerSpecialFilter"`
+	OnlyAdminsCreateTag                bool   `json:"onlyAdminsCreateTag"`
+	OnlyAdminsCreateTask               bool   `json:"onlyAdminsCreateTask"`
+	ActiveBillableHours                bool   `json:"activeBillableHours"`
+	OnlyAdminsSeePublicProjectsEntries bool   `json:"onlyAdminsSeePublicProjectsEntries"`
 }
 
 // workspaceDTO is WorkspaceDtoV1, with one WORKSPACE membership per member.

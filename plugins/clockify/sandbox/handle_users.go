@@ -3,6 +3,7 @@ package sandbox
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -90,13 +91,13 @@ func (s *Server) filterUsers(c *call) {
 		{"sortOrder", req.SortOrder, sortOrders},
 	}
 	for _, ch := range checks {
-		if ch.value != "" && !contains(ch.allowed, ch.value) {
+		if ch.value != "" && !slices.Contains(ch.allowed, ch.value) {
 			writeError(c.w, http.StatusBadRequest, codeBadRequestBody, fmt.Sprintf("JSON parse error: value [%s] is not valid for field [%s]", ch.value, ch.field))
 			return
 		}
 	}
 	for _, r := range req.Roles {
-		if !contains(workspaceRoles, r) {
+		if !slices.Contains(workspaceRoles, r) {
 			writeError(c.w, http.StatusBadRequest, codeBadRequestBody, fmt.Sprintf("JSON parse error: value [%s] is not valid for field [roles]", r))
 			return
 		}
@@ -126,15 +127,6 @@ func (s *Server) filterUsers(c *call) {
 		uq.sortColumn = "EMAIL"
 	}
 	s.servePage(c, uq, kind, req.IncludeRoles, page, size)
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // servePage renders one page of a user query as a bare array with

@@ -11,7 +11,9 @@ import (
 // RequestRecord is one call the sandbox received, for assertions on what a
 // client sent. It never holds the credential itself.
 type RequestRecord struct {
-	Time   time.Time
+	// Time is when the request arrived.
+	Time time.Time
+	// Method is the HTTP method.
 	Method string
 	// Path is the URL path as sent, e.g. /api/v1/workspaces/…/users.
 	Path string
@@ -23,7 +25,8 @@ type RequestRecord struct {
 	// failed.
 	KeyID string
 	// Fault names the injected fault ("drop", "429", "5xx"), if any.
-	Fault    string
+	Fault string
+	// Duration is the time spent answering, injected latency included.
 	Duration time.Duration
 }
 

@@ -24,7 +24,9 @@ type Seed struct {
 
 // Workspace is one Clockify workspace in a seed.
 type Workspace struct {
-	ID   string `json:"id"`
+	// ID is the workspace's 24-hex id, used in every path below /workspaces.
+	ID string `json:"id"`
+	// Name is shown in workspace answers and role entity names.
 	Name string `json:"name"`
 	// Currency is the default currency code used for rates (default USD).
 	Currency string `json:"currency,omitempty"`
@@ -32,15 +34,19 @@ type Workspace struct {
 	Plan string `json:"plan,omitempty"`
 	// Users are the workspace members, in any order; lists are sorted on
 	// output as the query asks.
-	Users        []User        `json:"users"`
-	Groups       []Group       `json:"groups"`
+	Users []User `json:"users"`
+	// Groups are the user groups, listed by name unless sorted otherwise.
+	Groups []Group `json:"groups"`
+	// CustomFields define the user custom fields values may be set for.
 	CustomFields []CustomField `json:"customFields,omitempty"`
 }
 
 // User is one member of a workspace: the account fields Clockify reports for
 // the person plus their membership in this workspace.
 type User struct {
-	ID    string `json:"id"`
+	// ID is the person's 24-hex id, the same in every workspace.
+	ID string `json:"id"`
+	// Email is unique per workspace, compared without case.
 	Email string `json:"email"`
 	// Name may be empty for an invited person who has not finished
 	// onboarding; it is then sent as null, as Clockify does.
@@ -50,18 +56,24 @@ type User struct {
 	Status string `json:"status,omitempty"`
 	// MembershipStatus is the workspace membership status (ACTIVE, PENDING,
 	// INACTIVE, DECLINED); default ACTIVE. Deactivation changes only this.
-	MembershipStatus string             `json:"membershipStatus,omitempty"`
-	HourlyRate       *Rate              `json:"hourlyRate,omitempty"`
-	CostRate         *Rate              `json:"costRate,omitempty"`
-	Roles            []Role             `json:"roles,omitempty"`
-	CustomFields     []CustomFieldValue `json:"customFields,omitempty"`
+	MembershipStatus string `json:"membershipStatus,omitempty"`
+	// HourlyRate and CostRate are the membership's rates; nil is sent as
+	// null, as Clockify does for members without one.
+	HourlyRate *Rate `json:"hourlyRate,omitempty"`
+	CostRate   *Rate `json:"costRate,omitempty"`
+	// Roles are the manager roles held in this workspace.
+	Roles []Role `json:"roles,omitempty"`
+	// CustomFields are the user's custom field values in this workspace.
+	CustomFields []CustomFieldValue `json:"customFields,omitempty"`
 	// TimeZone feeds the user's settings (default Etc/UTC).
 	TimeZone string `json:"timeZone,omitempty"`
 }
 
 // Rate is an amount in the currency's minor unit, as Clockify sends rates.
 type Rate struct {
-	Amount   int    `json:"amount"`
+	// Amount is in cents (or the currency's minor unit).
+	Amount int `json:"amount"`
+	// Currency is an ISO code such as USD.
 	Currency string `json:"currency"`
 }
 
@@ -80,32 +92,44 @@ type Role struct {
 
 // Group is a user group with its members' ids.
 type Group struct {
-	ID      string   `json:"id"`
-	Name    string   `json:"name"`
+	// ID is the group's 24-hex id.
+	ID string `json:"id"`
+	// Name is unique in the workspace (case-sensitive), at most 100 characters.
+	Name string `json:"name"`
+	// UserIDs are the members, in the order they were added.
 	UserIDs []string `json:"userIds"`
 }
 
 // CustomField is the definition of a user custom field in a workspace.
 type CustomField struct {
-	ID   string `json:"id"`
+	// ID is the field's 24-hex id, used in the value path.
+	ID string `json:"id"`
+	// Name is reported with every value as customFieldName.
 	Name string `json:"name"`
 	// Type is TXT, NUMBER, DROPDOWN_SINGLE, DROPDOWN_MULTIPLE, CHECKBOX or LINK.
-	Type          string   `json:"type"`
+	Type string `json:"type"`
+	// AllowedValues lists the choices of dropdown fields.
 	AllowedValues []string `json:"allowedValues,omitempty"`
-	Required      bool     `json:"required,omitempty"`
+	// Required is reported in the field list; the sandbox does not enforce it.
+	Required bool `json:"required,omitempty"`
 }
 
 // CustomFieldValue is a user's value for one custom field.
 type CustomFieldValue struct {
+	// CustomFieldID names the field definition.
 	CustomFieldID string `json:"customFieldId"`
-	Value         any    `json:"value"`
+	// Value is any JSON value; TXT fields hold strings.
+	Value any `json:"value"`
 }
 
 // APIKey is a credential the sandbox accepts. ID is what Requests reports,
 // so tests can tell callers apart without the secret appearing in records.
 type APIKey struct {
-	ID     string `json:"id"`
-	Key    string `json:"key"`
+	// ID names the key in request records and logs.
+	ID string `json:"id"`
+	// Key is the secret sent in X-Api-Key (or X-Addon-Token).
+	Key string `json:"key"`
+	// UserID is the user whose rights the key carries.
 	UserID string `json:"userId"`
 	// Addon marks a token accepted in X-Addon-Token instead of X-Api-Key.
 	Addon bool `json:"addon,omitempty"`
