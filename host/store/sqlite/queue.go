@@ -1,11 +1,13 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -137,17 +139,9 @@ func (q *queue) Claim(ctx context.Context, opts store.ClaimOptions) ([]store.Act
 	if err != nil {
 		return nil, err
 	}
-	// RETURNING gives no order guarantee; hand work out oldest first.
-	sortActions(out)
+	// RETURNING gives no order guarantee; hand work out in enqueue order.
+	slices.SortFunc(out, func(a, b store.Action) int { return cmp.Compare(a.ID, b.ID) })
 	return out, nil
-}
-
-func sortActions(as []store.Action) {
-	for i := 1; i < len(as); i++ {
-		for j := i; j > 0 && as[j].ID < as[j-1].ID; j-- {
-			as[j], as[j-1] = as[j-1], as[j]
-		}
-	}
 }
 
 // report runs a guarded update of a held action and turns "no row" into
