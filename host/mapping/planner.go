@@ -207,20 +207,22 @@ func (p *Planner) planMatched(plan *Plan, e *entry, u *adUser, display string) {
 	var changes []Change
 	var warnings []string
 	for _, m := range p.mappings {
-		old := splitMulti(u.vals[m.attrAt])
+		// Compare in compact form first: most users do not change, and a
+		// single value holds no separator, so no slice is built for them.
+		oldRaw := u.vals[m.attrAt]
 		v, why := p.value(m, e)
 		if why != "" {
-			if m.clear && len(old) > 0 {
-				changes = append(changes, Change{Attribute: m.attr, Old: old, Clear: true})
+			if m.clear && oldRaw != "" {
+				changes = append(changes, Change{Attribute: m.attr, Old: splitMulti(oldRaw), Clear: true})
 			} else if !m.clear {
 				warnings = append(warnings, why+"; "+m.attr+" is left unchanged")
 			}
 			continue
 		}
-		if len(old) == 1 && old[0] == v {
+		if oldRaw == v && !strings.Contains(v, multiSep) {
 			continue
 		}
-		changes = append(changes, Change{Attribute: m.attr, Old: old, New: v})
+		changes = append(changes, Change{Attribute: m.attr, Old: splitMulti(oldRaw), New: v})
 	}
 	if len(changes) == 0 {
 		plan.NoChange = append(plan.NoChange, NoChange{Key: e.key, MatchValue: display, UserID: u.id, DN: u.dn,
