@@ -23,7 +23,7 @@ var bins struct {
 	dir       string
 	connector string // testdata/connector
 	v2        string // testdata/connector-v2
-	clockify  string // the real Clockify connector, when it is in the tree
+	clockify  string // the real Clockify connector
 }
 
 // minihostEnv turns the test binary into a small host program: it launches
@@ -59,9 +59,7 @@ func run(m *testing.M) int {
 	}
 	bins.connector = build("./testdata/connector", "testconn")
 	bins.v2 = build("./testdata/connector-v2", "testconn-v2")
-	if _, err := os.Stat("../../plugins/clockify/cmd/idbridge-clockify"); err == nil {
-		bins.clockify = build("../../plugins/clockify/cmd/idbridge-clockify", "idbridge-clockify")
-	}
+	bins.clockify = build("../../plugins/clockify/cmd/idbridge-clockify", "idbridge-clockify")
 	return m.Run()
 }
 

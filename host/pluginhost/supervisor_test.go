@@ -434,16 +434,20 @@ func TestConcurrentFirstCallsLaunchOnce(t *testing.T) {
 }
 
 func TestClockifyConnectorDescribes(t *testing.T) {
-	if bins.clockify == "" {
-		t.Skip("plugins/clockify/cmd/idbridge-clockify is not in this tree yet")
-	}
 	_, h := supervise(t, fastConfig(t), plugin(t, bins.clockify))
 	resp, err := h.Describe(context.Background(), &connectorv1.DescribeRequest{HostProtocolVersion: wire.ProtocolVersion})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if resp.Info.GetId() != "clockify" || len(resp.Endpoints) == 0 {
+	if resp.Info.GetId() != "clockify" || len(resp.Endpoints) == 0 || len(resp.Webhooks) == 0 {
 		t.Fatalf("Clockify Describe: %v", resp.Info)
+	}
+	var secret bool
+	for _, s := range resp.Settings {
+		secret = secret || (s.Key == "apiKey" && s.Secret)
+	}
+	if !secret {
+		t.Errorf("Clockify's apiKey setting is not declared secret")
 	}
 }
 
