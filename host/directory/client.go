@@ -1,0 +1,203 @@
+package directory
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"net"
+	"net/url"
+	"sync"
+
+	"github.com/go-ldap/ldap/v3"
+	"github.com/hashicorp/go-hclog"
+)
+
+// Client is a connection to one directory, safe for concurrent use. It keeps
+// one bound connection and replaces it when it breaks, so a domain
+// controller restart costs one failed operation, not a restart of the host.
+type Client struct {
+	cfg    Config
+	url    *url.URL
+	tls    *tls.Config
+	log    hclog.Logger
+	flavor Flavor
+	base   string
+
+	mu     sync.Mutex
+	conn   *ldap.Conn
+	closed bool
+
+	schemaMu sync.Mutex
+	schema   *schemaCache
+}
+
+// Option changes how Open builds a Client.
+type Option func(*Client)
+
+// WithLogger sends the client's debug and warning lines to l. The bind
+// password is never logged.
+func WithLogger(l hclog.Logger) Option {
+	return func(c *Client) { c.log = l }
+}
+
+// Open dials the directory, binds, and reads the rootDSE to settle the flavor
+// and the base DN. Every later operation reuses the connection or redials.
+func Open(ctx context.Context, cfg Config, opts ...Option) (*Client, error) {
+	u, err := cfg.validate()
+	if err != nil {
+		return nil, err
+	}
+	tc, err := cfg.tlsConfig(u)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{cfg: cfg, url: u, tls: tc, log: hclog.NewNullLogger(), flavor: cfg.Flavor, base: cfg.BaseDN}
+	for _, o := range opts {
+		o(c)
+	}
+	root, err := c.RootDSE(ctx)
+	if err != nil {
+		c.Close()
+		return nil, err
+	}
+	if c.flavor == FlavorAuto {
+		c.flavor = root.Flavor()
+	}
+	if c.base == "" {
+		c.base = root.DefaultNamingContext
+		if c.base == "" && len(root.NamingContexts) > 0 {
+			c.base = root.NamingContexts[0]
+		}
+	}
+	if c.base == "" {
+		c.Close()
+		return nil, newError("open", ErrInvalidConfig, "set the base DN: the server does not announce a naming context", errors.New("no base DN"))
+	}
+	c.log.Debug("directory connected", "url", cfg.URL, "bind", cfg.BindDN, "flavor", c.flavor, "base", c.base)
+	return c, nil
+}
+
+// Flavor is the detected or configured kind of directory.
+func (c *Client) Flavor() Flavor { return c.flavor }
+
+// BaseDN is the configured base, or the server's default naming context.
+func (c *Client) BaseDN() string { return c.base }
+
+// Config returns the settings the client was opened with.
+func (c *Client) Config() Config { return c.cfg }
+
+// Close ends the connection. The client cannot be used afterwards.
+func (c *Client) Close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.closed = true
+	if c.conn != nil {
+		err := c.conn.Close()
+		c.conn = nil
+		return err
+	}
+	return nil
+}
+
+// get returns the live connection, dialing and binding a new one when there
+// is none or the old one broke.
+func (c *Client) get(ctx context.Context) (*ldap.Conn, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return nil, newError("connect", ErrUnavailable, "open a new client", errors.New("client closed"))
+	}
+	if c.conn != nil && !c.conn.IsClosing() {
+		return c.conn, nil
+	}
+	if c.conn != nil {
+		c.log.Warn("directory connection lost; redialing", "url", c.cfg.URL)
+		c.conn.Close()
+		c.conn = nil
+	}
+	conn, err := c.dial(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c.conn = conn
+	return conn, nil
+}
+
+// drop forgets conn after a connection error so the next call redials.
+func (c *Client) drop(conn *ldap.Conn) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.conn == conn {
+		c.conn.Close()
+		c.conn = nil
+	}
+}
+
+func (c *Client) dial(ctx context.Context) (*ldap.Conn, error) {
+	timeout := c.cfg.timeout()
+	host := c.url.Host
+	if c.url.Port() == "" {
+		port := "389"
+		if c.url.Scheme == "ldaps" {
+			port = "636"
+		}
+		host = net.JoinHostPort(c.url.Hostname(), port)
+	}
+	dctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	raw, err := (&net.Dialer{Timeout: timeout}).DialContext(dctx, "tcp", host)
+	if err != nil {
+		return nil, classify("connect to "+host, c.cfg.URL, ldap.NewError(ldap.ErrorNetwork, err))
+	}
+	isTLS := c.url.Scheme == "ldaps"
+	if isTLS {
+		tc := tls.Client(raw, c.tls)
+		if err := tc.HandshakeContext(dctx); err != nil {
+			raw.Close()
+			return nil, classify("TLS handshake with "+host, c.cfg.URL, err)
+		}
+		raw = tc
+	}
+	conn := ldap.NewConn(raw, isTLS)
+	conn.Start()
+	conn.SetTimeout(timeout)
+	if !isTLS && !c.cfg.PlainText {
+		if err := conn.StartTLS(c.tls); err != nil {
+			conn.Close()
+			return nil, classify("StartTLS with "+host, c.cfg.URL, err)
+		}
+	}
+	if err := conn.Bind(c.cfg.BindDN, c.cfg.Password); err != nil {
+		conn.Close()
+		return nil, classify("bind as "+c.cfg.BindDN, c.cfg.URL, err)
+	}
+	return conn, nil
+}
+
+// do runs fn on a live connection. A connection error drops the connection;
+// when retry is set (reads and idempotent writes) fn runs once more on a
+// fresh one, so a restarted server is invisible to the caller.
+func (c *Client) do(ctx context.Context, op string, retry bool, fn func(*ldap.Conn) error) error {
+	for attempt := 0; ; attempt++ {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		conn, err := c.get(ctx)
+		if err != nil {
+			return err
+		}
+		err = fn(conn)
+		if err == nil {
+			return nil
+		}
+		err = classify(op, c.cfg.URL, err)
+		if isConnectionError(err) {
+			c.drop(conn)
+			if retry && attempt == 0 {
+				c.log.Debug("directory operation failed on a broken connection; retrying once", "op", op)
+				continue
+			}
+		}
+		return err
+	}
+}

@@ -1,0 +1,103 @@
+package directory
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// UserQuery narrows a user search. Filter is combined with the user class
+// filter and must be escaped (build it with Equal, And, Or).
+type UserQuery struct {
+	Base   string // empty means the client's base DN
+	Scope  Scope
+	Filter string
+	// Extra attributes to read besides the default ones.
+	Extra []string
+}
+
+// Users streams every user matching q to fn, page by page.
+func (c *Client) Users(ctx context.Context, q UserQuery, fn func(User) error) error {
+	return c.Search(ctx, Query{
+		Base:       q.Base,
+		Scope:      q.Scope,
+		Filter:     And(c.userFilter(), q.Filter),
+		Attributes: c.userAttributes(q.Extra),
+	}, func(e Entry) error { return fn(c.toUser(e)) })
+}
+
+// FindUsers returns the users whose attr equals value. The value is escaped,
+// so input such as "*)(objectClass=*" matches nothing instead of everything.
+func (c *Client) FindUsers(ctx context.Context, attr, value string) ([]User, error) {
+	if err := checkAttr("find users", attr); err != nil {
+		return nil, err
+	}
+	var out []User
+	err := c.Users(ctx, UserQuery{Filter: Equal(attr, value)}, func(u User) error {
+		out = append(out, u)
+		return nil
+	})
+	return out, err
+}
+
+// GetUser reads the user at dn, or returns ErrNotFound.
+func (c *Client) GetUser(ctx context.Context, dn string) (User, error) {
+	var u User
+	found := false
+	err := c.Search(ctx, Query{Base: dn, Scope: ScopeBase, Filter: c.userFilter(), Attributes: c.userAttributes(nil)},
+		func(e Entry) error {
+			u, found = c.toUser(e), true
+			return nil
+		})
+	if err != nil {
+		return User{}, err
+	}
+	if !found {
+		return User{}, newError("get user "+dn, ErrNotFound, "check the DN; the entry is not a user", errors.New("no user at that DN"))
+	}
+	return u, nil
+}
+
+// UserByID finds a user by the stable ID (objectGUID or entryUUID) anywhere
+// under the base DN, wherever it has been moved.
+func (c *Client) UserByID(ctx context.Context, id string) (User, error) {
+	filter := Equal("entryUUID", id)
+	if c.flavor == FlavorAD {
+		raw, err := ParseGUID(id)
+		if err != nil {
+			return User{}, newError("find user by ID", ErrNotFound, "pass the objectGUID in string form", err)
+		}
+		filter = "(objectGUID=" + escapeBytes(raw) + ")"
+	}
+	var u User
+	found := false
+	err := c.Users(ctx, UserQuery{Filter: filter}, func(x User) error {
+		u, found = x, true
+		return nil
+	})
+	if err != nil {
+		return User{}, err
+	}
+	if !found {
+		return User{}, newError("find user "+id, ErrNotFound, "the user was deleted or is outside the base DN", fmt.Errorf("no user with ID %s", id))
+	}
+	return u, nil
+}
+
+// Group is a group and its direct members' DNs.
+type Group struct {
+	ID      string
+	DN      string
+	Name    string
+	Members []string
+}
+
+// Groups streams the groups under base (empty means the client's base DN).
+// On AD a group with more than 1500 members lists only the first 1500
+// here; use users' memberOf for membership of very large groups.
+func (c *Client) Groups(ctx context.Context, base string, fn func(Group) error) error {
+	attrs := []string{c.idAttribute(), "cn", "member"}
+	return c.Search(ctx, Query{Base: base, Filter: c.groupFilter(), Attributes: attrs}, func(e Entry) error {
+		return fn(Group{ID: e.Get(c.idAttribute()), DN: e.DN, Name: e.Get("cn"), Members: e.Values("member")})
+	})
+}
