@@ -16,6 +16,8 @@ import (
 	"github.com/getkin/kin-openapi/routers/legacy"
 )
 
+//go:generate go run ./internal/specsubset
+
 // subsetSpec is the part of Clockify's official OpenAPI document that the
 // sandbox serves, derived by internal/specsubset. It is embedded so that
 // validation works wherever the sandbox runs.

@@ -4,6 +4,7 @@
 // SIGTERM.
 //
 //	clockify-sandbox --listen 127.0.0.1:8471 --seed seed.json --api-key MYKEY --rate 50 --validate
+//	clockify-sandbox --generate-users 100000 --rate -1
 package main
 
 import (
@@ -33,6 +34,7 @@ func main() {
 type config struct {
 	listen   string
 	seedFile string
+	generate int
 	apiKey   string
 	rate     float64
 	validate bool
@@ -49,6 +51,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.listen, "listen", "127.0.0.1:8471", "loopback address to listen on")
 	fs.StringVar(&c.seedFile, "seed", "", "JSON seed file (default: the built-in demo workspace)")
+	fs.IntVar(&c.generate, "generate-users", 0, "serve a generated workspace with this many members instead of a seed (for benchmarks)")
 	fs.StringVar(&c.apiKey, "api-key", "", "X-Api-Key to accept for the first workspace's owner (replaces the built-in admin key)")
 	fs.Float64Var(&c.rate, "rate", 50, "requests per second allowed per workspace; negative turns the limit off")
 	fs.BoolVar(&c.validate, "validate", false, "check every request and response against the official spec and log violations")
@@ -63,6 +66,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
 		return c, errNotLoopback
 	}
+	if c.generate < 0 || (c.generate > 0 && c.seedFile != "") {
+		return c, errors.New("--generate-users takes a positive count and cannot be combined with --seed")
+	}
 	if c.rate == 0 {
 		return c, errors.New("--rate 0 would refuse every request; use a negative rate to turn the limit off")
 	}
@@ -75,6 +81,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	seed := sandbox.DefaultSeed()
+	if c.generate > 0 {
+		seed = sandbox.GenerateSeed(c.generate)
+	}
 	if c.seedFile != "" {
 		if seed, err = sandbox.LoadSeed(c.seedFile); err != nil {
 			return err

@@ -25,6 +25,9 @@ func TestFlagsRefuseNonLoopback(t *testing.T) {
 	if _, err := parseFlags([]string{"--rate", "0"}, io.Discard); err == nil {
 		t.Fatal("--rate 0 accepted")
 	}
+	if _, err := parseFlags([]string{"--generate-users", "10", "--seed", "x.json"}, io.Discard); err == nil {
+		t.Fatal("--generate-users with --seed accepted")
+	}
 	c, err := parseFlags(nil, io.Discard)
 	if err != nil || c.listen != "127.0.0.1:8471" || c.rate != 50 {
 		t.Fatalf("defaults = %+v, %v", c, err)
