@@ -11,20 +11,8 @@ import (
 	"time"
 
 	"github.com/idbridge/idbridge/host/store"
+	"github.com/idbridge/idbridge/host/store/storetest"
 )
-
-// clock is a settable clock for lease tests.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 func openTest(t *testing.T, opts Options) (*Store, string) {
 	t.Helper()
@@ -35,6 +23,15 @@ func openTest(t *testing.T, opts Options) (*Store, string) {
 	}
 	t.Cleanup(func() { s.Close() })
 	return s, path
+}
+
+// TestConformance runs the store suite against SQLite. Synchronous NORMAL
+// keeps it quick; durability is not what the suite checks.
+func TestConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, now func() time.Time) store.Backend {
+		s, _ := openTest(t, Options{Now: now, Synchronous: "NORMAL"})
+		return s
+	})
 }
 
 func TestOpenMigratesAndReopens(t *testing.T) {

@@ -1,4 +1,4 @@
-package sqlite
+package storetest
 
 import (
 	"context"
@@ -13,9 +13,9 @@ type doc struct {
 	Count int    `json:"count"`
 }
 
-func TestDocsRoundTrip(t *testing.T) {
+func testDocsRoundTrip(t *testing.T, open Opener) {
 	ctx := context.Background()
-	s, _ := openTest(t, Options{})
+	s := open(t, nil)
 	var got doc
 	if err := s.Get(ctx, "doc", "missing", &got); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("Get missing: err = %v, want ErrNotFound", err)

@@ -1,4 +1,4 @@
-package sqlite
+package storetest
 
 import (
 	"context"
@@ -12,9 +12,9 @@ import (
 	"github.com/idbridge/idbridge/host/store"
 )
 
-func TestRunsLifecycle(t *testing.T) {
+func testRunsLifecycle(t *testing.T, open Opener) {
 	ctx := context.Background()
-	s, _ := openTest(t, Options{})
+	s := open(t, nil)
 	r := s.Runs()
 	if err := r.Create(ctx, store.Run{ID: "run-1", Automation: "onboarding", Kind: "orchestration", Trigger: "ad-event"}); err != nil {
 		t.Fatal(err)
@@ -63,9 +63,9 @@ func TestRunsLifecycle(t *testing.T) {
 	}
 }
 
-func TestRunsListNewestFirstWithPaging(t *testing.T) {
+func testRunsListNewestFirstWithPaging(t *testing.T, open Opener) {
 	ctx := context.Background()
-	s, _ := openTest(t, Options{})
+	s := open(t, nil)
 	r := s.Runs()
 	for i := range 7 {
 		auto := "a"
@@ -97,9 +97,9 @@ func TestRunsListNewestFirstWithPaging(t *testing.T) {
 	}
 }
 
-func TestRunEntries(t *testing.T) {
+func testRunEntries(t *testing.T, open Opener) {
 	ctx := context.Background()
-	s, _ := openTest(t, Options{})
+	s := open(t, nil)
 	r := s.Runs()
 	if err := r.Append(ctx, store.RunEntry{RunID: "nope", Step: "x"}); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("Append to a missing run: %v, want ErrNotFound", err)

@@ -1,4 +1,4 @@
-package sqlite
+package storetest
 
 import (
 	"context"
@@ -12,11 +12,11 @@ import (
 	"github.com/idbridge/idbridge/host/store"
 )
 
-func openQueue(t *testing.T) (store.Queue, *clock) {
+// openQueue opens a backend on a settable clock and returns its queue.
+func openQueue(t *testing.T, open Opener) (store.Queue, *clock) {
 	t.Helper()
-	c := &clock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
-	s, _ := openTest(t, Options{Now: c.Now})
-	return s.Queue(), c
+	c := newClock()
+	return open(t, c.Now).Queue(), c
 }
 
 func claimOne(t *testing.T, q store.Queue, worker string) store.Action {
@@ -28,9 +28,9 @@ func claimOne(t *testing.T, q store.Queue, worker string) store.Action {
 	return as[0]
 }
 
-func TestEnqueueIsIdempotentByKey(t *testing.T) {
+func testEnqueueIsIdempotentByKey(t *testing.T, open Opener) {
 	ctx := context.Background()
-	q, _ := openQueue(t)
+	q, _ := openQueue(t, open)
 	a := store.NewAction{Lane: "clockify", RunID: "run1", ObjectID: "u1", StepID: "add", Payload: json.RawMessage(`{"n":1}`)}
 	first, err := q.Enqueue(ctx, a)
 	if err != nil || first[0].Existed {
@@ -54,15 +54,15 @@ func TestEnqueueIsIdempotentByKey(t *testing.T) {
 	}
 }
 
-func TestActionKeyDoesNotCollide(t *testing.T) {
+func testActionKeyDoesNotCollide(t *testing.T, _ Opener) {
 	if store.ActionKey("a/b", "c", "d") == store.ActionKey("a", "b/c", "d") {
 		t.Fatal("ActionKey collides when a separator is inside an id")
 	}
 }
 
-func TestClaimCompleteHappyPath(t *testing.T) {
+func testClaimCompleteHappyPath(t *testing.T, open Opener) {
 	ctx := context.Background()
-	q, _ := openQueue(t)
+	q, _ := openQueue(t, open)
 	if _, err := q.Enqueue(ctx, store.NewAction{Lane: "l", RunID: "r", ObjectID: "o", StepID: "s"}); err != nil {
 		t.Fatal(err)
 	}
@@ -94,9 +94,9 @@ func TestClaimCompleteHappyPath(t *testing.T) {
 	}
 }
 
-func TestClaimRespectsLaneAndNotBefore(t *testing.T) {
+func testClaimRespectsLaneAndNotBefore(t *testing.T, open Opener) {
 	ctx := context.Background()
-	q, c := openQueue(t)
+	q, c := openQueue(t, open)
 	_, err := q.Enqueue(ctx,
 		store.NewAction{Lane: "a", RunID: "r", ObjectID: "1", StepID: "s"},
 		store.NewAction{Lane: "b", RunID: "r", ObjectID: "2", StepID: "s"},
@@ -124,9 +124,9 @@ func TestClaimRespectsLaneAndNotBefore(t *testing.T) {
 // TestCrashRecovery walks the two crash points of the protocol: a worker
 // that dies before MarkSending leaves an action that is safe to send, one
 // that dies after it leaves an action in doubt.
-func TestCrashRecovery(t *testing.T) {
+func testCrashRecovery(t *testing.T, open Opener) {
 	ctx := context.Background()
-	q, c := openQueue(t)
+	q, c := openQueue(t, open)
 	_, err := q.Enqueue(ctx,
 		store.NewAction{Lane: "l", RunID: "r", ObjectID: "before", StepID: "s"},
 		store.NewAction{Lane: "l", RunID: "r", ObjectID: "after", StepID: "s"})
@@ -173,9 +173,9 @@ func TestCrashRecovery(t *testing.T) {
 	}
 }
 
-func TestMarkSendingRefusesExpiredLease(t *testing.T) {
+func testMarkSendingRefusesExpiredLease(t *testing.T, open Opener) {
 	ctx := context.Background()
-	q, c := openQueue(t)
+	q, c := openQueue(t, open)
 	q.Enqueue(ctx, store.NewAction{Lane: "l", RunID: "r", ObjectID: "o", StepID: "s"})
 	a := claimOne(t, q, "w")
 	c.Add(2 * time.Minute)
@@ -197,9 +197,9 @@ func TestMarkSendingRefusesExpiredLease(t *testing.T) {
 	}
 }
 
-func TestFailRetriesThenDeadLetters(t *testing.T) {
+func testFailRetriesThenDeadLetters(t *testing.T, open Opener) {
 	ctx := context.Background()
-	q, c := openQueue(t)
+	q, c := openQueue(t, open)
 	q.Enqueue(ctx, store.NewAction{Lane: "l", RunID: "r", ObjectID: "o", StepID: "s", MaxAttempts: 2})
 	a := claimOne(t, q, "w")
 	q.MarkSending(ctx, a.ID, "w")
@@ -242,9 +242,9 @@ func TestFailRetriesThenDeadLetters(t *testing.T) {
 	}
 }
 
-func TestFailBeforeSendingCountsAnAttempt(t *testing.T) {
+func testFailBeforeSendingCountsAnAttempt(t *testing.T, open Opener) {
 	ctx := context.Background()
-	q, _ := openQueue(t)
+	q, _ := openQueue(t, open)
 	q.Enqueue(ctx, store.NewAction{Lane: "l", RunID: "r", ObjectID: "o", StepID: "s", MaxAttempts: 2})
 	for range 2 {
 		a := claimOne(t, q, "w")
@@ -255,9 +255,9 @@ func TestFailBeforeSendingCountsAnAttempt(t *testing.T) {
 	}
 }
 
-func TestDeadLetterAndListAndCounts(t *testing.T) {
+func testDeadLetterAndListAndCounts(t *testing.T, open Opener) {
 	ctx := context.Background()
-	q, _ := openQueue(t)
+	q, _ := openQueue(t, open)
 	for i := range 5 {
 		q.Enqueue(ctx, store.NewAction{Lane: "l", RunID: "r", ObjectID: fmt.Sprint(i), StepID: "s"})
 	}
@@ -304,9 +304,9 @@ func TestDeadLetterAndListAndCounts(t *testing.T) {
 
 // TestConcurrentWorkersDoEachActionOnce runs several workers against one
 // queue and checks that every action is completed exactly once.
-func TestConcurrentWorkersDoEachActionOnce(t *testing.T) {
+func testConcurrentWorkersDoEachActionOnce(t *testing.T, open Opener) {
 	ctx := context.Background()
-	s, _ := openTest(t, Options{Synchronous: "NORMAL"})
+	s := open(t, nil)
 	q := s.Queue()
 	const n = 300
 	batch := make([]store.NewAction, n)
