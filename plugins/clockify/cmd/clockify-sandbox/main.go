@@ -98,7 +98,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if c.verbose {
 		level = hclog.Debug
 	}
-	logger := hclog.New(&hclog.LoggerOptions{Name: "clockify-sandbox", Level: level, Output: stderr})
+	logger := hclog.New(&hclog.LoggerOptions{Level: level, Output: stderr}) // the sandbox names its own sub-logger
 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
