@@ -209,6 +209,25 @@ func TestFailingStartReachesCrashLoop(t *testing.T) {
 	}
 }
 
+func TestStartTimeout(t *testing.T) {
+	cfg := fastConfig(t)
+	cfg.StartTimeout = 300 * time.Millisecond
+	p := plugin(t, bins.connector)
+	p.Env = []string{"TESTCONNECTOR_HANG_AT_START=1"}
+	_, h := supervise(t, cfg, p)
+	start := time.Now()
+	_, err := h.Describe(context.Background(), &connectorv1.DescribeRequest{})
+	if err == nil || !strings.Contains(err.Error(), "did not complete its start-up within 300ms") {
+		t.Fatalf("err = %v, want a start timeout", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Fatalf("launch gave up after %s", d)
+	}
+	if st := h.Status(); st.State != pluginhost.StateCrashed || st.Failures != 1 {
+		t.Fatalf("status %+v, want a counted failure", st)
+	}
+}
+
 func TestBackoffRespectsDeadline(t *testing.T) {
 	cfg := fastConfig(t)
 	cfg.MinBackoff, cfg.MaxBackoff, cfg.CrashLoopAfter = time.Hour, time.Hour, 10

@@ -2,7 +2,8 @@
 // and benchmarks. It behaves on demand: Fetch of endpoint "records" streams
 // settings["count"] small records; webhook "panic" and endpoint "panic"
 // panic; webhook "exit" ends the process; the environment variable
-// TESTCONNECTOR_EXIT_AT_START makes it fail before the handshake, and
+// TESTCONNECTOR_EXIT_AT_START makes it fail before the handshake,
+// TESTCONNECTOR_HANG_AT_START makes it never complete the handshake, and
 // TESTCONNECTOR_PRINT_ENV makes Invoke return its environment.
 package main
 
@@ -12,6 +13,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"google.golang.org/protobuf/types/known/structpb"
 
@@ -94,6 +96,9 @@ func main() {
 	if os.Getenv("TESTCONNECTOR_EXIT_AT_START") != "" {
 		fmt.Fprintln(os.Stderr, "test connector told to fail at start")
 		os.Exit(4)
+	}
+	if os.Getenv("TESTCONNECTOR_HANG_AT_START") != "" {
+		time.Sleep(time.Hour)
 	}
 	wire.Serve(connector{}, wire.ServeOptions{Name: "testconn"})
 }
