@@ -152,3 +152,51 @@ func TestParseTimeFormats(t *testing.T) {
 		t.Errorf("parseTime(yesterday) = %v, want ErrFunction", err)
 	}
 }
+
+func TestDateTokens(t *testing.T) {
+	at := time.Date(2026, 12, 24, 0, 7, 3, 45_000_000, time.UTC)
+	cases := map[string]string{
+		"yyyy yy MMMM MMM MM M":   "2026 26 December Dec 12 12",
+		"dddd ddd dd d":           "Thursday Thu 24 24",
+		"HH H hh h mm m ss s fff": "00 0 12 12 07 7 03 3 045",
+		"tt K 'yyyy' \\d":         "AM Z yyyy d",
+		"yyyyMMddTHHmm":           "",
+	}
+	for layout, want := range cases {
+		_, err := checkLayout(layout)
+		if want == "" {
+			if err == nil {
+				t.Errorf("layout %q accepted: T is not a token and must be quoted", layout)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("checkLayout(%q) = %v", layout, err)
+		}
+		if got := formatDate(at, layout); got != want {
+			t.Errorf("formatDate(%q) = %q, want %q", layout, got, want)
+		}
+	}
+	if got := formatDate(at.Add(13*time.Hour), "h tt"); got != "1 PM" {
+		t.Errorf("afternoon = %q", got)
+	}
+}
+
+func TestFirstAndJoinOfTime(t *testing.T) {
+	for src, want := range map[string]string{
+		`%date(first(now), "yyyy")%`: "2026",
+		`%join(now, ",")%`:           "2026-03-07T14:05:09Z",
+		`%first(ad.title)%`:          "",
+	} {
+		got, err := render(t, src, Text)
+		if want == "" {
+			if !errors.Is(err, ErrMissingValue) {
+				t.Errorf("%s = %q, %v; want missing", src, got, err)
+			}
+			continue
+		}
+		if err != nil || got != want {
+			t.Errorf("%s = %q, %v; want %q", src, got, err, want)
+		}
+	}
+}

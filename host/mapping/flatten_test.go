@@ -85,3 +85,17 @@ func TestPathValues(t *testing.T) {
 		}
 	}
 }
+
+func TestScalarTextOfGoValues(t *testing.T) {
+	for in, want := range map[any]string{
+		int(7): "7", int64(-8): "-8", int32(9): "9", uint64(10): "10", float32(1.5): "1.5",
+		json.Number("12.50"): "12.50", false: "false", 1e21: "1000000000000000000000",
+	} {
+		if got, ok := scalarText(in); !ok || got != want {
+			t.Errorf("scalarText(%#v) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+	if _, ok := scalarText([]any{"x"}); ok {
+		t.Error("a list is not a scalar")
+	}
+}

@@ -1,7 +1,9 @@
 package mapping
 
 import (
+	"encoding/json"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -170,5 +172,34 @@ func TestValidationErrorText(t *testing.T) {
 	if got := err.Error(); !strings.Contains(got, `data source "Clockify users" is not valid:`) ||
 		!strings.Contains(got, `mappings[0].attribute: the directory has no attribute "titel" (did you mean title?)`) {
 		t.Fatalf("message = %q", got)
+	}
+}
+
+// TestDefinitionJSONRoundTrip pins the stored format: a data source saved
+// and loaded is the same data source.
+func TestDefinitionJSONRoundTrip(t *testing.T) {
+	d := validDef()
+	b, err := json.Marshal(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back DataSource
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(d, back) {
+		t.Fatalf("round trip changed the definition:\n%+v\n%+v", d, back)
+	}
+	if strings.Contains(string(b), `"field":{"path":""}`) {
+		t.Errorf("unset field references are stored: %s", b)
+	}
+	if !strings.Contains(string(b), `"field":{"endpoint":"profiles","path":"department"}`) {
+		t.Errorf("stored form = %s", b)
+	}
+	if (FieldRef{Endpoint: "profiles", Path: "title"}).String() != "profiles:title" || (FieldRef{Path: "x"}).String() != "x" {
+		t.Error("FieldRef.String")
+	}
+	if len(Categories()) != 3 {
+		t.Error("Categories")
 	}
 }

@@ -119,3 +119,17 @@ func TestEvalCancelled(t *testing.T) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
 }
+
+func TestStepsIndexAccessAndErrorText(t *testing.T) {
+	c, err := Compile(`steps["addUser"]["id"] == "u-1"`, scope())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := c.Eval(context.Background(), bob, "CN=Bob"); err != nil || !ok {
+		t.Fatalf("eval = %v, %v", ok, err)
+	}
+	_, err = Compile("ad.mial == \"x\" || ad.titel == \"y\"", scope())
+	if got := err.Error(); got != "1:3: ad.mial is not declared here (did you mean ad.mail?)\n1:21: ad.titel is not declared here (did you mean ad.title?)" {
+		t.Fatalf("message = %q", got)
+	}
+}
