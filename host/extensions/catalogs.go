@@ -16,10 +16,10 @@ var catalogName = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
 // name. Catalogs are searched in name order when installing by name.
 func (m *Manager) AddCatalog(ctx context.Context, name, location string) (*Catalog, error) {
 	if !catalogName.MatchString(name) {
-		return nil, fmt.Errorf("catalog name %q: use lower-case letters, digits, '.', '_' or '-'", name)
+		return nil, fmt.Errorf("%w: name %q: use lower-case letters, digits, '.', '_' or '-'", ErrInvalidCatalog, name)
 	}
 	if err := catalog.CheckLocation(location); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %w", ErrInvalidCatalog, err)
 	}
 	c := &Catalog{Name: name, Location: location, Added: time.Now().UTC()}
 	if err := m.cfg.Docs.Put(ctx, kindCatalog, name, c); err != nil {

@@ -17,6 +17,8 @@ var (
 	ErrInUse = errors.New("extension is used by enabled integrations: disable them first, or pass --force")
 	// ErrNoSource: an install request names no file, URL or catalog name.
 	ErrNoSource = errors.New("say where to install from: a file, a URL, or a name from a catalog")
-	// ErrBinaryChanged: the installed binary no longer has its recorded hash.
-	ErrBinaryChanged = errors.New("the installed binary was changed on disk since it was installed: reinstall the extension")
+	// ErrInvalidCatalog: a catalog name or location cannot be used.
+	ErrInvalidCatalog = errors.New("invalid catalog")
+	// ErrFilesChanged: an installed file no longer has its recorded hash.
+	ErrFilesChanged = errors.New("installed files were changed on disk since they were installed: uninstall and install the extension again")
 )

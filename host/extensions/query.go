@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"github.com/Masterminds/semver/v3"
 )
@@ -60,6 +61,29 @@ func (m *Manager) BinaryPath(ctx context.Context, id string) (string, string, er
 	}
 	p := filepath.Join(m.root, filepath.FromSlash(r.Dir), filepath.FromSlash(r.Binary.Path))
 	return p, r.Binary.SHA256, nil
+}
+
+// CheckIntegrity hashes every installed file of id again and reports the
+// ones that no longer match their record, wrapped in ErrFilesChanged.
+func (m *Manager) CheckIntegrity(ctx context.Context, id string) error {
+	r, err := m.record(ctx, id)
+	if err != nil {
+		return err
+	}
+	var changed []string
+	for _, f := range r.Files {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		sum, err := fileSHA256(filepath.Join(m.root, filepath.FromSlash(r.Dir), filepath.FromSlash(f.Path)))
+		if err != nil || sum != f.SHA256 {
+			changed = append(changed, f.Path)
+		}
+	}
+	if len(changed) > 0 {
+		return fmt.Errorf("%s %s: %w: %s", id, r.Version, ErrFilesChanged, strings.Join(changed, ", "))
+	}
+	return nil
 }
 
 func (m *Manager) usage(ctx context.Context, id string) ([]Usage, error) {

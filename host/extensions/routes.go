@@ -1,0 +1,266 @@
+package extensions
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/idbridge/idbridge/host/api"
+	"github.com/idbridge/idbridge/marketplace/catalog"
+	"github.com/idbridge/idbridge/marketplace/ext"
+)
+
+// TrustKeyRequest is the body of POST /v1/extension-keys.
+type TrustKeyRequest struct {
+	// Name labels the key, e.g. the marketplace it belongs to.
+	Name string `json:"name"`
+	// PublicKey is the PEM "PUBLIC KEY" block.
+	PublicKey string `json:"public_key"`
+}
+
+// AddCatalogRequest is the body of POST /v1/catalogs.
+type AddCatalogRequest struct {
+	// Name labels the catalog.
+	Name string `json:"name"`
+	// Location is an http(s) URL, a file:// URL or a folder path on the host.
+	Location string `json:"location"`
+	// PublicKey, when set, is trusted too: the catalog's marketplace signs
+	// what it publishes with the matching private key.
+	PublicKey string `json:"public_key,omitempty"`
+}
+
+// AddCatalogResponse answers POST /v1/catalogs.
+type AddCatalogResponse struct {
+	Catalog
+	// Key is the trusted key added with the catalog, if any.
+	Key *TrustedKey `json:"key,omitempty"`
+}
+
+// Available is one extension offered by the configured catalogs.
+type Available struct {
+	// Catalog is the location it was found in.
+	Catalog string `json:"catalog"`
+	catalog.Extension
+}
+
+// Routes are the extension manager's API operations: reading is open to
+// auditors, everything that changes what runs on the host needs an admin.
+func (m *Manager) Routes() []api.Route {
+	return []api.Route{
+		{Method: http.MethodGet, Pattern: "/v1/extensions", MinRole: api.RoleAuditor,
+			Summary:  "List installed extensions with their signature status and the integrations using them",
+			Response: []Summary{},
+			Handler: func(c *api.Call) (any, error) {
+				out, err := m.List(c.Context())
+				return out, apiError(err)
+			}},
+		{Method: http.MethodGet, Pattern: "/v1/extensions/{id}", MinRole: api.RoleAuditor,
+			Summary: "Show one installed extension", Response: Details{},
+			Handler: func(c *api.Call) (any, error) {
+				out, err := m.Show(c.Context(), c.PathValue("id"))
+				return out, apiError(err)
+			}},
+		{Method: http.MethodPost, Pattern: "/v1/extensions", MinRole: api.RoleAdmin,
+			Summary: "Install an extension from a file on the host, a URL, or by name from the configured catalogs",
+			Request: Source{}, Response: Record{},
+			Handler: func(c *api.Call) (any, error) {
+				var src Source
+				if err := c.Decode(&src); err != nil {
+					return nil, err
+				}
+				rec, err := m.Install(c.Context(), src)
+				if err != nil {
+					return nil, apiError(err)
+				}
+				c.AuditChange(nil, rec)
+				return api.Created(rec), nil
+			}},
+		{Method: http.MethodPost, Pattern: "/v1/extensions/archive", MinRole: api.RoleAdmin,
+			Summary: "Install an uploaded .ext (the request body is the archive)", Response: Record{},
+			Handler: func(c *api.Call) (any, error) {
+				rec, err := m.Install(c.Context(), Source{Archive: c.Request.Body})
+				if err != nil {
+					return nil, apiError(err)
+				}
+				c.AuditChange(nil, rec)
+				return api.Created(rec), nil
+			}},
+		{Method: http.MethodPost, Pattern: "/v1/extensions/{id}/upgrade", MinRole: api.RoleAdmin,
+			Summary: "Upgrade an installed extension from a file, a URL or the catalogs (newest by default)",
+			Request: UpgradeOptions{}, Response: Record{},
+			Handler: func(c *api.Call) (any, error) {
+				var opts UpgradeOptions
+				if err := c.Decode(&opts); err != nil {
+					return nil, err
+				}
+				return m.upgradeCall(c, opts)
+			}},
+		{Method: http.MethodPost, Pattern: "/v1/extensions/{id}/upgrade/archive", MinRole: api.RoleAdmin,
+			Summary:  "Upgrade an installed extension with an uploaded .ext; ?allow_downgrade=true permits older versions",
+			Response: Record{},
+			Handler: func(c *api.Call) (any, error) {
+				allow, _ := strconv.ParseBool(c.Query("allow_downgrade"))
+				return m.upgradeCall(c, UpgradeOptions{Source: Source{Archive: c.Request.Body}, AllowDowngrade: allow})
+			}},
+		{Method: http.MethodDelete, Pattern: "/v1/extensions/{id}", MinRole: api.RoleAdmin,
+			Summary: "Uninstall an extension; ?force=true even while integrations use it, ?purge=true also deletes their configuration",
+			Handler: func(c *api.Call) (any, error) {
+				force, _ := strconv.ParseBool(c.Query("force"))
+				purge, _ := strconv.ParseBool(c.Query("purge"))
+				before, _ := m.record(c.Context(), c.PathValue("id"))
+				if err := m.Uninstall(c.Context(), c.PathValue("id"), UninstallOptions{Force: force, Purge: purge}); err != nil {
+					return nil, apiError(err)
+				}
+				c.AuditChange(before, nil)
+				return nil, nil
+			}},
+		{Method: http.MethodGet, Pattern: "/v1/extension-keys", MinRole: api.RoleAuditor,
+			Summary: "List the public keys trusted to sign extensions", Response: []TrustedKey{},
+			Handler: func(c *api.Call) (any, error) {
+				out, err := m.TrustedKeys(c.Context())
+				return out, apiError(err)
+			}},
+		{Method: http.MethodPost, Pattern: "/v1/extension-keys", MinRole: api.RoleAdmin,
+			Summary: "Trust a public key to sign extensions", Request: TrustKeyRequest{}, Response: TrustedKey{},
+			Handler: func(c *api.Call) (any, error) {
+				var req TrustKeyRequest
+				if err := c.Decode(&req); err != nil {
+					return nil, err
+				}
+				k, err := m.TrustKey(c.Context(), req.Name, []byte(req.PublicKey))
+				if err != nil {
+					return nil, apiError(err)
+				}
+				c.AuditChange(nil, k)
+				return api.Created(k), nil
+			}},
+		{Method: http.MethodDelete, Pattern: "/v1/extension-keys/{key_id}", MinRole: api.RoleAdmin,
+			Summary: "Stop trusting a signing key",
+			Handler: func(c *api.Call) (any, error) {
+				return nil, apiError(m.DistrustKey(c.Context(), c.PathValue("key_id")))
+			}},
+		{Method: http.MethodGet, Pattern: "/v1/extension-publishers", MinRole: api.RoleAuditor,
+			Summary: "List publishers whose unsigned or untrusted extensions are allowed", Response: []AllowedPublisher{},
+			Handler: func(c *api.Call) (any, error) {
+				out, err := m.AllowedPublishers(c.Context())
+				return out, apiError(err)
+			}},
+		{Method: http.MethodPut, Pattern: "/v1/extension-publishers/{publisher}", MinRole: api.RoleAdmin,
+			Summary: "Allow unsigned or untrusted extensions from a publisher (for connector development)",
+			Handler: func(c *api.Call) (any, error) {
+				return nil, apiError(m.AllowPublisher(c.Context(), c.PathValue("publisher"), true))
+			}},
+		{Method: http.MethodDelete, Pattern: "/v1/extension-publishers/{publisher}", MinRole: api.RoleAdmin,
+			Summary: "Withdraw a publisher's allowance",
+			Handler: func(c *api.Call) (any, error) {
+				return nil, apiError(m.AllowPublisher(c.Context(), c.PathValue("publisher"), false))
+			}},
+		{Method: http.MethodGet, Pattern: "/v1/catalogs", MinRole: api.RoleAuditor,
+			Summary: "List the configured extension catalogs", Response: []Catalog{},
+			Handler: func(c *api.Call) (any, error) {
+				out, err := m.Catalogs(c.Context())
+				return out, apiError(err)
+			}},
+		{Method: http.MethodPost, Pattern: "/v1/catalogs", MinRole: api.RoleAdmin,
+			Summary: "Configure an extension catalog, optionally trusting its signing key", Request: AddCatalogRequest{}, Response: AddCatalogResponse{},
+			Handler: func(c *api.Call) (any, error) {
+				var req AddCatalogRequest
+				if err := c.Decode(&req); err != nil {
+					return nil, err
+				}
+				var out AddCatalogResponse
+				if req.PublicKey != "" {
+					k, err := m.TrustKey(c.Context(), "catalog "+req.Name, []byte(req.PublicKey))
+					if err != nil {
+						return nil, apiError(err)
+					}
+					out.Key = k
+				}
+				cat, err := m.AddCatalog(c.Context(), req.Name, req.Location)
+				if err != nil {
+					return nil, apiError(err)
+				}
+				out.Catalog = *cat
+				c.AuditChange(nil, out)
+				return api.Created(out), nil
+			}},
+		{Method: http.MethodDelete, Pattern: "/v1/catalogs/{name}", MinRole: api.RoleAdmin,
+			Summary: "Forget an extension catalog",
+			Handler: func(c *api.Call) (any, error) {
+				return nil, apiError(m.RemoveCatalog(c.Context(), c.PathValue("name")))
+			}},
+		{Method: http.MethodGet, Pattern: "/v1/catalogs/extensions", MinRole: api.RoleAuditor,
+			Summary: "List the extensions the configured catalogs offer", Response: []Available{},
+			Handler: func(c *api.Call) (any, error) {
+				named, err := m.Browse(c.Context())
+				if len(named) == 0 && err != nil {
+					return nil, &api.Error{Status: http.StatusBadGateway, Code: "catalog_unavailable", Message: err.Error(), Err: err}
+				}
+				out := []Available{}
+				for _, n := range named {
+					for _, e := range n.Index.Extensions {
+						out = append(out, Available{Catalog: n.Location, Extension: e})
+					}
+				}
+				return out, nil
+			}},
+	}
+}
+
+func (m *Manager) upgradeCall(c *api.Call, opts UpgradeOptions) (any, error) {
+	before, _ := m.record(c.Context(), c.PathValue("id"))
+	rec, err := m.Upgrade(c.Context(), c.PathValue("id"), opts)
+	if err != nil {
+		return nil, apiError(err)
+	}
+	c.AuditChange(before, rec)
+	return rec, nil
+}
+
+// refusals are the archive problems, answered 422 with code
+// "extension_refused": the request was understood, the archive is not
+// acceptable.
+var refusals = []error{
+	ext.ErrEmptyArchive, ext.ErrNotZip, ext.ErrCorrupt, ext.ErrArchiveTooLarge, ext.ErrAbsolutePath,
+	ext.ErrPathTraversal, ext.ErrUnsafePath, ext.ErrSymlink, ext.ErrHardlink, ext.ErrSpecialFile,
+	ext.ErrDuplicateEntry, ext.ErrTooManyFiles, ext.ErrTooManyBytes, ext.ErrCompressionRatio,
+	ext.ErrCompressionMethod, ext.ErrNoManifest, ext.ErrManifestTooLarge, ext.ErrInvalidManifest,
+	ext.ErrInvalidSignatureFile, ext.ErrBadSignature, ext.ErrMissingFile, ext.ErrUnlistedFile,
+	ext.ErrHashMismatch, ext.ErrSizeMismatch, ext.ErrUnsupportedProtocol, ext.ErrHostVersion,
+	ext.ErrNoPlatform, ErrIDMismatch,
+}
+
+// apiError gives the manager's errors their HTTP status and stable code;
+// the message is the error's own text, which says what to do.
+func apiError(err error) error {
+	if err == nil {
+		return nil
+	}
+	mk := func(status int, code string) error {
+		return &api.Error{Status: status, Code: code, Message: err.Error(), Err: err}
+	}
+	switch {
+	case errors.Is(err, ErrNotInstalled):
+		return mk(http.StatusNotFound, "not_installed")
+	case errors.Is(err, ErrAlreadyInstalled):
+		return mk(http.StatusConflict, "already_installed")
+	case errors.Is(err, ErrDowngrade):
+		return mk(http.StatusConflict, "downgrade_refused")
+	case errors.Is(err, ErrInUse):
+		return mk(http.StatusConflict, "in_use")
+	case errors.Is(err, ErrNoSource), errors.Is(err, ext.ErrInvalidKey), errors.Is(err, ErrInvalidCatalog):
+		return mk(http.StatusBadRequest, "invalid_request")
+	case errors.Is(err, ext.ErrUnsigned), errors.Is(err, ext.ErrUntrustedKey):
+		return mk(http.StatusUnprocessableEntity, "untrusted_extension")
+	case errors.Is(err, catalog.ErrNotInCatalog):
+		return mk(http.StatusNotFound, "not_in_catalog")
+	case errors.Is(err, catalog.ErrDownloadMismatch), errors.Is(err, catalog.ErrNoIndex):
+		return mk(http.StatusBadGateway, "catalog_broken")
+	}
+	for _, r := range refusals {
+		if errors.Is(err, r) {
+			return mk(http.StatusUnprocessableEntity, "extension_refused")
+		}
+	}
+	return err
+}
