@@ -137,7 +137,7 @@ func checkNames(a *cel.Ast, scope macro.Scope) Errors {
 	for _, nav := range ast.MatchDescendants(ast.NavigateAST(native), func(e ast.NavigableExpr) bool {
 		return e.Kind() == ast.SelectKind || e.Kind() == ast.CallKind
 	}) {
-		nsName, field, ok := namespaceAccess(nav)
+		nsName, field, at, ok := namespaceAccess(nav)
 		if !ok {
 			continue
 		}
@@ -159,7 +159,8 @@ func checkNames(a *cel.Ast, scope macro.Scope) Errors {
 		if ok && f.Name == name {
 			continue
 		}
-		loc := info.GetStartLocation(nav.ID())
+		// Point at the start of ad.mial, not at the dot CEL records.
+		loc := info.GetStartLocation(at)
 		e := &Error{Line: loc.Line(), Col: loc.Column() + 1,
 			Msg: fmt.Sprintf("%s.%s is not declared here", nsName, name)}
 		if ok {
@@ -188,31 +189,32 @@ func stepDeclared(ns macro.Namespace, step string) bool {
 	return false
 }
 
-// namespaceAccess recognises ident.field and ident["field"].
-func namespaceAccess(e ast.NavigableExpr) (ns, field string, ok bool) {
+// namespaceAccess recognises ident.field and ident["field"], returning the
+// ident's expression id for positions.
+func namespaceAccess(e ast.NavigableExpr) (ns, field string, at int64, ok bool) {
 	switch e.Kind() {
 	case ast.SelectKind:
 		sel := e.AsSelect()
 		if sel.Operand().Kind() != ast.IdentKind {
-			return "", "", false
+			return "", "", 0, false
 		}
-		return sel.Operand().AsIdent(), sel.FieldName(), true
+		return sel.Operand().AsIdent(), sel.FieldName(), sel.Operand().ID(), true
 	case ast.CallKind:
 		call := e.AsCall()
 		if call.FunctionName() != "_[_]" || len(call.Args()) != 2 {
-			return "", "", false
+			return "", "", 0, false
 		}
 		target, key := call.Args()[0], call.Args()[1]
 		if target.Kind() != ast.IdentKind || key.Kind() != ast.LiteralKind {
-			return "", "", false
+			return "", "", 0, false
 		}
 		s, isString := key.AsLiteral().Value().(string)
 		if !isString {
-			return "", "", false
+			return "", "", 0, false
 		}
-		return target.AsIdent(), s, true
+		return target.AsIdent(), s, target.ID(), true
 	}
-	return "", "", false
+	return "", "", 0, false
 }
 
 // Eval evaluates the condition for one object. vars holds each namespace's

@@ -58,11 +58,11 @@ func TestCompileRefuses(t *testing.T) {
 		src, contains, suggestion string
 		line, col                 int
 	}{
-		{`ad.mial == "x"`, "ad.mial is not declared", "ad.mail", 1, 3},
-		{"true &&\n  ad.Department == \"x\"", "case-sensitive", "ad.department", 2, 5},
-		{`ad["titel"] == "x"`, "ad.titel is not declared", "ad.title", 1, 3},
-		{`steps.addUser.idd == "x"`, "steps.addUser.idd is not declared", "steps.addUser.id", 1, 6},
-		{`steps.removeUser.id == "x"`, "steps.removeUser.id", "", 1, 6},
+		{`ad.mial == "x"`, "ad.mial is not declared", "ad.mail", 1, 1},
+		{"true &&\n  ad.Department == \"x\"", "case-sensitive", "ad.department", 2, 3},
+		{`ad["titel"] == "x"`, "ad.titel is not declared", "ad.title", 1, 1},
+		{`steps.addUser.idd == "x"`, "steps.addUser.idd is not declared", "steps.addUser.id", 1, 1},
+		{`steps.removeUser.id == "x"`, "steps.removeUser.id", "", 1, 1},
 		{`ad.mail`, "must be true or false, but this one gives a value of unknown type", "", 1, 1},
 		{`size(ad.memberOf)`, "gives a value of type int", "", 1, 1},
 		{`ad.mail ==`, "Syntax error", "", 1, 11},
@@ -129,7 +129,7 @@ func TestStepsIndexAccessAndErrorText(t *testing.T) {
 		t.Fatalf("eval = %v, %v", ok, err)
 	}
 	_, err = Compile("ad.mial == \"x\" || ad.titel == \"y\"", scope())
-	if got := err.Error(); got != "1:3: ad.mial is not declared here (did you mean ad.mail?)\n1:21: ad.titel is not declared here (did you mean ad.title?)" {
+	if got := err.Error(); got != "1:1: ad.mial is not declared here (did you mean ad.mail?)\n1:19: ad.titel is not declared here (did you mean ad.title?)" {
 		t.Fatalf("message = %q", got)
 	}
 }
