@@ -7,6 +7,10 @@
 // store/sqlite); nothing outside the application's wiring may depend on a
 // particular backend. Backend bundles the four for that wiring.
 //
+// Memory is a Backend in memory for other packages' tests. Every backend
+// passes the conformance suite in package storetest, so behaviour seen in
+// tests against Memory holds on SQLite too (crash safety aside).
+//
 // # The queue protocol
 //
 // Outbound actions (one call of one step for one object in one run) go

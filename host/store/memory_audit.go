@@ -1,0 +1,55 @@
+package store
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// memoryAudit implements Audit in memory; entries are never changed.
+type memoryAudit struct {
+	mu      sync.Mutex
+	now     func() time.Time
+	entries []AuditEntry
+}
+
+func (m *memoryAudit) Append(_ context.Context, e AuditEntry) (int64, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	e.At = ms(e.At)
+	if e.At.IsZero() {
+		e.At = m.now()
+	}
+	e.Seq = int64(len(m.entries) + 1)
+	e.Before, e.After = slices.Clone(e.Before), slices.Clone(e.After)
+	m.entries = append(m.entries, e)
+	return e.Seq, nil
+}
+
+func (m *memoryAudit) List(_ context.Context, f AuditFilter) ([]AuditEntry, string, error) {
+	before, err := cursor(f.Page.After)
+	if err != nil {
+		return nil, "", err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	size := f.Page.Size()
+	var out []AuditEntry
+	next := ""
+	for _, e := range slices.Backward(m.entries) {
+		if before > 0 && e.Seq >= before || f.Actor != "" && e.Actor != f.Actor || f.Action != "" && e.Action != f.Action ||
+			!strings.HasPrefix(e.Target, f.Target) || !f.Since.IsZero() && e.At.Before(ms(f.Since)) ||
+			!f.Until.IsZero() && !e.At.Before(ms(f.Until)) {
+			continue
+		}
+		if len(out) == size {
+			next = strconv.FormatInt(out[size-1].Seq, 10)
+			break
+		}
+		out = append(out, e)
+	}
+	return out, next, nil
+}
