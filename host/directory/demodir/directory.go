@@ -48,7 +48,10 @@ type directory struct {
 
 // addOptions carries what only the directory itself may set on an add.
 type addOptions struct {
-	internal bool   // seeding and bootstrapping: system attributes allowed, no parent check for the base
+	// internal is for bootstrapping and seeding, before the server
+	// serves: system attributes are allowed, the base needs no parent,
+	// and the lock is not taken (the caller is the only user).
+	internal bool
 	guid     []byte // objectGUID to use instead of a random one (stable seeds)
 	password string
 	writer   bool

@@ -28,17 +28,22 @@ type SeedUser struct {
 	// SAMAccountName is the logon name (at most 20 characters); the UPN
 	// is <sAMAccountName>@<DNS domain of the base DN>.
 	SAMAccountName string `json:"sAMAccountName"`
-	GivenName      string `json:"givenName,omitempty"`
-	Surname        string `json:"sn,omitempty"`
-	// CN defaults to "GivenName Surname".
-	CN         string `json:"cn,omitempty"`
-	Mail       string `json:"mail,omitempty"`
+	// GivenName and Surname become givenName and sn.
+	GivenName string `json:"givenName,omitempty"`
+	Surname   string `json:"sn,omitempty"`
+	// CN defaults to "GivenName Surname"; displayName follows it.
+	CN string `json:"cn,omitempty"`
+	// Mail is the address apps such as Clockify know the person by.
+	Mail string `json:"mail,omitempty"`
+	// Department and Title drive group and field mappings.
 	Department string `json:"department,omitempty"`
 	Title      string `json:"title,omitempty"`
+	// EmployeeID is the HR key many joins use.
 	EmployeeID string `json:"employeeID,omitempty"`
 	// Manager is the sAMAccountName of the user's manager.
-	Manager  string `json:"manager,omitempty"`
-	Disabled bool   `json:"disabled,omitempty"`
+	Manager string `json:"manager,omitempty"`
+	// Disabled sets userAccountControl to 514 instead of 512.
+	Disabled bool `json:"disabled,omitempty"`
 	// Password lets the account bind; accounts without one cannot,
 	// except service accounts, which get the administrator's password.
 	Password string `json:"password,omitempty"`
@@ -52,8 +57,10 @@ type SeedUser struct {
 // SeedGroup is one global security group.
 type SeedGroup struct {
 	// Name is the group's CN and sAMAccountName.
-	Name        string `json:"name"`
-	OU          string `json:"ou"`
+	Name string `json:"name"`
+	// OU is where the group lives, relative to the base DN.
+	OU string `json:"ou"`
+	// Description is shown by admin tools.
 	Description string `json:"description,omitempty"`
 	// Members are sAMAccountNames of users or names of groups.
 	Members []string `json:"members,omitempty"`

@@ -16,8 +16,12 @@ import (
 
 // Defaults used when Options leave a field empty.
 const (
-	DefaultListen      = "127.0.0.1:0"
-	DefaultBaseDN      = "DC=demo,DC=idbridge,DC=test"
+	// DefaultListen is any free port on IPv4 loopback: the directory
+	// has no TLS, so it should not be reachable from elsewhere.
+	DefaultListen = "127.0.0.1:0"
+	// DefaultBaseDN is a domain under the reserved .test TLD.
+	DefaultBaseDN = "DC=demo,DC=idbridge,DC=test"
+	// DefaultMaxPageSize is AD's default MaxPageSize policy.
 	DefaultMaxPageSize = 1000
 )
 
