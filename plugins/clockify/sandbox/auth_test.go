@@ -4,7 +4,10 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
+
+	"github.com/hashicorp/go-hclog"
 )
 
 // raw sends a request with arbitrary headers.
@@ -144,3 +147,32 @@ func TestRequestsRecordKeyIDNotKey(t *testing.T) {
 		t.Fatalf("%d records after reset", n)
 	}
 }
+
+// TestLogsNeverHoldKeys runs calls with a debug logger and checks that no
+// credential, good or bad, reaches the log.
+func TestLogsNeverHoldKeys(t *testing.T) {
+	var buf strings.Builder
+	var mu sync.Mutex
+	logger := hclog.New(&hclog.LoggerOptions{Level: hclog.Debug, Output: writerFunc(func(p []byte) (int, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return buf.Write(p)
+	})})
+	s := start(t, Options{Logger: logger})
+	do(t, s, DefaultAdminKey, "GET", ws+"/users", "")
+	do(t, s, "wrong-secret-key", "GET", ws+"/users", "")
+	_ = s.Close()
+	mu.Lock()
+	out := buf.String()
+	mu.Unlock()
+	if !strings.Contains(out, DefaultAdminKeyID) {
+		t.Fatalf("requests not logged with their key id:\n%s", out)
+	}
+	if strings.Contains(out, DefaultAdminKey) || strings.Contains(out, "wrong-secret-key") {
+		t.Fatalf("a key reached the log:\n%s", out)
+	}
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }

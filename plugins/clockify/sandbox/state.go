@@ -34,6 +34,9 @@ type wsState struct {
 	version uint64
 	viewMu  sync.Mutex
 	views   map[string]cachedView
+	// memberOf caches groupsOf for one version.
+	memberOf        map[string][]string
+	memberOfVersion uint64
 }
 
 // cachedView is a filtered, sorted list of indexes into users.
@@ -190,14 +193,22 @@ func (w *wsState) isAdmin(userID string) bool {
 }
 
 // groupsOf maps user ids to the ids of the groups they belong to. It is
-// built per request because only some queries need it.
+// built on first use after a change and then shared, so listing group
+// memberships page by page does not rescan every group for each page. The
+// caller holds at least the store's read lock and must not modify the map.
 func (w *wsState) groupsOf() map[string][]string {
+	w.viewMu.Lock()
+	defer w.viewMu.Unlock()
+	if w.memberOf != nil && w.memberOfVersion == w.version {
+		return w.memberOf
+	}
 	m := map[string][]string{}
 	for _, g := range w.groups {
 		for _, id := range g.UserIDs {
 			m[id] = append(m[id], g.ID)
 		}
 	}
+	w.memberOf, w.memberOfVersion = m, w.version
 	return m
 }
 

@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -16,15 +18,37 @@ func reference(t *testing.T) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := referencePath(root)
-	raw, err := os.ReadFile(path)
+	raw, skip, err := readReference(referencePath(root), os.Getenv("CI") == "true")
 	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("the official Clockify OpenAPI document is missing at %s (%v): CI must provide the shared reference folder beside the checkout", path, err)
-		}
-		t.Skipf("official Clockify OpenAPI document not found at %s; the committed subset cannot be re-derived here", path)
+		t.Fatal(err)
+	}
+	if skip != "" {
+		t.Skip(skip)
 	}
 	return raw
+}
+
+// readReference reads the document; when it is missing it returns an
+// error in CI and a reason to skip elsewhere.
+func readReference(path string, ci bool) (raw []byte, skip string, err error) {
+	raw, err = os.ReadFile(path)
+	if err == nil {
+		return raw, "", nil
+	}
+	if ci {
+		return nil, "", fmt.Errorf("the official Clockify OpenAPI document is missing at %s (%v): CI must provide the shared reference folder beside the checkout", path, err)
+	}
+	return nil, fmt.Sprintf("official Clockify OpenAPI document not found at %s; the committed subset cannot be re-derived here", path), nil
+}
+
+func TestMissingReferenceFailsInCI(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "absent.json")
+	if _, _, err := readReference(missing, true); err == nil || !strings.Contains(err.Error(), "CI must provide") {
+		t.Fatalf("in CI: err = %v, want a failure naming the fix", err)
+	}
+	if _, skip, err := readReference(missing, false); err != nil || skip == "" {
+		t.Fatalf("outside CI: skip = %q, err = %v, want a skip", skip, err)
+	}
 }
 
 // TestCommittedSubsetIsDerived fails when someone edits a committed copy
