@@ -23,7 +23,7 @@ type Call struct {
 	Route Route
 
 	writer      http.ResponseWriter
-	before, aft any
+	before, after any
 }
 
 // Context is the request's context, canceled when the client goes away or
@@ -67,4 +67,4 @@ func (c *Call) Decode(v any) error {
 
 // AuditChange attaches the object before and after the change to the audit
 // entry of this call. Values must not hold secrets; mask them first.
-func (c *Call) AuditChange(before, after any) { c.before, c.aft = before, after }
+func (c *Call) AuditChange(before, after any) { c.before, c.after = before, after }

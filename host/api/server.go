@@ -278,7 +278,7 @@ func (s *Server) audit(ctx context.Context, c *Call, status int, apiErr *Error, 
 	e := AuditEntry{
 		Time: time.Now().UTC(), Actor: c.Principal.Name, TokenID: c.Principal.TokenID, Role: c.Principal.Role,
 		Method: c.Request.Method, Route: c.Route.Pattern, Path: c.Request.URL.Path, Status: status,
-		Before: c.before, After: c.aft, RequestID: reqID,
+		Before: c.before, After: c.after, RequestID: reqID,
 	}
 	if host, _, err := net.SplitHostPort(c.Request.RemoteAddr); err == nil {
 		e.RemoteIP = host
