@@ -1,7 +1,6 @@
 package sandbox
 
 import (
-	"net/http"
 	"strings"
 	"testing"
 )
@@ -105,10 +104,15 @@ func TestUncorrectedSpecFlagsResponses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := start(t, Options{})
-	s.spec = v
-	s.handler = s.recordMiddleware(v.middleware(s.faultMiddleware(http.HandlerFunc(s.serveAPI))))
-	s.http.Handler = s.handler
+	s, err := New(Options{Rate: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.setValidator(v)
+	if err := s.listen(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
 	runScenario(t, s, provisioningScenario())
 	all := strings.Join(s.SpecViolations(), "\n")
 	for _, want := range []string{

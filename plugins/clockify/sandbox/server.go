@@ -52,18 +52,26 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{opts: opts, log: opts.Logger.Named("clockify-sandbox"), store: st, limits: newLimiter(opts.Rate)}
-	var h http.Handler = http.HandlerFunc(s.serveAPI)
-	h = s.faultMiddleware(h)
+	var v *specValidator
 	if opts.ValidateSpec {
-		v, err := newSpecValidator()
-		if err != nil {
+		if v, err = newSpecValidator(); err != nil {
 			return nil, err
 		}
-		s.spec = v
+	}
+	s.setValidator(v)
+	return s, nil
+}
+
+// setValidator builds the middleware chain, outermost first: recording,
+// spec validation (if any), faults, then the API itself.
+func (s *Server) setValidator(v *specValidator) {
+	s.spec = v
+	var h http.Handler = http.HandlerFunc(s.serveAPI)
+	h = s.faultMiddleware(h)
+	if v != nil {
 		h = v.middleware(h)
 	}
 	s.handler = s.recordMiddleware(h)
-	return s, nil
 }
 
 // Start builds a sandbox and serves it on opts.Listen until Close is called
@@ -73,9 +81,17 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := s.listen(ctx); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// listen starts serving the built handler.
+func (s *Server) listen(ctx context.Context) error {
 	ln, err := net.Listen("tcp", s.opts.Listen)
 	if err != nil {
-		return nil, fmt.Errorf("clockify sandbox: listen on %s: %w (pick a free address with --listen)", s.opts.Listen, err)
+		return fmt.Errorf("clockify sandbox: listen on %s: %w (pick a free address with --listen)", s.opts.Listen, err)
 	}
 	s.listener = ln
 	s.http = &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second, ErrorLog: s.log.StandardLogger(&hclog.StandardLoggerOptions{InferLevels: true})}
@@ -94,7 +110,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		}
 	}()
 	s.log.Info("listening", "base_url", s.BaseURL())
-	return s, nil
+	return nil
 }
 
 // BaseURL is the URL a Clockify client takes as its base, the equivalent of
