@@ -3,6 +3,7 @@ package mapping
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -328,4 +329,72 @@ func TestEscapeRDNValue(t *testing.T) {
 			t.Errorf("escapeRDNValue(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+// TestSecondRunPlansNoChange applies a plan to the directory the way the
+// sync engine will (updates, clears, creates) and plans again: nothing is
+// left to update or create. This is the property that keeps scheduled
+// syncs quiet.
+func TestSecondRunPlansNoChange(t *testing.T) {
+	first := buildPlan(t, planDef(), false)
+	byDN := map[string]*ADUser{}
+	var dir []ADUser
+	for _, u := range planADUsers {
+		u.Attributes = cloneAttrs(u.Attributes)
+		dir = append(dir, u)
+	}
+	for i := range dir {
+		byDN[dir[i].DN] = &dir[i]
+	}
+	for _, up := range first.Updates {
+		u := byDN[up.DN]
+		for _, c := range up.Changes {
+			for name := range u.Attributes {
+				if strings.EqualFold(name, c.Attribute) {
+					delete(u.Attributes, name)
+				}
+			}
+			if !c.Clear {
+				u.Attributes[c.Attribute] = []string{c.New}
+			}
+		}
+	}
+	for i, c := range first.Creates {
+		u := ADUser{ID: fmt.Sprintf("new-%d", i), DN: c.DN, Enabled: true, Attributes: map[string][]string{}}
+		for _, a := range c.Attributes {
+			u.Attributes[a.Attribute] = []string{a.Value}
+		}
+		dir = append(dir, u)
+	}
+
+	p, err := NewPlanner(planDef())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range dir {
+		p.AddUser(u)
+	}
+	must(t, p.AddRecords("users", recs(t, planUsers...)))
+	must(t, p.AddRecords("profiles", recs(t, planProfiles...)))
+	second, err := p.Plan(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(second.Updates) != 0 || len(second.Creates) != 0 {
+		t.Fatalf("second run still plans changes: updates %+v creates %+v", second.Updates, second.Creates)
+	}
+	if second.Summary.NoChange != first.Summary.NoChange+first.Summary.Updates+first.Summary.Creates {
+		t.Fatalf("second summary = %+v, first = %+v", second.Summary, first.Summary)
+	}
+	if len(second.Orphans) != len(first.Orphans) || len(second.Conflicts) != len(first.Conflicts) {
+		t.Fatalf("orphans or conflicts changed: %+v", second.Summary)
+	}
+}
+
+func cloneAttrs(m map[string][]string) map[string][]string {
+	out := make(map[string][]string, len(m))
+	for k, v := range m {
+		out[k] = append([]string(nil), v...)
+	}
+	return out
 }
