@@ -22,7 +22,7 @@ type Call struct {
 	// Route is the route being served.
 	Route Route
 
-	writer      http.ResponseWriter
+	writer        http.ResponseWriter
 	before, after any
 }
 
