@@ -102,12 +102,20 @@ func (f *front) relay(client net.Conn) {
 	}
 	defer backend.Close()
 
+	// Writes to the client are buffered and flushed when the core has
+	// nothing more queued, so a page of entries leaves in few syscalls.
 	var writeMu sync.Mutex
-	send := func(b []byte) error {
+	out := bufio.NewWriterSize(client, 64<<10)
+	send := func(b []byte, flush bool) error {
 		writeMu.Lock()
 		defer writeMu.Unlock()
-		_, err := client.Write(b)
-		return err
+		if _, err := out.Write(b); err != nil {
+			return err
+		}
+		if flush {
+			return out.Flush()
+		}
+		return nil
 	}
 	st := &bindState{pending: make(map[int64]string)}
 
@@ -124,7 +132,7 @@ func (f *front) relay(client net.Conn) {
 			if frame.tag == tagBindResponse {
 				f.observeBind(st, frame)
 			}
-			if send(frame.raw) != nil {
+			if send(frame.raw, r.Buffered() == 0) != nil {
 				return
 			}
 		}
@@ -138,12 +146,12 @@ func (f *front) relay(client net.Conn) {
 		}
 		switch frame.tag {
 		case tagModifyDNRequest:
-			if send(f.modifyDN(st, frame)) != nil {
+			if send(f.modifyDN(st, frame), true) != nil {
 				return
 			}
 		case tagCompareRequest:
 			resp := resultPacket(frame.id, tagCompareResponse, resultErr(53, "compare is not supported; search with an equality filter instead"))
-			if send(resp) != nil {
+			if send(resp, true) != nil {
 				return
 			}
 		case tagAbandonRequest:
