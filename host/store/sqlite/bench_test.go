@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/idbridge/idbridge/host/store"
@@ -50,6 +51,56 @@ func BenchmarkQueue(b *testing.B) {
 			})
 		}
 	}
+}
+
+// BenchmarkQueueParallel measures the same life with 32 concurrent
+// workers claiming one action at a time, as rate-limited senders do; group
+// commit lets their reports share transactions.
+func BenchmarkQueueParallel(b *testing.B) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(b.TempDir(), FileName), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	q := s.Queue()
+	as := make([]store.NewAction, b.N)
+	for i := range as {
+		as[i] = store.NewAction{Lane: "l", RunID: "bench", ObjectID: fmt.Sprint(i), StepID: "s"}
+	}
+	if _, err := q.Enqueue(ctx, as...); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	var wg sync.WaitGroup
+	for w := range 32 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			worker := fmt.Sprint("w", w)
+			for {
+				claimed, err := q.Claim(ctx, store.ClaimOptions{Worker: worker})
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				if len(claimed) == 0 {
+					return
+				}
+				a := claimed[0]
+				if err := q.MarkSending(ctx, a.ID, worker); err != nil {
+					b.Error(err)
+					return
+				}
+				if err := q.Complete(ctx, a.ID, worker, nil); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "actions/s")
 }
 
 // BenchmarkEnqueue measures enqueueing alone, in batches of 100.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -42,6 +43,11 @@ type Store struct {
 	w, r *sql.DB
 	now  func() time.Time
 	log  hclog.Logger
+
+	writes     chan writeReq
+	closing    chan struct{}
+	writerDone chan struct{}
+	closeOnce  sync.Once
 }
 
 var _ store.Backend = (*Store)(nil)
@@ -87,8 +93,11 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	w.SetConnMaxLifetime(0)
 	w.SetConnMaxIdleTime(0)
 
-	s := &Store{w: w, now: opts.Now, log: opts.Logger.Named("store")}
+	s := &Store{w: w, now: opts.Now, log: opts.Logger.Named("store"),
+		writes: make(chan writeReq), closing: make(chan struct{}), writerDone: make(chan struct{})}
+	go s.writer()
 	if err := s.migrate(ctx); err != nil {
+		s.stopWriter()
 		w.Close()
 		return nil, err
 	}
@@ -97,6 +106,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	rq["_pragma"] = append([]string{"query_only(1)"}, pragmas["_pragma"]...)
 	r, err := sql.Open("sqlite", (&url.URL{Scheme: "file", Path: abs, RawQuery: rq.Encode()}).String())
 	if err != nil {
+		s.stopWriter()
 		w.Close()
 		return nil, fmt.Errorf("open store %s for reading: %w", abs, err)
 	}
@@ -106,9 +116,11 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	return s, nil
 }
 
-// Close checkpoints the write-ahead log into the database file and closes
-// both pools.
+// Close waits for queued writes, checkpoints the write-ahead log into the
+// database file and closes both pools. Writes after Close fail with
+// ErrClosed.
 func (s *Store) Close() error {
+	s.stopWriter()
 	var errs []error
 	if s.r != nil {
 		errs = append(errs, s.r.Close())
@@ -128,22 +140,6 @@ func (s *Store) Runs() store.Runs { return (*runs)(s) }
 
 // Audit implements store.Backend.
 func (s *Store) Audit() store.Audit { return (*audit)(s) }
-
-// write runs fn in a write transaction on the single writer connection.
-func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("begin write: %w", err)
-	}
-	if err := fn(tx); err != nil {
-		_ = tx.Rollback()
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	return nil
-}
 
 // millis encodes an instant for the database; the zero time is 0.
 func millis(t time.Time) int64 {

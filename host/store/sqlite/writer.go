@@ -1,0 +1,136 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+)
+
+// ErrClosed is returned by writes to a closed store.
+var ErrClosed = errors.New("the store is closed")
+
+// maxBatch bounds how many writes share one transaction, so one commit
+// never holds the lock for long.
+const maxBatch = 128
+
+// writeReq is one caller's write, waiting for the writer goroutine.
+type writeReq struct {
+	ctx  context.Context
+	fn   func(tx *sql.Tx) error
+	done chan error
+}
+
+// write runs fn in a write transaction and returns once that transaction
+// is committed (durable) or fn's changes are rolled back.
+//
+// All writes go through one goroutine that owns the single writer
+// connection. When several callers write at once, it runs their functions
+// in one transaction, each inside its own savepoint, and commits once:
+// concurrent queue workers share one fsync instead of waiting for one each
+// (group commit). A function that fails is rolled back to its savepoint
+// without touching the others' work. fn must not call write itself.
+func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	req := writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	select {
+	case s.writes <- req:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-s.closing:
+		return ErrClosed
+	}
+	// Once handed over, the request is always answered, quickly if ctx is
+	// done by the time its turn comes.
+	return <-req.done
+}
+
+// writer is the goroutine that owns the writer connection.
+func (s *Store) writer() {
+	defer close(s.writerDone)
+	for {
+		var first writeReq
+		select {
+		case first = <-s.writes:
+		case <-s.closing:
+			return
+		}
+		batch := []writeReq{first}
+	drain:
+		for len(batch) < maxBatch {
+			select {
+			case r := <-s.writes:
+				batch = append(batch, r)
+			default:
+				break drain
+			}
+		}
+		s.commit(batch)
+	}
+}
+
+// stopWriter ends the writer goroutine after the batch in progress.
+func (s *Store) stopWriter() {
+	s.closeOnce.Do(func() { close(s.closing) })
+	<-s.writerDone
+}
+
+// commit runs a batch in one transaction and answers every request.
+func (s *Store) commit(batch []writeReq) {
+	errs := make([]error, len(batch))
+	answer := func(shared error) {
+		for i, r := range batch {
+			if errs[i] == nil {
+				errs[i] = shared
+			}
+			r.done <- errs[i]
+		}
+	}
+	// The transaction is not bound to any caller's context: one caller
+	// giving up must not roll back the others.
+	tx, err := s.w.BeginTx(context.Background(), nil)
+	if err != nil {
+		answer(fmt.Errorf("begin write: %w", err))
+		return
+	}
+	ok := 0
+	for i, r := range batch {
+		if err := r.ctx.Err(); err != nil {
+			errs[i] = err
+			continue
+		}
+		if _, err := tx.Exec(`SAVEPOINT w`); err != nil {
+			errs[i] = fmt.Errorf("begin write: %w", err)
+			continue
+		}
+		if err := r.fn(tx); err != nil {
+			errs[i] = err
+			if _, rbErr := tx.Exec(`ROLLBACK TO w`); rbErr != nil {
+				// The transaction is in an unknown state: give up on all of it.
+				_ = tx.Rollback()
+				answer(fmt.Errorf("roll back a failed write: %w", rbErr))
+				return
+			}
+		} else {
+			ok++
+		}
+		if _, err := tx.Exec(`RELEASE w`); err != nil {
+			_ = tx.Rollback()
+			answer(fmt.Errorf("release a write: %w", err))
+			return
+		}
+	}
+	if ok == 0 {
+		_ = tx.Rollback()
+		answer(nil)
+		return
+	}
+	if err := tx.Commit(); err != nil {
+		// Nothing of the batch was kept, including writes that succeeded.
+		for i := range errs {
+			if errs[i] == nil {
+				errs[i] = fmt.Errorf("commit: %w", err)
+			}
+		}
+	}
+	answer(nil)
+}

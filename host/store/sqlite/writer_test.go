@@ -1,0 +1,72 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"testing"
+
+	"github.com/idbridge/idbridge/host/store"
+)
+
+// TestBatchIsolatesFailures runs three writes in one group commit; the
+// middle one fails after writing, and only its work is undone.
+func TestBatchIsolatesFailures(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTest(t, Options{})
+	put := func(id string, fail error) func(*sql.Tx) error {
+		return func(tx *sql.Tx) error {
+			if _, err := tx.Exec(`INSERT INTO docs (kind, id, body, updated_at) VALUES ('t', ?, '{}', 0)`, id); err != nil {
+				return err
+			}
+			return fail
+		}
+	}
+	boom := errors.New("boom")
+	canceled, cancel := context.WithCancel(ctx)
+	cancel()
+	batch := []writeReq{
+		{ctx: ctx, fn: put("a", nil), done: make(chan error, 1)},
+		{ctx: ctx, fn: put("b", boom), done: make(chan error, 1)},
+		{ctx: canceled, fn: put("x", nil), done: make(chan error, 1)},
+		{ctx: ctx, fn: put("c", nil), done: make(chan error, 1)},
+	}
+	s.commit(batch)
+	want := []error{nil, boom, context.Canceled, nil}
+	for i, r := range batch {
+		if err := <-r.done; !errors.Is(err, want[i]) {
+			t.Errorf("write %d: err = %v, want %v", i, err, want[i])
+		}
+	}
+	for id, exists := range map[string]bool{"a": true, "b": false, "x": false, "c": true} {
+		var v any
+		err := s.Get(ctx, "t", id, &v)
+		if exists != (err == nil) {
+			t.Errorf("document %s: exists=%v, want %v (%v)", id, err == nil, exists, err)
+		}
+	}
+}
+
+func TestWriteAfterCloseFails(t *testing.T) {
+	s, _ := openTest(t, Options{})
+	s.Close()
+	if err := s.Put(context.Background(), "k", "i", 1); !errors.Is(err, ErrClosed) {
+		t.Fatalf("Put after Close: %v, want ErrClosed", err)
+	}
+	if _, err := s.Queue().Enqueue(context.Background(), store.NewAction{Lane: "l"}); !errors.Is(err, ErrClosed) {
+		t.Fatalf("Enqueue after Close: %v, want ErrClosed", err)
+	}
+}
+
+func TestWriteHonoursCanceledContext(t *testing.T) {
+	s, _ := openTest(t, Options{})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := s.Put(ctx, "k", "i", 1); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Put with a canceled context: %v", err)
+	}
+	var v int
+	if err := s.Get(context.Background(), "k", "i", &v); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("a canceled write was applied: %v", err)
+	}
+}
