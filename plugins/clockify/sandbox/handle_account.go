@@ -28,6 +28,11 @@ func (s *Server) getCurrentUser(c *call) {
 			memberships = append(memberships, w.workspaceMembership(u))
 		}
 	}
+	if home == nil { // Seed.Validate rules this out; answer as for an unknown key.
+		s.store.mu.RUnlock()
+		writeError(c.w, http.StatusUnauthorized, codeUnknownAPIKey, msgAPIKeyNotExist)
+		return
+	}
 	d := home.renderUser(me, memberships, false)
 	s.store.mu.RUnlock()
 	writeJSON(c.w, http.StatusOK, d)
