@@ -143,3 +143,18 @@ func TestAvailableAndFunctions(t *testing.T) {
 		t.Errorf("functions not sorted: first is %s", fns[0].Name)
 	}
 }
+
+func TestHasAcceptsSchemaAttributesNotListed(t *testing.T) {
+	ad := AD("mail")
+	ad.Has = func(name string) bool { return strings.EqualFold(name, "extensionAttribute1") }
+	scope := NewScope(ad)
+	if _, err := Check("%ad.extensionAttribute1%", scope); err != nil {
+		t.Fatalf("schema attribute refused: %v", err)
+	}
+	if _, err := Check("%ad.extensionAttribute2%", scope); !errors.Is(err, ErrUnknownMacro) {
+		t.Fatalf("unknown attribute accepted: %v", err)
+	}
+	if got := Available(scope); len(got) != 1 {
+		t.Fatalf("the chooser lists only declared fields, got %v", got)
+	}
+}

@@ -37,6 +37,11 @@ type Namespace struct {
 	// Open accepts any name. Use it only when the names cannot be known at
 	// save time; it gives up the save-time check for that namespace.
 	Open bool
+	// Has, when set, is asked about names not in Fields; the directory's
+	// schema check (AttributeExists) plugs in here, so Fields can list the
+	// common attributes for the chooser while any schema attribute is
+	// accepted.
+	Has func(name string) bool `json:"-"`
 }
 
 // lookup returns the declared spelling of name, if it exists.
@@ -46,7 +51,17 @@ func (n Namespace) lookup(name string) (string, bool) {
 			return f.Name, true
 		}
 	}
+	if n.Has != nil && n.Has(name) {
+		return name, true
+	}
 	return "", n.Open
+}
+
+// Accepts reports whether name is valid in the namespace: declared, known
+// to Has, or any name when Open.
+func (n Namespace) Accepts(name string) bool {
+	_, ok := n.lookup(name)
+	return ok
 }
 
 // WithMulti marks names as multi-valued; the directory schema knows which

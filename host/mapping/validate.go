@@ -12,8 +12,18 @@ import (
 // test-and-save discovered (flattened paths, by endpoint alias), and the
 // attributes of the directory schema.
 type Schema struct {
-	Fields     map[string][]string
+	Fields map[string][]string
+	// Attributes lists attribute names; they are checked against and
+	// offered as suggestions.
 	Attributes []string
+	// HasAttribute, when set, decides for names not in Attributes; plug in
+	// the directory client's AttributeExists so any schema attribute counts
+	// while Attributes stays a short list for suggestions.
+	HasAttribute func(name string) bool
+}
+
+func (s Schema) hasAttribute(name string) bool {
+	return containsFold(s.Attributes, name) || (s.HasAttribute != nil && s.HasAttribute(name))
 }
 
 // readOnly are attributes a mapping must not write: the directory computes
@@ -176,7 +186,7 @@ func (v *validator) attribute(where, attr string, writable bool) {
 		v.add(ErrUnknownAttribute, where, "choose an LDAP attribute", "")
 		return
 	}
-	if !containsFold(v.schema.Attributes, attr) {
+	if !v.schema.hasAttribute(attr) {
 		v.add(ErrUnknownAttribute, where, fmt.Sprintf("the directory has no attribute %q", attr), closestOf(attr, v.schema.Attributes))
 		return
 	}

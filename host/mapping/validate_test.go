@@ -155,6 +155,20 @@ func TestValidateAttributeNamesIgnoreCase(t *testing.T) {
 	}
 }
 
+func TestValidateAsksTheDirectorySchema(t *testing.T) {
+	d := validDef()
+	d.Mappings[0].Attribute = "extensionAttribute1"
+	s := testSchema()
+	s.HasAttribute = func(name string) bool { return strings.EqualFold(name, "extensionattribute1") }
+	if err := Validate(d, s); err != nil {
+		t.Fatal(err)
+	}
+	d.Mappings[0].Attribute = "extensionAttribute2"
+	if err := Validate(d, s); !errors.Is(err, ErrUnknownAttribute) {
+		t.Fatalf("err = %v", err)
+	}
+}
+
 func TestValidateOrphansReportNeedsNoMappings(t *testing.T) {
 	d := validDef()
 	d.Category = CategoryOrphansReport

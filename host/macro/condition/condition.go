@@ -159,6 +159,9 @@ func checkNames(a *cel.Ast, scope macro.Scope) Errors {
 		if ok && f.Name == name {
 			continue
 		}
+		if !ok && ns.Accepts(name) {
+			continue // known to the schema, though not listed
+		}
 		// Point at the start of ad.mial, not at the dot CEL records.
 		loc := info.GetStartLocation(at)
 		e := &Error{Line: loc.Line(), Col: loc.Column() + 1,

@@ -133,3 +133,14 @@ func TestStepsIndexAccessAndErrorText(t *testing.T) {
 		t.Fatalf("message = %q", got)
 	}
 }
+
+func TestCompileAcceptsSchemaAttributes(t *testing.T) {
+	sc := scope()
+	sc.Namespaces[0].Has = func(name string) bool { return name == "extensionAttribute1" }
+	if _, err := Compile(`ad.extensionAttribute1 == "x"`, sc); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Compile(`ad.extensionAttribute2 == "x"`, sc); !errors.Is(err, ErrCompile) {
+		t.Fatalf("err = %v", err)
+	}
+}
