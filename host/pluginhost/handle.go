@@ -32,11 +32,12 @@ type Handle struct {
 	failures  int
 	lastErr   error
 	nextStart time.Time
+	removed   chan struct{} // closed by remove
 	now       func() time.Time
 }
 
 func newHandle(id string, p Plugin, cfg Config) *Handle {
-	return &Handle{id: id, plugin: p, cfg: cfg, log: cfg.Logger.Named(p.Name), since: time.Now(), now: time.Now}
+	return &Handle{id: id, plugin: p, cfg: cfg, log: cfg.Logger.Named(p.Name), since: time.Now(), removed: make(chan struct{}), now: time.Now}
 }
 
 // ID is the key the handle is supervised under.
@@ -111,72 +112,106 @@ func (h *Handle) Reset() {
 	}
 }
 
-// remove stops the plugin for good; later calls fail with ErrRemoved.
+// remove stops the plugin for good; later calls fail with ErrRemoved. It
+// returns once no process of this handle runs, waiting for a launch in
+// progress (bounded by StartTimeout) to end.
 func (h *Handle) remove() {
-	h.startMu.Lock()
-	defer h.startMu.Unlock()
 	h.mu.Lock()
 	inst := h.inst
 	h.inst = nil
-	h.setState(StateRemoved)
+	if h.state != StateRemoved {
+		h.setState(StateRemoved)
+		close(h.removed) // wakes calls waiting for a restart
+	}
 	h.mu.Unlock()
 	if inst != nil {
 		inst.stop()
 		h.log.Info("connector stopped")
 	}
+	h.startMu.Lock() // a launch in progress sees StateRemoved and stops its process
+	h.startMu.Unlock()
 }
 
 // acquire returns a client of a running plugin, launching it when needed.
 func (h *Handle) acquire(ctx context.Context) (*instance, error) {
-	h.mu.Lock()
-	if inst := h.running(); inst != nil {
-		h.mu.Unlock()
-		return inst, nil
-	}
-	h.mu.Unlock()
-
-	h.startMu.Lock()
-	defer h.startMu.Unlock()
 	for {
-		h.mu.Lock()
-		if inst := h.running(); inst != nil { // another call launched it
-			h.mu.Unlock()
-			return inst, nil
+		inst, wait, err := h.ready()
+		if inst != nil || err != nil {
+			return inst, err
 		}
-		switch h.state {
-		case StateRemoved:
-			h.mu.Unlock()
-			return nil, fmt.Errorf("connector %s: %w", h.plugin.Name, ErrRemoved)
-		case StateCrashLoop:
-			err := &CrashLoopError{Name: h.plugin.Name, Failures: h.failures, Since: h.since, Last: h.lastErr}
-			h.mu.Unlock()
-			return nil, err
+		if wait > 0 {
+			// Wait without holding startMu, so Stop and Remove are never
+			// stuck behind a backoff.
+			if err := h.waitRestart(ctx, wait); err != nil {
+				return nil, err
+			}
+			continue
 		}
-		wait := h.nextStart.Sub(h.now())
-		h.mu.Unlock()
-		if wait <= 0 {
-			break
+		h.startMu.Lock()
+		// Another call may have launched it, or failed to, meanwhile.
+		inst, wait, err = h.ready()
+		if inst != nil || err != nil || wait > 0 {
+			h.startMu.Unlock()
+			if inst != nil || err != nil {
+				return inst, err
+			}
+			continue
 		}
-		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
-			return nil, fmt.Errorf("connector %s restarts in %s, after this call's deadline (it crashed: %v): %w",
-				h.plugin.Name, wait.Round(time.Millisecond), errString(h.lastError()), context.DeadlineExceeded)
-		}
-		if err := sleep(ctx, wait); err != nil {
-			return nil, fmt.Errorf("connector %s is waiting %s before its next restart (it crashed: %v): %w",
-				h.plugin.Name, wait.Round(time.Millisecond), errString(h.lastError()), err)
-		}
+		inst, err = h.launch()
+		h.startMu.Unlock()
+		return inst, err
 	}
+}
 
-	// Launch outside h.mu so Status stays responsive; startMu keeps other
-	// launches out. The process does not depend on ctx: it outlives the
-	// call that started it.
+// ready says whether a call can go ahead: with the running instance, with
+// an error, or after waiting (0 means launch now).
+func (h *Handle) ready() (*instance, time.Duration, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if inst := h.running(); inst != nil {
+		return inst, 0, nil
+	}
+	switch h.state {
+	case StateRemoved:
+		return nil, 0, fmt.Errorf("connector %s: %w", h.plugin.Name, ErrRemoved)
+	case StateCrashLoop:
+		return nil, 0, &CrashLoopError{Name: h.plugin.Name, Failures: h.failures, Since: h.since, Last: h.lastErr}
+	}
+	return nil, max(h.nextStart.Sub(h.now()), 0), nil
+}
+
+// waitRestart sleeps until the backoff delay has passed, the call's context
+// ends, or the handle is removed.
+func (h *Handle) waitRestart(ctx context.Context, wait time.Duration) error {
+	last := errString(h.lastError())
+	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
+		return fmt.Errorf("connector %s restarts in %s, after this call's deadline (it failed: %s): %w",
+			h.plugin.Name, wait.Round(time.Millisecond), last, context.DeadlineExceeded)
+	}
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-h.removed:
+		return fmt.Errorf("connector %s: %w", h.plugin.Name, ErrRemoved)
+	case <-ctx.Done():
+		return fmt.Errorf("connector %s was waiting %s before its next restart (it failed: %s): %w",
+			h.plugin.Name, wait.Round(time.Millisecond), last, ctx.Err())
+	}
+}
+
+// launch starts the process and records the outcome. Callers hold startMu.
+// Launching happens outside h.mu so Status stays responsive; the process
+// does not depend on the call's context, since it outlives that call.
+func (h *Handle) launch() (*instance, error) {
 	inst, err := launch(h.cfg, h.plugin)
 
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.state == StateRemoved { // removed while launching
 		if inst != nil {
-			go inst.stop()
+			inst.stop() // remove waits for this through startMu
 		}
 		return nil, fmt.Errorf("connector %s: %w", h.plugin.Name, ErrRemoved)
 	}
@@ -275,17 +310,6 @@ func (h *Handle) lastError() error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return h.lastErr
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 func errString(err error) string {

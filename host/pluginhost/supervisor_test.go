@@ -250,6 +250,36 @@ func TestBackoffRespectsDeadline(t *testing.T) {
 	}
 }
 
+func TestRemoveWakesCallWaitingForRestart(t *testing.T) {
+	cfg := fastConfig(t)
+	cfg.MinBackoff, cfg.MaxBackoff, cfg.CrashLoopAfter = time.Hour, time.Hour, 10
+	p := plugin(t, bins.connector)
+	p.Env = []string{"TESTCONNECTOR_EXIT_AT_START=1"}
+	sup, h := supervise(t, cfg, p)
+	for range 2 {
+		h.Describe(context.Background(), &connectorv1.DescribeRequest{})
+	}
+	errc := make(chan error, 1)
+	go func() {
+		_, err := h.Describe(context.Background(), &connectorv1.DescribeRequest{})
+		errc <- err
+	}()
+	time.Sleep(50 * time.Millisecond) // let the call start waiting
+	start := time.Now()
+	sup.Remove("test")
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("Remove took %s behind a backoff wait", d)
+	}
+	select {
+	case err := <-errc:
+		if !errors.Is(err, pluginhost.ErrRemoved) {
+			t.Fatalf("waiting call: %v, want ErrRemoved", err)
+		}
+	case <-time.After(3 * time.Second):
+		t.Fatal("the waiting call was not woken by Remove")
+	}
+}
+
 func TestUnknownProtocolIsRefused(t *testing.T) {
 	_, h := supervise(t, fastConfig(t), plugin(t, bins.v2))
 	_, err := h.Describe(context.Background(), &connectorv1.DescribeRequest{})
