@@ -66,7 +66,7 @@ func ExampleFunctions() {
 	}
 	// Output:
 	// 04.05.2026 09:30
+	// ascii(text) — %lower(ascii(ad.givenName))%
 	// concat(text, text, ...) — %concat(ad.givenName, " ", ad.sn)%
 	// date(time, layout) — %date(now, "yyyy-MM-dd")%
-	// default(value, fallback) — %default(ad.title, "Staff")%
 }

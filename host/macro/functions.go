@@ -130,6 +130,12 @@ var functions = map[string]FuncInfo{
 		Example:     `%date(now, "yyyy-MM-dd")%`,
 		call:        callDate,
 	},
+	"ascii": {
+		Name: "ascii", Params: []Param{{"text", ArgText}},
+		Description: "Letters without accents (José → Jose, Jürgen → Jurgen, ß → ss); other characters outside ASCII are dropped. For account names and e-mail addresses.",
+		Example:     "%lower(ascii(ad.givenName))%",
+		call:        mapText(toASCII),
+	},
 	"first": {
 		Name: "first", Params: []Param{{"values", ArgText}},
 		Description: "The first of several values (for multi-valued attributes).",
