@@ -115,6 +115,7 @@ func New(ctx context.Context, opts Options) (*App, error) {
 	a.API = api.NewServer(api.Options{
 		Auth:    a.Tokens,
 		Logger:  a.Log.Named("api"),
+		Auditor: logAuditor{a.Log.Named("audit")},
 		Ready:   a.readyErr,
 		Version: version.Version,
 	})

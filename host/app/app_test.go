@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -141,6 +142,70 @@ func TestShutdownStopsPlugins(t *testing.T) {
 	if _, err := h.Describe(context.Background(), &connectorv1.DescribeRequest{}); !errors.Is(err, pluginhost.ErrRemoved) {
 		t.Fatalf("call after shutdown: %v", err)
 	}
+}
+
+func TestAdminChangesAreAuditedToTheLog(t *testing.T) {
+	var buf syncBuffer
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	dir := t.TempDir()
+	a, err := app.New(ctx, app.Options{DataDir: dir, Logger: app.NewLogger(&buf, true, "info")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- a.Serve(ctx, ln) }()
+	base := "http://" + ln.Addr().String()
+	waitReady(t, base)
+	raw, _ := os.ReadFile(filepath.Join(dir, api.AdminTokenFile))
+	req, _ := http.NewRequest("POST", base+"/v1/tokens", strings.NewReader(`{"name":"ci","role":"operator"}`))
+	req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(string(raw)))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 201 {
+		t.Fatalf("create token: %d", resp.StatusCode)
+	}
+	cancel()
+	<-done
+	var found bool
+	for _, line := range strings.Split(buf.String(), "\n") {
+		if strings.Contains(line, `"@module":"idbridge.audit"`) {
+			found = strings.Contains(line, `"route":"/v1/tokens"`) && strings.Contains(line, `"actor":"admin (bootstrap)"`)
+			var created struct{ Token string }
+			json.Unmarshal(secret, &created)
+			if created.Token == "" || strings.Contains(line, created.Token) {
+				t.Fatalf("audit line holds the new token's secret: %s", line)
+			}
+		}
+	}
+	if !found {
+		t.Fatalf("no audit line for the token creation in:\n%s", buf.String())
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 func TestNewNeedsDataDir(t *testing.T) {
