@@ -26,10 +26,20 @@ type adUser struct {
 const dupFlag = int32(-1 << 31)
 
 // AddUser indexes one AD user by its match value, keeping only what the plan
-// needs. It is safe to call concurrently with AddRecords.
+// needs. A user seen before (same ID, or same DN when there is no ID) is
+// ignored, so overlapping search scopes do not make a user conflict with
+// itself. It is safe to call concurrently with AddRecords.
 func (p *Planner) AddUser(u ADUser) {
 	p.userMu.Lock()
 	defer p.userMu.Unlock()
+	id := u.ID
+	if id == "" {
+		id = "dn:" + strings.ToLower(u.DN)
+	}
+	if _, dup := p.seenUsers[id]; dup {
+		return
+	}
+	p.seenUsers[strings.Clone(id)] = struct{}{}
 	cu := adUser{id: strings.Clone(u.ID), dn: strings.Clone(u.DN), enabled: u.Enabled, vals: make([]string, len(p.attrs))}
 	for name, vals := range u.Attributes {
 		for i, a := range p.attrs {

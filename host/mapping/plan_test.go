@@ -398,3 +398,20 @@ func cloneAttrs(m map[string][]string) map[string][]string {
 	}
 	return out
 }
+
+func TestUserSeenTwiceIsOneUser(t *testing.T) {
+	p, _ := NewPlanner(planDef())
+	for i := 0; i < 2; i++ {
+		p.AddUser(planADUsers[0])
+		p.AddUser(ADUser{DN: "CN=NoID,DC=x", Enabled: true, Attributes: attrs("mail", "noid@x.com")})
+	}
+	p.AddUser(ADUser{DN: "cn=noid,dc=x", Enabled: true, Attributes: attrs("mail", "noid@x.com")})
+	must(t, p.AddRecords("users", recs(t, planUsers[0], `{"id": "n", "email": "noid@x.com", "name": "N", "memberships": [{"membershipStatus": "ACTIVE"}]}`)))
+	plan, err := p.Plan(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plan.Summary.Users != 2 || len(plan.Conflicts) != 0 {
+		t.Fatalf("summary = %+v conflicts = %+v", plan.Summary, plan.Conflicts)
+	}
+}

@@ -45,6 +45,7 @@ type Planner struct {
 	dups            [][]int32
 	usersWithoutKey int
 	userCount       int
+	seenUsers       map[string]struct{}
 }
 
 // Plan computes the plan from everything fed so far. It does not consume
