@@ -1,0 +1,154 @@
+package watch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/idbridge/idbridge/host/directory"
+)
+
+// pollUSN follows AD's update sequence numbers.
+func (w *Watcher) pollUSN(ctx context.Context) (Stats, error) {
+	root, err := w.c.RootDSE(ctx)
+	if err != nil {
+		return Stats{}, err
+	}
+	inv, err := w.c.InvocationID(ctx, root.DSServiceName)
+	if err != nil {
+		return Stats{}, err
+	}
+	next := Cursor{DSServiceName: root.DSServiceName, InvocationID: inv, USN: root.HighestCommittedUSN}
+	cur := w.cursor
+	var st Stats
+	switch {
+	case !cur.Initialized:
+		st, err = w.fullCompare(ctx, w.opts.EmitInitial)
+		st.How = "initial"
+	case cur.InvocationID != inv || !strings.EqualFold(cur.DSServiceName, root.DSServiceName) || root.HighestCommittedUSN < cur.USN:
+		// USNs only mean something for one DC database. A restored DC
+		// (new invocationId, possibly lower USNs) or another DC would make
+		// a delta query miss changes, so compare everything once.
+		w.log.Warn("domain controller restored or replaced; comparing every user with the last snapshot",
+			"old_server", cur.DSServiceName, "old_invocation_id", cur.InvocationID,
+			"server", root.DSServiceName, "invocation_id", inv, "old_usn", cur.USN, "usn", root.HighestCommittedUSN)
+		st, err = w.fullCompare(ctx, true)
+	case root.HighestCommittedUSN == cur.USN:
+		return Stats{How: "idle"}, nil
+	default:
+		st, err = w.deltaUSN(ctx, cur.USN+1)
+	}
+	if err != nil {
+		return st, err
+	}
+	return st, w.saveCursor(ctx, next)
+}
+
+// deltaUSN processes every object changed at or after USN from. LDAP has no
+// strict "greater than", hence the +1 by the caller.
+func (w *Watcher) deltaUSN(ctx context.Context, from int64) (Stats, error) {
+	st := Stats{How: "usn"}
+	changed := fmt.Sprintf("(uSNChanged>=%d)", from)
+	isOlder := func(u directory.User) bool {
+		n, err := strconv.ParseInt(u.Get("uSNCreated"), 10, 64)
+		return err == nil && n < from
+	}
+	if err := w.changedUsers(ctx, changed, isOlder, &st); err != nil {
+		return st, err
+	}
+	if err := w.changedGroups(ctx, changed, &st); err != nil {
+		return st, err
+	}
+	// Deleted users become tombstones outside the base; ask for them.
+	return st, w.c.Search(ctx, directory.Query{
+		Base:        w.c.BaseDN(),
+		ShowDeleted: true,
+		Filter:      fmt.Sprintf("(&(isDeleted=TRUE)(uSNChanged>=%d))", from),
+		Attributes:  []string{"objectGUID"},
+	}, func(e directory.Entry) error {
+		n, err := w.gone(ctx, e.Get("objectGUID"), true)
+		st.Events += n
+		return err
+	})
+}
+
+// changedUsers reads the users matching the change filter anywhere in the
+// naming context (so that users moved out of the base are seen too).
+func (w *Watcher) changedUsers(ctx context.Context, changed string, isOlder func(directory.User) bool, st *Stats) error {
+	return w.c.Users(ctx, directory.UserQuery{Base: w.c.BaseDN(), Filter: changed, Extra: w.attrs}, func(u directory.User) error {
+		w.trackTimestamp(u)
+		if _, known := w.objects[u.ID]; !known && !directory.UnderDN(u.DN, w.base) {
+			return nil
+		}
+		st.Read++
+		n, err := w.observe(ctx, u, true, isOlder(u))
+		st.Events += n
+		return err
+	})
+}
+
+// changedGroups handles membership. Adding a member changes the group, not
+// the user (memberOf is computed), so for each changed group the watcher
+// re-reads its members in the base and the users it believed were members.
+func (w *Watcher) changedGroups(ctx context.Context, changed string, st *Stats) error {
+	var groups []string
+	err := w.c.Search(ctx, directory.Query{
+		Base:       w.c.BaseDN(),
+		Filter:     directory.And(w.c.GroupFilter(), changed),
+		Attributes: []string{"1.1"},
+	}, func(e directory.Entry) error {
+		groups = append(groups, e.DN)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, g := range groups {
+		members := map[string]bool{}
+		err := w.c.Users(ctx, directory.UserQuery{Base: w.base, Filter: directory.Equal("memberOf", g), Extra: w.attrs},
+			func(u directory.User) error {
+				members[u.ID] = true
+				st.Read++
+				n, err := w.observe(ctx, u, true, true)
+				st.Events += n
+				return err
+			})
+		if err != nil {
+			return err
+		}
+		lower := strings.ToLower(g)
+		var former []string
+		for id, o := range w.objects {
+			if !members[id] && containsSorted(o.Groups, lower) {
+				former = append(former, id)
+			}
+		}
+		for _, id := range former {
+			u, err := w.c.UserByID(ctx, id)
+			var n int
+			switch {
+			case err == nil:
+				st.Read++
+				n, err = w.observe(ctx, u, true, true)
+			case errors.Is(err, directory.ErrNotFound):
+				n, err = w.gone(ctx, id, true)
+			}
+			if err != nil {
+				return err
+			}
+			st.Events += n
+		}
+	}
+	return nil
+}
+
+func containsSorted(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
