@@ -59,9 +59,7 @@ func NewServer(opts Options) *Server {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	s.mux.HandleFunc("GET /readyz", s.serveReady)
-	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, errNotFoundRoute.Status, errorBody{errNotFoundRoute})
-	})
+	s.mux.HandleFunc("/", s.serveNoRoute)
 	if err := s.Register(Route{
 		Method: http.MethodGet, Pattern: "/v1/openapi.json", MinRole: RoleAuditor,
 		Summary: "The OpenAPI 3 description of this API, generated from its routes",
@@ -161,6 +159,28 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, grace time.Duration
 		err = e
 	}
 	return err
+}
+
+// serveNoRoute answers requests no route matches: 405 with the allowed
+// methods when the path exists under other methods, else 404. The
+// catch-all pattern would otherwise hide net/http's own 405.
+func (s *Server) serveNoRoute(w http.ResponseWriter, r *http.Request) {
+	var allowed []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := s.mux.Handler(probe); pattern != "/" && pattern != "" {
+			allowed = append(allowed, m)
+		}
+	}
+	if len(allowed) == 0 {
+		writeJSON(w, errNotFoundRoute.Status, errorBody{errNotFoundRoute})
+		return
+	}
+	w.Header().Set("Allow", strings.Join(allowed, ", "))
+	e := &Error{Status: http.StatusMethodNotAllowed, Code: "method_not_allowed",
+		Message: fmt.Sprintf("%s is not allowed on %s; use %s", r.Method, r.URL.Path, strings.Join(allowed, " or "))}
+	writeJSON(w, e.Status, errorBody{e})
 }
 
 func (s *Server) serveReady(w http.ResponseWriter, r *http.Request) {

@@ -241,6 +241,12 @@ func TestErrorMapping(t *testing.T) {
 			t.Fatalf("internal detail leaked: %s", a.raw)
 		}
 	})
+	t.Run("wrong method", func(t *testing.T) {
+		a := f.do(t, "DELETE", "/v1/widgets/one", tok, "")
+		if a.status != 405 || a.errCode() != "method_not_allowed" || !strings.Contains(a.errMessage(), "GET") {
+			t.Fatalf("got %d %s, want 405 naming GET", a.status, a.raw)
+		}
+	})
 	t.Run("unknown route", func(t *testing.T) {
 		a := f.do(t, "GET", "/v1/nothing-here", tok, "")
 		if a.status != 404 || a.errCode() != "not_found" {
