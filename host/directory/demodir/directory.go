@@ -2,6 +2,7 @@ package demodir
 
 import (
 	"crypto/rand"
+	"fmt"
 	"encoding/binary"
 	"strconv"
 	"strings"
@@ -35,6 +36,8 @@ type directory struct {
 	base      dname
 	configKey string // the configuration naming context, outside domain searches
 	dsService string // DN of the NTDS Settings object (rootDSE dsServiceName)
+	deleted   dname  // CN=Deleted Objects: where tombstones go
+	subschema string // DN of the subschema entry (rootDSE subschemaSubentry)
 	adminKey  string
 	adminText string
 	adminPass string
@@ -88,6 +91,8 @@ func newDirectory(base dname, adminDN dname, adminPass string, now func() time.T
 	server := "CN=DC1,CN=Servers,CN=Default-First-Site-Name,CN=Sites," + config
 	d.dsService = "CN=NTDS Settings," + server
 	invocation := uuid.New()
+	d.deleted, _ = parseDN("CN=Deleted Objects," + base.text)
+	d.subschema = "CN=Aggregate,CN=Schema," + config
 
 	boot := []struct {
 		dn    string
@@ -95,7 +100,10 @@ func newDirectory(base dname, adminDN dname, adminPass string, now func() time.T
 	}{
 		{base.text, map[string][]string{"objectClass": {"top", "domain", "domainDNS"}}},
 		{"CN=Users," + base.text, map[string][]string{"objectClass": {"top", "container"}, "description": {"Default container for upgraded user accounts"}}},
+		{d.deleted.text, map[string][]string{"objectClass": {"top", "container"}, "isDeleted": {"TRUE"}, "isCriticalSystemObject": {"TRUE"}}},
 		{config, map[string][]string{"objectClass": {"top", "configuration"}}},
+		{"CN=Schema," + config, map[string][]string{"objectClass": {"top", "dMD"}}},
+		{d.subschema, map[string][]string{"objectClass": {"top", "subSchema"}, "attributeTypes": attributeTypeDefs(), "objectClasses": objectClassDefs}},
 		{"CN=Sites," + config, map[string][]string{"objectClass": {"top", "sitesContainer"}}},
 		{"CN=Default-First-Site-Name,CN=Sites," + config, map[string][]string{"objectClass": {"top", "site"}}},
 		{"CN=Servers,CN=Default-First-Site-Name,CN=Sites," + config, map[string][]string{"objectClass": {"top", "serversContainer"}}},
@@ -289,4 +297,27 @@ func (d *directory) adminDNText() string {
 		return e.dn.text
 	}
 	return d.adminText
+}
+
+// isDeleted reports whether an entry is a tombstone (or the Deleted
+// Objects container), invisible without the show-deleted control.
+func isDeleted(e *entry) bool {
+	return e.first("isdeleted") == "TRUE"
+}
+
+// live returns the entry under key unless it is missing or deleted.
+func (d *directory) live(key string) *entry {
+	if e := d.entries[key]; e != nil && !isDeleted(e) {
+		return e
+	}
+	return nil
+}
+
+// formatGUID renders AD objectGUID bytes in the usual string form.
+func formatGUID(b []byte) string {
+	if len(b) != 16 {
+		return ""
+	}
+	return fmt.Sprintf("%08x-%04x-%04x-%x-%x", binary.LittleEndian.Uint32(b[0:4]),
+		binary.LittleEndian.Uint16(b[4:6]), binary.LittleEndian.Uint16(b[6:8]), b[8:10], b[10:16])
 }

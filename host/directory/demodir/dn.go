@@ -65,7 +65,7 @@ func escapeRDNValue(v string) string {
 			b.WriteByte('\\')
 			b.WriteByte(c)
 		case c < 0x20:
-			b.WriteString(fmt.Sprintf("\\%02x", c))
+			b.WriteString(fmt.Sprintf("\\%02X", c))
 		default:
 			b.WriteByte(c)
 		}

@@ -120,11 +120,18 @@ func (h *handlers) search(w *gldap.ResponseWriter, r *gldap.Request) {
 		return
 	}
 	var paging *gldap.ControlPaging
+	showDeleted := false
 	for _, c := range m.Controls {
 		switch ctl := c.(type) {
 		case *gldap.ControlPaging:
 			paging = ctl
+		case *gldap.ControlMicrosoftShowDeleted:
+			showDeleted = true
 		case *gldap.ControlString:
+			if ctl.ControlType == oidShowDeleted {
+				showDeleted = true
+				continue
+			}
 			if ctl.Criticality {
 				fail(resultErr(12, "control %s is not supported by this directory; send it as non-critical or leave it out", ctl.ControlType))
 				return
@@ -145,7 +152,7 @@ func (h *handlers) search(w *gldap.ResponseWriter, r *gldap.Request) {
 		fail(resultErr(1, msgBindRequired))
 		return
 	}
-	req := searchRequest{base: m.BaseDN, scope: int64(m.Scope), filter: f, attrs: m.Attributes, typesOnly: m.TypesOnly}
+	req := searchRequest{base: m.BaseDN, scope: int64(m.Scope), filter: f, attrs: m.Attributes, typesOnly: m.TypesOnly, showDeleted: showDeleted}
 	if paging != nil {
 		h.pagedSearch(w, r, m, req, paging, done)
 		return

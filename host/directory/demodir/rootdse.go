@@ -11,6 +11,7 @@ import (
 // and falls back to uSNChanged, which is supported.
 const (
 	oidPagedResults = "1.2.840.113556.1.4.319"
+	oidShowDeleted  = "1.2.840.113556.1.4.417"
 	capActiveDir    = "1.2.840.113556.1.4.800"  // LDAP_CAP_ACTIVE_DIRECTORY_OID
 	capActiveDirV51 = "1.2.840.113556.1.4.1670" // Windows Server 2003 and later
 	capActiveDirV60 = "1.2.840.113556.1.4.1935" // Windows Server 2008 and later
@@ -29,6 +30,7 @@ func (d *directory) rootDSE(now time.Time) map[string][]string {
 		"schemaNamingContext":           {"CN=Schema," + config},
 		"namingContexts":                {d.base.text, config, "CN=Schema," + config},
 		"dsServiceName":                 {d.dsService},
+		"subschemaSubentry":             {d.subschema},
 		"serverName":                    {strings.TrimPrefix(d.dsService, "CN=NTDS Settings,")},
 		"dnsHostName":                   {host},
 		"ldapServiceName":               {d.dnsDomain + ":dc1$@" + strings.ToUpper(d.dnsDomain)},
@@ -37,7 +39,7 @@ func (d *directory) rootDSE(now time.Time) map[string][]string {
 		"isSynchronized":                {"TRUE"},
 		"isGlobalCatalogReady":          {"FALSE"},
 		"supportedLDAPVersion":          {"3"},
-		"supportedControl":              {oidPagedResults},
+		"supportedControl":              {oidPagedResults, oidShowDeleted},
 		"supportedCapabilities":         {capActiveDir, capActiveDirV51, capActiveDirV60, capActiveDirV61},
 		"supportedSASLMechanisms":       {},
 		"supportedLDAPPolicies":         {"MaxPageSize"},

@@ -12,6 +12,8 @@ type searchRequest struct {
 	filter    *filter
 	attrs     []string
 	typesOnly bool
+	// showDeleted is AD's show-deleted control: tombstones are included.
+	showDeleted bool
 }
 
 // result is one entry ready to be written to the client.
@@ -34,7 +36,7 @@ func (d *directory) find(req searchRequest) ([]string, error) {
 	if err != nil {
 		return nil, resultErr(34, "the search base %q is not a valid DN", req.base)
 	}
-	if _, ok := d.entries[base.key]; !ok {
+	if b, ok := d.entries[base.key]; !ok || (isDeleted(b) && !req.showDeleted) {
 		return nil, &ResultError{Code: 32, Message: "the search base " + base.text + " does not exist; matched " + d.closestExisting(base)}
 	}
 	// The configuration partition is its own naming context on AD: a
@@ -57,6 +59,9 @@ func (d *directory) find(req searchRequest) ([]string, error) {
 			}
 		}
 		if skipConfig && isUnder(key, d.configKey) {
+			continue
+		}
+		if !req.showDeleted && isDeleted(e) {
 			continue
 		}
 		if req.filter.match(d, e) == triTrue {

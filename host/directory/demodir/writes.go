@@ -38,7 +38,7 @@ func (d *directory) add(dnText string, in map[string][]string, o addOptions) err
 		return resultErr(68, "%s already exists; pick another CN or delete the old object first", dn.text)
 	}
 	if dn.key != d.base.key || !o.internal {
-		if _, ok := d.entries[dn.parent().key]; !ok {
+		if _, ok := d.entries[dn.parent().key]; !ok || (!o.internal && d.live(dn.parent().key) == nil) {
 			return &ResultError{Code: 32, Message: "the parent " + dn.parent().text + " does not exist; create it first"}
 		}
 	}
@@ -145,7 +145,8 @@ func (d *directory) checkValues(at *attrType, vals []string) ([]string, error) {
 			if err != nil {
 				return nil, resultErr(34, "%s value %q is not a valid DN", at.name, v)
 			}
-			target, ok := d.entries[dn.key]
+			target := d.live(dn.key)
+			ok := target != nil
 			if !ok && at.name != "objectCategory" {
 				return nil, &ResultError{Code: 32, Message: at.name + " refers to " + v + ", which does not exist; create it first or fix the DN"}
 			}
@@ -225,8 +226,8 @@ func (d *directory) modify(dnText string, changes []change) error {
 	if err != nil {
 		return resultErr(34, "%q is not a valid DN", dnText)
 	}
-	old, ok := d.entries[dn.key]
-	if !ok {
+	old := d.live(dn.key)
+	if old == nil {
 		return &ResultError{Code: 32, Message: dn.text + " does not exist; search for the object's current DN (it may have moved)"}
 	}
 	e := old.clone()
@@ -331,7 +332,10 @@ func (d *directory) applyChange(e *entry, at *attrType, key string, c change) er
 	return nil
 }
 
-// remove deletes a leaf entry and every link to it.
+// remove deletes a leaf entry the way AD does: it becomes a tombstone in
+// CN=Deleted Objects that keeps its objectGUID and takes a new USN, so a
+// delta reader with the show-deleted control sees the deletion. Links to
+// it disappear.
 func (d *directory) remove(dnText string) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -339,15 +343,15 @@ func (d *directory) remove(dnText string) error {
 	if err != nil {
 		return resultErr(34, "%q is not a valid DN", dnText)
 	}
-	e, ok := d.entries[dn.key]
-	if !ok {
+	e := d.live(dn.key)
+	if e == nil {
 		return &ResultError{Code: 32, Message: dn.text + " does not exist"}
 	}
 	if dn.key == d.base.key || e.first("iscriticalsystemobject") == "TRUE" {
 		return resultErr(53, "%s is a critical system object and cannot be deleted", dn.text)
 	}
-	for k := range d.entries {
-		if k != dn.key && strings.HasSuffix(k, ","+dn.key) {
+	for k, x := range d.entries {
+		if k != dn.key && strings.HasSuffix(k, ","+dn.key) && !isDeleted(x) {
 			return resultErr(66, "%s still has child objects; delete or move them first", dn.text)
 		}
 	}
@@ -381,6 +385,26 @@ func (d *directory) remove(dnText string) error {
 			d.stamp(other)
 		}
 	}
+	_, rdnValue := dn.rdn()
+	name := rdnValue + "\nDEL:" + formatGUID([]byte(e.first("objectguid")))
+	tomb, err := parseDN("CN=" + escapeRDNValue(name) + "," + d.deleted.text)
+	if err != nil {
+		return resultErr(80, "cannot name the tombstone of %s: %v", dn.text, err)
+	}
+	t := &entry{dn: tomb, created: e.created, attrs: map[string][]string{
+		"cn":                {name},
+		"name":              {name},
+		"distinguishedname": {tomb.text},
+		"isdeleted":         {"TRUE"},
+		"lastknownparent":   {dn.parent().text},
+	}}
+	for _, keep := range []string{"objectclass", "objectguid", "objectsid", "samaccountname", "instancetype", "usncreated", "whencreated"} {
+		if v := e.attrs[keep]; len(v) > 0 {
+			t.attrs[keep] = v
+		}
+	}
+	d.stamp(t)
+	d.entries[tomb.key] = t
 	return nil
 }
 
@@ -393,8 +417,8 @@ func (d *directory) rename(dnText, newRDN string, newSuperior string) error {
 	if err != nil {
 		return resultErr(34, "%q is not a valid DN", dnText)
 	}
-	e, ok := d.entries[dn.key]
-	if !ok {
+	e := d.live(dn.key)
+	if e == nil {
 		return &ResultError{Code: 32, Message: dn.text + " does not exist; search for its current DN"}
 	}
 	if dn.key == d.base.key || e.first("iscriticalsystemobject") == "TRUE" {
@@ -410,8 +434,8 @@ func (d *directory) rename(dnText, newRDN string, newSuperior string) error {
 			return resultErr(34, "the new parent %q is not a valid DN", newSuperior)
 		}
 	}
-	p, ok := d.entries[parent.key]
-	if !ok {
+	p := d.live(parent.key)
+	if p == nil {
 		return &ResultError{Code: 32, Message: "the new parent " + parent.text + " does not exist; create it first"}
 	}
 	if isUnder(p.dn.key, dn.key) {
@@ -460,7 +484,7 @@ func (d *directory) rename(dnText, newRDN string, newSuperior string) error {
 	}
 	e.attrs["name"] = []string{rv}
 	for _, x := range d.entries {
-		for _, key := range []string{"member", "memberof", "manager"} {
+		for _, key := range []string{"member", "memberof", "manager", "lastknownparent"} {
 			for i, v := range x.attrs[key] {
 				if nv, ok := moved(v); ok {
 					x.attrs[key][i] = nv
