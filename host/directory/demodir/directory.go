@@ -2,8 +2,8 @@ package demodir
 
 import (
 	"crypto/rand"
-	"fmt"
 	"encoding/binary"
+	"fmt"
 	"strconv"
 	"strings"
 	"sync"
