@@ -12,11 +12,14 @@ import (
 // CreateRequest is what an admin gives to create an integration.
 type CreateRequest struct {
 	// ID is optional; it defaults to a slug of Name.
-	ID          string `json:"id,omitempty"`
+	ID string `json:"id,omitempty"`
+	// ExtensionID names the installed extension to use.
 	ExtensionID string `json:"extension_id"`
-	Name        string `json:"name"`
-	// Settings are plain settings; Authorization the secret ones.
-	Settings      map[string]string `json:"settings,omitempty"`
+	// Name is shown to people; it defaults to ExtensionID.
+	Name string `json:"name"`
+	// Settings are the plain settings.
+	Settings map[string]string `json:"settings,omitempty"`
+	// Authorization holds the secret settings, in clear on the way in.
 	Authorization map[string]string `json:"authorization,omitempty"`
 }
 

@@ -15,13 +15,16 @@ var ErrUnknownSchema = errors.New("the connector's settings are not known yet: c
 
 // Problem is one invalid setting.
 type Problem struct {
-	Key     string `json:"key"`
+	// Key is the setting (or request field) at fault.
+	Key string `json:"key"`
+	// Message says what is wrong; it never quotes a secret value.
 	Message string `json:"message"`
 }
 
 // ValidationError lists every problem with a save, so an admin fixes them
 // in one go rather than one per attempt.
 type ValidationError struct {
+	// Problems lists every invalid setting, sorted by key.
 	Problems []Problem
 }
 
@@ -37,8 +40,10 @@ func (e *ValidationError) Error() string {
 // TestFailedError is returned by Enable when the connection test fails;
 // Result says which checks failed and what to do.
 type TestFailedError struct {
+	// Integration is the integration that was not enabled.
 	Integration string
-	Result      *TestResult
+	// Result is the failed test, also saved as the integration's LastTest.
+	Result *TestResult
 }
 
 // Error implements error.

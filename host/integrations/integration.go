@@ -15,10 +15,14 @@ const Kind = "integration"
 // Integration is the stored record. Authorization holds sealed values only;
 // use View to show a record to anyone.
 type Integration struct {
-	ID          string `json:"id"`
+	// ID is the admin's handle, used in URLs and as the supervisor key.
+	ID string `json:"id"`
+	// ExtensionID names the installed extension whose connector it runs.
 	ExtensionID string `json:"extension_id"`
-	Name        string `json:"name"`
-	Enabled     bool   `json:"enabled"`
+	// Name is shown to people.
+	Name string `json:"name"`
+	// Enabled is true while the plugin runs and automations may use it.
+	Enabled bool `json:"enabled"`
 	// Settings are the plain (non-secret) settings.
 	Settings map[string]string `json:"settings,omitempty"`
 	// Authorization maps each secret setting to its sealed value.
@@ -28,8 +32,9 @@ type Integration struct {
 	Described json.RawMessage `json:"described,omitempty"`
 	// LastTest is the outcome of the last connection test.
 	LastTest *TestResult `json:"last_test,omitempty"`
-	Created  time.Time   `json:"created"`
-	Updated  time.Time   `json:"updated"`
+	// Created and Updated are set by the service.
+	Created time.Time `json:"created"`
+	Updated time.Time `json:"updated"`
 }
 
 // describe decodes the cached Describe answer, or returns nil.
@@ -46,18 +51,25 @@ func (in *Integration) describe() (*connectorv1.DescribeResponse, error) {
 
 // TestResult is the outcome of a connection test, as shown to admins.
 type TestResult struct {
+	// OK is true when every check passed or only warned.
 	OK bool `json:"ok"`
 	// Account is who the credentials belong to, when the connector says.
-	Account string      `json:"account,omitempty"`
-	Checks  []TestCheck `json:"checks"`
-	At      time.Time   `json:"at"`
+	Account string `json:"account,omitempty"`
+	// Checks are the connector's checks, in its order.
+	Checks []TestCheck `json:"checks"`
+	// At is when the test ran.
+	At time.Time `json:"at"`
 }
 
 // TestCheck is one item of a connection test.
 type TestCheck struct {
-	ID      string `json:"id"`
-	Name    string `json:"name"`
-	Status  string `json:"status"`
+	// ID is the connector's stable id, e.g. "credentials".
+	ID string `json:"id"`
+	// Name is shown to people.
+	Name string `json:"name"`
+	// Status is ok, failed, warning or skipped.
+	Status string `json:"status"`
+	// Message says what was found; Remedy what to do about a failure.
 	Message string `json:"message,omitempty"`
 	Remedy  string `json:"remedy,omitempty"`
 }
@@ -85,6 +97,7 @@ func testResult(r *connectorv1.TestResponse, at time.Time) *TestResult {
 // View is what the API shows of an integration: secret values never leave
 // the host, only whether they are set.
 type View struct {
+	// ID, ExtensionID, Name and Enabled are as in Integration.
 	ID          string `json:"id"`
 	ExtensionID string `json:"extension_id"`
 	Name        string `json:"name"`
@@ -98,13 +111,16 @@ type View struct {
 	Missing []string `json:"missing"`
 	// Connector is who the plugin said it is, once described.
 	Connector *ConnectorInfo `json:"connector,omitempty"`
-	LastTest  *TestResult    `json:"last_test,omitempty"`
-	Created   time.Time      `json:"created"`
-	Updated   time.Time      `json:"updated"`
+	// LastTest is the outcome of the last connection test.
+	LastTest *TestResult `json:"last_test,omitempty"`
+	// Created and Updated are as in Integration.
+	Created time.Time `json:"created"`
+	Updated time.Time `json:"updated"`
 }
 
 // SecretState shows a secret setting without its value.
 type SecretState struct {
+	// Set is true when a value is stored.
 	Set bool `json:"set"`
 	// Value is "****" when set, "" otherwise.
 	Value string `json:"value"`
@@ -112,8 +128,10 @@ type SecretState struct {
 
 // ConnectorInfo is the identity a connector reported.
 type ConnectorInfo struct {
-	ID       string `json:"id"`
-	Name     string `json:"name"`
-	Version  string `json:"version"`
+	// ID, Name and Version are the connector's own.
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Version string `json:"version"`
+	// Protocol is the connector protocol version it speaks.
 	Protocol uint32 `json:"protocol"`
 }

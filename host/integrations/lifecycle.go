@@ -183,15 +183,23 @@ func (s *Service) Schema(ctx context.Context, id string) ([]SettingInfo, error) 
 
 // SettingInfo is a setting declaration as the API shows it.
 type SettingInfo struct {
-	Key         string   `json:"key"`
-	Label       string   `json:"label"`
-	Description string   `json:"description,omitempty"`
-	Type        string   `json:"type"`
-	Required    bool     `json:"required"`
-	Secret      bool     `json:"secret"`
-	Default     string   `json:"default,omitempty"`
-	Enum        []string `json:"enum,omitempty"`
-	Pattern     string   `json:"pattern,omitempty"`
+	// Key is the setting's name in settings maps and URL templates.
+	Key string `json:"key"`
+	// Label and Description are for forms.
+	Label       string `json:"label"`
+	Description string `json:"description,omitempty"`
+	// Type is string, int, bool, url or enum.
+	Type string `json:"type"`
+	// Required settings must have a value before Enable.
+	Required bool `json:"required"`
+	// Secret settings go in the authorization and are never shown.
+	Secret bool `json:"secret"`
+	// Default applies when no value is saved.
+	Default string `json:"default,omitempty"`
+	// Enum lists the allowed values of an enum.
+	Enum []string `json:"enum,omitempty"`
+	// Pattern is a regular expression the whole value must match.
+	Pattern string `json:"pattern,omitempty"`
 }
 
 func sortedKeys(m map[string]string) []string {

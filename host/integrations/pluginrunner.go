@@ -10,6 +10,7 @@ import (
 // SupervisorRunner runs integrations' plugins under the host's plugin
 // supervisor, one handle per integration id.
 type SupervisorRunner struct {
+	// Supervisor is the host's plugin supervisor.
 	Supervisor *pluginhost.Supervisor
 }
 

@@ -21,13 +21,19 @@ import (
 
 // Config wires a Service. Docs, Box, Runner and Binaries are required.
 type Config struct {
-	Docs     store.Docs
-	Box      *secrets.Box
-	Runner   Runner
+	// Docs persists the integration records.
+	Docs store.Docs
+	// Box seals and opens secret settings.
+	Box *secrets.Box
+	// Runner starts and stops plugins (SupervisorRunner in the host).
+	Runner Runner
+	// Binaries finds connectors (the extension manager in the host).
 	Binaries Binaries
 	// Masker learns every secret value as it is loaded or set; nil makes
 	// a private one, which protects nothing else: pass the host's.
 	Masker *secrets.Masker
+	// Logger receives the service's logs, which never hold values of
+	// secret settings; nil discards.
 	Logger hclog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time

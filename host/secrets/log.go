@@ -22,6 +22,8 @@ type maskingWriter struct {
 	m *Masker
 }
 
+// Write implements io.Writer; it reports len(p) written so callers do not
+// mistake the changed length for a short write.
 func (mw *maskingWriter) Write(p []byte) (int, error) {
 	if _, err := mw.w.Write(mw.m.Bytes(p)); err != nil {
 		return 0, err
@@ -83,27 +85,47 @@ func (l *maskedLogger) value(a any) any {
 	}
 }
 
+// Log implements hclog.Logger, masking first.
 func (l *maskedLogger) Log(level hclog.Level, msg string, args ...any) {
 	l.Logger.Log(level, l.m.String(msg), l.args(args)...)
 }
+
+// Trace implements hclog.Logger, masking first.
 func (l *maskedLogger) Trace(msg string, args ...any) { l.Log(hclog.Trace, msg, args...) }
+
+// Debug implements hclog.Logger, masking first.
 func (l *maskedLogger) Debug(msg string, args ...any) { l.Log(hclog.Debug, msg, args...) }
-func (l *maskedLogger) Info(msg string, args ...any)  { l.Log(hclog.Info, msg, args...) }
-func (l *maskedLogger) Warn(msg string, args ...any)  { l.Log(hclog.Warn, msg, args...) }
+
+// Info implements hclog.Logger, masking first.
+func (l *maskedLogger) Info(msg string, args ...any) { l.Log(hclog.Info, msg, args...) }
+
+// Warn implements hclog.Logger, masking first.
+func (l *maskedLogger) Warn(msg string, args ...any) { l.Log(hclog.Warn, msg, args...) }
+
+// Error implements hclog.Logger, masking first.
 func (l *maskedLogger) Error(msg string, args ...any) { l.Log(hclog.Error, msg, args...) }
 
+// With implements hclog.Logger, masking first.
 func (l *maskedLogger) With(args ...any) hclog.Logger {
 	return &maskedLogger{Logger: l.Logger.With(l.args(args)...), m: l.m}
 }
+
+// Named implements hclog.Logger, masking first.
 func (l *maskedLogger) Named(name string) hclog.Logger {
 	return &maskedLogger{Logger: l.Logger.Named(name), m: l.m}
 }
+
+// ResetNamed implements hclog.Logger, masking first.
 func (l *maskedLogger) ResetNamed(name string) hclog.Logger {
 	return &maskedLogger{Logger: l.Logger.ResetNamed(name), m: l.m}
 }
+
+// StandardWriter implements hclog.Logger, masking first.
 func (l *maskedLogger) StandardWriter(opts *hclog.StandardLoggerOptions) io.Writer {
 	return MaskingWriter(l.Logger.StandardWriter(opts), l.m)
 }
+
+// StandardLogger implements hclog.Logger, masking first.
 func (l *maskedLogger) StandardLogger(opts *hclog.StandardLoggerOptions) *log.Logger {
 	return log.New(l.StandardWriter(opts), "", 0)
 }

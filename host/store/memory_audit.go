@@ -16,6 +16,7 @@ type memoryAudit struct {
 	entries []AuditEntry
 }
 
+// Append implements Audit.
 func (m *memoryAudit) Append(_ context.Context, e AuditEntry) (int64, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -29,6 +30,7 @@ func (m *memoryAudit) Append(_ context.Context, e AuditEntry) (int64, error) {
 	return e.Seq, nil
 }
 
+// List implements Audit.
 func (m *memoryAudit) List(_ context.Context, f AuditFilter) ([]AuditEntry, string, error) {
 	before, err := cursor(f.Page.After)
 	if err != nil {

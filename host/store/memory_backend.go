@@ -66,8 +66,10 @@ func cursor(c string) (int64, error) {
 	return n, nil
 }
 
+// errBadCursor is a cursor no listing produced.
 type errBadCursor string
 
+// Error implements error.
 func (e errBadCursor) Error() string {
 	return "invalid page cursor " + strconv.Quote(string(e)) + ": pass back the cursor a previous page returned"
 }

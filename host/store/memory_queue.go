@@ -22,6 +22,7 @@ type memoryQueue struct {
 	byKey  map[string]int64
 }
 
+// Enqueue implements Queue.
 func (q *memoryQueue) Enqueue(_ context.Context, actions ...NewAction) ([]Enqueued, error) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
@@ -59,6 +60,7 @@ func active(a *Action) bool {
 	return a.State == ActionPending || a.State == ActionClaimed || a.State == ActionSending
 }
 
+// Claim implements Queue.
 func (q *memoryQueue) Claim(_ context.Context, opts ClaimOptions) ([]Action, error) {
 	if opts.Worker == "" {
 		return nil, errors.New("claim: a worker id is required so that its reports can be checked against its lease")
@@ -118,6 +120,7 @@ func (q *memoryQueue) held(op string, id int64, worker string) (*Action, error) 
 	return a, nil
 }
 
+// Extend implements Queue.
 func (q *memoryQueue) Extend(_ context.Context, id int64, worker string, lease time.Duration) error {
 	q.mu.Lock()
 	defer q.mu.Unlock()
@@ -130,6 +133,7 @@ func (q *memoryQueue) Extend(_ context.Context, id int64, worker string, lease t
 	return nil
 }
 
+// MarkSending implements Queue.
 func (q *memoryQueue) MarkSending(_ context.Context, id int64, worker string) error {
 	q.mu.Lock()
 	defer q.mu.Unlock()
@@ -150,6 +154,7 @@ func release(a *Action, now time.Time) {
 	a.Worker, a.LeaseUntil, a.Updated = "", time.Time{}, now
 }
 
+// Complete implements Queue.
 func (q *memoryQueue) Complete(_ context.Context, id int64, worker string, result json.RawMessage) error {
 	q.mu.Lock()
 	defer q.mu.Unlock()
@@ -162,6 +167,7 @@ func (q *memoryQueue) Complete(_ context.Context, id int64, worker string, resul
 	return nil
 }
 
+// Fail implements Queue.
 func (q *memoryQueue) Fail(_ context.Context, id int64, worker string, f Failure) (ActionState, error) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
@@ -186,6 +192,7 @@ func (q *memoryQueue) Fail(_ context.Context, id int64, worker string, f Failure
 	return a.State, nil
 }
 
+// DeadLetter implements Queue.
 func (q *memoryQueue) DeadLetter(_ context.Context, id int64, worker string, reason string) error {
 	q.mu.Lock()
 	defer q.mu.Unlock()
@@ -198,6 +205,7 @@ func (q *memoryQueue) DeadLetter(_ context.Context, id int64, worker string, rea
 	return nil
 }
 
+// Requeue implements Queue.
 func (q *memoryQueue) Requeue(_ context.Context, id int64) error {
 	q.mu.Lock()
 	defer q.mu.Unlock()
@@ -213,6 +221,7 @@ func (q *memoryQueue) Requeue(_ context.Context, id int64) error {
 	return nil
 }
 
+// Get implements Queue.
 func (q *memoryQueue) Get(_ context.Context, id int64) (Action, error) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
@@ -223,6 +232,7 @@ func (q *memoryQueue) Get(_ context.Context, id int64) (Action, error) {
 	return copyAction(a), nil
 }
 
+// List implements Queue.
 func (q *memoryQueue) List(_ context.Context, f ActionFilter) ([]Action, string, error) {
 	after, err := cursor(f.Page.After)
 	if err != nil {
@@ -246,6 +256,7 @@ func (q *memoryQueue) List(_ context.Context, f ActionFilter) ([]Action, string,
 	return out, next, nil
 }
 
+// Counts implements Queue.
 func (q *memoryQueue) Counts(_ context.Context, lane string) (map[ActionState]int, error) {
 	q.mu.Lock()
 	defer q.mu.Unlock()

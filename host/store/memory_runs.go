@@ -34,6 +34,7 @@ func copyRun(r Run) Run {
 	return r
 }
 
+// Create implements Runs.
 func (m *memoryRuns) Create(_ context.Context, r Run) error {
 	if r.ID == "" {
 		return errors.New("create run: an id is required")
@@ -57,6 +58,7 @@ func (m *memoryRuns) Create(_ context.Context, r Run) error {
 	return nil
 }
 
+// Update implements Runs.
 func (m *memoryRuns) Update(_ context.Context, r Run) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -69,6 +71,7 @@ func (m *memoryRuns) Update(_ context.Context, r Run) error {
 	return nil
 }
 
+// AddCounts implements Runs.
 func (m *memoryRuns) AddCounts(_ context.Context, runID string, delta map[string]int) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -85,6 +88,7 @@ func (m *memoryRuns) AddCounts(_ context.Context, runID string, delta map[string
 	return nil
 }
 
+// Get implements Runs.
 func (m *memoryRuns) Get(_ context.Context, id string) (Run, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -95,6 +99,7 @@ func (m *memoryRuns) Get(_ context.Context, id string) (Run, error) {
 	return copyRun(mr.run), nil
 }
 
+// List implements Runs.
 func (m *memoryRuns) List(_ context.Context, f RunFilter) ([]Run, string, error) {
 	before, err := cursor(f.Page.After)
 	if err != nil {
@@ -120,6 +125,7 @@ func (m *memoryRuns) List(_ context.Context, f RunFilter) ([]Run, string, error)
 	return out, next, nil
 }
 
+// Append implements Runs.
 func (m *memoryRuns) Append(_ context.Context, entries ...RunEntry) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -142,6 +148,7 @@ func (m *memoryRuns) Append(_ context.Context, entries ...RunEntry) error {
 	return nil
 }
 
+// Entries implements Runs.
 func (m *memoryRuns) Entries(_ context.Context, runID string, f EntryFilter) ([]RunEntry, string, error) {
 	after, err := cursor(f.Page.After)
 	if err != nil {

@@ -56,20 +56,29 @@ const DefaultMaxAttempts = 8
 
 // Action is a queued action as stored.
 type Action struct {
-	ID                      int64
-	Key                     string
-	Lane                    string
+	// ID is the store's handle for the action, used in every report.
+	ID int64
+	// Key is the idempotency key it was enqueued under.
+	Key string
+	// Lane is the rate-limit group, usually the integration id.
+	Lane string
+	// RunID, ObjectID and StepID say what the action is for.
 	RunID, ObjectID, StepID string
-	Payload                 json.RawMessage
-	State                   ActionState
-	// Attempts counts MarkSending calls: how many times the call may have
-	// left the host.
-	Attempts    int
+	// Payload is what the worker needs to perform it.
+	Payload json.RawMessage
+	// State is where it is in its life.
+	State ActionState
+	// Attempts counts sends (MarkSending) and failures before sending: how
+	// many times it was tried.
+	Attempts int
+	// MaxAttempts is when Fail gives up and dead-letters it.
 	MaxAttempts int
-	// NotBefore is when the action may next be claimed.
+	// NotBefore is when the action may next be claimed; while leased it is
+	// the lease expiry.
 	NotBefore time.Time
-	// Worker and LeaseUntil describe the current lease, if any.
-	Worker     string
+	// Worker holds the current lease, if any, until LeaseUntil.
+	Worker string
+	// LeaseUntil is when the current lease expires.
 	LeaseUntil time.Time
 	// InDoubt is true when an earlier holder marked the action as sending
 	// and never reported: the call may have reached the app, so the worker
@@ -81,8 +90,8 @@ type Action struct {
 	LastError string
 	// DeadReason is why the action was dead-lettered.
 	DeadReason string
-	Created    time.Time
-	Updated    time.Time
+	// Created is when it was enqueued; Updated when it last changed.
+	Created, Updated time.Time
 }
 
 // Enqueued reports the outcome of enqueuing one action.
@@ -126,10 +135,14 @@ type Failure struct {
 
 // ActionFilter selects actions to list. Empty fields match everything.
 type ActionFilter struct {
+	// RunID keeps the actions of one run.
 	RunID string
-	Lane  string
+	// Lane keeps the actions of one lane.
+	Lane string
+	// State keeps the actions in one state.
 	State ActionState
-	Page  Page
+	// Page selects the page.
+	Page Page
 }
 
 // Queue is the durable work queue for outbound actions. The package

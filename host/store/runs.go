@@ -31,10 +31,11 @@ type Run struct {
 	// Kind says what sort of run it is, e.g. "sync", "orchestration".
 	Kind string
 	// Trigger says what started it, e.g. "schedule", "ad-event", "apply-now".
-	Trigger  string
-	Status   RunStatus
-	Started  time.Time
-	Finished time.Time
+	Trigger string
+	// Status is where the run is; Create defaults it to RunRunning.
+	Status RunStatus
+	// Started defaults to now at Create; Finished is zero while it runs.
+	Started, Finished time.Time
 	// Counts are named tallies, e.g. {"updated": 3, "failed": 1}.
 	Counts map[string]int
 	// Error is the run-level failure, if any, already masked.
@@ -45,34 +46,45 @@ type Run struct {
 // must already be masked by the caller.
 type RunEntry struct {
 	// Seq orders entries; set by the store on Append.
-	Seq   int64
+	Seq int64
+	// RunID is the run the entry belongs to; it must exist.
 	RunID string
-	// ObjectID identifies the object (AD objectGUID, app id), Object names
-	// it for people (e.g. a UPN).
+	// ObjectID identifies the object (AD objectGUID, app id).
 	ObjectID string
-	Object   string
-	Step     string
+	// Object names the object for people (e.g. a UPN).
+	Object string
+	// Step names the step of the template or plan.
+	Step string
 	// Outcome is e.g. "ok", "failed", "skipped", "planned".
-	Outcome  string
-	Request  json.RawMessage
-	Response json.RawMessage
-	Error    string
-	At       time.Time
+	Outcome string
+	// Request and Response are what was sent and received, masked.
+	Request, Response json.RawMessage
+	// Error is why the step failed, masked.
+	Error string
+	// At defaults to now at Append.
+	At time.Time
 }
 
 // RunFilter selects runs to list, newest first. Empty fields match all.
 type RunFilter struct {
+	// Automation keeps the runs of one automation.
 	Automation string
-	Kind       string
-	Status     RunStatus
-	Page       Page
+	// Kind keeps the runs of one kind.
+	Kind string
+	// Status keeps the runs in one status.
+	Status RunStatus
+	// Page selects the page.
+	Page Page
 }
 
 // EntryFilter selects entries of one run, in append order.
 type EntryFilter struct {
+	// ObjectID keeps the entries of one object.
 	ObjectID string
-	Outcome  string
-	Page     Page
+	// Outcome keeps the entries with one outcome.
+	Outcome string
+	// Page selects the page.
+	Page Page
 }
 
 // Runs keeps run records.
