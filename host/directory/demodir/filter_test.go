@@ -42,6 +42,7 @@ func TestFilterEvaluation(t *testing.T) {
 		{"groups are members of groups", "(memberOf=" + group("All Staff") + ")", "Engineering,Finance,Sales,Support"},
 		{"memberOf in chain", "(&(objectClass=user)(department=Finance)(memberOf:1.2.840.113556.1.4.1941:=" + group("All Staff") + "))", "fiona.walsh,henrik.berg,paul.meyer"},
 		{"in chain excludes non-members", "(&(objectClass=user)(memberOf:1.2.840.113556.1.4.1941:=" + group("Clockify Users") + ")(department=Finance))", ""},
+		{"member in chain lists a user's groups", "(member:1.2.840.113556.1.4.1941:=CN=Ken Sales,OU=Sales,OU=Staff," + srv.BaseDN() + ")", "All Staff,Clockify Users,Sales"},
 		{"manager in chain", "(manager:1.2.840.113556.1.4.1941:=CN=Ada Owner,OU=Engineering,OU=Staff," + srv.BaseDN() + ")", "barbara.dev,grace.admin,linus.lead,max.member,nora.quinn,omar.haddad"},
 		{"manager DN compared normalised", "(manager=cn=priya raman, ou=sales,ou=staff," + strings.ToLower(srv.BaseDN()) + ")", "ken.sales,tom.becker"},
 		{"objectCategory short form", "(&(objectCategory=person)(department=Support))", "kiosk.worker,lena.novak,said.no"},

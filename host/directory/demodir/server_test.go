@@ -171,6 +171,10 @@ func TestBind(t *testing.T) {
 		})
 	}
 
+	t.Run("a name without a password is refused", func(t *testing.T) {
+		wantCode(t, dial(t, srv).UnauthenticatedBind(srv.BindDN()), ldap.LDAPResultUnwillingToPerform)
+	})
+
 	t.Run("anonymous reads only the rootDSE", func(t *testing.T) {
 		c := dial(t, srv)
 		_, err := c.Search(ldap.NewSearchRequest(srv.BaseDN(), ldap.ScopeWholeSubtree, 0, 0, 0, false, "(objectClass=user)", nil, nil))

@@ -50,6 +50,9 @@ func TestModifyTracksChanges(t *testing.T) {
 	if after.GetAttributeValue("uSNCreated") != before.GetAttributeValue("uSNCreated") {
 		t.Errorf("uSNCreated changed")
 	}
+	if got := srv.HighestUSN(); got != usnOf(t, after) {
+		t.Errorf("Server.HighestUSN %d, want %d", got, usnOf(t, after))
+	}
 	if got := highestUSN(t, c); got != usnOf(t, after) {
 		t.Errorf("highestCommittedUSN %d, want the last write's %d", got, usnOf(t, after))
 	}
