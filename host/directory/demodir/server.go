@@ -209,6 +209,20 @@ func (s *Server) URL() string { return s.url }
 // BindDN is the administrator's DN.
 func (s *Server) BindDN() string { return s.dir.adminDNText() }
 
+// ServiceAccount is the bind name (UPN) of the first seeded service
+// account, the identity the product should use, with Password. Without
+// one it is the administrator's DN.
+func (s *Server) ServiceAccount() string {
+	if s.opts.Seed != nil {
+		for _, u := range s.opts.Seed.Users {
+			if u.Service {
+				return u.SAMAccountName + "@" + s.dir.dnsDomain
+			}
+		}
+	}
+	return s.BindDN()
+}
+
 // Password is the administrator's password (also the password of seeded
 // service accounts that had none).
 func (s *Server) Password() string { return s.opts.Password }

@@ -152,6 +152,7 @@ func TestBind(t *testing.T) {
 		{"admin DN", srv.BindDN(), srv.Password(), 0},
 		{"admin UPN", "administrator@demo.idbridge.test", srv.Password(), 0},
 		{"service UPN", "svc-idbridge@demo.idbridge.test", srv.Password(), 0},
+		{"ServiceAccount", srv.ServiceAccount(), srv.Password(), 0},
 		{"service down-level", `DEMO\svc-idbridge`, srv.Password(), 0},
 		{"wrong password", srv.BindDN(), "nope", ldap.LDAPResultInvalidCredentials},
 		{"unknown user", "nobody@demo.idbridge.test", "x", ldap.LDAPResultInvalidCredentials},
@@ -169,6 +170,10 @@ func TestBind(t *testing.T) {
 			}
 			wantCode(t, err, tc.code)
 		})
+	}
+
+	if srv.ServiceAccount() != "svc-idbridge@demo.idbridge.test" {
+		t.Errorf("ServiceAccount = %q", srv.ServiceAccount())
 	}
 
 	t.Run("a name without a password is refused", func(t *testing.T) {
