@@ -415,3 +415,20 @@ func TestUserSeenTwiceIsOneUser(t *testing.T) {
 		t.Fatalf("summary = %+v conflicts = %+v", plan.Summary, plan.Conflicts)
 	}
 }
+
+func TestPlanFieldWithSeveralValuesWarns(t *testing.T) {
+	d := DataSource{
+		Name: "multi", Category: CategoryUpdateUsers,
+		Endpoints: []EndpointRef{{Alias: "users", PrimaryKey: "id"}},
+		Mappings:  []Mapping{{Field: FieldRef{Path: "emails[]"}, Attribute: "otherMailbox"}},
+		Match:     MatchRule{Field: FieldRef{Path: "id"}, Attribute: "employeeID"},
+	}
+	p, _ := NewPlanner(d)
+	p.AddUser(ADUser{ID: "a", DN: "CN=A", Enabled: true, Attributes: attrs("employeeID", "1")})
+	must(t, p.AddRecords("users", recs(t, `{"id": "1", "emails": ["a@x", "b@x"]}`)))
+	plan, _ := p.Plan(context.Background())
+	if len(plan.NoChange) != 1 || len(plan.NoChange[0].Warnings) != 1 ||
+		plan.NoChange[0].Warnings[0] != "record.emails[] has 2 values; use a custom format with first(...) or join(...); otherMailbox is left unchanged" {
+		t.Fatalf("plan = %+v", plan.NoChange)
+	}
+}

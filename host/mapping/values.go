@@ -16,28 +16,37 @@ type recordValues struct {
 // Lookup implements macro.Values: record.path takes the first endpoint with
 // a value, alias.path that endpoint.
 func (rv recordValues) Lookup(ns, name string) ([]string, bool) {
+	raw := rv.raw(ns, name)
+	return splitMulti(raw), raw != ""
+}
+
+// raw is the compact form of a field: "" when missing, several values
+// joined by multiSep.
+func (rv recordValues) raw(ns, name string) string {
 	if ns == macro.NamespaceRecord {
 		for _, s := range rv.p.merged[name] {
 			if v := rv.e.vals[s]; v != "" {
-				return splitMulti(v), true
+				return v
 			}
 		}
-		return nil, false
+		return ""
 	}
-	s, ok := rv.p.byAlias[ns][name]
-	if !ok || rv.e.vals[s] == "" {
-		return nil, false
+	if s, ok := rv.p.byAlias[ns][name]; ok {
+		return rv.e.vals[s]
 	}
-	return splitMulti(rv.e.vals[s]), true
+	return ""
 }
 
-func (p *Planner) fieldValues(e *entry, f FieldRef) []string {
+func (p *Planner) fieldRaw(e *entry, f FieldRef) string {
 	ns := macro.NamespaceRecord
 	if f.Endpoint != "" {
 		ns = f.Endpoint
 	}
-	v, _ := recordValues{p, e}.Lookup(ns, f.Path)
-	return v
+	return recordValues{p, e}.raw(ns, f.Path)
+}
+
+func (p *Planner) fieldValues(e *entry, f FieldRef) []string {
+	return splitMulti(p.fieldRaw(e, f))
 }
 
 // value evaluates a mapping for a record: one value, or an explanation of
@@ -50,14 +59,14 @@ func (p *Planner) value(c compiled, e *entry) (string, string) {
 		}
 		return s, ""
 	}
-	vals := p.fieldValues(e, c.field)
-	switch len(vals) {
-	case 0:
+	raw := p.fieldRaw(e, c.field)
+	switch n := strings.Count(raw, multiSep) + 1; {
+	case raw == "":
 		return "", c.label + " has no value"
-	case 1:
-		return vals[0], ""
+	case n == 1:
+		return raw, ""
 	default:
-		return "", fmt.Sprintf("%s has %d values; use a custom format with first(...) or join(...)", c.label, len(vals))
+		return "", fmt.Sprintf("%s has %d values; use a custom format with first(...) or join(...)", c.label, n)
 	}
 }
 
