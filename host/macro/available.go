@@ -6,10 +6,10 @@ import "sort"
 // means.
 type MacroInfo struct {
 	// Macro is ready to insert, e.g. "%ad.mail%".
-	Macro       string
-	Namespace   string
-	Name        string
-	Description string
+	Macro       string `json:"macro"`
+	Namespace   string `json:"namespace"`
+	Name        string `json:"name"`
+	Description string `json:"description"`
 }
 
 // Available lists the macros valid in a place, grouped by namespace in the

@@ -1,6 +1,7 @@
 package macro
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -156,5 +157,21 @@ func TestHasAcceptsSchemaAttributesNotListed(t *testing.T) {
 	}
 	if got := Available(scope); len(got) != 1 {
 		t.Fatalf("the chooser lists only declared fields, got %v", got)
+	}
+}
+
+func TestFunctionListAsJSON(t *testing.T) {
+	b, err := json.Marshal(Functions()[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"name":"ascii","params":[{"name":"text","kind":"text"}],"description":`
+	if !strings.HasPrefix(string(b), want) {
+		t.Fatalf("json = %s", b)
+	}
+	for k, want := range map[ArgKind]string{ArgText: "text", ArgNumber: "number", ArgLiteral: "literal"} {
+		if k.String() != want {
+			t.Errorf("%d = %s", k, k)
+		}
 	}
 }

@@ -21,10 +21,24 @@ const (
 	ArgLiteral
 )
 
+// String names the kind for the macro chooser.
+func (k ArgKind) String() string {
+	switch k {
+	case ArgNumber:
+		return "number"
+	case ArgLiteral:
+		return "literal"
+	}
+	return "text"
+}
+
+// MarshalText lets the API show "number" rather than 1.
+func (k ArgKind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+
 // Param describes one parameter for the macro chooser and for checking.
 type Param struct {
-	Name string
-	Kind ArgKind
+	Name string  `json:"name"`
+	Kind ArgKind `json:"kind"`
 }
 
 // FuncInfo documents a format function: it is both the checker's rule and
