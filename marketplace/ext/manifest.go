@@ -350,11 +350,15 @@ func (m *Manifest) Marshal() ([]byte, error) {
 	c := *m
 	c.Files = slices.Clone(m.Files)
 	sort.Slice(c.Files, func(i, j int) bool { return c.Files[i].Path < c.Files[j].Path })
-	b, err := json.MarshalIndent(&c, "", "  ")
-	if err != nil {
+	// Version ranges are written as typed (">= 1.0"), not HTML-escaped.
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(&c); err != nil {
 		return nil, err
 	}
-	return append(b, '\n'), nil
+	return buf.Bytes(), nil
 }
 
 func sortedKeys[V any](m map[string]V) []string {
