@@ -44,14 +44,14 @@ type Param struct {
 // FuncInfo documents a format function: it is both the checker's rule and
 // the text the macro chooser shows to admins.
 type FuncInfo struct {
-	Name   string
-	Params []Param
+	Name   string  `json:"name"`
+	Params []Param `json:"params"`
 	// Optional is how many trailing parameters may be left out.
-	Optional int
+	Optional int `json:"optional,omitempty"`
 	// Variadic lets the last parameter repeat (concat).
-	Variadic    bool
-	Description string
-	Example     string
+	Variadic    bool   `json:"variadic,omitempty"`
+	Description string `json:"description"`
+	Example     string `json:"example"`
 
 	call func(env *evalEnv, args []value) (value, error)
 }
