@@ -172,3 +172,24 @@ func quote(s string) string {
 	b.WriteByte('"')
 	return b.String()
 }
+
+// Names lists the distinct names a set of templates reads from one
+// namespace, in order of first use. The engine asks it which AD attributes
+// to read for a step: Names(NamespaceAD, url, body, headers...).
+func Names(namespace string, templates ...*Template) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, t := range templates {
+		if t == nil {
+			continue
+		}
+		for _, r := range t.Refs() {
+			key := strings.ToLower(r.Name)
+			if r.Namespace == namespace && !seen[key] {
+				seen[key] = true
+				out = append(out, r.Name)
+			}
+		}
+	}
+	return out
+}

@@ -118,3 +118,15 @@ func TestMustParsePanics(t *testing.T) {
 	}()
 	MustParse("%oops")
 }
+
+func TestNames(t *testing.T) {
+	url := MustParse("/users/%steps.addUser.id%?mail=%lower(ad.mail)%")
+	body := MustParse(`{"n": "%concat(ad.givenName, " ", ad.sn)%", "m": "%ad.Mail%"}`)
+	got := Names(NamespaceAD, url, nil, body)
+	if strings.Join(got, ",") != "mail,givenName,sn" {
+		t.Fatalf("Names = %v", got)
+	}
+	if got := Names(NamespaceSteps, url, body); len(got) != 1 || got[0] != "addUser.id" {
+		t.Fatalf("steps = %v", got)
+	}
+}
