@@ -285,3 +285,31 @@ func TestNewRejectsBadOptions(t *testing.T) {
 		}
 	}
 }
+
+func TestUserEnteringTheBaseIsAMove(t *testing.T) {
+	f := newFixture(t, dirtest.AD(t), watch.NewMemoryState(), watch.Options{})
+	outside := dirtest.NewOU(t, f.c)
+	u := dirtest.AddUser(t, f.c, outside, dirtest.User{Name: dirtest.UniqueName("enter")})
+	f.poll()
+	newDN, err := f.c.Move(f.ctx, u.DN, f.ou)
+	must(t, err)
+	ev := f.expect(f.poll(), u.ID, watch.UserMoved)
+	if ev[0].OldDN != "" || !strings.EqualFold(ev[0].DN, newDN) {
+		t.Errorf("entered: old=%q new=%q, want old empty", ev[0].OldDN, ev[0].DN)
+	}
+}
+
+func TestDirectoryDownThenBack(t *testing.T) {
+	s := dirtest.StartSlapd(t)
+	f := newFixture(t, s.Config, watch.NewMemoryState(), watch.Options{})
+	u := dirtest.AddUser(t, f.c, f.ou, dirtest.User{Name: dirtest.UniqueName("down")})
+	f.poll()
+
+	s.Stop()
+	if _, err := f.w.Poll(f.ctx); !errors.Is(err, directory.ErrUnavailable) {
+		t.Fatalf("poll with the directory down: %v, want ErrUnavailable", err)
+	}
+	s.Restart(t)
+	must(t, f.c.Disable(f.ctx, u.DN))
+	f.expect(f.poll(), u.ID, watch.UserDisabled)
+}
