@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/go-ldap/ldap/v3"
 
 	"github.com/idbridge/idbridge/host/directory"
 )
@@ -61,17 +64,47 @@ func (w *Watcher) deltaUSN(ctx context.Context, from int64) (Stats, error) {
 	if err := w.changedGroups(ctx, changed, &st); err != nil {
 		return st, err
 	}
-	// Deleted users become tombstones outside the base; ask for them.
-	return st, w.c.Search(ctx, directory.Query{
+	// Deleted users and groups become tombstones outside the base; ask
+	// for them.
+	var deletedGroups []string
+	err := w.c.Search(ctx, directory.Query{
 		Base:        w.c.BaseDN(),
 		ShowDeleted: true,
 		Filter:      fmt.Sprintf("(&(isDeleted=TRUE)(uSNChanged>=%d))", from),
-		Attributes:  []string{"objectGUID"},
+		Attributes:  []string{"objectGUID", "objectClass", "cn", "lastKnownParent"},
 	}, func(e directory.Entry) error {
+		if slices.ContainsFunc(e.Values("objectClass"), func(c string) bool { return strings.EqualFold(c, "group") }) {
+			if dn := tombstoneDN(e); dn != "" {
+				deletedGroups = append(deletedGroups, dn)
+			}
+			return nil
+		}
 		n, err := w.gone(ctx, e.Get("objectGUID"), true)
 		st.Events += n
 		return err
 	})
+	if err != nil {
+		return st, err
+	}
+	// A deleted group leaves its members without touching them.
+	for _, g := range deletedGroups {
+		if err := w.recheckFormerMembers(ctx, g, nil, &st); err != nil {
+			return st, err
+		}
+	}
+	return st, nil
+}
+
+// tombstoneDN rebuilds the DN a deleted object had: AD renames it to
+// "<cn>\nDEL:<guid>" under Deleted Objects and keeps the old parent in
+// lastKnownParent.
+func tombstoneDN(e directory.Entry) string {
+	cn, _, _ := strings.Cut(e.Get("cn"), "\n")
+	parent := e.Get("lastKnownParent")
+	if cn == "" || parent == "" {
+		return ""
+	}
+	return "CN=" + ldap.EscapeDN(cn) + "," + parent
 }
 
 // changedUsers reads the users matching the change filter anywhere in the
@@ -118,37 +151,46 @@ func (w *Watcher) changedGroups(ctx context.Context, changed string, st *Stats) 
 		if err != nil {
 			return err
 		}
-		lower := strings.ToLower(g)
-		var former []string
-		for id, o := range w.objects {
-			if !members[id] && containsSorted(o.Groups, lower) {
-				former = append(former, id)
-			}
-		}
-		for _, id := range former {
-			u, err := w.c.UserByID(ctx, id)
-			var n int
-			switch {
-			case err == nil:
-				st.Read++
-				n, err = w.observe(ctx, u, true, true)
-			case errors.Is(err, directory.ErrNotFound):
-				n, err = w.gone(ctx, id, true)
-			}
-			if err != nil {
-				return err
-			}
-			st.Events += n
+		if err := w.recheckFormerMembers(ctx, g, members, st); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-func containsSorted(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
+// recheckFormerMembers re-reads the users the snapshot lists as members of
+// group (other than those in skip, already read), so removals are seen.
+func (w *Watcher) recheckFormerMembers(ctx context.Context, group string, skip map[string]bool, st *Stats) error {
+	var former []string
+	for id, o := range w.objects {
+		if !skip[id] && containsDN(o.Groups, group) {
+			former = append(former, id)
 		}
 	}
-	return false
+	slices.Sort(former)
+	for _, id := range former {
+		u, err := w.c.UserByID(ctx, id)
+		var n int
+		switch {
+		case err == nil:
+			st.Read++
+			n, err = w.observe(ctx, u, true, true)
+		case errors.Is(err, directory.ErrNotFound):
+			n, err = w.gone(ctx, id, true)
+		}
+		if err != nil {
+			return err
+		}
+		st.Events += n
+	}
+	return nil
+}
+
+// containsDN reports whether list (lower-cased DNs as the server wrote
+// them) holds dn. Strings are compared rather than parsed DNs: this runs for
+// every remembered user per changed group, and the server spells a DN the
+// same way each time.
+func containsDN(list []string, dn string) bool {
+	_, ok := slices.BinarySearch(list, strings.ToLower(dn))
+	return ok
 }

@@ -313,3 +313,15 @@ func TestDirectoryDownThenBack(t *testing.T) {
 	must(t, f.c.Disable(f.ctx, u.DN))
 	f.expect(f.poll(), u.ID, watch.UserDisabled)
 }
+
+func TestDeletedGroupIsAMembershipChange(t *testing.T) {
+	f := newFixture(t, dirtest.AD(t), watch.NewMemoryState(), watch.Options{})
+	u := dirtest.AddUser(t, f.c, f.ou, dirtest.User{Name: dirtest.UniqueName("mem")})
+	g := dirtest.AddGroup(t, f.c, f.ou, dirtest.UniqueName("doomed"), u.DN)
+	f.poll()
+	must(t, f.c.Delete(f.ctx, g, false))
+	ev := f.expect(f.poll(), u.ID, watch.GroupMembershipChanged)
+	if len(ev[0].GroupsRemoved) != 1 || !strings.EqualFold(ev[0].GroupsRemoved[0], g) {
+		t.Errorf("removed %v, want [%s]", ev[0].GroupsRemoved, g)
+	}
+}
