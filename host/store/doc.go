@@ -31,6 +31,9 @@
 //     attempts are used up) or DeadLetter (with the reason) records the
 //     outcome atomically and releases the lease.
 //
+// A dispatcher finds the lanes with work through Lanes and lets each
+// worker sleep until NextDue instead of polling.
+//
 // Every report carries the worker id; a worker whose lease was taken over
 // gets ErrLeaseLost and must drop the action.
 //

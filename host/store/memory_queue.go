@@ -256,6 +256,37 @@ func (q *memoryQueue) List(_ context.Context, f ActionFilter) ([]Action, string,
 	return out, next, nil
 }
 
+// Lanes implements Queue.
+func (q *memoryQueue) Lanes(_ context.Context) ([]string, error) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	seen := map[string]bool{}
+	for _, a := range q.byID {
+		if active(a) {
+			seen[a.Lane] = true
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for l := range seen {
+		out = append(out, l)
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// NextDue implements Queue.
+func (q *memoryQueue) NextDue(_ context.Context, lane string) (time.Time, error) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	var next time.Time
+	for _, a := range q.byID {
+		if active(a) && (lane == "" || a.Lane == lane) && (next.IsZero() || a.NotBefore.Before(next)) {
+			next = a.NotBefore
+		}
+	}
+	return next, nil
+}
+
 // Counts implements Queue.
 func (q *memoryQueue) Counts(_ context.Context, lane string) (map[ActionState]int, error) {
 	q.mu.Lock()

@@ -178,6 +178,14 @@ type Queue interface {
 	// Counts returns how many actions are in each state, for metrics; an
 	// empty lane counts all lanes. Every state is present, zero or not.
 	Counts(ctx context.Context, lane string) (map[ActionState]int, error)
+	// Lanes lists, sorted, the lanes that have pending or leased actions,
+	// so a dispatcher can start one rate-limited worker per lane.
+	Lanes(ctx context.Context) ([]string, error)
+	// NextDue returns when the next action of lane (any lane when empty)
+	// becomes claimable: a pending action's NotBefore or a lease's expiry.
+	// It returns the zero time when the lane has no active action. Workers
+	// sleep until then instead of polling.
+	NextDue(ctx context.Context, lane string) (time.Time, error)
 }
 
 // ActionKey builds the default idempotency key of an action from its run,

@@ -357,6 +357,40 @@ func (q *queue) Counts(ctx context.Context, lane string) (map[store.ActionState]
 	return out, rows.Err()
 }
 
+// Lanes implements store.Queue.
+func (q *queue) Lanes(ctx context.Context) ([]string, error) {
+	rows, err := q.r.QueryContext(ctx, `SELECT DISTINCT lane FROM actions
+		WHERE state IN ('pending', 'claimed', 'sending') ORDER BY lane`)
+	if err != nil {
+		return nil, fmt.Errorf("list lanes: %w", err)
+	}
+	defer rows.Close()
+	out := []string{}
+	for rows.Next() {
+		var l string
+		if err := rows.Scan(&l); err != nil {
+			return nil, fmt.Errorf("list lanes: %w", err)
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+// NextDue implements store.Queue.
+func (q *queue) NextDue(ctx context.Context, lane string) (time.Time, error) {
+	query := `SELECT MIN(not_before) FROM actions WHERE state IN ('pending', 'claimed', 'sending')`
+	var args []any
+	if lane != "" {
+		query += ` AND lane = ?`
+		args = append(args, lane)
+	}
+	var next sql.NullInt64
+	if err := q.r.QueryRowContext(ctx, query, args...).Scan(&next); err != nil {
+		return time.Time{}, fmt.Errorf("next due action: %w", err)
+	}
+	return instant(next.Int64), nil
+}
+
 // parseCursor reads a cursor produced by a listing; "" is the start.
 func parseCursor(c string) (int64, error) {
 	if c == "" {

@@ -255,6 +255,44 @@ func testFailBeforeSendingCountsAnAttempt(t *testing.T, open Opener) {
 	}
 }
 
+func testLanesAndNextDue(t *testing.T, open Opener) {
+	ctx := context.Background()
+	q, c := openQueue(t, open)
+	if lanes, err := q.Lanes(ctx); err != nil || len(lanes) != 0 {
+		t.Fatalf("Lanes of an empty queue = %v, %v", lanes, err)
+	}
+	if next, err := q.NextDue(ctx, ""); err != nil || !next.IsZero() {
+		t.Fatalf("NextDue of an empty queue = %v, %v", next, err)
+	}
+	in := func(d time.Duration) time.Time { return c.Now().Add(d) }
+	q.Enqueue(ctx,
+		store.NewAction{Lane: "b", RunID: "r", ObjectID: "1", StepID: "s", NotBefore: in(time.Hour)},
+		store.NewAction{Lane: "a", RunID: "r", ObjectID: "2", StepID: "s", NotBefore: in(10 * time.Minute)},
+		store.NewAction{Lane: "c", RunID: "r", ObjectID: "3", StepID: "s"})
+	if lanes, _ := q.Lanes(ctx); fmt.Sprint(lanes) != "[a b c]" {
+		t.Fatalf("Lanes = %v, want [a b c]", lanes)
+	}
+	if next, _ := q.NextDue(ctx, "b"); !next.Equal(in(time.Hour)) {
+		t.Fatalf("NextDue(b) = %v, want %v", next, in(time.Hour))
+	}
+	if next, _ := q.NextDue(ctx, ""); !next.Equal(c.Now()) {
+		t.Fatalf("NextDue() = %v, want now (%v)", next, c.Now())
+	}
+	// A leased action is due again when its lease expires; a finished lane
+	// disappears.
+	a := claimOne(t, q, "w")
+	if next, _ := q.NextDue(ctx, "c"); !next.Equal(in(time.Minute)) {
+		t.Fatalf("NextDue(c) while leased = %v, want the lease expiry %v", next, in(time.Minute))
+	}
+	q.Complete(ctx, a.ID, "w", nil)
+	if lanes, _ := q.Lanes(ctx); fmt.Sprint(lanes) != "[a b]" {
+		t.Fatalf("Lanes after lane c finished = %v", lanes)
+	}
+	if next, _ := q.NextDue(ctx, "c"); !next.IsZero() {
+		t.Fatalf("NextDue of a finished lane = %v", next)
+	}
+}
+
 func testDeadLetterAndListAndCounts(t *testing.T, open Opener) {
 	ctx := context.Background()
 	q, _ := openQueue(t, open)

@@ -25,6 +25,7 @@ func Run(t *testing.T, open Opener) {
 		"FailRetriesThenDeadLetters":        testFailRetriesThenDeadLetters,
 		"FailBeforeSendingCountsAnAttempt":  testFailBeforeSendingCountsAnAttempt,
 		"DeadLetterAndListAndCounts":        testDeadLetterAndListAndCounts,
+		"LanesAndNextDue":                   testLanesAndNextDue,
 		"ConcurrentWorkersDoEachActionOnce": testConcurrentWorkersDoEachActionOnce,
 		"RunsLifecycle":                     testRunsLifecycle,
 		"RunsListNewestFirstWithPaging":     testRunsListNewestFirstWithPaging,
