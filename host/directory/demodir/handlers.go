@@ -317,15 +317,20 @@ func (h *handlers) remove(w *gldap.ResponseWriter, r *gldap.Request) {
 	if err == nil {
 		err = h.writable(r.ConnectionID())
 	}
+	tree := false
 	if err == nil {
 		for _, c := range m.Controls {
-			if cs, ok := c.(*gldap.ControlString); ok && cs.Criticality {
-				err = resultErr(12, "control %s is not supported; delete the children one by one", cs.ControlType)
+			cs, ok := c.(*gldap.ControlString)
+			switch {
+			case ok && cs.ControlType == oidTreeDelete:
+				tree = true
+			case ok && cs.Criticality:
+				err = resultErr(12, "control %s is not supported; leave it out", cs.ControlType)
 			}
 		}
 	}
 	if err == nil {
-		err = h.dir.remove(m.DN)
+		err = h.dir.remove(m.DN, tree)
 	}
 	h.respond(w, resp, err, "delete")
 }

@@ -12,6 +12,7 @@ import (
 const (
 	oidPagedResults = "1.2.840.113556.1.4.319"
 	oidShowDeleted  = "1.2.840.113556.1.4.417"
+	oidTreeDelete   = "1.2.840.113556.1.4.805"
 	capActiveDir    = "1.2.840.113556.1.4.800"  // LDAP_CAP_ACTIVE_DIRECTORY_OID
 	capActiveDirV51 = "1.2.840.113556.1.4.1670" // Windows Server 2003 and later
 	capActiveDirV60 = "1.2.840.113556.1.4.1935" // Windows Server 2008 and later
@@ -39,7 +40,7 @@ func (d *directory) rootDSE(now time.Time) map[string][]string {
 		"isSynchronized":                {"TRUE"},
 		"isGlobalCatalogReady":          {"FALSE"},
 		"supportedLDAPVersion":          {"3"},
-		"supportedControl":              {oidPagedResults, oidShowDeleted},
+		"supportedControl":              {oidPagedResults, oidShowDeleted, oidTreeDelete},
 		"supportedCapabilities":         {capActiveDir, capActiveDirV51, capActiveDirV60, capActiveDirV61},
 		"supportedSASLMechanisms":       {},
 		"supportedLDAPPolicies":         {"MaxPageSize"},

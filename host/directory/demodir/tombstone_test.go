@@ -75,3 +75,30 @@ func TestSubschemaIsPublished(t *testing.T) {
 	}
 	_ = srv
 }
+
+func TestTreeDelete(t *testing.T) {
+	srv, c := startDemo(t, DemoSeed())
+	treeDelete := []ldap.Control{ldap.NewControlString("1.2.840.113556.1.4.805", true, "")}
+	ou := "OU=Finance,OU=Staff," + srv.BaseDN()
+	if err := c.Del(ldap.NewDelRequest(ou, treeDelete)); err != nil {
+		t.Fatalf("tree delete: %v", err)
+	}
+	if es := search(t, c, srv.BaseDN(), ldap.ScopeWholeSubtree, "(|(department=Finance)(ou=Finance))"); len(es) != 0 {
+		t.Fatalf("%d objects survived the tree delete", len(es))
+	}
+	req := ldap.NewSearchRequest(srv.BaseDN(), ldap.ScopeWholeSubtree, 0, 0, 0, false,
+		"(&(isDeleted=TRUE)(|(objectClass=user)(objectClass=organizationalUnit)))", []string{"objectGUID"},
+		[]ldap.Control{ldap.NewControlString("1.2.840.113556.1.4.417", true, "")})
+	res, err := c.Search(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Entries) != 4 {
+		t.Errorf("%d tombstones, want the OU and its 3 users", len(res.Entries))
+	}
+	// A critical system object below stops the whole delete.
+	wantCode(t, c.Del(ldap.NewDelRequest("CN=Users,"+srv.BaseDN(), treeDelete)), ldap.LDAPResultUnwillingToPerform)
+	if es := search(t, c, srv.BaseDN(), ldap.ScopeWholeSubtree, "(sAMAccountName=administrator)"); len(es) != 1 {
+		t.Errorf("the administrator was deleted")
+	}
+}

@@ -1,6 +1,7 @@
 package demodir
 
 import (
+	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -336,7 +337,10 @@ func (d *directory) applyChange(e *entry, at *attrType, key string, c change) er
 // CN=Deleted Objects that keeps its objectGUID and takes a new USN, so a
 // delta reader with the show-deleted control sees the deletion. Links to
 // it disappear.
-func (d *directory) remove(dnText string) error {
+//
+// With tree set (AD's tree-delete control) everything below goes too,
+// deepest first; critical system objects below stop the whole delete.
+func (d *directory) remove(dnText string, tree bool) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	dn, err := parseDN(dnText)
@@ -347,14 +351,32 @@ func (d *directory) remove(dnText string) error {
 	if e == nil {
 		return &ResultError{Code: 32, Message: dn.text + " does not exist"}
 	}
-	if dn.key == d.base.key || e.first("iscriticalsystemobject") == "TRUE" {
-		return resultErr(53, "%s is a critical system object and cannot be deleted", dn.text)
-	}
+	var below []*entry
 	for k, x := range d.entries {
 		if k != dn.key && strings.HasSuffix(k, ","+dn.key) && !isDeleted(x) {
-			return resultErr(66, "%s still has child objects; delete or move them first", dn.text)
+			if !tree {
+				return resultErr(66, "%s still has child objects; delete or move them first, or send the tree-delete control", dn.text)
+			}
+			below = append(below, x)
 		}
 	}
+	for _, x := range append(below, e) {
+		if x.dn.key == d.base.key || x.first("iscriticalsystemobject") == "TRUE" {
+			return resultErr(53, "%s is a critical system object and cannot be deleted", x.dn.text)
+		}
+	}
+	sort.Slice(below, func(i, j int) bool { return len(below[i].dn.parsed.RDNs) > len(below[j].dn.parsed.RDNs) })
+	for _, x := range append(below, e) {
+		if err := d.tombstone(x); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// tombstone turns one live entry into a tombstone; the caller holds the lock.
+func (d *directory) tombstone(e *entry) error {
+	dn := e.dn
 	d.linkMembers(e, e.attrs["member"], nil)
 	d.index(e, false)
 	delete(d.entries, dn.key)
