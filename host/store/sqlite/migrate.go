@@ -82,7 +82,7 @@ func (s *Store) applyMigrations(ctx context.Context, ms []migration) error {
 		return fmt.Errorf("store schema version %d, this idbridge knows up to %d: %w", current, len(ms), ErrSchemaTooNew)
 	}
 	for _, m := range ms[current:] {
-		err := s.write(ctx, func(tx *sql.Tx) error {
+		err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 				return err
 			}

@@ -48,7 +48,7 @@ func scanAction(row interface{ Scan(...any) error }) (store.Action, error) {
 func (q *queue) Enqueue(ctx context.Context, actions ...store.NewAction) ([]store.Enqueued, error) {
 	out := make([]store.Enqueued, len(actions))
 	now := millis(q.now())
-	err := (*Store)(q).write(ctx, func(tx *sql.Tx) error {
+	err := (*Store)(q).write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		ins, err := tx.PrepareContext(ctx, `INSERT INTO actions (key, lane, run_id, object_id, step_id, payload, state,
 			max_attempts, not_before, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING RETURNING id`)
@@ -117,7 +117,7 @@ func (q *queue) Claim(ctx context.Context, opts store.ClaimOptions) ([]store.Act
 	pick += ` ORDER BY not_before, id LIMIT ?`
 	args = append(args, opts.Limit)
 	var out []store.Action
-	err := (*Store)(q).write(ctx, func(tx *sql.Tx) error {
+	err := (*Store)(q).write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `UPDATE actions SET
 			in_doubt = CASE WHEN state = 'sending' THEN 1 ELSE in_doubt END,
 			state = 'claimed', worker = ?, lease_until = ?, not_before = ?, updated_at = ?
@@ -175,7 +175,7 @@ func whyNotHeld(ctx context.Context, tx *sql.Tx, op string, id int64) error {
 func (q *queue) Extend(ctx context.Context, id int64, worker string, lease time.Duration) error {
 	now := q.now()
 	until := millis(now.Add(lease))
-	return (*Store)(q).write(ctx, func(tx *sql.Tx) error {
+	return (*Store)(q).write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		return q.report(ctx, tx, "extend", id, `UPDATE actions SET lease_until = ?, not_before = ?, updated_at = ?
 			WHERE `+held, until, until, millis(now), id, worker)
 	})
@@ -186,7 +186,7 @@ func (q *queue) Extend(ctx context.Context, id int64, worker string, lease time.
 // would race with a worker that claims it now.
 func (q *queue) MarkSending(ctx context.Context, id int64, worker string) error {
 	now := millis(q.now())
-	return (*Store)(q).write(ctx, func(tx *sql.Tx) error {
+	return (*Store)(q).write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		return q.report(ctx, tx, "mark sending", id, `UPDATE actions SET state = 'sending', attempts = attempts + 1,
 			updated_at = ? WHERE `+held+` AND lease_until > ?`, now, id, worker, now)
 	})
@@ -195,7 +195,7 @@ func (q *queue) MarkSending(ctx context.Context, id int64, worker string) error 
 // Complete implements store.Queue.
 func (q *queue) Complete(ctx context.Context, id int64, worker string, result json.RawMessage) error {
 	now := millis(q.now())
-	return (*Store)(q).write(ctx, func(tx *sql.Tx) error {
+	return (*Store)(q).write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		return q.report(ctx, tx, "complete", id, `UPDATE actions SET state = 'done', result = ?, worker = '',
 			lease_until = 0, in_doubt = 0, last_error = '', updated_at = ? WHERE `+held, []byte(result), now, id, worker)
 	})
@@ -214,7 +214,7 @@ func (q *queue) Fail(ctx context.Context, id int64, worker string, f store.Failu
 		inDoubt = 1
 	}
 	var next store.ActionState
-	err := (*Store)(q).write(ctx, func(tx *sql.Tx) error {
+	err := (*Store)(q).write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var attempts, maxAttempts int
 		var state string
 		err := tx.QueryRowContext(ctx, `SELECT attempts, max_attempts, state FROM actions WHERE `+held, id, worker).
@@ -244,7 +244,7 @@ func (q *queue) Fail(ctx context.Context, id int64, worker string, f store.Failu
 // DeadLetter implements store.Queue.
 func (q *queue) DeadLetter(ctx context.Context, id int64, worker string, reason string) error {
 	now := millis(q.now())
-	return (*Store)(q).write(ctx, func(tx *sql.Tx) error {
+	return (*Store)(q).write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		return q.report(ctx, tx, "dead-letter", id, `UPDATE actions SET state = 'dead', dead_reason = ?, worker = '',
 			lease_until = 0, updated_at = ? WHERE `+held, reason, now, id, worker)
 	})
@@ -253,7 +253,7 @@ func (q *queue) DeadLetter(ctx context.Context, id int64, worker string, reason 
 // Requeue implements store.Queue.
 func (q *queue) Requeue(ctx context.Context, id int64) error {
 	now := millis(q.now())
-	return (*Store)(q).write(ctx, func(tx *sql.Tx) error {
+	return (*Store)(q).write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE actions SET state = 'pending', attempts = 0, dead_reason = '',
 			not_before = ?, updated_at = ? WHERE id = ? AND state = 'dead'`, now, now, id)
 		if err != nil {

@@ -17,7 +17,7 @@ const maxBatch = 128
 // writeReq is one caller's write, waiting for the writer goroutine.
 type writeReq struct {
 	ctx  context.Context
-	fn   func(tx *sql.Tx) error
+	fn   func(ctx context.Context, tx *sql.Tx) error
 	done chan error
 }
 
@@ -30,7 +30,11 @@ type writeReq struct {
 // concurrent queue workers share one fsync instead of waiting for one each
 // (group commit). A function that fails is rolled back to its savepoint
 // without touching the others' work. fn must not call write itself.
-func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+//
+// fn gets ctx without its cancellation: once a write has started it runs
+// to its end, because SQLite answers an interrupted statement by rolling
+// back the whole transaction, which would undo the other callers' writes.
+func (s *Store) write(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
 	req := writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
 	select {
 	case s.writes <- req:
@@ -102,7 +106,7 @@ func (s *Store) commit(batch []writeReq) {
 			errs[i] = fmt.Errorf("begin write: %w", err)
 			continue
 		}
-		if err := r.fn(tx); err != nil {
+		if err := r.fn(context.WithoutCancel(r.ctx), tx); err != nil {
 			errs[i] = err
 			if _, rbErr := tx.Exec(`ROLLBACK TO w`); rbErr != nil {
 				// The transaction is in an unknown state: give up on all of it.

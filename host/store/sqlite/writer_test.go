@@ -14,8 +14,8 @@ import (
 func TestBatchIsolatesFailures(t *testing.T) {
 	ctx := context.Background()
 	s, _ := openTest(t, Options{})
-	put := func(id string, fail error) func(*sql.Tx) error {
-		return func(tx *sql.Tx) error {
+	put := func(id string, fail error) func(context.Context, *sql.Tx) error {
+		return func(ctx context.Context, tx *sql.Tx) error {
 			if _, err := tx.Exec(`INSERT INTO docs (kind, id, body, updated_at) VALUES ('t', ?, '{}', 0)`, id); err != nil {
 				return err
 			}
