@@ -13,6 +13,11 @@ var ErrDisabled = errors.New("the integration is disabled: enable it first")
 // connector could describe them.
 var ErrUnknownSchema = errors.New("the connector's settings are not known yet: check that its extension is installed and its plugin starts")
 
+// ErrConnectorUnavailable is returned when the integration's plugin cannot
+// be started or does not answer; the wrapped error says why (a changed
+// binary, a crash loop, a timeout).
+var ErrConnectorUnavailable = errors.New("the connector is unavailable")
+
 // Problem is one invalid setting.
 type Problem struct {
 	// Key is the setting (or request field) at fault.

@@ -4,12 +4,14 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
 
 	"google.golang.org/grpc"
 
+	"github.com/idbridge/idbridge/host/extensions"
 	"github.com/idbridge/idbridge/host/secrets"
 	"github.com/idbridge/idbridge/host/store"
 	connectorv1 "github.com/idbridge/idbridge/proto/connector/v1"
@@ -111,7 +113,7 @@ type fakeBinaries struct{}
 
 func (fakeBinaries) BinaryPath(_ context.Context, extID string) (string, string, error) {
 	if extID != "fake" {
-		return "", "", errors.New("extension " + extID + " is not installed")
+		return "", "", fmt.Errorf("%q: %w", extID, extensions.ErrNotInstalled)
 	}
 	return "/opt/fake/connector", "abc123", nil
 }

@@ -79,7 +79,7 @@ func (s *Service) test(ctx context.Context, in *Integration, c connectorv1.Conne
 	}
 	r, err := c.Test(ctx, &connectorv1.TestRequest{Settings: values})
 	if err != nil {
-		return nil, fmt.Errorf("test the connection of integration %s: %w", in.ID, err)
+		return nil, fmt.Errorf("%w: test the connection of integration %s: %w", ErrConnectorUnavailable, in.ID, err)
 	}
 	in.LastTest = testResult(r, s.now())
 	return in.LastTest, nil

@@ -6,6 +6,8 @@ import (
 	"net/http"
 
 	"github.com/idbridge/idbridge/host/api"
+	"github.com/idbridge/idbridge/host/extensions"
+	"github.com/idbridge/idbridge/host/secrets"
 )
 
 // Routes implements api.RouteProvider: list, show, create, change settings
@@ -15,10 +17,16 @@ func (s *Service) Routes() []api.Route {
 	return []api.Route{
 		{Method: http.MethodGet, Pattern: "/v1/integrations", MinRole: api.RoleAuditor,
 			Summary: "List integrations", Response: []View{},
-			Handler: func(c *api.Call) (any, error) { return s.List(c.Context()) }},
+			Handler: func(c *api.Call) (any, error) {
+				out, err := s.List(c.Context())
+				return out, apiError(err)
+			}},
 		{Method: http.MethodGet, Pattern: "/v1/integrations/{id}", MinRole: api.RoleAuditor,
 			Summary: "Show one integration; secret settings show only whether they are set", Response: View{},
-			Handler: func(c *api.Call) (any, error) { return s.Get(c.Context(), c.PathValue("id")) }},
+			Handler: func(c *api.Call) (any, error) {
+				out, err := s.Get(c.Context(), c.PathValue("id"))
+				return out, apiError(err)
+			}},
 		{Method: http.MethodGet, Pattern: "/v1/integrations/{id}/schema", MinRole: api.RoleAuditor,
 			Summary: "Show the settings the integration's connector declares", Response: []SettingInfo{},
 			Handler: func(c *api.Call) (any, error) {
@@ -125,8 +133,12 @@ func apiError(err error) error {
 		return &api.Error{Status: http.StatusUnprocessableEntity, Code: "test_failed", Message: tf.Error(), Err: err}
 	case errors.Is(err, ErrDisabled):
 		return &api.Error{Status: http.StatusConflict, Code: "disabled", Message: err.Error(), Err: err}
-	case errors.Is(err, ErrUnknownSchema):
+	case errors.Is(err, extensions.ErrNotInstalled):
+		return &api.Error{Status: http.StatusNotFound, Code: "extension_not_installed", Message: err.Error(), Err: err}
+	case errors.Is(err, ErrUnknownSchema), errors.Is(err, ErrConnectorUnavailable):
 		return &api.Error{Status: http.StatusBadGateway, Code: "connector_unavailable", Message: err.Error(), Err: err}
+	case errors.Is(err, secrets.ErrWrongKey), errors.Is(err, secrets.ErrTampered):
+		return &api.Error{Status: http.StatusConflict, Code: "authorization_unreadable", Message: err.Error(), Err: err}
 	}
 	return err
 }

@@ -90,6 +90,7 @@ func TestRoutesStatusesAndMasking(t *testing.T) {
 		{admin, "POST", "/v1/integrations/main/disable", "", 200, `"enabled":false`},
 		{auditor, "GET", "/v1/integrations", "", 200, `"id":"main"`},
 		{admin, "DELETE", "/v1/integrations/main", "", 204, ""},
+		{admin, "POST", "/v1/integrations", `{"id":"main","extension_id":"missing"}`, 404, "extension_not_installed"},
 	}
 	for i, s := range steps {
 		status, body := f.do(t, s.role, s.method, s.path, s.body)

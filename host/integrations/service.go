@@ -221,7 +221,7 @@ func (s *Service) start(ctx context.Context, in *Integration) (connectorv1.Conne
 	}
 	c, err := s.cfg.Runner.Start(ctx, in.ID, bin)
 	if err != nil {
-		return nil, fmt.Errorf("start the connector of integration %s: %w", in.ID, err)
+		return nil, fmt.Errorf("%w: start the connector of integration %s: %w", ErrConnectorUnavailable, in.ID, err)
 	}
 	return c, nil
 }
@@ -249,7 +249,7 @@ func (s *Service) withClient(ctx context.Context, in *Integration, fn func(conne
 func (s *Service) describe(ctx context.Context, in *Integration, c connectorv1.ConnectorClient) (*connectorv1.DescribeResponse, error) {
 	d, err := c.Describe(ctx, &connectorv1.DescribeRequest{HostProtocolVersion: wire.ProtocolVersion, HostVersion: version.Version})
 	if err != nil {
-		return nil, fmt.Errorf("describe the connector of integration %s: %w", in.ID, err)
+		return nil, fmt.Errorf("%w: describe the connector of integration %s: %w", ErrConnectorUnavailable, in.ID, err)
 	}
 	raw, err := protojson.Marshal(d)
 	if err != nil {

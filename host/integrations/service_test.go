@@ -368,3 +368,13 @@ func TestUsageAndPurge(t *testing.T) {
 		t.Fatalf("after purge: %d left, running %v", len(left), f.runner.isRunning("main"))
 	}
 }
+
+func TestUnavailableConnectorIsNamed(t *testing.T) {
+	f := newFixture(t)
+	f.create(t, testKey)
+	f.runner.failing = errors.New("binary changed since install")
+	_, err := f.svc.Test(context.Background(), "main")
+	if !errors.Is(err, ErrConnectorUnavailable) || !strings.Contains(err.Error(), "binary changed since install") {
+		t.Fatalf("Test with a plugin that cannot start: %v", err)
+	}
+}
