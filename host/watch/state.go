@@ -29,6 +29,8 @@ type Cursor struct {
 	InvocationID  string `json:"invocationId,omitempty"`
 	// USN is the highestCommittedUSN up to which changes were processed.
 	USN int64 `json:"usn,omitempty"`
+	// DirSyncCookie is AD's DirSync state (DirSync mode).
+	DirSyncCookie []byte `json:"dirSyncCookie,omitempty"`
 	// Timestamp is the newest modifyTimestamp seen (non-AD directories).
 	Timestamp string `json:"timestamp,omitempty"`
 	// Initialized is set once the first snapshot is complete.

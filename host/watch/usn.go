@@ -13,8 +13,9 @@ import (
 	"github.com/idbridge/idbridge/host/directory"
 )
 
-// pollUSN follows AD's update sequence numbers.
-func (w *Watcher) pollUSN(ctx context.Context) (Stats, error) {
+// pollUSN follows AD's update sequence numbers, or DirSync when dirSync is
+// set; both rely on the same DC identity check.
+func (w *Watcher) pollUSN(ctx context.Context, dirSync bool) (Stats, error) {
 	root, err := w.c.RootDSE(ctx)
 	if err != nil {
 		return Stats{}, err
@@ -27,8 +28,15 @@ func (w *Watcher) pollUSN(ctx context.Context) (Stats, error) {
 	cur := w.cursor
 	var st Stats
 	switch {
-	case !cur.Initialized:
-		st, err = w.fullCompare(ctx, w.opts.EmitInitial)
+	case !cur.Initialized || (dirSync && len(cur.DirSyncCookie) == 0):
+		if dirSync {
+			// Take the cookie first, so changes during the snapshot are
+			// seen again by the next poll rather than lost.
+			if next.DirSyncCookie, err = w.c.DirSync(ctx, w.dirSyncQuery(), nil, func(directory.Entry) error { return nil }); err != nil {
+				return Stats{}, err
+			}
+		}
+		st, err = w.fullCompare(ctx, cur.Initialized || w.opts.EmitInitial)
 		st.How = "initial"
 	case cur.InvocationID != inv || !strings.EqualFold(cur.DSServiceName, root.DSServiceName) || root.HighestCommittedUSN < cur.USN:
 		// USNs only mean something for one DC database. A restored DC
@@ -37,9 +45,16 @@ func (w *Watcher) pollUSN(ctx context.Context) (Stats, error) {
 		w.log.Warn("domain controller restored or replaced; comparing every user with the last snapshot",
 			"old_server", cur.DSServiceName, "old_invocation_id", cur.InvocationID,
 			"server", root.DSServiceName, "invocation_id", inv, "old_usn", cur.USN, "usn", root.HighestCommittedUSN)
+		if dirSync {
+			if next.DirSyncCookie, err = w.c.DirSync(ctx, w.dirSyncQuery(), nil, func(directory.Entry) error { return nil }); err != nil {
+				return Stats{}, err
+			}
+		}
 		st, err = w.fullCompare(ctx, true)
 	case root.HighestCommittedUSN == cur.USN:
 		return Stats{How: "idle"}, nil
+	case dirSync:
+		st, next.DirSyncCookie, err = w.deltaDirSync(ctx, cur)
 	default:
 		st, err = w.deltaUSN(ctx, cur.USN+1)
 	}
@@ -139,23 +154,29 @@ func (w *Watcher) changedGroups(ctx context.Context, changed string, st *Stats) 
 		return err
 	}
 	for _, g := range groups {
-		members := map[string]bool{}
-		err := w.c.Users(ctx, directory.UserQuery{Base: w.base, Filter: directory.Equal("memberOf", g), Extra: w.attrs},
-			func(u directory.User) error {
-				members[u.ID] = true
-				st.Read++
-				n, err := w.observe(ctx, u, true, true)
-				st.Events += n
-				return err
-			})
-		if err != nil {
-			return err
-		}
-		if err := w.recheckFormerMembers(ctx, g, members, st); err != nil {
+		if err := w.regroup(ctx, g, st); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// regroup re-reads the current members of group g in the base and the
+// users the snapshot lists as its members.
+func (w *Watcher) regroup(ctx context.Context, g string, st *Stats) error {
+	members := map[string]bool{}
+	err := w.c.Users(ctx, directory.UserQuery{Base: w.base, Filter: directory.Equal("memberOf", g), Extra: w.attrs},
+		func(u directory.User) error {
+			members[u.ID] = true
+			st.Read++
+			n, err := w.observe(ctx, u, true, true)
+			st.Events += n
+			return err
+		})
+	if err != nil {
+		return err
+	}
+	return w.recheckFormerMembers(ctx, g, members, st)
 }
 
 // recheckFormerMembers re-reads the users the snapshot lists as members of

@@ -24,6 +24,9 @@ const (
 	// ModeTimestamp polls modifyTimestamp, with a periodic full compare to
 	// see deletions.
 	ModeTimestamp Mode = "timestamp"
+	// ModeDirSync asks AD for changes with the DirSync control (needs the
+	// Replicating Directory Changes right); otherwise like ModeUSN.
+	ModeDirSync Mode = "dirsync"
 	// ModeFullCompare reads every user on every poll. Slow on big
 	// directories; useful where neither of the above works.
 	ModeFullCompare Mode = "full"
@@ -88,9 +91,9 @@ func New(c *directory.Client, state State, opts Options) (*Watcher, error) {
 	}
 	switch opts.Mode {
 	case ModeAuto, ModeTimestamp, ModeFullCompare:
-	case ModeUSN:
+	case ModeUSN, ModeDirSync:
 		if c.Flavor() != directory.FlavorAD {
-			return nil, errors.New("watch: uSNChanged exists only on Active Directory: use the timestamp or full mode")
+			return nil, fmt.Errorf("watch: mode %q exists only on Active Directory: use the timestamp or full mode", opts.Mode)
 		}
 	default:
 		return nil, fmt.Errorf("watch: unknown mode %q: use usn, timestamp, full or leave it empty", opts.Mode)
@@ -118,8 +121,8 @@ func New(c *directory.Client, state State, opts Options) (*Watcher, error) {
 
 // Stats describes one poll.
 type Stats struct {
-	// How is "initial", "usn", "timestamp", "full" (a full compare) or
-	// "idle" (nothing changed).
+	// How is "initial", "usn", "dirsync", "timestamp", "full" (a full
+	// compare) or "idle" (nothing changed).
 	How string
 	// Read is the number of user entries read.
 	Read int
@@ -163,8 +166,8 @@ func (w *Watcher) Poll(ctx context.Context) (Stats, error) {
 		}
 	}
 	switch mode {
-	case ModeUSN:
-		return w.pollUSN(ctx)
+	case ModeUSN, ModeDirSync:
+		return w.pollUSN(ctx, mode == ModeDirSync)
 	case ModeTimestamp:
 		return w.pollTimestamp(ctx)
 	}

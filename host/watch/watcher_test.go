@@ -177,6 +177,19 @@ func TestADEventsFromRealChanges(t *testing.T) {
 	}
 }
 
+func TestADDirSyncEventsFromRealChanges(t *testing.T) {
+	f := newFixture(t, dirtest.AD(t), watch.NewMemoryState(), watch.Options{Mode: watch.ModeDirSync})
+	lifecycle(t, f, 1)
+	if len(f.w.Cursor().DirSyncCookie) == 0 {
+		t.Errorf("cursor %+v has no DirSync cookie", f.w.Cursor())
+	}
+	st, err := f.w.Poll(f.ctx)
+	must(t, err)
+	if st.How != "dirsync" && st.How != "idle" {
+		t.Errorf("poll in DirSync mode was %q", st.How)
+	}
+}
+
 func TestOpenLDAPFallbackEventsFromRealChanges(t *testing.T) {
 	// Deletions are seen by the periodic full compare: at most 3 polls.
 	f := newFixture(t, dirtest.OpenLDAP(t), watch.NewMemoryState(), watch.Options{FullCompareEvery: 3})
@@ -276,9 +289,10 @@ func TestNewRejectsBadOptions(t *testing.T) {
 	c := dirtest.Connect(t, dirtest.OpenLDAP(t))
 	h := func(context.Context, watch.Event) error { return nil }
 	for name, o := range map[string]watch.Options{
-		"no handler":   {},
-		"usn on ldap":  {Handler: h, Mode: watch.ModeUSN},
-		"unknown mode": {Handler: h, Mode: "dirsync2"},
+		"no handler":      {},
+		"usn on ldap":     {Handler: h, Mode: watch.ModeUSN},
+		"dirsync on ldap": {Handler: h, Mode: watch.ModeDirSync},
+		"unknown mode":    {Handler: h, Mode: "dirsync2"},
 	} {
 		if _, err := watch.New(c, watch.NewMemoryState(), o); err == nil {
 			t.Errorf("%s: accepted", name)
