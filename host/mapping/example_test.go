@@ -26,12 +26,20 @@ func Example() {
 		panic(err)
 	}
 
-	p, _ := mapping.NewPlanner(def)
+	p, err := mapping.NewPlanner(def)
+	if err != nil {
+		panic(err)
+	}
 	fmt.Println("read from AD:", p.Attributes())
 	p.AddUser(mapping.ADUser{ID: "g1", DN: "CN=Ann,OU=Staff,DC=example,DC=com", Enabled: true,
 		Attributes: map[string][]string{"mail": {"ann@example.com"}}})
-	_ = p.AddRecords("users", []map[string]any{sample, {"id": "u2", "email": "gone@example.com"}})
-	plan, _ := p.Plan(context.Background())
+	if err := p.AddRecords("users", []map[string]any{sample, {"id": "u2", "email": "gone@example.com"}}); err != nil {
+		panic(err)
+	}
+	plan, err := p.Plan(context.Background())
+	if err != nil {
+		panic(err)
+	}
 	for _, u := range plan.Updates {
 		fmt.Println("update:", u.DN, u.Changes[0].Attribute, "→", u.Changes[0].New)
 	}
