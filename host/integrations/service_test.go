@@ -378,3 +378,22 @@ func TestUnavailableConnectorIsNamed(t *testing.T) {
 		t.Fatalf("Test with a plugin that cannot start: %v", err)
 	}
 }
+
+func TestStartWithAnotherMasterKeyKeepsGoing(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	f.create(t, testKey)
+	f.svc.Enable(ctx, "main")
+	other, _ := secrets.NewBox([]byte("0123456789abcdef0123456789abcdef"))
+	runner := &fakeRunner{conn: f.conn, running: map[string]Binary{}}
+	svc, _ := New(Config{Docs: f.docs, Box: other, Runner: runner, Binaries: fakeBinaries{}})
+	if err := svc.Start(ctx); err != nil {
+		t.Fatalf("Start must not fail the host over one unreadable integration: %v", err)
+	}
+	if runner.isRunning("main") {
+		t.Fatal("an integration whose key cannot be opened was started")
+	}
+	if _, err := svc.Settings(ctx, "main"); !errors.Is(err, secrets.ErrWrongKey) {
+		t.Fatalf("Settings with another master key: %v, want ErrWrongKey", err)
+	}
+}
