@@ -164,3 +164,23 @@ func TestClientResolvesAndDownloadsOverHTTPAndFromAFolder(t *testing.T) {
 		t.Fatalf("folder without index: %v", err)
 	}
 }
+
+func TestServerBuildsTheIndexWhenTheFolderHasNone(t *testing.T) {
+	dir := folder(t, "2.0.0")
+	h, err := catalog.Handler(context.Background(), dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	idx, err := (&catalog.Client{}).FetchIndex(context.Background(), srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(idx.Extensions) != 1 || idx.Extensions[0].Versions[0].Version != "2.0.0" {
+		t.Fatalf("index = %+v", idx)
+	}
+	if _, err := os.Stat(filepath.Join(dir, catalog.IndexName)); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("serving wrote into the catalog folder: %v", err)
+	}
+}
