@@ -52,7 +52,7 @@ type UpgradeOptions struct {
 func (m *Manager) Install(ctx context.Context, src Source) (*Record, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return m.fromSource(ctx, src, func(man *ext.Manifest) (*Record, error) {
+	rec, err := m.fromSource(ctx, src, func(man *ext.Manifest) (*Record, error) {
 		old, err := m.record(ctx, man.ID)
 		switch {
 		case err == nil:
@@ -63,6 +63,11 @@ func (m *Manager) Install(ctx context.Context, src Source) (*Record, error) {
 			return nil, err
 		}
 	})
+	if err != nil {
+		return nil, err
+	}
+	m.changed(ctx, rec.ID, rec)
+	return rec, nil
 }
 
 // Upgrade replaces the installed release of id with another. Integrations
@@ -96,6 +101,7 @@ func (m *Manager) Upgrade(ctx context.Context, id string, opts UpgradeOptions) (
 	if err := os.RemoveAll(filepath.Join(m.root, filepath.FromSlash(old.Dir))); err != nil {
 		m.log.Warn("old release folder not removed; it is swept at the next start", "dir", old.Dir, "error", err)
 	}
+	m.changed(ctx, id, rec)
 	return rec, nil
 }
 

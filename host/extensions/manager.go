@@ -29,7 +29,8 @@ type Config struct {
 	DataDir string
 	// Docs persists records, trusted keys, allowed publishers and catalogs.
 	Docs store.Docs
-	// Usage answers which integrations use an extension; nil means none do.
+	// Usage answers which integrations use an extension; nil means none do
+	// (see SetUsage).
 	Usage UsageChecker
 	// Logger receives structured logs; nil discards them.
 	Logger hclog.Logger
@@ -44,6 +45,11 @@ type Config struct {
 	// HTTP downloads from URLs and catalogs; nil means a client with no
 	// overall timeout (the request context bounds it).
 	HTTP *http.Client
+	// Changed, when set, is called after an extension's record changed:
+	// with the new record after install and upgrade, with nil after
+	// uninstall. The application uses it to relaunch or stop the plugin
+	// processes running the old binary.
+	Changed func(ctx context.Context, id string, rec *Record)
 }
 
 // Manager installs and tracks extensions. It is safe for concurrent use;
@@ -54,6 +60,33 @@ type Manager struct {
 	log  hclog.Logger
 	mu   sync.Mutex // serialises install, upgrade and uninstall
 	cat  *catalog.Client
+
+	usageMu sync.RWMutex
+	usageC  UsageChecker
+}
+
+// SetUsage replaces the UsageChecker. The integrations service needs the
+// manager (for BinaryPath) and the manager needs it (for usage), so the
+// application builds the manager first and hands it the service after.
+func (m *Manager) SetUsage(u UsageChecker) {
+	if u == nil {
+		u = noUsage{}
+	}
+	m.usageMu.Lock()
+	m.usageC = u
+	m.usageMu.Unlock()
+}
+
+func (m *Manager) usageChecker() UsageChecker {
+	m.usageMu.RLock()
+	defer m.usageMu.RUnlock()
+	return m.usageC
+}
+
+func (m *Manager) changed(ctx context.Context, id string, rec *Record) {
+	if m.cfg.Changed != nil {
+		m.cfg.Changed(ctx, id, rec)
+	}
 }
 
 // New prepares the extensions folder and removes what an interrupted
@@ -62,9 +95,6 @@ type Manager struct {
 func New(ctx context.Context, cfg Config) (*Manager, error) {
 	if cfg.DataDir == "" || cfg.Docs == nil {
 		return nil, errors.New("extensions: Config needs DataDir and Docs")
-	}
-	if cfg.Usage == nil {
-		cfg.Usage = noUsage{}
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = hclog.NewNullLogger()
@@ -84,6 +114,7 @@ func New(ctx context.Context, cfg Config) (*Manager, error) {
 		log:  cfg.Logger.Named("extensions"),
 		cat:  &catalog.Client{HTTP: cfg.HTTP},
 	}
+	m.SetUsage(cfg.Usage)
 	if err := os.MkdirAll(filepath.Join(m.root, stagingDir), 0o755); err != nil {
 		return nil, fmt.Errorf("extensions: prepare data folder: %w", err)
 	}

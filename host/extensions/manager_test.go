@@ -306,3 +306,42 @@ func TestInstallFromURL(t *testing.T) {
 		t.Fatalf("downloads left in staging: %v", entries)
 	}
 }
+
+func TestChangedHookAndLateUsage(t *testing.T) {
+	ctx := context.Background()
+	key := exttest.Key(t)
+	var events []string
+	m, err := extensions.New(ctx, extensions.Config{
+		DataDir: filepath.Join(t.TempDir(), "data"), Docs: store.NewMemoryDocs(), HostVersion: "1.0.0",
+		Changed: func(_ context.Context, id string, rec *extensions.Record) {
+			v := "removed"
+			if rec != nil {
+				v = rec.Version
+			}
+			events = append(events, id+" "+v)
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pem, _ := ext.MarshalPublicKey(key.Public().(ed25519.PublicKey))
+	if _, err := m.TrustKey(ctx, "k", pem); err != nil {
+		t.Fatal(err)
+	}
+	install(t, m, newParts(key, "1.0.0").bytes(t))
+	if _, err := m.Upgrade(ctx, "sample", extensions.UpgradeOptions{Source: extensions.Source{File: writeArchive(t, newParts(key, "1.1.0").bytes(t))}}); err != nil {
+		t.Fatal(err)
+	}
+	// The integrations service arrives after the manager was built.
+	usage := &fakeUsage{uses: map[string][]extensions.Usage{"sample": {{IntegrationID: "i", Name: "EU", Enabled: true}}}}
+	m.SetUsage(usage)
+	if err := m.Uninstall(ctx, "sample", extensions.UninstallOptions{}); !errors.Is(err, extensions.ErrInUse) {
+		t.Fatalf("uninstall with a late usage checker: %v", err)
+	}
+	if err := m.Uninstall(ctx, "sample", extensions.UninstallOptions{Force: true}); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(events, ", "); got != "sample 1.0.0, sample 1.1.0, sample removed" {
+		t.Fatalf("events = %s", got)
+	}
+}

@@ -87,7 +87,7 @@ func (m *Manager) CheckIntegrity(ctx context.Context, id string) error {
 }
 
 func (m *Manager) usage(ctx context.Context, id string) ([]Usage, error) {
-	uses, err := m.cfg.Usage.IntegrationsUsing(ctx, id)
+	uses, err := m.usageChecker().IntegrationsUsing(ctx, id)
 	if err != nil {
 		return nil, fmt.Errorf("integrations using %s: %w", id, err)
 	}

@@ -48,8 +48,9 @@ func (m *Manager) Uninstall(ctx context.Context, id string, opts UninstallOption
 		m.log.Warn("release folder not removed; it is swept at the next start", "dir", r.Dir, "error", err)
 	}
 	_ = os.Remove(filepath.Join(m.root, id)) // only if empty
+	m.changed(ctx, id, nil)
 	if opts.Purge {
-		if err := m.cfg.Usage.PurgeIntegrations(ctx, id); err != nil {
+		if err := m.usageChecker().PurgeIntegrations(ctx, id); err != nil {
 			return fmt.Errorf("%s uninstalled, but purging its integrations failed: %w", id, err)
 		}
 	}
