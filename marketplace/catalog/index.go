@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -196,11 +197,14 @@ func WriteFile(ctx context.Context, dir string) (*Index, error) {
 
 // Marshal encodes the index as indented JSON.
 func (idx *Index) Marshal() ([]byte, error) {
-	b, err := json.MarshalIndent(idx, "", "  ")
-	if err != nil {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // version ranges stay readable: ">= 0.1.0"
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(idx); err != nil {
 		return nil, err
 	}
-	return append(b, '\n'), nil
+	return buf.Bytes(), nil
 }
 
 // ParseIndex decodes an index and checks what hosts rely on.
