@@ -350,9 +350,7 @@ func TestDirectoryGoingAwayMidSearch(t *testing.T) {
 	cfg.PageSize = 5
 	c := dirtest.Connect(t, cfg)
 	ou := dirtest.NewOU(t, c)
-	for i := 0; i < 30; i++ {
-		dirtest.AddUser(t, c, ou, dirtest.User{Name: dirtest.UniqueName("gone")})
-	}
+	dirtest.SeedUsers(t, c, ou, "gone", 30)
 	ctx := context.Background()
 	n := 0
 	err := c.Users(ctx, directory.UserQuery{Base: ou}, func(directory.User) error {

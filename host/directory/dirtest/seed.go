@@ -4,7 +4,9 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -112,4 +114,54 @@ func randomHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// SeedUsers creates n users named <prefix><i> in ou over a few concurrent
+// requests, for tests that need volume. It returns their DNs in order.
+func SeedUsers(t testing.TB, c *directory.Client, ou, prefix string, n int) []string {
+	t.Helper()
+	const workers = 4
+	dns := make([]string, n)
+	errs := make(chan error, workers)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				name := fmt.Sprintf("%s%d", prefix, i)
+				attrs := map[string][]string{"mail": {name + "@example.test"}, "sn": {"Seed"}}
+				if c.Flavor() == directory.FlavorAD {
+					attrs["sAMAccountName"] = []string{name}
+				} else {
+					attrs["uid"] = []string{name}
+				}
+				u, err := c.CreateUser(context.Background(), directory.NewUser{ParentDN: ou, CN: name, Attributes: attrs, Enabled: true})
+				if err != nil {
+					errs <- fmt.Errorf("seed user %s: %w", name, err)
+					return
+				}
+				dns[i] = u.DN
+			}
+		}()
+	}
+	func() {
+		defer close(next)
+		for i := 0; i < n; i++ {
+			select {
+			case next <- i:
+			case err := <-errs:
+				errs <- err
+				return
+			}
+		}
+	}()
+	wg.Wait()
+	select {
+	case err := <-errs:
+		t.Fatal(err)
+	default:
+	}
+	return dns
 }
