@@ -88,5 +88,3 @@ func addDefinition(into map[string]bool, def string) {
 		}
 	}
 }
-
-func equalFold(a, b string) bool { return strings.EqualFold(a, b) }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"unicode/utf16"
 
 	"github.com/go-ldap/ldap/v3"
@@ -331,7 +332,7 @@ func isResult(err error, codes ...uint16) bool {
 
 func containsFold(list []string, s string) bool {
 	for _, v := range list {
-		if equalFold(v, s) {
+		if strings.EqualFold(v, s) {
 			return true
 		}
 	}
