@@ -387,3 +387,26 @@ func TestReconnectsAfterRestart(t *testing.T) {
 		t.Fatalf("write after restart: %v", err)
 	}
 }
+
+func TestSetPasswordThenBindAsTheUser(t *testing.T) {
+	servers(t, func(t *testing.T, c *directory.Client) {
+		ctx := context.Background()
+		ou := dirtest.NewOU(t, c)
+		u := dirtest.AddUser(t, c, ou, dirtest.User{Name: dirtest.UniqueName("pw")})
+		const pw = "N3w!Passw0rd-x"
+		if err := c.SetPassword(ctx, u.DN, pw); err != nil {
+			t.Fatal(err)
+		}
+		cfg := c.Config()
+		cfg.BindDN, cfg.Password = u.DN, pw
+		uc, err := directory.Open(ctx, cfg)
+		if err != nil {
+			t.Fatalf("bind with the new password: %v", err)
+		}
+		uc.Close()
+		cfg.Password = "Wr0ng!Passw0rd"
+		if _, err := directory.Open(ctx, cfg); !errors.Is(err, directory.ErrBindFailed) {
+			t.Errorf("bind with a wrong password: %v", err)
+		}
+	})
+}
