@@ -345,3 +345,18 @@ func TestChangedHookAndLateUsage(t *testing.T) {
 		t.Fatalf("events = %s", got)
 	}
 }
+
+func TestCanceledInstallLeavesNothing(t *testing.T) {
+	key := exttest.Key(t)
+	e := newEnv(t, key, ext.Limits{})
+	before := tree(t, e.dir)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := e.m.Install(ctx, extensions.Source{File: writeArchive(t, newParts(key, "1.0.0").bytes(t))})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("install with a canceled context: %v", err)
+	}
+	if after := tree(t, e.dir); after != before {
+		t.Fatalf("a canceled install left files:\n%s", after)
+	}
+}
