@@ -1,0 +1,52 @@
+package inbound
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+var (
+	// ErrNotTested refuses a save of a definition that has not passed a test
+	// in its current form.
+	ErrNotTested = errors.New("the endpoint has not passed a test in its current form: run test and save (inbound test --save) and save the definition that passed")
+	// ErrTestFailed marks a test whose call failed or returned no records
+	// the host could read.
+	ErrTestFailed = errors.New("the endpoint test failed")
+	// ErrPreconfigured refuses edits and removal of a connector's own
+	// endpoints, which change only with the connector.
+	ErrPreconfigured = errors.New("preconfigured endpoints belong to the connector and cannot be changed or removed; add a custom endpoint instead")
+	// ErrCustomUnsupported refuses custom endpoints on a connector that does
+	// not accept them.
+	ErrCustomUnsupported = errors.New("this connector does not accept custom endpoints")
+	// ErrUnknownEndpoint names an endpoint that neither the connector nor the
+	// admin defined.
+	ErrUnknownEndpoint = errors.New("unknown inbound endpoint: list the integration's endpoints with `idbridge inbound list`")
+)
+
+// InvalidError lists every problem of a definition at once.
+type InvalidError struct {
+	// Problems are "field: what is wrong" lines.
+	Problems []string
+}
+
+// Error implements error.
+func (e *InvalidError) Error() string {
+	return fmt.Sprintf("the endpoint definition is not valid: %s", strings.Join(e.Problems, "; "))
+}
+
+// TestError is a failed test: the call's error (already masked) with the
+// exchange when the connector reported one, so the admin sees what the app
+// answered.
+type TestError struct {
+	// Result holds what the failed test saw.
+	Result *TestResult
+	// Msg says what went wrong and what to do.
+	Msg string
+}
+
+// Error implements error.
+func (e *TestError) Error() string { return "the endpoint test failed: " + e.Msg }
+
+// Unwrap lets callers test for ErrTestFailed.
+func (e *TestError) Unwrap() error { return ErrTestFailed }

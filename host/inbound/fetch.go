@@ -1,0 +1,79 @@
+package inbound
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/idbridge/idbridge/host/store"
+	"github.com/idbridge/idbridge/sdk"
+	connectorv1 "github.com/idbridge/idbridge/proto/connector/v1"
+)
+
+// FetchError is a failed read of an endpoint, with the connector's
+// account of it (kind, HTTP status, remedy), secrets masked.
+type FetchError struct {
+	IntegrationID, EndpointID string
+	// Page is the last page received before the failure (0: none).
+	Page int
+	Msg  string
+	Err  error
+}
+
+// Error implements error.
+func (e *FetchError) Error() string {
+	return fmt.Sprintf("read endpoint %s of integration %s (after page %d): %s", e.EndpointID, e.IntegrationID, e.Page, e.Msg)
+}
+
+// Unwrap exposes the cause.
+func (e *FetchError) Unwrap() error { return e.Err }
+
+// Fetch reads every page of an endpoint and hands each streamed batch of
+// records to fn, so a sync never holds more than one batch of raw
+// records. batchSize 0 lets the connector choose. An error from fn stops
+// the read and is returned as is.
+func (s *Service) Fetch(ctx context.Context, integrationID, endpointID string, batchSize int, fn func(batch []map[string]any) error) error {
+	req := &connectorv1.FetchRequest{BatchSize: int32(batchSize)}
+	var e Endpoint
+	switch err := s.cfg.Docs.Get(ctx, Kind, docID(integrationID, endpointID), &e); {
+	case err == nil && e.Custom:
+		rendered, err := s.render(ctx, integrationID, e.Definition)
+		if err != nil {
+			return err
+		}
+		req.Endpoint = &connectorv1.FetchRequest_Custom{Custom: rendered.spec()}
+	case err == nil || errors.Is(err, store.ErrNotFound):
+		req.Endpoint = &connectorv1.FetchRequest_EndpointId{EndpointId: endpointID}
+	default:
+		return err
+	}
+	conn, err := s.cfg.Integrations.Connector(ctx, integrationID)
+	if err != nil {
+		return err
+	}
+	stream, err := conn.Fetch(ctx, req)
+	page := 0
+	for err == nil {
+		var msg *connectorv1.FetchResponse
+		if msg, err = stream.Recv(); err != nil {
+			break
+		}
+		page = int(msg.GetPage())
+		batch := make([]map[string]any, len(msg.GetRecords()))
+		for i, r := range msg.GetRecords() {
+			batch[i] = r.AsMap()
+		}
+		if ferr := fn(batch); ferr != nil {
+			return ferr
+		}
+	}
+	if errors.Is(err, io.EOF) {
+		return nil
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return &FetchError{IntegrationID: integrationID, EndpointID: endpointID, Page: page,
+		Msg: s.cfg.Masker.String(sdk.FormatAppError(sdk.ErrorFromStatus(err))), Err: err}
+}
