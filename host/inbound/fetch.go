@@ -7,8 +7,8 @@ import (
 	"io"
 
 	"github.com/idbridge/idbridge/host/store"
-	"github.com/idbridge/idbridge/sdk"
 	connectorv1 "github.com/idbridge/idbridge/proto/connector/v1"
+	"github.com/idbridge/idbridge/sdk"
 )
 
 // FetchError is a failed read of an endpoint, with the connector's

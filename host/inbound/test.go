@@ -8,8 +8,8 @@ import (
 
 	"github.com/idbridge/idbridge/host/mapping"
 	"github.com/idbridge/idbridge/host/store"
-	"github.com/idbridge/idbridge/sdk"
 	connectorv1 "github.com/idbridge/idbridge/proto/connector/v1"
+	"github.com/idbridge/idbridge/sdk"
 )
 
 // TestResult is what a test of an endpoint saw: the first exchange with
