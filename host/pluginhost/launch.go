@@ -2,6 +2,7 @@ package pluginhost
 
 import (
 	"crypto/sha256"
+	"crypto/tls"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -53,6 +54,15 @@ func launch(cfg Config, p Plugin) (*instance, error) {
 
 	cmd := exec.Command(p.Path)
 	cmd.Env = append(pluginEnv(cfg.PassEnv, p.Env), plugin.EnvUnixSocketDir+"="+socketDir)
+	var tlsConfig *tls.Config
+	if !cfg.DisableMTLS {
+		var tlsEnv []string
+		if tlsConfig, tlsEnv, err = linkTLS(); err != nil {
+			_ = os.RemoveAll(socketDir)
+			return nil, fmt.Errorf("connector %s: %w", p.Name, err)
+		}
+		cmd.Env = append(cmd.Env, tlsEnv...)
+	}
 	cmd.Dir = p.Dir
 	if cmd.Dir == "" {
 		cmd.Dir = filepath.Dir(p.Path)
@@ -63,7 +73,7 @@ func launch(cfg Config, p Plugin) (*instance, error) {
 		Cmd:              cmd,
 		SecureConfig:     &plugin.SecureConfig{Checksum: want, Hash: sha256.New()},
 		AllowedProtocols: []plugin.Protocol{plugin.ProtocolGRPC},
-		AutoMTLS:         !cfg.DisableMTLS,
+		TLSConfig:        tlsConfig, // nil: plain gRPC over the private socket
 		SkipHostEnv:      true,
 		StartTimeout:     cfg.StartTimeout,
 		Logger:           pluginLogger{cfg.Logger.Named(p.Name)},

@@ -424,6 +424,9 @@ func TestMinimalEnvironment(t *testing.T) {
 	if env["PLUGIN_CLIENT_CERT"] == nil {
 		t.Errorf("mTLS is not on by default (no client certificate sent)")
 	}
+	if _, ok := env[wire.EnvServerKey]; ok {
+		t.Errorf("the connector's TLS key stayed in its environment")
+	}
 	// The socket lives in a folder only this user can enter, removed with
 	// the process.
 	dir, _ := env["PLUGIN_UNIX_SOCKET_DIR"].(string)
@@ -434,6 +437,30 @@ func TestMinimalEnvironment(t *testing.T) {
 	h.Stop()
 	if _, err := os.Stat(dir); !os.IsNotExist(err) {
 		t.Errorf("socket folder %s left behind after Stop: %v", dir, err)
+	}
+}
+
+func TestMTLSWithGoPluginsOwnScheme(t *testing.T) {
+	// A connector that ignores the certificate the host hands it and
+	// answers with go-plugin's automatic mTLS still connects.
+	p := plugin(t, bins.connector)
+	p.Env = []string{"TESTCONNECTOR_GOPLUGIN_TLS=1"}
+	_, h := supervise(t, fastConfig(t), p)
+	if _, err := h.Describe(context.Background(), &connectorv1.DescribeRequest{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestWithoutMTLS(t *testing.T) {
+	cfg := fastConfig(t)
+	cfg.DisableMTLS = true
+	_, h := supervise(t, cfg, plugin(t, bins.connector))
+	resp, err := h.Invoke(context.Background(), &connectorv1.InvokeRequest{WebhookId: "env"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := resp.Outputs.AsMap()["PLUGIN_CLIENT_CERT"]; ok {
+		t.Error("a certificate was sent with mTLS disabled")
 	}
 }
 

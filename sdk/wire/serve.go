@@ -50,6 +50,7 @@ func Serve(impl connectorv1.ConnectorServer, opts ServeOptions) {
 		HandshakeConfig:  Handshake,
 		VersionedPlugins: VersionedPlugins(impl),
 		Logger:           logger,
+		TLSProvider:      serverTLS,
 		GRPCServer: func(o []grpc.ServerOption) *grpc.Server {
 			o = append(o,
 				grpc.ChainUnaryInterceptor(RecoverUnary(logger)),

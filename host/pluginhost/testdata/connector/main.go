@@ -3,7 +3,9 @@
 // settings["count"] small records; webhook "panic" and endpoint "panic"
 // panic; webhook "exit" ends the process; the environment variable
 // TESTCONNECTOR_EXIT_AT_START makes it fail before the handshake,
-// TESTCONNECTOR_HANG_AT_START makes it never complete the handshake, and
+// TESTCONNECTOR_HANG_AT_START makes it never complete the handshake,
+// TESTCONNECTOR_GOPLUGIN_TLS makes it serve like a connector built before
+// the host handed out TLS certificates (go-plugin's own mTLS), and
 // TESTCONNECTOR_PRINT_ENV makes Invoke return its environment.
 package main
 
@@ -15,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/go-plugin"
 	"google.golang.org/protobuf/types/known/structpb"
 
 	connectorv1 "github.com/idbridge/idbridge/proto/connector/v1"
@@ -99,6 +102,14 @@ func main() {
 	}
 	if os.Getenv("TESTCONNECTOR_HANG_AT_START") != "" {
 		time.Sleep(time.Hour)
+	}
+	if os.Getenv("TESTCONNECTOR_GOPLUGIN_TLS") != "" {
+		plugin.Serve(&plugin.ServeConfig{
+			HandshakeConfig:  wire.Handshake,
+			VersionedPlugins: wire.VersionedPlugins(connector{}),
+			GRPCServer:       plugin.DefaultGRPCServer,
+		})
+		return
 	}
 	wire.Serve(connector{}, wire.ServeOptions{Name: "testconn"})
 }
