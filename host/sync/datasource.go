@@ -1,0 +1,200 @@
+package sync
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/go-ldap/ldap/v3"
+
+	"github.com/idbridge/idbridge/host/directory"
+	"github.com/idbridge/idbridge/host/mapping"
+	"github.com/idbridge/idbridge/host/store"
+)
+
+// Kind is the document kind data sources are stored under.
+const Kind = "datasource"
+
+// Scope is the part of the directory a data source matches against.
+type Scope struct {
+	// Base is the DN searched; empty means the directory's base DN.
+	Base string `json:"base,omitempty"`
+	// Filter narrows the users further, e.g. (department=Sales). It is an
+	// admin's filter, combined with the directory's user filter.
+	Filter string `json:"filter,omitempty"`
+}
+
+// DataSource is a mapping of an app's records onto directory users, as
+// stored: the mapping definition, the directory scope and bookkeeping.
+type DataSource struct {
+	// ID is the handle used in URLs and run records.
+	ID string `json:"id"`
+	mapping.DataSource
+	Scope   Scope     `json:"scope,omitzero"`
+	Created time.Time `json:"created,omitzero"`
+	Updated time.Time `json:"updated,omitzero"`
+}
+
+var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
+
+// slug derives an id from a name: lower case, dashes between words.
+func slug(name string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(name) {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+		default:
+			dash = true
+		}
+	}
+	s := b.String()
+	if len(s) > 63 {
+		s = s[:63]
+	}
+	return strings.TrimRight(s, "-")
+}
+
+// List returns every data source, ordered by id.
+func (s *Service) List(ctx context.Context) ([]DataSource, error) {
+	out := []DataSource{}
+	err := s.cfg.Docs.List(ctx, Kind, func(id string, decode func(any) error) error {
+		var d DataSource
+		if err := decode(&d); err != nil {
+			return fmt.Errorf("read data source %s: %w", id, err)
+		}
+		out = append(out, d)
+		return nil
+	})
+	return out, err
+}
+
+// Get returns one data source.
+func (s *Service) Get(ctx context.Context, id string) (*DataSource, error) {
+	var d DataSource
+	if err := s.cfg.Docs.Get(ctx, Kind, id, &d); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, fmt.Errorf("data source %q: %w (list them with `idbridge datasource list`)", id, err)
+		}
+		return nil, err
+	}
+	return &d, nil
+}
+
+// Create validates and stores a new data source. The id defaults to a
+// slug of the name; an existing id is refused with store.ErrConflict.
+func (s *Service) Create(ctx context.Context, d DataSource) (*DataSource, error) {
+	if d.ID == "" {
+		d.ID = slug(d.Name)
+	}
+	if err := s.Validate(ctx, d); err != nil {
+		return nil, err
+	}
+	var existing DataSource
+	switch err := s.cfg.Docs.Get(ctx, Kind, d.ID, &existing); {
+	case err == nil:
+		return nil, fmt.Errorf("%w: a data source %q already exists; edit it instead", store.ErrConflict, d.ID)
+	case !errors.Is(err, store.ErrNotFound):
+		return nil, err
+	}
+	now := s.cfg.Now().UTC()
+	d.Created, d.Updated = now, now
+	if err := s.cfg.Docs.Put(ctx, Kind, d.ID, d); err != nil {
+		return nil, err
+	}
+	s.cfg.Logger.Info("created data source", "datasource", d.ID, "endpoints", len(d.Endpoints), "mappings", len(d.Mappings))
+	return &d, nil
+}
+
+// Update validates and replaces an existing data source.
+func (s *Service) Update(ctx context.Context, d DataSource) (*DataSource, error) {
+	old, err := s.Get(ctx, d.ID)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Validate(ctx, d); err != nil {
+		return nil, err
+	}
+	d.Created, d.Updated = old.Created, s.cfg.Now().UTC()
+	if err := s.cfg.Docs.Put(ctx, Kind, d.ID, d); err != nil {
+		return nil, err
+	}
+	s.cfg.Logger.Info("updated data source", "datasource", d.ID)
+	return &d, nil
+}
+
+// Delete removes a data source; its run records stay.
+func (s *Service) Delete(ctx context.Context, id string) error {
+	if _, err := s.Get(ctx, id); err != nil {
+		return err
+	}
+	return s.cfg.Docs.Delete(ctx, Kind, id)
+}
+
+// Validate checks a data source as Create and Update do: its id and scope,
+// then mapping.Validate against the fields each endpoint returns and the
+// directory's schema. Every problem is reported at once in an
+// *InvalidError.
+func (s *Service) Validate(ctx context.Context, d DataSource) error {
+	var problems []string
+	if !idPattern.MatchString(d.ID) {
+		problems = append(problems, fmt.Sprintf("id: %q must be 1-63 lower-case letters, digits and dashes", d.ID))
+	}
+	if d.Scope.Filter != "" {
+		if _, err := ldap.CompileFilter(d.Scope.Filter); err != nil {
+			problems = append(problems, fmt.Sprintf("scope.filter: %q is not an LDAP filter: %v", d.Scope.Filter, err))
+		}
+	}
+	if d.Scope.Base != "" {
+		if _, err := ldap.ParseDN(d.Scope.Base); err != nil {
+			problems = append(problems, fmt.Sprintf("scope.base: %q is not a DN: %v", d.Scope.Base, err))
+		}
+	}
+	schema := mapping.Schema{Fields: map[string][]string{}}
+	for i, ep := range d.Endpoints {
+		fields, err := s.cfg.Endpoints.Fields(ctx, ep.IntegrationID, ep.EndpointID)
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("endpoints[%d]: %v", i, err))
+			continue
+		}
+		schema.Fields[ep.Alias] = fields
+	}
+	var schemaErr error
+	schema.HasAttribute = func(name string) bool {
+		ok, err := s.cfg.Directory.AttributeExists(ctx, name)
+		if err != nil && schemaErr == nil {
+			schemaErr = err
+		}
+		return ok
+	}
+	verr := mapping.Validate(d.DataSource, schema)
+	if schemaErr != nil {
+		return fmt.Errorf("%w: %w", ErrSchemaUnchecked, schemaErr)
+	}
+	var ve *mapping.ValidationError
+	if errors.As(verr, &ve) {
+		for _, p := range ve.Problems {
+			problems = append(problems, p.Error())
+		}
+	} else if verr != nil {
+		return verr
+	}
+	if len(problems) > 0 {
+		return &InvalidError{DataSource: d.ID, Problems: problems, Err: verr}
+	}
+	return nil
+}
+
+// userQuery is the directory read of a data source: its scope, and only
+// the attributes the plan needs.
+func (d DataSource) userQuery(attributes []string) directory.UserQuery {
+	return directory.UserQuery{Base: d.Scope.Base, Scope: directory.ScopeSubtree, Filter: d.Scope.Filter, Extra: attributes}
+}

@@ -1,0 +1,86 @@
+package sync
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/idbridge/idbridge/host/directory"
+	"github.com/idbridge/idbridge/host/mapping"
+)
+
+// RunOptions tune one plan or apply.
+type RunOptions struct {
+	// Progress, when set, hears about the run as it goes. It is called
+	// from one goroutine at a time and must return quickly.
+	Progress func(Progress)
+}
+
+// Preview is a dry run's answer: the plan and how long it took to make.
+type Preview struct {
+	DataSource string        `json:"dataSource"`
+	Plan       *mapping.Plan `json:"plan"`
+	Started    time.Time     `json:"started"`
+	// ReadMS is the time spent reading the app and the directory (they are
+	// read at the same time); PlanMS the time spent planning after.
+	ReadMS int64 `json:"readMs"`
+	PlanMS int64 `json:"planMs"`
+}
+
+// Plan runs a data source without writing anything: fetch, join, read the
+// directory, match and plan.
+func (s *Service) Plan(ctx context.Context, id string, opts RunOptions) (*Preview, error) {
+	d, err := s.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.plan(ctx, d, &reporter{fn: opts.Progress})
+}
+
+func (s *Service) plan(ctx context.Context, d *DataSource, rep *reporter) (*Preview, error) {
+	started := s.cfg.Now()
+	p, err := mapping.NewPlanner(d.DataSource)
+	if err != nil {
+		return nil, fmt.Errorf("data source %q: %w (save it again to see every problem)", d.ID, err)
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	for _, ep := range d.Endpoints {
+		g.Go(func() error {
+			return s.cfg.Endpoints.Fetch(gctx, ep.IntegrationID, ep.EndpointID, s.cfg.BatchSize, func(batch []map[string]any) error {
+				if err := p.AddRecords(ep.Alias, batch); err != nil {
+					return err
+				}
+				rep.update(func(pr *Progress) { pr.Phase, pr.Records = PhaseRead, pr.Records+len(batch) })
+				return nil
+			})
+		})
+	}
+	g.Go(func() error {
+		n := 0
+		err := s.cfg.Directory.Users(gctx, d.userQuery(p.Attributes()), func(u directory.User) error {
+			p.AddUser(mapping.ADUser{ID: u.ID, DN: u.DN, Attributes: u.Attributes, Enabled: u.Enabled()})
+			if n++; n%500 == 0 {
+				rep.update(func(pr *Progress) { pr.Phase, pr.Users = PhaseRead, pr.Users+500 })
+			}
+			return nil
+		})
+		rep.update(func(pr *Progress) { pr.Users += n % 500 })
+		if err != nil {
+			return fmt.Errorf("read the directory users of %q: %w", d.ID, err)
+		}
+		return nil
+	})
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	read := s.cfg.Now()
+	rep.update(func(pr *Progress) { pr.Phase = PhasePlan })
+	plan, err := p.Plan(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &Preview{DataSource: d.ID, Plan: plan, Started: started.UTC(),
+		ReadMS: read.Sub(started).Milliseconds(), PlanMS: s.cfg.Now().Sub(read).Milliseconds()}, nil
+}

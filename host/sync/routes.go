@@ -1,0 +1,191 @@
+package sync
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+
+	"github.com/idbridge/idbridge/host/api"
+	"github.com/idbridge/idbridge/host/directory"
+	"github.com/idbridge/idbridge/host/store"
+)
+
+// Event is one line of a streamed plan or apply (?stream=ndjson): progress
+// lines while it runs, then one line with the preview or result, or the
+// error.
+type Event struct {
+	Progress *Progress  `json:"progress,omitempty"`
+	Preview  *Preview   `json:"preview,omitempty"`
+	Result   *Result    `json:"result,omitempty"`
+	Error    *api.Error `json:"error,omitempty"`
+}
+
+// RunView is a run record with its entries, for `sync show`.
+type RunView struct {
+	Run     store.Run        `json:"run"`
+	Entries []store.RunEntry `json:"entries"`
+	Next    string           `json:"next,omitempty"`
+}
+
+// Routes implements api.RouteProvider: data sources CRUD, plan, apply, and
+// the run records of applies.
+func (s *Service) Routes() []api.Route {
+	return []api.Route{
+		{Method: http.MethodGet, Pattern: "/v1/datasources", MinRole: api.RoleAuditor,
+			Summary: "List data sources", Response: []DataSource{},
+			Handler: func(c *api.Call) (any, error) { return s.List(c.Context()) }},
+		{Method: http.MethodGet, Pattern: "/v1/datasources/{id}", MinRole: api.RoleAuditor,
+			Summary: "Show a data source", Response: DataSource{},
+			Handler: func(c *api.Call) (any, error) { return s.Get(c.Context(), c.PathValue("id")) }},
+		{Method: http.MethodPost, Pattern: "/v1/datasources", MinRole: api.RoleAdmin,
+			Summary: "Create a data source (validated against the endpoints' fields and the directory schema)",
+			Request: DataSource{}, Response: DataSource{},
+			Handler: func(c *api.Call) (any, error) {
+				var d DataSource
+				if err := c.Decode(&d); err != nil {
+					return nil, err
+				}
+				out, err := s.Create(c.Context(), d)
+				if err != nil {
+					return nil, apiError(err)
+				}
+				c.AuditChange(nil, out)
+				return api.Created(out), nil
+			}},
+		{Method: http.MethodPut, Pattern: "/v1/datasources/{id}", MinRole: api.RoleAdmin,
+			Summary: "Replace a data source (validated as at create)", Request: DataSource{}, Response: DataSource{},
+			Handler: func(c *api.Call) (any, error) {
+				var d DataSource
+				if err := c.Decode(&d); err != nil {
+					return nil, err
+				}
+				if d.ID == "" {
+					d.ID = c.PathValue("id")
+				}
+				if d.ID != c.PathValue("id") {
+					return nil, api.BadRequest("the body's id %q differs from %q in the path; ids cannot change, create a new data source instead", d.ID, c.PathValue("id"))
+				}
+				before, _ := s.Get(c.Context(), d.ID)
+				out, err := s.Update(c.Context(), d)
+				if err != nil {
+					return nil, apiError(err)
+				}
+				c.AuditChange(before, out)
+				return out, nil
+			}},
+		{Method: http.MethodDelete, Pattern: "/v1/datasources/{id}", MinRole: api.RoleAdmin,
+			Summary: "Delete a data source (its run records stay)",
+			Handler: func(c *api.Call) (any, error) {
+				before, _ := s.Get(c.Context(), c.PathValue("id"))
+				if err := s.Delete(c.Context(), c.PathValue("id")); err != nil {
+					return nil, err
+				}
+				c.AuditChange(before, nil)
+				return nil, nil
+			}},
+		{Method: http.MethodPost, Pattern: "/v1/datasources/{id}/plan", MinRole: api.RoleOperator,
+			Summary: "Dry run: plan a sync without writing (?stream=ndjson streams progress)", Response: Preview{},
+			Handler: func(c *api.Call) (any, error) {
+				run := func(o RunOptions) (*Preview, error) { return s.Plan(c.Context(), c.PathValue("id"), o) }
+				if c.Query("stream") == "ndjson" {
+					return stream(func(o RunOptions) Event {
+						pv, err := run(o)
+						return Event{Preview: pv, Error: eventError(err)}
+					}), nil
+				}
+				out, err := run(RunOptions{})
+				return out, apiError(err)
+			}},
+		{Method: http.MethodPost, Pattern: "/v1/datasources/{id}/apply", MinRole: api.RoleOperator, Audit: true,
+			Summary: "Plan and apply a sync (?confirm=true beyond the change limit; ?stream=ndjson streams progress)", Response: Result{},
+			Handler: func(c *api.Call) (any, error) {
+				run := func(o RunOptions) (*Result, error) {
+					return s.Apply(c.Context(), c.PathValue("id"), ApplyOptions{RunOptions: o, Confirm: c.Query("confirm") == "true"})
+				}
+				if c.Query("stream") == "ndjson" {
+					return stream(func(o RunOptions) Event {
+						res, err := run(o)
+						return Event{Result: res, Error: eventError(err)}
+					}), nil
+				}
+				out, err := run(RunOptions{})
+				if err != nil {
+					return nil, apiError(err)
+				}
+				return out, nil
+			}},
+		{Method: http.MethodGet, Pattern: "/v1/datasources/{id}/runs", MinRole: api.RoleAuditor,
+			Summary: "List the sync runs of a data source, newest first", Response: []store.Run{},
+			Handler: func(c *api.Call) (any, error) {
+				runs, _, err := s.cfg.Runs.List(c.Context(), store.RunFilter{Automation: c.PathValue("id"), Kind: RunKind,
+					Page: store.Page{After: c.Query("after")}})
+				return runs, err
+			}},
+		{Method: http.MethodGet, Pattern: "/v1/datasources/{id}/runs/{run}", MinRole: api.RoleAuditor,
+			Summary: "Show a sync run with its entries (?outcome= filters, ?after= pages)", Response: RunView{},
+			Handler: func(c *api.Call) (any, error) {
+				run, err := s.cfg.Runs.Get(c.Context(), c.PathValue("run"))
+				if err != nil {
+					return nil, err
+				}
+				if run.Automation != c.PathValue("id") || run.Kind != RunKind {
+					return nil, &api.Error{Status: http.StatusNotFound, Code: "not_found", Message: "no such run of this data source"}
+				}
+				entries, next, err := s.cfg.Runs.Entries(c.Context(), run.ID, store.EntryFilter{Outcome: c.Query("outcome"),
+					Page: store.Page{After: c.Query("after"), Limit: store.MaxPageSize}})
+				return RunView{Run: run, Entries: entries, Next: next}, err
+			}},
+	}
+}
+
+// stream answers with NDJSON: a line per progress report, then the
+// final event.
+func stream(run func(RunOptions) Event) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/x-ndjson")
+		w.WriteHeader(http.StatusOK)
+		flusher, _ := w.(http.Flusher)
+		enc := json.NewEncoder(w)
+		emit := func(e Event) {
+			_ = enc.Encode(e)
+			if flusher != nil {
+				flusher.Flush()
+			}
+		}
+		last := Progress{}
+		final := run(RunOptions{Progress: func(p Progress) {
+			// Thin the stream: a line per phase change or per 1% of work.
+			if p.Phase == last.Phase && p.Done-last.Done < max(1, p.Total/100) &&
+				p.Records-last.Records < 1000 && p.Users-last.Users < 1000 {
+				return
+			}
+			last = p
+			emit(Event{Progress: &p})
+		}})
+		emit(final)
+	})
+}
+
+func eventError(err error) *api.Error {
+	if err == nil {
+		return nil
+	}
+	e, _ := api.ErrorFor(apiError(err))
+	return e
+}
+
+// apiError maps the package's errors to API answers.
+func apiError(err error) error {
+	var inv *InvalidError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &inv):
+		return &api.Error{Status: http.StatusBadRequest, Code: "invalid_datasource", Message: err.Error(), Err: err}
+	case errors.Is(err, ErrNeedsConfirmation):
+		return &api.Error{Status: http.StatusConflict, Code: "needs_confirmation", Message: err.Error(), Err: err}
+	case errors.Is(err, ErrSchemaUnchecked), errors.Is(err, ErrDirectoryLost), errors.Is(err, directory.ErrUnavailable):
+		return &api.Error{Status: http.StatusServiceUnavailable, Code: "directory_unavailable", Message: err.Error(), Err: err}
+	}
+	return err
+}

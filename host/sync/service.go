@@ -1,0 +1,78 @@
+package sync
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+
+	"github.com/idbridge/idbridge/host/directory"
+	"github.com/idbridge/idbridge/host/secrets"
+	"github.com/idbridge/idbridge/host/store"
+)
+
+// Endpoints reads inbound endpoints; *inbound.Service implements it.
+type Endpoints interface {
+	// Fields lists an endpoint's field paths, for validation at save.
+	Fields(ctx context.Context, integrationID, endpointID string) ([]string, error)
+	// Fetch streams every record of an endpoint in batches.
+	Fetch(ctx context.Context, integrationID, endpointID string, batchSize int, fn func(batch []map[string]any) error) error
+}
+
+// Directory is what a sync needs of the directory; *directory.Client
+// implements it.
+type Directory interface {
+	// Users streams the users matching q, page by page.
+	Users(ctx context.Context, q directory.UserQuery, fn func(directory.User) error) error
+	// Modify applies changes to one entry in one request.
+	Modify(ctx context.Context, dn string, changes ...directory.Change) error
+	// CreateUser adds a user.
+	CreateUser(ctx context.Context, nu directory.NewUser) (directory.User, error)
+	// AttributeExists checks the schema, for validation at save.
+	AttributeExists(ctx context.Context, name string) (bool, error)
+}
+
+// Config wires a Service. Docs, Runs, Endpoints and Directory are required.
+type Config struct {
+	// Docs stores data sources (kind "datasource").
+	Docs store.Docs
+	// Runs keeps the run records of applies.
+	Runs store.Runs
+	// Endpoints reads the app's records.
+	Endpoints Endpoints
+	// Directory reads and writes users.
+	Directory Directory
+	// Masker masks secrets in run records and errors; pass the host's.
+	Masker *secrets.Masker
+	// Logger receives the service's logs; nil discards.
+	Logger hclog.Logger
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// BatchSize is the number of records per streamed batch; 0 lets the
+	// connector choose.
+	BatchSize int
+}
+
+// Service keeps data sources and runs their syncs. It is safe for
+// concurrent use.
+type Service struct {
+	cfg Config
+}
+
+// New returns a Service.
+func New(cfg Config) (*Service, error) {
+	if cfg.Docs == nil || cfg.Runs == nil || cfg.Endpoints == nil || cfg.Directory == nil {
+		return nil, errors.New("sync: Docs, Runs, Endpoints and Directory are required")
+	}
+	if cfg.Masker == nil {
+		cfg.Masker = secrets.NewMasker()
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = hclog.NewNullLogger()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &Service{cfg: cfg}, nil
+}
