@@ -1,8 +1,8 @@
 package sdk
 
 import (
+	"github.com/go-json-experiment/json/jsontext"
 	"google.golang.org/grpc"
-	"google.golang.org/protobuf/types/known/structpb"
 
 	connectorv1 "github.com/idbridge/idbridge/proto/connector/v1"
 )
@@ -46,41 +46,41 @@ func (s *server) Fetch(req *connectorv1.FetchRequest, stream grpc.ServerStreamin
 	wantExchange := req.GetIncludeExchange()
 	c := call{method: ep.method(), url: ep.URL, query: ep.Query, headers: ep.Headers, idempotent: true}
 
+	var b batcher = &structBatcher{stream: stream, size: batchSize}
+	if s.preEncoded {
+		b = &frameBatcher{stream: stream, size: batchSize}
+	}
 	for page := 1; ; page++ {
 		resp, err := e.do(ctx, c, pg.params())
 		if err != nil {
 			return e.fail(nil, err)
 		}
-		msg := &connectorv1.FetchResponse{Page: int32(page)}
+		var ex *connectorv1.Exchange
 		if wantExchange {
-			msg.Exchange = e.exchange(nil, resp, nil)
-			wantExchange = false
+			ex, wantExchange = e.exchange(nil, resp, nil), false
 		}
-		batch := make([]*structpb.Struct, 0, min(batchSize, 1024))
-		n, err := decodeRecords(resp.Body, path, func(r *structpb.Struct) error {
-			batch = append(batch, r)
-			if len(batch) < batchSize {
+		var sendErr error
+		n, err := walkRecords(resp.Body, path, func(dec *jsontext.Decoder) error {
+			if err := b.add(dec); err != nil {
+				return err
+			}
+			if !b.full() {
 				return nil
 			}
-			msg.Records = batch
-			if err := stream.Send(msg); err != nil {
-				return err
-			}
-			msg = &connectorv1.FetchResponse{Page: int32(page)}
-			batch = make([]*structpb.Struct, 0, min(batchSize, 1024))
-			return nil
+			sendErr = b.flush(page, ex)
+			ex = nil
+			return sendErr
 		})
-		if err != nil {
-			if ctx.Err() != nil {
-				return e.fail(nil, ctx.Err())
-			}
+		switch {
+		case sendErr != nil:
+			return sendErr // the stream failed: the host is gone or cancelled
+		case err != nil && ctx.Err() != nil:
+			return e.fail(nil, ctx.Err())
+		case err != nil:
 			return e.fail(nil, &decodeError{page: page, err: err})
 		}
-		if len(batch) > 0 || msg.Exchange != nil {
-			msg.Records = batch
-			if err := stream.Send(msg); err != nil {
-				return err
-			}
+		if err := b.flush(page, ex); err != nil {
+			return err
 		}
 		if max := int(req.GetMaxPages()); max > 0 && page >= max {
 			return nil

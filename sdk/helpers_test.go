@@ -54,13 +54,23 @@ func testSettings(base string) map[string]string {
 // dial serves c in-process over an in-memory gRPC connection, the same
 // path the plugin takes minus the process boundary.
 func dial(t *testing.T, c Connector) connectorv1.ConnectorClient {
+	return dialMode(t, c, true)
+}
+
+// dialMode serves c with pre-encoded Fetch frames (as Serve does) or with
+// structpb values.
+func dialMode(t *testing.T, c Connector, preEncoded bool) connectorv1.ConnectorClient {
 	t.Helper()
-	impl, err := NewServer(c, Options{})
+	impl, err := NewServer(c, Options{PreEncoded: preEncoded})
 	if err != nil {
 		t.Fatalf("NewServer: %v", err)
 	}
 	lis := bufconn.Listen(1 << 20)
-	gs := grpc.NewServer()
+	var opts []grpc.ServerOption
+	if preEncoded {
+		opts = append(opts, grpc.ForceServerCodecV2(WireCodec()))
+	}
+	gs := grpc.NewServer(opts...)
 	connectorv1.RegisterConnectorServer(gs, impl)
 	go func() { _ = gs.Serve(lis) }()
 	conn, err := grpc.NewClient("passthrough:///inprocess",

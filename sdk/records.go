@@ -23,6 +23,22 @@ var errNotList = errors.New("records are not a JSON list")
 // A missing path or a null yields no records; a record that is not an
 // object is wrapped as {"value": record}.
 func decodeRecords(body []byte, path []string, emit func(*structpb.Struct) error) (int, error) {
+	return walkRecords(body, path, func(dec *jsontext.Decoder) error {
+		v, err := readValue(dec)
+		if err != nil {
+			return err
+		}
+		st := v.GetStructValue()
+		if st == nil {
+			st = &structpb.Struct{Fields: map[string]*structpb.Value{"value": v}}
+		}
+		return emit(st)
+	})
+}
+
+// walkRecords positions a decoder on each record of the list at path in
+// body and calls read, which must consume exactly that record.
+func walkRecords(body []byte, path []string, read func(*jsontext.Decoder) error) (int, error) {
 	dec := jsontext.NewDecoder(bytes.NewReader(body), jsontext.AllowDuplicateNames(true))
 	found, err := seek(dec, path)
 	if err != nil || !found {
@@ -41,16 +57,8 @@ func decodeRecords(body []byte, path []string, emit func(*structpb.Struct) error
 	}
 	n := 0
 	for dec.PeekKind() != ']' {
-		v, err := readValue(dec)
-		if err != nil {
+		if err := read(dec); err != nil {
 			return n, fmt.Errorf("record %d: %w", n, err)
-		}
-		st := v.GetStructValue()
-		if st == nil {
-			st = &structpb.Struct{Fields: map[string]*structpb.Value{"value": v}}
-		}
-		if err := emit(st); err != nil {
-			return n, err
 		}
 		n++
 	}

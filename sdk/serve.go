@@ -5,6 +5,7 @@ import (
 	"os"
 
 	"github.com/hashicorp/go-hclog"
+	"google.golang.org/grpc/encoding"
 
 	"github.com/idbridge/idbridge/sdk/wire"
 )
@@ -19,7 +20,10 @@ func Serve(c Connector) {
 		Output:     os.Stderr,
 		JSONFormat: true,
 	})
-	impl, err := NewServer(c, Options{Logger: logger})
+	// Installing the codec replaces gRPC's "proto" codec in this process
+	// only; it must happen before any gRPC server or client exists.
+	encoding.RegisterCodecV2(WireCodec())
+	impl, err := NewServer(c, Options{Logger: logger, PreEncoded: true})
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "connector %q cannot start: %v\n", c.Info.ID, err)
 		os.Exit(1)

@@ -21,6 +21,8 @@ type server struct {
 	limiters  *httpexec.Limiters
 	client    *http.Client
 	log       hclog.Logger
+	// preEncoded sends Fetch batches as pre-encoded frames (WireCodec).
+	preEncoded bool
 }
 
 // Options tunes NewServer; the zero value is what Serve uses.
@@ -30,6 +32,10 @@ type Options struct {
 	// Limiters lets several in-process servers share budgets (tests);
 	// nil gives the server its own registry.
 	Limiters *httpexec.Limiters
+	// PreEncoded writes Fetch records straight from the app's JSON into
+	// protobuf wire form, several times cheaper than building structpb
+	// values. The gRPC server must then use WireCodec; Serve does this.
+	PreEncoded bool
 }
 
 // NewServer validates c and returns it as a connectorv1.ConnectorServer,
@@ -45,6 +51,8 @@ func NewServer(c Connector, opts Options) (connectorv1.ConnectorServer, error) {
 		limiters:  opts.Limiters,
 		client:    c.HTTPClient,
 		log:       opts.Logger,
+
+		preEncoded: opts.PreEncoded,
 	}
 	for i := range c.Endpoints {
 		s.endpoints[c.Endpoints[i].ID] = &c.Endpoints[i]

@@ -18,17 +18,17 @@ import (
 	"github.com/idbridge/idbridge/sdk"
 )
 
-// InProcess serves c over an in-memory gRPC connection: the same
-// marshalling and streaming as the plugin, without a process. The server
+// InProcess serves c over an in-memory gRPC connection: the same encoding
+// (pre-encoded Fetch frames) and streaming as the plugin, without a process. The server
 // stops when the test ends.
 func InProcess(t testing.TB, c sdk.Connector) connectorv1.ConnectorClient {
 	t.Helper()
-	impl, err := sdk.NewServer(c, sdk.Options{})
+	impl, err := sdk.NewServer(c, sdk.Options{PreEncoded: true})
 	if err != nil {
 		t.Fatalf("the connector's declaration does not validate: %v", err)
 	}
 	lis := bufconn.Listen(1 << 20)
-	gs := grpc.NewServer()
+	gs := grpc.NewServer(grpc.ForceServerCodecV2(sdk.WireCodec()))
 	connectorv1.RegisterConnectorServer(gs, impl)
 	go func() { _ = gs.Serve(lis) }()
 	conn, err := grpc.NewClient("passthrough:///connector",

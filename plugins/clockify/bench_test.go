@@ -1,0 +1,226 @@
+package clockify_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/idbridge/idbridge/plugins/clockify"
+	"github.com/idbridge/idbridge/plugins/clockify/sandbox"
+	connectorv1 "github.com/idbridge/idbridge/proto/connector/v1"
+	"github.com/idbridge/idbridge/sdk"
+	"github.com/idbridge/idbridge/sdk/connectortest"
+)
+
+const benchUsers = 100_000
+
+// BenchmarkFetch100kUsers fetches List Users from a sandbox of 100,000
+// members through the real plugin binary, launched by the host's
+// supervisor, and reports records/s and the peak memory of this (host)
+// process. It then fetches the same pages with one curl process and
+// reports that time beside it. The sandbox runs in its own process so that
+// its memory is not counted as the host's.
+func BenchmarkFetch100kUsers(b *testing.B) {
+	dir := b.TempDir()
+	base := startSandboxProcess(b, dir)
+	cl := connectortest.Plugin(b, pluginPath)
+	s := map[string]string{
+		clockify.SettingWorkspaceID: sandbox.DefaultWorkspaceID,
+		clockify.SettingBaseURL:     base,
+		clockify.SettingAPIKey:      sandbox.DefaultAdminKey,
+		// The sandbox runs without a limit here: the figure is the
+		// connector's throughput, not Clockify's budget.
+		clockify.SettingRateLimit: "100000",
+	}
+	if _, err := fetchCount(cl, s); err != nil { // launch the plugin, warm connections
+		b.Fatal(err)
+	}
+	runtime.GC()
+	debug.FreeOSMemory()
+	resetPeakRSS()
+	var heapPeak atomic.Uint64
+	stop := sampleHeap(&heapPeak)
+
+	b.ResetTimer()
+	start := time.Now()
+	total := 0
+	for range b.N {
+		n, err := fetchCount(cl, s)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if n != benchUsers+2 {
+			b.Fatalf("fetched %d users, want %d", n, benchUsers+2)
+		}
+		total += n
+	}
+	elapsed := time.Since(start)
+	b.StopTimer()
+	stop()
+
+	perFetch := elapsed / time.Duration(b.N)
+	b.ReportMetric(float64(total)/elapsed.Seconds(), "records/s")
+	b.ReportMetric(perFetch.Seconds(), "s/fetch")
+	b.ReportMetric(float64(peakRSS())/(1<<20), "peak-RSS-MB")
+	b.ReportMetric(float64(heapPeak.Load())/(1<<20), "peak-heap-MB")
+
+	curl := curlPages(b, dir, base)
+	b.ReportMetric(curl.Seconds(), "curl-s")
+	b.ReportMetric(perFetch.Seconds()/curl.Seconds(), "x-curl")
+}
+
+// fetchCount runs List Users to the end and counts the records.
+func fetchCount(cl connectorv1.ConnectorClient, s map[string]string) (int, error) {
+	st, err := cl.Fetch(context.Background(), &connectorv1.FetchRequest{
+		Settings: s, Endpoint: &connectorv1.FetchRequest_EndpointId{EndpointId: "list-users"},
+	}, sdk.FetchCallOption())
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for {
+		m, err := st.Recv()
+		if errors.Is(err, io.EOF) {
+			return n, nil
+		}
+		if err != nil {
+			return n, err
+		}
+		n += len(m.GetRecords())
+	}
+}
+
+// startSandboxProcess writes a 100,000-user seed and serves it from the
+// clockify-sandbox binary with no rate limit; it returns the base URL.
+func startSandboxProcess(b *testing.B, dir string) string {
+	b.Helper()
+	bin := filepath.Join(dir, "clockify-sandbox")
+	if out, err := exec.Command("go", "build", "-o", bin, "./cmd/clockify-sandbox").CombinedOutput(); err != nil {
+		b.Fatalf("building the sandbox: %v\n%s", err, out)
+	}
+	seed := filepath.Join(dir, "seed.json")
+	raw, err := json.Marshal(sandbox.GenerateSeed(benchUsers))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := os.WriteFile(seed, raw, 0o600); err != nil {
+		b.Fatal(err)
+	}
+	raw = nil
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	cmd := exec.Command(bin, "--listen", addr, "--seed", seed, "--rate", "-1")
+	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	base := "http://" + addr + "/api"
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		req, _ := http.NewRequest("GET", base+"/v1/user", nil)
+		req.Header.Set("X-Api-Key", sandbox.DefaultAdminKey)
+		resp, err := http.DefaultClient.Do(req)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return base
+			}
+		}
+		if time.Now().After(deadline) {
+			b.Fatalf("the sandbox did not come up on %s: %v", addr, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// curlPages fetches the pages List Users asks for with one curl process
+// reusing one connection, and returns the wall time.
+func curlPages(b *testing.B, dir, base string) time.Duration {
+	b.Helper()
+	if _, err := exec.LookPath("curl"); err != nil {
+		b.Logf("curl not installed: no comparison")
+		return 0
+	}
+	pages := (benchUsers+2)/clockify.PageSize + 1
+	cfg := filepath.Join(dir, "curl.cfg")
+	f, err := os.Create(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	w := bufio.NewWriter(f)
+	fmt.Fprintf(w, "silent\nfail\nheader = \"X-Api-Key: %s\"\n", sandbox.DefaultAdminKey)
+	for p := 1; p <= pages; p++ {
+		fmt.Fprintf(w, "url = \"%s/v1/workspaces/%s/users?memberships=WORKSPACE&status=ALL&include-roles=false&page=%d&page-size=%d\"\noutput = \"/dev/null\"\n",
+			base, sandbox.DefaultWorkspaceID, p, clockify.PageSize)
+	}
+	w.Flush()
+	f.Close()
+	start := time.Now()
+	if out, err := exec.Command("curl", "--config", cfg).CombinedOutput(); err != nil {
+		b.Fatalf("curl: %v\n%s", err, out)
+	}
+	return time.Since(start)
+}
+
+// resetPeakRSS restarts the kernel's peak-RSS counter of this process, so
+// the figure covers the fetches only (Linux; elsewhere it is a no-op).
+func resetPeakRSS() { _ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) }
+
+// peakRSS reads VmHWM, the peak resident set, in bytes (0 off Linux).
+func peakRSS() int64 {
+	raw, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if strings.HasPrefix(line, "VmHWM:") {
+			kb, _ := strconv.ParseInt(strings.Fields(line)[1], 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}
+
+// sampleHeap records the largest in-use heap every 10ms until stopped.
+func sampleHeap(peak *atomic.Uint64) (stop func()) {
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(10 * time.Millisecond)
+		defer t.Stop()
+		var ms runtime.MemStats
+		for {
+			runtime.ReadMemStats(&ms)
+			if ms.HeapInuse > peak.Load() {
+				peak.Store(ms.HeapInuse)
+			}
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
+}
