@@ -9,8 +9,9 @@ import (
 
 // DefaultBatchSize is how many records a streamed message carries when the
 // host does not say: large enough to amortise gRPC framing, small enough to
-// keep each message well under gRPC's 4 MiB default.
-const DefaultBatchSize = 500
+// keep memory per message small; a byte cap (maxFrameBytes) keeps
+// large records under gRPC's 4 MiB default whatever the count.
+const DefaultBatchSize = 1000
 
 // Fetch runs an inbound endpoint, preconfigured or custom, and streams its
 // records page by page in batches.
