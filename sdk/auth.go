@@ -27,6 +27,7 @@ func HeaderAuth(header, settingKey string) Auth {
 
 type headerAuth struct{ header, key string }
 
+// Apply implements Auth.
 func (a headerAuth) Apply(h http.Header, s Settings) error {
 	v := s.Get(a.key)
 	if v == "" {
@@ -36,7 +37,10 @@ func (a headerAuth) Apply(h http.Header, s Settings) error {
 	return nil
 }
 
-func (a headerAuth) Headers() []string        { return []string{a.header} }
+// Headers implements Auth.
+func (a headerAuth) Headers() []string { return []string{a.header} }
+
+// SecretSettings implements Auth.
 func (a headerAuth) SecretSettings() []string { return []string{a.key} }
 
 // BearerAuth sends a secret setting as "Authorization: Bearer <token>".
@@ -44,6 +48,7 @@ func BearerAuth(settingKey string) Auth { return bearerAuth{key: settingKey} }
 
 type bearerAuth struct{ key string }
 
+// Apply implements Auth.
 func (a bearerAuth) Apply(h http.Header, s Settings) error {
 	v := s.Get(a.key)
 	if v == "" {
@@ -53,7 +58,10 @@ func (a bearerAuth) Apply(h http.Header, s Settings) error {
 	return nil
 }
 
-func (a bearerAuth) Headers() []string        { return []string{"Authorization"} }
+// Headers implements Auth.
+func (a bearerAuth) Headers() []string { return []string{"Authorization"} }
+
+// SecretSettings implements Auth.
 func (a bearerAuth) SecretSettings() []string { return []string{a.key} }
 
 // BasicAuth sends HTTP basic credentials from two settings; only the
@@ -62,6 +70,7 @@ func BasicAuth(userKey, passwordKey string) Auth { return basicAuth{user: userKe
 
 type basicAuth struct{ user, pass string }
 
+// Apply implements Auth.
 func (a basicAuth) Apply(h http.Header, s Settings) error {
 	if s.Get(a.user) == "" || s.Get(a.pass) == "" {
 		return fmt.Errorf("%w: settings %q and %q are both needed for basic authentication", ErrInvalidSettings, a.user, a.pass)
@@ -70,5 +79,8 @@ func (a basicAuth) Apply(h http.Header, s Settings) error {
 	return nil
 }
 
-func (a basicAuth) Headers() []string        { return []string{"Authorization"} }
+// Headers implements Auth.
+func (a basicAuth) Headers() []string { return []string{"Authorization"} }
+
+// SecretSettings implements Auth.
 func (a basicAuth) SecretSettings() []string { return []string{a.pass} }

@@ -28,6 +28,7 @@ func WireCodec() encoding.CodecV2 {
 	return wireCodec{std: std}
 }
 
+// Marshal sends a frame as is and anything else through the standard codec.
 func (c wireCodec) Marshal(v any) (mem.BufferSlice, error) {
 	if f, ok := v.(frame); ok {
 		return mem.BufferSlice{mem.SliceBuffer(f)}, nil
@@ -53,4 +54,5 @@ func (c wireCodec) Unmarshal(data mem.BufferSlice, v any) error {
 	return c.std.Unmarshal(data, v)
 }
 
+// Name is "proto": the codec stands in for the standard one.
 func (c wireCodec) Name() string { return proto.Name }

@@ -102,8 +102,10 @@ type decodeError struct {
 	err  error
 }
 
+// Error names the page and what was wrong with it.
 func (d *decodeError) Error() string {
 	return "page " + itoa(d.page) + ": the response does not hold the declared records: " + d.err.Error()
 }
 
+// Unwrap classifies the error as a definition problem.
 func (d *decodeError) Unwrap() error { return ErrBadDefinition }

@@ -75,6 +75,7 @@ type testWriter struct {
 	done bool
 }
 
+// Write logs p unless the test has ended.
 func (w *testWriter) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()

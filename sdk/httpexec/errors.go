@@ -35,6 +35,8 @@ type Error struct {
 	Sent *http.Request
 }
 
+// Error says what was called, what the app answered and after how many
+// attempts, without the query (see redact).
 func (e *Error) Error() string {
 	if e.Status == 0 {
 		return fmt.Sprintf("%s %s: no answer after %d attempt(s): %v", e.Method, e.URL, e.Attempts, e.Err)
