@@ -1,0 +1,153 @@
+// Package synctest starts what inbound and sync tests run against: the
+// Clockify sandbox, the real Clockify connector binary under the plugin
+// supervisor, an integration configured for the sandbox, an SQLite store
+// and the inbound endpoint service, all in a temporary data folder.
+package synctest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+
+	"github.com/idbridge/idbridge/host/inbound"
+	"github.com/idbridge/idbridge/host/integrations"
+	"github.com/idbridge/idbridge/host/pluginhost"
+	"github.com/idbridge/idbridge/host/secrets"
+	"github.com/idbridge/idbridge/host/store/sqlite"
+	"github.com/idbridge/idbridge/plugins/clockify/sandbox"
+)
+
+// IntegrationID is the id of the integration Start configures.
+const IntegrationID = "clockify"
+
+// Env is one test's host side and app.
+type Env struct {
+	// DataDir holds the store, the log file and the connector binary.
+	DataDir string
+	// LogPath is the host log (every logger of the env writes there).
+	LogPath string
+	// APIKey is the integration's secret, unique to this env.
+	APIKey  string
+	Sandbox *sandbox.Server
+	Store   *sqlite.Store
+	Masker  *secrets.Masker
+	Logger  hclog.Logger
+	// Integrations and Inbound are the real services.
+	Integrations *integrations.Service
+	Inbound      *inbound.Service
+}
+
+// Options tune Start.
+type Options struct {
+	// Seed is the sandbox's state; nil means the default seed. Its first
+	// API key is replaced by a random one.
+	Seed *sandbox.Seed
+	// Rate is the sandbox's rate limit; 0 means none.
+	Rate float64
+	// DataDir keeps the data folder somewhere chosen by the caller.
+	DataDir string
+}
+
+// Start builds the connector, starts the sandbox and the services, creates
+// and enables the integration, and stops everything when the test ends.
+func Start(t testing.TB, opts Options) *Env {
+	t.Helper()
+	ctx := context.Background()
+	dir := opts.DataDir
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	e := &Env{DataDir: dir, LogPath: filepath.Join(dir, "host.log"), APIKey: "sbx-test-" + randomHex(16), Masker: secrets.NewMasker()}
+	logf, err := os.OpenFile(e.LogPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { logf.Close() })
+	e.Logger = secrets.NewLogger(&hclog.LoggerOptions{Name: "host", Level: hclog.Trace, Output: logf}, e.Masker)
+
+	seed := opts.Seed
+	if seed == nil {
+		seed = sandbox.DefaultSeed()
+	}
+	seed.APIKeys[0].Key = e.APIKey
+	rate := opts.Rate
+	if rate == 0 {
+		rate = -1
+	}
+	e.Sandbox, err = sandbox.Start(ctx, sandbox.Options{Seed: seed, Rate: rate})
+	if err != nil {
+		t.Fatalf("start the Clockify sandbox: %v", err)
+	}
+	t.Cleanup(func() { _ = e.Sandbox.Close() })
+
+	e.Store, err = sqlite.Open(ctx, filepath.Join(dir, sqlite.FileName), sqlite.Options{Logger: e.Logger.Named("store"), Synchronous: "NORMAL"})
+	if err != nil {
+		t.Fatalf("open the store: %v", err)
+	}
+	t.Cleanup(func() { _ = e.Store.Close() })
+
+	bin, sum := ConnectorBinary(t, dir)
+	sup := pluginhost.NewSupervisor(pluginhost.Config{Logger: e.Logger.Named("plugins")})
+	t.Cleanup(func() { _ = sup.Shutdown(context.Background()) })
+	key := make([]byte, secrets.KeySize)
+	_, _ = rand.Read(key)
+	box, err := secrets.NewBox(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Integrations, err = integrations.New(integrations.Config{
+		Docs: e.Store, Box: box, Runner: integrations.SupervisorRunner{Supervisor: sup}, Masker: e.Masker,
+		Logger: e.Logger.Named("integrations"),
+		Binaries: integrations.BinariesFunc(func(context.Context, string) (string, string, error) { return bin, sum, nil }),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	callCtx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	if _, err := e.Integrations.Create(callCtx, integrations.CreateRequest{ID: IntegrationID, ExtensionID: "clockify", Name: "Clockify",
+		Settings:      map[string]string{"workspaceId": sandbox.DefaultWorkspaceID, "baseUrl": e.Sandbox.BaseURL()},
+		Authorization: map[string]string{"apiKey": e.APIKey}}); err != nil {
+		t.Fatalf("create the integration: %v", err)
+	}
+	if _, err := e.Integrations.Enable(callCtx, IntegrationID); err != nil {
+		t.Fatalf("enable the integration: %v", err)
+	}
+	e.Inbound, err = inbound.New(inbound.Config{Docs: e.Store, Integrations: e.Integrations, Masker: e.Masker,
+		Logger: e.Logger.Named("inbound")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// ConnectorBinary builds the Clockify connector into dir and returns its
+// path and sha256, as the extension manager would after an install.
+func ConnectorBinary(t testing.TB, dir string) (path, sum string) {
+	t.Helper()
+	path = filepath.Join(dir, "idbridge-clockify")
+	gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
+	cmd := exec.Command(gobin, "build", "-o", path, "github.com/idbridge/idbridge/plugins/clockify/cmd/idbridge-clockify")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("build the Clockify connector: %v\n%s", err, out)
+	}
+	sum, err := pluginhost.FileSHA256(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return path, sum
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
