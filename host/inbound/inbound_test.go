@@ -26,8 +26,8 @@ func ctxT(t *testing.T) context.Context {
 func groupsDef() inbound.Definition {
 	return inbound.Definition{
 		ID: "groups", Name: "Groups (custom)", URL: "/v1/workspaces/{WorkspaceID}/user-groups",
-		Headers: []inbound.KV{{Name: "X-Workspace-Echo", Value: "%integration.workspaceId%"}},
-		Paging:  inbound.Paging{Kind: inbound.PagingPage, PageParam: "page", SizeParam: "page-size", PageSize: 2, FirstPage: 1, LastPageHeader: "Last-Page"},
+		Headers:    []inbound.KV{{Name: "X-Workspace-Echo", Value: "%integration.workspaceId%"}},
+		Paging:     inbound.Paging{Kind: inbound.PagingPage, PageParam: "page", SizeParam: "page-size", PageSize: 2, FirstPage: 1, LastPageHeader: "Last-Page"},
 		PrimaryKey: "id",
 	}
 }

@@ -105,7 +105,7 @@ func Start(t testing.TB, opts Options) *Env {
 	}
 	e.Integrations, err = integrations.New(integrations.Config{
 		Docs: e.Store, Box: box, Runner: integrations.SupervisorRunner{Supervisor: sup}, Masker: e.Masker,
-		Logger: e.Logger.Named("integrations"),
+		Logger:   e.Logger.Named("integrations"),
 		Binaries: integrations.BinariesFunc(func(context.Context, string) (string, string, error) { return bin, sum, nil }),
 	})
 	if err != nil {
