@@ -30,6 +30,7 @@ type instance struct {
 // must change first.
 type errPermanent struct{ error }
 
+// Unwrap returns the refusal itself.
 func (e errPermanent) Unwrap() error { return e.error }
 
 // launch starts the plugin process and completes the handshake. It returns

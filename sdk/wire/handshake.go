@@ -39,6 +39,7 @@ type VersionMismatchError struct {
 	HostVersions []int
 }
 
+// Error implements error, naming the side to upgrade.
 func (e *VersionMismatchError) Error() string {
 	newest := slices.Max(e.HostVersions)
 	if e.ConnectorVersion > newest {
