@@ -1,0 +1,76 @@
+package automation
+
+import (
+	"errors"
+	"strings"
+)
+
+// Sentinel errors, each naming the fix. Problems found at save are returned
+// together in a *ValidationError whose problems wrap these.
+var (
+	// ErrInvalid is wrapped by every *ValidationError.
+	ErrInvalid = errors.New("the automation is not valid")
+	// ErrEmptyScope: no OU, group or filter was given.
+	ErrEmptyScope = errors.New("the scope is empty: set an OU, a group or an LDAP filter (use the domain's base DN as the OU to mean everyone)")
+	// ErrBadSchedule: the cron expression does not parse.
+	ErrBadSchedule = errors.New("the schedule is not a cron expression: use five fields (minute hour day month weekday), e.g. \"0 6 * * 1-5\", or a descriptor such as @daily or @every 1h")
+	// ErrBadFilter: the LDAP filter does not parse.
+	ErrBadFilter = errors.New("the LDAP filter does not parse: write it in parentheses, e.g. (department=Sales), and escape * ( ) \\ in values as \\2a \\28 \\29 \\5c")
+	// ErrBadDN: the OU or group is not a distinguished name.
+	ErrBadDN = errors.New("not a distinguished name: write it as OU=Sales,DC=example,DC=com")
+	// ErrUnknownTemplate: the template id names no template.
+	ErrUnknownTemplate = errors.New("no orchestration template has this id: list them with `idbridge template list`")
+	// ErrUnknownSync: the data source id names no data source.
+	ErrUnknownSync = errors.New("no data source has this id: list them with `idbridge datasource list`")
+	// ErrBadAction: both or neither of template and sync were given.
+	ErrBadAction = errors.New("say what runs: set exactly one of action.template and action.sync")
+	// ErrBadTrigger: unknown trigger type, event kind or missing events.
+	ErrBadTrigger = errors.New("the trigger is not valid")
+	// ErrNestedNeedsAD: nested group scope on a directory without in-chain
+	// matching.
+	ErrNestedNeedsAD = errors.New("nested group membership needs Active Directory's in-chain matching rule: on this directory set nested to false")
+	// ErrNotFound: no automation has the id.
+	ErrNotFound = errors.New("no automation has this id: list them with `idbridge automation list`")
+	// ErrNoObjects: apply-now was called without users or groups.
+	ErrNoObjects = errors.New("choose at least one user or group to apply the automation to")
+	// ErrDisabledAutomation: an event or schedule reached a disabled one.
+	ErrDisabledAutomation = errors.New("the automation is disabled: enable it first with `idbridge automation enable`")
+	// ErrPaused: an integration the automation uses is disabled.
+	ErrPaused = errors.New("an integration the automation uses is disabled: the run is held and starts when the integration is enabled again")
+)
+
+// Problem is one reason an automation was refused, with the field it is
+// about.
+type Problem struct {
+	// Field is the JSON path of the field, e.g. "trigger.schedule".
+	Field string `json:"field"`
+	// Err says what is wrong and how to fix it.
+	Err error `json:"-"`
+	// Message is Err's text, for JSON answers.
+	Message string `json:"message"`
+}
+
+// ValidationError lists every problem found at save, so an admin fixes
+// them in one go.
+type ValidationError struct {
+	// Problems are in field order.
+	Problems []Problem
+}
+
+// Error implements error.
+func (e *ValidationError) Error() string {
+	parts := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		parts[i] = p.Field + ": " + p.Err.Error()
+	}
+	return ErrInvalid.Error() + ": " + strings.Join(parts, "; ")
+}
+
+// Unwrap returns ErrInvalid and each problem's error, for errors.Is.
+func (e *ValidationError) Unwrap() []error {
+	out := []error{ErrInvalid}
+	for _, p := range e.Problems {
+		out = append(out, p.Err)
+	}
+	return out
+}

@@ -1,0 +1,110 @@
+package automation
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/idbridge/idbridge/host/api"
+	"github.com/idbridge/idbridge/host/directory"
+)
+
+// Routes implements api.RouteProvider: list, show, create, replace,
+// enable, disable, delete and apply now.
+func (s *Service) Routes() []api.Route {
+	byID := func(c *api.Call) string { return c.PathValue("id") }
+	return []api.Route{
+		{Method: http.MethodGet, Pattern: "/v1/automations", MinRole: api.RoleAuditor,
+			Summary: "List automations", Response: []Automation{},
+			Handler: func(c *api.Call) (any, error) {
+				out, err := s.List(c.Context())
+				return out, apiError(err)
+			}},
+		{Method: http.MethodGet, Pattern: "/v1/automations/{id}", MinRole: api.RoleAuditor,
+			Summary: "Show one automation", Response: Automation{},
+			Handler: func(c *api.Call) (any, error) {
+				out, err := s.Get(c.Context(), byID(c))
+				return out, apiError(err)
+			}},
+		{Method: http.MethodPost, Pattern: "/v1/automations", MinRole: api.RoleAdmin,
+			Summary: "Create an automation: trigger, scope and what runs; checked before it is saved", Request: Automation{}, Response: Automation{},
+			Handler: func(c *api.Call) (any, error) {
+				var a Automation
+				if err := c.Decode(&a); err != nil {
+					return nil, err
+				}
+				out, err := s.Create(c.Context(), a)
+				if err != nil {
+					return nil, apiError(err)
+				}
+				c.AuditChange(nil, out)
+				return api.Created(out), nil
+			}},
+		{Method: http.MethodPut, Pattern: "/v1/automations/{id}", MinRole: api.RoleAdmin,
+			Summary: "Replace an automation's configuration", Request: Automation{}, Response: Automation{},
+			Handler: func(c *api.Call) (any, error) {
+				var a Automation
+				if err := c.Decode(&a); err != nil {
+					return nil, err
+				}
+				before, err := s.Get(c.Context(), byID(c))
+				if err != nil {
+					return nil, apiError(err)
+				}
+				out, err := s.Update(c.Context(), byID(c), a)
+				if err != nil {
+					return nil, apiError(err)
+				}
+				c.AuditChange(before, out)
+				return out, nil
+			}},
+		{Method: http.MethodPost, Pattern: "/v1/automations/{id}/enable", MinRole: api.RoleAdmin,
+			Summary: "Enable an automation; its scope is learnt afresh", Response: Automation{},
+			Handler: func(c *api.Call) (any, error) {
+				out, err := s.SetEnabled(c.Context(), byID(c), true)
+				return out, apiError(err)
+			}},
+		{Method: http.MethodPost, Pattern: "/v1/automations/{id}/disable", MinRole: api.RoleAdmin,
+			Summary: "Disable an automation; its configuration is kept", Response: Automation{},
+			Handler: func(c *api.Call) (any, error) {
+				out, err := s.SetEnabled(c.Context(), byID(c), false)
+				return out, apiError(err)
+			}},
+		{Method: http.MethodDelete, Pattern: "/v1/automations/{id}", MinRole: api.RoleAdmin,
+			Summary: "Delete an automation and the runs held for it",
+			Handler: func(c *api.Call) (any, error) {
+				return nil, apiError(s.Delete(c.Context(), byID(c)))
+			}},
+		{Method: http.MethodPost, Pattern: "/v1/automations/{id}/apply-now", MinRole: api.RoleOperator,
+			Summary: "Run the automation now for chosen users and the members of chosen groups", Audit: true,
+			Request: ApplyRequest{}, Response: ApplyResult{},
+			Handler: func(c *api.Call) (any, error) {
+				var req ApplyRequest
+				if err := c.Decode(&req); err != nil {
+					return nil, err
+				}
+				out, err := s.ApplyNow(c.Context(), byID(c), req)
+				return out, apiError(err)
+			}},
+	}
+}
+
+// apiError maps this package's errors to API errors; others pass through
+// to api.ErrorFor.
+func apiError(err error) error {
+	var ve *ValidationError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &ve):
+		return &api.Error{Status: http.StatusBadRequest, Code: "invalid_automation", Message: ve.Error(), Err: err}
+	case errors.Is(err, ErrNotFound):
+		return &api.Error{Status: http.StatusNotFound, Code: "not_found", Message: err.Error(), Err: err}
+	case errors.Is(err, ErrNoObjects), errors.Is(err, ErrBadDN):
+		return &api.Error{Status: http.StatusBadRequest, Code: "invalid_request", Message: err.Error(), Err: err}
+	case errors.Is(err, directory.ErrNotFound):
+		return &api.Error{Status: http.StatusNotFound, Code: "directory_object_not_found", Message: err.Error(), Err: err}
+	case errors.Is(err, directory.ErrUnavailable):
+		return &api.Error{Status: http.StatusBadGateway, Code: "directory_unavailable", Message: err.Error(), Err: err}
+	}
+	return err
+}

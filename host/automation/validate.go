@@ -1,0 +1,171 @@
+package automation
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/go-ldap/ldap/v3"
+	"github.com/robfig/cron/v3"
+
+	"github.com/idbridge/idbridge/host/directory"
+	"github.com/idbridge/idbridge/host/store"
+)
+
+// cronParser accepts the standard five fields and the descriptors
+// (@daily, @every 1h, ...): what admins know from crontab.
+var cronParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
+
+// ParseSchedule parses a cron expression as schedules are saved.
+func ParseSchedule(expr string) (cron.Schedule, error) {
+	s, err := cronParser.Parse(strings.TrimSpace(expr))
+	if err != nil {
+		return nil, fmt.Errorf("%w (%q: %v)", ErrBadSchedule, expr, err)
+	}
+	return s, nil
+}
+
+// validator collects problems.
+type validator struct{ problems []Problem }
+
+func (v *validator) add(field string, err error) {
+	v.problems = append(v.problems, Problem{Field: field, Err: err, Message: err.Error()})
+}
+
+func (v *validator) err() error {
+	if len(v.problems) == 0 {
+		return nil
+	}
+	return &ValidationError{Problems: v.problems}
+}
+
+// validate checks a, normalises its fields in place (trimmed text, a
+// canonical filter, sorted unique events) and fills in Integrations.
+func (s *Service) validate(ctx context.Context, a *Automation) error {
+	var v validator
+	a.Name = strings.TrimSpace(a.Name)
+	if a.Name == "" {
+		v.add("name", errors.New("give the automation a name"))
+	}
+	s.validateTrigger(&v, &a.Trigger)
+	s.validateScope(&v, &a.Scope)
+	if err := s.validateAction(ctx, &v, a); err != nil {
+		return err
+	}
+	if a.Options.DeactivationLimit < 0 {
+		v.add("options.deactivationLimit", errors.New("the deactivation limit cannot be negative; 0 means the engine's default"))
+	}
+	return v.err()
+}
+
+func (s *Service) validateTrigger(v *validator, t *Trigger) {
+	switch t.Type {
+	case TriggerEvent:
+		if len(t.Events) == 0 {
+			v.add("trigger.events", fmt.Errorf("%w: name the events to react to, e.g. user.created and scope.entered", ErrBadTrigger))
+		}
+		for _, k := range t.Events {
+			if !slices.Contains(TriggerKinds, k) {
+				v.add("trigger.events", fmt.Errorf("%w: unknown event %q; use one of %s", ErrBadTrigger, k, kindList()))
+			}
+		}
+		slices.Sort(t.Events)
+		t.Events = slices.Compact(t.Events)
+		if t.Schedule != "" {
+			v.add("trigger.schedule", fmt.Errorf("%w: an event trigger has no schedule; use type schedule", ErrBadTrigger))
+		}
+	case TriggerSchedule:
+		t.Schedule = strings.TrimSpace(t.Schedule)
+		if _, err := ParseSchedule(t.Schedule); err != nil {
+			v.add("trigger.schedule", err)
+		}
+		if len(t.Events) > 0 {
+			v.add("trigger.events", fmt.Errorf("%w: a schedule trigger has no events; use type event", ErrBadTrigger))
+		}
+	case TriggerManual:
+		if len(t.Events) > 0 || t.Schedule != "" {
+			v.add("trigger", fmt.Errorf("%w: a manual trigger runs only when applied now; remove events and schedule", ErrBadTrigger))
+		}
+	default:
+		v.add("trigger.type", fmt.Errorf("%w: type %q; use event, schedule or manual", ErrBadTrigger, t.Type))
+	}
+}
+
+func kindList() string {
+	names := make([]string, len(TriggerKinds))
+	for i, k := range TriggerKinds {
+		names[i] = string(k)
+	}
+	return strings.Join(names, ", ")
+}
+
+func (s *Service) validateScope(v *validator, sc *Scope) {
+	sc.OU, sc.Group = strings.TrimSpace(sc.OU), strings.TrimSpace(sc.Group)
+	if sc.isEmpty() {
+		v.add("scope", ErrEmptyScope)
+		return
+	}
+	if sc.OU != "" {
+		if _, err := ldap.ParseDN(sc.OU); err != nil || !strings.Contains(sc.OU, "=") {
+			v.add("scope.ou", fmt.Errorf("%w (%q)", ErrBadDN, sc.OU))
+		}
+	}
+	if sc.Group != "" {
+		if _, err := ldap.ParseDN(sc.Group); err != nil || !strings.Contains(sc.Group, "=") {
+			v.add("scope.group", fmt.Errorf("%w (%q)", ErrBadDN, sc.Group))
+		}
+		if sc.Nested && s.cfg.Directory != nil && s.cfg.Directory.Flavor() != directory.FlavorAD {
+			v.add("scope.nested", ErrNestedNeedsAD)
+		}
+	} else if sc.Nested {
+		v.add("scope.nested", errors.New("nested applies to a group: set scope.group or remove nested"))
+	}
+	if sc.Filter != "" {
+		f, err := normalizeFilter(sc.Filter)
+		if err != nil {
+			v.add("scope.filter", err)
+		} else {
+			sc.Filter = f
+		}
+	}
+}
+
+// validateAction checks what runs. Only a failure to ask the catalog is
+// returned as an error; unknown ids are problems.
+func (s *Service) validateAction(ctx context.Context, v *validator, a *Automation) error {
+	act := &a.Action
+	act.Template, act.Sync = strings.TrimSpace(act.Template), strings.TrimSpace(act.Sync)
+	switch {
+	case (act.Template == "") == (act.Sync == ""):
+		v.add("action", ErrBadAction)
+	case act.Template != "":
+		info, err := s.cfg.Templates.Template(ctx, act.Template)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			v.add("action.template", fmt.Errorf("%w (%q)", ErrUnknownTemplate, act.Template))
+		case err != nil:
+			return fmt.Errorf("look up template %s: %w", act.Template, err)
+		default:
+			a.Integrations = slices.Clone(info.Integrations)
+		}
+	default:
+		if s.cfg.Syncs == nil {
+			v.add("action.sync", fmt.Errorf("%w (%q): this host runs no data-source syncs from automations", ErrUnknownSync, act.Sync))
+			return nil
+		}
+		err := s.cfg.Syncs.SyncExists(ctx, act.Sync)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			v.add("action.sync", fmt.Errorf("%w (%q)", ErrUnknownSync, act.Sync))
+		case err != nil:
+			return fmt.Errorf("look up data source %s: %w", act.Sync, err)
+		}
+		a.Integrations = nil
+	}
+	if a.Trigger.Type == TriggerEvent && act.Sync != "" {
+		v.add("trigger.type", fmt.Errorf("%w: a data-source sync runs on a schedule or now, not per AD event", ErrBadTrigger))
+	}
+	return nil
+}
