@@ -1,0 +1,43 @@
+package tutorial
+
+import "github.com/idbridge/idbridge/sdk"
+
+// Webhook ids. Orchestration templates store them, so they never change.
+const (
+	WebhookAddUser         = "add-user"
+	WebhookFindUserByEmail = "find-user-by-email"
+	WebhookDeactivateUser  = "deactivate-user"
+)
+
+// Webhooks are the preconfigured outbound webhooks. The %macros% are their
+// inputs: the host renders them from AD attributes or earlier steps'
+// outputs before it calls Invoke.
+func Webhooks() []sdk.Webhook {
+	return []sdk.Webhook{
+		{
+			ID: WebhookAddUser, Name: "Add user", Category: "users",
+			Description: "Creates the user %email% named %name% in the team %teamId% (empty for none) and returns the new id.",
+			Method:      "POST", URL: "/v1/tenants/{tenant}/users",
+			MessageType: sdk.JSON, Body: `{"email":"%email%","name":"%name%","team":"%teamId%"}`,
+			Outputs: []sdk.Output{{Name: "userId", Path: "id", Description: "the new user's id"}},
+		},
+		{
+			ID: WebhookFindUserByEmail, Name: "Find user by email", Category: "users",
+			Description: "Returns the id of the user whose e-mail is %email%; fails as not found when there is none.",
+			Method:      "GET", URL: "/v1/tenants/{tenant}/users",
+			Query: []sdk.KV{{Name: "email", Value: "%email%"}},
+			Outputs: []sdk.Output{
+				{Name: "userId", Path: "users[email=%email%].id", Description: "the user's id"},
+				{Name: "active", Path: "users[email=%email%].active", Description: "whether the user is active"},
+			},
+			Idempotent: true,
+		},
+		{
+			ID: WebhookDeactivateUser, Name: "Deactivate user", Category: "users",
+			Description: "Deactivates the user %userId%; deactivating twice changes nothing.",
+			Method:      "PATCH", URL: "/v1/tenants/{tenant}/users/%userId%",
+			MessageType: sdk.JSON, Body: `{"active":false}`,
+			Idempotent: true,
+		},
+	}
+}
