@@ -1,0 +1,143 @@
+package console
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+type inboundEndpoint struct {
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	Method      string `json:"method"`
+	URL         string `json:"url"`
+	RecordsPath string `json:"recordsPath"`
+	PrimaryKey  string `json:"primaryKey"`
+	Custom      bool   `json:"custom"`
+	Fields      []struct {
+		Path   string `json:"path"`
+		Type   string `json:"type"`
+		Sample string `json:"sample"`
+	} `json:"fields"`
+	FieldsFrom string    `json:"fieldsFrom"`
+	Tested     time.Time `json:"tested"`
+}
+
+// inboundIndexData lists the integrations whose endpoints can be opened.
+type inboundIndexData struct {
+	Integrations []integrationView
+	Err          string
+}
+
+func (c *Console) inboundIndex(w http.ResponseWriter, r *http.Request, s *session) {
+	rt := c.routeTable()
+	if !rt.has("GET", "/v1/integrations/{id}/inbound") {
+		c.render(w, http.StatusOK, "unavailable", c.newPage(s, "inbound", "Inbound", "the inbound endpoints service"))
+		return
+	}
+	var d inboundIndexData
+	if a := c.api.call(r.Context(), r, s.token, "GET", "/v1/integrations", nil, ""); a.ok() {
+		_ = a.decode(&d.Integrations)
+	} else {
+		d.Err = a.Err
+	}
+	c.render(w, http.StatusOK, "inbound-index", c.newPage(s, "inbound", "Inbound", d))
+}
+
+// inboundData is one integration's inbound endpoints.
+type inboundData struct {
+	Integration integrationView
+	Endpoints   []inboundEndpoint
+	Err         string
+	// CanTest runs an endpoint; CanSave also records its fields and adds
+	// custom endpoints (admins).
+	CanTest, CanSave, CanRemove bool
+	// HasSync links to the data sources once that service is wired.
+	HasSync bool
+}
+
+func (c *Console) inboundPage(w http.ResponseWriter, r *http.Request, s *session) {
+	rt := c.routeTable()
+	if !rt.has("GET", "/v1/integrations/{id}/inbound") {
+		c.render(w, http.StatusOK, "unavailable", c.newPage(s, "inbound", "Inbound", "the inbound endpoints service"))
+		return
+	}
+	id := r.PathValue("id")
+	base := "/v1/integrations/" + url.PathEscape(id)
+	role := s.principal.Role
+	d := inboundData{
+		CanTest:   rt.allows(role, "POST", "/v1/integrations/{id}/inbound/{endpoint}/test"),
+		CanSave:   rt.allows(role, "POST", "/v1/integrations/{id}/inbound"),
+		CanRemove: rt.allows(role, "DELETE", "/v1/integrations/{id}/inbound/{endpoint}"),
+		HasSync:   len(rt.section(sections[0])) > 0,
+	}
+	a := c.api.call(r.Context(), r, s.token, "GET", base, nil, "")
+	if !a.ok() {
+		c.refuse(w, r, s, a.Status, a.Err)
+		return
+	}
+	_ = a.decode(&d.Integration)
+	if a := c.api.call(r.Context(), r, s.token, "GET", base+"/inbound", nil, ""); a.ok() {
+		_ = a.decode(&d.Endpoints)
+	} else {
+		d.Err = a.Err
+	}
+	c.render(w, http.StatusOK, "inbound", c.newPage(s, "inbound", "Inbound: "+d.Integration.Name, d))
+}
+
+// testEndpoint runs a saved or preconfigured endpoint's first page; with
+// save=true (admins) the fields found are recorded: test and save.
+func (c *Console) testEndpoint(w http.ResponseWriter, r *http.Request, s *session) {
+	id, ep := r.PathValue("id"), r.PathValue("endpoint")
+	path := "/v1/integrations/" + url.PathEscape(id) + "/inbound/" + url.PathEscape(ep) + "/test"
+	save := r.PostFormValue("save") == "true"
+	msg := "Test passed."
+	if save {
+		path += "?save=true"
+		msg = "Test passed and saved: the fields that came back are below."
+	}
+	a := c.api.call(r.Context(), r, s.token, "POST", path, nil, "")
+	var res struct {
+		OK    bool   `json:"ok"`
+		Error string `json:"error"`
+	}
+	back := "/integrations/" + url.PathEscape(id) + "/inbound"
+	if a.ok() && a.decode(&res) == nil && !res.OK {
+		c.sessions.setFlash(s, &flash{OK: false, Message: "Test failed, nothing saved: " + res.Error, Detail: a.value()})
+		http.Redirect(w, r, back, http.StatusSeeOther)
+		return
+	}
+	c.done(w, r, s, a, msg, back)
+}
+
+// saveCustomEndpoint tests a custom endpoint and adds it when the test
+// passes (the API refuses to save an untested definition).
+func (c *Console) saveCustomEndpoint(w http.ResponseWriter, r *http.Request, s *session) {
+	id := r.PathValue("id")
+	f := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
+	def := map[string]any{
+		"id": f("endpoint_id"), "name": f("name"), "description": f("description"),
+		"method": f("method"), "url": f("url"), "recordsPath": f("records_path"), "primaryKey": f("primary_key"),
+	}
+	if kind := f("paging_kind"); kind != "" && kind != "none" {
+		p := map[string]any{"kind": kind, "pageParam": f("page_param"), "sizeParam": f("size_param")}
+		if n, err := strconv.Atoi(f("page_size")); err == nil {
+			p["pageSize"] = n
+		}
+		if n, err := strconv.Atoi(f("first_page")); err == nil {
+			p["firstPage"] = n
+		}
+		def["paging"] = p
+	}
+	a := c.api.callJSON(r.Context(), r, s.token, "POST", "/v1/integrations/"+url.PathEscape(id)+"/inbound", def)
+	c.done(w, r, s, a, "Test passed; the custom endpoint is saved with the fields that came back.", "/integrations/"+url.PathEscape(id)+"/inbound")
+}
+
+func (c *Console) removeEndpoint(w http.ResponseWriter, r *http.Request, s *session) {
+	id, ep := r.PathValue("id"), r.PathValue("endpoint")
+	a := c.api.call(r.Context(), r, s.token, "DELETE", "/v1/integrations/"+url.PathEscape(id)+"/inbound/"+url.PathEscape(ep), nil, "")
+	c.done(w, r, s, a, "Removed "+ep+".", "/integrations/"+url.PathEscape(id)+"/inbound")
+}

@@ -1,0 +1,173 @@
+package console
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/idbridge/idbridge/host/api"
+)
+
+//go:embed templates/*.html static/*
+var assets embed.FS
+
+// renderer holds the parsed page templates: each page is parsed with the
+// shared layout so that pages may define the same block names.
+type renderer struct {
+	pages map[string]*template.Template
+}
+
+func newRenderer() (*renderer, error) {
+	funcs := template.FuncMap{
+		"value":  renderValue,
+		"pretty": prettyJSON,
+		"join":   strings.Join,
+		"path":   url.PathEscape,
+		"query":  url.QueryEscape,
+	}
+	names, err := assets.ReadDir("templates")
+	if err != nil {
+		return nil, fmt.Errorf("console: read templates: %w", err)
+	}
+	r := &renderer{pages: map[string]*template.Template{}}
+	for _, n := range names {
+		name := n.Name()
+		if name == "layout.html" {
+			continue
+		}
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(assets, "templates/layout.html", "templates/"+name)
+		if err != nil {
+			return nil, fmt.Errorf("console: parse %s: %w", name, err)
+		}
+		r.pages[strings.TrimSuffix(name, ".html")] = t
+	}
+	return r, nil
+}
+
+// navItem is one entry of the navigation bar.
+type navItem struct {
+	Key, Label, Href string
+	// Available is false when the host has no route for the section yet.
+	Available bool
+}
+
+// page is what every template receives.
+type page struct {
+	Title  string
+	Active string
+	User   api.Principal
+	CSRF   string
+	Nav    []navItem
+	Flash  *flash
+	// Admin and Operator say which controls to draw; the API decides
+	// anyway.
+	Admin, Operator bool
+	// Data is the page's own content.
+	Data any
+}
+
+// newPage fills the common parts of a page for session s.
+func (c *Console) newPage(s *session, active, title string, data any) *page {
+	p := &page{Title: title, Active: active, Data: data}
+	if s != nil {
+		p.User, p.CSRF = s.principal, s.csrf
+		p.Admin = s.principal.Role.Allows(api.RoleAdmin)
+		p.Operator = s.principal.Role.Allows(api.RoleOperator)
+		p.Flash = c.sessions.takeFlash(s)
+		p.Nav = c.nav()
+	}
+	return p
+}
+
+// nav lists the sections, marking those whose service is not wired.
+func (c *Console) nav() []navItem {
+	rt := c.routeTable()
+	items := []navItem{
+		{Key: "extensions", Label: "Marketplace", Href: "/extensions", Available: rt.has("GET", "/v1/extensions")},
+		{Key: "integrations", Label: "Integrations", Href: "/integrations", Available: rt.has("GET", "/v1/integrations")},
+		{Key: "inbound", Label: "Inbound", Href: "/inbound", Available: rt.has("GET", "/v1/integrations/{id}/inbound")},
+	}
+	for _, sec := range sections {
+		items = append(items, navItem{Key: sec.Key, Label: sec.Label, Href: "/s/" + sec.Key, Available: len(rt.section(sec)) > 0})
+	}
+	return items
+}
+
+// render writes a page with status.
+func (c *Console) render(w http.ResponseWriter, status int, name string, p *page) {
+	t, ok := c.pages.pages[name]
+	if !ok {
+		http.Error(w, "console page "+name+" is missing", http.StatusInternalServerError)
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, p); err != nil {
+		c.log.Error("console page failed", "page", name, "error", err)
+		http.Error(w, "the page could not be drawn; the host log has the details", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// refuse answers with an error page and status: a refused change, an
+// expired session, a forbidden operation.
+func (c *Console) refuse(w http.ResponseWriter, _ *http.Request, s *session, status int, msg string) {
+	p := c.newPage(s, "", http.StatusText(status), struct {
+		Status  int
+		Message string
+	}{status, msg})
+	c.render(w, status, "error", p)
+}
+
+// done finishes a change: it remembers the API's answer for the next page
+// and sends the browser there (post/redirect/get). A refusal by the API's
+// roles (403) is answered 403 on the spot, so a forbidden change never
+// looks like a success.
+func (c *Console) done(w http.ResponseWriter, r *http.Request, s *session, a answer, success, back string) {
+	switch {
+	case a.Status == http.StatusForbidden:
+		c.refuse(w, r, s, http.StatusForbidden, a.Err)
+		return
+	case a.Status == http.StatusUnauthorized:
+		c.sessions.end(s.id)
+		c.refuse(w, r, nil, http.StatusUnauthorized, "The API no longer accepts your token (it may have been revoked). Sign in again.")
+		return
+	case a.ok():
+		c.sessions.setFlash(s, &flash{OK: true, Message: success, Detail: a.value()})
+	default:
+		c.sessions.setFlash(s, &flash{OK: false, Message: a.Err, Detail: errorDetail(a)})
+	}
+	http.Redirect(w, r, back, http.StatusSeeOther)
+}
+
+// errorDetail keeps what a failed answer carries besides its message (a
+// test's request and response, for instance).
+func errorDetail(a answer) any {
+	var v map[string]any
+	if json.Unmarshal(a.Body, &v) != nil {
+		return nil
+	}
+	delete(v, "error")
+	if len(v) == 0 {
+		return nil
+	}
+	return v
+}
+
+// prettyJSON indents a value for <pre> blocks.
+func prettyJSON(v any) string {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
+}
+
+func urlQueryEscape(s string) string { return url.QueryEscape(s) }
