@@ -293,16 +293,20 @@ func (h *Handle) fail(err error) {
 		return
 	}
 	delay := h.cfg.backoff(h.failures)
-	h.nextStart = h.now().Add(delay)
-	h.setState(StateCrashed)
+	now := h.now()
+	h.nextStart = now.Add(delay)
+	h.setStateAt(StateCrashed, now)
 	h.log.Error("connector failed; it restarts on the next call", "failures", h.failures, "restart_delay", delay, "error", err)
 }
 
 // setState changes the state and its timestamp. Callers hold h.mu.
-func (h *Handle) setState(s State) {
+func (h *Handle) setState(s State) { h.setStateAt(s, h.now()) }
+
+// setStateAt is setState with the time of the change given.
+func (h *Handle) setStateAt(s State, at time.Time) {
 	if h.state != s {
 		h.state = s
-		h.since = h.now()
+		h.since = at
 	}
 }
 

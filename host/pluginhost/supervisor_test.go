@@ -145,30 +145,32 @@ func TestKilledPluginRestartsOnNextCall(t *testing.T) {
 
 func TestRepeatedCrashesReachCrashLoop(t *testing.T) {
 	cfg := fastConfig(t)
+	cfg.CrashLoopAfter = 4
 	_, h := supervise(t, cfg, plugin(t, bins.connector))
 	ctx := context.Background()
-	var delays []time.Duration
+	// The first relaunch is immediate, then the wait doubles from MinBackoff.
+	wantDelay := []time.Duration{0, cfg.MinBackoff, 2 * cfg.MinBackoff}
 	for i := range cfg.CrashLoopAfter {
-		start := time.Now()
 		if _, err := h.Describe(ctx, &connectorv1.DescribeRequest{}); err != nil {
 			t.Fatalf("launch %d: %v", i+1, err)
 		}
-		delays = append(delays, time.Since(start))
 		// The plugin exits on its own: a crash from inside.
 		_, err := h.Invoke(ctx, &connectorv1.InvokeRequest{WebhookId: "exit"})
 		if err == nil {
 			t.Fatal("Invoke of a dying plugin succeeded")
 		}
 		waitFor(t, 3*time.Second, "the crash to be noticed", func() bool { return h.State() != pluginhost.StateRunning })
+		if i < len(wantDelay) {
+			st := h.Status()
+			got := st.NextStart.Sub(st.Since)
+			if st.State != pluginhost.StateCrashed || got < wantDelay[i] || got > wantDelay[i]+5*time.Millisecond {
+				t.Errorf("after crash %d: state %s, restart delay %s, want %s", i+1, st.State, got, wantDelay[i])
+			}
+		}
 	}
 	st := h.Status()
 	if st.State != pluginhost.StateCrashLoop || st.Failures != cfg.CrashLoopAfter || st.LastError == "" {
 		t.Fatalf("status %+v, want crash-loop after %d failures", st, cfg.CrashLoopAfter)
-	}
-	// Backoff: the third launch waited at least MinBackoff after the
-	// second crash.
-	if delays[2] < cfg.MinBackoff {
-		t.Errorf("third launch took %s, want a backoff of at least %s", delays[2], cfg.MinBackoff)
 	}
 
 	_, err := h.Describe(ctx, &connectorv1.DescribeRequest{})
