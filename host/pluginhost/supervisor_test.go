@@ -194,6 +194,37 @@ func TestRepeatedCrashesReachCrashLoop(t *testing.T) {
 	}
 }
 
+func TestLongRunResetsFailureCount(t *testing.T) {
+	cfg := fastConfig(t)
+	cfg.StableAfter = 300 * time.Millisecond
+	_, h := supervise(t, cfg, plugin(t, bins.connector))
+	ctx := context.Background()
+	crash := func() {
+		t.Helper()
+		if err := h.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := sigkill(h.Status().PID); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, 3*time.Second, "the crash to be noticed", func() bool { return h.State() == pluginhost.StateCrashed })
+	}
+	crash()
+	crash()
+	if f := h.Status().Failures; f != 2 {
+		t.Fatalf("two quick crashes counted as %d", f)
+	}
+	if err := h.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(cfg.StableAfter + 50*time.Millisecond)
+	sigkill(h.Status().PID)
+	waitFor(t, 3*time.Second, "the crash to be noticed", func() bool { return h.State() == pluginhost.StateCrashed })
+	if f := h.Status().Failures; f != 1 {
+		t.Fatalf("a crash after a stable run counted as failure %d, want a fresh count of 1", f)
+	}
+}
+
 func TestFailingStartReachesCrashLoop(t *testing.T) {
 	cfg := fastConfig(t)
 	p := plugin(t, bins.connector)
