@@ -19,7 +19,7 @@ import (
 
 // Options configures a Server.
 type Options struct {
-	// Auth resolves bearer tokens; required.
+	// Auth resolves bearer tokens; without it every call is refused.
 	Auth Authenticator
 	// Logger receives request and error logs; nil discards them.
 	Logger hclog.Logger
@@ -53,6 +53,9 @@ func NewServer(opts Options) *Server {
 	}
 	if opts.Title == "" {
 		opts.Title = "idbridge host API"
+	}
+	if opts.Auth == nil {
+		opts.Auth = denyAll{} // a server without tokens must not be open
 	}
 	s := &Server{opts: opts, log: opts.Logger, mux: http.NewServeMux(), auditor: opts.Auditor}
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -361,3 +364,11 @@ func (w *statusWriter) WriteHeader(code int) {
 // Unwrap lets http.ResponseController reach the real writer (Flush for
 // streamed answers).
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// denyAll refuses every token; it stands in when Options.Auth is missing.
+type denyAll struct{}
+
+// Authenticate implements Authenticator.
+func (denyAll) Authenticate(context.Context, string) (Principal, error) {
+	return Principal{}, ErrUnknownToken
+}

@@ -396,3 +396,17 @@ func newHTTPServer(t *testing.T, h http.Handler) *httptest.Server {
 	t.Cleanup(s.Close)
 	return s
 }
+
+func TestServerWithoutAuthRefusesAll(t *testing.T) {
+	hs := newHTTPServer(t, api.NewServer(api.Options{}))
+	req, _ := http.NewRequest("GET", hs.URL+"/v1/openapi.json", nil)
+	req.Header.Set("Authorization", "Bearer idb_anything")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("status %d, want 401", resp.StatusCode)
+	}
+}
