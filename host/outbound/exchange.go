@@ -1,0 +1,77 @@
+package outbound
+
+import (
+	"github.com/idbridge/idbridge/host/secrets"
+	"github.com/idbridge/idbridge/sdk"
+	connectorv1 "github.com/idbridge/idbridge/proto/connector/v1"
+)
+
+// Header is one HTTP header as recorded.
+type Header struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// Request is a request as sent, masked, for test results and run records.
+type Request struct {
+	Method  string   `json:"method"`
+	URL     string   `json:"url"`
+	Headers []Header `json:"headers,omitempty"`
+	Body    string   `json:"body,omitempty"`
+}
+
+// Response is a response as received, masked.
+type Response struct {
+	Status  int      `json:"status"`
+	Headers []Header `json:"headers,omitempty"`
+	Body    string   `json:"body,omitempty"`
+	// Attempts counts the connector's own retries of this call.
+	Attempts int `json:"attempts,omitempty"`
+	// DurationMS is the wall time of the call, retries included.
+	DurationMS int64 `json:"durationMs,omitempty"`
+}
+
+// Exchange converts what the connector reports to the recorded form,
+// passing every string through the masker as well: the connector masks the
+// secrets it knows, the host masks the ones it knows.
+func Exchange(ex *connectorv1.Exchange, m *secrets.Masker) (*Request, *Response) {
+	if ex == nil {
+		return nil, nil
+	}
+	var req *Request
+	if r := ex.GetRequest(); r != nil {
+		req = &Request{Method: r.GetMethod(), URL: m.String(r.GetUrl()), Body: string(m.Bytes(r.GetBody()))}
+		for _, h := range r.GetHeaders() {
+			req.Headers = append(req.Headers, Header{Name: h.GetName(), Value: m.String(h.GetValue())})
+		}
+	}
+	var resp *Response
+	if r := ex.GetResponse(); r != nil {
+		resp = &Response{Status: int(r.GetStatus()), Body: string(m.Bytes(r.GetBody())),
+			Attempts: int(ex.GetAttempts()), DurationMS: ex.GetDurationMs()}
+		for _, h := range r.GetHeaders() {
+			resp.Headers = append(resp.Headers, Header{Name: h.GetName(), Value: m.String(h.GetValue())})
+		}
+	}
+	return req, resp
+}
+
+// CallError is a failed call as the connector reported it: the app's
+// error, its kind and whether a retry may help, with the exchange.
+type CallError struct {
+	App *connectorv1.AppError
+	// Message is the one-line, masked description.
+	Message string
+}
+
+// Error implements error.
+func (e *CallError) Error() string { return e.Message }
+
+// AsCallError reads the AppError a connector attached to a failed Invoke.
+func AsCallError(err error, m *secrets.Masker) *CallError {
+	ae := sdk.ErrorFromStatus(err)
+	if ae == nil {
+		return nil
+	}
+	return &CallError{App: ae, Message: m.String(sdk.FormatAppError(ae))}
+}
