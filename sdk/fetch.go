@@ -1,10 +1,13 @@
 package sdk
 
 import (
+	"context"
+
 	"github.com/go-json-experiment/json/jsontext"
 	"google.golang.org/grpc"
 
 	connectorv1 "github.com/idbridge/idbridge/proto/connector/v1"
+	"github.com/idbridge/idbridge/sdk/httpexec"
 )
 
 // DefaultBatchSize is how many records a streamed message carries when the
@@ -51,49 +54,82 @@ func (s *server) Fetch(req *connectorv1.FetchRequest, stream grpc.ServerStreamin
 	if s.preEncoded {
 		b = &frameBatcher{stream: stream, size: batchSize}
 	}
+	resp, err := e.do(ctx, c, pg.params())
+	if err != nil {
+		return e.fail(nil, err)
+	}
 	for page := 1; ; page++ {
-		resp, err := e.do(ctx, c, pg.params())
+		// Decide whether there is a next page before converting this one
+		// (a count is cheap next to conversion) and ask for it now, so the
+		// app prepares page N+1 while page N is converted and streamed.
+		n, err := walkRecords(resp.Body, path, (*jsontext.Decoder).SkipValue)
 		if err != nil {
-			return e.fail(nil, err)
-		}
-		var ex *connectorv1.Exchange
-		if wantExchange {
-			ex, wantExchange = e.exchange(nil, resp, nil), false
-		}
-		var sendErr error
-		n, err := walkRecords(resp.Body, path, func(dec *jsontext.Decoder) error {
-			if err := b.add(dec); err != nil {
-				return err
-			}
-			if !b.full() {
-				return nil
-			}
-			sendErr = b.flush(page, ex)
-			ex = nil
-			return sendErr
-		})
-		switch {
-		case sendErr != nil:
-			return sendErr // the stream failed: the host is gone or cancelled
-		case err != nil && ctx.Err() != nil:
-			return e.fail(nil, ctx.Err())
-		case err != nil:
 			return e.fail(nil, &decodeError{page: page, err: err})
 		}
-		if err := b.flush(page, ex); err != nil {
+		more := false
+		if max := int(req.GetMaxPages()); max <= 0 || page < max {
+			if more, err = pg.next(n, resp); err != nil {
+				return e.fail(nil, err)
+			}
+		}
+		var next chan fetched
+		if more {
+			next = make(chan fetched, 1) // buffered: an early return leaks nothing
+			params := pg.params()
+			go func() {
+				r, err := e.do(ctx, c, params)
+				next <- fetched{r, err}
+			}()
+		}
+		if err := s.streamPage(ctx, b, resp, path, page, wantExchange, e); err != nil {
 			return err
 		}
-		if max := int(req.GetMaxPages()); max > 0 && page >= max {
+		wantExchange = false
+		if next == nil {
 			return nil
 		}
-		more, err := pg.next(n, resp)
-		if err != nil {
-			return e.fail(nil, err)
+		f := <-next
+		if f.err != nil {
+			return e.fail(nil, f.err)
 		}
-		if !more {
-			return nil
-		}
+		resp = f.resp
 	}
+}
+
+// fetched is the outcome of a prefetched page.
+type fetched struct {
+	resp *httpexec.Response
+	err  error
+}
+
+// streamPage converts the records of one page and streams them in batches;
+// the first message carries the exchange when asked.
+func (s *server) streamPage(ctx context.Context, b batcher, resp *httpexec.Response, path []string, page int, withExchange bool, e *env) error {
+	var ex *connectorv1.Exchange
+	if withExchange {
+		ex = e.exchange(nil, resp, nil)
+	}
+	var sendErr error
+	_, err := walkRecords(resp.Body, path, func(dec *jsontext.Decoder) error {
+		if err := b.add(dec); err != nil {
+			return err
+		}
+		if !b.full() {
+			return nil
+		}
+		sendErr = b.flush(page, ex)
+		ex = nil
+		return sendErr
+	})
+	switch {
+	case sendErr != nil:
+		return sendErr // the stream failed: the host is gone or cancelled
+	case err != nil && ctx.Err() != nil:
+		return e.fail(nil, ctx.Err())
+	case err != nil:
+		return e.fail(nil, &decodeError{page: page, err: err})
+	}
+	return b.flush(page, ex)
 }
 
 // decodeError is a page whose body is not the list the endpoint declares.
