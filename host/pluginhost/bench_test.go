@@ -10,8 +10,11 @@ import (
 	"testing"
 	"time"
 
+	"google.golang.org/grpc"
+
 	"github.com/idbridge/idbridge/host/pluginhost"
 	connectorv1 "github.com/idbridge/idbridge/proto/connector/v1"
+	"github.com/idbridge/idbridge/sdk"
 )
 
 // launchesPerRun is the number of launches measured per benchmark
@@ -76,11 +79,24 @@ func BenchmarkUnaryRoundTrip(b *testing.B) {
 }
 
 // BenchmarkFetchThroughput streams 100,000 small records (three fields
-// each) per iteration at several batch sizes and reports records/s.
+// each) per iteration at several batch sizes and reports records/s. The
+// test connector builds structpb values, the slowest way a connector can;
+// "sdk-decoder" adds the SDK's fast host-side decoder (sdk.FetchCallOption).
 func BenchmarkFetchThroughput(b *testing.B) {
 	const records = 100_000
-	for _, batch := range []int{100, 500, 1000, 5000} {
-		b.Run("batch="+itoa(batch), func(b *testing.B) {
+	cases := []struct {
+		name  string
+		batch int
+		opts  []grpc.CallOption
+	}{
+		{"batch=100", 100, nil},
+		{"batch=500", 500, nil},
+		{"batch=1000", 1000, nil},
+		{"batch=5000", 5000, nil},
+		{"batch=1000/sdk-decoder", 1000, []grpc.CallOption{sdk.FetchCallOption()}},
+	}
+	for _, tc := range cases {
+		b.Run(tc.name, func(b *testing.B) {
 			_, h := supervise(b, pluginhost.Config{}, plugin(b, bins.connector))
 			if err := h.Start(context.Background()); err != nil {
 				b.Fatal(err)
@@ -89,7 +105,7 @@ func BenchmarkFetchThroughput(b *testing.B) {
 			var elapsed time.Duration
 			for b.Loop() {
 				start := time.Now()
-				total += drain(b, h, records, batch)
+				total += drain(b, h, records, tc.batch, tc.opts...)
 				elapsed += time.Since(start)
 			}
 			b.ReportMetric(float64(total)/elapsed.Seconds(), "records/s")
@@ -97,12 +113,12 @@ func BenchmarkFetchThroughput(b *testing.B) {
 	}
 }
 
-func drain(b *testing.B, h *pluginhost.Handle, count, batch int) int {
+func drain(b *testing.B, h *pluginhost.Handle, count, batch int, opts ...grpc.CallOption) int {
 	stream, err := h.Fetch(context.Background(), &connectorv1.FetchRequest{
 		Endpoint:  &connectorv1.FetchRequest_EndpointId{EndpointId: "records"},
 		Settings:  map[string]string{"count": itoa(count)},
 		BatchSize: int32(batch),
-	})
+	}, opts...)
 	if err != nil {
 		b.Fatal(err)
 	}
