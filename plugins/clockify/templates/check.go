@@ -79,14 +79,14 @@ func Check(t Template, preconfigured []*connectorv1.WebhookSpec, settings []stri
 	var earlier []macro.Step
 	for i, st := range t.Steps {
 		where := fmt.Sprintf("step %d (%s)", i+1, st.ID)
-		if st.ID == "" || st.ID == End || st.ID == Fail || !validAttribute(st.ID) {
-			fail("%s: give the step an id of letters and digits other than end and fail", where)
+		if st.ID == "" || st.ID == End || !validAttribute(st.ID) {
+			fail("%s: give the step an id of letters and digits other than end", where)
 		}
 		if _, j, _ := t.Step(st.ID); j != i {
 			fail("%s: the id is used twice", where)
 		}
 		for _, target := range []string{st.OnSuccess, st.OnFailure} {
-			if target == Next || target == End || target == Fail {
+			if target == Next || target == End {
 				continue
 			}
 			if _, j, ok := t.Step(target); !ok {
@@ -97,7 +97,7 @@ func Check(t Template, preconfigured []*connectorv1.WebhookSpec, settings []stri
 		}
 		scope := Scope(settings, earlier)
 		var outputs []string
-		switch st.Type {
+		switch st.Kind {
 		case StepWebhook:
 			spec, ok := hooks[st.Webhook]
 			if !ok {
@@ -130,7 +130,7 @@ func Check(t Template, preconfigured []*connectorv1.WebhookSpec, settings []stri
 				fail("%s: delay %q is not a positive duration such as 30s or 1h", where, st.Delay)
 			}
 		default:
-			fail("%s: type %q; use webhook, condition or delay", where, st.Type)
+			fail("%s: kind %q; use webhook, condition or delay", where, st.Kind)
 		}
 		earlier = append(earlier, macro.Step{ID: st.ID, Outputs: outputs})
 	}

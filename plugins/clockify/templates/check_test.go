@@ -81,7 +81,7 @@ func TestCheckRefuses(t *testing.T) {
 		"bad condition":   {func(tp *templates.Template) { tp.Steps[3].Condition = "ad.department" }, "condition"},
 		"duplicate id":    {func(tp *templates.Template) { tp.Steps[2].ID = "lookup" }, "used twice"},
 		"bad delay": {func(tp *templates.Template) {
-			tp.Steps = append(tp.Steps, templates.Step{ID: "wait", Type: templates.StepDelay, Delay: "soon"})
+			tp.Steps = append(tp.Steps, templates.Step{ID: "wait", Kind: templates.StepDelay, Delay: "soon"})
 		}, "not a positive duration"},
 	}
 	for name, tc := range cases {
@@ -116,5 +116,25 @@ func TestPlaceholders(t *testing.T) {
 	got := templates.Placeholders(w.Spec())
 	if strings.Join(got, ",") != "one,two,three" {
 		t.Fatalf("placeholders %v", got)
+	}
+}
+
+func TestForIntegrationFillsWebhookSteps(t *testing.T) {
+	tp, err := templates.Get("clockify-offboarding")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := tp.ForIntegration("clockify-prod")
+	for _, s := range got.Steps {
+		want := ""
+		if s.Kind == templates.StepWebhook {
+			want = "clockify-prod"
+		}
+		if s.Integration != want {
+			t.Errorf("step %s calls through %q, want %q", s.ID, s.Integration, want)
+		}
+	}
+	if tp.Steps[0].Integration != "" {
+		t.Error("ForIntegration changed the shipped template")
 	}
 }

@@ -16,7 +16,7 @@ import (
 //go:embed *.json
 var FS embed.FS
 
-// Step types.
+// Step kinds, as the orchestration engine names them.
 const (
 	// StepWebhook calls a webhook of the integration: a preconfigured one
 	// of the connector or one of the template's own Webhooks.
@@ -35,8 +35,6 @@ const (
 	Next = ""
 	// End stops the run for the object, successfully.
 	End = "end"
-	// Fail stops the run for the object as failed.
-	Fail = "fail"
 )
 
 // Template is one orchestration template.
@@ -99,8 +97,12 @@ type Step struct {
 	ID string `json:"id"`
 	// Name says what the step does, for run records.
 	Name string `json:"name"`
-	// Type is StepWebhook, StepCondition or StepDelay.
-	Type string `json:"type"`
+	// Kind is StepWebhook, StepCondition or StepDelay.
+	Kind string `json:"kind"`
+	// Integration is the integration a StepWebhook calls through; empty in
+	// the shipped files and filled by ForIntegration at install, since the
+	// admin names the integration.
+	Integration string `json:"integration,omitempty"`
 	// Webhook is the id of the webhook a StepWebhook calls.
 	Webhook string `json:"webhook,omitempty"`
 	// Inputs fill the webhook's %name% placeholders; values are macros.
@@ -109,9 +111,12 @@ type Step struct {
 	Condition string `json:"condition,omitempty"`
 	// Delay is a Go duration for a StepDelay, e.g. "30s".
 	Delay string `json:"delay,omitempty"`
-	// OnSuccess and OnFailure name the next step: a later step's id,
-	// Next (""), End or Fail. An empty OnFailure of a webhook fails the
-	// object.
+	// Deactivates marks a step that takes an account away, which the
+	// engine's deactivation guard counts.
+	Deactivates bool `json:"deactivates,omitempty"`
+	// OnSuccess and OnFailure name the next step: a later step's id, Next
+	// ("") or End. An empty OnFailure of a webhook fails the object; of a
+	// condition, it ends the object's run quietly.
 	OnSuccess string `json:"onSuccess,omitempty"`
 	OnFailure string `json:"onFailure,omitempty"`
 }
@@ -179,6 +184,20 @@ func (t Template) Step(id string) (Step, int, bool) {
 		}
 	}
 	return Step{}, -1, false
+}
+
+// ForIntegration returns a copy of t whose webhook steps call through the
+// integration id: what "install templates from extension" saves.
+func (t Template) ForIntegration(id string) Template {
+	out := t
+	out.Steps = make([]Step, len(t.Steps))
+	for i, s := range t.Steps {
+		if s.Kind == StepWebhook {
+			s.Integration = id
+		}
+		out.Steps[i] = s
+	}
+	return out
 }
 
 // Webhook returns the template's own webhook with id, or false.
