@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 
 	connectorv1 "github.com/idbridge/idbridge/proto/connector/v1"
@@ -54,6 +56,11 @@ func describeProblems(d *connectorv1.DescribeResponse) []string {
 		}
 		if s.GetSecret() && s.GetDefaultValue() != "" {
 			add("secret setting %q has a default value", s.GetKey())
+		}
+		if d := s.GetDefaultValue(); d != "" {
+			if msg := badDefault(s, d); msg != "" {
+				add("setting %q: default %q %s", s.GetKey(), d, msg)
+			}
 		}
 	}
 	checkURL := func(what, raw string) {
@@ -114,4 +121,32 @@ func describeProblems(d *connectorv1.DescribeResponse) []string {
 		}
 	}
 	return p
+}
+
+// badDefault says why a default value does not fit its own setting.
+func badDefault(s *connectorv1.SettingSpec, d string) string {
+	switch s.GetType() {
+	case connectorv1.SettingType_SETTING_TYPE_INT:
+		if _, err := strconv.ParseFloat(d, 64); err != nil {
+			return "is not a number"
+		}
+	case connectorv1.SettingType_SETTING_TYPE_BOOL:
+		if _, err := strconv.ParseBool(d); err != nil {
+			return "is not true or false"
+		}
+	case connectorv1.SettingType_SETTING_TYPE_URL:
+		if u, err := url.Parse(d); err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+			return "is not an http(s) URL"
+		}
+	case connectorv1.SettingType_SETTING_TYPE_ENUM:
+		if !slices.Contains(s.GetEnumValues(), d) {
+			return "is not one of the enum values"
+		}
+	}
+	if p := s.GetPattern(); p != "" {
+		if re, err := regexp.Compile(p); err == nil && !re.MatchString(d) {
+			return "does not match the setting's pattern"
+		}
+	}
+	return ""
 }

@@ -15,7 +15,8 @@
 // It checks that Describe is well formed, that every preconfigured endpoint
 // fetches, that every webhook invokes with the author's sample inputs, that
 // app errors are mapped to the right kinds, that 5xx answers are retried,
-// and that at the connector's own rate limit no 429 reaches the caller.
+// that a custom endpoint on another host is refused before any request, and
+// that at the connector's own rate limit no 429 reaches the caller.
 //
 // The kit puts a loopback proxy of its own between the connector and the
 // test server, so that it can inject failures and enforce a rate limit

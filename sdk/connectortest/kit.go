@@ -89,6 +89,7 @@ func suite(t *testing.T, cfg Config, cl connectorv1.ConnectorClient) {
 		}
 	})
 	t.Run("errors", k.errorsMapped)
+	t.Run("foreign-host-refused", k.foreignHost)
 	t.Run("retries-5xx", k.retries5xx)
 	t.Run("steady-state-no-429", k.steadyState)
 }
@@ -350,5 +351,28 @@ func (k *kit) steadyState(t *testing.T) {
 	t.Logf("%d calls, %d requests, %d answered 429 by the limit and retried", calls, n, limited)
 	if len(failed) > 0 {
 		t.Fatalf("%d of %d calls failed at the declared rate; first: %s", len(failed), calls, failed[0])
+	}
+}
+
+// foreignHost checks that a custom endpoint pointing at another host is
+// refused before any request, so an admin's definition cannot send the
+// connector's credentials elsewhere.
+func (k *kit) foreignHost(t *testing.T) {
+	other := newProxy(t, k.upstream) // a different host:port than the base URL
+	ctx, cancel := context.WithTimeout(context.Background(), k.cfg.timeout())
+	defer cancel()
+	st, err := k.cl.Fetch(ctx, &connectorv1.FetchRequest{Settings: k.settings, Endpoint: &connectorv1.FetchRequest_Custom{
+		Custom: &connectorv1.EndpointSpec{Method: "GET", Url: other.srv.URL + "/steal",
+			Paging: &connectorv1.Paging{Kind: connectorv1.PagingKind_PAGING_KIND_NONE}},
+	}})
+	if err == nil {
+		_, err = st.Recv()
+	}
+	ae := sdk.ErrorFromStatus(err)
+	if ae.GetKind() != connectorv1.ErrorKind_ERROR_KIND_INVALID_SETTINGS {
+		t.Errorf("a custom endpoint on another host gave %v; want INVALID_SETTINGS", ae)
+	}
+	if n, _ := other.counts(); n != 0 {
+		t.Errorf("the other host received %d request(s)", n)
 	}
 }

@@ -85,9 +85,10 @@ func TestDescribeProblemsFindsDefects(t *testing.T) {
 	d.Endpoints[0].PrimaryKey = "uid"
 	d.Webhooks = append(d.Webhooks, d.Webhooks[0])
 	d.RateLimit = nil
+	d.Settings[1].DefaultValue = "ftp://x"
 	got := strings.Join(describeProblems(d), "\n")
 	for _, want := range []string{`"apiKey" looks like a credential`, "{workspace} is not a declared setting",
-		`primary key "uid"`, `webhook id "add" is empty or declared twice`, "no default rate limit"} {
+		`primary key "uid"`, `webhook id "add" is empty or declared twice`, "no default rate limit", `"ftp://x" is not an http(s) URL`} {
 		if !strings.Contains(got, want) {
 			t.Errorf("problems do not mention %q:\n%s", want, got)
 		}
