@@ -11,10 +11,11 @@ import (
 	"time"
 
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/encoding"
+	"google.golang.org/grpc/encoding/proto"
 
 	"github.com/idbridge/idbridge/host/pluginhost"
 	connectorv1 "github.com/idbridge/idbridge/proto/connector/v1"
-	"github.com/idbridge/idbridge/sdk"
 )
 
 // launchesPerRun is the number of launches measured per benchmark
@@ -80,8 +81,9 @@ func BenchmarkUnaryRoundTrip(b *testing.B) {
 
 // BenchmarkFetchThroughput streams 100,000 small records (three fields
 // each) per iteration at several batch sizes and reports records/s. The
-// test connector builds structpb values, the slowest way a connector can;
-// "sdk-decoder" adds the SDK's fast host-side decoder (sdk.FetchCallOption).
+// test connector builds structpb values, the slowest way a connector can.
+// Handle.Fetch decodes with the SDK's fast decoder; "proto-decoder" forces
+// gRPC's generic one for comparison.
 func BenchmarkFetchThroughput(b *testing.B) {
 	const records = 100_000
 	cases := []struct {
@@ -93,7 +95,7 @@ func BenchmarkFetchThroughput(b *testing.B) {
 		{"batch=500", 500, nil},
 		{"batch=1000", 1000, nil},
 		{"batch=5000", 5000, nil},
-		{"batch=1000/sdk-decoder", 1000, []grpc.CallOption{sdk.FetchCallOption()}},
+		{"batch=1000/proto-decoder", 1000, []grpc.CallOption{grpc.ForceCodecV2(encoding.GetCodecV2(proto.Name))}},
 	}
 	for _, tc := range cases {
 		b.Run(tc.name, func(b *testing.B) {

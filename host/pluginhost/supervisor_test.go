@@ -76,6 +76,14 @@ func fetchAll(t testing.TB, h *pluginhost.Handle, count, batch int) int {
 		if err != nil {
 			t.Fatal(err)
 		}
+		for i, r := range msg.Records {
+			k := n + i
+			f := r.GetFields()
+			if f["id"].GetStringValue() != "u"+itoa(k) || f["email"].GetStringValue() != "user"+itoa(k)+"@example.test" ||
+				f["active"].GetBoolValue() != (k%7 != 0) {
+				t.Fatalf("record %d decoded as %v", k, r)
+			}
+		}
 		n += len(msg.Records)
 	}
 }
