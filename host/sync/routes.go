@@ -14,10 +14,18 @@ import (
 // lines while it runs, then one line with the preview or result, or the
 // error.
 type Event struct {
-	Progress *Progress  `json:"progress,omitempty"`
-	Preview  *Preview   `json:"preview,omitempty"`
-	Result   *Result    `json:"result,omitempty"`
-	Error    *api.Error `json:"error,omitempty"`
+	Progress *Progress   `json:"progress,omitempty"`
+	Preview  *Preview    `json:"preview,omitempty"`
+	Result   *Result     `json:"result,omitempty"`
+	Error    *EventError `json:"error,omitempty"`
+}
+
+// EventError is the error of a streamed run. The stream has already
+// answered 200, so the status the error would have had travels here.
+type EventError struct {
+	Status  int    `json:"status"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
 }
 
 // RunView is a run record with its entries, for `sync show`.
@@ -166,12 +174,12 @@ func stream(run func(RunOptions) Event) http.Handler {
 	})
 }
 
-func eventError(err error) *api.Error {
+func eventError(err error) *EventError {
 	if err == nil {
 		return nil
 	}
 	e, _ := api.ErrorFor(apiError(err))
-	return e
+	return &EventError{Status: e.Status, Code: e.Code, Message: e.Message}
 }
 
 // apiError maps the package's errors to API answers.

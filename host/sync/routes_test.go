@@ -1,0 +1,147 @@
+package sync_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/idbridge/idbridge/host/api"
+	"github.com/idbridge/idbridge/host/cli"
+	"github.com/idbridge/idbridge/host/directory/dirtest"
+	"github.com/idbridge/idbridge/host/inbound"
+	"github.com/idbridge/idbridge/host/mapping"
+	"github.com/idbridge/idbridge/host/store"
+	idsync "github.com/idbridge/idbridge/host/sync"
+	"github.com/idbridge/idbridge/host/sync/synctest"
+	"github.com/idbridge/idbridge/plugins/clockify/sandbox"
+)
+
+// TestCommandLineThroughTheAPI drives inbound, datasource and sync from
+// the command line against a host serving the real services' routes.
+func TestCommandLineThroughTheAPI(t *testing.T) {
+	dir := dirtest.Connect(t, dirtest.OpenLDAP(t))
+	ou := dirtest.NewOU(t, dir)
+	name := dirtest.UniqueName("cli")
+	other := dirtest.UniqueName("cli")
+	dirtest.AddUser(t, dir, ou, dirtest.User{Name: name, Attributes: map[string][]string{"displayName": {"Old Name"}}})
+	dirtest.AddUser(t, dir, ou, dirtest.User{Name: other, Attributes: map[string][]string{"displayName": {"Old Name"}}})
+	env := synctest.Start(t, synctest.Options{Seed: seedWith(
+		sandbox.User{Email: name + "@example.test", Name: "New Name"},
+		sandbox.User{Email: other + "@example.test", Name: "Other New Name"},
+		sandbox.User{Email: "stale-" + name + "@example.test", Name: "Stale"},
+	)})
+	svc := newService(t, env, dir)
+
+	tokens := api.NewTokens(store.NewMemoryDocs())
+	admin, _, err := tokens.Create(context.Background(), "root", api.RoleAdmin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	operator, _, err := tokens.Create(context.Background(), "ops", api.RoleOperator)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := api.NewServer(api.Options{Auth: tokens})
+	for _, p := range []api.RouteProvider{tokens, env.Inbound, svc} {
+		if err := srv.Mount(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	hs := httptest.NewServer(srv)
+	t.Cleanup(hs.Close)
+	run := func(token string, args ...string) (int, string, string) {
+		var out, errb bytes.Buffer
+		g := &cli.Globals{Out: &out, Err: &errb, Env: func(k string) string {
+			return map[string]string{"IDBRIDGE_ADDR": hs.URL, "IDBRIDGE_TOKEN": token}[k]
+		}}
+		code := cli.Execute(context.Background(), args, g)
+		return code, out.String(), errb.String()
+	}
+	file := func(v any) string {
+		b, _ := json.Marshal(v)
+		p := filepath.Join(t.TempDir(), "def.json")
+		if err := os.WriteFile(p, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+
+	code, out, errs := run(admin, "inbound", "list", integ)
+	if code != 0 || !strings.Contains(out, "list-workers") {
+		t.Fatalf("inbound list: %d %s %s", code, out, errs)
+	}
+	code, out, errs = run(operator, "inbound", "test", integ, "list-users")
+	if code != 0 || !strings.Contains(out, "Test passed") || !strings.Contains(out, "X-Api-Key: ****") || strings.Contains(out, env.APIKey) {
+		t.Fatalf("inbound test: %d %s %s", code, out, errs)
+	}
+	def := inbound.Definition{ID: "people", Name: "People", URL: "/v1/workspaces/{WorkspaceID}/users",
+		Query:  []inbound.KV{{Name: "status", Value: "ALL"}, {Name: "include-roles", Value: "false"}},
+		Paging: inbound.Paging{Kind: inbound.PagingPage, PageParam: "page", SizeParam: "page-size", PageSize: 50, FirstPage: 1, LastPageHeader: "Last-Page"}}
+	code, out, errs = run(operator, "inbound", "add", integ, "--file", file(def))
+	if code != cli.ExitAuth {
+		t.Fatalf("an operator added an endpoint: %d %s %s", code, out, errs)
+	}
+	code, out, errs = run(admin, "inbound", "add", integ, "--file", file(def))
+	if code != 0 || !strings.Contains(out, "Saved endpoint people") {
+		t.Fatalf("inbound add: %d %s %s", code, out, errs)
+	}
+	code, out, _ = run(admin, "inbound", "show", integ, "people", "-o", "json")
+	var shown inbound.Endpoint
+	if code != 0 || json.Unmarshal([]byte(out), &shown) != nil || !shown.Custom || len(shown.Fields) == 0 {
+		t.Fatalf("inbound show: %d %s", code, out)
+	}
+
+	ds := usersAndWorkers("cli", ou, mapping.CategoryUpdateUsers)
+	ds.Endpoints[0].EndpointID, ds.Endpoints[0].Custom = "people", true
+	ds.Options.ChangeLimit = 1
+	ds.Options.Active = nil
+	bad := ds
+	bad.Mappings = []mapping.Mapping{{Field: mapping.FieldRef{Path: "nickname"}, Attribute: "displayName"}}
+	code, _, errs = run(admin, "datasource", "create", "--file", file(bad))
+	if code != cli.ExitUsage || !strings.Contains(errs, "nickname") {
+		t.Fatalf("datasource create with an unknown field: %d %s", code, errs)
+	}
+	code, out, errs = run(admin, "datasource", "create", "--file", file(ds))
+	if code != 0 {
+		t.Fatalf("datasource create: %d %s %s", code, out, errs)
+	}
+	code, out, _ = run(admin, "datasource", "list")
+	if code != 0 || !strings.Contains(out, "cli") {
+		t.Fatalf("datasource list: %d %s", code, out)
+	}
+
+	code, out, errs = run(operator, "sync", "plan", "cli", "-o", "json")
+	var pv idsync.Preview
+	if code != 0 || json.Unmarshal([]byte(out), &pv) != nil || pv.Plan.Summary.Updates != 2 || !pv.Plan.NeedsConfirmation || pv.Plan.Summary.Orphans != 1 {
+		t.Fatalf("sync plan: %d %s %s", code, out, errs)
+	}
+	code, out, _ = run(operator, "sync", "plan", "cli")
+	if code != 0 || !strings.Contains(out, "update") || !strings.Contains(out, "stale-") {
+		t.Fatalf("sync plan text: %d %s", code, out)
+	}
+	// Two updates are over the limit of one: refused until confirmed.
+	code, out, errs = run(operator, "sync", "apply", "cli")
+	if code != cli.ExitConflict || !strings.Contains(errs, "--confirm") || !strings.Contains(out, "waiting") {
+		t.Fatalf("sync apply over the limit: %d %s %s", code, out, errs)
+	}
+	if u := userByMail(t, dir, name+"@example.test"); u.Get("displayName") != "Old Name" {
+		t.Fatal("an unconfirmed apply wrote to the directory")
+	}
+	code, out, errs = run(operator, "sync", "apply", "cli", "--confirm", "-o", "json")
+	var res idsync.Result
+	if code != 0 || json.Unmarshal([]byte(out), &res) != nil || res.Counts["updated"] != 2 || res.Status != store.RunSucceeded {
+		t.Fatalf("sync apply: %d %s %s", code, out, errs)
+	}
+	if u := userByMail(t, dir, name+"@example.test"); u.Get("displayName") != "New Name" {
+		t.Fatalf("after apply: %v", u.Attributes)
+	}
+	code, out, _ = run(admin, "datasource", "delete", "cli")
+	if code != 0 {
+		t.Fatalf("datasource delete: %d %s", code, out)
+	}
+}
