@@ -2,6 +2,7 @@ package sdk
 
 import (
 	"context"
+	"time"
 
 	"github.com/go-json-experiment/json/jsontext"
 	"google.golang.org/grpc"
@@ -54,6 +55,7 @@ func (s *server) Fetch(req *connectorv1.FetchRequest, stream grpc.ServerStreamin
 	if s.preEncoded {
 		b = &frameBatcher{stream: stream, size: batchSize}
 	}
+	start, records := time.Now(), 0
 	resp, err := e.do(ctx, c, pg.params())
 	if err != nil {
 		return e.fail(nil, err)
@@ -85,7 +87,9 @@ func (s *server) Fetch(req *connectorv1.FetchRequest, stream grpc.ServerStreamin
 			return err
 		}
 		wantExchange = false
+		records += n
 		if next == nil {
+			s.log.Debug("fetch done", "endpoint", ep.ID, "pages", page, "records", records, "duration", time.Since(start))
 			return nil
 		}
 		f := <-next

@@ -152,3 +152,22 @@ func TestInvalidSettings(t *testing.T) {
 		t.Fatalf("missing key → %v; want INVALID_SETTINGS naming apiKey", ae)
 	}
 }
+
+func TestInvokeRefusals(t *testing.T) {
+	base := app(t, func(w http.ResponseWriter, r *http.Request) { t.Error("no request may reach the app") })
+	c := testConnector(base)
+	c.DisableCustomWebhooks = true
+	cl := dial(t, c)
+	cases := map[string]*connectorv1.InvokeRequest{
+		"no such outbound":         {Settings: testSettings(base), WebhookId: "nope", Call: &connectorv1.RenderedCall{Method: "GET", Url: "/x"}},
+		"only its preconfigured":   {Settings: testSettings(base), Call: &connectorv1.RenderedCall{Method: "GET", Url: "/x"}},
+		"carries no rendered call": {Settings: testSettings(base), WebhookId: "find-user"},
+		"is not an HTTP method":    {Settings: testSettings(base), WebhookId: "find-user", Call: &connectorv1.RenderedCall{Method: "BREW", Url: "/x"}},
+	}
+	for want, req := range cases {
+		_, err := cl.Invoke(context.Background(), req)
+		if ae := ErrorFromStatus(err); ae == nil || !strings.Contains(ae.GetMessage(), want) {
+			t.Errorf("got %v; want a message containing %q", ae, want)
+		}
+	}
+}
