@@ -1,0 +1,366 @@
+package console_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/idbridge/idbridge/host/api"
+	"github.com/idbridge/idbridge/host/directory"
+	"github.com/idbridge/idbridge/plugins/clockify/sandbox"
+)
+
+// chromium finds Debian's Chromium. Without it the browser test skips,
+// except in CI, where .ci/install-browser has installed it and a missing
+// browser is a failure.
+func chromium(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatal("Chromium is not installed; CI must run the console's browser test (run .ci/install-browser as root)")
+	}
+	t.Skip("Chromium is not installed (apt-get install chromium, or run .ci/install-browser as root)")
+	return ""
+}
+
+// artifacts is where screenshots of each page are written.
+func artifacts(t *testing.T) string {
+	t.Helper()
+	dir, err := filepath.Abs(filepath.Join("..", "..", "testdata", "artifacts", "console"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// browser drives one headless Chromium tab.
+type browser struct {
+	t    *testing.T
+	ctx  context.Context
+	base string
+	shots string
+}
+
+func newBrowser(t *testing.T, base string) *browser {
+	t.Helper()
+	exe := chromium(t)
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(exe),
+		chromedp.Flag("headless", true),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+	)
+	ctx, cancelCtx := chromedp.NewContext(alloc, chromedp.WithLogf(t.Logf))
+	t.Cleanup(func() { cancelCtx(); cancelAlloc() })
+	// The first Run starts the browser; it must not carry a timeout.
+	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatalf("start Chromium: %v", err)
+	}
+	return &browser{t: t, ctx: ctx, base: base, shots: artifacts(t)}
+}
+
+// step runs actions with a time bound, failing the test with what.
+func (b *browser) step(what string, actions ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 90*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		b.shot("failed-" + strings.ReplaceAll(what, " ", "-"))
+		b.t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// submit clicks a control that navigates and returns the final status.
+func (b *browser) submit(what string, sel chromedp.CSS) int64 {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 3*time.Minute)
+	defer cancel()
+	resp, err := chromedp.RunResponse(ctx, chromedp.Click(sel))
+	if err != nil {
+		b.shot("failed-" + strings.ReplaceAll(what, " ", "-"))
+		b.t.Fatalf("%s: %v", what, err)
+	}
+	return resp.Status
+}
+
+func (b *browser) open(path string) int64 {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 90*time.Second)
+	defer cancel()
+	resp, err := chromedp.RunResponse(ctx, chromedp.Navigate(b.base+path))
+	if err != nil {
+		b.t.Fatalf("open %s: %v", path, err)
+	}
+	return resp.Status
+}
+
+func (b *browser) text(sel chromedp.CSS) string {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	s, err := chromedp.Run(ctx, chromedp.Text(sel))
+	if err != nil {
+		b.shot("failed-text")
+		b.t.Fatalf("read %s: %v", sel, err)
+	}
+	return s
+}
+
+func eval[T any](b *browser, js string) T {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js, chromedp.EvalAwaitPromise))
+	if err != nil {
+		b.t.Fatalf("evaluate %s: %v", js, err)
+	}
+	return v
+}
+
+// html is the whole document as the browser holds it.
+func (b *browser) html() string { return eval[string](b, `document.documentElement.outerHTML`) }
+
+// shot writes a full-page screenshot as an artifact.
+func (b *browser) shot(name string) {
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		b.t.Logf("screenshot %s: %v", name, err)
+		return
+	}
+	if err := os.WriteFile(filepath.Join(b.shots, name+".png"), png, 0o644); err != nil {
+		b.t.Logf("screenshot %s: %v", name, err)
+	}
+}
+
+// flash returns the message of the page's flash, failing when the change
+// did not succeed.
+func (b *browser) flashOK(what string) string {
+	b.t.Helper()
+	ok := eval[bool](b, `!!document.querySelector("#flash.ok")`)
+	msg := b.text("#flash")
+	if !ok {
+		b.shot("failed-" + strings.ReplaceAll(what, " ", "-"))
+		b.t.Fatalf("%s: %s", what, msg)
+	}
+	return msg
+}
+
+func (b *browser) signIn(token string) {
+	b.t.Helper()
+	b.open("/login")
+	b.step("type the token", chromedp.SetValue(chromedp.CSS("#token"), token))
+	if st := b.submit("sign in", "#sign-in"); st != 200 {
+		b.t.Fatalf("sign in answered %d", st)
+	}
+}
+
+func (b *browser) signOut() {
+	b.t.Helper()
+	b.submit("sign out", `header form[action="/logout"] button`)
+}
+
+// TestConsoleInBrowser is the admin's path through the console in a real
+// browser against a host with the real Clockify connector, the Clockify
+// sandbox and an LDAP directory: install by upload, configure, test, test
+// and save an inbound endpoint, create a data source, preview and apply a
+// plan to one user; then the auditor's read-only pages, a change refused
+// for want of a CSRF token and one refused by role (403).
+func TestConsoleInBrowser(t *testing.T) {
+	chromium(t) // skip (or fail in CI) before building anything
+	h := startHost(t)
+	b := newBrowser(t, h.URL)
+
+	// Sign in as the admin.
+	b.open("/login")
+	b.shot("01-login")
+	b.signIn(h.Admin)
+	if role := b.text("#role"); role != "admin" {
+		t.Fatalf("signed in as %q, want admin", role)
+	}
+
+	// Marketplace: trust the publisher's key, upload the .ext.
+	pub, err := os.ReadFile(h.Ext.KeyPath + ".pub")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.step("open the trust form", chromedp.Click(chromedp.CSS("#trust-key summary")),
+		chromedp.SetValue(chromedp.CSS("#key-name"), "idbridge marketplace"),
+		chromedp.SetValue(chromedp.CSS("#key-pem"), string(pub)))
+	b.submit("trust the key", "#trust-button")
+	b.flashOK("trust the key")
+	b.step("choose the .ext", chromedp.SetUploadFiles(chromedp.CSS("#archive"), []string{h.Ext.Path}))
+	b.submit("upload the extension", "#upload-button")
+	b.flashOK("install by upload")
+	if sig := b.text(`tr[data-extension="clockify"] [data-signature]`); sig != "verified" {
+		t.Fatalf("signature status %q, want verified", sig)
+	}
+	b.shot("02-marketplace-installed")
+
+	// Integrations: create, settings, key, enable, test.
+	b.open("/integrations")
+	b.step("name the integration", chromedp.SetValue(chromedp.CSS("#create-name"), "Clockify"))
+	b.shot("03-integrations-empty")
+	b.submit("create the integration", "#create-button")
+	b.flashOK("create the integration")
+	b.step("enter the settings",
+		chromedp.SetValue(chromedp.CSS("#setting-workspaceId"), sandbox.DefaultWorkspaceID),
+		chromedp.SetValue(chromedp.CSS("#setting-baseUrl"), h.Sandbox.BaseURL()))
+	b.submit("save the settings", "#save-settings")
+	b.flashOK("save the settings")
+	b.step("enter the API key", chromedp.SetValue(chromedp.CSS("#secret-apiKey"), sandbox.DefaultAdminKey))
+	b.submit("save the authorization", "#save-authorization")
+	b.flashOK("save the authorization")
+	if st := b.text("#secret-state-apiKey"); st != "set" {
+		t.Fatalf("API key state %q, want set", st)
+	}
+	if strings.Contains(b.html(), sandbox.DefaultAdminKey) {
+		t.Fatal("the page shows the API key back")
+	}
+	b.submit("enable", "#toggle")
+	b.flashOK("enable the integration")
+	if st := b.text("#state"); st != "enabled" {
+		t.Fatalf("integration state %q after enabling", st)
+	}
+	b.submit("test the connection", "#test")
+	if msg := b.flashOK("test the connection"); !strings.Contains(msg, "passed") {
+		t.Fatalf("test answer: %s", msg)
+	}
+	if strings.Contains(b.html(), sandbox.DefaultAdminKey) {
+		t.Fatal("the test's answer shows the API key")
+	}
+	b.shot("04-integration-tested")
+	b.open("/integrations")
+	if on := eval[bool](b, `document.querySelector('tr[data-integration="clockify"] button.toggle.on') !== null`); !on {
+		t.Fatal("the integrations list does not show the toggle on")
+	}
+	b.shot("05-integrations")
+
+	// Inbound: test and save List Users; the fields come back.
+	b.open("/integrations/clockify/inbound")
+	b.submit("test and save List Users", `button[data-test-save="list-users"]`)
+	msg := b.flashOK("test and save List Users")
+	if !strings.Contains(msg, "email") || !strings.Contains(msg, "saved") {
+		t.Fatalf("test and save did not show the fields: %.400s", msg)
+	}
+	if strings.Contains(b.html(), sandbox.DefaultAdminKey) {
+		t.Fatal("the inbound test shows the API key")
+	}
+	b.shot("06-inbound-test-and-save")
+
+	// Data source: one endpoint, a mapping with a custom format, matched
+	// on mail, scoped to one user.
+	ds := `{"id":"clockify-people","name":"Clockify people","category":"update users",
+ "endpoints":[{"alias":"users","integrationId":"clockify","endpointId":"list-users","primaryKey":"id"}],
+ "mappings":[{"format":"clockify:%users.id%","attribute":"description"}],
+ "match":{"field":{"endpoint":"users","path":"email"},"attribute":"mail","caseInsensitive":true},
+ "options":{},
+ "scope":{"filter":"(sAMAccountName=barbara.dev)"}}`
+	b.open("/s/sync")
+	b.shot("07-sync-empty")
+	create := `form[data-op="POST /v1/datasources"]`
+	b.step("fill the data source", chromedp.Click(chromedp.CSS(`details:has(`+create+`) > summary`)),
+		chromedp.SetValue(chromedp.CSS(create+` textarea[name="body"]`), ds))
+	b.submit("create the data source", chromedp.CSS(create+` button`))
+	b.flashOK("create the data source")
+	b.shot("08-datasource-created")
+
+	plan := `form[data-op="POST /v1/datasources/{id}/plan"]`
+	b.step("fill the plan form", chromedp.Click(chromedp.CSS(`details:has(`+plan+`) > summary`)),
+		chromedp.SetValue(chromedp.CSS(plan+` input[name="path.id"]`), "clockify-people"))
+	b.submit("preview the plan", chromedp.CSS(plan+` button`))
+	msg = b.flashOK("preview the plan")
+	for _, want := range []string{"updates", "orphans", "conflicts", "barbara.dev@example.com"} {
+		if !strings.Contains(msg, want) {
+			t.Fatalf("the plan does not show %q: %.600s", want, msg)
+		}
+	}
+	b.shot("09-sync-plan")
+
+	apply := `form[data-op="POST /v1/datasources/{id}/apply"]`
+	b.step("fill the apply form", chromedp.Click(chromedp.CSS(`details:has(`+apply+`) > summary`)),
+		chromedp.SetValue(chromedp.CSS(apply+` input[name="path.id"]`), "clockify-people"))
+	b.submit("apply the plan", chromedp.CSS(apply+` button`))
+	b.flashOK("apply the plan")
+	b.shot("10-sync-applied")
+	var got []directory.User
+	if err := h.DirConn.Users(context.Background(), directory.UserQuery{Filter: directory.Equal("sAMAccountName", "barbara.dev"),
+		Extra: []string{"description"}}, func(u directory.User) error { got = append(got, u); return nil }); err != nil || len(got) != 1 {
+		t.Fatalf("read barbara.dev: %d users, %v", len(got), err)
+	}
+	if d := got[0].Attributes["description"]; len(d) != 1 || !strings.HasPrefix(d[0], "clockify:") {
+		t.Fatalf("barbara.dev's description after apply = %v, want clockify:<id>", d)
+	}
+
+	// The other sections, as far as this host serves them.
+	for i, p := range []string{"/s/audit", "/s/runs", "/s/outbound", "/s/templates", "/s/automations", "/s/tokens"} {
+		if st := b.open(p); st != 200 {
+			t.Fatalf("%s answered %d", p, st)
+		}
+		b.shot(fmt.Sprintf("%02d-%s", 11+i, strings.TrimPrefix(p, "/s/")))
+	}
+	b.open("/s/audit")
+	if !strings.Contains(b.html(), "POST /v1/extensions/archive") {
+		t.Fatal("the audit log does not show the upload")
+	}
+
+	// A change without the CSRF token is refused and does nothing.
+	status := eval[int](b, `fetch("/integrations/clockify/toggle", {method: "POST",
+		headers: {"Content-Type": "application/x-www-form-urlencoded"}, body: "enabled=false"}).then(r => r.status)`)
+	if status != 403 {
+		t.Fatalf("a change without the CSRF token answered %d, want 403", status)
+	}
+	b.signOut()
+
+	// The auditor: every page without edit controls, and a forged change
+	// with a valid CSRF token refused by the API's roles.
+	auditor, _, err := h.Tokens.Create(context.Background(), "ian (auditor)", api.RoleAuditor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.signIn(auditor)
+	for i, p := range []string{"/extensions", "/integrations", "/integrations/clockify", "/integrations/clockify/inbound", "/s/sync", "/s/audit"} {
+		if st := b.open(p); st != 200 {
+			t.Fatalf("auditor %s answered %d", p, st)
+		}
+		n := eval[int](b, `document.querySelectorAll('main form[method="post"], main input[type="file"], main textarea, main form:not([method="get"]) button').length`)
+		if n != 0 {
+			b.shot("failed-auditor-controls")
+			t.Fatalf("auditor page %s has %d edit controls", p, n)
+		}
+		b.shot(fmt.Sprintf("%02d-auditor-%s", 20+i, strings.NewReplacer("/", "-").Replace(strings.Trim(p, "/"))))
+	}
+	status = eval[int](b, `fetch("/integrations/clockify/toggle", {method: "POST",
+		headers: {"Content-Type": "application/x-www-form-urlencoded"},
+		body: "enabled=false&csrf_token=" + encodeURIComponent(document.querySelector('input[name="csrf_token"]').value)}).then(r => r.status)`)
+	if status != 403 {
+		t.Fatalf("the auditor's change answered %d, want 403", status)
+	}
+	b.open("/integrations/clockify")
+	if st := b.text("#state"); st != "enabled" {
+		t.Fatalf("the auditor's refused change disabled the integration: %s", st)
+	}
+}
