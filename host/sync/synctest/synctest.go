@@ -35,9 +35,13 @@ type Env struct {
 	// LogPath is the host log (every logger of the env writes there).
 	LogPath string
 	// APIKey is the integration's secret, unique to this env.
-	APIKey  string
+	APIKey string
+	// Sandbox is nil when Options.BaseURL points at an app started
+	// elsewhere.
 	Sandbox *sandbox.Server
 	Store   *sqlite.Store
+	// Plugins supervises the connector process.
+	Plugins *pluginhost.Supervisor
 	Masker  *secrets.Masker
 	Logger  hclog.Logger
 	// Integrations and Inbound are the real services.
@@ -54,6 +58,9 @@ type Options struct {
 	Rate float64
 	// DataDir keeps the data folder somewhere chosen by the caller.
 	DataDir string
+	// BaseURL, with APIKey and WorkspaceID, points the integration at a
+	// sandbox started elsewhere (a benchmark's) instead of starting one.
+	BaseURL, APIKey, WorkspaceID string
 }
 
 // Start builds the connector, starts the sandbox and the services, creates
@@ -73,20 +80,26 @@ func Start(t testing.TB, opts Options) *Env {
 	t.Cleanup(func() { logf.Close() })
 	e.Logger = secrets.NewLogger(&hclog.LoggerOptions{Name: "host", Level: hclog.Trace, Output: logf}, e.Masker)
 
-	seed := opts.Seed
-	if seed == nil {
-		seed = sandbox.DefaultSeed()
+	baseURL, workspace := opts.BaseURL, opts.WorkspaceID
+	if baseURL != "" {
+		e.APIKey = opts.APIKey
+	} else {
+		seed := opts.Seed
+		if seed == nil {
+			seed = sandbox.DefaultSeed()
+		}
+		seed.APIKeys[0].Key = e.APIKey
+		rate := opts.Rate
+		if rate == 0 {
+			rate = -1
+		}
+		e.Sandbox, err = sandbox.Start(ctx, sandbox.Options{Seed: seed, Rate: rate})
+		if err != nil {
+			t.Fatalf("start the Clockify sandbox: %v", err)
+		}
+		t.Cleanup(func() { _ = e.Sandbox.Close() })
+		baseURL, workspace = e.Sandbox.BaseURL(), sandbox.DefaultWorkspaceID
 	}
-	seed.APIKeys[0].Key = e.APIKey
-	rate := opts.Rate
-	if rate == 0 {
-		rate = -1
-	}
-	e.Sandbox, err = sandbox.Start(ctx, sandbox.Options{Seed: seed, Rate: rate})
-	if err != nil {
-		t.Fatalf("start the Clockify sandbox: %v", err)
-	}
-	t.Cleanup(func() { _ = e.Sandbox.Close() })
 
 	e.Store, err = sqlite.Open(ctx, filepath.Join(dir, sqlite.FileName), sqlite.Options{Logger: e.Logger.Named("store"), Synchronous: "NORMAL"})
 	if err != nil {
@@ -96,6 +109,7 @@ func Start(t testing.TB, opts Options) *Env {
 
 	bin, sum := ConnectorBinary(t, dir)
 	sup := pluginhost.NewSupervisor(pluginhost.Config{Logger: e.Logger.Named("plugins")})
+	e.Plugins = sup
 	t.Cleanup(func() { _ = sup.Shutdown(context.Background()) })
 	key := make([]byte, secrets.KeySize)
 	_, _ = rand.Read(key)
@@ -114,7 +128,7 @@ func Start(t testing.TB, opts Options) *Env {
 	callCtx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
 	if _, err := e.Integrations.Create(callCtx, integrations.CreateRequest{ID: IntegrationID, ExtensionID: "clockify", Name: "Clockify",
-		Settings:      map[string]string{"workspaceId": sandbox.DefaultWorkspaceID, "baseUrl": e.Sandbox.BaseURL()},
+		Settings:      map[string]string{"workspaceId": workspace, "baseUrl": baseURL},
 		Authorization: map[string]string{"apiKey": e.APIKey}}); err != nil {
 		t.Fatalf("create the integration: %v", err)
 	}

@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# bench/sync.sh: a full dry-run sync plan over 100,000 directory users and
+# 100,000 app accounts, beside the floor of reading the same data with the
+# standard tools.
+#
+# It seeds a private slapd with N users (slapadd of a generated LDIF, with
+# slapd stopped), starts the Clockify sandbox with N generated members,
+# times `ldapsearch` (paged, 1000 a page) over the users and `curl` over
+# every page of the sandbox's user list (the floor), then runs
+# BenchmarkFullDryRun (host/sync), which plans a data source over both
+# through the real connector process, and prints the figures side by side.
+#
+# Usage: bench/sync.sh [N]        (default 100000)
+# Needs slapd, slapadd, ldapsearch and curl; listens on loopback only.
+# Ports: IDBRIDGE_BENCH_LDAP_PORT (3899), IDBRIDGE_BENCH_SANDBOX_PORT (8479).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+N=${1:-100000}
+GO=${GO:-go}
+ldap_port=${IDBRIDGE_BENCH_LDAP_PORT:-3899}
+sandbox_port=${IDBRIDGE_BENCH_SANDBOX_PORT:-8479}
+base="dc=example,dc=test"
+ou="ou=bench,$base"
+page_size=200 # the Clockify connector's page size
+
+for tool in slapd slapadd ldapsearch curl; do
+	command -v "$tool" >/dev/null || [ -x "/usr/sbin/$tool" ] || { echo "sync.sh: $tool is not installed" >&2; exit 1; }
+done
+PATH=$PATH:/usr/sbin
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+	for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+now_ms() { date +%s%3N; }
+
+# --- slapd with N users ------------------------------------------------------
+password=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
+cp "$repo/host/directory/dirtest/testdata/adlike.schema" "$work/adlike.schema"
+mkdir -p "$work/db"
+cat >"$work/slapd.conf" <<CONF
+include   /etc/ldap/schema/core.schema
+include   /etc/ldap/schema/cosine.schema
+include   /etc/ldap/schema/inetorgperson.schema
+include   $work/adlike.schema
+pidfile   $work/slapd.pid
+modulepath /usr/lib/ldap
+moduleload back_mdb
+loglevel  none
+sizelimit unlimited
+database  mdb
+suffix    "$base"
+rootdn    "cn=admin,$base"
+rootpw    $password
+directory $work/db
+maxsize   4294967296
+dbnosync
+limits dn.exact="cn=admin,$base" size=unlimited time=unlimited
+index mail eq
+CONF
+
+echo "generating $N users..." >&2
+# Every tenth user's displayName differs from the app's name, so the plan
+# has updates as well as unchanged users.
+awk -v n="$N" -v base="$base" -v ou="$ou" 'BEGIN {
+	printf "dn: %s\nobjectClass: dcObject\nobjectClass: organization\ndc: example\no: Example\n\n", base
+	printf "dn: %s\nobjectClass: organizationalUnit\nou: bench\n\n", ou
+	for (i = 0; i < n; i++) {
+		id = sprintf("%06d", i)
+		name = (i % 10 == 3) ? "Renamed User " id : "Generated User " id
+		printf "dn: uid=user%s,%s\nobjectClass: inetOrgPerson\nuid: user%s\ncn: Generated User %s\nsn: User\ngivenName: Generated\nmail: user%s@example.com\ndisplayName: %s\n\n", id, ou, id, id, id, name
+	}
+}' >"$work/users.ldif"
+t0=$(now_ms)
+slapadd -q -f "$work/slapd.conf" -l "$work/users.ldif"
+echo "slapadd of $N users: $(( $(now_ms) - t0 )) ms" >&2
+rm -f "$work/users.ldif"
+
+ldap_url="ldap://127.0.0.1:$ldap_port"
+slapd -f "$work/slapd.conf" -h "$ldap_url/" -d 0 >"$work/slapd.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do
+	ldapsearch -x -H "$ldap_url" -D "cn=admin,$base" -w "$password" -b "$base" -s base dn >/dev/null 2>&1 && break
+	sleep 0.1
+done
+
+# --- Clockify sandbox with N members -------------------------------------------
+key="sbx-bench-$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+$GO build -o "$work/clockify-sandbox" ./plugins/clockify/cmd/clockify-sandbox
+"$work/clockify-sandbox" --listen "127.0.0.1:$sandbox_port" --generate-users "$N" --rate -1 --api-key "$key" >"$work/sandbox.log" 2>&1 &
+pids+=($!)
+sandbox_url="http://127.0.0.1:$sandbox_port/api"
+workspace=6650a1b2c3d4e5f6a7b8c9d0
+for _ in $(seq 300); do
+	curl -fs -o /dev/null -H "X-Api-Key: $key" "$sandbox_url/v1/user" && break
+	sleep 0.1
+done
+
+# --- the floor ------------------------------------------------------------------
+# The same attributes the directory client reads for users, plus the mapped ones.
+attrs="entryUUID cn uid mail givenName sn displayName title employeeNumber departmentNumber manager memberOf sAMAccountName userPrincipalName department employeeID userAccountControl createTimestamp modifyTimestamp entryCSN"
+t0=$(now_ms)
+entries=$(ldapsearch -x -LLL -H "$ldap_url" -D "cn=admin,$base" -w "$password" -b "$ou" -E pr=1000/noprompt \
+	'(objectClass=inetOrgPerson)' $attrs | grep -c '^dn: ')
+ldap_ms=$(( $(now_ms) - t0 ))
+
+pages=$(( (N + 2 + page_size - 1) / page_size ))
+urls=()
+for p in $(seq "$pages"); do
+	urls+=("$sandbox_url/v1/workspaces/$workspace/users?memberships=WORKSPACE&status=ALL&include-roles=false&page=$p&page-size=$page_size")
+done
+t0=$(now_ms)
+curl -fsS -H "X-Api-Key: $key" "${urls[@]}" >"$work/pages.json"
+curl_ms=$(( $(now_ms) - t0 ))
+accounts=$(grep -o '"email"' "$work/pages.json" | wc -l)
+rm -f "$work/pages.json"
+floor_ms=$(( ldap_ms + curl_ms ))
+
+# --- the plan ---------------------------------------------------------------------
+$GO test -c -o "$work/sync.test" ./host/sync
+out=$(cd host/sync && IDBRIDGE_BENCH_LDAP_URL="$ldap_url" IDBRIDGE_BENCH_LDAP_BIND="cn=admin,$base" \
+	IDBRIDGE_BENCH_LDAP_PASSWORD="$password" IDBRIDGE_BENCH_LDAP_BASE="$ou" \
+	IDBRIDGE_BENCH_CLOCKIFY_URL="$sandbox_url" IDBRIDGE_BENCH_CLOCKIFY_KEY="$key" IDBRIDGE_BENCH_CLOCKIFY_WORKSPACE="$workspace" \
+	"$work/sync.test" -test.run '^$' -test.bench 'FullDryRun' -test.benchtime 1x -test.count 1)
+echo "$out"
+line=$(grep '^BenchmarkFullDryRun' <<<"$out")
+metric() { awk -v unit="$1" '{ for (i = 2; i < NF; i++) if ($(i+1) == unit) print $i }' <<<"$line"; }
+plan_ms=$(awk '{ printf "%d", $1 / 1e6 }' <<<"$(metric ns/op)")
+
+echo
+echo "== full dry-run plan, $N directory users x $N app accounts"
+printf '  %-38s %8s ms  (%s entries)\n' "ldapsearch -E pr=1000 (floor, part 1)" "$ldap_ms" "$entries"
+printf '  %-38s %8s ms  (%s pages, %s accounts)\n' "curl every page (floor, part 2)" "$curl_ms" "$pages" "$accounts"
+printf '  %-38s %8s ms\n' "floor (sum)" "$floor_ms"
+printf '  %-38s %8s ms  (%s x the floor; target <= 1.5)\n' "idbridge plan" "$plan_ms" "$(awk -v a="$plan_ms" -v b="$floor_ms" 'BEGIN { printf "%.2f", a / b }')"
+printf '  %-38s %8s MB\n' "host peak Go heap" "$(metric peak-heap-MB)"
+printf '  %-38s %8s MB  (target < 400)\n' "host peak RSS" "$(metric host-peak-rss-MB)"
+printf '  %-38s %8s MB\n' "connector peak RSS" "$(metric connector-peak-rss-MB)"
+printf '  %-38s %s updates, %s unchanged, %s records, %s users\n' "plan" "$(metric updates)" "$(metric nochange)" "$(metric records)" "$(metric users)"

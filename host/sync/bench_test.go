@@ -1,0 +1,129 @@
+package sync_test
+
+import (
+	"context"
+	"os"
+	"runtime"
+	"runtime/metrics"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/idbridge/idbridge/host/directory"
+	"github.com/idbridge/idbridge/host/mapping"
+	idsync "github.com/idbridge/idbridge/host/sync"
+	"github.com/idbridge/idbridge/host/sync/synctest"
+)
+
+// Environment of BenchmarkFullDryRun, set by bench/sync.sh, which starts a
+// slapd holding the users and a Clockify sandbox serving the accounts.
+const (
+	envBenchLDAPURL   = "IDBRIDGE_BENCH_LDAP_URL"
+	envBenchLDAPBind  = "IDBRIDGE_BENCH_LDAP_BIND"
+	envBenchLDAPPass  = "IDBRIDGE_BENCH_LDAP_PASSWORD"
+	envBenchLDAPBase  = "IDBRIDGE_BENCH_LDAP_BASE"
+	envBenchClockify  = "IDBRIDGE_BENCH_CLOCKIFY_URL"
+	envBenchKey       = "IDBRIDGE_BENCH_CLOCKIFY_KEY"
+	envBenchWorkspace = "IDBRIDGE_BENCH_CLOCKIFY_WORKSPACE"
+)
+
+// BenchmarkFullDryRun plans a data source over every user of a directory
+// and every account of an app, as bench/sync.sh seeds them (100,000 each),
+// through the real connector process. It reports the time of one plan and
+// the peak memory of the host process (Go heap and resident set) and of
+// the connector process.
+func BenchmarkFullDryRun(b *testing.B) {
+	url := os.Getenv(envBenchLDAPURL)
+	if url == "" || os.Getenv(envBenchClockify) == "" {
+		b.Skip("run bench/sync.sh: it seeds slapd and the Clockify sandbox and sets " + envBenchLDAPURL + " and " + envBenchClockify)
+	}
+	ctx := context.Background()
+	env := synctest.Start(b, synctest.Options{BaseURL: os.Getenv(envBenchClockify), APIKey: os.Getenv(envBenchKey),
+		WorkspaceID: os.Getenv(envBenchWorkspace)})
+	dir, err := directory.Open(ctx, directory.Config{URL: url, PlainText: true, BindDN: os.Getenv(envBenchLDAPBind),
+		Password: os.Getenv(envBenchLDAPPass), BaseDN: os.Getenv(envBenchLDAPBase), PageSize: 1000, Flavor: directory.FlavorLDAP})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer dir.Close()
+	svc := newService(b, env, dir)
+	ds := idsync.DataSource{ID: "bench", DataSource: mapping.DataSource{
+		Name: "bench", Category: mapping.CategoryUpdateUsers,
+		Endpoints: []mapping.EndpointRef{{Alias: "users", IntegrationID: integ, EndpointID: "list-users", PrimaryKey: "id"}},
+		Mappings:  []mapping.Mapping{{Field: mapping.FieldRef{Path: "name"}, Attribute: "displayName"}},
+		Match:     mapping.MatchRule{Field: mapping.FieldRef{Path: "email"}, Attribute: "mail", CaseInsensitive: true},
+		Options: mapping.Options{Active: &mapping.ActiveRule{Field: mapping.FieldRef{Path: "memberships[].membershipStatus"},
+			Values: []string{"ACTIVE"}}},
+	}}
+	if _, err := svc.Create(ctx, ds); err != nil {
+		b.Fatal(err)
+	}
+	runtime.GC()
+
+	peak := startHeapSampler()
+	var last *mapping.Plan
+	b.ResetTimer()
+	for b.Loop() {
+		pv, err := svc.Plan(ctx, "bench", idsync.RunOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		last = pv.Plan
+	}
+	b.StopTimer()
+	heap := peak()
+	s := last.Summary
+	b.ReportMetric(float64(s.Records), "records")
+	b.ReportMetric(float64(s.Users), "users")
+	b.ReportMetric(float64(s.Updates), "updates")
+	b.ReportMetric(float64(s.NoChange), "nochange")
+	b.ReportMetric(float64(heap)/(1<<20), "peak-heap-MB")
+	b.ReportMetric(float64(vmHWM("self"))/(1<<10), "host-peak-rss-MB")
+	for _, st := range env.Plugins.Statuses() {
+		if st.PID > 0 {
+			b.ReportMetric(float64(vmHWM(strconv.Itoa(st.PID)))/(1<<10), "connector-peak-rss-MB")
+		}
+	}
+}
+
+// startHeapSampler samples the Go heap every 5 ms until the returned
+// function is called, which gives the peak seen. runtime/metrics does not
+// stop the world, so sampling does not slow the plan down.
+func startHeapSampler() func() uint64 {
+	done := make(chan struct{})
+	out := make(chan uint64)
+	go func() {
+		sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+		var peak uint64
+		t := time.NewTicker(5 * time.Millisecond)
+		defer t.Stop()
+		for {
+			metrics.Read(sample)
+			peak = max(peak, sample[0].Value.Uint64())
+			select {
+			case <-done:
+				out <- peak
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() uint64 { close(done); return <-out }
+}
+
+// vmHWM reads a process's peak resident set in KiB from /proc; 0 when
+// unknown.
+func vmHWM(pid string) int {
+	b, err := os.ReadFile("/proc/" + pid + "/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			n, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(rest), " kB"))
+			return n
+		}
+	}
+	return 0
+}
