@@ -1,0 +1,196 @@
+package automation_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/idbridge/idbridge/host/automation"
+	"github.com/idbridge/idbridge/host/macro"
+	"github.com/idbridge/idbridge/host/macro/condition"
+	"github.com/idbridge/idbridge/host/outbound"
+	"github.com/idbridge/idbridge/host/store"
+	"github.com/idbridge/idbridge/plugins/clockify/templates"
+	connectorv1 "github.com/idbridge/idbridge/proto/connector/v1"
+	"github.com/idbridge/idbridge/sdk/connectortest"
+)
+
+// executor runs the shipped templates step by step through a connector,
+// in the test, as the orchestration engine does in the host: inputs are
+// rendered from macros, conditions are CEL, outputs feed later steps.
+// It stands in for the engine's Runner so that these tests exercise the
+// automation service, the templates, the real connector process and the
+// sandbox together.
+type executor struct {
+	conn     connectorv1.ConnectorClient
+	settings map[string]string
+	hooks    map[string]*connectorv1.WebhookSpec // preconfigured, from Describe
+	tmpl     map[string]templates.Template
+
+	n      atomic.Int64
+	mu     sync.Mutex
+	failed []string // "template object: error"
+}
+
+func newExecutor(ctx context.Context, conn connectorv1.ConnectorClient, settings map[string]string) (*executor, error) {
+	d, err := conn.Describe(ctx, &connectorv1.DescribeRequest{})
+	if err != nil {
+		return nil, err
+	}
+	all, err := templates.All()
+	if err != nil {
+		return nil, err
+	}
+	e := &executor{conn: conn, settings: settings, hooks: map[string]*connectorv1.WebhookSpec{}, tmpl: map[string]templates.Template{}}
+	for _, w := range d.GetWebhooks() {
+		e.hooks[w.GetId()] = w
+	}
+	for _, t := range all {
+		if err := templates.Check(t, d.GetWebhooks(), []string{"workspaceId", "baseUrl"}); err != nil {
+			return nil, err
+		}
+		e.tmpl[t.ID] = t
+	}
+	return e, nil
+}
+
+// Template implements automation.Templates over the shipped templates.
+func (e *executor) Template(_ context.Context, id string) (automation.TemplateInfo, error) {
+	t, ok := e.tmpl[id]
+	if !ok {
+		return automation.TemplateInfo{}, fmt.Errorf("template %s: %w", id, store.ErrNotFound)
+	}
+	return automation.TemplateInfo{ID: t.ID, Name: t.Name, Integrations: []string{"clockify"}}, nil
+}
+
+// StartRun implements automation.Runner; it runs to the end before it
+// returns.
+func (e *executor) StartRun(ctx context.Context, req automation.RunRequest) (string, error) {
+	t, ok := e.tmpl[req.Template]
+	if !ok {
+		return "", fmt.Errorf("template %s: %w", req.Template, store.ErrNotFound)
+	}
+	for _, o := range req.Objects {
+		if err := e.runObject(ctx, t, o); err != nil {
+			e.mu.Lock()
+			e.failed = append(e.failed, fmt.Sprintf("%s %s: %v", t.ID, o.DN, err))
+			e.mu.Unlock()
+		}
+	}
+	return fmt.Sprintf("run-%d", e.n.Add(1)), nil
+}
+
+func (e *executor) failures() []string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := e.failed
+	e.failed = nil
+	return out
+}
+
+func (e *executor) runObject(ctx context.Context, t templates.Template, o automation.Object) error {
+	integration := map[string][]string{}
+	for k, v := range e.settings {
+		if k != "apiKey" {
+			integration[k] = []string{v}
+		}
+	}
+	data := macro.Data{
+		macro.NamespaceAD:           o.Attributes,
+		templates.NamespacePrevious: o.Previous,
+		macro.NamespaceIntegration:  integration,
+		macro.NamespaceObject:       {"dn": {o.DN}, "id": {o.ID}, "kind": {"user"}},
+		macro.NamespaceSteps:        {},
+	}
+	var all []macro.Step
+	for _, s := range t.Steps {
+		spec := e.spec(t, s)
+		var outs []string
+		for _, o := range spec.GetOutputs() {
+			outs = append(outs, o.GetName())
+		}
+		all = append(all, macro.Step{ID: s.ID, Outputs: outs})
+	}
+	scope := templates.Scope([]string{"workspaceId", "baseUrl"}, all)
+	env := macro.Env{Values: data, Object: o.DN, Now: time.Now()}
+	i := 0
+	for i < len(t.Steps) {
+		s := t.Steps[i]
+		ok, err := e.step(ctx, t, s, scope, env, data)
+		next := s.OnSuccess
+		if !ok {
+			next = s.OnFailure
+			if next == "" && s.Kind == templates.StepWebhook {
+				return fmt.Errorf("step %s: %v", s.ID, err)
+			}
+			if next == "" {
+				next = templates.End
+			}
+		}
+		switch next {
+		case templates.End:
+			return nil
+		case templates.Next:
+			i++
+		default:
+			_, j, _ := t.Step(next)
+			i = j
+		}
+	}
+	return nil
+}
+
+func (e *executor) spec(t templates.Template, s templates.Step) *connectorv1.WebhookSpec {
+	if w, ok := t.Webhook(s.Webhook); ok {
+		return w.Spec()
+	}
+	return e.hooks[s.Webhook]
+}
+
+// step runs one step and says whether it succeeded (a condition: whether
+// it held).
+func (e *executor) step(ctx context.Context, t templates.Template, s templates.Step, scope macro.Scope, env macro.Env, data macro.Data) (bool, error) {
+	switch s.Kind {
+	case templates.StepCondition:
+		c, err := condition.Compile(s.Condition, scope)
+		if err != nil {
+			return false, err
+		}
+		return c.Eval(ctx, data, env.Object)
+	case templates.StepDelay:
+		d, _ := time.ParseDuration(s.Delay)
+		time.Sleep(d)
+		return true, nil
+	}
+	vars := map[string]string{}
+	for name, src := range s.Inputs {
+		m, err := macro.Check(src, scope)
+		if err != nil {
+			return false, err
+		}
+		v, err := m.Value(env)
+		if err != nil {
+			return false, err
+		}
+		vars[name] = v
+	}
+	spec := e.spec(t, s)
+	call, outs, missing := connectortest.Render(spec, vars)
+	if len(missing) > 0 {
+		return false, fmt.Errorf("inputs %v missing", missing)
+	}
+	req := &connectorv1.InvokeRequest{Settings: e.settings, Call: call, Outputs: outs}
+	if _, custom := t.Webhook(s.Webhook); !custom {
+		req.WebhookId = s.Webhook
+	}
+	resp, err := e.conn.Invoke(ctx, req)
+	if err != nil {
+		return false, err
+	}
+	for k, v := range outbound.OutputValues(resp) {
+		data[macro.NamespaceSteps][s.ID+"."+k] = v
+	}
+	return true, nil
+}
