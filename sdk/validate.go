@@ -13,7 +13,11 @@ import (
 // declaration; it is a bug of the connector, not of an integration.
 var ErrBadDeclaration = errors.New("connector declaration is invalid")
 
-var idPattern = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
+var (
+	idPattern = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
+	// templateParts are {Key} placeholders and %macro% references.
+	templateParts = regexp.MustCompile(`\{[^{}]*\}|%[^%]*%`)
+)
 
 // Validate checks the declaration: ids present, unique and lower case,
 // settings unique and sensible, credentials declared secret, URLs that
@@ -119,7 +123,7 @@ func checkTemplateURL(raw string) error {
 	if raw == "" {
 		return errors.New("URL is empty")
 	}
-	sample := regexp.MustCompile(`\{[^{}]*\}|%[^%]*%`).ReplaceAllString(raw, "x")
+	sample := templateParts.ReplaceAllString(raw, "x")
 	if _, err := url.Parse(sample); err != nil {
 		return fmt.Errorf("URL %q does not parse: %v", raw, err)
 	}
