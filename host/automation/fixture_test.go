@@ -87,7 +87,7 @@ var testCatalog = catalog{
 // fixture is a service over a directory with a test OU, and a watcher on
 // that OU whose events go to the service.
 type fixture struct {
-	t    *testing.T
+	t    testing.TB
 	ctx  context.Context
 	c    *directory.Client
 	root string // the test OU, watched
@@ -99,7 +99,7 @@ type fixture struct {
 	w    *watch.Watcher
 }
 
-func newFixture(t *testing.T, c *directory.Client, cfg automation.Config) *fixture {
+func newFixture(t testing.TB, c *directory.Client, cfg automation.Config) *fixture {
 	t.Helper()
 	f := &fixture{t: t, ctx: context.Background(), c: c, docs: store.NewMemoryDocs(), runs: &runs{}}
 	f.root = dirtest.NewOU(t, c)
@@ -131,7 +131,7 @@ func newFixture(t *testing.T, c *directory.Client, cfg automation.Config) *fixtu
 	return f
 }
 
-type testWriter struct{ t *testing.T }
+type testWriter struct{ t testing.TB }
 
 func (w testWriter) Write(p []byte) (int, error) { w.t.Log(string(p)); return len(p), nil }
 
@@ -156,7 +156,7 @@ func (f *fixture) user(ou, prefix string, attrs map[string][]string) directory.U
 	return dirtest.AddUser(f.t, f.c, ou, dirtest.User{Name: dirtest.UniqueName(prefix), Attributes: attrs})
 }
 
-func must(t *testing.T, err error) {
+func must(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)

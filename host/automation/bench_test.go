@@ -1,0 +1,106 @@
+package automation_test
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/idbridge/idbridge/host/automation"
+	"github.com/idbridge/idbridge/host/directory"
+	"github.com/idbridge/idbridge/host/directory/dirtest"
+	"github.com/idbridge/idbridge/host/watch"
+	"github.com/idbridge/idbridge/plugins/clockify/sandbox"
+)
+
+// BenchmarkChangeToClockifyCall measures the time from an AD change to the
+// Clockify call it causes, with the watcher polling every second as it
+// runs in the host: the user is disabled and enabled in turn, and each
+// change is timed from just before the LDAP modify to the arrival in the
+// sandbox of the first call for it (the lookup) and of the call that makes
+// the change (the PUT of the membership status). At least 20 changes.
+func BenchmarkChangeToClockifyCall(b *testing.B) {
+	b.Run("demodir", func(b *testing.B) { benchLatency(b, demoClient(b)) })
+	b.Run("samba", func(b *testing.B) { benchLatency(b, dirtest.Connect(b, dirtest.AD(b))) })
+}
+
+func benchLatency(b *testing.B, c *directory.Client) {
+	cl := startClockify(b, 0)
+	f := newFixture(b, c, automation.Config{Runner: cl.exec, Templates: cl.exec})
+	scope := automation.Scope{OU: f.in}
+	f.create(eventAutomation("On", "clockify-onboarding", scope, automation.ScopeEntered))
+	f.create(eventAutomation("Off", "clockify-offboarding", scope, watch.UserDisabled))
+	f.create(eventAutomation("Back", "clockify-return", scope, watch.UserReEnabled))
+	u := f.user(f.in, "lat", map[string][]string{"department": {"Bench"}})
+	f.poll()
+	m, ok := cl.member(u.Get("mail"))
+	if !ok {
+		b.Fatalf("onboarding failed: %v", cl.exec.failures())
+	}
+
+	w, err := watch.New(c, watch.NewMemoryState(), watch.Options{Base: f.root, Interval: time.Second, Handler: f.svc.Dispatch})
+	must(b, err)
+	ctx, cancel := context.WithCancel(f.ctx)
+	done := make(chan error, 1)
+	go func() { done <- w.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	time.Sleep(1500 * time.Millisecond) // the first poll takes the snapshot
+
+	n := max(b.N, 20)
+	var first, effect []time.Duration
+	b.ResetTimer()
+	for i := range n {
+		cl.sb.ResetRequests()
+		t0 := time.Now()
+		if i%2 == 0 {
+			must(b, c.Disable(f.ctx, u.DN))
+		} else {
+			must(b, c.Enable(f.ctx, u.DN))
+		}
+		put, get := waitForCall(b, cl.sb, m.ID, t0)
+		first, effect = append(first, get.Sub(t0)), append(effect, put.Sub(t0))
+	}
+	b.StopTimer()
+	if fails := cl.exec.failures(); len(fails) > 0 {
+		b.Fatalf("runs failed: %v", fails)
+	}
+	b.ReportMetric(ms(percentile(first, 50)), "first-call-p50-ms")
+	b.ReportMetric(ms(percentile(first, 95)), "first-call-p95-ms")
+	b.ReportMetric(ms(percentile(effect, 50)), "status-call-p50-ms")
+	b.ReportMetric(ms(percentile(effect, 95)), "status-call-p95-ms")
+	b.ReportMetric(float64(n), "changes")
+	b.Logf("%d changes at a 1s watch interval: first call p50 %v p95 %v; status call p50 %v p95 %v",
+		n, percentile(first, 50), percentile(first, 95), percentile(effect, 50), percentile(effect, 95))
+}
+
+// waitForCall returns when the sandbox received the PUT of userID's
+// membership and the first call after t0.
+func waitForCall(b *testing.B, sb *sandbox.Server, userID string, t0 time.Time) (put, first time.Time) {
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		for _, r := range sb.Requests() {
+			if r.Time.Before(t0) {
+				continue
+			}
+			if first.IsZero() {
+				first = r.Time
+			}
+			if r.Method == "PUT" && strings.HasSuffix(r.Path, "/users/"+userID) && r.Status < 300 {
+				return r.Time, first
+			}
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	b.Fatalf("no status call for %s within 15s of the change", userID)
+	return
+}
+
+func percentile(ds []time.Duration, p int) time.Duration {
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	i := (len(s)*p + 99) / 100
+	return s[max(i-1, 0)]
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
