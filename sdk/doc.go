@@ -16,4 +16,23 @@
 //
 // Errors reach the host as gRPC statuses carrying a connectorv1.AppError;
 // ErrorFromStatus reads them back on the host side.
+//
+// # For hosts
+//
+// A host calls any connector (built with this SDK or not) through its
+// connectorv1.ConnectorClient:
+//
+//	stream, err := client.Fetch(ctx, &connectorv1.FetchRequest{
+//		Settings: settings, Endpoint: &connectorv1.FetchRequest_EndpointId{EndpointId: "list-users"},
+//		BatchSize: 1000, MaxPages: 1, IncludeExchange: true, // test and save
+//	}, sdk.FetchCallOption()) // faster record decoding; always safe
+//	...
+//	resp, err := client.Invoke(ctx, &connectorv1.InvokeRequest{
+//		Settings: settings, WebhookId: "add-user", Call: renderedCall,
+//		Outputs: spec.Outputs, SuccessStatuses: spec.SuccessStatuses,
+//	})
+//	if ae := sdk.ErrorFromStatus(err); ae != nil {
+//		// ae.Kind decides (retry if ae.Retryable, after ae.RetryAfterSeconds);
+//		// ae.Message and ae.Remedy are for the admin; ae.Exchange is masked.
+//	}
 package sdk
