@@ -2,8 +2,8 @@ package outbound
 
 import (
 	"github.com/idbridge/idbridge/host/secrets"
-	"github.com/idbridge/idbridge/sdk"
 	connectorv1 "github.com/idbridge/idbridge/proto/connector/v1"
+	"github.com/idbridge/idbridge/sdk"
 )
 
 // Header is one HTTP header as recorded.

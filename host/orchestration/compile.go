@@ -1,0 +1,190 @@
+package orchestration
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/idbridge/idbridge/host/macro"
+	"github.com/idbridge/idbridge/host/macro/condition"
+	"github.com/idbridge/idbridge/host/outbound"
+)
+
+// NamespaceLookup holds a verification lookup's outputs in its Exists
+// condition (lookup.userId).
+const NamespaceLookup = "lookup"
+
+// compiled is a template checked against the integrations and the directory
+// and ready to run: every template parsed, every condition compiled.
+type compiled struct {
+	t     *Template
+	idx   map[string]int
+	steps []*compiledStep
+}
+
+type compiledStep struct {
+	Step
+	hook       *outbound.Compiled
+	bind       *outbound.Binding
+	verifyHook *outbound.Compiled
+	verifyBind *outbound.Binding
+	exists     *condition.Condition
+	cond       *condition.Condition
+	adAttrs    map[string]*macro.Template
+	adTarget   *macro.Template
+}
+
+// step returns the compiled step with id, or nil.
+func (c *compiled) step(id string) *compiledStep {
+	if i, ok := c.idx[id]; ok {
+		return c.steps[i]
+	}
+	return nil
+}
+
+// next returns the step after step id with the given outcome: its id, End,
+// or "" when the object's run fails.
+func (c *compiled) next(id string, ok bool) string {
+	i := c.idx[id]
+	if ok {
+		return c.t.successOf(i)
+	}
+	return c.t.failureOf(i)
+}
+
+// compile validates t and checks every macro and condition against the
+// scope of its place: a step sees the outputs of the steps that can run
+// before it.
+func compile(ctx context.Context, hooks *outbound.Service, t *Template) (*compiled, error) {
+	if problems := validate(t); len(problems) > 0 {
+		return nil, &InvalidError{Template: t.ID, Problems: problems}
+	}
+	c := &compiled{t: t, idx: t.stepIndex(), steps: make([]*compiledStep, len(t.Steps))}
+	var problems []string
+	fail := func(s Step, format string, args ...any) {
+		problems = append(problems, fmt.Sprintf("step %s: ", s.ID)+fmt.Sprintf(format, args...))
+	}
+	// Outputs of every webhook step, for the steps namespace of later ones.
+	outputs := map[string][]string{}
+	webhooks := map[string]outbound.Webhook{}
+	for _, s := range t.Steps {
+		if s.Kind != KindWebhook {
+			continue
+		}
+		w, err := hooks.Get(ctx, s.Integration, s.Webhook)
+		if err != nil {
+			fail(s, "%v", err)
+			continue
+		}
+		webhooks[s.ID] = w
+		names := map[string]bool{}
+		for _, o := range w.Outputs {
+			names[o.Name] = true
+		}
+		if s.Verify != nil {
+			if vw, err := hooks.Get(ctx, s.Integration, s.Verify.Webhook); err == nil {
+				for _, o := range vw.Outputs {
+					names[o.Name] = true
+				}
+			}
+		}
+		for n := range names {
+			outputs[s.ID] = append(outputs[s.ID], n)
+		}
+		sort.Strings(outputs[s.ID])
+	}
+	before := ancestors(t)
+	ad := hooks.ADNamespace(ctx)
+	for i, s := range t.Steps {
+		cs := &compiledStep{Step: s}
+		c.steps[i] = cs
+		var earlier []macro.Step
+		for _, id := range before[s.ID] {
+			if outs := outputs[id]; len(outs) > 0 {
+				earlier = append(earlier, macro.Step{ID: id, Outputs: outs})
+			}
+		}
+		scope := macro.NewScope(ad, macro.Object(), macro.Steps(earlier...))
+		switch s.Kind {
+		case KindWebhook:
+			w, ok := webhooks[s.ID]
+			if !ok {
+				continue
+			}
+			full, err := hooks.Scope(ctx, s.Integration, earlier...)
+			if err != nil {
+				fail(s, "%v", err)
+				continue
+			}
+			if cs.hook, err = outbound.Compile(w, full); err != nil {
+				fail(s, "%v", err)
+				continue
+			}
+			if cs.bind, err = cs.hook.Bind(s.Inputs, full); err != nil {
+				fail(s, "%v", err)
+			}
+			if s.Verify != nil {
+				compileVerify(ctx, hooks, cs, full, func(format string, args ...any) { fail(s, format, args...) })
+			}
+		case KindAD:
+			cs.adAttrs = map[string]*macro.Template{}
+			for name, src := range s.AD.Attributes {
+				if src == "" {
+					cs.adAttrs[name] = nil
+					continue
+				}
+				tm, err := macro.Check(src, scope)
+				if err != nil {
+					fail(s, "attribute %s: %v", name, err)
+					continue
+				}
+				cs.adAttrs[name] = tm
+			}
+			if s.AD.Target != "" {
+				tm, err := macro.Check(s.AD.Target, scope)
+				if err != nil {
+					fail(s, "target: %v", err)
+				}
+				cs.adTarget = tm
+			}
+		case KindCondition:
+			cond, err := condition.Compile(s.Condition, scope)
+			if err != nil {
+				fail(s, "condition: %v", err)
+			}
+			cs.cond = cond
+		}
+	}
+	if len(problems) > 0 {
+		return nil, &InvalidError{Template: t.ID, Problems: problems}
+	}
+	return c, nil
+}
+
+func compileVerify(ctx context.Context, hooks *outbound.Service, cs *compiledStep, scope macro.Scope, fail func(string, ...any)) {
+	v := cs.Verify
+	w, err := hooks.Get(ctx, cs.Integration, v.Webhook)
+	if err != nil {
+		fail("verify: %v", err)
+		return
+	}
+	if cs.verifyHook, err = outbound.Compile(w, scope); err != nil {
+		fail("verify: %v", err)
+		return
+	}
+	if cs.verifyBind, err = cs.verifyHook.Bind(v.Inputs, scope); err != nil {
+		fail("verify: %v", err)
+	}
+	if v.Exists == "" {
+		return
+	}
+	lookup := macro.Namespace{Name: NamespaceLookup, Description: "Outputs of the verification lookup", Open: true}
+	for _, o := range w.Outputs {
+		lookup.Fields = append(lookup.Fields, macro.FieldInfo{Name: o.Name, Description: o.Description})
+	}
+	vs := scope
+	vs.Namespaces = append(append([]macro.Namespace(nil), scope.Namespaces...), lookup)
+	if cs.exists, err = condition.Compile(v.Exists, vs); err != nil {
+		fail("verify exists: %v", err)
+	}
+}

@@ -1,0 +1,34 @@
+// Package orchestration runs orchestration templates: ordered steps with
+// success and failure branches (outbound webhooks of any enabled
+// integration, AD actions, CEL conditions, delays) for each AD object of a
+// run, durably, at each integration's rate limit, and without doing
+// anything twice.
+//
+// # Templates
+//
+// A [Template] is checked when saved: unique step ids, branch targets that
+// exist, no loop (success, failure and next-in-order edges; the error names
+// the loop), and every macro and condition against the scope of its place:
+// AD attributes known to the directory schema, the object, the
+// integration's settings, and the outputs of the steps that can run before
+// (%steps.<id>.<output>%).
+//
+// # Runs
+//
+// [Engine.StartRun] records a run and puts the first step of each object in
+// the store's durable queue, keyed by run, object and step.
+// [Engine.Run] is the worker loop: one worker per lane (integration,
+// directory, local steps), paced by a token bucket at the integration's rate
+// limit. Each action follows the store's queue protocol: claim with a
+// lease, MarkSending just before the call, then a journal entry, the run
+// record, the next step's action and the queue report, in that order (see
+// [Engine.finish] and decision 0082). Retryable failures back off
+// exponentially and honour Retry-After; permanent ones take the step's
+// failure branch, or fail the object. An action a crash left in doubt is
+// resolved by its journal entry, by the step's verification lookup, by
+// resending an idempotent webhook, or else dead-lettered for an admin.
+//
+// A run that would deactivate more accounts than its limit waits in
+// [StatusNeedsApproval] until [Engine.Approve] or [Engine.Cancel].
+// [Engine.Retry] requeues the failed steps of a run or of one object.
+package orchestration

@@ -1,0 +1,219 @@
+package orchestration
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/hashicorp/go-hclog"
+
+	"github.com/idbridge/idbridge/host/directory"
+	"github.com/idbridge/idbridge/host/outbound"
+	"github.com/idbridge/idbridge/host/store"
+)
+
+// Store kinds of the documents the engine keeps.
+const (
+	// DocTemplate holds templates, by id.
+	DocTemplate = "orchestration.template"
+	// DocRun holds what a run needs beyond its record: the template as it
+	// was when the run started, and objects waiting for approval.
+	DocRun = "orchestration.run"
+	// DocJournal holds the outcome of a sent call by action key, written
+	// before the outcome is reported to the queue, so a crash between the
+	// two never makes the call look in doubt.
+	DocJournal = "orchestration.journal"
+)
+
+// Lanes of actions that are not calls to an integration. Integration ids
+// cannot start with "~", so they never collide.
+const (
+	laneDirectory = "~directory"
+	laneLocal     = "~local"
+)
+
+// Directory is what AD steps need; *directory.Client satisfies it.
+type Directory interface {
+	Modify(ctx context.Context, dn string, changes ...directory.Change) error
+	SetEnabled(ctx context.Context, dn string, enabled bool) error
+	Move(ctx context.Context, dn, newParentDN string) (string, error)
+	AddToGroup(ctx context.Context, groupDN, memberDN string) error
+	RemoveFromGroup(ctx context.Context, groupDN, memberDN string) error
+}
+
+// Config wires an Engine.
+type Config struct {
+	// Docs keeps templates, run documents and the journal.
+	Docs store.Docs
+	// Queue is the durable queue actions go through.
+	Queue store.Queue
+	// Runs keeps run records.
+	Runs store.Runs
+	// Webhooks resolves, renders and invokes outbound webhooks.
+	Webhooks *outbound.Service
+	// Directory runs AD steps; nil refuses them at run time.
+	Directory Directory
+	// Logger logs; nil discards.
+	Logger hclog.Logger
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Worker names this host in leases; empty means hostname:pid:random.
+	Worker string
+	// Concurrency is the number of calls in flight per lane; zero means 32.
+	// The rate limiter, not this, sets the pace; it only has to cover the
+	// app's latency at the allowed rate.
+	Concurrency int
+	// DeactivationLimit is the default deactivation guard: a run that
+	// would send more objects than this through deactivating steps waits
+	// for approval. Zero means 25; negative turns the guard off.
+	DeactivationLimit int
+	// MaxAttempts bounds retries of a step; zero means
+	// store.DefaultMaxAttempts.
+	MaxAttempts int
+	// MinBackoff and MaxBackoff bound the exponential backoff between
+	// retries; zero means 1 s and 5 min. A Retry-After from the app
+	// lengthens the wait, never shortens it.
+	MinBackoff, MaxBackoff time.Duration
+	// Lease is how long a claim lasts; zero means store.DefaultLease.
+	Lease time.Duration
+	// RateLimitSetting is the integration setting that holds its requests
+	// per second; zero value means "rateLimit". When the integration does
+	// not set it, Describe's rate limit applies.
+	RateLimitSetting string
+	// DefaultRate applies to integrations that declare no rate limit at
+	// all; zero means 10 requests per second.
+	DefaultRate float64
+	// Poll is how often the dispatcher looks for new lanes and finished
+	// runs; zero means 500 ms. StartRun and Retry wake it at once.
+	Poll time.Duration
+}
+
+func (c *Config) defaults() error {
+	switch {
+	case c.Docs == nil || c.Queue == nil || c.Runs == nil:
+		return errors.New("orchestration: Docs, Queue and Runs are required")
+	case c.Webhooks == nil:
+		return errors.New("orchestration: Webhooks is required")
+	}
+	if c.Logger == nil {
+		c.Logger = hclog.NewNullLogger()
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Worker == "" {
+		host, _ := os.Hostname()
+		c.Worker = host + ":" + strconv.Itoa(os.Getpid()) + ":" + uuid.NewString()[:8]
+	}
+	if c.Concurrency <= 0 {
+		c.Concurrency = 32
+	}
+	if c.DeactivationLimit == 0 {
+		c.DeactivationLimit = 25
+	}
+	if c.MaxAttempts <= 0 {
+		c.MaxAttempts = store.DefaultMaxAttempts
+	}
+	if c.MinBackoff <= 0 {
+		c.MinBackoff = time.Second
+	}
+	if c.MaxBackoff <= 0 {
+		c.MaxBackoff = 5 * time.Minute
+	}
+	if c.Lease <= 0 {
+		c.Lease = store.DefaultLease
+	}
+	if c.RateLimitSetting == "" {
+		c.RateLimitSetting = "rateLimit"
+	}
+	if c.DefaultRate <= 0 {
+		c.DefaultRate = 10
+	}
+	if c.Poll <= 0 {
+		c.Poll = 500 * time.Millisecond
+	}
+	return nil
+}
+
+// Engine stores templates, starts runs and executes them from the durable
+// queue. One Engine per host process; several hosts may share a store.
+type Engine struct {
+	cfg  Config
+	log  hclog.Logger
+	wake chan struct{}
+
+	mu   sync.Mutex
+	runs map[string]*runState // by run id; compiled templates and status
+
+	limiters *limiters
+}
+
+// New returns an Engine; call Run to execute actions.
+func New(cfg Config) (*Engine, error) {
+	if err := cfg.defaults(); err != nil {
+		return nil, err
+	}
+	e := &Engine{cfg: cfg, log: cfg.Logger.Named("orchestration"), wake: make(chan struct{}, 1), runs: map[string]*runState{}}
+	e.limiters = newLimiters(e)
+	return e, nil
+}
+
+// notify wakes the dispatcher.
+func (e *Engine) notify() {
+	select {
+	case e.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Template operations.
+
+// SaveTemplate checks a template (structure, loops, every macro and
+// condition against the integrations and the directory schema) and stores
+// it.
+func (e *Engine) SaveTemplate(ctx context.Context, t Template) (Template, error) {
+	if _, err := compile(ctx, e.cfg.Webhooks, &t); err != nil {
+		return Template{}, err
+	}
+	t.Updated = e.cfg.Now().UTC()
+	if err := e.cfg.Docs.Put(ctx, DocTemplate, t.ID, t); err != nil {
+		return Template{}, fmt.Errorf("save template %s: %w", t.ID, err)
+	}
+	return t, nil
+}
+
+// Template returns a stored template.
+func (e *Engine) Template(ctx context.Context, id string) (Template, error) {
+	var t Template
+	if err := e.cfg.Docs.Get(ctx, DocTemplate, id, &t); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return Template{}, fmt.Errorf("template %s: %w", id, ErrNotFound)
+		}
+		return Template{}, err
+	}
+	return t, nil
+}
+
+// Templates lists the stored templates by id.
+func (e *Engine) Templates(ctx context.Context) ([]Template, error) {
+	var out []Template
+	err := e.cfg.Docs.List(ctx, DocTemplate, func(id string, decode func(any) error) error {
+		var t Template
+		if err := decode(&t); err != nil {
+			return fmt.Errorf("read template %s: %w", id, err)
+		}
+		out = append(out, t)
+		return nil
+	})
+	return out, err
+}
+
+// DeleteTemplate removes a template; runs already started keep their copy.
+func (e *Engine) DeleteTemplate(ctx context.Context, id string) error {
+	return e.cfg.Docs.Delete(ctx, DocTemplate, id)
+}

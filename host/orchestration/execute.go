@@ -1,0 +1,473 @@
+package orchestration
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/idbridge/idbridge/host/directory"
+	"github.com/idbridge/idbridge/host/macro"
+	"github.com/idbridge/idbridge/host/outbound"
+	"github.com/idbridge/idbridge/host/store"
+	connectorv1 "github.com/idbridge/idbridge/proto/connector/v1"
+)
+
+// Entry outcomes in run records.
+const (
+	OutcomeOK       = "ok"
+	OutcomeFailed   = "failed"
+	OutcomeRetry    = "retry"
+	OutcomePlanned  = "planned"
+	OutcomeVerified = "verified"
+	OutcomeVerify   = "verify"
+	OutcomeFalse    = "condition-false"
+	OutcomeInDoubt  = "in-doubt"
+)
+
+// job is one claimed action being executed.
+type job struct {
+	a    store.Action
+	rs   *runState
+	cs   *compiledStep
+	p    payload
+	data macro.Data
+}
+
+func (j *job) object() string { return j.p.Object.Name() }
+
+// process executes one claimed action and reports its outcome to the queue.
+func (e *Engine) process(ctx context.Context, a store.Action) {
+	err := e.execute(ctx, a)
+	switch {
+	case err == nil, ctx.Err() != nil:
+	case errors.Is(err, store.ErrLeaseLost):
+		e.log.Warn("lease lost; another worker owns the action now", "action", a.ID, "run", a.RunID)
+	default:
+		e.log.Error("action failed to report", "action", a.ID, "run", a.RunID, "step", a.StepID, "error", e.mask(err.Error()))
+	}
+}
+
+func (e *Engine) mask(s string) string { return e.cfg.Webhooks.Masker().String(s) }
+
+func (e *Engine) execute(ctx context.Context, a store.Action) error {
+	rs, err := e.state(ctx, a.RunID)
+	if err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return e.cfg.Queue.DeadLetter(ctx, a.ID, e.cfg.Worker, "the run no longer exists")
+		}
+		return e.retryLater(ctx, &job{a: a}, fmt.Errorf("load run: %w", err), false, 0)
+	}
+	if rs.status == store.RunCanceled {
+		return e.cfg.Queue.DeadLetter(ctx, a.ID, e.cfg.Worker, "the run was canceled")
+	}
+	cs := rs.compiled.step(a.StepID)
+	if cs == nil {
+		return e.cfg.Queue.DeadLetter(ctx, a.ID, e.cfg.Worker, "step "+a.StepID+" is not in the run's template")
+	}
+	j := &job{a: a, rs: rs, cs: cs}
+	if err := json.Unmarshal(a.Payload, &j.p); err != nil {
+		return e.cfg.Queue.DeadLetter(ctx, a.ID, e.cfg.Worker, "unreadable action payload: "+err.Error())
+	}
+	j.data = j.p.Object.Data()
+	steps := map[string][]string{}
+	for id, outs := range j.p.Outputs {
+		for name, v := range outs {
+			steps[id+"."+name] = v
+		}
+	}
+	j.data[macro.NamespaceSteps] = steps
+
+	forced := false
+	if a.InDoubt {
+		jr, ok, err := e.readJournal(ctx, a.Key)
+		if err != nil {
+			return e.retryLater(ctx, j, fmt.Errorf("read journal: %w", err), true, 0)
+		}
+		if ok && jr.Done {
+			// The call finished before the crash; only its reporting was lost.
+			return e.finish(ctx, j, jr, nil, nil, false, false)
+		}
+		forced = ok && jr.Forced
+	}
+	switch cs.Kind {
+	case KindCondition:
+		ok, err := cs.cond.Eval(ctx, j.data, j.object())
+		if err != nil {
+			return e.finish(ctx, j, journal{Outcome: OutcomeFailed, Error: e.mask(err.Error())}, nil, nil, false, true)
+		}
+		out := OutcomeOK
+		if !ok {
+			out = OutcomeFalse
+		}
+		return e.finish(ctx, j, journal{Outcome: out}, map[string]any{"condition": cs.Condition}, nil, false, true)
+	case KindDelay:
+		return e.finish(ctx, j, journal{Outcome: OutcomeOK}, map[string]any{"delay": time.Duration(cs.Delay).String()}, nil, false, true)
+	case KindWebhook:
+		return e.runWebhook(ctx, j, forced)
+	case KindAD:
+		return e.runAD(ctx, j)
+	}
+	return e.cfg.Queue.DeadLetter(ctx, a.ID, e.cfg.Worker, "unknown step kind "+cs.Kind)
+}
+
+// succeeded reports whether an outcome follows the success branch.
+func succeeded(outcome string) bool {
+	switch outcome {
+	case OutcomeOK, OutcomePlanned, OutcomeVerified:
+		return true
+	}
+	return false
+}
+
+// finish records a step's final outcome and moves the object on, in the
+// order that keeps a crash harmless at every point:
+//
+//  1. the journal entry (only for a call that was sent), so that from here
+//     on the action is never sent again;
+//  2. the run record entry;
+//  3. the next step's action (Enqueue ignores a key already queued);
+//  4. Complete or DeadLetter, which releases the action.
+//
+// A crash after 1 re-runs 2-4 from the journal when the action is claimed
+// again; only the run record may then show the entry twice.
+func (e *Engine) finish(ctx context.Context, j *job, jr journal, req, resp any, sent, record bool) error {
+	jr.Done = true
+	if sent {
+		if err := e.cfg.Docs.Put(ctx, DocJournal, j.a.Key, jr); err != nil {
+			return e.retryLater(ctx, j, fmt.Errorf("write journal: %w", err), true, 0)
+		}
+	}
+	if record {
+		if err := e.appendEntry(ctx, j, jr.Outcome, req, resp, jr.Error); err != nil {
+			return e.retryLater(ctx, j, fmt.Errorf("record entry: %w", err), sent, 0)
+		}
+	}
+	ok := succeeded(jr.Outcome)
+	var next string
+	if jr.Outcome == OutcomeFalse {
+		next = j.rs.compiled.next(j.cs.ID, false)
+	} else {
+		next = j.rs.compiled.next(j.cs.ID, ok)
+	}
+	if next != "" && next != End {
+		if err := e.enqueueNext(ctx, j, jr, next); err != nil {
+			return e.retryLater(ctx, j, fmt.Errorf("queue next step: %w", err), sent, 0)
+		}
+	}
+	if ok || jr.Outcome == OutcomeFalse {
+		result, _ := json.Marshal(jr)
+		return e.cfg.Queue.Complete(ctx, j.a.ID, e.cfg.Worker, result)
+	}
+	reason := jr.Error
+	if reason == "" {
+		reason = "step failed"
+	}
+	return e.cfg.Queue.DeadLetter(ctx, j.a.ID, e.cfg.Worker, reason)
+}
+
+func (e *Engine) enqueueNext(ctx context.Context, j *job, jr journal, next string) error {
+	s := j.rs.compiled.step(next)
+	p := j.p
+	outs := make(map[string]map[string][]string, len(p.Outputs)+1)
+	for k, v := range p.Outputs {
+		outs[k] = v
+	}
+	if len(jr.Outputs) > 0 {
+		outs[j.cs.ID] = jr.Outputs
+	}
+	p.Outputs = outs
+	if jr.NewDN != "" {
+		p.Object.DN = jr.NewDN
+	}
+	raw, err := json.Marshal(p)
+	if err != nil {
+		return err
+	}
+	var notBefore time.Time
+	if j.cs.Kind == KindDelay && !j.rs.doc.DryRun {
+		notBefore = e.cfg.Now().Add(time.Duration(j.cs.Delay))
+	}
+	_, err = e.cfg.Queue.Enqueue(ctx, e.newAction(&j.rs.doc, j.a.ObjectID, &s.Step, raw, notBefore))
+	return err
+}
+
+func (e *Engine) appendEntry(ctx context.Context, j *job, outcome string, req, resp any, errText string) error {
+	entry := store.RunEntry{RunID: j.a.RunID, ObjectID: j.a.ObjectID, Object: j.object(), Step: j.cs.ID,
+		Outcome: outcome, Error: errText}
+	m := e.cfg.Webhooks.Masker()
+	if req != nil {
+		b, err := json.Marshal(req)
+		if err != nil {
+			return err
+		}
+		entry.Request = m.Bytes(b)
+	}
+	if resp != nil {
+		b, err := json.Marshal(resp)
+		if err != nil {
+			return err
+		}
+		entry.Response = m.Bytes(b)
+	}
+	return e.cfg.Runs.Append(ctx, entry)
+}
+
+// backoff is the wait before attempt n+1: exponential from MinBackoff,
+// capped, with ±20% jitter so retries of a burst spread out.
+func (e *Engine) backoff(attempts int) time.Duration {
+	d := e.cfg.MinBackoff
+	for i := 1; i < attempts && d < e.cfg.MaxBackoff; i++ {
+		d *= 2
+	}
+	d = min(d, e.cfg.MaxBackoff)
+	return time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
+}
+
+// retryLater schedules another attempt after a retryable failure. The wait
+// is the backoff, or the app's Retry-After when that is longer.
+func (e *Engine) retryLater(ctx context.Context, j *job, cause error, maybeSent bool, retryAfter time.Duration) error {
+	wait := max(e.backoff(j.a.Attempts+1), retryAfter)
+	msg := e.mask(cause.Error())
+	state, err := e.cfg.Queue.Fail(ctx, j.a.ID, e.cfg.Worker, store.Failure{Error: msg, RetryAt: e.cfg.Now().Add(wait), MaybeSent: maybeSent})
+	if err != nil {
+		return err
+	}
+	if state == store.ActionDead {
+		e.log.Warn("action dead-lettered", "run", j.a.RunID, "object", j.a.ObjectID, "step", j.a.StepID, "error", msg)
+	}
+	return nil
+}
+
+// callRecord is how a rendered call is recorded when it was not sent (dry
+// runs, render failures).
+type callRecord struct {
+	Method string            `json:"method"`
+	URL    string            `json:"url"`
+	Query  map[string]string `json:"query,omitempty"`
+	Body   string            `json:"body,omitempty"`
+}
+
+func recordOf(rc *connectorv1.RenderedCall) callRecord {
+	r := callRecord{Method: rc.GetMethod(), URL: rc.GetUrl(), Body: string(rc.GetBody())}
+	if len(rc.GetQuery()) > 0 {
+		r.Query = map[string]string{}
+		for _, kv := range rc.GetQuery() {
+			r.Query[kv.GetName()] = kv.GetValue()
+		}
+	}
+	return r
+}
+
+func (e *Engine) runWebhook(ctx context.Context, j *job, forced bool) error {
+	cs := j.cs
+	settings, err := e.cfg.Webhooks.Values(ctx, cs.Integration)
+	if err != nil {
+		return e.retryLater(ctx, j, fmt.Errorf("read integration %s: %w", cs.Integration, err), j.a.InDoubt, 0)
+	}
+	j.data[macro.NamespaceIntegration] = settings
+	call, err := cs.hook.Render(cs.bind, j.data, j.object(), j.p.Now)
+	if err != nil {
+		// A missing value is the object's problem, not the app's: retrying
+		// cannot help, and nothing was sent.
+		return e.finish(ctx, j, journal{Outcome: OutcomeFailed, Error: e.mask(err.Error())}, nil, nil, false, true)
+	}
+	req := call.Request
+	req.IdempotencyKey = j.a.Key
+	if j.rs.doc.DryRun {
+		return e.finish(ctx, j, journal{Outcome: OutcomePlanned}, recordOf(req.GetCall()), nil, false, true)
+	}
+	if j.a.InDoubt && !forced {
+		switch {
+		case cs.verifyHook != nil:
+			exists, outs, err := e.verify(ctx, j)
+			if err != nil {
+				return e.retryLater(ctx, j, fmt.Errorf("verify: %w", err), true, retryAfterOf(err))
+			}
+			if exists {
+				return e.finish(ctx, j, journal{Outcome: OutcomeVerified, Outputs: outs}, nil, nil, false, true)
+			}
+		case cs.hook.Webhook.Idempotent:
+			// Sending again has the effect of sending once.
+		default:
+			if err := e.appendEntry(ctx, j, OutcomeInDoubt, recordOf(req.GetCall()), nil, ErrInDoubt.Error()); err != nil {
+				return e.retryLater(ctx, j, err, true, 0)
+			}
+			return e.cfg.Queue.DeadLetter(ctx, j.a.ID, e.cfg.Worker, ErrInDoubt.Error())
+		}
+	}
+	if err := e.limiters.wait(ctx, cs.Integration); err != nil {
+		return err
+	}
+	if err := e.cfg.Queue.MarkSending(ctx, j.a.ID, e.cfg.Worker); err != nil {
+		return err
+	}
+	resp, err := e.cfg.Webhooks.Invoke(ctx, cs.Integration, req)
+	m := e.cfg.Webhooks.Masker()
+	if err == nil {
+		rq, rp := outbound.Exchange(resp.GetExchange(), m)
+		return e.finish(ctx, j, journal{Outcome: OutcomeOK, Outputs: outbound.OutputValues(resp)}, rq, rp, true, true)
+	}
+	if ctx.Err() != nil {
+		// Shutting down: leave the action in "sending"; the next claim
+		// resolves it as in doubt.
+		return nil
+	}
+	ce := outbound.AsCallError(err, m)
+	rq, rp := outbound.Exchange(ce.App.GetExchange(), m)
+	if ce.App.GetRetryable() && j.a.Attempts+1 < j.a.MaxAttempts {
+		if err := e.appendEntry(ctx, j, OutcomeRetry, rq, rp, ce.Message); err != nil {
+			e.log.Warn("could not record a retry", "run", j.a.RunID, "error", e.mask(err.Error()))
+		}
+		// A 429 was refused before the app did anything; any other
+		// retryable failure (5xx, a dropped connection, a connector that
+		// died) may have reached it.
+		maybeSent := ce.App.GetKind() != connectorv1.ErrorKind_ERROR_KIND_RATE_LIMITED
+		return e.retryLater(ctx, j, ce, maybeSent, time.Duration(ce.App.GetRetryAfterSeconds())*time.Second)
+	}
+	msg := ce.Message
+	if ce.App.GetRetryable() {
+		msg = fmt.Sprintf("gave up after %d attempts: %s", j.a.Attempts+1, msg)
+	}
+	return e.finish(ctx, j, journal{Outcome: OutcomeFailed, Error: msg}, rq, rp, true, true)
+}
+
+// retryAfterOf reads the app's Retry-After from a failed call.
+func retryAfterOf(err error) time.Duration {
+	var ce *outbound.CallError
+	if errors.As(err, &ce) {
+		return time.Duration(ce.App.GetRetryAfterSeconds()) * time.Second
+	}
+	return 0
+}
+
+// verify runs the step's lookup to learn whether a call left in doubt took
+// effect. A lookup that fails as not found means it did not.
+func (e *Engine) verify(ctx context.Context, j *job) (bool, map[string][]string, error) {
+	cs := j.cs
+	call, err := cs.verifyHook.Render(cs.verifyBind, j.data, j.object(), j.p.Now)
+	if err != nil {
+		return false, nil, err
+	}
+	call.Request.IdempotencyKey = j.a.Key + "verify"
+	if err := e.limiters.wait(ctx, cs.Integration); err != nil {
+		return false, nil, err
+	}
+	m := e.cfg.Webhooks.Masker()
+	resp, err := e.cfg.Webhooks.Invoke(ctx, cs.Integration, call.Request)
+	if err != nil {
+		ce := outbound.AsCallError(err, m)
+		rq, rp := outbound.Exchange(ce.App.GetExchange(), m)
+		_ = e.appendEntry(ctx, j, OutcomeVerify, rq, rp, ce.Message)
+		if ce.App.GetKind() == connectorv1.ErrorKind_ERROR_KIND_NOT_FOUND {
+			return false, nil, nil
+		}
+		return false, nil, ce
+	}
+	rq, rp := outbound.Exchange(resp.GetExchange(), m)
+	_ = e.appendEntry(ctx, j, OutcomeVerify, rq, rp, "")
+	outs := outbound.OutputValues(resp)
+	if cs.exists == nil {
+		return true, outs, nil
+	}
+	vars := macro.Data{}
+	for k, v := range j.data {
+		vars[k] = v
+	}
+	vars[NamespaceLookup] = outs
+	ok, err := cs.exists.Eval(ctx, vars, j.object())
+	return ok, outs, err
+}
+
+// adRecord is how an AD step is recorded.
+type adRecord struct {
+	Action     string            `json:"action"`
+	DN         string            `json:"dn"`
+	Target     string            `json:"target,omitempty"`
+	Attributes map[string]string `json:"attributes,omitempty"`
+}
+
+// runAD performs an AD step. AD actions set a state (an attribute value,
+// enabled or not, a membership), so repeating one after a crash is safe and
+// needs no verification.
+func (e *Engine) runAD(ctx context.Context, j *job) error {
+	cs := j.cs
+	dn := j.p.Object.DN
+	rec := adRecord{Action: cs.AD.Action, DN: dn}
+	env := macro.Env{Values: j.data, Object: j.object(), Now: j.p.Now}
+	fail := func(err error) error {
+		return e.finish(ctx, j, journal{Outcome: OutcomeFailed, Error: e.mask(err.Error())}, rec, nil, false, true)
+	}
+	if cs.adTarget != nil {
+		v, err := cs.adTarget.Value(env)
+		if err != nil {
+			return fail(err)
+		}
+		rec.Target = v
+	}
+	var changes []directory.Change
+	if len(cs.adAttrs) > 0 {
+		rec.Attributes = map[string]string{}
+		for name, t := range cs.adAttrs {
+			if t == nil {
+				changes = append(changes, directory.Replace(name))
+				rec.Attributes[name] = ""
+				continue
+			}
+			v, err := t.Value(env)
+			if err != nil {
+				return fail(err)
+			}
+			changes = append(changes, directory.Replace(name, v))
+			rec.Attributes[name] = v
+		}
+	}
+	if j.rs.doc.DryRun {
+		return e.finish(ctx, j, journal{Outcome: OutcomePlanned}, rec, nil, false, true)
+	}
+	if e.cfg.Directory == nil {
+		return fail(errors.New("no directory is configured for AD steps"))
+	}
+	if dn == "" {
+		return fail(fmt.Errorf("object %s has no DN", j.a.ObjectID))
+	}
+	if err := e.cfg.Queue.MarkSending(ctx, j.a.ID, e.cfg.Worker); err != nil {
+		return err
+	}
+	d := e.cfg.Directory
+	var jr journal
+	var err error
+	switch cs.AD.Action {
+	case ADModify:
+		err = d.Modify(ctx, dn, changes...)
+	case ADDisable:
+		err = d.SetEnabled(ctx, dn, false)
+	case ADEnable:
+		err = d.SetEnabled(ctx, dn, true)
+	case ADMove:
+		var newDN string
+		if newDN, err = d.Move(ctx, dn, rec.Target); err == nil {
+			jr.NewDN, jr.Outputs = newDN, map[string][]string{"dn": {newDN}}
+		}
+	case ADAddToGroup:
+		if err = d.AddToGroup(ctx, rec.Target, dn); errors.Is(err, directory.ErrExists) {
+			err = nil // already a member: the state asked for holds
+		}
+	case ADRemoveFromGroup:
+		err = d.RemoveFromGroup(ctx, rec.Target, dn)
+	}
+	if err == nil {
+		jr.Outcome = OutcomeOK
+		return e.finish(ctx, j, jr, rec, nil, true, true)
+	}
+	if ctx.Err() != nil {
+		return nil
+	}
+	if errors.Is(err, directory.ErrUnavailable) && j.a.Attempts+1 < j.a.MaxAttempts {
+		_ = e.appendEntry(ctx, j, OutcomeRetry, rec, nil, e.mask(err.Error()))
+		return e.retryLater(ctx, j, err, true, 0)
+	}
+	return e.finish(ctx, j, journal{Outcome: OutcomeFailed, Error: e.mask(err.Error())}, rec, nil, true, true)
+}

@@ -1,0 +1,122 @@
+package orchestration
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/idbridge/idbridge/host/api"
+	"github.com/idbridge/idbridge/host/store"
+)
+
+// Routes are the template and run operations of the API.
+func (e *Engine) Routes() []api.Route {
+	return []api.Route{
+		{Method: http.MethodGet, Pattern: "/v1/templates", MinRole: api.RoleAuditor,
+			Summary: "List orchestration templates", Response: []Template{},
+			Handler: func(c *api.Call) (any, error) { return e.Templates(c.Context()) }},
+		{Method: http.MethodGet, Pattern: "/v1/templates/{id}", MinRole: api.RoleAuditor,
+			Summary: "Show an orchestration template", Response: Template{},
+			Handler: func(c *api.Call) (any, error) {
+				t, err := e.Template(c.Context(), c.PathValue("id"))
+				return t, apiError(err)
+			}},
+		{Method: http.MethodPut, Pattern: "/v1/templates/{id}", MinRole: api.RoleAdmin,
+			Summary: "Save an orchestration template (checked: ids, branches, loops, macros, conditions)", Request: Template{}, Response: Template{},
+			Handler: func(c *api.Call) (any, error) {
+				var t Template
+				if err := c.Decode(&t); err != nil {
+					return nil, err
+				}
+				t.ID = c.PathValue("id")
+				saved, err := e.SaveTemplate(c.Context(), t)
+				return saved, apiError(err)
+			}},
+		{Method: http.MethodDelete, Pattern: "/v1/templates/{id}", MinRole: api.RoleAdmin,
+			Summary: "Delete an orchestration template; started runs keep their copy",
+			Handler: func(c *api.Call) (any, error) { return nil, e.DeleteTemplate(c.Context(), c.PathValue("id")) }},
+		{Method: http.MethodPost, Pattern: "/v1/runs", MinRole: api.RoleOperator,
+			Summary: "Start a run of a template for AD objects (apply now)", Request: RunRequest{}, Response: RunView{}, Audit: true,
+			Handler: func(c *api.Call) (any, error) {
+				var req RunRequest
+				if err := c.Decode(&req); err != nil {
+					return nil, err
+				}
+				if req.Trigger == "" {
+					req.Trigger = "apply-now"
+				}
+				id, err := e.StartRun(c.Context(), req)
+				if err != nil {
+					return nil, apiError(err)
+				}
+				v, err := e.Status(c.Context(), id)
+				return api.Created(v), apiError(err)
+			}},
+		{Method: http.MethodGet, Pattern: "/v1/runs", MinRole: api.RoleAuditor,
+			Summary: "List orchestration runs, newest first (?status=, ?automation=, ?after=, ?limit=)", Response: runPage{},
+			Handler: func(c *api.Call) (any, error) {
+				runs, next, err := e.Runs(c.Context(), store.RunFilter{
+					Status: store.RunStatus(c.Query("status")), Automation: c.Query("automation"), Page: pageOf(c)})
+				return runPage{Runs: runs, Next: next}, err
+			}},
+		{Method: http.MethodGet, Pattern: "/v1/runs/{id}", MinRole: api.RoleAuditor,
+			Summary: "Show a run with its tallies", Response: RunView{},
+			Handler: func(c *api.Call) (any, error) {
+				v, err := e.Status(c.Context(), c.PathValue("id"))
+				return v, apiError(err)
+			}},
+		{Method: http.MethodGet, Pattern: "/v1/runs/{id}/entries", MinRole: api.RoleAuditor,
+			Summary: "A run's entries per object and step: request and response (masked) and outcome (?object=, ?outcome=, ?after=, ?limit=)", Response: entryPage{},
+			Handler: func(c *api.Call) (any, error) {
+				entries, next, err := e.Entries(c.Context(), c.PathValue("id"), store.EntryFilter{
+					ObjectID: c.Query("object"), Outcome: c.Query("outcome"), Page: pageOf(c)})
+				return entryPage{Entries: entries, Next: next}, err
+			}},
+		{Method: http.MethodPost, Pattern: "/v1/runs/{id}/retry", MinRole: api.RoleOperator,
+			Summary: "Queue a run's failed steps again (?object= for one object)", Response: retryResult{},
+			Handler: func(c *api.Call) (any, error) {
+				n, err := e.Retry(c.Context(), c.PathValue("id"), c.Query("object"))
+				return retryResult{Requeued: n}, apiError(err)
+			}},
+		{Method: http.MethodPost, Pattern: "/v1/runs/{id}/approve", MinRole: api.RoleAdmin,
+			Summary: "Let a run stopped by the deactivation guard go ahead",
+			Handler: func(c *api.Call) (any, error) { return nil, apiError(e.Approve(c.Context(), c.PathValue("id"))) }},
+		{Method: http.MethodPost, Pattern: "/v1/runs/{id}/cancel", MinRole: api.RoleOperator,
+			Summary: "Cancel a run (queued steps are dropped; calls in flight finish)",
+			Handler: func(c *api.Call) (any, error) { return nil, apiError(e.Cancel(c.Context(), c.PathValue("id"))) }},
+	}
+}
+
+type runPage struct {
+	Runs []store.Run `json:"runs"`
+	Next string      `json:"next,omitempty"`
+}
+
+type entryPage struct {
+	Entries []store.RunEntry `json:"entries"`
+	Next    string           `json:"next,omitempty"`
+}
+
+type retryResult struct {
+	Requeued int `json:"requeued"`
+}
+
+func pageOf(c *api.Call) store.Page {
+	n, _ := strconv.Atoi(c.Query("limit"))
+	return store.Page{Limit: n, After: c.Query("after")}
+}
+
+func apiError(err error) error {
+	var inv *InvalidError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &inv):
+		return &api.Error{Status: http.StatusUnprocessableEntity, Code: "invalid_template", Message: err.Error(), Err: err}
+	case errors.Is(err, ErrNotFound):
+		return &api.Error{Status: http.StatusNotFound, Code: "not_found", Message: err.Error(), Err: err}
+	case errors.Is(err, ErrNotWaiting), errors.Is(err, ErrFinished):
+		return &api.Error{Status: http.StatusConflict, Code: "conflict", Message: err.Error(), Err: err}
+	}
+	return err
+}

@@ -1,0 +1,177 @@
+package orchestration
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+var stepIDPattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]{0,63}$`)
+
+// validate checks the structure of a template: ids, kinds, the fields each
+// kind needs, branch targets and loops. Macros and conditions are checked
+// by compile, which needs the integrations and the directory.
+func validate(t *Template) []string {
+	var problems []string
+	if !stepIDPattern.MatchString(t.ID) {
+		problems = append(problems, fmt.Sprintf("template id %q must start with a letter and hold only letters, digits, '_' or '-'", t.ID))
+	}
+	if len(t.Steps) == 0 {
+		problems = append(problems, "a template needs at least one step")
+	}
+	seen := map[string]bool{}
+	for _, s := range t.Steps {
+		switch {
+		case !stepIDPattern.MatchString(s.ID):
+			problems = append(problems, fmt.Sprintf("step id %q must start with a letter and hold only letters, digits, '_' or '-' (it is used in %%steps.<id>.<output>%%)", s.ID))
+		case s.ID == End:
+			problems = append(problems, "\"end\" is reserved for branches; give the step another id")
+		case seen[s.ID]:
+			problems = append(problems, fmt.Sprintf("step id %q is used twice; step ids must be unique", s.ID))
+		}
+		seen[s.ID] = true
+		problems = append(problems, stepFields(s)...)
+	}
+	for _, s := range t.Steps {
+		for _, b := range []struct{ name, to string }{{"onSuccess", s.OnSuccess}, {"onFailure", s.OnFailure}} {
+			if b.to != "" && b.to != End && !seen[b.to] {
+				problems = append(problems, fmt.Sprintf("step %s: %s goes to %q, which is not a step of this template (use a step id or \"end\")", s.ID, b.name, b.to))
+			}
+		}
+	}
+	if len(problems) == 0 {
+		if cycle := findCycle(t); cycle != nil {
+			problems = append(problems, fmt.Sprintf("%s: %s; change a branch so the run always moves on to a later step or \"end\"", ErrLoop.Error(), strings.Join(cycle, " → ")))
+		}
+	}
+	return problems
+}
+
+func stepFields(s Step) []string {
+	var p []string
+	need := func(ok bool, msg string) {
+		if !ok {
+			p = append(p, fmt.Sprintf("step %s: %s", s.ID, msg))
+		}
+	}
+	switch s.Kind {
+	case KindWebhook:
+		need(s.Integration != "", "a webhook step needs an integration")
+		need(s.Webhook != "", "a webhook step needs a webhook id")
+		if s.Verify != nil {
+			need(s.Verify.Webhook != "", "verify needs the id of a lookup webhook")
+		}
+	case KindAD:
+		if s.AD == nil {
+			need(false, "an AD step needs an action")
+			break
+		}
+		switch s.AD.Action {
+		case ADModify:
+			need(len(s.AD.Attributes) > 0, "modify needs at least one attribute")
+		case ADMove:
+			need(s.AD.Target != "", "move needs the DN of the target OU")
+		case ADAddToGroup, ADRemoveFromGroup:
+			need(s.AD.Target != "", s.AD.Action+" needs the DN of the group")
+		case ADDisable, ADEnable:
+		default:
+			need(false, fmt.Sprintf("AD action %q must be modify, disable, enable, move, add-to-group or remove-from-group", s.AD.Action))
+		}
+	case KindCondition:
+		need(strings.TrimSpace(s.Condition) != "", "a condition step needs a CEL condition")
+	case KindDelay:
+		need(s.Delay > 0, "a delay step needs a positive delay such as \"15m\"")
+	default:
+		need(false, fmt.Sprintf("kind %q must be webhook, ad, condition or delay", s.Kind))
+	}
+	return p
+}
+
+// edges returns the steps a step can go to next, success first.
+func edges(t *Template, idx map[string]int, i int) []int {
+	var out []int
+	for _, to := range []string{t.successOf(i), t.failureOf(i)} {
+		if j, ok := idx[to]; ok && to != End && !slices.Contains(out, j) {
+			out = append(out, j)
+		}
+	}
+	return out
+}
+
+// findCycle returns the step ids of a loop (first id repeated at the end), or
+// nil. Success, failure and the implicit next-in-order edges all count.
+func findCycle(t *Template) []string {
+	idx := t.stepIndex()
+	const (
+		white = iota
+		grey
+		black
+	)
+	color := make([]int, len(t.Steps))
+	var path []int
+	var found []string
+	var visit func(i int) bool
+	visit = func(i int) bool {
+		color[i] = grey
+		path = append(path, i)
+		for _, j := range edges(t, idx, i) {
+			switch color[j] {
+			case grey:
+				start := slices.Index(path, j)
+				for _, k := range path[start:] {
+					found = append(found, t.Steps[k].ID)
+				}
+				found = append(found, t.Steps[j].ID)
+				return true
+			case white:
+				if visit(j) {
+					return true
+				}
+			}
+		}
+		path = path[:len(path)-1]
+		color[i] = black
+		return false
+	}
+	for i := range t.Steps {
+		if color[i] == white && visit(i) {
+			return found
+		}
+	}
+	return nil
+}
+
+// ancestors returns, for each step, the steps that can run before it on
+// some path from the first step: the outputs a step may read.
+func ancestors(t *Template) map[string][]string {
+	idx := t.stepIndex()
+	preds := make([][]int, len(t.Steps))
+	for i := range t.Steps {
+		for _, j := range edges(t, idx, i) {
+			preds[j] = append(preds[j], i)
+		}
+	}
+	out := make(map[string][]string, len(t.Steps))
+	for i, s := range t.Steps {
+		seen := map[int]bool{}
+		stack := slices.Clone(preds[i])
+		for len(stack) > 0 {
+			k := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+			stack = append(stack, preds[k]...)
+		}
+		var ids []string
+		for k := range t.Steps {
+			if seen[k] && k != i {
+				ids = append(ids, t.Steps[k].ID)
+			}
+		}
+		out[s.ID] = ids
+	}
+	return out
+}
