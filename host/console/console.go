@@ -113,6 +113,11 @@ func (c *Console) routes() {
 	c.mux.HandleFunc("POST /integrations/{id}/inbound/{endpoint}/test", c.signedIn(c.testEndpoint))
 	c.mux.HandleFunc("POST /integrations/{id}/inbound/{endpoint}/remove", c.signedIn(c.removeEndpoint))
 
+	c.mux.HandleFunc("GET /sync", c.signedIn(c.syncPage))
+	c.mux.HandleFunc("POST /sync/save", c.signedIn(c.saveDataSource))
+	c.mux.HandleFunc("POST /sync/{id}/plan", c.signedIn(c.planDataSource))
+	c.mux.HandleFunc("POST /sync/{id}/apply", c.signedIn(c.applyDataSource))
+
 	c.mux.HandleFunc("GET /s/{section}", c.signedIn(c.sectionPage))
 	c.mux.HandleFunc("GET /s/{section}/view", c.signedIn(c.sectionView))
 	c.mux.HandleFunc("POST /s/{section}/call", c.signedIn(c.sectionCall))

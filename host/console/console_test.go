@@ -30,7 +30,10 @@ func (f *fakeAutomations) Routes() []api.Route {
 			}},
 		{Method: "POST", Pattern: "/v1/automations", MinRole: api.RoleAdmin, Summary: "Create an automation",
 			Request: map[string]string{"name": ""},
-			Handler: func(*api.Call) (any, error) { f.created.Add(1); return api.Created(map[string]string{"id": "new"}), nil }},
+			Handler: func(*api.Call) (any, error) {
+				f.created.Add(1)
+				return api.Created(map[string]string{"id": "new"}), nil
+			}},
 		{Method: "POST", Pattern: "/v1/automations/{id}/apply", MinRole: api.RoleOperator, Summary: "Apply an automation now",
 			Handler: func(c *api.Call) (any, error) {
 				f.applied.Add(1)

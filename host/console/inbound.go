@@ -100,17 +100,48 @@ func (c *Console) testEndpoint(w http.ResponseWriter, r *http.Request, s *sessio
 		msg = "Test passed and saved: the fields that came back are below."
 	}
 	a := c.api.call(r.Context(), r, s.token, "POST", path, nil, "")
-	var res struct {
-		OK    bool   `json:"ok"`
-		Error string `json:"error"`
-	}
 	back := "/integrations/" + url.PathEscape(id) + "/inbound"
-	if a.ok() && a.decode(&res) == nil && !res.OK {
-		c.sessions.setFlash(s, &flash{OK: false, Message: "Test failed, nothing saved: " + res.Error, Detail: a.value()})
-		http.Redirect(w, r, back, http.StatusSeeOther)
+	var res inboundTest
+	if !a.ok() || a.decode(&res) != nil {
+		c.done(w, r, s, a, msg, back)
 		return
 	}
-	c.done(w, r, s, a, msg, back)
+	f := &flash{OK: res.OK, Message: msg, Inbound: &res}
+	if !res.OK {
+		f.Message = "Test failed, nothing saved: " + res.Error
+	}
+	c.sessions.setFlash(s, f)
+	http.Redirect(w, r, back, http.StatusSeeOther)
+}
+
+// inboundTest is an inbound endpoint's test answer.
+type inboundTest struct {
+	EndpointID string `json:"endpointId"`
+	OK         bool   `json:"ok"`
+	Error      string `json:"error"`
+	Records    int    `json:"records"`
+	Saved      bool   `json:"saved"`
+	Fields     []struct {
+		Path   string `json:"path"`
+		Type   string `json:"type"`
+		Sample string `json:"sample"`
+	} `json:"fields"`
+	Exchange *struct {
+		Method          string `json:"method"`
+		URL             string `json:"url"`
+		RequestHeaders  []KV   `json:"requestHeaders"`
+		Status          int    `json:"status"`
+		ResponseHeaders []KV   `json:"responseHeaders"`
+		Body            string `json:"body"`
+		Attempts        int    `json:"attempts"`
+		DurationMS      int64  `json:"durationMs"`
+	} `json:"exchange"`
+}
+
+// KV is a header as the API lists it.
+type KV struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
 }
 
 // saveCustomEndpoint tests a custom endpoint and adds it when the test

@@ -108,11 +108,11 @@ func (c *Console) createIntegration(w http.ResponseWriter, r *http.Request, s *s
 
 // integrationData is one integration's page.
 type integrationData struct {
-	Integration integrationView
-	Plain       []settingInfo
-	Secret      []settingInfo
-	SchemaErr   string
-	HasInbound  bool
+	Integration                              integrationView
+	Plain                                    []settingInfo
+	Secret                                   []settingInfo
+	SchemaErr                                string
+	HasInbound                               bool
 	CanSettings, CanAuth, CanToggle, CanTest bool
 }
 

@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 
 	"github.com/idbridge/idbridge/host/api"
@@ -26,9 +27,22 @@ func newRenderer() (*renderer, error) {
 	funcs := template.FuncMap{
 		"value":  renderValue,
 		"pretty": prettyJSON,
+		"body":   prettyBody,
 		"join":   strings.Join,
 		"path":   url.PathEscape,
 		"query":  url.QueryEscape,
+		// index0 is index that yields the zero value past the end, so a
+		// form can pad a table with empty rows.
+		"index0": func(list any, i int) any { return indexOrZero(list, i) },
+		"endpointValue": func(integ, ep string, custom bool) string {
+			if integ == "" {
+				return ""
+			}
+			if custom {
+				return integ + "/custom:" + ep
+			}
+			return integ + "/" + ep
+		},
 	}
 	names, err := assets.ReadDir("templates")
 	if err != nil {
@@ -93,7 +107,11 @@ func (c *Console) nav() []navItem {
 		{Key: "inbound", Label: "Inbound", Href: "/inbound", Available: rt.has("GET", "/v1/integrations/{id}/inbound")},
 	}
 	for _, sec := range sections {
-		items = append(items, navItem{Key: sec.Key, Label: sec.Label, Href: "/s/" + sec.Key, Available: len(rt.section(sec)) > 0})
+		it := navItem{Key: sec.Key, Label: sec.Label, Href: "/s/" + sec.Key, Available: len(rt.section(sec)) > 0}
+		if sec.Key == "sync" && rt.has("GET", "/v1/datasources") {
+			it.Href = "/sync" // the dedicated page, with the form and the plan by category
+		}
+		items = append(items, it)
 	}
 	return items
 }
@@ -131,6 +149,16 @@ func (c *Console) refuse(w http.ResponseWriter, _ *http.Request, s *session, sta
 // roles (403) is answered 403 on the spot, so a forbidden change never
 // looks like a success.
 func (c *Console) done(w http.ResponseWriter, r *http.Request, s *session, a answer, success, back string) {
+	c.finish(w, r, s, a, success, back, true)
+}
+
+// show is done for changes whose answer is the point (a test, a plan): it
+// is shown unfolded.
+func (c *Console) show(w http.ResponseWriter, r *http.Request, s *session, a answer, success, back string) {
+	c.finish(w, r, s, a, success, back, false)
+}
+
+func (c *Console) finish(w http.ResponseWriter, r *http.Request, s *session, a answer, success, back string, collapse bool) {
 	switch {
 	case a.Status == http.StatusForbidden:
 		c.refuse(w, r, s, http.StatusForbidden, a.Err)
@@ -140,7 +168,7 @@ func (c *Console) done(w http.ResponseWriter, r *http.Request, s *session, a ans
 		c.refuse(w, r, nil, http.StatusUnauthorized, "The API no longer accepts your token (it may have been revoked). Sign in again.")
 		return
 	case a.ok():
-		c.sessions.setFlash(s, &flash{OK: true, Message: success, Detail: a.value()})
+		c.sessions.setFlash(s, &flash{OK: true, Message: success, Detail: a.value(), Collapse: collapse})
 	default:
 		c.sessions.setFlash(s, &flash{OK: false, Message: a.Err, Detail: errorDetail(a)})
 	}
@@ -161,6 +189,16 @@ func errorDetail(a answer) any {
 	return v
 }
 
+// prettyBody indents a response body when it is JSON, and leaves it as
+// sent otherwise.
+func prettyBody(s string) string {
+	var buf bytes.Buffer
+	if json.Indent(&buf, []byte(s), "", "  ") == nil {
+		return buf.String()
+	}
+	return s
+}
+
 // prettyJSON indents a value for <pre> blocks.
 func prettyJSON(v any) string {
 	b, err := json.MarshalIndent(v, "", "  ")
@@ -168,6 +206,19 @@ func prettyJSON(v any) string {
 		return fmt.Sprint(v)
 	}
 	return string(b)
+}
+
+// indexOrZero returns list[i], or the zero value of the element type when
+// i is past the end.
+func indexOrZero(list any, i int) any {
+	v := reflect.ValueOf(list)
+	if v.Kind() != reflect.Slice {
+		return nil
+	}
+	if i < v.Len() {
+		return v.Index(i).Interface()
+	}
+	return reflect.Zero(v.Type().Elem()).Interface()
 }
 
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }

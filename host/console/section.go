@@ -147,7 +147,7 @@ func (c *Console) sectionCall(w http.ResponseWriter, r *http.Request, s *session
 		}
 		a = c.api.call(r.Context(), r, s.token, rt.Method, path, bytes.NewReader([]byte(body)), "application/json")
 	}
-	c.done(w, r, s, a, rt.Summary+": done.", backTo(r, "/s/"+sec.Key))
+	c.show(w, r, s, a, rt.Summary+": done.", backTo(r, "/s/"+sec.Key))
 }
 
 // read runs one GET and keeps its answer for a panel.

@@ -38,6 +38,11 @@ type flash struct {
 	Message string
 	// Detail, when set, is the API's answer, rendered below the message.
 	Detail any
+	// Collapse folds Detail away: after a plain change the answer is
+	// reference, not news.
+	Collapse bool
+	// Inbound is an inbound endpoint test, drawn as fields then exchange.
+	Inbound *inboundTest
 }
 
 // sessions keeps sessions in memory: a restart signs everyone out, which

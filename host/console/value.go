@@ -122,7 +122,9 @@ func writeList(b *strings.Builder, l []any, depth int) {
 		}
 		return
 	}
-	sort.SliceStable(cols, func(i, j int) bool { return colRank(cols[i]) < colRank(cols[j]) || (colRank(cols[i]) == colRank(cols[j]) && cols[i] < cols[j]) })
+	sort.SliceStable(cols, func(i, j int) bool {
+		return colRank(cols[i]) < colRank(cols[j]) || (colRank(cols[i]) == colRank(cols[j]) && cols[i] < cols[j])
+	})
 	b.WriteString(`<table class="list"><thead><tr>`)
 	for _, c := range cols {
 		b.WriteString(`<th>`)

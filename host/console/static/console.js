@@ -9,14 +9,28 @@
       ev.preventDefault();
     }
   });
+  // The last format field that had the focus, for choosers that insert
+  // into "the focused format".
+  var lastFormat = null;
+  document.addEventListener("focusin", function (ev) {
+    if (ev.target.classList && ev.target.classList.contains("format")) {
+      lastFormat = ev.target;
+    }
+  });
   // The macro chooser inserts the chosen macro at the caret of its field.
   document.addEventListener("change", function (ev) {
     var sel = ev.target;
-    var id = sel.getAttribute && sel.getAttribute("data-insert-into");
-    if (!id || !sel.value) {
+    if (!sel.getAttribute || !sel.value) {
       return;
     }
-    var field = document.getElementById(id);
+    var id = sel.getAttribute("data-insert-into");
+    var field = id ? document.getElementById(id) : null;
+    if (!field && sel.hasAttribute("data-insert-into-focused")) {
+      field = lastFormat;
+    }
+    if (!field) {
+      return;
+    }
     if (field) {
       var start = field.selectionStart || 0, end = field.selectionEnd || 0;
       field.value = field.value.slice(0, start) + sel.value + field.value.slice(end);

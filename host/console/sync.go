@@ -1,0 +1,353 @@
+package console
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/idbridge/idbridge/host/macro"
+)
+
+// The data-source and plan shapes mirror the sync API's JSON.
+
+type fieldRef struct {
+	Endpoint string `json:"endpoint,omitempty"`
+	Path     string `json:"path"`
+}
+
+type dsEndpoint struct {
+	Alias         string `json:"alias"`
+	IntegrationID string `json:"integrationId"`
+	EndpointID    string `json:"endpointId"`
+	Custom        bool   `json:"custom,omitempty"`
+	PrimaryKey    string `json:"primaryKey"`
+}
+
+type dsMapping struct {
+	Field            *fieldRef `json:"field,omitempty"`
+	Format           string    `json:"format,omitempty"`
+	Attribute        string    `json:"attribute"`
+	ClearWhenMissing bool      `json:"clearWhenMissing,omitempty"`
+}
+
+type dataSource struct {
+	ID          string       `json:"id"`
+	Name        string       `json:"name"`
+	Description string       `json:"description,omitempty"`
+	Category    string       `json:"category"`
+	Endpoints   []dsEndpoint `json:"endpoints"`
+	KeyFold     bool         `json:"keyFold,omitempty"`
+	Mappings    []dsMapping  `json:"mappings"`
+	Match       struct {
+		Field           *fieldRef `json:"field,omitempty"`
+		Format          string    `json:"format,omitempty"`
+		Attribute       string    `json:"attribute"`
+		CaseInsensitive bool      `json:"caseInsensitive,omitempty"`
+	} `json:"match"`
+	Options struct {
+		Create *struct {
+			Allowed bool   `json:"allowed,omitempty"`
+			OU      string `json:"ou,omitempty"`
+			Name    string `json:"name,omitempty"`
+		} `json:"create,omitempty"`
+		ChangeLimit int `json:"changeLimit,omitempty"`
+		Active      *struct {
+			Field  fieldRef `json:"field"`
+			Values []string `json:"values"`
+		} `json:"active,omitempty"`
+	} `json:"options"`
+	Scope struct {
+		Base   string `json:"base,omitempty"`
+		Filter string `json:"filter,omitempty"`
+	} `json:"scope"`
+}
+
+// ref shows a field reference as "alias:path".
+func (f *fieldRef) String() string {
+	if f == nil {
+		return ""
+	}
+	if f.Endpoint == "" {
+		return f.Path
+	}
+	return f.Endpoint + ":" + f.Path
+}
+
+// parseRef reads "alias:path" (or "path").
+func parseRef(s string) *fieldRef {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil
+	}
+	if a, p, ok := strings.Cut(s, ":"); ok {
+		return &fieldRef{Endpoint: strings.TrimSpace(a), Path: strings.TrimSpace(p)}
+	}
+	return &fieldRef{Path: s}
+}
+
+type planChange struct {
+	Attribute string   `json:"attribute"`
+	Old       []string `json:"old"`
+	New       string   `json:"new"`
+	Clear     bool     `json:"clear"`
+}
+
+type plan struct {
+	DataSource string `json:"dataSource"`
+	Category   string `json:"category"`
+	Updates    []struct {
+		Key, MatchValue, DN, Reason string
+		Changes                     []planChange `json:"changes"`
+		Warnings                    []string     `json:"warnings"`
+	} `json:"updates"`
+	Creates []struct {
+		Key, MatchValue, DN, Reason string
+		Attributes                  []struct{ Attribute, Value string } `json:"attributes"`
+	} `json:"creates"`
+	NoChange []struct{ Key, MatchValue, DN string } `json:"noChange"`
+	Orphans  []struct {
+		Kind, Key, MatchValue, DN, Reason string
+	} `json:"orphans"`
+	Conflicts []struct {
+		Kind        string
+		Keys        []string `json:"keys"`
+		MatchValues []string `json:"matchValues"`
+		Users       []struct{ ID, DN string } `json:"users"`
+		Reason      string
+	} `json:"conflicts"`
+	Summary            map[string]int `json:"summary"`
+	NeedsConfirmation  bool           `json:"needsConfirmation"`
+	ConfirmationReason string         `json:"confirmationReason"`
+}
+
+// endpointChoice is an inbound endpoint offered in the data-source form.
+type endpointChoice struct {
+	IntegrationID, EndpointID, Name string
+	Custom                          bool
+	Fields                          []string
+}
+
+// syncData is the data sources page.
+type syncData struct {
+	Sources   []dataSource
+	Err       string
+	Endpoints []endpointChoice
+	// Form is the data source being edited (empty for a new one).
+	Form       dataSource
+	Editing    bool
+	Categories []string
+	// Rows pad the form's tables with empty rows to fill in.
+	EndpointRows, MappingRows []int
+	CanEdit, CanRun           bool
+	// Plan or Result are set after a dry run or an apply.
+	Plan      *plan
+	PlanOf    string
+	Result    *syncResult
+	ReadMS    int64
+	HasGeneric bool
+	// Functions feed the format functions chooser.
+	Functions []macro.FuncInfo
+}
+
+type syncResult struct {
+	RunID  string         `json:"runId"`
+	Status string         `json:"status"`
+	Counts map[string]int `json:"counts"`
+	Error  string         `json:"error"`
+	Plan   *plan          `json:"plan"`
+}
+
+var categories = []string{"update users", "create users", "orphans report"}
+
+func (c *Console) syncBase(w http.ResponseWriter, r *http.Request, s *session) (*syncData, bool) {
+	rt := c.routeTable()
+	if !rt.has("GET", "/v1/datasources") {
+		http.Redirect(w, r, "/s/sync", http.StatusSeeOther)
+		return nil, false
+	}
+	role := s.principal.Role
+	d := &syncData{
+		Categories: categories,
+		CanEdit:    rt.allows(role, "POST", "/v1/datasources"),
+		CanRun:     rt.allows(role, "POST", "/v1/datasources/{id}/plan"),
+		HasGeneric: true,
+	}
+	if a := c.api.call(r.Context(), r, s.token, "GET", "/v1/datasources", nil, ""); a.ok() {
+		_ = a.decode(&d.Sources)
+	} else {
+		d.Err = a.Err
+	}
+	return d, true
+}
+
+// syncPage lists the data sources and, for admins, the form to add or
+// edit one (?edit=id).
+func (c *Console) syncPage(w http.ResponseWriter, r *http.Request, s *session) {
+	d, ok := c.syncBase(w, r, s)
+	if !ok {
+		return
+	}
+	if d.CanEdit {
+		d.Endpoints = c.endpointChoices(r, s)
+		if id := r.FormValue("edit"); id != "" {
+			a := c.api.call(r.Context(), r, s.token, "GET", "/v1/datasources/"+url.PathEscape(id), nil, "")
+			if !a.ok() {
+				c.refuse(w, r, s, a.Status, a.Err)
+				return
+			}
+			_ = a.decode(&d.Form)
+			d.Editing = true
+		}
+		_, d.Functions = chooser()
+		d.EndpointRows = rows(len(d.Form.Endpoints), 1, 3)
+		d.MappingRows = rows(len(d.Form.Mappings), 2, 8)
+	}
+	c.render(w, http.StatusOK, "sync", c.newPage(s, "sync", "Data sources & sync", d))
+}
+
+// rows returns indexes for n filled rows plus spare empty ones.
+func rows(n, spare, min int) []int {
+	total := max(n+spare, min)
+	out := make([]int, total)
+	for i := range out {
+		out[i] = i
+	}
+	return out
+}
+
+// endpointChoices lists every integration's inbound endpoints with the
+// fields known for them, for the form's pickers.
+func (c *Console) endpointChoices(r *http.Request, s *session) []endpointChoice {
+	var ins []integrationView
+	if a := c.api.call(r.Context(), r, s.token, "GET", "/v1/integrations", nil, ""); !a.ok() || a.decode(&ins) != nil {
+		return nil
+	}
+	var out []endpointChoice
+	for _, in := range ins {
+		var eps []inboundEndpoint
+		a := c.api.call(r.Context(), r, s.token, "GET", "/v1/integrations/"+url.PathEscape(in.ID)+"/inbound", nil, "")
+		if !a.ok() || a.decode(&eps) != nil {
+			continue
+		}
+		for _, ep := range eps {
+			ch := endpointChoice{IntegrationID: in.ID, EndpointID: ep.ID, Name: in.Name + ": " + ep.Name, Custom: ep.Custom}
+			for _, f := range ep.Fields {
+				ch.Fields = append(ch.Fields, f.Path)
+			}
+			out = append(out, ch)
+		}
+	}
+	return out
+}
+
+// saveDataSource builds the data source from the form and creates or
+// replaces it; the API validates it against the endpoints' fields and the
+// directory's schema and says what is wrong.
+func (c *Console) saveDataSource(w http.ResponseWriter, r *http.Request, s *session) {
+	_ = r.ParseForm()
+	f := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
+	var d dataSource
+	d.ID, d.Name, d.Description, d.Category = f("id"), f("name"), f("description"), f("category")
+	d.KeyFold = f("key_fold") == "on"
+	for i := 0; i < 10; i++ {
+		n := strconv.Itoa(i)
+		ep := f("ep" + n + ".endpoint")
+		if ep == "" {
+			continue
+		}
+		integ, id, _ := strings.Cut(ep, "/")
+		id, custom := strings.CutPrefix(id, "custom:")
+		d.Endpoints = append(d.Endpoints, dsEndpoint{Alias: f("ep" + n + ".alias"), IntegrationID: integ, EndpointID: id,
+			Custom: custom, PrimaryKey: f("ep" + n + ".key")})
+	}
+	d.Mappings = []dsMapping{}
+	for i := 0; i < 20; i++ {
+		n := strconv.Itoa(i)
+		attr := f("map" + n + ".attribute")
+		if attr == "" {
+			continue
+		}
+		d.Mappings = append(d.Mappings, dsMapping{Field: parseRef(f("map" + n + ".field")), Format: f("map" + n + ".format"),
+			Attribute: attr, ClearWhenMissing: f("map"+n+".clear") == "on"})
+	}
+	d.Match.Field, d.Match.Format, d.Match.Attribute = parseRef(f("match.field")), f("match.format"), f("match.attribute")
+	d.Match.CaseInsensitive = f("match.ci") == "on"
+	if n, err := strconv.Atoi(f("change_limit")); err == nil {
+		d.Options.ChangeLimit = n
+	}
+	if f("create.allowed") == "on" || f("create.ou") != "" || f("create.name") != "" {
+		d.Options.Create = &struct {
+			Allowed bool   `json:"allowed,omitempty"`
+			OU      string `json:"ou,omitempty"`
+			Name    string `json:"name,omitempty"`
+		}{f("create.allowed") == "on", f("create.ou"), f("create.name")}
+	}
+	if ref := parseRef(f("active.field")); ref != nil {
+		var vals []string
+		for _, v := range strings.Split(f("active.values"), ",") {
+			if v = strings.TrimSpace(v); v != "" {
+				vals = append(vals, v)
+			}
+		}
+		d.Options.Active = &struct {
+			Field  fieldRef `json:"field"`
+			Values []string `json:"values"`
+		}{*ref, vals}
+	}
+	d.Scope.Base, d.Scope.Filter = f("scope.base"), f("scope.filter")
+
+	var a answer
+	if f("editing") == "true" {
+		a = c.api.callJSON(r.Context(), r, s.token, "PUT", "/v1/datasources/"+url.PathEscape(d.ID), d)
+	} else {
+		a = c.api.callJSON(r.Context(), r, s.token, "POST", "/v1/datasources", d)
+	}
+	if a.ok() {
+		a.Body = nil // the list below shows it
+	}
+	c.done(w, r, s, a, "Saved data source "+d.Name+". Preview its plan before applying it.", "/sync")
+}
+
+// planDataSource runs a dry run and shows the plan by category.
+func (c *Console) planDataSource(w http.ResponseWriter, r *http.Request, s *session) {
+	id := r.PathValue("id")
+	a := c.api.call(r.Context(), r, s.token, "POST", "/v1/datasources/"+url.PathEscape(id)+"/plan", nil, "")
+	if !a.ok() {
+		c.done(w, r, s, a, "", "/sync")
+		return
+	}
+	d, ok := c.syncBase(w, r, s)
+	if !ok {
+		return
+	}
+	var pv struct {
+		Plan   *plan `json:"plan"`
+		ReadMS int64 `json:"readMs"`
+	}
+	_ = a.decode(&pv)
+	d.Plan, d.PlanOf, d.ReadMS = pv.Plan, id, pv.ReadMS
+	c.render(w, http.StatusOK, "sync", c.newPage(s, "sync", "Data sources & sync", d))
+}
+
+// applyDataSource plans afresh and applies, then shows the run's result.
+func (c *Console) applyDataSource(w http.ResponseWriter, r *http.Request, s *session) {
+	id := r.PathValue("id")
+	path := "/v1/datasources/" + url.PathEscape(id) + "/apply"
+	if r.PostFormValue("confirm") == "on" {
+		path += "?confirm=true"
+	}
+	a := c.api.call(r.Context(), r, s.token, "POST", path, nil, "")
+	if !a.ok() {
+		c.done(w, r, s, a, "", "/sync")
+		return
+	}
+	d, ok := c.syncBase(w, r, s)
+	if !ok {
+		return
+	}
+	var res syncResult
+	_ = a.decode(&res)
+	d.Result, d.PlanOf, d.Plan = &res, id, res.Plan
+	c.render(w, http.StatusOK, "sync", c.newPage(s, "sync", "Data sources & sync", d))
+}
