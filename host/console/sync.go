@@ -111,8 +111,8 @@ type plan struct {
 	} `json:"orphans"`
 	Conflicts []struct {
 		Kind        string
-		Keys        []string `json:"keys"`
-		MatchValues []string `json:"matchValues"`
+		Keys        []string                  `json:"keys"`
+		MatchValues []string                  `json:"matchValues"`
 		Users       []struct{ ID, DN string } `json:"users"`
 		Reason      string
 	} `json:"conflicts"`
@@ -141,10 +141,10 @@ type syncData struct {
 	EndpointRows, MappingRows []int
 	CanEdit, CanRun           bool
 	// Plan or Result are set after a dry run or an apply.
-	Plan      *plan
-	PlanOf    string
-	Result    *syncResult
-	ReadMS    int64
+	Plan       *plan
+	PlanOf     string
+	Result     *syncResult
+	ReadMS     int64
 	HasGeneric bool
 	// Functions feed the format functions chooser.
 	Functions []macro.FuncInfo
