@@ -2,6 +2,7 @@ package automation_test
 
 import (
 	"context"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -51,6 +52,9 @@ func benchLatency(b *testing.B, c *directory.Client) {
 	var first, effect []time.Duration
 	b.ResetTimer()
 	for i := range n {
+		// Changes happen at any moment, not just after a poll: a random
+		// pause spreads them over the watch interval.
+		time.Sleep(rand.N(time.Second))
 		cl.sb.ResetRequests()
 		t0 := time.Now()
 		if i%2 == 0 {
