@@ -277,7 +277,13 @@ func (e *Engine) runWebhook(ctx context.Context, j *job, forced bool) error {
 	req := call.Request
 	req.IdempotencyKey = j.a.Key
 	if j.rs.doc.DryRun {
-		return e.finish(ctx, j, journal{Outcome: OutcomePlanned}, recordOf(req.GetCall()), nil, false, true)
+		// Later steps see placeholders, so the plan shows where each
+		// output would go.
+		outs := map[string][]string{}
+		for _, o := range cs.hook.Webhook.Outputs {
+			outs[o.Name] = []string{"<" + cs.ID + "." + o.Name + ">"}
+		}
+		return e.finish(ctx, j, journal{Outcome: OutcomePlanned, Outputs: outs}, recordOf(req.GetCall()), nil, false, true)
 	}
 	if j.a.InDoubt && !forced {
 		switch {
