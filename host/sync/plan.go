@@ -59,7 +59,9 @@ func (s *Service) plan(ctx context.Context, d *DataSource, rep *reporter) (*Prev
 	}
 	g.Go(func() error {
 		n := 0
-		err := s.cfg.Directory.Users(gctx, d.userQuery(p.Attributes()), func(u directory.User) error {
+		dir := s.cfg.Directory
+		err := dir.Search(gctx, d.userQuery(dir, p.Attributes()), func(e directory.Entry) error {
+			u := dir.EntryToUser(e)
 			p.AddUser(mapping.ADUser{ID: u.ID, DN: u.DN, Attributes: u.Attributes, Enabled: u.Enabled()})
 			if n++; n%500 == 0 {
 				rep.update(func(pr *Progress) { pr.Phase, pr.Users = PhaseRead, pr.Users+500 })

@@ -23,8 +23,16 @@ type Endpoints interface {
 // Directory is what a sync needs of the directory; *directory.Client
 // implements it.
 type Directory interface {
-	// Users streams the users matching q, page by page.
-	Users(ctx context.Context, q directory.UserQuery, fn func(directory.User) error) error
+	// Search streams the entries matching q, page by page.
+	Search(ctx context.Context, q directory.Query, fn func(directory.Entry) error) error
+	// EntryToUser reads the stable id and the enabled flag of an entry.
+	EntryToUser(e directory.Entry) directory.User
+	// UserFilter selects user objects.
+	UserFilter() string
+	// Flavor says which attribute holds the stable id.
+	Flavor() directory.Flavor
+	// Config says how disabled users are marked on plain LDAP.
+	Config() directory.Config
 	// Modify applies changes to one entry in one request.
 	Modify(ctx context.Context, dn string, changes ...directory.Change) error
 	// CreateUser adds a user.

@@ -61,6 +61,9 @@ type Options struct {
 	// BaseURL, with APIKey and WorkspaceID, points the integration at a
 	// sandbox started elsewhere (a benchmark's) instead of starting one.
 	BaseURL, APIKey, WorkspaceID string
+	// Settings are extra plain settings of the integration, e.g. the
+	// connector's rateLimit.
+	Settings map[string]string
 }
 
 // Start builds the connector, starts the sandbox and the services, creates
@@ -127,8 +130,12 @@ func Start(t testing.TB, opts Options) *Env {
 	}
 	callCtx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
+	settings := map[string]string{"workspaceId": workspace, "baseUrl": baseURL}
+	for k, v := range opts.Settings {
+		settings[k] = v
+	}
 	if _, err := e.Integrations.Create(callCtx, integrations.CreateRequest{ID: IntegrationID, ExtensionID: "clockify", Name: "Clockify",
-		Settings:      map[string]string{"workspaceId": workspace, "baseUrl": baseURL},
+		Settings:      settings,
 		Authorization: map[string]string{"apiKey": e.APIKey}}); err != nil {
 		t.Fatalf("create the integration: %v", err)
 	}
