@@ -122,8 +122,12 @@ type Step struct {
 }
 
 // All returns every shipped template, ordered by id.
-func All() ([]Template, error) {
-	entries, err := fs.ReadDir(FS, ".")
+func All() ([]Template, error) { return Load(FS) }
+
+// Load reads every *.json template at the top of fsys, ordered by id: the
+// embedded files, or the templates/ folder of an installed extension.
+func Load(fsys fs.FS) ([]Template, error) {
+	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
 		return nil, err
 	}
@@ -132,7 +136,7 @@ func All() ([]Template, error) {
 		if e.IsDir() || path.Ext(e.Name()) != ".json" {
 			continue
 		}
-		t, err := load(e.Name())
+		t, err := load(fsys, e.Name())
 		if err != nil {
 			return nil, err
 		}
@@ -162,8 +166,8 @@ func Get(id string) (Template, error) {
 
 // load parses one file strictly: an unknown field is a mistake in the file,
 // not something to ignore.
-func load(name string) (Template, error) {
-	raw, err := FS.ReadFile(name)
+func load(fsys fs.FS, name string) (Template, error) {
+	raw, err := fs.ReadFile(fsys, name)
 	if err != nil {
 		return Template{}, err
 	}
