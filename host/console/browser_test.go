@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -330,12 +331,101 @@ func TestConsoleInBrowser(t *testing.T) {
 		t.Fatalf("barbara.dev's description after apply = %v, want clockify:<id>", d)
 	}
 
+	// Outbound: test Add user against one AD user, with the inputs bound
+	// through the macro chooser; the user lands in Clockify.
+	nora := "CN=Nora Quinn,OU=Engineering,OU=Staff," + h.Dir.BaseDN()
+	b.open("/integrations/clockify/outbound?webhook=add-user")
+	if n := eval[string](b, `document.getElementById("input-name-0").value + "," + document.getElementById("input-name-1").value`); n != "email,sendEmail" {
+		t.Fatalf("the add-user inputs offered are %q", n)
+	}
+	chosen := eval[string](b, `(function () {
+		var f = document.getElementById("input-value-0"); f.focus();
+		var sel = document.querySelector("#macro-chooser select");
+		sel.value = "%ad.mail%"; sel.dispatchEvent(new Event("change", {bubbles: true}));
+		return f.value; })()`)
+	if chosen != "%ad.mail%" {
+		t.Fatalf("the macro chooser inserted %q", chosen)
+	}
+	b.step("fill the webhook test",
+		chromedp.SetValue(chromedp.CSS("#input-value-1"), "false"),
+		chromedp.SetValue(chromedp.CSS("#wh-objects"), nora))
+	b.shot("11-outbound-test-form")
+	b.submit("test add-user", "#run-test")
+	b.flashOK("test add-user")
+	if req := b.text(`#webhook-result .request`); !strings.Contains(req, "nora.quinn@example.com") {
+		t.Fatalf("the test's request does not show the rendered body: %s", req)
+	}
+	if resp := b.text(`#webhook-result .response`); !strings.Contains(resp, "Sandbox Workspace") {
+		t.Fatalf("the test's response is not Clockify's: %.300s", resp)
+	}
+	if strings.Contains(b.html(), sandbox.DefaultAdminKey) {
+		t.Fatal("the webhook test shows the API key")
+	}
+	b.shot("12-outbound-tested")
+	if !inClockify(h, "nora.quinn@example.com") {
+		t.Fatal("the webhook test did not add nora.quinn to Clockify")
+	}
+
+	// Orchestration: an onboarding template, applied now to one user; the
+	// run shows per object and per step what was sent and received.
+	tmpl := `{"id":"onboard","name":"Onboarding","steps":[{"id":"add","name":"Add to Clockify","kind":"webhook",
+ "integration":"clockify","webhook":"add-user","inputs":{"email":"%lower(ad.mail)%","sendEmail":"false"}}]}`
+	b.open("/s/templates")
+	put := `form[data-op="PUT /v1/templates/{id}"]`
+	b.step("write the template", chromedp.Click(chromedp.CSS(`details:has(`+put+`) > summary`)),
+		chromedp.SetValue(chromedp.CSS(put+` input[name="path.id"]`), "onboard"),
+		chromedp.SetValue(chromedp.CSS(put+` textarea[name="body"]`), tmpl))
+	b.submit("save the template", chromedp.CSS(put+` button`))
+	b.flashOK("save the template")
+	b.shot("13-template-saved")
+
+	var omar []directory.User
+	if err := h.DirConn.Users(context.Background(), directory.UserQuery{Filter: directory.Equal("sAMAccountName", "omar.haddad")},
+		func(u directory.User) error { omar = append(omar, u); return nil }); err != nil || len(omar) != 1 {
+		t.Fatalf("read omar.haddad: %d, %v", len(omar), err)
+	}
+	const runID = "6f1c2d3e-4a5b-4c6d-8e7f-8091a2b3c4d5"
+	run := fmt.Sprintf(`{"runId":%q,"templateId":"onboard","objects":[{"id":%q,"dn":%q,"kind":"user","attributes":{"mail":["omar.haddad@example.com"]}}]}`,
+		runID, omar[0].ID, omar[0].DN)
+	b.open("/s/runs")
+	start := `form[data-op="POST /v1/runs"]`
+	b.step("fill the run", chromedp.Click(chromedp.CSS(`details:has(`+start+`) > summary`)),
+		chromedp.SetValue(chromedp.CSS(start+` textarea[name="body"]`), run))
+	b.submit("apply onboarding now", chromedp.CSS(start+` button`))
+	b.flashOK("apply onboarding now")
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		b.open("/s/runs/view?route=" + url.QueryEscape("GET /v1/runs/{id}") + "&id=" + runID)
+		if v := b.text("#viewed"); strings.Contains(v, "succeeded") {
+			break
+		} else if time.Now().After(deadline) {
+			b.shot("failed-run")
+			t.Fatalf("the onboarding run did not succeed: %.500s", v)
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+	b.shot("14-run")
+	b.open("/s/runs/view?route=" + url.QueryEscape("GET /v1/runs/{id}/entries") + "&id=" + runID)
+	if v := b.text("#viewed"); !strings.Contains(v, "omar.haddad@example.com") || !strings.Contains(v, "add") {
+		t.Fatalf("the run's entries do not show the step's request: %.500s", v)
+	}
+	if strings.Contains(b.html(), sandbox.DefaultAdminKey) {
+		t.Fatal("the run's entries show the API key")
+	}
+	if !eval[bool](b, `!!document.querySelector('form[data-op="POST /v1/runs/{id}/retry"]')`) {
+		t.Fatal("the run page offers no retry")
+	}
+	b.shot("15-run-entries")
+	if !inClockify(h, "omar.haddad@example.com") {
+		t.Fatal("the onboarding run did not add omar.haddad to Clockify")
+	}
+
 	// The other sections, as far as this host serves them.
 	for i, p := range []string{"/s/audit", "/s/sync", "/s/runs", "/s/outbound", "/s/templates", "/s/automations", "/s/tokens"} {
 		if st := b.open(p); st != 200 {
 			t.Fatalf("%s answered %d", p, st)
 		}
-		b.shot(fmt.Sprintf("%02d-%s", 11+i, strings.TrimPrefix(p, "/s/")))
+		b.shot(fmt.Sprintf("%02d-%s", 16+i, strings.TrimPrefix(p, "/s/")))
 	}
 	b.open("/s/audit")
 	if !strings.Contains(b.html(), "POST /v1/extensions/archive") {
@@ -357,7 +447,7 @@ func TestConsoleInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.signIn(auditor)
-	for i, p := range []string{"/extensions", "/integrations", "/integrations/clockify", "/integrations/clockify/inbound", "/sync", "/s/sync", "/s/audit"} {
+	for i, p := range []string{"/extensions", "/integrations", "/integrations/clockify", "/integrations/clockify/inbound", "/integrations/clockify/outbound", "/sync", "/s/sync", "/s/templates", "/s/runs", "/s/audit"} {
 		if st := b.open(p); st != 200 {
 			t.Fatalf("auditor %s answered %d", p, st)
 		}
@@ -366,7 +456,7 @@ func TestConsoleInBrowser(t *testing.T) {
 			b.shot("failed-auditor-controls")
 			t.Fatalf("auditor page %s has %d edit controls", p, n)
 		}
-		b.shot(fmt.Sprintf("%02d-auditor-%s", 20+i, strings.NewReplacer("/", "-").Replace(strings.Trim(p, "/"))))
+		b.shot(fmt.Sprintf("%02d-auditor-%s", 30+i, strings.NewReplacer("/", "-").Replace(strings.Trim(p, "/"))))
 	}
 	status = eval[int](b, `fetch("/integrations/clockify/toggle", {method: "POST",
 		headers: {"Content-Type": "application/x-www-form-urlencoded"},
@@ -378,4 +468,14 @@ func TestConsoleInBrowser(t *testing.T) {
 	if st := b.text("#state"); st != "enabled" {
 		t.Fatalf("the auditor's refused change disabled the integration: %s", st)
 	}
+}
+
+// inClockify reports whether the sandbox workspace has a member with mail.
+func inClockify(h *testHost, mail string) bool {
+	for _, u := range h.Sandbox.Users(sandbox.DefaultWorkspaceID) {
+		if strings.EqualFold(u.Email, mail) {
+			return true
+		}
+	}
+	return false
 }

@@ -113,6 +113,10 @@ func (c *Console) routes() {
 	c.mux.HandleFunc("POST /integrations/{id}/inbound/{endpoint}/test", c.signedIn(c.testEndpoint))
 	c.mux.HandleFunc("POST /integrations/{id}/inbound/{endpoint}/remove", c.signedIn(c.removeEndpoint))
 
+	c.mux.HandleFunc("GET /outbound", c.signedIn(c.outboundIndex))
+	c.mux.HandleFunc("GET /integrations/{id}/outbound", c.signedIn(c.outboundPage))
+	c.mux.HandleFunc("POST /integrations/{id}/outbound/test", c.signedIn(c.testWebhook))
+
 	c.mux.HandleFunc("GET /sync", c.signedIn(c.syncPage))
 	c.mux.HandleFunc("POST /sync/save", c.signedIn(c.saveDataSource))
 	c.mux.HandleFunc("POST /sync/{id}/plan", c.signedIn(c.planDataSource))

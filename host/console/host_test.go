@@ -20,6 +20,8 @@ import (
 	"github.com/idbridge/idbridge/host/extensions"
 	"github.com/idbridge/idbridge/host/inbound"
 	"github.com/idbridge/idbridge/host/integrations"
+	"github.com/idbridge/idbridge/host/orchestration"
+	"github.com/idbridge/idbridge/host/outbound"
 	"github.com/idbridge/idbridge/host/pluginhost"
 	"github.com/idbridge/idbridge/host/secrets"
 	"github.com/idbridge/idbridge/host/store"
@@ -136,13 +138,24 @@ func startHost(t *testing.T) *testHost {
 		t.Fatal(err)
 	}
 
+	hooks := outbound.New(outbound.Config{Docs: h.Store, Integrations: outbound.ServiceIntegrations{Service: integ},
+		Schema: h.DirConn, Objects: outbound.DirectoryObjects{Client: h.DirConn}, Masker: masker, Logger: log})
+	engine, err := orchestration.New(orchestration.Config{Docs: h.Store, Queue: h.Store.Queue(), Runs: h.Store.Runs(),
+		Webhooks: hooks, Directory: h.DirConn, Logger: log, Poll: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	engineDone := make(chan struct{})
+	go func() { defer close(engineDone); _ = engine.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-engineDone })
+
 	h.Tokens = api.NewTokens(h.Store)
 	h.Admin, _, err = h.Tokens.Create(ctx, "ada (admin)", api.RoleAdmin)
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := api.NewServer(api.Options{Auth: h.Tokens, Logger: log.Named("api"), Auditor: auditTo(h.Store.Audit())})
-	if err := srv.Mount(h.Tokens, mgr, integ, in, syncs, auditRoutes{h.Store.Audit()}); err != nil {
+	if err := srv.Mount(h.Tokens, mgr, integ, in, syncs, hooks, engine, auditRoutes{h.Store.Audit()}); err != nil {
 		t.Fatal(err)
 	}
 	c, err := console.New(console.Options{API: srv, Auth: h.Tokens, Logger: log.Named("console")})

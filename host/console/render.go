@@ -28,6 +28,7 @@ func newRenderer() (*renderer, error) {
 		"value":  renderValue,
 		"pretty": prettyJSON,
 		"body":   prettyBody,
+		"list":   func(s ...string) []string { return s },
 		"join":   strings.Join,
 		"path":   url.PathEscape,
 		"query":  url.QueryEscape,
@@ -110,6 +111,9 @@ func (c *Console) nav() []navItem {
 		it := navItem{Key: sec.Key, Label: sec.Label, Href: "/s/" + sec.Key, Available: len(rt.section(sec)) > 0}
 		if sec.Key == "sync" && rt.has("GET", "/v1/datasources") {
 			it.Href = "/sync" // the dedicated page, with the form and the plan by category
+		}
+		if sec.Key == "outbound" && rt.has("GET", "/v1/integrations/{integration}/webhooks") {
+			it.Href = "/outbound" // per integration, with the test form and the macro chooser
 		}
 		items = append(items, it)
 	}

@@ -1,0 +1,230 @@
+package console
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+
+	"github.com/idbridge/idbridge/host/macro"
+)
+
+// The webhook shapes mirror the outbound API's JSON.
+
+type webhook struct {
+	ID            string `json:"id"`
+	Integration   string `json:"integration,omitempty"`
+	Name          string `json:"name"`
+	Description   string `json:"description,omitempty"`
+	Category      string `json:"category,omitempty"`
+	Method        string `json:"method"`
+	URL           string `json:"url"`
+	Headers       []KV   `json:"headers,omitempty"`
+	Query         []KV   `json:"query,omitempty"`
+	MessageType   string `json:"messageType,omitempty"`
+	Body          string `json:"body,omitempty"`
+	Preconfigured bool   `json:"preconfigured,omitempty"`
+}
+
+type webhookTest struct {
+	OK       bool   `json:"ok"`
+	Saved    bool   `json:"saved"`
+	NotSaved string `json:"notSaved"`
+	Calls    []struct {
+		Object  string `json:"object"`
+		Error   string `json:"error"`
+		Request *struct {
+			Method  string `json:"method"`
+			URL     string `json:"url"`
+			Headers []KV   `json:"headers"`
+			Body    string `json:"body"`
+		} `json:"request"`
+		Response *struct {
+			Status     int    `json:"status"`
+			Headers    []KV   `json:"headers"`
+			Body       string `json:"body"`
+			Attempts   int    `json:"attempts"`
+			DurationMS int64  `json:"durationMs"`
+		} `json:"response"`
+		Outputs map[string][]string `json:"outputs"`
+	} `json:"calls"`
+}
+
+// outboundData is one integration's webhooks page.
+type outboundData struct {
+	Integration integrationView
+	Webhooks    []webhook
+	Err         string
+	// Macros is the integration's macro chooser, from the API.
+	Macros    []macro.MacroInfo
+	Functions []macro.FuncInfo
+	// Inputs are the bare inputs (%email%) of each webhook, by id, so the
+	// form can offer a binding row for each.
+	Inputs map[string][]string
+	// Result is the last test's answer, shown once; Form the test's form
+	// values, kept so a failed test can be corrected.
+	Result  *webhookTest
+	Form    outboundForm
+	CanTest bool
+}
+
+// outboundForm is the test form's content.
+type outboundForm struct {
+	Webhook string
+	Objects string
+	Inputs  []KV
+	Save    bool
+	// Custom is a custom webhook being written.
+	Custom webhook
+}
+
+// bareInput matches a webhook's own inputs: %name% with no namespace.
+var bareInput = regexp.MustCompile(`%([A-Za-z_][A-Za-z0-9_]*)%`)
+
+func inputsOf(w webhook) []string {
+	var out []string
+	seen := map[string]bool{}
+	texts := []string{w.URL, w.Body}
+	for _, kv := range append(append([]KV(nil), w.Headers...), w.Query...) {
+		texts = append(texts, kv.Value)
+	}
+	for _, t := range texts {
+		for _, m := range bareInput.FindAllStringSubmatch(t, -1) {
+			if !seen[m[1]] {
+				seen[m[1]] = true
+				out = append(out, m[1])
+			}
+		}
+	}
+	return out
+}
+
+func (c *Console) outboundIndex(w http.ResponseWriter, r *http.Request, s *session) {
+	rt := c.routeTable()
+	if !rt.has("GET", "/v1/integrations/{integration}/webhooks") {
+		http.Redirect(w, r, "/s/outbound", http.StatusSeeOther)
+		return
+	}
+	var d inboundIndexData
+	if a := c.api.call(r.Context(), r, s.token, "GET", "/v1/integrations", nil, ""); a.ok() {
+		_ = a.decode(&d.Integrations)
+	} else {
+		d.Err = a.Err
+	}
+	c.render(w, http.StatusOK, "outbound-index", c.newPage(s, "outbound", "Outbound", d))
+}
+
+func (c *Console) outboundPage(w http.ResponseWriter, r *http.Request, s *session) {
+	c.renderOutbound(w, r, s, nil, outboundForm{Webhook: r.FormValue("webhook")})
+}
+
+func (c *Console) renderOutbound(w http.ResponseWriter, r *http.Request, s *session, res *webhookTest, form outboundForm) {
+	rt := c.routeTable()
+	if !rt.has("GET", "/v1/integrations/{integration}/webhooks") {
+		c.render(w, http.StatusOK, "unavailable", c.newPage(s, "outbound", "Outbound", "the outbound webhooks service"))
+		return
+	}
+	id := r.PathValue("id")
+	base := "/v1/integrations/" + url.PathEscape(id)
+	a := c.api.call(r.Context(), r, s.token, "GET", base, nil, "")
+	if !a.ok() {
+		c.refuse(w, r, s, a.Status, a.Err)
+		return
+	}
+	d := outboundData{Result: res, Form: form, Inputs: map[string][]string{},
+		CanTest: rt.allows(s.principal.Role, "POST", "/v1/integrations/{integration}/webhooks/test")}
+	_ = a.decode(&d.Integration)
+	if a := c.api.call(r.Context(), r, s.token, "GET", base+"/webhooks", nil, ""); a.ok() {
+		_ = a.decode(&d.Webhooks)
+	} else {
+		d.Err = a.Err
+	}
+	for _, wh := range d.Webhooks {
+		d.Inputs[wh.ID] = inputsOf(wh)
+	}
+	if d.CanTest {
+		if a := c.api.call(r.Context(), r, s.token, "GET", base+"/macros", nil, ""); a.ok() {
+			_ = a.decode(&d.Macros)
+		}
+		if len(d.Macros) == 0 {
+			d.Macros, _ = chooser()
+		}
+		_, d.Functions = chooser()
+		if len(d.Form.Inputs) == 0 && d.Form.Webhook != "" {
+			for _, in := range d.Inputs[d.Form.Webhook] {
+				d.Form.Inputs = append(d.Form.Inputs, KV{Name: in})
+			}
+		}
+		for len(d.Form.Inputs) < 4 {
+			d.Form.Inputs = append(d.Form.Inputs, KV{})
+		}
+	}
+	c.render(w, http.StatusOK, "outbound", c.newPage(s, "outbound", "Outbound: "+d.Integration.Name, d))
+}
+
+// testWebhook runs a webhook for real for the chosen AD users or groups
+// and shows each request and response; with "save" a custom webhook is
+// stored when every call succeeded.
+func (c *Console) testWebhook(w http.ResponseWriter, r *http.Request, s *session) {
+	id := r.PathValue("id")
+	_ = r.ParseForm()
+	f := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
+	form := outboundForm{Webhook: f("webhook"), Objects: f("objects"), Save: f("save") == "on"}
+	req := map[string]any{}
+	wh := webhook{ID: form.Webhook}
+	if form.Webhook == "" {
+		form.Custom = webhook{ID: f("custom.id"), Name: f("custom.name"), Method: f("custom.method"), URL: f("custom.url"),
+			MessageType: f("custom.type"), Body: r.PostFormValue("custom.body")}
+		wh = form.Custom
+	}
+	req["webhook"] = wh
+	inputs := map[string]string{}
+	names, values := r.PostForm["input.name"], r.PostForm["input.value"]
+	for i := range names {
+		n := strings.TrimSpace(names[i])
+		v := ""
+		if i < len(values) {
+			v = strings.TrimSpace(values[i])
+		}
+		form.Inputs = append(form.Inputs, KV{Name: n, Value: v})
+		if n != "" {
+			inputs[n] = v
+		}
+	}
+	if len(inputs) > 0 {
+		req["inputs"] = inputs
+	}
+	var objects []string
+	for _, line := range strings.Split(form.Objects, "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			objects = append(objects, line)
+		}
+	}
+	req["objects"] = objects
+	if form.Save {
+		req["save"] = true
+	}
+	a := c.api.callJSON(r.Context(), r, s.token, "POST", "/v1/integrations/"+url.PathEscape(id)+"/webhooks/test", req)
+	switch {
+	case a.Status == http.StatusForbidden:
+		c.refuse(w, r, s, http.StatusForbidden, a.Err)
+		return
+	case !a.ok():
+		c.sessions.setFlash(s, &flash{OK: false, Message: a.Err})
+		c.renderOutbound(w, r, s, nil, form)
+		return
+	}
+	var res webhookTest
+	_ = a.decode(&res)
+	msg := "Every call succeeded."
+	if res.Saved {
+		msg += " The webhook is saved."
+	} else if res.NotSaved != "" {
+		msg += " Not saved: " + res.NotSaved
+	}
+	if !res.OK {
+		msg = "At least one call failed; see below. Nothing was saved."
+	}
+	c.sessions.setFlash(s, &flash{OK: res.OK, Message: msg})
+	c.renderOutbound(w, r, s, &res, form)
+}
