@@ -88,6 +88,7 @@ rm -f "$work/users.ldif"
 ldap_url="ldap://127.0.0.1:$ldap_port"
 slapd -f "$work/slapd.conf" -h "$ldap_url/" -d 0 >"$work/slapd.log" 2>&1 &
 pids+=($!)
+slapd_pid=$!
 for _ in $(seq 100); do
 	ldapsearch -x -H "$ldap_url" -D "cn=admin,$base" -w "$password" -b "$base" -s base dn >/dev/null 2>&1 && break
 	sleep 0.1
@@ -98,6 +99,7 @@ key="sbx-bench-$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 $GO build -o "$work/clockify-sandbox" ./plugins/clockify/cmd/clockify-sandbox
 "$work/clockify-sandbox" --listen "127.0.0.1:$sandbox_port" --generate-users "$N" --rate -1 --api-key "$key" >"$work/sandbox.log" 2>&1 &
 pids+=($!)
+sandbox_pid=$!
 sandbox_url="http://127.0.0.1:$sandbox_port/api"
 workspace=6650a1b2c3d4e5f6a7b8c9d0
 for _ in $(seq 300); do
@@ -130,13 +132,14 @@ floor_ms=$(( ldap_ms + curl_ms ))
 $GO test -c -o "$work/sync.test" ./host/sync
 out=$(cd host/sync && IDBRIDGE_BENCH_LDAP_URL="$ldap_url" IDBRIDGE_BENCH_LDAP_BIND="cn=admin,$base" \
 	IDBRIDGE_BENCH_LDAP_PASSWORD="$password" IDBRIDGE_BENCH_LDAP_BASE="$ou" \
-	IDBRIDGE_BENCH_CLOCKIFY_URL="$sandbox_url" IDBRIDGE_BENCH_CLOCKIFY_KEY="$key" IDBRIDGE_BENCH_CLOCKIFY_WORKSPACE="$workspace" \
+	IDBRIDGE_BENCH_PIDS="slapd:$slapd_pid,sandbox:$sandbox_pid" IDBRIDGE_BENCH_CLOCKIFY_URL="$sandbox_url" IDBRIDGE_BENCH_CLOCKIFY_KEY="$key" IDBRIDGE_BENCH_CLOCKIFY_WORKSPACE="$workspace" \
 	"$work/sync.test" -test.run '^$' -test.bench 'FullDryRun' -test.benchtime 1x -test.count 1 \
 	${IDBRIDGE_BENCH_PROFILE:+-test.cpuprofile "$IDBRIDGE_BENCH_PROFILE/cpu.out" -test.memprofile "$IDBRIDGE_BENCH_PROFILE/mem.out"})
 echo "$out"
-line=$(grep '^BenchmarkFullDryRun' <<<"$out")
-metric() { awk -v unit="$1" '{ for (i = 2; i < NF; i++) if ($(i+1) == unit) print $i }' <<<"$line"; }
-plan_ms=$(awk '{ printf "%d", $1 / 1e6 }' <<<"$(metric ns/op)")
+line=$(grep '^BenchmarkFullDryRun/plan' <<<"$out")
+metric() { awk -v unit="$1" '{ for (i = 2; i < NF; i++) if ($(i+1) == unit) print $i }' <<<"${2:-$line}"; }
+ms() { awk '{ printf "%d", $1 / 1e6 }' <<<"$(metric ns/op "$(grep "^BenchmarkFullDryRun/$1" <<<"$out")")"; }
+plan_ms=$(ms plan)
 
 echo
 echo "== full dry-run plan, $N directory users x $N app accounts"
@@ -145,7 +148,11 @@ printf '  %-38s %8s ms  (%s pages, %s accounts)\n' "curl every page (floor, part
 printf '  %-38s %8s ms\n' "floor (sum)" "$floor_ms"
 printf '  %-38s %8s ms  (%s x the floor; target <= 1.5)\n' "idbridge plan" "$plan_ms" "$(awk -v a="$plan_ms" -v b="$floor_ms" 'BEGIN { printf "%.2f", a / b }')"
 printf '  %-38s %8s ms reading app and directory at once, %s ms planning\n' "  of which" "$(metric read-ms)" "$(metric plan-ms)"
+printf '  %-38s %8s ms\n' "  the app alone (connector Fetch)" "$(ms app-only)"
+printf '  %-38s %8s ms\n' "  the directory alone (paged search)" "$(ms directory-only)"
 printf '  %-38s %8s MB\n' "host peak Go heap" "$(metric peak-heap-MB)"
 printf '  %-38s %8s MB  (target < 400)\n' "host peak RSS" "$(metric host-peak-rss-MB)"
 printf '  %-38s %8s MB\n' "connector peak RSS" "$(metric connector-peak-rss-MB)"
+printf '  %-38s host %s, connector %s, slapd %s, sandbox %s (ms; %s cores)\n' "CPU during the plan" \
+	"$(metric host-cpu-ms)" "$(metric connector-cpu-ms)" "$(metric slapd-cpu-ms)" "$(metric sandbox-cpu-ms)" "$(nproc)"
 printf '  %-38s %s updates, %s unchanged, %s records, %s users\n' "plan" "$(metric updates)" "$(metric nochange)" "$(metric records)" "$(metric users)"
