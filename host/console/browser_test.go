@@ -3,7 +3,6 @@ package console_test
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -395,27 +394,32 @@ func TestConsoleInBrowser(t *testing.T) {
 	b.flashOK("apply onboarding now")
 	deadline := time.Now().Add(60 * time.Second)
 	for {
-		b.open("/s/runs/view?route=" + url.QueryEscape("GET /v1/runs/{id}") + "&id=" + runID)
-		if v := b.text("#viewed"); strings.Contains(v, "succeeded") {
+		b.open("/runs/" + runID)
+		if st := b.text("#run-state"); st == "succeeded" {
 			break
 		} else if time.Now().After(deadline) {
 			b.shot("failed-run")
-			t.Fatalf("the onboarding run did not succeed: %.500s", v)
+			t.Fatalf("the onboarding run is %q, not succeeded", st)
 		}
 		time.Sleep(300 * time.Millisecond)
 	}
-	b.shot("14-run")
-	b.open("/s/runs/view?route=" + url.QueryEscape("GET /v1/runs/{id}/entries") + "&id=" + runID)
-	if v := b.text("#viewed"); !strings.Contains(v, "omar.haddad@example.com") || !strings.Contains(v, "add") {
-		t.Fatalf("the run's entries do not show the step's request: %.500s", v)
+	b.step("open the step", chromedp.Click(chromedp.CSS(`details.step[data-step="add"] > summary`)))
+	if req := b.text(`details.step[data-step="add"] .request`); !strings.Contains(req, "omar.haddad@example.com") {
+		t.Fatalf("the run's step does not show its request: %.500s", req)
+	}
+	if resp := b.text(`details.step[data-step="add"] .response`); !strings.Contains(resp, "Sandbox Workspace") {
+		t.Fatalf("the run's step does not show its response: %.500s", resp)
 	}
 	if strings.Contains(b.html(), sandbox.DefaultAdminKey) {
-		t.Fatal("the run's entries show the API key")
+		t.Fatal("the run shows the API key")
 	}
-	if !eval[bool](b, `!!document.querySelector('form[data-op="POST /v1/runs/{id}/retry"]')`) {
-		t.Fatal("the run page offers no retry")
+	b.text("#retry-run")
+	b.shot("14-run")
+	b.open("/runs")
+	if !strings.Contains(b.text("#runs"), runID) {
+		t.Fatal("the runs list does not show the run")
 	}
-	b.shot("15-run-entries")
+	b.shot("15-runs")
 	if !inClockify(h, "omar.haddad@example.com") {
 		t.Fatal("the onboarding run did not add omar.haddad to Clockify")
 	}
@@ -447,7 +451,7 @@ func TestConsoleInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.signIn(auditor)
-	for i, p := range []string{"/extensions", "/integrations", "/integrations/clockify", "/integrations/clockify/inbound", "/integrations/clockify/outbound", "/sync", "/s/sync", "/s/templates", "/s/runs", "/s/audit"} {
+	for i, p := range []string{"/extensions", "/integrations", "/integrations/clockify", "/integrations/clockify/inbound", "/integrations/clockify/outbound", "/sync", "/s/sync", "/s/templates", "/runs", "/runs/" + runID, "/s/audit"} {
 		if st := b.open(p); st != 200 {
 			t.Fatalf("auditor %s answered %d", p, st)
 		}

@@ -117,6 +117,10 @@ func (c *Console) routes() {
 	c.mux.HandleFunc("GET /integrations/{id}/outbound", c.signedIn(c.outboundPage))
 	c.mux.HandleFunc("POST /integrations/{id}/outbound/test", c.signedIn(c.testWebhook))
 
+	c.mux.HandleFunc("GET /runs", c.signedIn(c.runsPage))
+	c.mux.HandleFunc("GET /runs/{id}", c.signedIn(c.runPage))
+	c.mux.HandleFunc("POST /runs/{id}/{op}", c.signedIn(c.runAction))
+
 	c.mux.HandleFunc("GET /sync", c.signedIn(c.syncPage))
 	c.mux.HandleFunc("POST /sync/save", c.signedIn(c.saveDataSource))
 	c.mux.HandleFunc("POST /sync/{id}/plan", c.signedIn(c.planDataSource))

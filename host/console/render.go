@@ -25,13 +25,14 @@ type renderer struct {
 
 func newRenderer() (*renderer, error) {
 	funcs := template.FuncMap{
-		"value":  renderValue,
-		"pretty": prettyJSON,
-		"body":   prettyBody,
-		"list":   func(s ...string) []string { return s },
-		"join":   strings.Join,
-		"path":   url.PathEscape,
-		"query":  url.QueryEscape,
+		"value":    renderValue,
+		"pretty":   prettyJSON,
+		"body":     prettyBody,
+		"list":     func(s ...string) []string { return s },
+		"exchange": exchange,
+		"join":     strings.Join,
+		"path":     url.PathEscape,
+		"query":    url.QueryEscape,
 		// index0 is index that yields the zero value past the end, so a
 		// form can pad a table with empty rows.
 		"index0": func(list any, i int) any { return indexOrZero(list, i) },
@@ -111,6 +112,9 @@ func (c *Console) nav() []navItem {
 		it := navItem{Key: sec.Key, Label: sec.Label, Href: "/s/" + sec.Key, Available: len(rt.section(sec)) > 0}
 		if sec.Key == "sync" && rt.has("GET", "/v1/datasources") {
 			it.Href = "/sync" // the dedicated page, with the form and the plan by category
+		}
+		if sec.Key == "runs" && rt.has("GET", "/v1/runs") {
+			it.Href = "/runs" // per run and per object, each step's request and response
 		}
 		if sec.Key == "outbound" && rt.has("GET", "/v1/integrations/{integration}/webhooks") {
 			it.Href = "/outbound" // per integration, with the test form and the macro chooser

@@ -192,7 +192,9 @@ func (c *Console) operations(sec section, routes []api.Route, role api.Role, kno
 			d.Hidden++
 			continue
 		}
-		op.HasBody = rt.Method != http.MethodDelete
+		// Only routes that declare a request body get a body field; the
+		// others (retry, enable, apply) take none.
+		op.HasBody = rt.Request != nil
 		if rt.Request != nil {
 			if b, err := json.MarshalIndent(rt.Request, "", "  "); err == nil && string(b) != "null" {
 				op.Body = string(b)

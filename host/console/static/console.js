@@ -39,6 +39,15 @@
     }
     sel.value = "";
   });
+  // Choosing another webhook to test reloads the form with its inputs.
+  document.addEventListener("change", function (ev) {
+    if (ev.target.id === "wh-webhook") {
+      var u = new URL(window.location.href);
+      u.searchParams.set("webhook", ev.target.value);
+      u.hash = "test";
+      window.location.assign(u.toString());
+    }
+  });
   document.addEventListener("click", function (ev) {
     var a = ev.target.closest && ev.target.closest("a[data-back]");
     if (a && window.history.length > 1) {

@@ -1,0 +1,190 @@
+package console
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+)
+
+// The run shapes mirror the orchestration API's JSON (store.Run and
+// store.RunEntry encode with their Go field names).
+
+type runRecord struct {
+	ID, Automation, Kind, Trigger, Status, Error string
+	Started, Finished                            time.Time
+	Counts                                       map[string]int
+	Template                                     string `json:"template"`
+	DryRun                                       bool   `json:"dryRun"`
+	Summary                                      *struct {
+		Objects   int `json:"objects"`
+		Failed    int `json:"failed"`
+		Succeeded int `json:"succeeded"`
+	} `json:"summary"`
+}
+
+type runEntry struct {
+	Seq                                    int64
+	ObjectID, Object, Step, Outcome, Error string
+	Request, Response                      json.RawMessage
+	At                                     time.Time
+}
+
+// objectSteps are one object's entries in a run.
+type objectSteps struct {
+	ObjectID, Object string
+	Failed           bool
+	Steps            []runEntry
+}
+
+// runsData is the runs list or one run.
+type runsData struct {
+	Runs    []runRecord
+	Next    string
+	Err     string
+	Run     *runRecord
+	Objects []objectSteps
+	// Can* follow the route table and the role.
+	CanRetry, CanCancel, CanApprove bool
+}
+
+func (c *Console) runsPage(w http.ResponseWriter, r *http.Request, s *session) {
+	if !c.routeTable().has("GET", "/v1/runs") {
+		http.Redirect(w, r, "/s/runs", http.StatusSeeOther)
+		return
+	}
+	q := url.Values{}
+	for _, k := range []string{"status", "automation", "after"} {
+		if v := r.FormValue(k); v != "" {
+			q.Set(k, v)
+		}
+	}
+	path := "/v1/runs"
+	if len(q) > 0 {
+		path += "?" + q.Encode()
+	}
+	var d runsData
+	a := c.api.call(r.Context(), r, s.token, "GET", path, nil, "")
+	if a.ok() {
+		var page struct {
+			Runs []runRecord `json:"runs"`
+			Next string      `json:"next"`
+		}
+		_ = a.decode(&page)
+		d.Runs, d.Next = page.Runs, page.Next
+	} else {
+		d.Err = a.Err
+	}
+	c.render(w, http.StatusOK, "runs", c.newPage(s, "runs", "Runs", d))
+}
+
+// runPage shows one run: its tallies, then per object each step's request
+// and response, with retry, cancel and approve where the role allows.
+func (c *Console) runPage(w http.ResponseWriter, r *http.Request, s *session) {
+	rt := c.routeTable()
+	id := r.PathValue("id")
+	base := "/v1/runs/" + url.PathEscape(id)
+	a := c.api.call(r.Context(), r, s.token, "GET", base, nil, "")
+	if !a.ok() {
+		c.refuse(w, r, s, a.Status, a.Err)
+		return
+	}
+	role := s.principal.Role
+	d := runsData{Run: &runRecord{},
+		CanRetry:   rt.allows(role, "POST", "/v1/runs/{id}/retry"),
+		CanCancel:  rt.allows(role, "POST", "/v1/runs/{id}/cancel"),
+		CanApprove: rt.allows(role, "POST", "/v1/runs/{id}/approve"),
+	}
+	_ = a.decode(d.Run)
+	byObject := map[string]int{}
+	after := ""
+	for range 50 { // at most 50 pages of entries on one page
+		path := base + "/entries"
+		if after != "" {
+			path += "?after=" + url.QueryEscape(after)
+		}
+		ea := c.api.call(r.Context(), r, s.token, "GET", path, nil, "")
+		if !ea.ok() {
+			d.Err = ea.Err
+			break
+		}
+		var page struct {
+			Entries []runEntry `json:"entries"`
+			Next    string     `json:"next"`
+		}
+		_ = ea.decode(&page)
+		for _, e := range page.Entries {
+			i, ok := byObject[e.ObjectID]
+			if !ok {
+				i = len(d.Objects)
+				byObject[e.ObjectID] = i
+				d.Objects = append(d.Objects, objectSteps{ObjectID: e.ObjectID, Object: e.Object})
+			}
+			d.Objects[i].Steps = append(d.Objects[i].Steps, e)
+			if e.Outcome == "failed" || e.Outcome == "unknown" {
+				d.Objects[i].Failed = true
+			}
+		}
+		if page.Next == "" {
+			break
+		}
+		after = page.Next
+	}
+	c.render(w, http.StatusOK, "run", c.newPage(s, "runs", "Run "+id, d))
+}
+
+// runAction retries (the run, or one object with ?object=), cancels or
+// approves a run.
+func (c *Console) runAction(w http.ResponseWriter, r *http.Request, s *session) {
+	id, op := r.PathValue("id"), r.PathValue("op")
+	msgs := map[string]string{"retry": "Queued the failed steps again.", "cancel": "Canceled the run.", "approve": "Approved the run."}
+	msg, ok := msgs[op]
+	if !ok {
+		c.refuse(w, r, s, http.StatusNotFound, "There is no such run action.")
+		return
+	}
+	path := "/v1/runs/" + url.PathEscape(id) + "/" + op
+	if obj := r.PostFormValue("object"); obj != "" && op == "retry" {
+		path += "?object=" + url.QueryEscape(obj)
+	}
+	a := c.api.call(r.Context(), r, s.token, "POST", path, nil, "")
+	c.done(w, r, s, a, msg, "/runs/"+url.PathEscape(id))
+}
+
+// exchange renders a recorded request or response (masked JSON) readably.
+func exchange(raw json.RawMessage) string {
+	if len(raw) == 0 || string(raw) == "null" {
+		return ""
+	}
+	var v struct {
+		Method  string `json:"method"`
+		URL     string `json:"url"`
+		Status  int    `json:"status"`
+		Headers []KV   `json:"headers"`
+		Body    string `json:"body"`
+	}
+	if json.Unmarshal(raw, &v) != nil || (v.Method == "" && v.Status == 0) {
+		var buf bytes.Buffer
+		if json.Indent(&buf, raw, "", "  ") == nil {
+			return buf.String()
+		}
+		return string(raw)
+	}
+	var b bytes.Buffer
+	if v.Method != "" {
+		b.WriteString(v.Method + " " + v.URL + "\n")
+	} else {
+		b.WriteString(http.StatusText(v.Status) + " (" + itoa(v.Status) + ")\n")
+	}
+	for _, h := range v.Headers {
+		b.WriteString(h.Name + ": " + h.Value + "\n")
+	}
+	if v.Body != "" {
+		b.WriteString("\n" + prettyBody(v.Body))
+	}
+	return b.String()
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
