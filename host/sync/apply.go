@@ -55,6 +55,10 @@ func (s *Service) Apply(ctx context.Context, id string, opts ApplyOptions) (*Res
 	}
 	run := store.Run{ID: uuid.NewString(), Automation: d.ID, Kind: RunKind, Trigger: opts.Trigger,
 		Status: store.RunRunning, Started: s.cfg.Now().UTC()}
+	if err := s.claim(d.ID, run.ID); err != nil {
+		return nil, err
+	}
+	defer s.release(d.ID)
 	if err := s.cfg.Runs.Create(ctx, run); err != nil {
 		return nil, fmt.Errorf("create the run record: %w", err)
 	}

@@ -16,6 +16,9 @@ var (
 	// ErrDirectoryLost stops an apply whose directory went away; the run
 	// record lists what was applied before.
 	ErrDirectoryLost = errors.New("the directory became unavailable during the apply")
+	// ErrBusy refuses an apply while another apply of the same data source
+	// runs.
+	ErrBusy = errors.New("an apply of this data source is already running")
 	// ErrSchemaUnchecked means the directory could not be asked whether
 	// the mapped attributes exist, so the data source was not saved.
 	ErrSchemaUnchecked = errors.New("cannot check the LDAP attributes against the directory schema: make sure the directory is reachable and save again")

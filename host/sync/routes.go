@@ -190,6 +190,8 @@ func apiError(err error) error {
 		return nil
 	case errors.As(err, &inv):
 		return &api.Error{Status: http.StatusBadRequest, Code: "invalid_datasource", Message: err.Error(), Err: err}
+	case errors.Is(err, ErrBusy):
+		return &api.Error{Status: http.StatusConflict, Code: "busy", Message: err.Error(), Err: err}
 	case errors.Is(err, ErrNeedsConfirmation):
 		return &api.Error{Status: http.StatusConflict, Code: "needs_confirmation", Message: err.Error(), Err: err}
 	case errors.Is(err, ErrSchemaUnchecked), errors.Is(err, ErrDirectoryLost), errors.Is(err, directory.ErrUnavailable):

@@ -144,4 +144,35 @@ func TestCommandLineThroughTheAPI(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("datasource delete: %d %s", code, out)
 	}
+
+	// A draft is tested without being saved; an edit is tested again.
+	draft := def
+	draft.ID, draft.Paging.PageSize = "draft", 10
+	code, out, errs = run(admin, "inbound", "test", integ, "--file", file(draft))
+	if code != 0 || !strings.Contains(out, "page-size=10") {
+		t.Fatalf("inbound test --file: %d %s %s", code, out, errs)
+	}
+	if code, _, _ = run(admin, "inbound", "show", integ, "draft"); code != cli.ExitNotFound {
+		t.Fatalf("a tested draft was saved: %d", code)
+	}
+	def.Paging.PageSize = 25
+	code, out, errs = run(admin, "inbound", "edit", integ, "people", "--file", file(def))
+	if code != 0 || !strings.Contains(out, "page-size=25") {
+		t.Fatalf("inbound edit: %d %s %s", code, out, errs)
+	}
+	def.URL = "/v1/workspaces/{WorkspaceID}/nothing-here"
+	code, _, errs = run(admin, "inbound", "edit", integ, "people", "--file", file(def))
+	if code == 0 || !strings.Contains(errs, "test failed") {
+		t.Fatalf("inbound edit to a failing URL: %d %s", code, errs)
+	}
+	code, out, _ = run(admin, "inbound", "show", integ, "people", "-o", "json")
+	if code != 0 || json.Unmarshal([]byte(out), &shown) != nil || shown.Paging.PageSize != 25 {
+		t.Fatalf("a failed edit changed the endpoint: %s", out)
+	}
+	if code, out, errs = run(admin, "inbound", "remove", integ, "people"); code != 0 {
+		t.Fatalf("inbound remove: %d %s %s", code, out, errs)
+	}
+	if code, _, errs = run(admin, "inbound", "remove", integ, "list-users"); code != cli.ExitConflict {
+		t.Fatalf("removing a preconfigured endpoint: %d %s", code, errs)
+	}
 }

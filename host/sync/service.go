@@ -3,6 +3,8 @@ package sync
 import (
 	"context"
 	"errors"
+	"fmt"
+	gosync "sync"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -66,6 +68,9 @@ type Config struct {
 // concurrent use.
 type Service struct {
 	cfg Config
+
+	mu       gosync.Mutex
+	applying map[string]string // data source id → run id of the apply in progress
 }
 
 // New returns a Service.
@@ -82,5 +87,24 @@ func New(cfg Config) (*Service, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Service{cfg: cfg}, nil
+	return &Service{cfg: cfg, applying: map[string]string{}}, nil
+}
+
+// claim marks an apply of id as running, or says which run already is:
+// two applies of one data source at once would each write the other's
+// changes again and record them twice.
+func (s *Service) claim(id, runID string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if other, ok := s.applying[id]; ok {
+		return fmt.Errorf("%w: data source %q is being applied by run %s; wait for it to finish", ErrBusy, id, other)
+	}
+	s.applying[id] = runID
+	return nil
+}
+
+func (s *Service) release(id string) {
+	s.mu.Lock()
+	delete(s.applying, id)
+	s.mu.Unlock()
 }

@@ -192,8 +192,17 @@ func TestChangeLimitNeedsConfirmation(t *testing.T) {
 	if u := userByMail(t, dir, users[0].Email); u.Get("displayName") != "Old" {
 		t.Fatal("an unconfirmed apply wrote to the directory")
 	}
-	res, err = svc.Apply(ctx, "limited", idsync.ApplyOptions{Confirm: true})
+	// While it runs, a second apply of the same data source is refused.
+	var second error
+	res, err = svc.Apply(ctx, "limited", idsync.ApplyOptions{Confirm: true, RunOptions: idsync.RunOptions{Progress: func(p idsync.Progress) {
+		if p.Phase == idsync.PhaseApply && second == nil {
+			_, second = svc.Apply(ctx, "limited", idsync.ApplyOptions{Confirm: true})
+		}
+	}}})
 	if err != nil || res.Counts["updated"] != 3 {
 		t.Fatalf("confirmed apply = %v, %v", res, err)
+	}
+	if !errors.Is(second, idsync.ErrBusy) || !strings.Contains(second.Error(), res.RunID) {
+		t.Fatalf("concurrent apply = %v, want ErrBusy naming run %s", second, res.RunID)
 	}
 }
