@@ -37,6 +37,14 @@ type engineEnv struct {
 }
 
 func startEngine(t testing.TB, c *directory.Client) *engineEnv {
+	return startEngineWith(t, c, func(cfg *orchestration.Config) {
+		cfg.MinBackoff, cfg.MaxBackoff, cfg.Poll = 20*time.Millisecond, 500*time.Millisecond, 50*time.Millisecond
+	})
+}
+
+// startEngineWith is startEngine with the engine's configuration adjusted
+// by edit (the benchmark keeps the production defaults).
+func startEngineWith(t testing.TB, c *directory.Client, edit func(*orchestration.Config)) *engineEnv {
 	t.Helper()
 	ctx := context.Background()
 	sb, err := sandbox.Start(ctx, sandbox.Options{Rate: -1})
@@ -58,8 +66,9 @@ func startEngine(t testing.TB, c *directory.Client) *engineEnv {
 	masker := secrets.NewMasker()
 	masker.Add(sandbox.DefaultAdminKey)
 	hooks := outbound.New(outbound.Config{Docs: st, Integrations: ints, Schema: c, Masker: masker})
-	eng, err := orchestration.New(orchestration.Config{Docs: st, Queue: st.Queue(), Runs: st.Runs(), Webhooks: hooks,
-		Directory: c, MinBackoff: 20 * time.Millisecond, MaxBackoff: 500 * time.Millisecond, Poll: 50 * time.Millisecond})
+	cfg := orchestration.Config{Docs: st, Queue: st.Queue(), Runs: st.Runs(), Webhooks: hooks, Directory: c}
+	edit(&cfg)
+	eng, err := orchestration.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
