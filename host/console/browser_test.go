@@ -424,12 +424,57 @@ func TestConsoleInBrowser(t *testing.T) {
 		t.Fatal("the onboarding run did not add omar.haddad to Clockify")
 	}
 
+	// Automations: the shipped onboarding template, applied now to one
+	// user of an automation scoped to Engineering.
+	h.installTemplates(t, "clockify")
+	b.open("/automations")
+	b.shot("16-automations-empty")
+	b.step("fill the automation",
+		chromedp.SetValue(chromedp.CSS("#au-name"), "Onboard Engineering"),
+		chromedp.SetValue(chromedp.CSS("#au-trigger"), "manual"),
+		chromedp.SetValue(chromedp.CSS("#au-ou"), "OU=Engineering,OU=Staff,"+h.Dir.BaseDN()),
+		chromedp.Click(chromedp.CSS("#au-subtree")),
+		chromedp.SetValue(chromedp.CSS("#au-action"), "template:clockify-onboarding"))
+	b.submit("create the automation", "#save-automation")
+	b.flashOK("create the automation")
+	autoID := eval[string](b, `document.querySelector("tr[data-automation]").getAttribute("data-automation")`)
+	b.submit("enable the automation", chromedp.CSS(`button[data-toggle="`+autoID+`"]`))
+	b.flashOK("enable the automation")
+	if !eval[bool](b, `document.querySelector('button[data-toggle="`+autoID+`"]').classList.contains("on")`) {
+		t.Fatal("the automation does not show as enabled")
+	}
+	b.shot("17-automations")
+	paul := "CN=Paul Meyer,OU=Finance,OU=Staff," + h.Dir.BaseDN()
+	apply := `form[data-apply="` + autoID + `"]`
+	b.step("fill apply now", chromedp.Click(chromedp.CSS(`tr[data-automation="`+autoID+`"] details.apply > summary`)),
+		chromedp.SetValue(chromedp.CSS(apply+` textarea[name="users"]`), paul))
+	b.submit("apply onboarding now", chromedp.CSS(apply+` button`))
+	b.flashOK("apply onboarding now")
+	deadline = time.Now().Add(60 * time.Second)
+	for {
+		b.open(eval[string](b, `location.pathname`))
+		if st := b.text("#run-state"); st == "succeeded" {
+			break
+		} else if time.Now().After(deadline) {
+			b.shot("failed-automation-run")
+			t.Fatalf("the automation's run is %q, not succeeded", st)
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+	if steps := eval[int](b, `document.querySelectorAll("details.step").length`); steps < 4 {
+		t.Fatalf("the onboarding run recorded %d steps", steps)
+	}
+	b.shot("18-automation-run")
+	if !inClockify(h, "paul.meyer@example.com") {
+		t.Fatal("applying onboarding did not add paul.meyer to Clockify")
+	}
+
 	// The other sections, as far as this host serves them.
 	for i, p := range []string{"/s/audit", "/s/sync", "/s/runs", "/s/outbound", "/s/templates", "/s/automations", "/s/tokens"} {
 		if st := b.open(p); st != 200 {
 			t.Fatalf("%s answered %d", p, st)
 		}
-		b.shot(fmt.Sprintf("%02d-%s", 16+i, strings.TrimPrefix(p, "/s/")))
+		b.shot(fmt.Sprintf("%02d-%s", 20+i, strings.TrimPrefix(p, "/s/")))
 	}
 	b.open("/s/audit")
 	if !strings.Contains(b.html(), "POST /v1/extensions/archive") {
@@ -451,7 +496,7 @@ func TestConsoleInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.signIn(auditor)
-	for i, p := range []string{"/extensions", "/integrations", "/integrations/clockify", "/integrations/clockify/inbound", "/integrations/clockify/outbound", "/sync", "/s/sync", "/s/templates", "/runs", "/runs/" + runID, "/s/audit"} {
+	for i, p := range []string{"/extensions", "/integrations", "/integrations/clockify", "/integrations/clockify/inbound", "/integrations/clockify/outbound", "/sync", "/s/sync", "/s/templates", "/automations", "/runs", "/runs/" + runID, "/s/audit"} {
 		if st := b.open(p); st != 200 {
 			t.Fatalf("auditor %s answered %d", p, st)
 		}

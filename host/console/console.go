@@ -117,6 +117,11 @@ func (c *Console) routes() {
 	c.mux.HandleFunc("GET /integrations/{id}/outbound", c.signedIn(c.outboundPage))
 	c.mux.HandleFunc("POST /integrations/{id}/outbound/test", c.signedIn(c.testWebhook))
 
+	c.mux.HandleFunc("GET /automations", c.signedIn(c.automationsPage))
+	c.mux.HandleFunc("POST /automations/save", c.signedIn(c.saveAutomation))
+	c.mux.HandleFunc("POST /automations/{id}/toggle", c.signedIn(c.toggleAutomation))
+	c.mux.HandleFunc("POST /automations/{id}/apply", c.signedIn(c.applyAutomation))
+
 	c.mux.HandleFunc("GET /runs", c.signedIn(c.runsPage))
 	c.mux.HandleFunc("GET /runs/{id}", c.signedIn(c.runPage))
 	c.mux.HandleFunc("POST /runs/{id}/{op}", c.signedIn(c.runAction))

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/go-hclog"
 
 	"github.com/idbridge/idbridge/host/api"
+	"github.com/idbridge/idbridge/host/automation"
 	"github.com/idbridge/idbridge/host/console"
 	"github.com/idbridge/idbridge/host/directory"
 	"github.com/idbridge/idbridge/host/directory/demodir"
@@ -30,6 +31,7 @@ import (
 	"github.com/idbridge/idbridge/marketplace/ext"
 	"github.com/idbridge/idbridge/marketplace/extbuild"
 	"github.com/idbridge/idbridge/plugins/clockify/sandbox"
+	"github.com/idbridge/idbridge/plugins/clockify/templates"
 )
 
 // testHost is a host wired as the application wires it (store, secrets,
@@ -47,6 +49,21 @@ type testHost struct {
 	Dir     *demodir.Server
 	DirConn *directory.Client
 	Store   *sqlite.Store
+	Hooks   *outbound.Service
+	Engine  *orchestration.Engine
+}
+
+// installTemplates saves the Clockify extension's lifecycle templates for
+// the integration, as the host does once the integration is enabled.
+func (h *testHost) installTemplates(t *testing.T, integration string) {
+	t.Helper()
+	all, err := templates.All()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := automation.InstallTemplates(context.Background(), h.Hooks, h.Engine, integration, all); err != nil {
+		t.Fatalf("install the lifecycle templates: %v", err)
+	}
 }
 
 // buildExtension builds and signs the Clockify .ext for this platform, as
@@ -145,6 +162,12 @@ func startHost(t *testing.T) *testHost {
 	if err != nil {
 		t.Fatal(err)
 	}
+	h.Hooks, h.Engine = hooks, engine
+	runner := automation.EngineRunner{Engine: engine}
+	autos, err := automation.New(automation.Config{Docs: h.Store, Directory: h.DirConn, Runner: runner, Templates: runner, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
 	engineDone := make(chan struct{})
 	go func() { defer close(engineDone); _ = engine.Run(ctx) }()
 	t.Cleanup(func() { cancel(); <-engineDone })
@@ -155,7 +178,7 @@ func startHost(t *testing.T) *testHost {
 		t.Fatal(err)
 	}
 	srv := api.NewServer(api.Options{Auth: h.Tokens, Logger: log.Named("api"), Auditor: auditTo(h.Store.Audit())})
-	if err := srv.Mount(h.Tokens, mgr, integ, in, syncs, hooks, engine, auditRoutes{h.Store.Audit()}); err != nil {
+	if err := srv.Mount(h.Tokens, mgr, integ, in, syncs, hooks, engine, autos, auditRoutes{h.Store.Audit()}); err != nil {
 		t.Fatal(err)
 	}
 	c, err := console.New(console.Options{API: srv, Auth: h.Tokens, Logger: log.Named("console")})

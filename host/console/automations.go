@@ -1,0 +1,176 @@
+package console
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// automation mirrors the automation API's JSON.
+type automation struct {
+	ID          string `json:"id,omitempty"`
+	Name        string `json:"name"`
+	Description string `json:"description,omitempty"`
+	Enabled     bool   `json:"enabled"`
+	Trigger     struct {
+		Type     string   `json:"type"`
+		Events   []string `json:"events,omitempty"`
+		Schedule string   `json:"schedule,omitempty"`
+	} `json:"trigger"`
+	Scope struct {
+		OU      string `json:"ou,omitempty"`
+		Subtree bool   `json:"subtree,omitempty"`
+		Group   string `json:"group,omitempty"`
+		Nested  bool   `json:"nested,omitempty"`
+		Filter  string `json:"filter,omitempty"`
+	} `json:"scope"`
+	Action struct {
+		Template string `json:"template,omitempty"`
+		Sync     string `json:"sync,omitempty"`
+	} `json:"action"`
+	Options struct {
+		DeactivationLimit int `json:"deactivationLimit,omitempty"`
+	} `json:"options"`
+	Integrations []string  `json:"integrations,omitempty"`
+	Updated      time.Time `json:"updated,omitzero"`
+}
+
+// eventKinds are the AD changes an event trigger can react to.
+var eventKinds = []string{"user.created", "scope.entered", "user.changed", "user.moved", "user.disabled", "user.reenabled", "user.deleted", "scope.left", "user.groups.changed"}
+
+// automationsData is the automations page.
+type automationsData struct {
+	Automations []automation
+	Err         string
+	Templates   []struct{ ID, Name string }
+	Sources     []struct{ ID, Name string }
+	Events      []string
+	Form        automation
+	Editing     bool
+	// Applied is the last apply-now answer.
+	CanEdit, CanToggle, CanApply bool
+}
+
+func (c *Console) automationsPage(w http.ResponseWriter, r *http.Request, s *session) {
+	rt := c.routeTable()
+	if !rt.has("GET", "/v1/automations") {
+		http.Redirect(w, r, "/s/automations", http.StatusSeeOther)
+		return
+	}
+	role := s.principal.Role
+	d := automationsData{Events: eventKinds,
+		CanEdit:   rt.allows(role, "POST", "/v1/automations"),
+		CanToggle: rt.allows(role, "POST", "/v1/automations/{id}/enable"),
+		CanApply:  rt.allows(role, "POST", "/v1/automations/{id}/apply-now"),
+	}
+	d.Form.Trigger.Type = "manual"
+	if a := c.api.call(r.Context(), r, s.token, "GET", "/v1/automations", nil, ""); a.ok() {
+		_ = a.decode(&d.Automations)
+	} else {
+		d.Err = a.Err
+	}
+	if d.CanEdit {
+		if a := c.api.call(r.Context(), r, s.token, "GET", "/v1/templates", nil, ""); a.ok() {
+			_ = a.decode(&d.Templates)
+		}
+		if a := c.api.call(r.Context(), r, s.token, "GET", "/v1/datasources", nil, ""); a.ok() {
+			_ = a.decode(&d.Sources)
+		}
+		if id := r.FormValue("edit"); id != "" {
+			a := c.api.call(r.Context(), r, s.token, "GET", "/v1/automations/"+url.PathEscape(id), nil, "")
+			if !a.ok() {
+				c.refuse(w, r, s, a.Status, a.Err)
+				return
+			}
+			_ = a.decode(&d.Form)
+			d.Editing = true
+		}
+	}
+	c.render(w, http.StatusOK, "automations", c.newPage(s, "automations", "Automations", d))
+}
+
+// saveAutomation creates or replaces an automation from the form; the API
+// checks trigger, scope and action and says what is wrong.
+func (c *Console) saveAutomation(w http.ResponseWriter, r *http.Request, s *session) {
+	_ = r.ParseForm()
+	f := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
+	var a automation
+	a.ID, a.Name, a.Description = f("id"), f("name"), f("description")
+	a.Trigger.Type, a.Trigger.Schedule = f("trigger.type"), f("trigger.schedule")
+	if a.Trigger.Type == "event" {
+		a.Trigger.Events = r.PostForm["trigger.events"]
+	}
+	if a.Trigger.Type != "schedule" {
+		a.Trigger.Schedule = ""
+	}
+	a.Scope.OU, a.Scope.Group, a.Scope.Filter = f("scope.ou"), f("scope.group"), f("scope.filter")
+	a.Scope.Subtree, a.Scope.Nested = f("scope.subtree") == "on", f("scope.nested") == "on"
+	if action := f("action"); strings.HasPrefix(action, "sync:") {
+		a.Action.Sync = strings.TrimPrefix(action, "sync:")
+	} else {
+		a.Action.Template = strings.TrimPrefix(action, "template:")
+	}
+	if n, err := strconv.Atoi(f("deactivation_limit")); err == nil {
+		a.Options.DeactivationLimit = n
+	}
+	var ans answer
+	if f("editing") == "true" {
+		ans = c.api.callJSON(r.Context(), r, s.token, "PUT", "/v1/automations/"+url.PathEscape(a.ID), a)
+	} else {
+		a.ID = ""
+		ans = c.api.callJSON(r.Context(), r, s.token, "POST", "/v1/automations", a)
+	}
+	c.done(w, r, s, ans, "Saved automation "+a.Name+". It runs on its trigger once enabled; apply it now for chosen users at any time.", "/automations")
+}
+
+func (c *Console) toggleAutomation(w http.ResponseWriter, r *http.Request, s *session) {
+	id := r.PathValue("id")
+	op, msg := "disable", "Disabled "+id+"; its configuration is kept."
+	if r.PostFormValue("enabled") == "true" {
+		op, msg = "enable", "Enabled "+id+"."
+	}
+	a := c.api.call(r.Context(), r, s.token, "POST", "/v1/automations/"+url.PathEscape(id)+"/"+op, nil, "")
+	c.done(w, r, s, a, msg, "/automations")
+}
+
+// applyAutomation runs an automation now for the users and groups typed
+// in, then opens the run it started.
+func (c *Console) applyAutomation(w http.ResponseWriter, r *http.Request, s *session) {
+	id := r.PathValue("id")
+	lines := func(k string) []string {
+		var out []string
+		for _, l := range strings.Split(r.PostFormValue(k), "\n") {
+			if l = strings.TrimSpace(l); l != "" {
+				out = append(out, l)
+			}
+		}
+		return out
+	}
+	req := map[string][]string{}
+	if u := lines("users"); len(u) > 0 {
+		req["users"] = u
+	}
+	if g := lines("groups"); len(g) > 0 {
+		req["groups"] = g
+	}
+	a := c.api.callJSON(r.Context(), r, s.token, "POST", "/v1/automations/"+url.PathEscape(id)+"/apply-now", req)
+	var res struct {
+		Runs    []string `json:"runs"`
+		Objects int      `json:"objects"`
+		Held    bool     `json:"held"`
+	}
+	back := "/automations"
+	msg := "Applied " + id + " now."
+	if a.ok() && a.decode(&res) == nil {
+		switch {
+		case res.Held:
+			msg = "An integration it uses is disabled: the run is held until it is enabled."
+		case len(res.Runs) == 1 && c.routeTable().has("GET", "/v1/runs/{id}"):
+			back = "/runs/" + url.PathEscape(res.Runs[0])
+			msg = "Applied " + id + " now for " + strconv.Itoa(res.Objects) + " user(s); this is its run."
+		}
+	}
+	c.done(w, r, s, a, msg, back)
+}
