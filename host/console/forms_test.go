@@ -53,7 +53,7 @@ func TestDataSourceFormBuildsTheMapping(t *testing.T) {
 		"ep1.alias": {"extra"}, "ep1.endpoint": {"clockify/custom:profiles"}, "ep1.key": {"userId"},
 		"map0.field": {"users:name"}, "map0.attribute": {"displayName"},
 		"map1.format": {"%upper(users.email)%"}, "map1.attribute": {"description"}, "map1.clear": {"on"},
-		"map2.field": {"users:ignored"}, // no attribute: an empty row
+		"map2.field":  {"users:ignored"}, // no attribute: an empty row
 		"match.field": {"users:email"}, "match.attribute": {"mail"}, "match.ci": {"on"},
 		"active.field": {"users:memberships[].membershipStatus"}, "active.values": {"ACTIVE, PENDING"},
 		"scope.filter": {"(department=Sales)"}, "change_limit": {"25"}}
