@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 
+	"google.golang.org/protobuf/types/known/structpb"
+
 	"github.com/idbridge/idbridge/host/store"
 	connectorv1 "github.com/idbridge/idbridge/proto/connector/v1"
 	"github.com/idbridge/idbridge/sdk"
@@ -29,12 +31,29 @@ func (e *FetchError) Error() string {
 // Unwrap exposes the cause.
 func (e *FetchError) Unwrap() error { return e.Err }
 
+// FetchOptions tune a Fetch.
+type FetchOptions struct {
+	// BatchSize is the number of records per streamed batch; 0 lets the
+	// connector choose.
+	BatchSize int
+	// Keep, when set, lists the top-level keys of a record the caller
+	// reads ("memberships" for memberships[].membershipStatus); the others
+	// are not converted, which saves time and memory on wide records.
+	Keep []string
+}
+
 // Fetch reads every page of an endpoint and hands each streamed batch of
 // records to fn, so a sync never holds more than one batch of raw
-// records. batchSize 0 lets the connector choose. An error from fn stops
-// the read and is returned as is.
-func (s *Service) Fetch(ctx context.Context, integrationID, endpointID string, batchSize int, fn func(batch []map[string]any) error) error {
-	req := &connectorv1.FetchRequest{BatchSize: int32(batchSize)}
+// records. An error from fn stops the read and is returned as is.
+func (s *Service) Fetch(ctx context.Context, integrationID, endpointID string, opts FetchOptions, fn func(batch []map[string]any) error) error {
+	req := &connectorv1.FetchRequest{BatchSize: int32(opts.BatchSize)}
+	var keep map[string]bool
+	if len(opts.Keep) > 0 {
+		keep = make(map[string]bool, len(opts.Keep))
+		for _, k := range opts.Keep {
+			keep[k] = true
+		}
+	}
 	var e Endpoint
 	switch err := s.cfg.Docs.Get(ctx, Kind, docID(integrationID, endpointID), &e); {
 	case err == nil && e.Custom:
@@ -62,7 +81,7 @@ func (s *Service) Fetch(ctx context.Context, integrationID, endpointID string, b
 		page = int(msg.GetPage())
 		batch := make([]map[string]any, len(msg.GetRecords()))
 		for i, r := range msg.GetRecords() {
-			batch[i] = r.AsMap()
+			batch[i] = project(r, keep)
 		}
 		if ferr := fn(batch); ferr != nil {
 			return ferr
@@ -76,4 +95,18 @@ func (s *Service) Fetch(ctx context.Context, integrationID, endpointID string, b
 	}
 	return &FetchError{IntegrationID: integrationID, EndpointID: endpointID, Page: page,
 		Msg: s.cfg.Masker.String(sdk.FormatAppError(sdk.ErrorFromStatus(err))), Err: err}
+}
+
+// project converts a record to a map, only its kept keys when keep is set.
+func project(r *structpb.Struct, keep map[string]bool) map[string]any {
+	if keep == nil {
+		return r.AsMap()
+	}
+	m := make(map[string]any, len(keep))
+	for k, v := range r.GetFields() {
+		if keep[k] {
+			m[k] = v.AsInterface()
+		}
+	}
+	return m
 }

@@ -121,8 +121,11 @@ func TestTestAndSaveRunsTheEndpointForRealAndSavesItsFields(t *testing.T) {
 	}
 	// The saved endpoint reads every page, not just the tested one.
 	var all []string
-	err = env.Inbound.Fetch(ctx, integ, "groups", 0, func(batch []map[string]any) error {
+	err = env.Inbound.Fetch(ctx, integ, "groups", inbound.FetchOptions{Keep: []string{"name"}}, func(batch []map[string]any) error {
 		for _, r := range batch {
+			if len(r) != 1 {
+				t.Errorf("record %v holds more than the kept key", r)
+			}
 			all = append(all, r["name"].(string))
 		}
 		return nil

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/idbridge/idbridge/host/directory"
+	"github.com/idbridge/idbridge/host/inbound"
 	"github.com/idbridge/idbridge/host/mapping"
 	idsync "github.com/idbridge/idbridge/host/sync"
 	"github.com/idbridge/idbridge/host/sync/synctest"
@@ -71,7 +72,7 @@ func BenchmarkFullDryRun(b *testing.B) {
 		n := 0
 		for b.Loop() {
 			n = 0
-			if err := env.Inbound.Fetch(ctx, integ, "list-users", 0, func(batch []map[string]any) error { n += len(batch); return nil }); err != nil {
+			if err := env.Inbound.Fetch(ctx, integ, "list-users", inbound.FetchOptions{}, func(batch []map[string]any) error { n += len(batch); return nil }); err != nil {
 				b.Fatal(err)
 			}
 		}

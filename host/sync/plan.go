@@ -8,6 +8,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/idbridge/idbridge/host/directory"
+	"github.com/idbridge/idbridge/host/inbound"
 	"github.com/idbridge/idbridge/host/mapping"
 )
 
@@ -46,9 +47,14 @@ func (s *Service) plan(ctx context.Context, d *DataSource, rep *reporter) (*Prev
 		return nil, fmt.Errorf("data source %q: %w (save it again to see every problem)", d.ID, err)
 	}
 	g, gctx := errgroup.WithContext(ctx)
+	keys := recordKeys(d.DataSource)
 	for _, ep := range d.Endpoints {
+		opts := inbound.FetchOptions{BatchSize: s.cfg.BatchSize}
+		if keys != nil {
+			opts.Keep = keys[ep.Alias]
+		}
 		g.Go(func() error {
-			return s.cfg.Endpoints.Fetch(gctx, ep.IntegrationID, ep.EndpointID, s.cfg.BatchSize, func(batch []map[string]any) error {
+			return s.cfg.Endpoints.Fetch(gctx, ep.IntegrationID, ep.EndpointID, opts, func(batch []map[string]any) error {
 				if err := p.AddRecords(ep.Alias, batch); err != nil {
 					return err
 				}

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/go-hclog"
 
 	"github.com/idbridge/idbridge/host/directory"
+	"github.com/idbridge/idbridge/host/inbound"
 	"github.com/idbridge/idbridge/host/secrets"
 	"github.com/idbridge/idbridge/host/store"
 )
@@ -19,7 +20,7 @@ type Endpoints interface {
 	// Fields lists an endpoint's field paths, for validation at save.
 	Fields(ctx context.Context, integrationID, endpointID string) ([]string, error)
 	// Fetch streams every record of an endpoint in batches.
-	Fetch(ctx context.Context, integrationID, endpointID string, batchSize int, fn func(batch []map[string]any) error) error
+	Fetch(ctx context.Context, integrationID, endpointID string, opts inbound.FetchOptions, fn func(batch []map[string]any) error) error
 }
 
 // Directory is what a sync needs of the directory; *directory.Client
