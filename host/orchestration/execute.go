@@ -323,15 +323,24 @@ func (e *Engine) runWebhook(ctx context.Context, j *job, forced bool) error {
 	}
 	ce := outbound.AsCallError(err, m)
 	rq, rp := outbound.Exchange(ce.App.GetExchange(), m)
-	if ce.App.GetRetryable() && j.a.Attempts+1 < j.a.MaxAttempts {
+	rateLimited := ce.App.GetKind() == connectorv1.ErrorKind_ERROR_KIND_RATE_LIMITED
+	budget := e.stepAttempts(&cs.Step)
+	if rateLimited {
+		budget = j.a.MaxAttempts
+	}
+	if ce.App.GetRetryable() && j.a.Attempts+1 < budget {
 		if err := e.appendEntry(ctx, j, OutcomeRetry, rq, rp, ce.Message); err != nil {
 			e.log.Warn("could not record a retry", "run", j.a.RunID, "error", e.mask(err.Error()))
 		}
 		// A 429 was refused before the app did anything; any other
 		// retryable failure (5xx, a dropped connection, a connector that
 		// died) may have reached it.
-		maybeSent := ce.App.GetKind() != connectorv1.ErrorKind_ERROR_KIND_RATE_LIMITED
-		return e.retryLater(ctx, j, ce, maybeSent, time.Duration(ce.App.GetRetryAfterSeconds())*time.Second)
+		maybeSent := !rateLimited
+		retryAfter := time.Duration(ce.App.GetRetryAfterSeconds()) * time.Second
+		if !maybeSent && retryAfter > 0 {
+			e.limiters.pause(cs.Integration, e.cfg.Now().Add(retryAfter))
+		}
+		return e.retryLater(ctx, j, ce, maybeSent, retryAfter)
 	}
 	msg := ce.Message
 	if ce.App.GetRetryable() {
@@ -471,7 +480,7 @@ func (e *Engine) runAD(ctx context.Context, j *job) error {
 	if ctx.Err() != nil {
 		return nil
 	}
-	if errors.Is(err, directory.ErrUnavailable) && j.a.Attempts+1 < j.a.MaxAttempts {
+	if errors.Is(err, directory.ErrUnavailable) && j.a.Attempts+1 < e.stepAttempts(&cs.Step) {
 		_ = e.appendEntry(ctx, j, OutcomeRetry, rec, nil, e.mask(err.Error()))
 		return e.retryLater(ctx, j, err, true, 0)
 	}

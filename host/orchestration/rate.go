@@ -24,6 +24,10 @@ type limiters struct {
 type laneLimit struct {
 	lim     *rate.Limiter
 	checked time.Time
+	// pausedUntil holds the whole lane back after the app answered 429
+	// with Retry-After: every call would be refused until then, and each
+	// refusal costs the action an attempt.
+	pausedUntil time.Time
 }
 
 // refreshEvery is how often a lane re-reads its integration's rate, so a
@@ -47,13 +51,32 @@ func (l *limiters) wait(ctx context.Context, lane string) error {
 	if stale {
 		ll.checked = l.e.cfg.Now()
 	}
+	paused := ll.pausedUntil
 	l.mu.Unlock()
+	if d := paused.Sub(l.e.cfg.Now()); d > 0 {
+		t := time.NewTimer(d)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
 	if stale {
 		perSecond, burst := l.rateOf(ctx, lane)
 		ll.lim.SetLimit(rate.Limit(perSecond))
 		ll.lim.SetBurst(burst)
 	}
 	return ll.lim.Wait(ctx)
+}
+
+// pause holds lane back until the given time.
+func (l *limiters) pause(lane string, until time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if ll, ok := l.by[lane]; ok && until.After(ll.pausedUntil) {
+		ll.pausedUntil = until
+	}
 }
 
 // Rate returns the requests per second and burst a lane runs at.

@@ -115,7 +115,7 @@ func (e *Engine) StartRun(ctx context.Context, req RunRequest) (string, error) {
 	}
 	if err := e.cfg.Runs.Create(ctx, run); err != nil {
 		if errors.Is(err, store.ErrConflict) {
-			return req.RunID, nil
+			return req.RunID, e.resumeStart(ctx, doc, req.Objects)
 		}
 		return "", fmt.Errorf("record run: %w", err)
 	}
@@ -131,6 +131,34 @@ func (e *Engine) StartRun(ctx context.Context, req RunRequest) (string, error) {
 	}
 	e.notify()
 	return doc.ID, nil
+}
+
+// resumeStart finishes a StartRun that a crash interrupted: the run record
+// exists, but its document or some first actions may not. Enqueue ignores
+// the actions already queued.
+func (e *Engine) resumeStart(ctx context.Context, doc runDoc, objects []outbound.Object) error {
+	run, err := e.cfg.Runs.Get(ctx, doc.ID)
+	if err != nil {
+		return err
+	}
+	var have runDoc
+	switch err := e.cfg.Docs.Get(ctx, DocRun, doc.ID, &have); {
+	case errors.Is(err, store.ErrNotFound):
+		if run.Status != store.RunRunning {
+			return nil
+		}
+	case err != nil:
+		return err
+	case have.Enqueued || run.Status != store.RunRunning:
+		return nil
+	default:
+		doc = have
+	}
+	if err := e.enqueueObjects(ctx, &doc, objects); err != nil {
+		return err
+	}
+	e.notify()
+	return nil
 }
 
 // enqueueObjects queues the first step for each object, in batches, then
@@ -161,12 +189,24 @@ func (e *Engine) enqueueObjects(ctx context.Context, doc *runDoc, objects []outb
 }
 
 func (e *Engine) newAction(doc *runDoc, objectID string, s *Step, p json.RawMessage, notBefore time.Time) store.NewAction {
-	maxAttempts := s.MaxAttempts
-	if maxAttempts <= 0 {
-		maxAttempts = e.cfg.MaxAttempts
-	}
+	// The queue's ceiling leaves room for rate-limit refusals on top of the
+	// step's own attempts: a 429 means the app did nothing, and a burst of
+	// them must not use up an action (see stepAttempts).
 	return store.NewAction{Lane: laneOf(s), RunID: doc.ID, ObjectID: objectID, StepID: s.ID,
-		Payload: p, NotBefore: notBefore, MaxAttempts: maxAttempts}
+		Payload: p, NotBefore: notBefore, MaxAttempts: e.stepAttempts(s) * rateLimitHeadroom}
+}
+
+// rateLimitHeadroom multiplies a step's attempts into the queue's ceiling,
+// which only rate-limit refusals can reach.
+const rateLimitHeadroom = 5
+
+// stepAttempts is how many failed attempts (other than rate-limit
+// refusals) a step gets before it fails.
+func (e *Engine) stepAttempts(s *Step) int {
+	if s.MaxAttempts > 0 {
+		return s.MaxAttempts
+	}
+	return e.cfg.MaxAttempts
 }
 
 func laneOf(s *Step) string {
