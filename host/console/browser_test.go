@@ -426,7 +426,7 @@ func TestConsoleInBrowser(t *testing.T) {
 
 	// Automations: the shipped onboarding template, applied now to one
 	// user of an automation scoped to Engineering.
-	h.installTemplates(t, "clockify")
+	h.installTemplate(t, "clockify", "clockify-onboarding")
 	b.open("/automations")
 	b.shot("16-automations-empty")
 	b.step("fill the automation",

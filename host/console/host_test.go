@@ -53,15 +53,16 @@ type testHost struct {
 	Engine  *orchestration.Engine
 }
 
-// installTemplates saves the Clockify extension's lifecycle templates for
-// the integration, as the host does once the integration is enabled.
-func (h *testHost) installTemplates(t *testing.T, integration string) {
+// installTemplate saves one of the Clockify extension's lifecycle
+// templates for the integration, as the host does once the integration is
+// enabled.
+func (h *testHost) installTemplate(t *testing.T, integration, id string) {
 	t.Helper()
-	all, err := templates.All()
+	tmpl, err := templates.Get(id)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := automation.InstallTemplates(context.Background(), h.Hooks, h.Engine, integration, all); err != nil {
+	if _, err := automation.InstallTemplates(context.Background(), h.Hooks, h.Engine, integration, []templates.Template{tmpl}); err != nil {
 		t.Fatalf("install the lifecycle templates: %v", err)
 	}
 }
