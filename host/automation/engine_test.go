@@ -166,3 +166,34 @@ func eventually(t *testing.T, what string, ok func() bool) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// TestInstallerOffersTheShippedTemplates installs through the route's
+// method and refuses an install that names no integration.
+func TestInstallerOffersTheShippedTemplates(t *testing.T) {
+	e := startEngine(t, demoClient(t))
+	in := automation.Installer{Hooks: e.hooks, Engine: e.eng}
+	ctx := context.Background()
+	res, err := in.Install(ctx, automation.InstallRequest{Integration: integ})
+	must(t, err)
+	if len(res.Installed) < 3 {
+		t.Fatalf("installed %v; refused: %s", res.Installed, res.Refused)
+	}
+	list, err := e.eng.Templates(ctx)
+	must(t, err)
+	if len(list) != len(res.Installed) {
+		t.Fatalf("the engine holds %d templates, %d reported installed", len(list), len(res.Installed))
+	}
+	for _, tp := range list {
+		for _, s := range tp.Steps {
+			if s.Kind == orchestration.KindWebhook && s.Integration != integ {
+				t.Errorf("%s step %s calls through %q", tp.ID, s.ID, s.Integration)
+			}
+		}
+	}
+	if _, err := in.Install(ctx, automation.InstallRequest{}); !errors.Is(err, automation.ErrNoIntegration) {
+		t.Fatalf("install without integration: %v", err)
+	}
+	if _, err := in.Install(ctx, automation.InstallRequest{Integration: integ, Extension: "acme"}); err == nil {
+		t.Fatal("install of an extension without built-in templates succeeded")
+	}
+}

@@ -7,7 +7,13 @@ import (
 	"strings"
 
 	"github.com/google/uuid"
+
+	"github.com/idbridge/idbridge/host/integrations"
 )
+
+// The service pauses automations when the integrations service disables
+// one of theirs: register it with integrations.Service.Observe.
+var _ integrations.Observer = (*Service)(nil)
 
 // held is a run request kept while an integration is disabled.
 type held struct {

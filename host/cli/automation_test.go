@@ -143,3 +143,9 @@ func TestTemplateValidate(t *testing.T) {
 		t.Errorf("validate unknown field: %d %q", code, errOut)
 	}
 }
+
+func TestTemplateInstallNeedsAnIntegration(t *testing.T) {
+	if code, _, errOut := run(t, nil, "template", "install"); code == 0 || !strings.Contains(errOut, "name the integration") {
+		t.Fatalf("install without integration: %d %q", code, errOut)
+	}
+}

@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
+	"github.com/idbridge/idbridge/host/automation"
 	"github.com/idbridge/idbridge/host/orchestration"
 )
 
@@ -141,6 +143,36 @@ func newTemplateCmd(g *Globals) *cobra.Command {
 			})
 		},
 	})
+
+	var integration, extension string
+	install := &cobra.Command{
+		Use: "install --integration ID", Short: "Install the templates an extension ships (default: clockify), bound to one of its integrations",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if integration == "" {
+				return &ExitError{Code: ExitUsage, Err: automation.ErrNoIntegration}
+			}
+			c, err := g.Client()
+			if err != nil {
+				return err
+			}
+			var out automation.InstallResult
+			req := automation.InstallRequest{Integration: integration, Extension: extension}
+			if err := c.Post(cmd.Context(), "/v1/templates/install", req, &out); err != nil {
+				return err
+			}
+			return g.Print(out, func(w io.Writer) error {
+				fmt.Fprintf(w, "Installed %d template(s): %s\n", len(out.Installed), strings.Join(out.Installed, ", "))
+				if out.Refused != "" {
+					fmt.Fprintf(w, "Not installed: %s\n", out.Refused)
+				}
+				return nil
+			})
+		},
+	}
+	install.Flags().StringVar(&integration, "integration", "", "the integration the templates call through")
+	install.Flags().StringVar(&extension, "extension", "", "the extension whose templates to install (default clockify)")
+	cmd.AddCommand(install)
 
 	var vfile string
 	validate := &cobra.Command{
