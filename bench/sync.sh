@@ -11,7 +11,9 @@
 # through the real connector process, and prints the figures side by side.
 #
 # Usage: bench/sync.sh [N]        (default 100000)
-# Needs slapd, slapadd, ldapsearch and curl; listens on loopback only.
+# Needs slapd, slapadd, ldapsearch, curl and GNU time; listens on loopback
+# only. Wall times depend on what else runs on the machine; the CPU times
+# printed beside them do much less.
 # Ports: IDBRIDGE_BENCH_LDAP_PORT (3899), IDBRIDGE_BENCH_SANDBOX_PORT (8479).
 # The connector is unpaced like curl; IDBRIDGE_BENCH_RATE=50 measures at
 # Clockify's real budget of 50 requests a second instead.
@@ -30,6 +32,7 @@ page_size=200 # the Clockify connector's page size
 for tool in slapd slapadd ldapsearch curl; do
 	command -v "$tool" >/dev/null || [ -x "/usr/sbin/$tool" ] || { echo "sync.sh: $tool is not installed" >&2; exit 1; }
 done
+[ -x /usr/bin/time ] || { echo "sync.sh: /usr/bin/time (GNU time) is not installed" >&2; exit 1; }
 PATH=$PATH:/usr/sbin
 
 work=$(mktemp -d)
@@ -108,25 +111,37 @@ for _ in $(seq 300); do
 done
 
 # --- the floor ------------------------------------------------------------------
+# cpu_ms PID: user+system CPU of a running process, in ms.
+cpu_ms() { awk '{ sub(/.*\) /, ""); print ($12 + $13) * 10 }' "/proc/$1/stat"; }
+# timed FILE CMD...: runs CMD, writing "wall-ms cpu-ms" of CMD itself to FILE.
+timed() {
+	local out=$1
+	shift
+	/usr/bin/time -f '%e %U %S' -o "$work/time" "$@"
+	awk '{ printf "%d %d\n", $1 * 1000, ($2 + $3) * 1000 }' "$work/time" >"$out"
+}
 # The attributes the sync reads: the stable id, the enabled flag, the match
 # attribute and the mapped one.
 attrs="entryUUID userAccountControl mail displayName"
-t0=$(now_ms)
-entries=$(ldapsearch -x -LLL -H "$ldap_url" -D "cn=admin,$base" -w "$password" -b "$ou" -E pr=1000/noprompt \
-	'(objectClass=inetOrgPerson)' $attrs | grep -c '^dn: ')
-ldap_ms=$(( $(now_ms) - t0 ))
+s0=$(cpu_ms "$slapd_pid")
+timed "$work/ldap.t" sh -c "ldapsearch -x -LLL -H '$ldap_url' -D 'cn=admin,$base' -w '$password' -b '$ou' -E pr=1000/noprompt \
+	'(objectClass=inetOrgPerson)' $attrs | grep -c '^dn: ' >'$work/entries'"
+slapd_floor_cpu=$(( $(cpu_ms "$slapd_pid") - s0 ))
+read -r ldap_ms ldap_cpu <"$work/ldap.t"
+entries=$(cat "$work/entries")
 
 pages=$(( (N + 2 + page_size - 1) / page_size ))
-urls=()
 for p in $(seq "$pages"); do
-	urls+=("$sandbox_url/v1/workspaces/$workspace/users?memberships=WORKSPACE&status=ALL&include-roles=false&page=$p&page-size=$page_size")
-done
-t0=$(now_ms)
-curl -fsS -H "X-Api-Key: $key" "${urls[@]}" >"$work/pages.json"
-curl_ms=$(( $(now_ms) - t0 ))
+	echo "url = \"$sandbox_url/v1/workspaces/$workspace/users?memberships=WORKSPACE&status=ALL&include-roles=false&page=$p&page-size=$page_size\""
+done >"$work/urls"
+s0=$(cpu_ms "$sandbox_pid")
+timed "$work/curl.t" sh -c "curl -fsS -H 'X-Api-Key: $key' -K '$work/urls' >'$work/pages.json'"
+sandbox_floor_cpu=$(( $(cpu_ms "$sandbox_pid") - s0 ))
+read -r curl_ms curl_cpu <"$work/curl.t"
 accounts=$(grep -o '"email"' "$work/pages.json" | wc -l)
 rm -f "$work/pages.json"
 floor_ms=$(( ldap_ms + curl_ms ))
+floor_cpu=$(( ldap_cpu + slapd_floor_cpu + curl_cpu + sandbox_floor_cpu ))
 
 # --- the plan ---------------------------------------------------------------------
 $GO test -c -o "$work/sync.test" ./host/sync
@@ -155,4 +170,6 @@ printf '  %-38s %8s MB  (target < 400)\n' "host peak RSS" "$(metric host-peak-rs
 printf '  %-38s %8s MB\n' "connector peak RSS" "$(metric connector-peak-rss-MB)"
 printf '  %-38s host %s, connector %s, slapd %s, sandbox %s (ms; %s cores)\n' "CPU during the plan" \
 	"$(metric host-cpu-ms)" "$(metric connector-cpu-ms)" "$(metric slapd-cpu-ms)" "$(metric sandbox-cpu-ms)" "$(nproc)"
+printf '  %-38s ldapsearch %s + slapd %s + curl %s + sandbox %s = %s ms\n' "CPU of the floor" \
+	"$ldap_cpu" "$slapd_floor_cpu" "$curl_cpu" "$sandbox_floor_cpu" "$floor_cpu"
 printf '  %-38s %s updates, %s unchanged, %s records, %s users\n' "plan" "$(metric updates)" "$(metric nochange)" "$(metric records)" "$(metric users)"
