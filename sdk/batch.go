@@ -30,17 +30,14 @@ type batcher interface {
 type structBatcher struct {
 	stream  grpc.ServerStreamingServer[connectorv1.FetchResponse]
 	size    int
+	proj    projection
 	records []*structpb.Struct
 }
 
 func (b *structBatcher) add(dec *jsontext.Decoder) error {
-	v, err := readValue(dec)
+	st, err := readProjected(dec, b.proj)
 	if err != nil {
 		return err
-	}
-	st := v.GetStructValue()
-	if st == nil {
-		st = &structpb.Struct{Fields: map[string]*structpb.Value{"value": v}}
 	}
 	b.records = append(b.records, st)
 	return nil
@@ -64,6 +61,12 @@ type frameBatcher struct {
 	size   int
 	n      int
 	w      wireWriter
+}
+
+// newFrameBatcher returns a frameBatcher that keeps only the projected
+// fields.
+func newFrameBatcher(stream grpc.ServerStreamingServer[connectorv1.FetchResponse], size int, proj projection) *frameBatcher {
+	return &frameBatcher{stream: stream, size: size, w: wireWriter{proj: proj}}
 }
 
 func (b *frameBatcher) add(dec *jsontext.Decoder) error {

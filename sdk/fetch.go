@@ -51,9 +51,10 @@ func (s *server) Fetch(req *connectorv1.FetchRequest, stream grpc.ServerStreamin
 	wantExchange := req.GetIncludeExchange()
 	c := call{method: ep.method(), url: ep.URL, query: ep.Query, headers: ep.Headers, idempotent: true}
 
-	var b batcher = &structBatcher{stream: stream, size: batchSize}
+	proj := newProjection(req.GetFields())
+	var b batcher = &structBatcher{stream: stream, size: batchSize, proj: proj}
 	if s.preEncoded {
-		b = &frameBatcher{stream: stream, size: batchSize}
+		b = newFrameBatcher(stream, batchSize, proj)
 	}
 	start, records := time.Now(), 0
 	resp, err := e.do(ctx, c, pg.params())
@@ -64,14 +65,16 @@ func (s *server) Fetch(req *connectorv1.FetchRequest, stream grpc.ServerStreamin
 		// Decide whether there is a next page before converting this one
 		// (a count is cheap next to conversion) and ask for it now, so the
 		// app prepares page N+1 while page N is converted and streamed.
-		n, err := walkRecords(resp.Body, path, (*jsontext.Decoder).SkipValue)
-		if err != nil {
-			return e.fail(nil, &decodeError{page: page, err: err})
-		}
-		more := false
+		more, decided := false, false
 		if max := int(req.GetMaxPages()); max <= 0 || page < max {
-			if more, err = pg.next(n, resp); err != nil {
-				return e.fail(nil, err)
+			if more, decided = pg.fromHeader(resp); !decided {
+				n, err := walkRecords(resp.Body, path, (*jsontext.Decoder).SkipValue)
+				if err != nil {
+					return e.fail(nil, &decodeError{page: page, err: err})
+				}
+				if more, err = pg.next(n, resp); err != nil {
+					return e.fail(nil, err)
+				}
 			}
 		}
 		var next chan fetched
@@ -83,12 +86,15 @@ func (s *server) Fetch(req *connectorv1.FetchRequest, stream grpc.ServerStreamin
 				next <- fetched{r, err}
 			}()
 		}
-		if err := s.streamPage(ctx, b, resp, path, page, wantExchange, e); err != nil {
+		n, err := s.streamPage(ctx, b, resp, path, page, wantExchange, e)
+		if err != nil {
 			return err
 		}
 		wantExchange = false
 		records += n
-		if next == nil {
+		// An app that says "more" on an empty page would page forever;
+		// an empty page ends paging whatever the header says.
+		if next == nil || n == 0 {
 			s.log.Debug("fetch done", "endpoint", ep.ID, "pages", page, "records", records, "duration", time.Since(start))
 			return nil
 		}
@@ -108,13 +114,13 @@ type fetched struct {
 
 // streamPage converts the records of one page and streams them in batches;
 // the first message carries the exchange when asked.
-func (s *server) streamPage(ctx context.Context, b batcher, resp *httpexec.Response, path []string, page int, withExchange bool, e *env) error {
+func (s *server) streamPage(ctx context.Context, b batcher, resp *httpexec.Response, path []string, page int, withExchange bool, e *env) (int, error) {
 	var ex *connectorv1.Exchange
 	if withExchange {
 		ex = e.exchange(nil, resp, nil)
 	}
 	var sendErr error
-	_, err := walkRecords(resp.Body, path, func(dec *jsontext.Decoder) error {
+	n, err := walkRecords(resp.Body, path, func(dec *jsontext.Decoder) error {
 		if err := b.add(dec); err != nil {
 			return err
 		}
@@ -127,13 +133,13 @@ func (s *server) streamPage(ctx context.Context, b batcher, resp *httpexec.Respo
 	})
 	switch {
 	case sendErr != nil:
-		return sendErr // the stream failed: the host is gone or cancelled
+		return n, sendErr // the stream failed: the host is gone or cancelled
 	case err != nil && ctx.Err() != nil:
-		return e.fail(nil, ctx.Err())
+		return n, e.fail(nil, ctx.Err())
 	case err != nil:
-		return e.fail(nil, &decodeError{page: page, err: err})
+		return n, e.fail(nil, &decodeError{page: page, err: err})
 	}
-	return b.flush(page, ex)
+	return n, b.flush(page, ex)
 }
 
 // decodeError is a page whose body is not the list the endpoint declares.

@@ -179,3 +179,27 @@ func TestFetchUnknownEndpoint(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// TestFetchEndsOnEmptyPageDespiteHeader guards the header shortcut: an app
+// that says "more" on an empty page must not make the connector page
+// forever.
+func TestFetchEndsOnEmptyPageDespiteHeader(t *testing.T) {
+	var calls atomic.Int32
+	base := app(t, func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		w.Header().Set("Last-Page", "false")
+		if r.URL.Query().Get("page") == "1" {
+			fmt.Fprint(w, `[{"id":"u0"},{"id":"u1"}]`)
+			return
+		}
+		fmt.Fprint(w, `[]`)
+	})
+	cl := dial(t, testConnector(base))
+	msgs, err := fetchAll(t, cl, &connectorv1.FetchRequest{Settings: testSettings(base), Endpoint: &connectorv1.FetchRequest_EndpointId{EndpointId: "list-users"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := records(msgs); len(got) != 2 || calls.Load() > 3 {
+		t.Fatalf("records %v after %d calls; want 2 records and paging to stop at the empty page", got, calls.Load())
+	}
+}

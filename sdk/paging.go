@@ -81,6 +81,27 @@ func (g *pager) next(n int, resp *httpexec.Response) (bool, error) {
 	return false, nil
 }
 
+// fromHeader decides whether another page follows from the app's
+// last-page header alone, without counting the page's records: counting
+// means parsing the whole page once more before it is converted, which
+// doubled the connector's work on apps that say where the end is. It
+// reports decided=false when the header is absent or unreadable, or for
+// paging kinds that need the count; the caller then counts and calls next.
+func (g *pager) fromHeader(resp *httpexec.Response) (more, decided bool) {
+	if g.p.Kind != PageNumber || g.p.LastPageHeader == "" {
+		return false, false
+	}
+	last, err := strconv.ParseBool(strings.TrimSpace(resp.Header.Get(g.p.LastPageHeader)))
+	if err != nil {
+		return false, false
+	}
+	if last {
+		return false, true
+	}
+	g.number++
+	return true, true
+}
+
 // cursorAt reads the next cursor, a string or a number, at a dotted path.
 func cursorAt(body []byte, path string) (string, error) {
 	var doc any

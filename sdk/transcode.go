@@ -46,6 +46,7 @@ type wireWriter struct {
 	buf     []byte
 	scratch []byte // unquoted strings
 	starts  []int
+	proj    projection // top-level fields to keep; nil keeps all
 }
 
 func tag(field, wt int) uint64 { return uint64(field)<<3 | uint64(wt) }
@@ -88,7 +89,7 @@ func (w *wireWriter) record(dec *jsontext.Decoder) error {
 		if _, err := dec.ReadToken(); err != nil {
 			return err
 		}
-		if err := w.object(dec); err != nil {
+		if err := w.object(dec, w.proj); err != nil {
 			return err
 		}
 	} else {
@@ -105,8 +106,9 @@ func (w *wireWriter) record(dec *jsontext.Decoder) error {
 	return nil
 }
 
-// object writes Struct fields for an object whose '{' was read.
-func (w *wireWriter) object(dec *jsontext.Decoder) error {
+// object writes Struct fields for an object whose '{' was read, keeping
+// only the fields proj keeps (nil keeps all).
+func (w *wireWriter) object(dec *jsontext.Decoder, proj projection) error {
 	for dec.PeekKind() != '}' {
 		name, err := dec.ReadValue()
 		if err != nil {
@@ -114,6 +116,12 @@ func (w *wireWriter) object(dec *jsontext.Decoder) error {
 		}
 		if w.scratch, err = jsontext.AppendUnquote(w.scratch[:0], name); err != nil {
 			return err
+		}
+		if proj != nil && !proj[string(w.scratch)] {
+			if err := dec.SkipValue(); err != nil {
+				return err
+			}
+			continue
 		}
 		w.begin(structFields)
 		w.bytesField(entryKey, w.scratch)
@@ -147,7 +155,7 @@ func (w *wireWriter) value(dec *jsontext.Decoder) error {
 			return err
 		}
 		w.begin(valueStruct)
-		if err := w.object(dec); err != nil {
+		if err := w.object(dec, nil); err != nil {
 			return err
 		}
 		w.end()

@@ -1628,8 +1628,13 @@ type FetchRequest struct {
 	BatchSize int32 `protobuf:"varint,5,opt,name=batch_size,json=batchSize,proto3" json:"batch_size,omitempty"`
 	// Report the first exchange (request and response, secrets masked).
 	IncludeExchange bool `protobuf:"varint,6,opt,name=include_exchange,json=includeExchange,proto3" json:"include_exchange,omitempty"`
-	unknownFields   protoimpl.UnknownFields
-	sizeCache       protoimpl.SizeCache
+	// The record fields the host needs, as dotted paths (e.g. "email",
+	// "memberships[].membershipStatus"); empty means every field. The
+	// connector keeps each path's top-level field whole and drops the others
+	// before encoding, so wide records cost only what the host will read.
+	Fields        []string `protobuf:"bytes,7,rep,name=fields,proto3" json:"fields,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *FetchRequest) Reset() {
@@ -1713,6 +1718,13 @@ func (x *FetchRequest) GetIncludeExchange() bool {
 		return x.IncludeExchange
 	}
 	return false
+}
+
+func (x *FetchRequest) GetFields() []string {
+	if x != nil {
+		return x.Fields
+	}
+	return nil
 }
 
 type isFetchRequest_Endpoint interface {
@@ -2434,7 +2446,7 @@ const file_connector_v1_connector_proto_rawDesc = "" +
 	"\fTestResponse\x12\x0e\n" +
 	"\x02ok\x18\x01 \x01(\bR\x02ok\x124\n" +
 	"\x06checks\x18\x02 \x03(\v2\x1c.idbridge.connector.v1.CheckR\x06checks\x12\x18\n" +
-	"\aaccount\x18\x03 \x01(\tR\aaccount\"\xef\x02\n" +
+	"\aaccount\x18\x03 \x01(\tR\aaccount\"\x87\x03\n" +
 	"\fFetchRequest\x12M\n" +
 	"\bsettings\x18\x01 \x03(\v21.idbridge.connector.v1.FetchRequest.SettingsEntryR\bsettings\x12!\n" +
 	"\vendpoint_id\x18\x02 \x01(\tH\x00R\n" +
@@ -2443,7 +2455,8 @@ const file_connector_v1_connector_proto_rawDesc = "" +
 	"\tmax_pages\x18\x04 \x01(\x05R\bmaxPages\x12\x1d\n" +
 	"\n" +
 	"batch_size\x18\x05 \x01(\x05R\tbatchSize\x12)\n" +
-	"\x10include_exchange\x18\x06 \x01(\bR\x0fincludeExchange\x1a;\n" +
+	"\x10include_exchange\x18\x06 \x01(\bR\x0fincludeExchange\x12\x16\n" +
+	"\x06fields\x18\a \x03(\tR\x06fields\x1a;\n" +
 	"\rSettingsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01B\n" +
