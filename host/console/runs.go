@@ -123,9 +123,9 @@ func (c *Console) runPage(w http.ResponseWriter, r *http.Request, s *session) {
 				d.Objects = append(d.Objects, objectSteps{ObjectID: e.ObjectID, Object: e.Object})
 			}
 			d.Objects[i].Steps = append(d.Objects[i].Steps, e)
-			if e.Outcome == "failed" || e.Outcome == "unknown" {
-				d.Objects[i].Failed = true
-			}
+			// A failed step followed by others took its failure branch;
+			// the object failed only if its last step did.
+			d.Objects[i].Failed = e.Outcome == "failed" || e.Outcome == "unknown"
 		}
 		if page.Next == "" {
 			break
