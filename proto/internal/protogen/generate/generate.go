@@ -107,4 +107,3 @@ func runPlugin(ctx context.Context, name string, req *pluginpb.CodeGeneratorRequ
 	}
 	return resp, nil
 }
-
