@@ -489,6 +489,29 @@ func TestConsoleInBrowser(t *testing.T) {
 	}
 	b.signOut()
 
+	// The operator runs things but configures nothing.
+	operator, _, err := h.Tokens.Create(context.Background(), "olga (operator)", api.RoleOperator)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.signIn(operator)
+	for _, c := range []struct{ page, present, absent string }{
+		{"/integrations/clockify", "#test", "#toggle, #settings-form, #auth-form"},
+		{"/integrations/clockify/inbound", `button[data-test="list-users"]`, `button[data-test-save], #custom-form`},
+		{"/sync", `button[data-plan="clockify-people"]`, "#datasource-form"},
+		{"/automations", "form[data-apply]", "#automation-form, button[data-toggle]"},
+		{"/runs/" + runID, "#retry-run", `form[action$="/approve"]`},
+		{"/extensions", "#installed", "#upload, form[action$=\"/uninstall\"]"},
+	} {
+		b.open(c.page)
+		if !eval[bool](b, `!!document.querySelector('`+c.present+`') && !document.querySelector('`+c.absent+`')`) {
+			b.shot("failed-operator")
+			t.Fatalf("operator page %s: want %s and none of %s", c.page, c.present, c.absent)
+		}
+	}
+	b.shot("29-operator-runs")
+	b.signOut()
+
 	// The auditor: every page without edit controls, and a forged change
 	// with a valid CSRF token refused by the API's roles.
 	auditor, _, err := h.Tokens.Create(context.Background(), "ian (auditor)", api.RoleAuditor)

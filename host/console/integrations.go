@@ -112,7 +112,7 @@ type integrationData struct {
 	Plain                                    []settingInfo
 	Secret                                   []settingInfo
 	SchemaErr                                string
-	HasInbound                               bool
+	HasInbound, HasOutbound                  bool
 	CanSettings, CanAuth, CanToggle, CanTest bool
 }
 
@@ -132,6 +132,7 @@ func (c *Console) integrationPage(w http.ResponseWriter, r *http.Request, s *ses
 		CanToggle:   rt.allows(role, "POST", "/v1/integrations/{id}/enable"),
 		CanTest:     rt.allows(role, "POST", "/v1/integrations/{id}/test"),
 		HasInbound:  rt.has("GET", "/v1/integrations/{id}/inbound"),
+		HasOutbound: rt.has("GET", "/v1/integrations/{integration}/webhooks"),
 	}
 	_ = a.decode(&d.Integration)
 	var schema []settingInfo
