@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
+
+	"github.com/google/uuid"
 
 	"github.com/idbridge/idbridge/host/watch"
 )
@@ -59,7 +62,7 @@ func (s *Service) dispatchOne(ctx context.Context, a Automation, e watch.Event) 
 			obj.Attributes = prev.Attributes
 		}
 		s.log.Debug("event in scope", "automation", a.ID, "user", e.DN, "events", matched)
-		if _, err := s.start(ctx, a, RunByEvent, []Object{obj}); err != nil {
+		if _, err := s.startKeyed(ctx, a, RunByEvent, []Object{obj}, runKey(a.ID, e)); err != nil {
 			return err
 		}
 	}
@@ -109,4 +112,34 @@ func matching(kinds, trigger []watch.Kind) []watch.Kind {
 		}
 	}
 	return out
+}
+
+// runKeySpace namespaces the run ids derived from changes.
+var runKeySpace = uuid.MustParse("6b1d0c3e-4f7a-5e2b-9c8d-1a2b3c4d5e6f")
+
+// runKey derives a run id from the change an event reports: the
+// automation, the user, the kind and the directory's own stamp of the
+// change (uSNChanged on AD, modifyTimestamp or whenChanged elsewhere).
+// The same change delivered again gets the same id; "" when the event
+// carries no stamp.
+func runKey(automation string, e watch.Event) string {
+	stamp := ""
+	if e.Kind == watch.UserDeleted {
+		stamp = "deleted" // a user is deleted once
+	}
+	for _, name := range []string{"uSNChanged", "modifyTimestamp", "whenChanged"} {
+		if stamp != "" {
+			break
+		}
+		for k, v := range e.Attributes {
+			if strings.EqualFold(k, name) && len(v) > 0 {
+				stamp = v[0]
+				break
+			}
+		}
+	}
+	if stamp == "" {
+		return ""
+	}
+	return uuid.NewSHA1(runKeySpace, []byte(automation+"\x00"+e.ID+"\x00"+string(e.Kind)+"\x00"+stamp)).String()
 }

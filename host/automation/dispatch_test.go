@@ -209,3 +209,25 @@ func sameDN(a, b string) bool {
 	y, err2 := ldap.ParseDN(b)
 	return err1 == nil && err2 == nil && x.EqualFold(y)
 }
+
+// TestRedeliveredChangeAsksForTheSameRun: the watcher delivers at least
+// once; a change delivered twice asks the engine for the same run id, so
+// it runs once.
+func TestRedeliveredChangeAsksForTheSameRun(t *testing.T) {
+	f := newFixture(t, demoClient(t), automation.Config{})
+	f.create(eventAutomation("On", "onboard", automation.Scope{OU: f.in}, watch.UserCreated, automation.ScopeEntered))
+	u := f.user(f.in, "dup", nil)
+	e := watch.Event{Kind: watch.UserCreated, ID: u.ID, DN: u.DN, Attributes: u.Attributes, Enabled: true}
+	must(t, f.svc.Dispatch(f.ctx, e))
+	must(t, f.svc.Dispatch(f.ctx, e))
+	got := f.runs.take()
+	if len(got) != 2 || got[0].ID == "" || got[0].ID != got[1].ID {
+		t.Fatalf("run ids %q and %q; want one non-empty id for one change", got[0].ID, got[1].ID)
+	}
+	// Another change of the same user (its stamp moved on) is another run.
+	e.Attributes = map[string][]string{"uSNChanged": {"999999"}, "mail": u.Values("mail")}
+	must(t, f.svc.Dispatch(f.ctx, e))
+	if again := f.runs.take(); len(again) != 1 || again[0].ID == got[0].ID {
+		t.Fatalf("a later change reused the run id: %+v", again)
+	}
+}

@@ -38,7 +38,7 @@ func (r EngineRunner) StartRun(ctx context.Context, req RunRequest) (string, err
 		objs[i] = outbound.Object{ID: o.ID, DN: o.DN, Kind: outbound.KindUser, Attributes: o.Attributes}
 	}
 	return r.Engine.StartRun(ctx, orchestration.RunRequest{
-		TemplateID: req.Template, Automation: req.Automation, Trigger: req.Trigger, Objects: objs,
+		RunID: req.ID, TemplateID: req.Template, Automation: req.Automation, Trigger: req.Trigger, Objects: objs,
 	})
 }
 

@@ -36,6 +36,11 @@ type Object struct {
 
 // RunRequest asks for one run of a template or a sync.
 type RunRequest struct {
+	// ID, when set, makes starting idempotent: it is derived from the
+	// change that caused the run, so a change delivered twice (the
+	// watcher's at-least-once delivery) asks for the same run, and the
+	// engine starts a known id only once. Empty lets the runner choose.
+	ID string `json:"id,omitempty"`
 	// Automation is the id of the automation that starts the run.
 	Automation string `json:"automation"`
 	// Template or Sync is what runs (one of them).

@@ -26,7 +26,15 @@ type held struct {
 // integration of a is disabled the requests are held instead. It returns
 // the ids of the runs started (none when held).
 func (s *Service) start(ctx context.Context, a Automation, trigger string, objs []Object) ([]string, error) {
+	return s.startKeyed(ctx, a, trigger, objs, "")
+}
+
+// startKeyed is start with an idempotency key for a single-request run.
+func (s *Service) startKeyed(ctx context.Context, a Automation, trigger string, objs []Object, key string) ([]string, error) {
 	reqs := s.requests(a, trigger, objs)
+	if len(reqs) == 1 {
+		reqs[0].ID = key
+	}
 	paused, err := s.pausedBy(ctx, a.Integrations)
 	if err != nil {
 		return nil, err
