@@ -369,14 +369,27 @@ func TestConsoleInBrowser(t *testing.T) {
 	// run shows per object and per step what was sent and received.
 	tmpl := `{"id":"onboard","name":"Onboarding","steps":[{"id":"add","name":"Add to Clockify","kind":"webhook",
  "integration":"clockify","webhook":"add-user","inputs":{"email":"%lower(ad.mail)%","sendEmail":"false"}}]}`
-	b.open("/s/templates")
-	put := `form[data-op="PUT /v1/templates/{id}"]`
-	b.step("write the template", chromedp.Click(chromedp.CSS(`details:has(`+put+`) > summary`)),
-		chromedp.SetValue(chromedp.CSS(put+` input[name="path.id"]`), "onboard"),
-		chromedp.SetValue(chromedp.CSS(put+` textarea[name="body"]`), tmpl))
-	b.submit("save the template", chromedp.CSS(put+` button`))
+	b.open("/templates")
+	b.step("write the template",
+		chromedp.SetValue(chromedp.CSS("#tmpl-id"), "onboard"),
+		chromedp.SetValue(chromedp.CSS("#tmpl-json"), tmpl))
+	b.submit("save the template", "#save-template")
 	b.flashOK("save the template")
+	b.open("/templates?id=onboard")
+	if st := b.text(`#steps tr[data-step="add"]`); !strings.Contains(st, "add-user") || !strings.Contains(st, "%lower(ad.mail)%") {
+		t.Fatalf("the template's steps table shows %q", st)
+	}
 	b.shot("13-template-saved")
+	// A template with an unknown macro is refused and the draft comes back.
+	b.step("break the template", chromedp.SetValue(chromedp.CSS("#tmpl-json"), strings.Replace(tmpl, "%lower(ad.mail)%", "%ad.nosuchattribute%", 1)))
+	b.submit("save a broken template", "#save-template")
+	if ok := eval[bool](b, `!!document.querySelector("#flash.bad")`); !ok {
+		t.Fatal("a template with an unknown macro was not refused")
+	}
+	if !strings.Contains(eval[string](b, `document.getElementById("tmpl-json").value`), "nosuchattribute") {
+		t.Fatal("the refused draft did not come back to the editor")
+	}
+	b.shot("13b-template-refused")
 
 	var omar []directory.User
 	if err := h.DirConn.Users(context.Background(), directory.UserQuery{Filter: directory.Equal("sAMAccountName", "omar.haddad")},
@@ -519,7 +532,7 @@ func TestConsoleInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.signIn(auditor)
-	for i, p := range []string{"/extensions", "/integrations", "/integrations/clockify", "/integrations/clockify/inbound", "/integrations/clockify/outbound", "/sync", "/s/sync", "/s/templates", "/automations", "/runs", "/runs/" + runID, "/s/audit"} {
+	for i, p := range []string{"/extensions", "/integrations", "/integrations/clockify", "/integrations/clockify/inbound", "/integrations/clockify/outbound", "/sync", "/s/sync", "/templates", "/templates?id=onboard", "/automations", "/runs", "/runs/" + runID, "/s/audit"} {
 		if st := b.open(p); st != 200 {
 			t.Fatalf("auditor %s answered %d", p, st)
 		}
@@ -528,7 +541,7 @@ func TestConsoleInBrowser(t *testing.T) {
 			b.shot("failed-auditor-controls")
 			t.Fatalf("auditor page %s has %d edit controls", p, n)
 		}
-		b.shot(fmt.Sprintf("%02d-auditor-%s", 30+i, strings.NewReplacer("/", "-").Replace(strings.Trim(p, "/"))))
+		b.shot(fmt.Sprintf("%02d-auditor-%s", 30+i, strings.NewReplacer("/", "-", "?", "-", "=", "-").Replace(strings.Trim(p, "/"))))
 	}
 	status = eval[int](b, `fetch("/integrations/clockify/toggle", {method: "POST",
 		headers: {"Content-Type": "application/x-www-form-urlencoded"},
