@@ -250,6 +250,21 @@ func TestUnwiredServicesShowNotAvailable(t *testing.T) {
 	if strings.Contains(page, "Not available") {
 		t.Fatal("a wired section says not available")
 	}
+	// The dedicated pages of unwired services fall back to the generic
+	// ones, which say not available.
+	for p, to := range map[string]string{"/sync": "/s/sync", "/runs": "/s/runs", "/templates": "/s/templates", "/outbound": "/s/outbound"} {
+		resp, err := b.Get(f.srv.URL + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != to {
+			t.Fatalf("%s: %d to %q, want a redirect to %s", p, resp.StatusCode, resp.Header.Get("Location"), to)
+		}
+	}
+	if _, nav := get(t, b, f.srv.URL+"/s/automations"); !strings.Contains(nav, `href="/s/outbound" class=" off"`) {
+		t.Fatal("the navigation does not mark the unwired outbound section")
+	}
 }
 
 func TestSafeNextStaysOnSite(t *testing.T) {
