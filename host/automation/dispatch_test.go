@@ -24,7 +24,7 @@ func lifecycleAutomations(f *fixture, scope automation.Scope) {
 // the directory and checks which automation starts, for whom, and with
 // what it knows.
 func TestLifecycleEventsByOU(t *testing.T) {
-	directories(t, func(t *testing.T, c *directory.Client) {
+	everyDirectory(t, func(t *testing.T, c *directory.Client) {
 		f := newFixture(t, c, automation.Config{})
 		lifecycleAutomations(f, automation.Scope{OU: f.in, Subtree: true})
 
@@ -125,7 +125,7 @@ func TestGroupScope(t *testing.T) {
 // that makes it fail a departure, and a deletion of a user in scope is
 // both deleted and scope.left.
 func TestFilterScope(t *testing.T) {
-	directories(t, func(t *testing.T, c *directory.Client) {
+	everyDirectory(t, func(t *testing.T, c *directory.Client) {
 		f := newFixture(t, c, automation.Config{})
 		scope := automation.Scope{OU: f.root, Subtree: true, Filter: "(department=Engineering)"}
 		f.create(eventAutomation("On", "onboard", scope, automation.ScopeEntered))

@@ -25,6 +25,13 @@ func directories(t *testing.T, fn func(t *testing.T, c *directory.Client)) {
 	t.Run("samba", func(t *testing.T) { fn(t, dirtest.Connect(t, dirtest.AD(t))) })
 }
 
+// everyDirectory is directories plus OpenLDAP, for tests whose scope is
+// an OU or a filter (OpenLDAP has no in-chain group matching).
+func everyDirectory(t *testing.T, fn func(t *testing.T, c *directory.Client)) {
+	directories(t, fn)
+	t.Run("openldap", func(t *testing.T) { fn(t, dirtest.Connect(t, dirtest.OpenLDAP(t))) })
+}
+
 // demoClient starts an in-process AD-like directory and connects to it.
 func demoClient(t testing.TB) *directory.Client {
 	t.Helper()

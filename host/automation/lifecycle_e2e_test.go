@@ -88,7 +88,7 @@ func (f *fixture) pollClean(c *clockifyEnv) {
 // the watcher sees the change, the automation service decides, the
 // shipped template runs through the real connector process.
 func TestLifecycleEndToEnd(t *testing.T) {
-	directories(t, func(t *testing.T, c *directory.Client) {
+	everyDirectory(t, func(t *testing.T, c *directory.Client) {
 		cl := startClockify(t, 0)
 		f := newFixture(t, c, automation.Config{Runner: cl.exec, Templates: cl.exec})
 		lifecycle(f, automation.Scope{OU: f.in, Subtree: true})
