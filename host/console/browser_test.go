@@ -483,14 +483,14 @@ func TestConsoleInBrowser(t *testing.T) {
 	}
 
 	// The other sections, as far as this host serves them.
-	for i, p := range []string{"/s/audit", "/s/sync", "/s/runs", "/s/outbound", "/s/templates", "/s/automations", "/s/tokens"} {
+	for i, p := range []string{"/audit", "/s/audit", "/s/sync", "/s/runs", "/s/outbound", "/s/templates", "/s/automations", "/s/tokens"} {
 		if st := b.open(p); st != 200 {
 			t.Fatalf("%s answered %d", p, st)
 		}
-		b.shot(fmt.Sprintf("%02d-%s", 20+i, strings.TrimPrefix(p, "/s/")))
+		b.shot(fmt.Sprintf("%02d-%s", 20+i, strings.Trim(strings.ReplaceAll(p, "/", "-"), "-")))
 	}
-	b.open("/s/audit")
-	if !strings.Contains(b.html(), "POST /v1/extensions/archive") {
+	b.open("/audit")
+	if !strings.Contains(b.text("#audit"), "POST /v1/extensions/archive") {
 		t.Fatal("the audit log does not show the upload")
 	}
 
@@ -532,7 +532,7 @@ func TestConsoleInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.signIn(auditor)
-	for i, p := range []string{"/extensions", "/integrations", "/integrations/clockify", "/integrations/clockify/inbound", "/integrations/clockify/outbound", "/sync", "/s/sync", "/templates", "/templates?id=onboard", "/automations", "/runs", "/runs/" + runID, "/s/audit"} {
+	for i, p := range []string{"/extensions", "/integrations", "/integrations/clockify", "/integrations/clockify/inbound", "/integrations/clockify/outbound", "/sync", "/s/sync", "/templates", "/templates?id=onboard", "/automations", "/runs", "/runs/" + runID, "/audit", "/s/audit"} {
 		if st := b.open(p); st != 200 {
 			t.Fatalf("auditor %s answered %d", p, st)
 		}

@@ -117,6 +117,8 @@ func (c *Console) routes() {
 	c.mux.HandleFunc("GET /integrations/{id}/outbound", c.signedIn(c.outboundPage))
 	c.mux.HandleFunc("POST /integrations/{id}/outbound/test", c.signedIn(c.testWebhook))
 
+	c.mux.HandleFunc("GET /audit", c.signedIn(c.auditPage))
+
 	c.mux.HandleFunc("GET /templates", c.signedIn(c.templatesPage))
 	c.mux.HandleFunc("POST /templates/save", c.signedIn(c.saveTemplate))
 	c.mux.HandleFunc("POST /templates/{id}/delete", c.signedIn(c.deleteTemplate))

@@ -113,6 +113,9 @@ func (c *Console) nav() []navItem {
 		if sec.Key == "sync" && rt.has("GET", "/v1/datasources") {
 			it.Href = "/sync" // the dedicated page, with the form and the plan by category
 		}
+		if sec.Key == "audit" && rt.has("GET", "/v1/audit") {
+			it.Href = "/audit" // one line per change, before and after folded
+		}
 		if sec.Key == "templates" && rt.has("GET", "/v1/templates") {
 			it.Href = "/templates" // the steps table and the editor with the macro chooser
 		}
