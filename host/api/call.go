@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -24,6 +25,7 @@ type Call struct {
 
 	writer        http.ResponseWriter
 	before, after any
+	body          []byte // the decoded body, kept for the audit entry
 }
 
 // Context is the request's context, canceled when the client goes away or
@@ -45,14 +47,22 @@ func (c *Call) Decode(v any) error {
 		return BadRequest("a JSON body is required")
 	}
 	body := http.MaxBytesReader(c.writer, c.Request.Body, MaxBodyBytes)
-	dec := json.NewDecoder(body)
+	raw, err := io.ReadAll(body)
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return &Error{Status: http.StatusRequestEntityTooLarge, Code: "body_too_large",
+			Message: fmt.Sprintf("the request body is larger than %d bytes", MaxBodyBytes)}
+	}
+	if err != nil {
+		return BadRequest("the request body could not be read: %v", err)
+	}
+	if c.Route.audited() {
+		c.body = raw
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		var tooBig *http.MaxBytesError
 		switch {
-		case errors.As(err, &tooBig):
-			return &Error{Status: http.StatusRequestEntityTooLarge, Code: "body_too_large",
-				Message: fmt.Sprintf("the request body is larger than %d bytes", MaxBodyBytes)}
 		case errors.Is(err, io.EOF):
 			return BadRequest("a JSON body is required")
 		default:

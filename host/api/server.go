@@ -31,6 +31,10 @@ type Options struct {
 	Ready func(ctx context.Context) error
 	// Title and Version describe the API in the OpenAPI document.
 	Title, Version string
+	// Observe, when set, is called after every routed call with the
+	// route's pattern (not the path, so metrics keep few series), the
+	// status sent and the time taken. The host feeds its metrics with it.
+	Observe func(method, route string, status int, d time.Duration)
 }
 
 // Server routes, authenticates, authorises, audits and encodes API calls.
@@ -138,8 +142,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // Serve answers requests on ln until ctx is done, then shuts down
 // gracefully, giving running calls up to grace to finish.
 func (s *Server) Serve(ctx context.Context, ln net.Listener, grace time.Duration) error {
+	return s.ServeHandler(ctx, ln, grace, s)
+}
+
+// ServeHandler is Serve with another root handler, one that sends API
+// paths to s and others elsewhere (the web console, /metrics), so the
+// whole host shares one listener and one graceful shutdown.
+func (s *Server) ServeHandler(ctx context.Context, ln net.Listener, grace time.Duration, h http.Handler) error {
 	hs := &http.Server{
-		Handler:           s,
+		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          s.log.StandardLogger(&hclog.StandardLoggerOptions{InferLevels: true}),
@@ -206,6 +217,9 @@ func (s *Server) wrap(rt Route) http.Handler {
 		call := &Call{Request: r, Route: rt, writer: w}
 
 		status, apiErr := s.serve(w, call)
+		if s.opts.Observe != nil {
+			s.opts.Observe(r.Method, rt.Pattern, status, time.Since(start))
+		}
 
 		log := s.log.With("request_id", reqID, "method", r.Method, "route", rt.Pattern,
 			"status", status, "actor", call.Principal.Name, "duration", time.Since(start))
@@ -301,7 +315,7 @@ func (s *Server) audit(ctx context.Context, c *Call, status int, apiErr *Error, 
 	e := AuditEntry{
 		Time: time.Now().UTC(), Actor: c.Principal.Name, TokenID: c.Principal.TokenID, Role: c.Principal.Role,
 		Method: c.Request.Method, Route: c.Route.Pattern, Path: c.Request.URL.Path, Status: status,
-		Before: c.before, After: c.after, RequestID: reqID,
+		Before: c.before, After: c.after, RequestID: reqID, Request: RedactJSON(c.body),
 	}
 	if host, _, err := net.SplitHostPort(c.Request.RemoteAddr); err == nil {
 		e.RemoteIP = host

@@ -12,8 +12,13 @@ import (
 	"github.com/hashicorp/go-hclog"
 
 	"github.com/idbridge/idbridge/host/api"
+	"github.com/idbridge/idbridge/host/directory"
+	"github.com/idbridge/idbridge/host/metrics"
+	"github.com/idbridge/idbridge/host/orchestration"
 	"github.com/idbridge/idbridge/host/pluginhost"
+	"github.com/idbridge/idbridge/host/secrets"
 	"github.com/idbridge/idbridge/host/store"
+	"github.com/idbridge/idbridge/host/store/sqlite"
 	"github.com/idbridge/idbridge/host/version"
 )
 
@@ -28,11 +33,36 @@ type Options struct {
 	DataDir string
 	// Listen is the API's address; empty means DefaultListen.
 	Listen string
-	// Logger is the host logger; nil discards logs.
+	// Logger is the host logger; nil discards logs. The App wraps it so
+	// that every secret the host knows is masked in every line.
 	Logger hclog.Logger
-	// Docs is the configuration store. Nil keeps configuration in memory
-	// for this run only, which suits tests and first trials.
-	Docs store.Docs
+	// Store is the store backend. Nil opens the SQLite store in DataDir
+	// (idbridge.db); the App then closes it at exit.
+	Store store.Backend
+	// Getenv reads the environment (IDBRIDGE_MASTER_KEY); nil means
+	// os.Getenv.
+	Getenv func(string) string
+	// Directory is the directory to watch and sync with; nil with
+	// DemoDirectory false runs without one (extensions, integrations and
+	// inbound endpoints only).
+	Directory *directory.Config
+	// DemoDirectory runs the embedded demo directory in the host process,
+	// seeded with demodir.DemoSeed, and uses it as the directory.
+	DemoDirectory bool
+	// DemoDirectoryListen is the demo directory's address; empty picks a
+	// free loopback port.
+	DemoDirectoryListen string
+	// Catalogs are extension catalogs to configure at start, each URL or
+	// NAME=URL.
+	Catalogs []string
+	// WatchInterval is the directory watcher's poll interval; 0 takes the
+	// watcher's default.
+	WatchInterval time.Duration
+	// Engine tunes the orchestration engine; the App fills its store,
+	// webhook, directory and logger fields.
+	Engine orchestration.Config
+	// NoConsole leaves the web console out (API only).
+	NoConsole bool
 	// Plugins tunes the plugin supervisor; its Logger defaults to Logger.
 	Plugins pluginhost.Config
 	// ShutdownGrace is how long running API calls may take to finish on
@@ -60,8 +90,14 @@ type App struct {
 	DataDir string
 	// Log is the host logger.
 	Log hclog.Logger
-	// Docs is the configuration store.
-	Docs store.Docs
+	// Store is the store: configuration documents, queue, runs, audit.
+	Store store.Backend
+	// Masker knows every secret in use and masks it in logs and audit.
+	Masker *secrets.Masker
+	// Metrics is the host's Prometheus registry, served at /metrics.
+	Metrics *metrics.Registry
+	// Services are the domain services.
+	Services Services
 	// Tokens manages API tokens.
 	Tokens *api.Tokens
 	// Plugins supervises connector processes.
@@ -71,6 +107,7 @@ type App struct {
 
 	opts     Options
 	services []any
+	stopLast []Stopper // closed after the plugins stop, in reverse order
 	ready    atomic.Bool
 }
 
@@ -92,22 +129,39 @@ func New(ctx context.Context, opts Options) (*App, error) {
 	if err := os.MkdirAll(opts.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data folder: %w", err)
 	}
-	a := &App{DataDir: opts.DataDir, Log: opts.Logger, Docs: opts.Docs, opts: opts}
-	if a.Docs == nil {
-		a.Log.Warn("no store configured: configuration is kept in memory and lost at exit")
-		a.Docs = store.NewMemoryDocs()
+	if opts.Getenv == nil {
+		opts.Getenv = os.Getenv
 	}
+	masker := secrets.NewMasker()
+	a := &App{DataDir: opts.DataDir, Log: secrets.WrapLogger(opts.Logger, masker), Masker: masker,
+		Store: opts.Store, Metrics: metrics.New(), opts: opts}
+	if err := a.build(ctx); err != nil {
+		a.closeLast()
+		return nil, err
+	}
+	return a, nil
+}
 
-	a.Tokens = api.NewTokens(a.Docs)
+// build opens the store and wires every service; on error New closes
+// what was opened.
+func (a *App) build(ctx context.Context) error {
+	if a.Store == nil {
+		st, err := sqlite.Open(ctx, a.dataPath(sqlite.FileName), sqlite.Options{Logger: a.Log.Named("store")})
+		if err != nil {
+			return fmt.Errorf("open the store in %s: %w", a.DataDir, err)
+		}
+		a.Store = st
+		a.stopLast = append(a.stopLast, closer{"store", st.Close})
+	}
+	a.Tokens = api.NewTokens(a.Store)
 	path, created, err := a.Tokens.Bootstrap(ctx, a.DataDir)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if created {
 		a.Log.Info("wrote the first admin API token; use it as IDBRIDGE_TOKEN", "file", path)
 	}
-
-	pcfg := opts.Plugins
+	pcfg := a.opts.Plugins
 	if pcfg.Logger == nil {
 		pcfg.Logger = a.Log
 	}
@@ -115,16 +169,19 @@ func New(ctx context.Context, opts Options) (*App, error) {
 	a.API = api.NewServer(api.Options{
 		Auth:    a.Tokens,
 		Logger:  a.Log.Named("api"),
-		Auditor: logAuditor{a.Log.Named("audit")},
+		Auditor: newStoreAuditor(a.Store.Audit(), a.Masker, a.Log.Named("audit")),
 		Ready:   a.readyErr,
 		Version: version.Version,
+		Observe: a.Metrics.ObserveAPI,
 	})
-
-	// The host's services, one line each.
-	if err := a.Add(a.Tokens, a.Plugins); err != nil {
-		return nil, err
+	if err := a.Metrics.Register(metrics.Plugins(a.Plugins), metrics.Queue(a.Store.Queue()), metrics.Runs(a.Store.Runs())); err != nil {
+		return err
 	}
-	return a, nil
+	// The host's services, one line each.
+	if err := a.Add(a.Tokens, a.Plugins, auditRoutes{a.Store.Audit()}); err != nil {
+		return err
+	}
+	return a.wire(ctx)
 }
 
 // Add registers services: their routes are mounted now, and Start and Stop
@@ -161,10 +218,8 @@ func (a *App) Run(ctx context.Context) error {
 
 // Serve is Run on an existing listener; tests pass one on port 0.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
-	if host, _, err := net.SplitHostPort(ln.Addr().String()); err == nil {
-		if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
-			a.Log.Warn("the API listens beyond this machine over plain HTTP; put a TLS reverse proxy in front of it", "addr", ln.Addr().String())
-		}
+	if !isLoopback(ln.Addr()) {
+		a.Log.Warn("the API listens beyond this machine over plain HTTP; put a TLS reverse proxy in front of it", "addr", ln.Addr().String())
 	}
 	svcCtx, cancelSvcs := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelSvcs()
@@ -177,7 +232,11 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 
 	a.ready.Store(true)
 	a.Log.Info("idbridge host ready", "version", version.Version, "api", "http://"+ln.Addr().String(), "data", a.DataDir)
-	err = a.API.Serve(ctx, ln, a.opts.ShutdownGrace)
+	root, err := a.handler(isLoopback(ln.Addr()))
+	if err != nil {
+		return err
+	}
+	err = a.API.ServeHandler(ctx, ln, a.opts.ShutdownGrace, root)
 	a.ready.Store(false)
 	a.Log.Info("idbridge host stopping")
 	return err
@@ -211,4 +270,35 @@ func (a *App) stop(started []any) {
 	if err := a.Plugins.Shutdown(ctx); err != nil {
 		a.Log.Error("connectors did not all stop", "error", err)
 	}
+	a.closeLast()
+}
+
+// closeLast closes, in reverse order, what must outlive the services: the
+// directory connection, the demo directory, the store.
+func (a *App) closeLast() {
+	for i := len(a.stopLast) - 1; i >= 0; i-- {
+		if err := a.stopLast[i].Stop(context.Background()); err != nil {
+			a.Log.Error("shutdown", "error", err)
+		}
+	}
+	a.stopLast = nil
+}
+
+// isLoopback reports whether addr is a loopback address.
+func isLoopback(addr net.Addr) bool {
+	host, _, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// Close releases what New opened when Run is not called or failed before
+// serving: plugins, the directory connection and the store.
+func (a *App) Close() {
+	ctx, cancel := context.WithTimeout(context.Background(), a.opts.ShutdownGrace)
+	defer cancel()
+	_ = a.Plugins.Shutdown(ctx)
+	a.closeLast()
 }

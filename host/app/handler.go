@@ -1,0 +1,70 @@
+package app
+
+import (
+	"net/http"
+
+	"github.com/idbridge/idbridge/host/api"
+	"github.com/idbridge/idbridge/host/console"
+)
+
+// handler is the listener's root: /metrics, the API (/v1/, /healthz,
+// /readyz) and the web console for everything else.
+func (a *App) handler(loopback bool) (http.Handler, error) {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", a.metricsHandler(loopback))
+	if a.opts.NoConsole {
+		mux.Handle("/", a.API)
+		return mux, nil
+	}
+	c, err := console.New(console.Options{API: a.API, Auth: a.Tokens, Logger: a.Log.Named("console")})
+	if err != nil {
+		return nil, err
+	}
+	mux.Handle("/", console.Mux(a.API, c))
+	return mux, nil
+}
+
+// metricsHandler serves the registry. On a loopback listener it needs no
+// token, so a local Prometheus or curl can scrape it; otherwise it needs an
+// auditor token like any read (decision 0131).
+func (a *App) metricsHandler(loopback bool) http.Handler {
+	h := a.Metrics.Handler()
+	if loopback {
+		return h
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		scheme, token, ok := cutBearer(r.Header.Get("Authorization"))
+		if !ok || scheme != "bearer" {
+			http.Error(w, "metrics on a non-loopback listener need an API token (Authorization: Bearer ...)", http.StatusUnauthorized)
+			return
+		}
+		p, err := a.Tokens.Authenticate(r.Context(), token)
+		if err != nil {
+			http.Error(w, "unknown or revoked token", http.StatusUnauthorized)
+			return
+		}
+		if !p.Role.Allows(api.RoleAuditor) {
+			http.Error(w, "metrics need the auditor role", http.StatusForbidden)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// cutBearer splits an Authorization header into its lower-cased scheme and
+// credential.
+func cutBearer(h string) (scheme, token string, ok bool) {
+	for i := 0; i < len(h); i++ {
+		if h[i] == ' ' {
+			s := h[:i]
+			b := []byte(s)
+			for j := range b {
+				if b[j] >= 'A' && b[j] <= 'Z' {
+					b[j] += 'a' - 'A'
+				}
+			}
+			return string(b), h[i+1:], h[i+1:] != ""
+		}
+	}
+	return "", "", false
+}

@@ -1,0 +1,179 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+
+	"github.com/idbridge/idbridge/host/automation"
+	"github.com/idbridge/idbridge/host/directory"
+	"github.com/idbridge/idbridge/host/extensions"
+	"github.com/idbridge/idbridge/host/inbound"
+	"github.com/idbridge/idbridge/host/integrations"
+	"github.com/idbridge/idbridge/host/orchestration"
+	"github.com/idbridge/idbridge/host/outbound"
+	"github.com/idbridge/idbridge/host/secrets"
+	idsync "github.com/idbridge/idbridge/host/sync"
+	"github.com/idbridge/idbridge/host/watch"
+)
+
+// Services are the host's domain services, exposed for tests and for the
+// console; fields are nil when the service is not wired (no directory).
+type Services struct {
+	Extensions   *extensions.Manager
+	Integrations *integrations.Service
+	Inbound      *inbound.Service
+	Sync         *idsync.Service
+	Webhooks     *outbound.Service
+	Engine       *orchestration.Engine
+	Automations  *automation.Service
+	Watcher      *watch.Watcher
+	Directory    *directory.Client
+}
+
+// wire builds every domain service over the store and adds them, one line
+// each, in dependency order: Stop runs in reverse, so the watcher and the
+// scheduler stop before the engine, and the engine before the plugins.
+func (a *App) wire(ctx context.Context) error {
+	box, src, err := secrets.OpenBox(a.DataDir, a.opts.Getenv)
+	if err != nil {
+		return err
+	}
+	a.Log.Debug("master key loaded", "source", src, "key_id", box.KeyID())
+	log := a.Log
+	s := &a.Services
+
+	var mgr *extensions.Manager
+	s.Integrations, err = integrations.New(integrations.Config{Docs: a.Store, Box: box, Masker: a.Masker, Logger: log,
+		Runner: integrations.SupervisorRunner{Supervisor: a.Plugins},
+		Binaries: integrations.BinariesFunc(func(ctx context.Context, id string) (string, string, error) {
+			return mgr.BinaryPath(ctx, id)
+		})})
+	if err != nil {
+		return err
+	}
+	mgr, err = extensions.New(ctx, extensions.Config{DataDir: a.DataDir, Docs: a.Store, Usage: s.Integrations,
+		Logger: log, Changed: a.extensionChanged})
+	if err != nil {
+		return err
+	}
+	s.Extensions = mgr
+	if err := a.addCatalogs(ctx); err != nil {
+		return err
+	}
+	s.Inbound, err = inbound.New(inbound.Config{Docs: a.Store, Integrations: s.Integrations, Masker: a.Masker, Logger: log})
+	if err != nil {
+		return err
+	}
+	if err := a.Add(mgr, s.Integrations, s.Inbound); err != nil {
+		return err
+	}
+
+	dir, err := a.openDirectory(ctx)
+	if err != nil {
+		return err
+	}
+	if dir == nil {
+		a.Log.Warn("no directory configured: data sources, webhooks, templates, runs and automations are off; " +
+			"pass --directory-url (or --demo-directory) to turn them on")
+		return nil
+	}
+	s.Directory = dir
+	s.Sync, err = idsync.New(idsync.Config{Docs: a.Store, Runs: a.Store.Runs(), Endpoints: s.Inbound, Directory: dir,
+		Masker: a.Masker, Logger: log})
+	if err != nil {
+		return err
+	}
+	s.Webhooks = outbound.New(outbound.Config{Docs: a.Store, Integrations: outbound.ServiceIntegrations{Service: s.Integrations},
+		Schema: dir, Objects: outbound.DirectoryObjects{Client: dir}, Masker: a.Masker, Logger: log})
+	ocfg := a.opts.Engine
+	ocfg.Docs, ocfg.Queue, ocfg.Runs, ocfg.Webhooks, ocfg.Directory, ocfg.Logger = a.Store, a.Store.Queue(), a.Store.Runs(), s.Webhooks, dir, log
+	s.Engine, err = orchestration.New(ocfg)
+	if err != nil {
+		return err
+	}
+	runner := automation.EngineRunner{Engine: s.Engine}
+	s.Automations, err = automation.New(automation.Config{Docs: a.Store, Directory: dir, Runner: runner, Templates: runner,
+		Syncs: syncsExist{s.Sync}, Integrations: automation.IntegrationsFunc(a.integrationEnabled), Logger: log})
+	if err != nil {
+		return err
+	}
+	s.Integrations.Observe(s.Automations)
+	s.Watcher, err = watch.New(dir, watch.NewDocsState(a.Store, "directory"), watch.Options{
+		Interval: a.opts.WatchInterval, Handler: s.Automations.Dispatch, Logger: log.Named("watch")})
+	if err != nil {
+		return err
+	}
+	return a.Add(s.Sync, s.Webhooks, s.Engine,
+		newLoop("orchestration engine", log, s.Engine.Run),
+		s.Automations, automation.Installer{Hooks: s.Webhooks, Engine: s.Engine},
+		newLoop("automation scheduler", log, s.Automations.Run),
+		newLoop("directory watcher", log, s.Watcher.Run))
+}
+
+// addCatalogs saves the catalogs given with --catalog (NAME=URL or URL).
+func (a *App) addCatalogs(ctx context.Context) error {
+	for i, c := range a.opts.Catalogs {
+		name, loc := catalogArg(c, i)
+		if _, err := a.Services.Extensions.AddCatalog(ctx, name, loc); err != nil {
+			return fmt.Errorf("--catalog %s: %w", c, err)
+		}
+		a.Log.Info("catalog configured", "name", name, "location", loc)
+	}
+	return nil
+}
+
+// catalogArg splits NAME=URL; a bare URL is named "default" (then
+// "default-2", ...).
+func catalogArg(arg string, i int) (name, loc string) {
+	for j := 0; j < len(arg); j++ {
+		switch arg[j] {
+		case '=':
+			return arg[:j], arg[j+1:]
+		case ':', '/':
+			j = len(arg)
+		}
+	}
+	if i == 0 {
+		return "default", arg
+	}
+	return fmt.Sprintf("default-%d", i+1), arg
+}
+
+// extensionChanged drops the plugin handles of every integration that runs
+// the changed extension: the next call relaunches them on the new binary,
+// and after an uninstall nothing keeps the old one running.
+func (a *App) extensionChanged(ctx context.Context, id string, rec *extensions.Record) {
+	used, err := a.Services.Integrations.IntegrationsUsing(ctx, id)
+	if err != nil {
+		a.Log.Error("cannot list the integrations of a changed extension", "extension", id, "error", err)
+		return
+	}
+	for _, u := range used {
+		a.Plugins.Remove(u.IntegrationID)
+		a.Log.Info("connector will restart on the changed extension", "integration", u.IntegrationID,
+			"extension", id, "uninstalled", rec == nil)
+	}
+}
+
+// integrationEnabled tells the automation service whether an integration
+// runs, so automations over a disabled one are held.
+func (a *App) integrationEnabled(ctx context.Context, id string) (bool, error) {
+	v, err := a.Services.Integrations.Get(ctx, id)
+	if err != nil {
+		return false, err
+	}
+	return v.Enabled, nil
+}
+
+// syncsExist adapts the sync service to automation.Syncs.
+type syncsExist struct{ s *idsync.Service }
+
+// SyncExists implements automation.Syncs.
+func (s syncsExist) SyncExists(ctx context.Context, id string) error {
+	_, err := s.s.Get(ctx, id)
+	return err
+}
+
+// dataPath is a file in the data folder.
+func (a *App) dataPath(name string) string { return filepath.Join(a.DataDir, name) }
