@@ -9,11 +9,29 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/idbridge/idbridge/host/integrations"
+	"github.com/idbridge/idbridge/host/store"
 )
 
 // The service pauses automations when the integrations service disables
 // one of theirs: register it with integrations.Service.Observe.
 var _ integrations.Observer = (*Service)(nil)
+
+// IntegrationsOf reads the enabled flag from the integrations service, for
+// Config.Integrations: a held run starts once its integration is enabled
+// again even though that service tells observers only about disabling.
+// An integration that no longer exists counts as disabled.
+func IntegrationsOf(s *integrations.Service) Integrations {
+	return IntegrationsFunc(func(ctx context.Context, id string) (bool, error) {
+		v, err := s.Get(ctx, id)
+		if errors.Is(err, store.ErrNotFound) {
+			return false, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		return v.Enabled, nil
+	})
+}
 
 // held is a run request kept while an integration is disabled.
 type held struct {
