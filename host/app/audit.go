@@ -107,7 +107,7 @@ type AuditView struct {
 // Routes implements api.RouteProvider.
 func (r auditRoutes) Routes() []api.Route {
 	return []api.Route{{Method: http.MethodGet, Pattern: "/v1/audit", MinRole: api.RoleAuditor,
-		Summary: "The audit log, newest first; filter with actor, action, target (prefix), since, until (RFC 3339), limit and after",
+		Summary:  "The audit log, newest first; filter with actor, action, target (prefix), since, until (RFC 3339), limit and after",
 		Response: AuditPage{}, Handler: r.list}}
 }
 
