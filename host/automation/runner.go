@@ -81,6 +81,7 @@ type TemplateInfo struct {
 // implements it. An unknown id must yield an error wrapping
 // store.ErrNotFound.
 type Templates interface {
+	// Template describes the template with id.
 	Template(ctx context.Context, id string) (TemplateInfo, error)
 }
 
@@ -94,6 +95,7 @@ type Syncs interface {
 // Integrations reports whether an integration is enabled; the integrations
 // service implements it through IntegrationsFunc.
 type Integrations interface {
+	// IntegrationEnabled reports whether the integration id may be used.
 	IntegrationEnabled(ctx context.Context, id string) (bool, error)
 }
 
