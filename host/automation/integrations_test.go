@@ -2,6 +2,7 @@ package automation_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/idbridge/idbridge/host/automation"
@@ -56,5 +57,22 @@ func TestDisablingTheIntegrationPausesAutomations(t *testing.T) {
 	must(t, ints.Delete(ctx, "clockify"))
 	if by, err := f.svc.Paused(ctx, on.ID); err != nil || by != "clockify" {
 		t.Fatalf("after Delete: paused by %q, %v", by, err)
+	}
+}
+
+// TestDeletedIntegrationHolds: an integration that no longer exists holds
+// the runs even when the host's check answers not found with an error,
+// so the watcher is not stuck on the event.
+func TestDeletedIntegrationHolds(t *testing.T) {
+	gone := automation.IntegrationsFunc(func(_ context.Context, id string) (bool, error) {
+		return false, fmt.Errorf("integration %q: %w", id, store.ErrNotFound)
+	})
+	f := newFixture(t, demoClient(t), automation.Config{Integrations: gone})
+	on := f.create(eventAutomation("On", "onboard", automation.Scope{OU: f.in}, automation.ScopeEntered))
+	u := f.user(f.in, "gon", nil)
+	f.poll()
+	f.expectRuns(u.ID)
+	if by, err := f.svc.Paused(context.Background(), on.ID); err != nil || by != "clockify" {
+		t.Fatalf("paused by %q, %v", by, err)
 	}
 }

@@ -104,7 +104,13 @@ func (s *Service) pausedBy(ctx context.Context, integrations []string) (string, 
 		s.mu.Unlock()
 		if s.cfg.Integrations != nil {
 			on, err := s.cfg.Integrations.IntegrationEnabled(ctx, id)
-			if err != nil {
+			switch {
+			case errors.Is(err, store.ErrNotFound):
+				// A deleted integration holds the runs until an admin
+				// changes the automation; failing here would stall the
+				// watcher on the same event for ever.
+				on = false
+			case err != nil:
 				return "", fmt.Errorf("ask whether integration %s is enabled: %w", id, err)
 			}
 			p = !on
