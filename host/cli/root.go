@@ -81,7 +81,23 @@ func NewRoot(g *Globals) *cobra.Command {
 		Short: "Keep SaaS accounts in line with Active Directory",
 		Long: `idbridge is an identity-aware automation host. "idbridge serve" runs the host;
 the other commands are clients of its REST API, found through IDBRIDGE_ADDR and
-authenticated with IDBRIDGE_TOKEN.`,
+authenticated with IDBRIDGE_TOKEN. "idbridge demo" runs the whole product on the
+embedded demo directory and the Clockify sandbox.
+
+Every command prints text for people or, with --output json, the API's JSON for
+scripts. Long work (downloads, syncs, applies) draws a progress bar when stderr
+is a terminal.
+
+Exit codes:
+  0  success
+  1  failure (including a failed connection or webhook test)
+  2  wrong command line or a request the host refused as invalid
+  3  no token, an unknown token, or a token without the role needed
+  4  the object named does not exist
+  5  conflict: it already exists or changed meanwhile
+  6  the host cannot be reached or is not ready
+
+Shell completion: source <(idbridge completion bash)   (also zsh, fish, powershell)`,
 		Version:       version.Version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
