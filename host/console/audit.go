@@ -94,7 +94,7 @@ func (c *Console) auditPage(w http.ResponseWriter, r *http.Request, s *session) 
 		if e := str(pick(m, "error")); e != "" {
 			row.Outcome += " " + e
 		}
-		row.Failed = !strings.HasPrefix(row.Outcome, "2")
+		row.Failed = row.Outcome != "ok" && !strings.HasPrefix(row.Outcome, "2")
 		if len(row.When) > 19 {
 			row.When = strings.Replace(row.When[:19], "T", " ", 1)
 		}

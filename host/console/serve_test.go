@@ -1,0 +1,215 @@
+package console_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/idbridge/idbridge/host/directory"
+	"github.com/idbridge/idbridge/host/directory/demodir"
+	"github.com/idbridge/idbridge/marketplace/ext"
+	"github.com/idbridge/idbridge/marketplace/extbuild"
+	"github.com/idbridge/idbridge/plugins/clockify/sandbox"
+)
+
+// testHost is a real `idbridge serve`, built by the test from this
+// repository, on a fresh data folder, pointed at an LDAP directory the test
+// also reads, with the Clockify sandbox standing in for Clockify. Nothing
+// is configured: the browser does it all.
+type testHost struct {
+	URL     string
+	DataDir string
+	Admin   string // the first admin token, from DATA/admin.token
+	Ext     *extbuild.Result
+	Sandbox *sandbox.Server
+	Dir     *demodir.Server
+	DirConn *directory.Client
+	log     *syncBuffer
+}
+
+// moduleRoot is the repository root.
+func moduleRoot(t *testing.T) string {
+	t.Helper()
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
+// buildExtension builds and signs the Clockify .ext for this platform, as
+// `make ext` does.
+func buildExtension(t *testing.T, work string) *extbuild.Result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	res, err := extbuild.Build(ctx, extbuild.Options{ModuleRoot: moduleRoot(t), Version: "0.1.0", OutDir: filepath.Join(work, "dist"),
+		KeyPath: filepath.Join(work, "keys", "dev.key"), Platforms: []string{ext.HostPlatform()}})
+	if err != nil {
+		t.Fatalf("build the Clockify extension: %v", err)
+	}
+	return res
+}
+
+// buildHost builds the idbridge binary as `make build` does.
+func buildHost(t *testing.T, work string) string {
+	t.Helper()
+	root := moduleRoot(t)
+	version, err := os.ReadFile(filepath.Join(root, "VERSION"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(work, "idbridge")
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags",
+		"-X github.com/idbridge/idbridge/host/version.Version="+strings.TrimSpace(string(version)), "-o", bin, "./host/cmd/idbridge")
+	cmd.Dir = root
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("build idbridge: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// syncBuffer collects the host's log for failure reports.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+var readyLine = regexp.MustCompile(`idbridge host ready.*api=(http://127\.0\.0\.1:\d+)`)
+
+func startHost(t *testing.T) *testHost {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	work := t.TempDir()
+	h := &testHost{DataDir: filepath.Join(work, "data"), log: &syncBuffer{}}
+	h.Ext = buildExtension(t, work)
+	bin := buildHost(t, work)
+
+	var err error
+	h.Sandbox, err = sandbox.Start(ctx, sandbox.Options{Rate: -1})
+	if err != nil {
+		t.Fatalf("start the Clockify sandbox: %v", err)
+	}
+	t.Cleanup(func() { _ = h.Sandbox.Close() })
+	h.Dir, err = demodir.Start(ctx, demodir.Options{Seed: demodir.DemoSeed()})
+	if err != nil {
+		t.Fatalf("start the directory: %v", err)
+	}
+	t.Cleanup(func() { _ = h.Dir.Close() })
+	h.DirConn, err = directory.Open(ctx, directory.Config{URL: h.Dir.URL(), PlainText: true, BindDN: h.Dir.BindDN(),
+		Password: h.Dir.Password(), BaseDN: h.Dir.BaseDN()})
+	if err != nil {
+		t.Fatalf("connect to the directory: %v", err)
+	}
+	t.Cleanup(func() { h.DirConn.Close() })
+	pwFile := filepath.Join(work, "directory.password")
+	if err := os.WriteFile(pwFile, []byte(h.Dir.Password()+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	cmd := exec.Command(bin, "serve", "--data", h.DataDir, "--listen", "127.0.0.1:0", "--log-level", "debug",
+		"--directory-url", h.Dir.URL(), "--directory-plaintext", "--directory-bind", h.Dir.BindDN(),
+		"--directory-password-file", pwFile, "--directory-base", h.Dir.BaseDN(), "--watch-interval", "1s")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stdout = h.log
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start idbridge serve: %v", err)
+	}
+	exited := make(chan error, 1)
+	addr := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		sc.Buffer(make([]byte, 64<<10), 1<<20)
+		for sc.Scan() {
+			line := sc.Text()
+			fmt.Fprintln(h.log, line)
+			if m := readyLine.FindStringSubmatch(line); m != nil {
+				select {
+				case addr <- m[1]:
+				default:
+				}
+			}
+		}
+		_, _ = io.Copy(h.log, stderr)
+		exited <- cmd.Wait()
+	}()
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(syscall.SIGINT)
+		select {
+		case err := <-exited:
+			if err != nil {
+				t.Errorf("idbridge serve did not stop cleanly: %v", err)
+			}
+		case <-time.After(30 * time.Second):
+			_ = cmd.Process.Kill()
+			t.Errorf("idbridge serve did not stop within 30s of SIGINT")
+		}
+		if t.Failed() {
+			t.Logf("host log:\n%s", h.log.String())
+		}
+	})
+	select {
+	case h.URL = <-addr:
+	case err := <-exited:
+		t.Fatalf("idbridge serve exited: %v\n%s", err, h.log.String())
+	case <-time.After(2 * time.Minute):
+		t.Fatalf("idbridge serve did not become ready\n%s", h.log.String())
+	}
+	raw, err := os.ReadFile(filepath.Join(h.DataDir, "admin.token"))
+	if err != nil {
+		t.Fatalf("read the first admin token: %v", err)
+	}
+	h.Admin = strings.TrimSpace(string(raw))
+	return h
+}
+
+// createToken makes a token for another role through the API, as an admin
+// would with `idbridge token create`.
+func (h *testHost) createToken(t *testing.T, name, role string) string {
+	t.Helper()
+	body, _ := json.Marshal(map[string]string{"name": name, "role": role})
+	req, _ := http.NewRequest("POST", h.URL+"/v1/tokens", bytes.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+h.Admin)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Token string `json:"token"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode != http.StatusCreated || out.Token == "" {
+		t.Fatalf("create a %s token: %d %v", role, resp.StatusCode, err)
+	}
+	return out.Token
+}
