@@ -17,8 +17,8 @@
 // carries the session's CSRF token, checked on every request that is not
 // a GET or HEAD (decision 0111).
 //
-// Wiring, in the application:
+// Wiring, in the application (host/app does this):
 //
 //	c, err := console.New(console.Options{API: a.API, Auth: a.Tokens, Logger: a.Log.Named("console")})
-//	root := console.Mux(a.API, c) // /v1/, /healthz, /readyz to the API; the rest to the console
+//	root := console.Mux(a.API, c) // /v1/, /healthz, /readyz, /metrics to the API; the rest to the console
 package console
