@@ -174,6 +174,18 @@ func (c *Console) signedIn(h pageHandler) http.HandlerFunc {
 			c.refuse(w, r, nil, http.StatusUnauthorized, "Your session has ended. Sign in again, then repeat the change.")
 			return
 		}
+		// The token is checked on every request, not only at sign-in, so
+		// revoking it signs its sessions out at their next click.
+		if _, err := c.opts.Auth.Authenticate(r.Context(), s.token); err != nil {
+			c.sessions.end(s.id)
+			http.SetCookie(w, c.cookie(r, sessionCookie, "", -1))
+			if r.Method == http.MethodGet {
+				http.Redirect(w, r, "/login?next="+urlQueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+				return
+			}
+			c.refuse(w, r, nil, http.StatusUnauthorized, "Your token is no longer valid (it may have been revoked). Sign in again.")
+			return
+		}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			if isMultipart(r) {
 				if !multipartPaths[r.Pattern] {

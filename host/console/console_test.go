@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/idbridge/idbridge/host/api"
 	"github.com/idbridge/idbridge/host/store"
@@ -279,5 +280,69 @@ func TestRenderValueEscapes(t *testing.T) {
 	got := string(renderValue(map[string]any{"<k>": []any{map[string]any{"id": "<script>"}}}))
 	if strings.Contains(got, "<script>") || strings.Contains(got, "<k>") {
 		t.Fatalf("unescaped: %s", got)
+	}
+}
+
+func TestRevokedTokenEndsTheSession(t *testing.T) {
+	f := newFixture(t)
+	b, _ := f.signIn(t, api.RoleAdmin)
+	recs, err := f.tokens.List(context.Background())
+	if err != nil || len(recs) != 1 {
+		t.Fatalf("tokens: %v %v", recs, err)
+	}
+	if err := f.tokens.Revoke(context.Background(), recs[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := b.Get(f.srv.URL + "/s/automations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/login") {
+		t.Fatalf("after revocation: %d to %q, want the sign-in page", resp.StatusCode, resp.Header.Get("Location"))
+	}
+}
+
+func TestSessionsExpireWhenIdle(t *testing.T) {
+	now := time.Unix(1_800_000_000, 0)
+	s := newSessions(time.Hour, func() time.Time { return now })
+	ss := s.create("idb_x", api.Principal{Name: "a", Role: api.RoleAdmin})
+	req := httptest.NewRequest("GET", "/", nil)
+	req.AddCookie(&http.Cookie{Name: sessionCookie, Value: ss.id})
+	now = now.Add(59 * time.Minute)
+	if s.get(req) == nil {
+		t.Fatal("a session used within its idle time expired")
+	}
+	now = now.Add(61 * time.Minute)
+	if s.get(req) != nil {
+		t.Fatal("an idle session outlived its time")
+	}
+}
+
+func TestCookiesAreSecureUnderTLS(t *testing.T) {
+	docs := store.NewMemoryDocs()
+	tokens := api.NewTokens(docs)
+	srv := api.NewServer(api.Options{Auth: tokens})
+	c, err := New(Options{API: srv, Auth: tokens})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewTLSServer(Mux(srv, c))
+	defer ts.Close()
+	resp, err := ts.Client().Get(ts.URL + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	for _, ck := range resp.Cookies() {
+		if ck.Name == loginCookie && (!ck.Secure || !ck.HttpOnly || ck.SameSite != http.SameSiteStrictMode) {
+			t.Fatalf("login cookie under TLS = %+v", ck)
+		}
+	}
+	if len(resp.Cookies()) == 0 {
+		t.Fatal("no cookie set")
+	}
+	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") || !strings.Contains(csp, "frame-ancestors 'none'") {
+		t.Fatalf("CSP = %q", csp)
 	}
 }
