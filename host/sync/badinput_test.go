@@ -260,6 +260,17 @@ func TestNoSecretInLogsStoreOrRunRecords(t *testing.T) {
 		t.Fatal("the sandbox never saw the API key; the test would prove nothing")
 	}
 	key := []byte(env.APIKey)
+	es := entries(t, env.Store.Runs(), res.RunID)
+	run, err := env.Store.Runs().Get(ctx, res.RunID)
+	if err != nil || len(es) < 2 {
+		t.Fatalf("run record: %+v, %d entries, %v", run, len(es), err)
+	}
+	if raw, _ := json.Marshal(struct {
+		R store.Run
+		E []store.RunEntry
+	}{run, es}); bytes.Contains(raw, key) {
+		t.Error("the run record holds the API key")
+	}
 	if err := env.Store.Close(); err != nil { // flush the WAL into the file
 		t.Fatal(err)
 	}
