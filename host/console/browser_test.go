@@ -273,6 +273,19 @@ func TestConsoleInBrowser(t *testing.T) {
 	}
 	b.shot("06-inbound-test-and-save")
 
+	// A custom endpoint: tested against the app and saved with its fields.
+	b.step("fill the custom endpoint",
+		chromedp.SetValue(chromedp.CSS(`#custom-form input[name="endpoint_id"]`), "groups-custom"),
+		chromedp.SetValue(chromedp.CSS(`#custom-form input[name="name"]`), "Groups (custom)"),
+		chromedp.SetValue(chromedp.CSS(`#custom-form input[name="url"]`), "/v1/workspaces/{WorkspaceID}/user-groups"),
+		chromedp.SetValue(chromedp.CSS(`#custom-form input[name="primary_key"]`), "id"))
+	b.submit("save the custom endpoint", `#custom-form button`)
+	b.flashOK("save the custom endpoint")
+	if row := b.text(`tr[data-endpoint="groups-custom"]`); !strings.Contains(row, "custom") || !strings.Contains(row, "tested") {
+		t.Fatalf("the custom endpoint is listed as %q", row)
+	}
+	b.shot("06b-inbound-custom")
+
 	// Data source: List Users joined on its id, a mapping with a custom
 	// format, matched on mail, scoped to one user.
 	b.open("/sync")
