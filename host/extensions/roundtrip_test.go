@@ -61,6 +61,15 @@ func TestClockifyRoundTrip(t *testing.T) {
 	if len(first.Manifest.Platforms) < 1 || first.Manifest.Platforms[ext.HostPlatform()].SHA256 == "" {
 		t.Fatalf("built manifest: %+v", first.Manifest.Platforms)
 	}
+	shipped := map[string]bool{}
+	for _, f := range first.Manifest.Files {
+		shipped[f.Path] = true
+	}
+	for _, name := range []string{"templates/onboarding.json", "templates/move.json", "templates/offboarding.json", "templates/return.json"} {
+		if !shipped[name] {
+			t.Errorf("the extension does not ship the lifecycle template %s; files: %v", name, first.Manifest.Files)
+		}
+	}
 	if !testing.Short() && len(first.Manifest.Platforms) != len(extbuild.DefaultPlatforms) {
 		t.Fatalf("platforms = %d, want %d", len(first.Manifest.Platforms), len(extbuild.DefaultPlatforms))
 	}

@@ -44,6 +44,11 @@ type Options struct {
 	// KeyPath is the private signing key. When the file does not exist a
 	// development key is created there (with KeyPath.pub beside it).
 	KeyPath string
+	// TemplatesDir holds orchestration templates (*.json) shipped in the
+	// archive under templates/, so a host can offer the connector's
+	// ready-made flows; plugins/<id>/templates under ModuleRoot by default,
+	// skipped when it does not exist.
+	TemplatesDir string
 	// LDFlags are passed to go build, e.g. the host version stamp.
 	LDFlags string
 	// Logger reports progress; nil is silent.
@@ -80,6 +85,9 @@ func (o *Options) defaults() error {
 	if len(o.Platforms) == 0 {
 		o.Platforms = DefaultPlatforms
 	}
+	if o.TemplatesDir == "" {
+		o.TemplatesDir = filepath.Join(o.ModuleRoot, "plugins", o.ID, "templates")
+	}
 	if o.OutDir == "" {
 		o.OutDir = filepath.Join(o.ModuleRoot, "dist")
 	}
@@ -112,6 +120,9 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 
 	man, err := copyTemplate(opts.ID, stage)
 	if err != nil {
+		return nil, err
+	}
+	if err := copyShippedTemplates(opts.TemplatesDir, filepath.Join(stage, "templates")); err != nil {
 		return nil, err
 	}
 	man.Version = opts.Version
@@ -160,6 +171,35 @@ func goBuild(ctx context.Context, opts Options, platform, out string) error {
 	opts.Logger.Info("building connector", "package", opts.Package, "platform", platform)
 	if msg, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("extbuild: go build %s for %s: %w\n%s", opts.Package, platform, err, msg)
+	}
+	return nil
+}
+
+// copyShippedTemplates copies the orchestration templates (*.json) of src
+// into dst; a missing src ships none. Only JSON is copied: the folder also
+// holds the Go code that embeds and checks the same files.
+func copyShippedTemplates(src, dst string) error {
+	entries, err := os.ReadDir(src)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("extbuild: read templates: %w", err)
+	}
+	for _, e := range entries {
+		if e.IsDir() || path.Ext(e.Name()) != ".json" {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(src, e.Name()))
+		if err != nil {
+			return fmt.Errorf("extbuild: read template: %w", err)
+		}
+		if err := os.MkdirAll(dst, 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(dst, e.Name()), data, 0o644); err != nil {
+			return err
+		}
 	}
 	return nil
 }
