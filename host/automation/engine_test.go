@@ -104,8 +104,8 @@ func TestInstallTemplatesIntoTheEngine(t *testing.T) {
 		t.Logf("not installed until the engine declares the previous namespace: %v", err)
 	}
 	w, err := e.hooks.Get(context.Background(), integ, "find-group-by-name")
-	if err != nil || w.Preconfigured {
-		t.Fatalf("the templates' custom webhook was not saved: %+v, %v", w, err)
+	if err != nil || !w.Preconfigured {
+		t.Fatalf("the templates must use the connector's preconfigured find-group-by-name: %+v, %v", w, err)
 	}
 	info, err := e.runner.Template(context.Background(), "clockify-onboarding")
 	if err != nil || strings.Join(info.Integrations, ",") != integ {

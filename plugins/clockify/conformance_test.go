@@ -39,6 +39,7 @@ func TestConformance(t *testing.T) {
 			clockify.WebhookSetCustomField:    {"userId": userBarbara, "customFieldId": fieldEmpID, "value": "E-2005"},
 			clockify.WebhookAddUserToGroup:    {"userId": userBarbara, "groupId": groupSupp},
 			clockify.WebhookRemoveUserFromGrp: {"userId": userKen, "groupId": groupSales},
+			clockify.WebhookFindGroupByName:   {"name": "Engineering"},
 			clockify.WebhookCreateGroup:       {"name": "Conformance Group"},
 			clockify.WebhookRenameGroup:       {"groupId": groupSupp, "name": "Support Desk"},
 			clockify.WebhookDeleteGroup:       {"groupId": groupSales},

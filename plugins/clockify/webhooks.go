@@ -12,6 +12,7 @@ const (
 	WebhookSetCustomField    = "set-custom-field"
 	WebhookAddUserToGroup    = "add-user-to-group"
 	WebhookRemoveUserFromGrp = "remove-user-from-group"
+	WebhookFindGroupByName   = "find-group-by-name"
 	WebhookCreateGroup       = "create-group"
 	WebhookRenameGroup       = "rename-group"
 	WebhookDeleteGroup       = "delete-group"
@@ -84,6 +85,16 @@ func Webhooks() []sdk.Webhook {
 			ID: WebhookRemoveUserFromGrp, Name: "Remove user from group", Category: "groups",
 			Description: "Removes %userId% from the user group %groupId%; removing a non-member changes nothing.",
 			Method:      "DELETE", URL: groupURL + "/users/%userId%", Idempotent: true,
+		},
+		{
+			ID: WebhookFindGroupByName, Name: "Find group by name", Category: "groups",
+			Description: "Looks up the user group whose name is exactly %name% and returns its id. Fails as not found when there is none, so a template can branch to Create group.",
+			Method:      "GET", URL: groupsURL,
+			Query: []sdk.KV{{Name: "name", Value: "%name%"}},
+			// Clockify's name filter matches substrings; the selector keeps
+			// the exact name.
+			Outputs:    []sdk.Output{{Name: "groupId", Path: "[name=%name%].id", Description: "the group's id"}},
+			Idempotent: true,
 		},
 		{
 			ID: WebhookCreateGroup, Name: "Create group", Category: "groups",
