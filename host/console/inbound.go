@@ -164,7 +164,16 @@ func (c *Console) saveCustomEndpoint(w http.ResponseWriter, r *http.Request, s *
 		def["paging"] = p
 	}
 	a := c.api.callJSON(r.Context(), r, s.token, "POST", "/v1/integrations/"+url.PathEscape(id)+"/inbound", def)
-	c.done(w, r, s, a, "Test passed; the custom endpoint is saved with the fields that came back.", "/integrations/"+url.PathEscape(id)+"/inbound")
+	back := "/integrations/" + url.PathEscape(id) + "/inbound"
+	var saved struct {
+		Test *inboundTest `json:"test"`
+	}
+	if a.ok() && a.decode(&saved) == nil && saved.Test != nil {
+		c.sessions.setFlash(s, &flash{OK: true, Message: "Test passed; the custom endpoint is saved with the fields that came back.", Inbound: saved.Test})
+		http.Redirect(w, r, back, http.StatusSeeOther)
+		return
+	}
+	c.done(w, r, s, a, "Test passed; the custom endpoint is saved with the fields that came back.", back)
 }
 
 func (c *Console) removeEndpoint(w http.ResponseWriter, r *http.Request, s *session) {
