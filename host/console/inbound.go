@@ -129,17 +129,17 @@ type inboundTest struct {
 	Exchange *struct {
 		Method          string `json:"method"`
 		URL             string `json:"url"`
-		RequestHeaders  []KV   `json:"requestHeaders"`
+		RequestHeaders  []kv   `json:"requestHeaders"`
 		Status          int    `json:"status"`
-		ResponseHeaders []KV   `json:"responseHeaders"`
+		ResponseHeaders []kv   `json:"responseHeaders"`
 		Body            string `json:"body"`
 		Attempts        int    `json:"attempts"`
 		DurationMS      int64  `json:"durationMs"`
 	} `json:"exchange"`
 }
 
-// KV is a header as the API lists it.
-type KV struct {
+// kv is a header or parameter as the API lists it.
+type kv struct {
 	Name  string `json:"name"`
 	Value string `json:"value"`
 }

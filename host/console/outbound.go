@@ -19,8 +19,8 @@ type webhook struct {
 	Category      string `json:"category,omitempty"`
 	Method        string `json:"method"`
 	URL           string `json:"url"`
-	Headers       []KV   `json:"headers,omitempty"`
-	Query         []KV   `json:"query,omitempty"`
+	Headers       []kv   `json:"headers,omitempty"`
+	Query         []kv   `json:"query,omitempty"`
 	MessageType   string `json:"messageType,omitempty"`
 	Body          string `json:"body,omitempty"`
 	Preconfigured bool   `json:"preconfigured,omitempty"`
@@ -36,12 +36,12 @@ type webhookTest struct {
 		Request *struct {
 			Method  string `json:"method"`
 			URL     string `json:"url"`
-			Headers []KV   `json:"headers"`
+			Headers []kv   `json:"headers"`
 			Body    string `json:"body"`
 		} `json:"request"`
 		Response *struct {
 			Status     int    `json:"status"`
-			Headers    []KV   `json:"headers"`
+			Headers    []kv   `json:"headers"`
 			Body       string `json:"body"`
 			Attempts   int    `json:"attempts"`
 			DurationMS int64  `json:"durationMs"`
@@ -72,7 +72,7 @@ type outboundData struct {
 type outboundForm struct {
 	Webhook string
 	Objects string
-	Inputs  []KV
+	Inputs  []kv
 	Save    bool
 	// Custom is a custom webhook being written.
 	Custom webhook
@@ -85,7 +85,7 @@ func inputsOf(w webhook) []string {
 	var out []string
 	seen := map[string]bool{}
 	texts := []string{w.URL, w.Body}
-	for _, kv := range append(append([]KV(nil), w.Headers...), w.Query...) {
+	for _, kv := range append(append([]kv(nil), w.Headers...), w.Query...) {
 		texts = append(texts, kv.Value)
 	}
 	for _, t := range texts {
@@ -152,11 +152,11 @@ func (c *Console) renderOutbound(w http.ResponseWriter, r *http.Request, s *sess
 		_, d.Functions = chooser()
 		if len(d.Form.Inputs) == 0 && d.Form.Webhook != "" {
 			for _, in := range d.Inputs[d.Form.Webhook] {
-				d.Form.Inputs = append(d.Form.Inputs, KV{Name: in})
+				d.Form.Inputs = append(d.Form.Inputs, kv{Name: in})
 			}
 		}
 		for len(d.Form.Inputs) < 4 {
-			d.Form.Inputs = append(d.Form.Inputs, KV{})
+			d.Form.Inputs = append(d.Form.Inputs, kv{})
 		}
 	}
 	c.render(w, http.StatusOK, "outbound", c.newPage(s, "outbound", "Outbound: "+d.Integration.Name, d))
@@ -186,7 +186,7 @@ func (c *Console) testWebhook(w http.ResponseWriter, r *http.Request, s *session
 		if i < len(values) {
 			v = strings.TrimSpace(values[i])
 		}
-		form.Inputs = append(form.Inputs, KV{Name: n, Value: v})
+		form.Inputs = append(form.Inputs, kv{Name: n, Value: v})
 		if n != "" {
 			inputs[n] = v
 		}

@@ -162,7 +162,7 @@ func exchange(raw json.RawMessage) string {
 		Method  string `json:"method"`
 		URL     string `json:"url"`
 		Status  int    `json:"status"`
-		Headers []KV   `json:"headers"`
+		Headers []kv   `json:"headers"`
 		Body    string `json:"body"`
 	}
 	if json.Unmarshal(raw, &v) != nil || (v.Method == "" && v.Status == 0) {
