@@ -14,7 +14,7 @@ import (
 
 // The service pauses automations when the integrations service disables
 // one of theirs: register it with integrations.Service.Observe.
-var _ integrations.Observer = (*Service)(nil)
+var _ integrations.EnabledObserver = (*Service)(nil)
 
 // IntegrationsOf reads the enabled flag from the integrations service, for
 // Config.Integrations: a held run starts once its integration is enabled

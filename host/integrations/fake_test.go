@@ -121,7 +121,15 @@ func (fakeBinaries) BinaryPath(_ context.Context, extID string) (string, string,
 type recordingObserver struct {
 	mu       sync.Mutex
 	disabled []string
+	enabled  []string
 	err      error
+}
+
+func (o *recordingObserver) OnEnabled(_ context.Context, id string) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.enabled = append(o.enabled, id)
+	return o.err
 }
 
 func (o *recordingObserver) OnDisabled(_ context.Context, id string) error {

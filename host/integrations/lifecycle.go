@@ -51,7 +51,27 @@ func (s *Service) Enable(ctx context.Context, id string) (*View, error) {
 	}
 	keep = true
 	s.log.Info("integration enabled", "integration", id, "account", result.Account)
-	return s.view(in), nil
+	return s.view(in), s.notifyEnabled(ctx, id)
+}
+
+// notifyEnabled tells every EnabledObserver; errors are returned joined,
+// after the integration is already enabled.
+func (s *Service) notifyEnabled(ctx context.Context, id string) error {
+	s.mu.Lock()
+	obs := append([]Observer(nil), s.observers...)
+	s.mu.Unlock()
+	var errs []error
+	for _, o := range obs {
+		if eo, ok := o.(EnabledObserver); ok {
+			if err := eo.OnEnabled(ctx, id); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("integration %s is enabled, but resuming what uses it failed: %w", id, err)
+	}
+	return nil
 }
 
 // test describes the connector, checks required settings and runs Test,

@@ -39,3 +39,15 @@ type Observer interface {
 	// and its plugin stopped.
 	OnDisabled(ctx context.Context, integrationID string) error
 }
+
+// EnabledObserver is an Observer that also wants to hear when an
+// integration becomes usable again, so that work held while it was
+// disabled starts at once instead of at the observer's next poll. It is a
+// separate interface so that observers which only pause need not
+// implement it.
+type EnabledObserver interface {
+	Observer
+	// OnEnabled is called after the integration was enabled and its
+	// connection test passed.
+	OnEnabled(ctx context.Context, integrationID string) error
+}

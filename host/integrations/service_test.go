@@ -230,6 +230,9 @@ func TestDisableStopsAndPausesButKeepsConfiguration(t *testing.T) {
 	if _, err := f.svc.Enable(ctx, "main"); err != nil {
 		t.Fatal(err)
 	}
+	if len(f.obs.enabled) != 1 || f.obs.enabled[0] != "main" {
+		t.Fatalf("observers heard enabled %v; want [main], so held work resumes at once", f.obs.enabled)
+	}
 	v, err := f.svc.Disable(ctx, "main")
 	if err != nil || v.Enabled {
 		t.Fatalf("Disable = %+v, %v", v, err)
