@@ -46,7 +46,9 @@ type FetchOptions struct {
 // records to fn, so a sync never holds more than one batch of raw
 // records. An error from fn stops the read and is returned as is.
 func (s *Service) Fetch(ctx context.Context, integrationID, endpointID string, opts FetchOptions, fn func(batch []map[string]any) error) error {
-	req := &connectorv1.FetchRequest{BatchSize: int32(opts.BatchSize)}
+	// Fields lets the connector drop what the caller will not read before
+	// encoding; project below still guards against connectors that ignore it.
+	req := &connectorv1.FetchRequest{BatchSize: int32(opts.BatchSize), Fields: opts.Keep}
 	var keep map[string]bool
 	if len(opts.Keep) > 0 {
 		keep = make(map[string]bool, len(opts.Keep))
