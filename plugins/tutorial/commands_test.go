@@ -47,7 +47,7 @@ func commandLines(t *testing.T, path string) []commandLine {
 		}
 		where := filepath.Base(path) + ":" + strconv.Itoa(i+1)
 		if inCode {
-			s := strings.TrimSpace(l)
+			s := strings.TrimPrefix(strings.TrimSpace(l), "$ ") // a prompt in shown sessions
 			if strings.HasPrefix(s, "idbridge ") || strings.HasPrefix(s, "bin/idbridge ") {
 				out = append(out, commandLine{where: where, text: s})
 			}
