@@ -505,6 +505,32 @@ func TestConsoleInBrowser(t *testing.T) {
 		t.Fatal("the audit log does not show the upload")
 	}
 
+	// Marketplace: a catalog offering a newer release; upgrade keeps the
+	// integration's configuration and its connection.
+	catalogURL := h.startMarketplace(t)
+	b.open("/extensions")
+	b.step("fill the catalog", chromedp.Click(chromedp.CSS(`#catalogs details > summary`)),
+		chromedp.SetValue(chromedp.CSS(`#catalog-form input[name="name"]`), "dev"),
+		chromedp.SetValue(chromedp.CSS(`#catalog-form input[name="location"]`), catalogURL))
+	b.submit("add the catalog", `#catalog-form button`)
+	b.flashOK("add the catalog")
+	if row := b.text(`tr[data-available="clockify"]`); !strings.Contains(row, "0.2.0") || !strings.Contains(row, "0.1.0") {
+		t.Fatalf("the catalog offers %q", row)
+	}
+	b.shot("19-marketplace-catalog")
+	b.submit("upgrade", `tr[data-extension="clockify"] form[action$="/upgrade"] button`)
+	b.flashOK("upgrade the extension")
+	if v := b.text(`tr[data-extension="clockify"] td:nth-child(2)`); v != "0.2.0" {
+		t.Fatalf("installed version after the upgrade: %q", v)
+	}
+	b.shot("19b-marketplace-upgraded")
+	b.open("/integrations/clockify")
+	if st := b.text("#state"); st != "enabled" {
+		t.Fatalf("the integration is %q after the upgrade", st)
+	}
+	b.submit("test after the upgrade", "#test")
+	b.flashOK("test the connection after the upgrade")
+
 	// A change without the CSRF token is refused and does nothing.
 	status := eval[int](b, `fetch("/integrations/clockify/toggle", {method: "POST",
 		headers: {"Content-Type": "application/x-www-form-urlencoded"}, body: "enabled=false"}).then(r => r.status)`)

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -20,6 +21,7 @@ import (
 
 	"github.com/idbridge/idbridge/host/directory"
 	"github.com/idbridge/idbridge/host/directory/demodir"
+	"github.com/idbridge/idbridge/marketplace/catalog"
 	"github.com/idbridge/idbridge/marketplace/ext"
 	"github.com/idbridge/idbridge/marketplace/extbuild"
 	"github.com/idbridge/idbridge/plugins/clockify/sandbox"
@@ -212,4 +214,37 @@ func (h *testHost) createToken(t *testing.T, name, role string) string {
 		t.Fatalf("create a %s token: %d %v", role, resp.StatusCode, err)
 	}
 	return out.Token
+}
+
+// startMarketplace publishes the built extension and a newer release of it
+// in a catalog served on loopback, and returns the catalog's URL.
+func (h *testHost) startMarketplace(t *testing.T) string {
+	t.Helper()
+	market := filepath.Dir(h.Ext.Path)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	if _, err := extbuild.Build(ctx, extbuild.Options{ModuleRoot: moduleRoot(t), Version: "0.2.0", OutDir: market,
+		KeyPath: h.Ext.KeyPath, Platforms: []string{ext.HostPlatform()}}); err != nil {
+		t.Fatalf("build the newer release: %v", err)
+	}
+	if _, err := catalog.WriteFile(ctx, market); err != nil {
+		t.Fatalf("index the marketplace: %v", err)
+	}
+	serveCtx, stop := context.WithCancel(context.Background())
+	addrc := make(chan net.Addr, 1)
+	served := make(chan error, 1)
+	go func() { served <- catalog.Serve(serveCtx, market, "127.0.0.1:0", nil, func(a net.Addr) { addrc <- a }) }()
+	t.Cleanup(func() {
+		stop()
+		if err := <-served; err != nil {
+			t.Errorf("marketplace server: %v", err)
+		}
+	})
+	select {
+	case a := <-addrc:
+		return "http://" + a.String()
+	case err := <-served:
+		t.Fatalf("marketplace server: %v", err)
+	}
+	return ""
 }
