@@ -1,0 +1,129 @@
+package demo
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// Report is what the demo did and found, each outcome checked against the
+// sandbox's own state.
+type Report struct {
+	Extension   string   `json:"extension"`
+	Connector   string   `json:"connector"`
+	Enabled     bool     `json:"enabled"`
+	TestOK      bool     `json:"test_ok"`
+	TestAccount string   `json:"test_account,omitempty"`
+	TestChecks  []string `json:"test_checks,omitempty"`
+	ListUsers   string   `json:"list_users"`
+	Plan        PlanCounts
+	Orphans     []Orphan `json:"orphans"`
+	Templates   []string `json:"templates"`
+	// TemplatesRefused explains shipped templates the engine refused.
+	TemplatesRefused string    `json:"templates_refused,omitempty"`
+	Automations      []string  `json:"automations"`
+	Outcomes         []Outcome `json:"outcomes"`
+	Console          string    `json:"console"`
+	TokenPath        string    `json:"token_path"`
+	Sandbox          string    `json:"sandbox"`
+	Marketplace      string    `json:"marketplace"`
+	Logs             string    `json:"logs"`
+	Elapsed          time.Duration
+}
+
+// PlanCounts are the dry-run plan's counts by category.
+type PlanCounts struct {
+	Records, Inactive, Users, Updates, Creates, NoChange, Orphans, Conflicts int
+}
+
+// Orphan is a stale account the plan found.
+type Orphan struct {
+	Account string `json:"account"`
+	Why     string `json:"why"`
+}
+
+// Outcome is one onboarding or offboarding, before and after in the
+// sandbox.
+type Outcome struct {
+	User, Flow, Via string
+	Before, After   string
+	Runs            string
+	OK              bool
+}
+
+// OK reports whether the integration works and every outcome matched.
+func (r *Report) OK() bool {
+	if !r.Enabled || !r.TestOK || len(r.Outcomes) == 0 {
+		return false
+	}
+	for _, o := range r.Outcomes {
+		if !o.OK {
+			return false
+		}
+	}
+	return true
+}
+
+// Write prints the report for people.
+func (r *Report) Write(w io.Writer) {
+	line := strings.Repeat("-", 72)
+	fmt.Fprintf(w, "\n%s\nidbridge demo report\n%s\n", line, line)
+	fmt.Fprintf(w, "Extension installed:   %s\n", r.Extension)
+	fmt.Fprintf(w, "Connector:             %s\n", r.Connector)
+	verdict := "FAILED"
+	if r.TestOK {
+		verdict = "passed"
+	}
+	fmt.Fprintf(w, "Integration test:      %s", verdict)
+	if r.TestAccount != "" {
+		fmt.Fprintf(w, " (account %s)", r.TestAccount)
+	}
+	fmt.Fprintf(w, "; enabled: %v\n", r.Enabled)
+	for _, c := range r.TestChecks {
+		fmt.Fprintf(w, "                         %s\n", c)
+	}
+	fmt.Fprintf(w, "List Users endpoint:   %s\n", r.ListUsers)
+	p := r.Plan
+	fmt.Fprintf(w, "Dry-run plan:          %d Clockify records (%d inactive), %d directory users\n", p.Records, p.Inactive, p.Users)
+	fmt.Fprintf(w, "                       updates %d, creates %d, no change %d, orphans %d, conflicts %d\n",
+		p.Updates, p.Creates, p.NoChange, p.Orphans, p.Conflicts)
+	if len(r.Orphans) > 0 {
+		fmt.Fprintf(w, "Stale accounts:\n")
+		for _, o := range r.Orphans {
+			fmt.Fprintf(w, "  - %-32s %s\n", o.Account, o.Why)
+		}
+	}
+	fmt.Fprintf(w, "Templates installed:   %s\n", strings.Join(r.Templates, ", "))
+	if r.TemplatesRefused != "" {
+		fmt.Fprintf(w, "Templates refused:     %s\n", firstLine(r.TemplatesRefused, 110))
+	}
+	fmt.Fprintf(w, "Automations:           %s\n", strings.Join(r.Automations, ", "))
+	fmt.Fprintf(w, "Lifecycle, checked in the Clockify sandbox:\n")
+	for _, o := range r.Outcomes {
+		mark := "ok  "
+		if !o.OK {
+			mark = "FAIL"
+		}
+		fmt.Fprintf(w, "  [%s] %-11s %-12s %s -> %s (%s)\n", mark, o.Flow, o.User, o.Before, o.After, o.Via)
+	}
+	fmt.Fprintf(w, "Console:               %s (sign in with the admin token)\n", r.Console)
+	fmt.Fprintf(w, "Admin token:           %s\n", r.TokenPath)
+	fmt.Fprintf(w, "Clockify sandbox:      %s\n", r.Sandbox)
+	fmt.Fprintf(w, "Logs:                  %s\n", r.Logs)
+	fmt.Fprintf(w, "Took %s.\n", r.Elapsed)
+	fmt.Fprintln(w, line)
+}
+
+// firstLine shortens a multi-line engine message for the report; the full
+// text is in the JSON report and the host log.
+func firstLine(s string, n int) string {
+	s, _, cut := strings.Cut(s, "\n")
+	if len(s) > n {
+		s, cut = s[:n], true
+	}
+	if cut {
+		s += " ..."
+	}
+	return s
+}
