@@ -301,7 +301,7 @@ func TestConsoleInBrowser(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS("#match-field"), "users:email"),
 		chromedp.SetValue(chromedp.CSS("#match-attribute"), "mail"),
 		chromedp.Click(chromedp.CSS("#match-ci")),
-		chromedp.SetValue(chromedp.CSS("#scope-filter"), "(sAMAccountName=barbara.dev)"))
+		chromedp.SetValue(chromedp.CSS("#scope-filter"), "(mail="+h.People.Mail["barbara"]+")"))
 	b.shot("07-datasource-form")
 	b.submit("create the data source", "#save-datasource")
 	b.flashOK("create the data source")
@@ -311,8 +311,8 @@ func TestConsoleInBrowser(t *testing.T) {
 	for _, sel := range []string{"#cat-updates", "#cat-creates", "#cat-orphans", "#cat-conflicts"} {
 		b.text(chromedp.CSS(sel))
 	}
-	if u := b.text(`table[data-category="updates"]`); !strings.Contains(u, "barbara.dev") || !strings.Contains(u, "description") {
-		t.Fatalf("the plan's updates do not show barbara.dev's description: %s", u)
+	if u := b.text(`table[data-category="updates"]`); !strings.Contains(u, h.People.Mail["barbara"]) || !strings.Contains(u, "description") {
+		t.Fatalf("the plan's updates do not show barbara's description: %s", u)
 	}
 	if o := b.text(`table[data-category="orphans"]`); !strings.Contains(o, "ada.owner@example.com") {
 		t.Fatalf("the plan's orphans do not list the accounts outside the scope: %.300s", o)
@@ -329,22 +329,22 @@ func TestConsoleInBrowser(t *testing.T) {
 	}
 	b.shot("10-sync-applied")
 	b.submit("open the run", "#open-run")
-	if v := b.text("#viewed"); !strings.Contains(v, "barbara.dev") {
+	if v := b.text("#viewed"); !strings.Contains(strings.ToLower(v), strings.ToLower(h.People.DN["barbara"])) && !strings.Contains(v, h.People.Mail["barbara"]) {
 		t.Fatalf("the run does not show its object: %.300s", v)
 	}
 	b.shot("10b-sync-run")
 	var got []directory.User
-	if err := h.DirConn.Users(context.Background(), directory.UserQuery{Filter: directory.Equal("sAMAccountName", "barbara.dev"),
+	if err := h.DirConn.Users(context.Background(), directory.UserQuery{Filter: directory.Equal("mail", h.People.Mail["barbara"]),
 		Extra: []string{"description"}}, func(u directory.User) error { got = append(got, u); return nil }); err != nil || len(got) != 1 {
-		t.Fatalf("read barbara.dev: %d users, %v", len(got), err)
+		t.Fatalf("read barbara: %d users, %v", len(got), err)
 	}
 	if d := got[0].Attributes["description"]; len(d) != 1 || !strings.HasPrefix(d[0], "clockify:") {
-		t.Fatalf("barbara.dev's description after apply = %v, want clockify:<id>", d)
+		t.Fatalf("barbara's description after apply = %v, want clockify:<id>", d)
 	}
 
 	// Outbound: test Add user against one AD user, with the inputs bound
 	// through the macro chooser; the user lands in Clockify.
-	nora := "CN=Nora Quinn,OU=Engineering,OU=Staff," + h.Dir.BaseDN()
+	nora := h.People.DN["nora"]
 	b.open("/integrations/clockify/outbound?webhook=add-user")
 	if n := eval[string](b, `document.getElementById("input-name-0").value + "," + document.getElementById("input-name-1").value`); n != "email,sendEmail" {
 		t.Fatalf("the add-user inputs offered are %q", n)
@@ -363,7 +363,7 @@ func TestConsoleInBrowser(t *testing.T) {
 	b.shot("11-outbound-test-form")
 	b.submit("test add-user", "#run-test")
 	b.flashOK("test add-user")
-	if req := b.text(`#webhook-result .request`); !strings.Contains(req, "nora.quinn@example.com") {
+	if req := b.text(`#webhook-result .request`); !strings.Contains(req, h.People.Mail["nora"]) {
 		t.Fatalf("the test's request does not show the rendered body: %s", req)
 	}
 	if resp := b.text(`#webhook-result .response`); !strings.Contains(resp, "Sandbox Workspace") {
@@ -373,8 +373,8 @@ func TestConsoleInBrowser(t *testing.T) {
 		t.Fatal("the webhook test shows the API key")
 	}
 	b.shot("12-outbound-tested")
-	if !inClockify(h, "nora.quinn@example.com") {
-		t.Fatal("the webhook test did not add nora.quinn to Clockify")
+	if !inClockify(h, h.People.Mail["nora"]) {
+		t.Fatal("the webhook test did not add nora to Clockify")
 	}
 
 	// Orchestration: an onboarding template, applied now to one user; the
@@ -404,13 +404,13 @@ func TestConsoleInBrowser(t *testing.T) {
 	b.shot("13b-template-refused")
 
 	var omar []directory.User
-	if err := h.DirConn.Users(context.Background(), directory.UserQuery{Filter: directory.Equal("sAMAccountName", "omar.haddad")},
+	if err := h.DirConn.Users(context.Background(), directory.UserQuery{Filter: directory.Equal("mail", h.People.Mail["omar"])},
 		func(u directory.User) error { omar = append(omar, u); return nil }); err != nil || len(omar) != 1 {
-		t.Fatalf("read omar.haddad: %d, %v", len(omar), err)
+		t.Fatalf("read omar: %d, %v", len(omar), err)
 	}
 	const runID = "6f1c2d3e-4a5b-4c6d-8e7f-8091a2b3c4d5"
-	run := fmt.Sprintf(`{"runId":%q,"templateId":"onboard","objects":[{"id":%q,"dn":%q,"kind":"user","attributes":{"mail":["omar.haddad@example.com"]}}]}`,
-		runID, omar[0].ID, omar[0].DN)
+	run := fmt.Sprintf(`{"runId":%q,"templateId":"onboard","objects":[{"id":%q,"dn":%q,"kind":"user","attributes":{"mail":[%q]}}]}`,
+		runID, omar[0].ID, omar[0].DN, h.People.Mail["omar"])
 	b.open("/s/runs")
 	start := `form[data-op="POST /v1/runs"]`
 	b.step("fill the run", chromedp.Click(chromedp.CSS(`details:has(`+start+`) > summary`)),
@@ -429,7 +429,7 @@ func TestConsoleInBrowser(t *testing.T) {
 		time.Sleep(300 * time.Millisecond)
 	}
 	b.step("open the step", chromedp.Click(chromedp.CSS(`details.step[data-step="add"] > summary`)))
-	if req := b.text(`details.step[data-step="add"] .request`); !strings.Contains(req, "omar.haddad@example.com") {
+	if req := b.text(`details.step[data-step="add"] .request`); !strings.Contains(req, h.People.Mail["omar"]) {
 		t.Fatalf("the run's step does not show its request: %.500s", req)
 	}
 	if resp := b.text(`details.step[data-step="add"] .response`); !strings.Contains(resp, "Sandbox Workspace") {
@@ -445,8 +445,8 @@ func TestConsoleInBrowser(t *testing.T) {
 		t.Fatal("the runs list does not show the run")
 	}
 	b.shot("15-runs")
-	if !inClockify(h, "omar.haddad@example.com") {
-		t.Fatal("the onboarding run did not add omar.haddad to Clockify")
+	if !inClockify(h, h.People.Mail["omar"]) {
+		t.Fatal("the onboarding run did not add omar to Clockify")
 	}
 
 	// Automations: the onboarding template saved above, applied now to one
@@ -456,7 +456,7 @@ func TestConsoleInBrowser(t *testing.T) {
 	b.step("fill the automation",
 		chromedp.SetValue(chromedp.CSS("#au-name"), "Onboard staff"),
 		chromedp.SetValue(chromedp.CSS("#au-trigger"), "manual"),
-		chromedp.SetValue(chromedp.CSS("#au-ou"), "OU=Staff,"+h.Dir.BaseDN()),
+		chromedp.SetValue(chromedp.CSS("#au-ou"), h.People.ScopeOU),
 		chromedp.Click(chromedp.CSS("#au-subtree")),
 		chromedp.SetValue(chromedp.CSS("#au-action"), "template:onboard"))
 	b.submit("create the automation", "#save-automation")
@@ -468,7 +468,7 @@ func TestConsoleInBrowser(t *testing.T) {
 		t.Fatal("the automation does not show as enabled")
 	}
 	b.shot("17-automations")
-	paul := "CN=Paul Meyer,OU=Finance,OU=Staff," + h.Dir.BaseDN()
+	paul := h.People.DN["paul"]
 	apply := `form[data-apply="` + autoID + `"]`
 	b.step("fill apply now", chromedp.Click(chromedp.CSS(`tr[data-automation="`+autoID+`"] details.apply > summary`)),
 		chromedp.SetValue(chromedp.CSS(apply+` textarea[name="users"]`), paul))
@@ -489,8 +489,8 @@ func TestConsoleInBrowser(t *testing.T) {
 		t.Fatal("the onboarding run recorded no step")
 	}
 	b.shot("18-automation-run")
-	if !inClockify(h, "paul.meyer@example.com") {
-		t.Fatal("applying onboarding did not add paul.meyer to Clockify")
+	if !inClockify(h, h.People.Mail["paul"]) {
+		t.Fatal("applying onboarding did not add paul to Clockify")
 	}
 
 	// The other sections, as far as this host serves them.

@@ -21,6 +21,7 @@ import (
 
 	"github.com/idbridge/idbridge/host/directory"
 	"github.com/idbridge/idbridge/host/directory/demodir"
+	"github.com/idbridge/idbridge/host/directory/dirtest"
 	"github.com/idbridge/idbridge/marketplace/catalog"
 	"github.com/idbridge/idbridge/marketplace/ext"
 	"github.com/idbridge/idbridge/marketplace/extbuild"
@@ -37,9 +38,84 @@ type testHost struct {
 	Admin   string // the first admin token, from DATA/admin.token
 	Ext     *extbuild.Result
 	Sandbox *sandbox.Server
-	Dir     *demodir.Server
 	DirConn *directory.Client
-	log     *syncBuffer
+	// People are the directory users the test works with, by role in the
+	// story: "barbara" (in Clockify, gets synced), "nora", "omar" and
+	// "paul" (not in Clockify, get onboarded).
+	People people
+	log    *syncBuffer
+}
+
+// people names the test's users in whichever directory runs.
+type people struct {
+	// Base is the directory's base DN; ScopeOU holds every test user.
+	Base, ScopeOU string
+	DN, Mail      map[string]string
+}
+
+// directoryFlags are the serve flags that point the host at the directory.
+type directoryFlags []string
+
+// useDirectory connects to Samba AD when the test setup started one (CI
+// always does), else to the demo directory started here, and seeds or
+// names the test's users.
+func (h *testHost) useDirectory(t *testing.T, ctx context.Context, work string) directoryFlags {
+	t.Helper()
+	pwFile := filepath.Join(work, "directory.password")
+	if os.Getenv(dirtest.EnvADURL) != "" {
+		cfg := dirtest.AD(t)
+		h.DirConn = dirtest.Connect(t, cfg)
+		ou := dirtest.NewOU(t, h.DirConn)
+		h.People = people{Base: cfg.BaseDN, ScopeOU: ou, DN: map[string]string{}, Mail: map[string]string{}}
+		for _, key := range []string{"barbara", "nora", "omar", "paul"} {
+			name := dirtest.UniqueName(key)
+			u := dirtest.AddUser(t, h.DirConn, ou, dirtest.User{Name: name, Attributes: map[string][]string{"department": {"Engineering"}}})
+			h.People.DN[key], h.People.Mail[key] = u.DN, name+"@example.test"
+		}
+		if err := os.WriteFile(pwFile, []byte(cfg.Password+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return directoryFlags{"--directory-url", cfg.URL, "--directory-bind", cfg.BindDN, "--directory-password-file", pwFile,
+			"--directory-base", cfg.BaseDN, "--directory-ca", os.Getenv(dirtest.EnvADCA)}
+	}
+	srv, err := demodir.Start(ctx, demodir.Options{Seed: demodir.DemoSeed()})
+	if err != nil {
+		t.Fatalf("start the directory: %v", err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	h.DirConn, err = directory.Open(ctx, directory.Config{URL: srv.URL(), PlainText: true, BindDN: srv.BindDN(),
+		Password: srv.Password(), BaseDN: srv.BaseDN()})
+	if err != nil {
+		t.Fatalf("connect to the directory: %v", err)
+	}
+	t.Cleanup(func() { h.DirConn.Close() })
+	base := srv.BaseDN()
+	h.People = people{Base: base, ScopeOU: "OU=Staff," + base,
+		DN: map[string]string{
+			"barbara": "CN=Barbara Dev,OU=Engineering,OU=Staff," + base, "nora": "CN=Nora Quinn,OU=Engineering,OU=Staff," + base,
+			"omar": "CN=Omar Haddad,OU=Engineering,OU=Staff," + base, "paul": "CN=Paul Meyer,OU=Finance,OU=Staff," + base,
+		},
+		Mail: map[string]string{"barbara": "barbara.dev@example.com", "nora": "nora.quinn@example.com",
+			"omar": "omar.haddad@example.com", "paul": "paul.meyer@example.com"},
+	}
+	if err := os.WriteFile(pwFile, []byte(srv.Password()+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return directoryFlags{"--directory-url", srv.URL(), "--directory-plaintext", "--directory-bind", srv.BindDN(),
+		"--directory-password-file", pwFile, "--directory-base", base}
+}
+
+// sandboxSeed is the default Clockify workspace with the synced user in it.
+func (h *testHost) sandboxSeed() *sandbox.Seed {
+	seed := sandbox.DefaultSeed()
+	ws := &seed.Workspaces[0]
+	for _, u := range ws.Users {
+		if strings.EqualFold(u.Email, h.People.Mail["barbara"]) {
+			return seed
+		}
+	}
+	ws.Users = append(ws.Users, sandbox.User{ID: "6650a1b2c3d4e5f6a7b8cf01", Email: h.People.Mail["barbara"], Name: "Barbara Test"})
+	return seed
 }
 
 // moduleRoot is the repository root.
@@ -113,31 +189,16 @@ func startHost(t *testing.T) *testHost {
 	h.Ext = buildExtension(t, work)
 	bin := buildHost(t, work)
 
+	dirFlags := h.useDirectory(t, ctx, work)
 	var err error
-	h.Sandbox, err = sandbox.Start(ctx, sandbox.Options{Rate: -1})
+	h.Sandbox, err = sandbox.Start(ctx, sandbox.Options{Rate: -1, Seed: h.sandboxSeed()})
 	if err != nil {
 		t.Fatalf("start the Clockify sandbox: %v", err)
 	}
 	t.Cleanup(func() { _ = h.Sandbox.Close() })
-	h.Dir, err = demodir.Start(ctx, demodir.Options{Seed: demodir.DemoSeed()})
-	if err != nil {
-		t.Fatalf("start the directory: %v", err)
-	}
-	t.Cleanup(func() { _ = h.Dir.Close() })
-	h.DirConn, err = directory.Open(ctx, directory.Config{URL: h.Dir.URL(), PlainText: true, BindDN: h.Dir.BindDN(),
-		Password: h.Dir.Password(), BaseDN: h.Dir.BaseDN()})
-	if err != nil {
-		t.Fatalf("connect to the directory: %v", err)
-	}
-	t.Cleanup(func() { h.DirConn.Close() })
-	pwFile := filepath.Join(work, "directory.password")
-	if err := os.WriteFile(pwFile, []byte(h.Dir.Password()+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
 
-	cmd := exec.Command(bin, "serve", "--data", h.DataDir, "--listen", "127.0.0.1:0", "--log-level", "debug",
-		"--directory-url", h.Dir.URL(), "--directory-plaintext", "--directory-bind", h.Dir.BindDN(),
-		"--directory-password-file", pwFile, "--directory-base", h.Dir.BaseDN(), "--watch-interval", "1s")
+	args := append([]string{"serve", "--data", h.DataDir, "--listen", "127.0.0.1:0", "--log-level", "debug", "--watch-interval", "1s"}, dirFlags...)
+	cmd := exec.Command(bin, args...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
