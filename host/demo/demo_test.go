@@ -92,6 +92,25 @@ func TestDemoShortReport(t *testing.T) {
 			t.Errorf("report lacks %q", s)
 		}
 	}
+	// The API key the demo set (the sandbox prints it in its banner) is in
+	// no line the host logged, nor in the audit entries it wrote.
+	sbLog, err := os.ReadFile(filepath.Join(work, "logs", "clockify-sandbox.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := ""
+	for _, line := range strings.Split(string(sbLog), "\n") {
+		if _, rest, ok := strings.Cut(line, "X-Api-Key cli-admin-key: "); ok {
+			key, _, _ = strings.Cut(rest, " ")
+		}
+	}
+	hostLog, err := os.ReadFile(filepath.Join(work, "logs", "idbridge-serve.log"))
+	if err != nil || key == "" {
+		t.Fatalf("read the logs: key %q, %v", key, err)
+	}
+	if strings.Contains(string(hostLog), key) || !strings.Contains(string(hostLog), "route=/v1/integrations/{id}/authorization") {
+		t.Fatal("the host log holds the API key, or lacks the audit line of setting it")
+	}
 	if _, err := os.Stat(filepath.Join(work, "data", "idbridge.db")); err != nil {
 		t.Errorf("the host's store is not in the demo's data folder: %v", err)
 	}

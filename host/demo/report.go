@@ -109,6 +109,8 @@ func (r *Report) Write(w io.Writer) {
 	}
 	fmt.Fprintf(w, "Console:               %s (sign in with the admin token)\n", r.Console)
 	fmt.Fprintf(w, "Admin token:           %s\n", r.TokenPath)
+	fmt.Fprintf(w, "CLI:                   export IDBRIDGE_ADDR=%s IDBRIDGE_TOKEN=$(cat %s)\n",
+		strings.TrimSuffix(r.Console, "/"), r.TokenPath)
 	fmt.Fprintf(w, "Clockify sandbox:      %s\n", r.Sandbox)
 	fmt.Fprintf(w, "Logs:                  %s\n", r.Logs)
 	fmt.Fprintf(w, "Took %s.\n", r.Elapsed)
