@@ -64,6 +64,7 @@ func (h *testHost) useDirectory(t *testing.T, ctx context.Context, work string) 
 	pwFile := filepath.Join(work, "directory.password")
 	if os.Getenv(dirtest.EnvADURL) != "" {
 		cfg := dirtest.AD(t)
+		t.Logf("directory: Samba AD at %s", cfg.URL)
 		h.DirConn = dirtest.Connect(t, cfg)
 		ou := dirtest.NewOU(t, h.DirConn)
 		h.People = people{Base: cfg.BaseDN, ScopeOU: ou, DN: map[string]string{}, Mail: map[string]string{}}
@@ -78,6 +79,7 @@ func (h *testHost) useDirectory(t *testing.T, ctx context.Context, work string) 
 		return directoryFlags{"--directory-url", cfg.URL, "--directory-bind", cfg.BindDN, "--directory-password-file", pwFile,
 			"--directory-base", cfg.BaseDN, "--directory-ca", os.Getenv(dirtest.EnvADCA)}
 	}
+	t.Log("directory: the demo directory (no Samba AD in this test setup)")
 	srv, err := demodir.Start(ctx, demodir.Options{Seed: demodir.DemoSeed()})
 	if err != nil {
 		t.Fatalf("start the directory: %v", err)
