@@ -231,3 +231,30 @@ func TestMetricsOnLoopback(t *testing.T) {
 		t.Fatalf("/metrics: %d", resp.StatusCode)
 	}
 }
+
+// TestCatalogsFromFlags checks that --catalog values (NAME=URL or a bare
+// URL) are configured at start, and that a bad one stops the start with
+// the flag named.
+func TestCatalogsFromFlags(t *testing.T) {
+	ctx := context.Background()
+	a, err := app.New(ctx, app.Options{DataDir: t.TempDir(), Catalogs: []string{"main=https://c.example.com/catalog", "https://d.example.com/index.json"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	cats, err := a.Services.Extensions.Catalogs(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, c := range cats {
+		got[c.Name] = c.Location
+	}
+	if got["main"] != "https://c.example.com/catalog" || got["default-2"] != "https://d.example.com/index.json" || len(got) != 2 {
+		t.Fatalf("catalogs %v", got)
+	}
+	_, err = app.New(ctx, app.Options{DataDir: t.TempDir(), Catalogs: []string{"Bad Name=ftp://x"}})
+	if err == nil || !strings.Contains(err.Error(), "--catalog") {
+		t.Fatalf("bad catalog: %v", err)
+	}
+}
