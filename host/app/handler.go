@@ -2,6 +2,7 @@ package app
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/idbridge/idbridge/host/api"
 	"github.com/idbridge/idbridge/host/console"
@@ -54,17 +55,7 @@ func (a *App) metricsHandler(loopback bool) http.Handler {
 // cutBearer splits an Authorization header into its lower-cased scheme and
 // credential.
 func cutBearer(h string) (scheme, token string, ok bool) {
-	for i := 0; i < len(h); i++ {
-		if h[i] == ' ' {
-			s := h[:i]
-			b := []byte(s)
-			for j := range b {
-				if b[j] >= 'A' && b[j] <= 'Z' {
-					b[j] += 'a' - 'A'
-				}
-			}
-			return string(b), h[i+1:], h[i+1:] != ""
-		}
-	}
-	return "", "", false
+	scheme, token, ok = strings.Cut(h, " ")
+	token = strings.TrimSpace(token)
+	return strings.ToLower(scheme), token, ok && token != ""
 }
