@@ -23,10 +23,12 @@ lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 
-# The whole suite: installs and starts Samba AD and OpenLDAP on loopback
-# (Debian, root), then runs every test against them. In CI (CI=true) a
+# The whole suite: installs Chromium for the console's browser test and
+# starts Samba AD and OpenLDAP on loopback (Debian, root), then runs every
+# test against them. In CI (CI=true) a
 # missing server fails the run instead of skipping.
 test: lint build
+	.ci/install-browser
 	.ci/with-directories $(GO) test -count=1 -timeout 40m ./...
 
 # Tests that need no directory server.
