@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 
 	"github.com/idbridge/idbridge/host/automation"
@@ -15,6 +16,7 @@ import (
 	"github.com/idbridge/idbridge/host/secrets"
 	idsync "github.com/idbridge/idbridge/host/sync"
 	"github.com/idbridge/idbridge/host/watch"
+	"github.com/idbridge/idbridge/plugins/clockify/templates"
 )
 
 // Services are the host's domain services, exposed for tests and for the
@@ -106,7 +108,7 @@ func (a *App) wire(ctx context.Context) error {
 	}
 	return a.Add(s.Sync, s.Webhooks, s.Engine,
 		newLoop("orchestration engine", log, s.Engine.Run),
-		s.Automations, automation.Installer{Hooks: s.Webhooks, Engine: s.Engine},
+		s.Automations, automation.Installer{Hooks: s.Webhooks, Engine: s.Engine, Shipped: a.shippedTemplates},
 		newLoop("automation scheduler", log, s.Automations.Run),
 		newLoop("directory watcher", log, s.Watcher.Run))
 }
@@ -177,3 +179,22 @@ func (s syncsExist) SyncExists(ctx context.Context, id string) error {
 
 // dataPath is a file in the data folder.
 func (a *App) dataPath(name string) string { return filepath.Join(a.DataDir, name) }
+
+// shippedTemplates reads the lifecycle templates an installed extension
+// ships in its templates/ folder, so an upgraded extension's templates are
+// the ones installed; an extension without that folder falls back to the
+// Clockify templates built into the host.
+func (a *App) shippedTemplates(ctx context.Context, ext string) ([]templates.Template, error) {
+	d, err := a.Services.Extensions.Show(ctx, ext)
+	if err != nil {
+		return nil, fmt.Errorf("extension %s: %w (install it first)", ext, err)
+	}
+	dir := filepath.Join(a.DataDir, "extensions", d.Dir, "templates")
+	if _, err := os.Stat(dir); err == nil {
+		return templates.Load(os.DirFS(dir))
+	}
+	if ext != "clockify" {
+		return nil, fmt.Errorf("extension %s ships no orchestration templates", ext)
+	}
+	return templates.All()
+}
