@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -89,7 +90,7 @@ func waitHTTP(ctx context.Context, c *child, url string, header http.Header) err
 	defer cancel()
 	for {
 		if ok, err := c.exited(); ok {
-			return fmt.Errorf("%s %w (%v); see %s", c.name, errChildExited, err, c.log)
+			return fmt.Errorf("%s %w (%v): %s; see %s", c.name, errChildExited, err, lastLine(c.log), c.log)
 		}
 		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 		for k, v := range header {
@@ -107,4 +108,15 @@ func waitHTTP(ctx context.Context, c *child, url string, header http.Header) err
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
+}
+
+// lastLine returns the last non-empty line of a log file: where a child
+// that failed at start says why (a busy port, a missing file).
+func lastLine(path string) string {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	lines := strings.Split(strings.TrimSpace(string(raw)), "\n")
+	return strings.TrimSpace(lines[len(lines)-1])
 }
