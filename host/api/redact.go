@@ -25,10 +25,17 @@ func SecretKey(k string) bool {
 	return false
 }
 
+// RedactAll returns body with every value replaced by Redacted, keeping
+// only its shape; for bodies that are credentials as a whole, such as an
+// integration's authorization settings, whatever their keys are called.
+func RedactAll(body []byte) json.RawMessage { return redactJSON(body, true) }
+
 // RedactJSON returns body with the values of secret-looking keys replaced
 // by Redacted, at any depth. A body that is not JSON is not kept: an
 // audit entry must never hold bytes no one checked.
-func RedactJSON(body []byte) json.RawMessage {
+func RedactJSON(body []byte) json.RawMessage { return redactJSON(body, false) }
+
+func redactJSON(body []byte, all bool) json.RawMessage {
 	if len(body) == 0 {
 		return nil
 	}
@@ -36,7 +43,7 @@ func RedactJSON(body []byte) json.RawMessage {
 	if err := json.Unmarshal(body, &v); err != nil {
 		return nil
 	}
-	out, err := json.Marshal(redact(v, false))
+	out, err := json.Marshal(redact(v, all))
 	if err != nil {
 		return nil
 	}

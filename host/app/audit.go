@@ -46,6 +46,11 @@ func (a storeAuditor) Audit(ctx context.Context, e api.AuditEntry) error {
 	a.log.Info("admin call", "actor", e.Actor, "token_id", e.TokenID, "role", e.Role.String(),
 		"method", e.Method, "route", e.Route, "path", e.Path, "status", e.Status,
 		"error", e.Error, "request_id", e.RequestID, "remote_ip", e.RemoteIP)
+	if strings.HasSuffix(e.Route, "/authorization") {
+		// Every value of an authorization change is a credential, whatever
+		// the connector calls it.
+		e.Request = api.RedactAll(e.Request)
+	}
 	before := a.marshal(e.Before)
 	after := a.marshal(e.After)
 	if after == nil {
