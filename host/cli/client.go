@@ -26,6 +26,8 @@ type Client struct {
 	Token string
 	// HTTP is the transport; NewClient sets one with a timeout.
 	HTTP *http.Client
+
+	bars bars // progress for long transfers; off unless on a terminal
 }
 
 // NewClient checks addr and returns a client for it.

@@ -75,7 +75,9 @@ func extInstallCmd(g *Globals) *cobra.Command {
 			if upload != "" {
 				err = uploadArchive(cmd.Context(), c, "/v1/extensions/archive", upload, &rec)
 			} else {
+				stop := c.bars.spinner("downloading and installing " + args[0])
 				err = c.Post(cmd.Context(), "/v1/extensions", src, &rec)
+				stop()
 			}
 			if err != nil {
 				return err
@@ -438,7 +440,13 @@ func uploadArchive(ctx context.Context, c *Client, path, file string, out any) e
 		return &ExitError{Code: ExitUsage, Err: err}
 	}
 	defer f.Close()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.Base.String()+path, f)
+	var body io.Reader = f
+	if st, err := f.Stat(); err == nil {
+		var done func()
+		body, done = c.bars.reader(f, st.Size(), "uploading "+filepath.Base(file))
+		defer done()
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.Base.String()+path, body)
 	if err != nil {
 		return err
 	}

@@ -47,7 +47,12 @@ func (g *Globals) Client() (*Client, error) {
 		return nil, &ExitError{Code: ExitAuth, Err: errors.New(
 			"no API token: set IDBRIDGE_TOKEN (or --token-file); the first admin token is in the host's data folder, admin.token")}
 	}
-	return NewClient(g.Addr, g.Token)
+	c, err := NewClient(g.Addr, g.Token)
+	if err != nil {
+		return nil, err
+	}
+	c.bars = g.bars()
+	return c, nil
 }
 
 // JSON reports whether --output json was asked for.
