@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/hashicorp/go-hclog"
+
 	"github.com/idbridge/idbridge/host/automation"
 	"github.com/idbridge/idbridge/host/directory"
 	"github.com/idbridge/idbridge/host/extensions"
@@ -94,9 +96,9 @@ func (a *App) wire(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	runner := automation.EngineRunner{Engine: s.Engine}
+	runner := automation.EngineRunner{Engine: s.Engine, Syncs: syncRunner{s.Sync, log.Named("automation")}}
 	s.Automations, err = automation.New(automation.Config{Docs: a.Store, Directory: dir, Runner: runner, Templates: runner,
-		Syncs: syncsExist{s.Sync}, Integrations: automation.IntegrationsFunc(a.integrationEnabled), Logger: log})
+		Syncs: syncsExist{s.Sync}, Integrations: automation.IntegrationsOf(s.Integrations), Logger: log})
 	if err != nil {
 		return err
 	}
@@ -158,16 +160,6 @@ func (a *App) extensionChanged(ctx context.Context, id string, rec *extensions.R
 	}
 }
 
-// integrationEnabled tells the automation service whether an integration
-// runs, so automations over a disabled one are held.
-func (a *App) integrationEnabled(ctx context.Context, id string) (bool, error) {
-	v, err := a.Services.Integrations.Get(ctx, id)
-	if err != nil {
-		return false, err
-	}
-	return v.Enabled, nil
-}
-
 // syncsExist adapts the sync service to automation.Syncs.
 type syncsExist struct{ s *idsync.Service }
 
@@ -175,6 +167,29 @@ type syncsExist struct{ s *idsync.Service }
 func (s syncsExist) SyncExists(ctx context.Context, id string) error {
 	_, err := s.s.Get(ctx, id)
 	return err
+}
+
+// syncRunner starts data-source syncs for automations (action.sync). An
+// apply records its run before it writes anything; it runs to the end
+// here, so the automation that started it waits, which keeps two syncs
+// of one data source from overlapping (the sync service refuses a second
+// apply while one runs).
+type syncRunner struct {
+	s   *idsync.Service
+	log hclog.Logger
+}
+
+// StartRun implements automation.Runner.
+func (r syncRunner) StartRun(ctx context.Context, req automation.RunRequest) (string, error) {
+	res, err := r.s.Apply(ctx, req.Sync, idsync.ApplyOptions{Trigger: req.Trigger})
+	if res != nil && res.RunID != "" {
+		if err != nil {
+			r.log.Warn("sync started by an automation ended with an error; see its run", "automation", req.Automation,
+				"data_source", req.Sync, "run", res.RunID, "error", err)
+		}
+		return res.RunID, nil
+	}
+	return "", err
 }
 
 // dataPath is a file in the data folder.

@@ -173,6 +173,38 @@ func TestMainCommandsAgainstServe(t *testing.T) {
 	if !found {
 		t.Fatal("the onboarded user is not in the sandbox")
 	}
+	// An automation whose action is a data-source sync runs the sync.
+	ds := `{"id":"people","name":"People","category":"update users","endpoints":[{"alias":"users","integrationId":"clockify","endpointId":"list-users","primaryKey":"id"}],` +
+		`"mappings":[{"field":{"endpoint":"users","path":"name"},"attribute":"displayName"}],"match":{"field":{"endpoint":"users","path":"email"},"attribute":"mail","caseInsensitive":true},` +
+		`"options":{},"scope":{"base":"OU=Engineering,OU=Staff,DC=demo,DC=idbridge,DC=test"}}`
+	dsFile := filepath.Join(dir, "ds.json")
+	syncDef := strings.Replace(def, `"template":"clockify-onboarding"`, `"sync":"people"`, 1)
+	syncFile := filepath.Join(dir, "sync.json")
+	if err := os.WriteFile(dsFile, []byte(ds), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(syncFile, []byte(syncDef), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	must(t, env, "datasource", "create", "--file", dsFile)
+	var syncAuto struct{ ID string }
+	if err := json.Unmarshal([]byte(must(t, env, "automation", "create", "--file", syncFile, "-o", "json")), &syncAuto); err != nil {
+		t.Fatal(err)
+	}
+	var applied struct{ Runs []string }
+	out = must(t, env, "automation", "apply-now", syncAuto.ID, "--user", "CN=Nora Quinn,OU=Engineering,OU=Staff,DC=demo,DC=idbridge,DC=test", "-o", "json")
+	if err := json.Unmarshal([]byte(out), &applied); err != nil || len(applied.Runs) != 1 {
+		t.Fatalf("apply-now of a sync automation: %q %v", out, err)
+	}
+	c, err := NewClient(env["IDBRIDGE_ADDR"], env["IDBRIDGE_TOKEN"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var syncRuns json.RawMessage
+	if err := c.Get(context.Background(), "/v1/datasources/people/runs", &syncRuns); err != nil || !strings.Contains(string(syncRuns), applied.Runs[0]) {
+		t.Fatalf("the sync run %s is not among the data source's runs: %s %v", applied.Runs[0], syncRuns, err)
+	}
+
 	if code, _, _ := run(t, env, "run", "retry", "no-such-run"); code != ExitNotFound {
 		t.Fatalf("retry of an unknown run: exit %d, want %d", code, ExitNotFound)
 	}
