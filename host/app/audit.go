@@ -64,7 +64,11 @@ func (a storeAuditor) Audit(ctx context.Context, e api.AuditEntry) error {
 			outcome += " " + e.Error
 		}
 	}
-	_, err := a.audit.Append(ctx, store.AuditEntry{At: e.Time, Actor: e.Actor + " (" + e.Role.String() + ")",
+	actor := e.Actor
+	if role := " (" + e.Role.String() + ")"; !strings.HasSuffix(actor, role) {
+		actor += role // who, and with which role, in one filterable field
+	}
+	_, err := a.audit.Append(ctx, store.AuditEntry{At: e.Time, Actor: actor,
 		Action: e.Method + " " + e.Route, Target: target(e.Path), Before: before, After: after,
 		Outcome: a.masker.String(outcome)})
 	return err
