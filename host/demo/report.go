@@ -10,16 +10,16 @@ import (
 // Report is what the demo did and found, each outcome checked against the
 // sandbox's own state.
 type Report struct {
-	Extension   string   `json:"extension"`
-	Connector   string   `json:"connector"`
-	Enabled     bool     `json:"enabled"`
-	TestOK      bool     `json:"test_ok"`
-	TestAccount string   `json:"test_account,omitempty"`
-	TestChecks  []string `json:"test_checks,omitempty"`
-	ListUsers   string   `json:"list_users"`
-	Plan        PlanCounts
-	Orphans     []Orphan `json:"orphans"`
-	Templates   []string `json:"templates"`
+	Extension   string     `json:"extension"`
+	Connector   string     `json:"connector"`
+	Enabled     bool       `json:"enabled"`
+	TestOK      bool       `json:"test_ok"`
+	TestAccount string     `json:"test_account,omitempty"`
+	TestChecks  []string   `json:"test_checks,omitempty"`
+	ListUsers   string     `json:"list_users"`
+	Plan        PlanCounts `json:"plan"`
+	Orphans     []Orphan   `json:"orphans"`
+	Templates   []string   `json:"templates"`
 	// TemplatesRefused explains shipped templates the engine refused.
 	TemplatesRefused string    `json:"templates_refused,omitempty"`
 	Automations      []string  `json:"automations"`
@@ -34,7 +34,14 @@ type Report struct {
 
 // PlanCounts are the dry-run plan's counts by category.
 type PlanCounts struct {
-	Records, Inactive, Users, Updates, Creates, NoChange, Orphans, Conflicts int
+	Records   int `json:"records"`
+	Inactive  int `json:"inactive"`
+	Users     int `json:"users"`
+	Updates   int `json:"updates"`
+	Creates   int `json:"creates"`
+	NoChange  int `json:"no_change"`
+	Orphans   int `json:"orphans"`
+	Conflicts int `json:"conflicts"`
 }
 
 // Orphan is a stale account the plan found.
@@ -46,10 +53,16 @@ type Orphan struct {
 // Outcome is one onboarding or offboarding, before and after in the
 // sandbox.
 type Outcome struct {
-	User, Flow, Via string
-	Before, After   string
-	Runs            string
-	OK              bool
+	User string `json:"user"`
+	// Flow is onboarding or offboarding; Via says how it was started.
+	Flow string `json:"flow"`
+	Via  string `json:"via"`
+	// Before and After are the workspace membership in the sandbox.
+	Before string `json:"before"`
+	After  string `json:"after"`
+	// Runs are the runs that did it, with their status.
+	Runs string `json:"runs,omitempty"`
+	OK   bool   `json:"ok"`
 }
 
 // OK reports whether the integration works and every outcome matched.
