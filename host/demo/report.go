@@ -10,26 +10,37 @@ import (
 // Report is what the demo did and found, each outcome checked against the
 // sandbox's own state.
 type Report struct {
-	Extension   string     `json:"extension"`
-	Connector   string     `json:"connector"`
-	Enabled     bool       `json:"enabled"`
-	TestOK      bool       `json:"test_ok"`
-	TestAccount string     `json:"test_account,omitempty"`
-	TestChecks  []string   `json:"test_checks,omitempty"`
-	ListUsers   string     `json:"list_users"`
-	Plan        PlanCounts `json:"plan"`
-	Orphans     []Orphan   `json:"orphans"`
-	Templates   []string   `json:"templates"`
-	// TemplatesRefused explains shipped templates the engine refused.
-	TemplatesRefused string    `json:"templates_refused,omitempty"`
-	Automations      []string  `json:"automations"`
-	Outcomes         []Outcome `json:"outcomes"`
-	Console          string    `json:"console"`
-	TokenPath        string    `json:"token_path"`
-	Sandbox          string    `json:"sandbox"`
-	Marketplace      string    `json:"marketplace"`
-	Logs             string    `json:"logs"`
-	Elapsed          time.Duration
+	// Extension is the installed extension: id, version, publisher.
+	Extension string `json:"extension"`
+	// Connector is who the plugin said it is when enabled.
+	Connector string `json:"connector"`
+	// Enabled, TestOK, TestAccount and TestChecks are the integration's
+	// state and its connection test at enable.
+	Enabled     bool     `json:"enabled"`
+	TestOK      bool     `json:"test_ok"`
+	TestAccount string   `json:"test_account,omitempty"`
+	TestChecks  []string `json:"test_checks,omitempty"`
+	// ListUsers is the outcome of test-and-save of the List Users endpoint.
+	ListUsers string `json:"list_users"`
+	// Plan and Orphans are the dry-run plan's counts and stale accounts.
+	Plan    PlanCounts `json:"plan"`
+	Orphans []Orphan   `json:"orphans"`
+	// Templates were installed; TemplatesRefused explains those the
+	// engine refused.
+	Templates        []string `json:"templates"`
+	TemplatesRefused string   `json:"templates_refused,omitempty"`
+	// Automations are the automations created.
+	Automations []string `json:"automations"`
+	// Outcomes are the onboardings and offboardings, checked in the sandbox.
+	Outcomes []Outcome `json:"outcomes"`
+	// Console, TokenPath, Sandbox, Marketplace and Logs say where to look.
+	Console     string `json:"console"`
+	TokenPath   string `json:"token_path"`
+	Sandbox     string `json:"sandbox"`
+	Marketplace string `json:"marketplace"`
+	Logs        string `json:"logs"`
+	// Elapsed is the time from start to report.
+	Elapsed time.Duration `json:"elapsed_ns"`
 }
 
 // PlanCounts are the dry-run plan's counts by category.
