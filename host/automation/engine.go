@@ -35,7 +35,7 @@ func (r EngineRunner) StartRun(ctx context.Context, req RunRequest) (string, err
 	}
 	objs := make([]outbound.Object, len(req.Objects))
 	for i, o := range req.Objects {
-		objs[i] = outbound.Object{ID: o.ID, DN: o.DN, Kind: outbound.KindUser, Attributes: o.Attributes}
+		objs[i] = outbound.Object{ID: o.ID, DN: o.DN, Kind: outbound.KindUser, Attributes: o.Attributes, Previous: o.Previous}
 	}
 	return r.Engine.StartRun(ctx, orchestration.RunRequest{
 		RunID: req.ID, TemplateID: req.Template, Automation: req.Automation, Trigger: req.Trigger, Objects: objs,

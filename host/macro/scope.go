@@ -7,6 +7,10 @@ import "strings"
 const (
 	// NamespaceAD holds the AD attributes of the object.
 	NamespaceAD = "ad"
+	// NamespacePrevious holds the AD attributes of the object as they were
+	// before the change that started the run (e.g. the old department of a
+	// user who moved), for templates that undo what the old values did.
+	NamespacePrevious = "previous"
 	// NamespaceIntegration holds the integration's settings.
 	NamespaceIntegration = "integration"
 	// NamespaceSteps holds outputs of earlier steps, as stepId.output.
@@ -134,6 +138,21 @@ func AD(attributes ...string) Namespace {
 		Fields:      names(attributes, "AD attribute "),
 		FoldCase:    true,
 	}
+}
+
+// Previous declares the object's earlier attribute values, with the same
+// attributes and rules as ad (the namespace an automation's move template
+// reads the old department from).
+func Previous(ad Namespace) Namespace {
+	ad.Name = NamespacePrevious
+	ad.Description = "Attributes of the AD object before the change that started the run"
+	fields := make([]FieldInfo, len(ad.Fields))
+	for i, f := range ad.Fields {
+		f.Description = strings.Replace(f.Description, "AD attribute", "Earlier AD attribute", 1)
+		fields[i] = f
+	}
+	ad.Fields = fields
+	return ad
 }
 
 // Integration declares the settings keys of the integration (never its

@@ -104,7 +104,7 @@ func compile(ctx context.Context, hooks *outbound.Service, t *Template) (*compil
 				earlier = append(earlier, macro.Step{ID: id, Outputs: outs})
 			}
 		}
-		scope := macro.NewScope(ad, macro.Object(), macro.Steps(earlier...))
+		scope := macro.NewScope(ad, macro.Previous(ad), macro.Object(), macro.Steps(earlier...))
 		switch s.Kind {
 		case KindWebhook:
 			w, ok := webhooks[s.ID]

@@ -27,6 +27,9 @@ type Object struct {
 	Kind string `json:"kind,omitempty"`
 	// Attributes are the AD attributes, by name.
 	Attributes map[string][]string `json:"attributes,omitempty"`
+	// Previous are the attributes as they were before the change that
+	// started the run, for %previous.x% (e.g. the department a user left).
+	Previous map[string][]string `json:"previous,omitempty"`
 }
 
 // Name is how run records and errors name the object for people: its DN,
@@ -38,8 +41,8 @@ func (o Object) Name() string {
 	return o.ID
 }
 
-// Data returns the macro values of the object: the ad and object
-// namespaces. Callers add integration and steps.
+// Data returns the macro values of the object: the ad, previous and
+// object namespaces. Callers add integration and steps.
 func (o Object) Data() macro.Data {
 	kind := o.Kind
 	if kind == "" {
@@ -59,7 +62,13 @@ func (o Object) Data() macro.Data {
 	for k, v := range o.Attributes {
 		ad[k] = v
 	}
-	return macro.Data{macro.NamespaceAD: ad, macro.NamespaceObject: obj}
+	// previous is always present, so a template reading it for an object
+	// without history fails naming the macro instead of rendering nothing.
+	prev := make(map[string][]string, len(o.Previous))
+	for k, v := range o.Previous {
+		prev[k] = v
+	}
+	return macro.Data{macro.NamespaceAD: ad, macro.NamespacePrevious: prev, macro.NamespaceObject: obj}
 }
 
 // Objects finds the AD objects a test runs for.

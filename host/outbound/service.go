@@ -176,7 +176,8 @@ func (s *Service) Scope(ctx context.Context, integration string, steps ...macro.
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	return macro.NewScope(s.ADNamespace(ctx), macro.Object(), macro.Integration(keys...), macro.Steps(steps...)), nil
+	ad := s.ADNamespace(ctx)
+	return macro.NewScope(ad, macro.Previous(ad), macro.Object(), macro.Integration(keys...), macro.Steps(steps...)), nil
 }
 
 // commonAttributes are offered in the macro chooser; any other attribute the
