@@ -39,6 +39,7 @@ func (r EngineRunner) StartRun(ctx context.Context, req RunRequest) (string, err
 	}
 	return r.Engine.StartRun(ctx, orchestration.RunRequest{
 		RunID: req.ID, TemplateID: req.Template, Automation: req.Automation, Trigger: req.Trigger, Objects: objs,
+		DeactivationLimit: req.Options.DeactivationLimit,
 	})
 }
 

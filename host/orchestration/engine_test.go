@@ -164,7 +164,9 @@ func TestDeactivationGuardWaitsForApproval(t *testing.T) {
 }
 
 func TestDeactivationGuardCancel(t *testing.T) {
-	e := newEnv(t, envOptions{config: func(c *Config) { c.DeactivationLimit = 1 }})
+	// The engine's default would let two through; the run's own limit
+	// (an automation's) is stricter and wins.
+	e := newEnv(t, envOptions{config: func(c *Config) { c.DeactivationLimit = 5 }})
 	tm := Template{ID: "off", Name: "Off", Steps: []Step{
 		{ID: "deactivate", Kind: KindWebhook, Integration: integ, Webhook: clockify.WebhookDeactivateUser, Deactivates: true,
 			Inputs: map[string]string{"userId": "%ad.employeeID%"}},
@@ -173,9 +175,12 @@ func TestDeactivationGuardCancel(t *testing.T) {
 	e.start(t)
 	objs := people("cancel", 2)
 	ctx := context.Background()
-	id, err := e.eng.StartRun(ctx, RunRequest{TemplateID: "off", Objects: objs})
+	id, err := e.eng.StartRun(ctx, RunRequest{TemplateID: "off", Objects: objs, DeactivationLimit: 1})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if v, _ := e.eng.Status(ctx, id); v.Status != StatusNeedsApproval {
+		t.Fatalf("status %s; the run's own limit of 1 should hold 2 deactivations for approval", v.Status)
 	}
 	if err := e.eng.Cancel(ctx, id); err != nil {
 		t.Fatal(err)

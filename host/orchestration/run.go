@@ -41,6 +41,10 @@ type RunRequest struct {
 	// anything; conditions are evaluated, webhooks follow their success
 	// branch.
 	DryRun bool `json:"dryRun,omitempty"`
+	// DeactivationLimit overrides the template's and the engine's guard
+	// for this run (an automation's own limit); 0 keeps theirs, a negative
+	// value turns the guard off.
+	DeactivationLimit int `json:"deactivationLimit,omitempty"`
 }
 
 // runDoc is what the engine keeps about a run beyond its record.
@@ -95,7 +99,10 @@ func (e *Engine) StartRun(ctx context.Context, req RunRequest) (string, error) {
 		req.Automation = t.ID
 	}
 	doc := runDoc{ID: req.RunID, Template: t, DryRun: req.DryRun, Objects: len(req.Objects)}
-	limit := t.MaxDeactivations
+	limit := req.DeactivationLimit
+	if limit == 0 {
+		limit = t.MaxDeactivations
+	}
 	if limit == 0 {
 		limit = e.cfg.DeactivationLimit
 	}
