@@ -1,6 +1,8 @@
 package outbound
 
 import (
+	"fmt"
+
 	"github.com/idbridge/idbridge/host/secrets"
 	connectorv1 "github.com/idbridge/idbridge/proto/connector/v1"
 	"github.com/idbridge/idbridge/sdk"
@@ -31,6 +33,26 @@ type Response struct {
 	DurationMS int64 `json:"durationMs,omitempty"`
 }
 
+// MaxRecordedBody bounds each body kept in test results and run records.
+// Some apps answer a one-user change with the whole workspace; keeping that
+// per action would make run records grow with the square of the workspace.
+const MaxRecordedBody = 8 << 10
+
+// maskBody masks b and keeps at most MaxRecordedBody bytes of it. It masks
+// a little more than it keeps, so a secret straddling the cut is masked
+// whole before the cut.
+func maskBody(b []byte, m *secrets.Masker) string {
+	const margin = 512
+	if len(b) <= MaxRecordedBody {
+		return string(m.Bytes(b))
+	}
+	masked := m.Bytes(b[:MaxRecordedBody+margin])
+	if len(masked) > MaxRecordedBody {
+		masked = masked[:MaxRecordedBody]
+	}
+	return fmt.Sprintf("%s…[%d bytes in all; truncated]", masked, len(b))
+}
+
 // Exchange converts what the connector reports to the recorded form,
 // passing every string through the masker as well: the connector masks the
 // secrets it knows, the host masks the ones it knows.
@@ -40,14 +62,14 @@ func Exchange(ex *connectorv1.Exchange, m *secrets.Masker) (*Request, *Response)
 	}
 	var req *Request
 	if r := ex.GetRequest(); r != nil {
-		req = &Request{Method: r.GetMethod(), URL: m.String(r.GetUrl()), Body: string(m.Bytes(r.GetBody()))}
+		req = &Request{Method: r.GetMethod(), URL: m.String(r.GetUrl()), Body: maskBody(r.GetBody(), m)}
 		for _, h := range r.GetHeaders() {
 			req.Headers = append(req.Headers, Header{Name: h.GetName(), Value: m.String(h.GetValue())})
 		}
 	}
 	var resp *Response
 	if r := ex.GetResponse(); r != nil {
-		resp = &Response{Status: int(r.GetStatus()), Body: string(m.Bytes(r.GetBody())),
+		resp = &Response{Status: int(r.GetStatus()), Body: maskBody(r.GetBody(), m),
 			Attempts: int(ex.GetAttempts()), DurationMS: ex.GetDurationMs()}
 		for _, h := range r.GetHeaders() {
 			resp.Headers = append(resp.Headers, Header{Name: h.GetName(), Value: m.String(h.GetValue())})
