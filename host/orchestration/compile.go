@@ -68,6 +68,9 @@ func compile(ctx context.Context, hooks *outbound.Service, t *Template) (*compil
 	outputs := map[string][]string{}
 	webhooks := map[string]outbound.Webhook{}
 	for _, s := range t.Steps {
+		if s.Kind == KindAD && s.AD != nil && s.AD.Action == ADMove {
+			outputs[s.ID] = []string{"dn"} // the object's new DN
+		}
 		if s.Kind != KindWebhook {
 			continue
 		}

@@ -47,7 +47,7 @@ func (s testSchema) AttributeExists(_ context.Context, name string) (bool, error
 	return s[strings.ToLower(name)], nil
 }
 
-var schema = testSchema{"mail": true, "department": true, "title": true, "employeeid": true, "cn": true, "memberof": true, "employeenumber": true}
+var schema = testSchema{"mail": true, "department": true, "title": true, "employeeid": true, "cn": true, "memberof": true, "employeenumber": true, "description": true}
 
 // env is the sandbox, the real connector under the plugin supervisor, the
 // webhook service and an engine over one store.
