@@ -82,7 +82,7 @@ func BenchmarkFullDryRun(b *testing.B) {
 		n := 0
 		for b.Loop() {
 			n = 0
-			err := dir.Search(ctx, directory.Query{Filter: dir.UserFilter(), Attributes: []string{"entryUUID", "userAccountControl", "mail", "displayName"}},
+			err := dir.Scan(ctx, directory.Query{Filter: dir.UserFilter(), Attributes: []string{"entryUUID", "userAccountControl", "mail", "displayName"}},
 				func(directory.Entry) error { n++; return nil })
 			if err != nil {
 				b.Fatal(err)

@@ -40,6 +40,13 @@ func (s *Service) Plan(ctx context.Context, id string, opts RunOptions) (*Previe
 	return s.plan(ctx, d, &reporter{fn: opts.Progress})
 }
 
+// scanner is a Directory that can read a whole OU faster than Search
+// (*directory.Client decodes entries straight from the wire); a plan reads
+// every user of the data source, so it uses Scan when it can.
+type scanner interface {
+	Scan(ctx context.Context, q directory.Query, fn func(directory.Entry) error) error
+}
+
 func (s *Service) plan(ctx context.Context, d *DataSource, rep *reporter) (*Preview, error) {
 	started := s.cfg.Now()
 	p, err := mapping.NewPlanner(d.DataSource)
@@ -66,7 +73,11 @@ func (s *Service) plan(ctx context.Context, d *DataSource, rep *reporter) (*Prev
 	g.Go(func() error {
 		n := 0
 		dir := s.cfg.Directory
-		err := dir.Search(gctx, d.userQuery(dir, p.Attributes()), func(e directory.Entry) error {
+		read := dir.Search
+		if sc, ok := dir.(scanner); ok {
+			read = sc.Scan
+		}
+		err := read(gctx, d.userQuery(dir, p.Attributes()), func(e directory.Entry) error {
 			u := dir.EntryToUser(e)
 			p.AddUser(mapping.ADUser{ID: u.ID, DN: u.DN, Attributes: u.Attributes, Enabled: u.Enabled()})
 			if n++; n%500 == 0 {
