@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"path/filepath"
 	"sync/atomic"
 	"time"
 
@@ -126,6 +127,13 @@ func New(ctx context.Context, opts Options) (*App, error) {
 	if opts.ShutdownGrace <= 0 {
 		opts.ShutdownGrace = 10 * time.Second
 	}
+	// Connectors start in their own folder, so every path handed to them
+	// must be absolute; resolving the data folder once makes all of them so.
+	abs, err := filepath.Abs(opts.DataDir)
+	if err != nil {
+		return nil, fmt.Errorf("data folder %q: %w", opts.DataDir, err)
+	}
+	opts.DataDir = abs
 	if err := os.MkdirAll(opts.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data folder: %w", err)
 	}

@@ -300,3 +300,21 @@ func alive(pid int) bool {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// TestRelativeDataFolderBecomesAbsolute: connectors start in their own
+// folder, so a relative --data would make every installed binary's path
+// unreachable from there.
+func TestRelativeDataFolderBecomesAbsolute(t *testing.T) {
+	t.Chdir(t.TempDir())
+	a, err := app.New(context.Background(), app.Options{DataDir: "data"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if !filepath.IsAbs(a.DataDir) || filepath.Base(a.DataDir) != "data" {
+		t.Fatalf("DataDir = %q; want an absolute path ending in data", a.DataDir)
+	}
+	if _, err := os.Stat(filepath.Join(a.DataDir, "admin.token")); err != nil {
+		t.Fatalf("the admin token is not in the resolved folder: %v", err)
+	}
+}
