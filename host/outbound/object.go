@@ -78,7 +78,8 @@ type Objects interface {
 }
 
 // DirectoryObjects looks objects up in the directory: a reference holding
-// "=" is a DN, anything else a stable id.
+// "=" is a DN; anything else is a stable id, or else a logon name
+// (sAMAccountName on AD, uid elsewhere), which is what admins type.
 type DirectoryObjects struct {
 	Client *directory.Client
 }
@@ -87,10 +88,13 @@ type DirectoryObjects struct {
 func (d DirectoryObjects) Lookup(ctx context.Context, ref string) (Object, error) {
 	if !strings.Contains(ref, "=") {
 		u, err := d.Client.UserByID(ctx, ref)
-		if err != nil {
+		if err == nil {
+			return Object{ID: u.ID, DN: u.DN, Kind: KindUser, Attributes: u.Attributes}, nil
+		}
+		if !errors.Is(err, directory.ErrNotFound) {
 			return Object{}, err
 		}
-		return Object{ID: u.ID, DN: u.DN, Kind: KindUser, Attributes: u.Attributes}, nil
+		return d.byLogonName(ctx, ref, err)
 	}
 	u, err := d.Client.GetUser(ctx, ref)
 	if err == nil {
@@ -112,6 +116,27 @@ func (d DirectoryObjects) Lookup(ctx context.Context, ref string) (Object, error
 		return Object{}, fmt.Errorf("%s is neither a user nor a group: %w", ref, directory.ErrNotFound)
 	}
 	return *obj, nil
+}
+
+// byLogonName finds the one user whose logon name is name; byID is the
+// error of the id lookup, reported when no logon name matches either.
+func (d DirectoryObjects) byLogonName(ctx context.Context, name string, byID error) (Object, error) {
+	attr := "uid"
+	if d.Client.Flavor() == directory.FlavorAD {
+		attr = "sAMAccountName"
+	}
+	users, err := d.Client.FindUsers(ctx, attr, name)
+	if err != nil {
+		return Object{}, err
+	}
+	switch len(users) {
+	case 0:
+		return Object{}, fmt.Errorf("no user has the id or %s %q; give a DN, an objectGUID or a logon name: %w", attr, name, byID)
+	case 1:
+		u := users[0]
+		return Object{ID: u.ID, DN: u.DN, Kind: KindUser, Attributes: u.Attributes}, nil
+	}
+	return Object{}, fmt.Errorf("%d users have %s %q; give the DN instead", len(users), attr, name)
 }
 
 func firstOf(e directory.Entry, names ...string) string {
