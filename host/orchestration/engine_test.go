@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/idbridge/idbridge/host/macro"
 	"github.com/idbridge/idbridge/host/outbound"
 	"github.com/idbridge/idbridge/host/store"
 	"github.com/idbridge/idbridge/plugins/clockify"
@@ -320,5 +319,3 @@ func TestConditionBranches(t *testing.T) {
 		t.Errorf("lower() was not applied: %s", u.Email)
 	}
 }
-
-var _ = macro.NamespaceAD

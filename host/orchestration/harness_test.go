@@ -11,7 +11,6 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 
-	"github.com/idbridge/idbridge/host/macro"
 	"github.com/idbridge/idbridge/host/outbound"
 	"github.com/idbridge/idbridge/host/outbound/outboundtest"
 	"github.com/idbridge/idbridge/host/pluginhost"
@@ -231,5 +230,3 @@ func postsOf(sb *sandbox.Server) map[int]int {
 	}
 	return out
 }
-
-var _ = macro.NamespaceAD
