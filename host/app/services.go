@@ -92,6 +92,9 @@ func (a *App) wire(ctx context.Context) error {
 		Schema: dir, Objects: outbound.DirectoryObjects{Client: dir}, Masker: a.Masker, Logger: log})
 	ocfg := a.opts.Engine
 	ocfg.Docs, ocfg.Queue, ocfg.Runs, ocfg.Webhooks, ocfg.Directory, ocfg.Logger = a.Store, a.Store.Queue(), a.Store.Runs(), s.Webhooks, dir, log
+	if ocfg.RateWait == nil {
+		ocfg.RateWait = a.Metrics.ObserveRateWait
+	}
 	s.Engine, err = orchestration.New(ocfg)
 	if err != nil {
 		return err

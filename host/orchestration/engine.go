@@ -68,6 +68,10 @@ type Config struct {
 	// The rate limiter, not this, sets the pace; it only has to cover the
 	// app's latency at the allowed rate.
 	Concurrency int
+	// RateWait, when set, hears how long each call waited for its lane's
+	// rate limit (and any Retry-After pause), so operators can see when
+	// the app's budget, not idbridge, is the bottleneck.
+	RateWait func(lane string, waited time.Duration)
 	// DeactivationLimit is the default deactivation guard: a run that
 	// would send more objects than this through deactivating steps waits
 	// for approval. Zero means 25; negative turns the guard off.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -317,5 +318,42 @@ func TestConditionBranches(t *testing.T) {
 	}
 	if u := e.userByEmail("cond.sales@corp.example"); u != nil && u.Email != "cond.sales@corp.example" {
 		t.Errorf("lower() was not applied: %s", u.Email)
+	}
+}
+
+// TestRateWaitsAreReported: every call's wait for its lane's budget
+// reaches Config.RateWait, which the host turns into a metric.
+func TestRateWaitsAreReported(t *testing.T) {
+	var mu sync.Mutex
+	waits := map[string]int{}
+	e := newEnv(t, envOptions{config: func(c *Config) {
+		c.RateWait = func(lane string, d time.Duration) {
+			mu.Lock()
+			defer mu.Unlock()
+			if d >= 0 {
+				waits[lane]++
+			}
+		}
+	}})
+	tm := Template{ID: "find", Name: "Find", Steps: []Step{
+		{ID: "find", Kind: KindWebhook, Integration: integ, Webhook: clockify.WebhookFindUserByEmail, Inputs: map[string]string{"email": "%ad.mail%"}},
+	}}
+	mustSave(t, e, tm)
+	e.start(t)
+	var objs []outbound.Object
+	for _, mail := range []string{"barbara.dev@example.com", "ken.sales@example.com", "linus.lead@example.com"} {
+		objs = append(objs, outbound.Object{ID: mail, DN: "CN=" + mail + ",DC=corp,DC=example", Attributes: map[string][]string{"mail": {mail}}})
+	}
+	id, err := e.eng.StartRun(context.Background(), RunRequest{TemplateID: "find", Objects: objs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := e.wait(t, id, 30*time.Second); v.Status != store.RunSucceeded {
+		t.Fatalf("run ended %s: %s", v.Status, v.Error)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if waits[integ] < len(objs) {
+		t.Fatalf("rate waits reported %v; want at least %d for lane %q", waits, len(objs), integ)
 	}
 }

@@ -36,10 +36,15 @@ const refreshEvery = time.Minute
 
 func newLimiters(e *Engine) *limiters { return &limiters{e: e, by: map[string]*laneLimit{}} }
 
-// wait blocks until lane may send one request.
+// wait blocks until lane may send one request, and reports how long it
+// waited to Config.RateWait.
 func (l *limiters) wait(ctx context.Context, lane string) error {
 	if strings.HasPrefix(lane, "~") {
 		return nil
+	}
+	if report := l.e.cfg.RateWait; report != nil {
+		start := time.Now()
+		defer func() { report(lane, time.Since(start)) }()
 	}
 	l.mu.Lock()
 	ll, ok := l.by[lane]
