@@ -64,6 +64,9 @@ type Options struct {
 	Engine orchestration.Config
 	// NoConsole leaves the web console out (API only).
 	NoConsole bool
+	// SecureCookies marks the console's cookies Secure on plain HTTP too,
+	// for a host behind a TLS-terminating proxy.
+	SecureCookies bool
 	// Plugins tunes the plugin supervisor; its Logger defaults to Logger.
 	Plugins pluginhost.Config
 	// ShutdownGrace is how long running API calls may take to finish on

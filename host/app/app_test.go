@@ -318,3 +318,41 @@ func TestRelativeDataFolderBecomesAbsolute(t *testing.T) {
 		t.Fatalf("the admin token is not in the resolved folder: %v", err)
 	}
 }
+
+// TestSecureCookiesBehindAProxy: --secure-cookies reaches the console, so
+// a host behind a TLS proxy never sends its cookies in clear.
+func TestSecureCookiesBehindAProxy(t *testing.T) {
+	for _, secure := range []bool{false, true} {
+		ctx, cancel := context.WithCancel(context.Background())
+		a, err := app.New(ctx, app.Options{DataDir: t.TempDir(), SecureCookies: secure})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { done <- a.Serve(ctx, ln) }()
+		base := "http://" + ln.Addr().String()
+		waitReady(t, base)
+		resp, err := http.Get(base + "/login")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		cookies := resp.Cookies()
+		if len(cookies) == 0 {
+			t.Fatal("the sign-in page set no cookie")
+		}
+		for _, c := range cookies {
+			if c.Secure != secure {
+				t.Errorf("SecureCookies=%v: cookie %s has Secure=%v", secure, c.Name, c.Secure)
+			}
+		}
+		cancel()
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -29,6 +29,7 @@ type serveFlags struct {
 	dirPlain            bool
 	watchInterval       time.Duration
 	noConsole           bool
+	secureCookies       bool
 }
 
 // newServeCmd runs the long-lived host. It stops gracefully on SIGINT and
@@ -95,6 +96,7 @@ an auditor token otherwise).`,
 	fl.BoolVar(&f.dirPlain, "directory-plaintext", false, "do not encrypt an ldap:// connection (test directories only)")
 	fl.DurationVar(&f.watchInterval, "watch-interval", 0, "time between polls of the directory for changes (default 10s)")
 	fl.BoolVar(&f.noConsole, "no-console", false, "serve the API without the web console")
+	fl.BoolVar(&f.secureCookies, "secure-cookies", false, "mark console cookies Secure on plain HTTP, when a TLS proxy sits in front")
 	_ = cmd.MarkFlagDirname("data")
 	_ = cmd.MarkFlagFilename("directory-password-file")
 	_ = cmd.MarkFlagFilename("directory-ca", "pem", "crt")
@@ -118,7 +120,7 @@ func (f *serveFlags) options(g *Globals) (app.Options, error) {
 	env(&f.dirBase, "IDBRIDGE_DIRECTORY_BASE")
 	env(&f.dirCA, "IDBRIDGE_DIRECTORY_CA")
 	opts := app.Options{DataDir: f.data, Listen: f.listen, Catalogs: f.catalogs, DemoDirectory: f.demoDir,
-		DemoDirectoryListen: f.demoDirListen, WatchInterval: f.watchInterval, NoConsole: f.noConsole, Getenv: g.Env}
+		DemoDirectoryListen: f.demoDirListen, WatchInterval: f.watchInterval, NoConsole: f.noConsole, SecureCookies: f.secureCookies, Getenv: g.Env}
 	if f.dirURL == "" {
 		return opts, nil
 	}
