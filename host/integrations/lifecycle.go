@@ -54,24 +54,14 @@ func (s *Service) Enable(ctx context.Context, id string) (*View, error) {
 	return s.view(in), s.notifyEnabled(ctx, id)
 }
 
-// notifyEnabled tells every EnabledObserver; errors are returned joined,
-// after the integration is already enabled.
+// notifyEnabled tells every EnabledObserver.
 func (s *Service) notifyEnabled(ctx context.Context, id string) error {
-	s.mu.Lock()
-	obs := append([]Observer(nil), s.observers...)
-	s.mu.Unlock()
-	var errs []error
-	for _, o := range obs {
+	return s.notify(id, "enabled, but resuming", func(o Observer) error {
 		if eo, ok := o.(EnabledObserver); ok {
-			if err := eo.OnEnabled(ctx, id); err != nil {
-				errs = append(errs, err)
-			}
+			return eo.OnEnabled(ctx, id)
 		}
-	}
-	if err := errors.Join(errs...); err != nil {
-		return fmt.Errorf("integration %s is enabled, but resuming what uses it failed: %w", id, err)
-	}
-	return nil
+		return nil
+	})
 }
 
 // test describes the connector, checks required settings and runs Test,
@@ -149,17 +139,23 @@ func (s *Service) Disable(ctx context.Context, id string) (*View, error) {
 }
 
 func (s *Service) notifyDisabled(ctx context.Context, id string) error {
+	return s.notify(id, "disabled, but pausing", func(o Observer) error { return o.OnDisabled(ctx, id) })
+}
+
+// notify calls each observer; errors come back joined, after the change
+// they report has already happened.
+func (s *Service) notify(id, what string, call func(Observer) error) error {
 	s.mu.Lock()
 	obs := append([]Observer(nil), s.observers...)
 	s.mu.Unlock()
 	var errs []error
 	for _, o := range obs {
-		if err := o.OnDisabled(ctx, id); err != nil {
+		if err := call(o); err != nil {
 			errs = append(errs, err)
 		}
 	}
 	if err := errors.Join(errs...); err != nil {
-		return fmt.Errorf("integration %s is disabled, but pausing what uses it failed: %w", id, err)
+		return fmt.Errorf("integration %s is %s what uses it failed: %w", id, what, err)
 	}
 	return nil
 }
