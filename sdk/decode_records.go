@@ -33,6 +33,25 @@ const maxInternedKeys = 4096
 type PageDecoder struct {
 	keep map[string]bool
 	keys map[string]string
+	// recent holds keys by a cheap slot of their bytes: records repeat the
+	// same few keys, and comparing bytes costs less than hashing them for
+	// the map. A slot collision only sends the key to the map.
+	recent [256]recentKey
+}
+
+// recentKey is an interned key and whether keep selects it at the top
+// level.
+type recentKey struct {
+	key  string
+	kept bool
+}
+
+// slot picks key b's place in PageDecoder.recent.
+func slot(b []byte) int {
+	if len(b) == 0 {
+		return 0
+	}
+	return (len(b)*7 + int(b[0])*31 + int(b[len(b)-1])) & 255
 }
 
 // NewPageDecoder returns a decoder keeping the top-level keys in keep, or
@@ -45,6 +64,9 @@ func NewPageDecoder(keep []string) *PageDecoder {
 			d.keep[k] = true
 		}
 	}
+	// Slot 0's zero value already reads as the empty key; say whether it
+	// is kept.
+	d.recent[0].kept = d.keeps("")
 	return d
 }
 
@@ -125,6 +147,7 @@ func (d *PageDecoder) object(b []byte, keep map[string]bool) (map[string]any, er
 		}
 		b = b[n+m:]
 		var key string
+		var kept bool
 		var value []byte
 		for len(entry) > 0 {
 			num, typ, n := protowire.ConsumeTag(entry)
@@ -144,14 +167,14 @@ func (d *PageDecoder) object(b []byte, keep map[string]bool) (map[string]any, er
 			entry = entry[n+m:]
 			if num == entryKey {
 				var err error
-				if key, err = d.key(v); err != nil {
+				if key, kept, err = d.key(v); err != nil {
 					return nil, err
 				}
 			} else {
 				value = v
 			}
 		}
-		if keep != nil && !keep[key] {
+		if keep != nil && !kept {
 			continue
 		}
 		v, err := d.value(value)
@@ -265,20 +288,29 @@ func (d *PageDecoder) list(b []byte) ([]any, error) {
 	return out, nil
 }
 
-// key interns an object key: the same few keys repeat in every record.
-func (d *PageDecoder) key(b []byte) (string, error) {
-	if k, ok := d.keys[string(b)]; ok { // no allocation for the lookup
-		return k, nil
+// key interns an object key (the same few keys repeat in every record)
+// and says whether the decoder's keep selects it.
+func (d *PageDecoder) key(b []byte) (string, bool, error) {
+	r := &d.recent[slot(b)]
+	if r.key == string(b) { // no allocation for the comparison
+		return r.key, r.kept, nil
 	}
-	if !utf8.Valid(b) {
-		return "", malformed("key", errors.New("not UTF-8"))
+	k, ok := d.keys[string(b)]
+	if !ok {
+		if !utf8.Valid(b) {
+			return "", false, malformed("key", errors.New("not UTF-8"))
+		}
+		k = string(b)
+		if len(d.keys) < maxInternedKeys {
+			d.keys[k] = k
+		}
 	}
-	k := string(b)
-	if len(d.keys) < maxInternedKeys {
-		d.keys[k] = k
-	}
-	return k, nil
+	*r = recentKey{key: k, kept: d.keeps(k)}
+	return k, r.kept, nil
 }
+
+// keeps reports whether top-level key k is decoded.
+func (d *PageDecoder) keeps(k string) bool { return d.keep == nil || d.keep[k] }
 
 // skip passes over a field the decoders do not read, as proto.Unmarshal
 // sets it aside as unknown; n < 0 reports malformed data.

@@ -39,8 +39,14 @@ func (p *Planner) AddUser(u ADUser) {
 	if _, dup := p.seenUsers[id]; dup {
 		return
 	}
-	p.seenUsers[strings.Clone(id)] = struct{}{}
-	cu := adUser{id: strings.Clone(u.ID), dn: strings.Clone(u.DN), enabled: u.Enabled, vals: make([]string, len(p.attrs))}
+	// One copy of the ID serves as both the seen key and the user's id.
+	cid := strings.Clone(u.ID)
+	if id == u.ID {
+		p.seenUsers[cid] = struct{}{}
+	} else {
+		p.seenUsers[id] = struct{}{} // built above, so already a copy
+	}
+	cu := adUser{id: cid, dn: strings.Clone(u.DN), enabled: u.Enabled, vals: make([]string, len(p.attrs))}
 	for name, vals := range u.Attributes {
 		for i, a := range p.attrs {
 			if strings.EqualFold(a, name) && len(vals) > 0 {
@@ -54,8 +60,9 @@ func (p *Planner) AddUser(u ADUser) {
 	}
 	// A user without a match value can never be matched; count it and
 	// keep nothing.
-	var keys []string
-	for _, k := range splitMulti(cu.vals[p.matchAttr]) {
+	var buf [2]string // most users have one match value; no allocation then
+	keys := buf[:0]
+	for k := range strings.SplitSeq(cu.vals[p.matchAttr], multiSep) {
 		if k = p.normMatch(k); k != "" {
 			keys = append(keys, k)
 		}
