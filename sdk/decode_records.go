@@ -6,6 +6,7 @@ import (
 	"math"
 	"unicode/utf8"
 
+	"google.golang.org/grpc"
 	"google.golang.org/protobuf/encoding/protowire"
 )
 
@@ -120,6 +121,45 @@ func (d *PageDecoder) Decode(b []byte) (Page, error) {
 		}
 	}
 	return p, nil
+}
+
+// Receive receives the next FetchResponse of stream and decodes it. The
+// message is decoded from gRPC's receive buffer as it arrives, with no
+// intermediate copy or message objects. The stream's errors (io.EOF at the
+// end) are returned as is; a page the decoder cannot read is
+// ErrMalformedPage and leaves the stream usable.
+func (d *PageDecoder) Receive(stream grpc.ClientStream) (Page, error) {
+	m := pageMessage{d: d}
+	if err := stream.RecvMsg(&m); err != nil {
+		return Page{}, err
+	}
+	return m.page, m.err
+}
+
+// pageMessage lets gRPC's protobuf codec hand a message's bytes to a
+// PageDecoder: the codec accepts any message in protobuf's original Go
+// API, and the protobuf runtime gives such a message's own Unmarshal
+// method the raw bytes. Decode errors are kept rather than returned, so
+// that the host reports them as a bad page, not as a broken stream.
+type pageMessage struct {
+	d    *PageDecoder
+	page Page
+	err  error
+}
+
+// Reset implements the original protobuf message API.
+func (m *pageMessage) Reset() { m.page, m.err = Page{}, nil }
+
+// String implements the original protobuf message API.
+func (m *pageMessage) String() string { return fmt.Sprintf("FetchResponse page %d", m.page.Number) }
+
+// ProtoMessage implements the original protobuf message API.
+func (*pageMessage) ProtoMessage() {}
+
+// Unmarshal decodes b, which is only valid during the call.
+func (m *pageMessage) Unmarshal(b []byte) error {
+	m.page, m.err = m.d.Decode(b)
+	return nil
 }
 
 func malformed(what string, err error) error {

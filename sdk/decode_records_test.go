@@ -2,11 +2,14 @@ package sdk
 
 import (
 	"bytes"
+	"context"
 	"errors"
+	"io"
 	"math"
 	"reflect"
 	"testing"
 
+	"google.golang.org/grpc"
 	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/structpb"
@@ -203,4 +206,43 @@ func BenchmarkPageDecoder(b *testing.B) {
 			_ = asMaps(&r, keep...)
 		}
 	})
+}
+
+// TestPageDecoderReceivesOverGRPC reads one stream with Receive and
+// another with Recv and AsMap, over every codec pairing a host can meet:
+// frames or structpb from the connector, the SDK's codec or the standard
+// one on the host.
+func TestPageDecoderReceivesOverGRPC(t *testing.T) {
+	base, _ := usersApp(t, 7, true)
+	req := &connectorv1.FetchRequest{Settings: testSettings(base), IncludeExchange: true,
+		Endpoint: &connectorv1.FetchRequest_EndpointId{EndpointId: "list-users"}}
+	for _, preEncoded := range []bool{true, false} {
+		for _, opts := range [][]grpc.CallOption{nil, {FetchCallOption()}} {
+			cl := dialMode(t, testConnector(base), preEncoded)
+			want, err := fetchAll(t, cl, req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			stream, err := cl.Fetch(context.Background(), req, opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := NewPageDecoder(nil)
+			for i := 0; ; i++ {
+				p, err := d.Receive(stream)
+				if errors.Is(err, io.EOF) {
+					if i != len(want) {
+						t.Fatalf("pre-encoded %v, %d options: %d pages, want %d", preEncoded, len(opts), i, len(want))
+					}
+					break
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				if w := asMaps(want[i]); p.Number != want[i].GetPage() || !reflect.DeepEqual(p.Records, w) {
+					t.Fatalf("pre-encoded %v, %d options, page %d: %#v, want %#v", preEncoded, len(opts), i, p.Records, w)
+				}
+			}
+		}
+	}
 }

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io"
 
-	"google.golang.org/protobuf/types/known/emptypb"
-
 	"github.com/idbridge/idbridge/host/store"
 	connectorv1 "github.com/idbridge/idbridge/proto/connector/v1"
 	"github.com/idbridge/idbridge/sdk"
@@ -67,22 +65,21 @@ func (s *Service) Fetch(ctx context.Context, integrationID, endpointID string, o
 		return err
 	}
 	stream, err := conn.Fetch(ctx, req)
-	// Each message is received as raw wire bytes (an Empty keeps every
-	// field as unknown) and decoded straight into the maps fn takes: going
-	// through structpb first cost more CPU than the connector spent
-	// producing the records. The decoder also drops keys outside Keep,
-	// guarding against connectors that ignore Fields.
+	// Each message is decoded from the stream's receive buffer straight
+	// into the maps fn takes: going through structpb first cost more CPU
+	// than the connector spent producing the records. The decoder also
+	// drops keys outside Keep, guarding against connectors that ignore
+	// Fields.
 	dec := sdk.NewPageDecoder(opts.Keep)
 	page := 0
 	for err == nil {
-		var raw emptypb.Empty
-		if err = stream.RecvMsg(&raw); err != nil {
-			break
-		}
 		var p sdk.Page
-		if p, err = dec.Decode(raw.ProtoReflect().GetUnknown()); err != nil {
-			return &FetchError{IntegrationID: integrationID, EndpointID: endpointID, Page: page,
-				Msg: fmt.Sprintf("page %d: %v", page+1, err), Err: err}
+		if p, err = dec.Receive(stream); err != nil {
+			if errors.Is(err, sdk.ErrMalformedPage) {
+				return &FetchError{IntegrationID: integrationID, EndpointID: endpointID, Page: page,
+					Msg: fmt.Sprintf("page %d: %v", page+1, err), Err: err}
+			}
+			break
 		}
 		page = int(p.Number)
 		if ferr := fn(p.Records); ferr != nil {
