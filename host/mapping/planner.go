@@ -64,9 +64,10 @@ func (p *Planner) Plan(ctx context.Context) (*Plan, error) {
 	for i := range claimedBy {
 		claimedBy[i] = -1
 	}
-	extraClaims := map[int32][]int32{} // user → further records claiming it
-	matchOf := make(map[int32]string)  // record → the value that matched (only for claims)
+	extraClaims := map[int32][]int32{}       // user → further records claiming it
+	matchOf := make([]string, len(p.entries)) // record → the value that matched (only for claims)
 	attrName := p.def.Match.Attribute
+	var users []int32 // reused from record to record; userRefs copies
 
 	for i := range p.entries {
 		if i%4096 == 0 {
@@ -89,7 +90,7 @@ func (p *Planner) Plan(ctx context.Context) (*Plan, error) {
 				Reason: why + "; the record cannot be matched to an AD user"})
 			continue
 		}
-		var users []int32
+		users = users[:0]
 		shared := false
 		for _, k := range norm {
 			us, dup := p.lookupUsers(k)
@@ -123,7 +124,7 @@ func (p *Planner) Plan(ctx context.Context) (*Plan, error) {
 					Reason: fmt.Sprintf("the AD user %s with %s=%s is disabled; the app account is stale access", cu.dn, attrName, display)})
 				continue
 			}
-			matchOf[int32(i)] = display
+			matchOf[i] = display
 			if claimedBy[u] < 0 {
 				claimedBy[u] = int32(i)
 			} else {

@@ -74,7 +74,11 @@ func (p *Planner) isActive(e *entry) bool {
 	if p.active == nil {
 		return true
 	}
-	for _, v := range p.fieldValues(e, p.active.field) {
+	raw := p.fieldRaw(e, p.active.field)
+	if raw == "" {
+		return false
+	}
+	for v := range strings.SplitSeq(raw, multiSep) { // no slice for the usual single value
 		if p.active.fold {
 			v = strings.ToLower(v)
 		}
@@ -99,6 +103,12 @@ func (p *Planner) matchValues(e *entry) (raw, norm []string, why string) {
 		if len(raw) == 0 {
 			return nil, nil, p.match.label + " has no value"
 		}
+	}
+	if len(raw) == 1 { // the usual case needs no duplicate check
+		if n := p.normMatch(raw[0]); n != "" {
+			return raw, []string{n}, ""
+		}
+		return nil, nil, p.match.label + " has no value"
 	}
 	seen := map[string]bool{}
 	for _, r := range raw {
