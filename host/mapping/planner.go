@@ -64,7 +64,7 @@ func (p *Planner) Plan(ctx context.Context) (*Plan, error) {
 	for i := range claimedBy {
 		claimedBy[i] = -1
 	}
-	extraClaims := map[int32][]int32{}       // user → further records claiming it
+	extraClaims := map[int32][]int32{}        // user → further records claiming it
 	matchOf := make([]string, len(p.entries)) // record → the value that matched (only for claims)
 	attrName := p.def.Match.Attribute
 	var users []int32 // reused from record to record; userRefs copies
