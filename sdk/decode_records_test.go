@@ -17,17 +17,19 @@ import (
 	connectorv1 "github.com/idbridge/idbridge/proto/connector/v1"
 )
 
-// asMaps is what the host built before PageDecoder: structpb's AsMap,
-// keeping only keep when set.
+// asMaps is what the host built before PageDecoder: structpb's AsMap, or
+// AsInterface of the kept keys only when keep is set.
 func asMaps(m *connectorv1.FetchResponse, keep ...string) []map[string]any {
 	out := make([]map[string]any, len(m.GetRecords()))
 	for i, r := range m.GetRecords() {
-		out[i] = r.AsMap()
-		if len(keep) > 0 {
-			for k := range out[i] {
-				if !contains(keep, k) {
-					delete(out[i], k)
-				}
+		if len(keep) == 0 {
+			out[i] = r.AsMap()
+			continue
+		}
+		out[i] = make(map[string]any, len(keep))
+		for k, v := range r.GetFields() {
+			if contains(keep, k) {
+				out[i][k] = v.AsInterface()
 			}
 		}
 	}
