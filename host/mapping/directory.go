@@ -46,7 +46,7 @@ func (p *Planner) AddUser(u ADUser) {
 	} else {
 		p.seenUsers[id] = struct{}{} // built above, so already a copy
 	}
-	cu := adUser{id: cid, dn: strings.Clone(u.DN), enabled: u.Enabled, vals: make([]string, len(p.attrs))}
+	cu := adUser{id: cid, dn: strings.Clone(u.DN), enabled: u.Enabled, vals: p.userSlots.take(len(p.attrs))}
 	for name, vals := range u.Attributes {
 		for i, a := range p.attrs {
 			if strings.EqualFold(a, name) && len(vals) > 0 {

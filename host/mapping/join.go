@@ -130,7 +130,7 @@ func (p *Planner) AddRecords(alias string, batch []map[string]any) error {
 		pos, exists := p.byKey[norm]
 		if !exists {
 			pos = int32(len(p.entries))
-			p.entries = append(p.entries, entry{key: key, vals: make([]string, p.nslots)})
+			p.entries = append(p.entries, entry{key: key, vals: p.recSlots.take(p.nslots)})
 			p.byKey[norm] = pos
 		}
 		e := &p.entries[pos]

@@ -34,12 +34,14 @@ type Planner struct {
 	match       compiled
 	active      *compiledActive
 
-	recMu   sync.Mutex
-	entries []entry
-	byKey   map[string]int32
-	join    []EndpointReport
+	recMu    sync.Mutex
+	entries  []entry
+	byKey    map[string]int32
+	join     []EndpointReport
+	recSlots slab // backs entries' vals
 
 	userMu          sync.Mutex
+	userSlots       slab // backs users' vals
 	users           []adUser
 	index           map[string]int32
 	dups            [][]int32
