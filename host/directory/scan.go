@@ -93,6 +93,12 @@ type scan struct {
 
 // scanOnce dials, binds and pages through the search on one connection.
 func (c *Client) scanOnce(ctx context.Context, s *scan, fn func(Entry) error) error {
+	c.mu.Lock()
+	closed := c.closed
+	c.mu.Unlock()
+	if closed {
+		return newError("connect", ErrUnavailable, "open a new client", errors.New("client closed"))
+	}
 	lc, err := c.dialLean(ctx)
 	if err != nil {
 		return err

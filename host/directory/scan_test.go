@@ -97,6 +97,14 @@ func TestScanReportsServerErrors(t *testing.T) {
 		if !errors.Is(err, directory.ErrRejected) || !strings.Contains(err.Error(), "directory.Equal") {
 			t.Fatalf("bad filter: %v, want ErrRejected naming the fix", err)
 		}
+		closed, err := directory.Open(ctx, c.Config())
+		if err != nil {
+			t.Fatal(err)
+		}
+		closed.Close()
+		if err := closed.Scan(ctx, directory.Query{}, func(directory.Entry) error { return nil }); !errors.Is(err, directory.ErrUnavailable) {
+			t.Fatalf("closed client: %v, want ErrUnavailable", err)
+		}
 		cctx, cancel := context.WithCancel(ctx)
 		cancel()
 		if err := c.Scan(cctx, directory.Query{}, func(directory.Entry) error { return nil }); !errors.Is(err, context.Canceled) {
