@@ -7,75 +7,139 @@ import (
 	"google.golang.org/protobuf/types/known/structpb"
 )
 
-// projection is the set of top-level record fields the host asked for
-// (FetchRequest.fields); nil keeps every field. Projecting at the top level
-// only keeps the rule simple for authors and hosts alike — a path's whole
-// first field travels — while still dropping the wide parts of typical app
-// records (settings blocks, pictures, custom field lists) that cost most of
-// the encoding and decoding time.
-type projection map[string]bool
+// projection is the tree of record fields the host asked for
+// (FetchRequest.fields). A nil projection keeps everything below it; a
+// non-nil one keeps only its keys, each with its own projection. A list
+// applies its projection to every element, so
+// "memberships[].membershipStatus" keeps only that field of each
+// membership. Dropping what the host will not read, before encoding,
+// saves the connector and the host most of the work on wide records
+// (settings blocks, pictures, rates and custom field lists).
+type projection map[string]projection
 
 // newProjection builds the projection for dotted paths such as
-// "memberships[].membershipStatus" or "[email=x].id"; no paths means no
-// projection.
+// "email" or "memberships[].membershipStatus"; no paths means no
+// projection. A segment with a selector ("[email=x]") keeps that field
+// whole, since the selector reads fields the path does not name.
 func newProjection(paths []string) projection {
 	if len(paths) == 0 {
 		return nil
 	}
-	p := projection{}
+	root := projection{}
 	for _, path := range paths {
-		first, _, _ := strings.Cut(path, ".")
-		if i := strings.IndexByte(first, '['); i >= 0 {
-			first = first[:i]
-		}
-		if first == "" {
+		if !root.add(strings.Split(path, ".")) {
 			return nil // a path into the record itself wants everything
 		}
-		p[first] = true
 	}
-	return p
+	return root
 }
 
-// keeps reports whether the top-level field name travels.
-func (p projection) keeps(name string) bool { return p == nil || p[name] }
+// add records one path; it reports false when the path names the record
+// itself (empty, or a selector at the top).
+func (p projection) add(segs []string) bool {
+	node := p
+	for i, seg := range segs {
+		name, rest, hasBracket := strings.Cut(seg, "[")
+		if name == "" {
+			return i > 0
+		}
+		child, seen := node[name]
+		last := i == len(segs)-1
+		selector := hasBracket && strings.TrimSuffix(rest, "]") != ""
+		switch {
+		case seen && child == nil:
+			return true // already kept whole
+		case last || selector:
+			node[name] = nil
+			return true
+		case !seen:
+			child = projection{}
+			node[name] = child
+		}
+		node = child
+	}
+	return true
+}
+
+// keeps reports whether the field name travels.
+func (p projection) keeps(name string) bool {
+	if p == nil {
+		return true
+	}
+	_, ok := p[name]
+	return ok
+}
+
+// child is the projection below name; nil keeps all of it.
+func (p projection) child(name string) projection {
+	if p == nil {
+		return nil
+	}
+	return p[name]
+}
 
 // readProjected reads the next JSON value as a record, keeping only the
-// projected top-level fields of an object.
+// projected fields.
 func readProjected(dec *jsontext.Decoder, p projection) (*structpb.Struct, error) {
-	if p == nil || dec.PeekKind() != '{' {
-		v, err := readValue(dec)
-		if err != nil {
-			return nil, err
-		}
-		if st := v.GetStructValue(); st != nil {
-			return st, nil
-		}
-		return &structpb.Struct{Fields: map[string]*structpb.Value{"value": v}}, nil
-	}
-	if _, err := dec.ReadToken(); err != nil {
+	v, err := readValueProjected(dec, p)
+	if err != nil {
 		return nil, err
 	}
-	fields := make(map[string]*structpb.Value, len(p))
-	for dec.PeekKind() != '}' {
-		tok, err := dec.ReadToken()
-		if err != nil {
+	if st := v.GetStructValue(); st != nil {
+		return st, nil
+	}
+	return &structpb.Struct{Fields: map[string]*structpb.Value{"value": v}}, nil
+}
+
+// readValueProjected is readValue that prunes objects, and the objects in
+// lists, to p.
+func readValueProjected(dec *jsontext.Decoder, p projection) (*structpb.Value, error) {
+	switch {
+	case p == nil:
+		return readValue(dec)
+	case dec.PeekKind() == '{':
+		if _, err := dec.ReadToken(); err != nil {
 			return nil, err
 		}
-		name := tok.String()
-		if !p.keeps(name) {
-			if err := dec.SkipValue(); err != nil {
+		fields := make(map[string]*structpb.Value, len(p))
+		for dec.PeekKind() != '}' {
+			tok, err := dec.ReadToken()
+			if err != nil {
 				return nil, err
 			}
-			continue
+			name := tok.String()
+			if !p.keeps(name) {
+				if err := dec.SkipValue(); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			v, err := readValueProjected(dec, p.child(name))
+			if err != nil {
+				return nil, err
+			}
+			fields[name] = v
 		}
-		v, err := readValue(dec)
-		if err != nil {
+		if _, err := dec.ReadToken(); err != nil {
 			return nil, err
 		}
-		fields[name] = v
+		return structpb.NewStructValue(&structpb.Struct{Fields: fields}), nil
+	case dec.PeekKind() == '[':
+		if _, err := dec.ReadToken(); err != nil {
+			return nil, err
+		}
+		var items []*structpb.Value
+		for dec.PeekKind() != ']' {
+			v, err := readValueProjected(dec, p)
+			if err != nil {
+				return nil, err
+			}
+			items = append(items, v)
+		}
+		if _, err := dec.ReadToken(); err != nil {
+			return nil, err
+		}
+		return structpb.NewListValue(&structpb.ListValue{Values: items}), nil
 	}
-	if _, err := dec.ReadToken(); err != nil {
-		return nil, err
-	}
-	return &structpb.Struct{Fields: fields}, nil
+	return readValue(dec)
 }

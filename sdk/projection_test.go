@@ -1,6 +1,7 @@
 package sdk
 
 import (
+	"reflect"
 	"slices"
 	"testing"
 
@@ -50,19 +51,50 @@ func TestNewProjection(t *testing.T) {
 		want  projection
 	}{
 		{nil, nil},
-		{[]string{"id", "memberships[].membershipStatus", "a.b.c"}, projection{"id": true, "memberships": true, "a": true}},
-		{[]string{"id", "[email=x].id"}, nil}, // a selector on the record itself needs everything
+		{[]string{"id", "memberships[].membershipStatus", "a.b.c"},
+			projection{"id": nil, "memberships": {"membershipStatus": nil}, "a": {"b": {"c": nil}}}},
+		{[]string{"a.b", "a"}, projection{"a": nil}},              // the whole field wins
+		{[]string{"a", "a.b"}, projection{"a": nil}},              // in either order
+		{[]string{"users[email=x].id"}, projection{"users": nil}}, // a selector reads other fields
+		{[]string{"id", "[email=x].id"}, nil},                     // a selector on the record itself needs everything
 	}
 	for _, c := range cases {
-		got := newProjection(c.paths)
-		if len(got) != len(c.want) || (got == nil) != (c.want == nil) {
+		if got := newProjection(c.paths); !reflect.DeepEqual(got, c.want) {
 			t.Errorf("newProjection(%v) = %v; want %v", c.paths, got, c.want)
-			continue
 		}
-		for k := range c.want {
-			if !got[k] {
-				t.Errorf("newProjection(%v) lacks %q", c.paths, k)
-			}
+	}
+}
+
+// TestFetchProjectsInsideLists: a path through a list keeps only that
+// field of each element, in both encodings.
+func TestFetchProjectsInsideLists(t *testing.T) {
+	for _, preEncoded := range []bool{false, true} {
+		base, _ := usersApp(t, 2, true)
+		cl := dialMode(t, testConnector(base), preEncoded)
+		msgs, err := fetchAll(t, cl, &connectorv1.FetchRequest{
+			Settings: testSettings(base),
+			Endpoint: &connectorv1.FetchRequest_EndpointId{EndpointId: "list-users"},
+			Fields:   []string{"id", "m[].b"},
+		})
+		if err != nil {
+			t.Fatalf("preEncoded=%v: %v", preEncoded, err)
+		}
+		r := msgs[0].GetRecords()[0]
+		m := r.GetFields()["m"].GetListValue().GetValues()[0].GetStructValue().GetFields()
+		if len(r.GetFields()) != 2 || len(m) != 0 {
+			t.Fatalf("preEncoded=%v: record %v; want id and m with its elements pruned to b (absent here)", preEncoded, r)
+		}
+		msgs, err = fetchAll(t, cl, &connectorv1.FetchRequest{
+			Settings: testSettings(base),
+			Endpoint: &connectorv1.FetchRequest_EndpointId{EndpointId: "list-users"},
+			Fields:   []string{"m[].a"},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m = msgs[0].GetRecords()[0].GetFields()["m"].GetListValue().GetValues()[0].GetStructValue().GetFields()
+		if _, ok := m["a"]; !ok || len(m) != 1 {
+			t.Fatalf("preEncoded=%v: element %v; want exactly a kept", preEncoded, m)
 		}
 	}
 }

@@ -46,7 +46,7 @@ type wireWriter struct {
 	buf     []byte
 	scratch []byte // unquoted strings
 	starts  []int
-	proj    projection // top-level fields to keep; nil keeps all
+	proj    projection // fields to keep; nil keeps all
 }
 
 func tag(field, wt int) uint64 { return uint64(field)<<3 | uint64(wt) }
@@ -96,7 +96,7 @@ func (w *wireWriter) record(dec *jsontext.Decoder) error {
 		w.begin(structFields)
 		w.bytesField(entryKey, []byte("value"))
 		w.begin(entryValue)
-		if err := w.value(dec); err != nil {
+		if err := w.value(dec, nil); err != nil {
 			return err
 		}
 		w.end()
@@ -117,16 +117,20 @@ func (w *wireWriter) object(dec *jsontext.Decoder, proj projection) error {
 		if w.scratch, err = jsontext.AppendUnquote(w.scratch[:0], name); err != nil {
 			return err
 		}
-		if proj != nil && !proj[string(w.scratch)] {
-			if err := dec.SkipValue(); err != nil {
-				return err
+		var sub projection
+		if proj != nil {
+			var kept bool
+			if sub, kept = proj[string(w.scratch)]; !kept {
+				if err := dec.SkipValue(); err != nil {
+					return err
+				}
+				continue
 			}
-			continue
 		}
 		w.begin(structFields)
 		w.bytesField(entryKey, w.scratch)
 		w.begin(entryValue)
-		if err := w.value(dec); err != nil {
+		if err := w.value(dec, sub); err != nil {
 			return err
 		}
 		w.end()
@@ -137,8 +141,8 @@ func (w *wireWriter) object(dec *jsontext.Decoder, proj projection) error {
 }
 
 // value writes the fields of a google.protobuf.Value for the next JSON
-// value.
-func (w *wireWriter) value(dec *jsontext.Decoder) error {
+// value, pruning objects (and the objects in lists) to proj.
+func (w *wireWriter) value(dec *jsontext.Decoder, proj projection) error {
 	switch k := dec.PeekKind(); k {
 	case '"':
 		raw, err := dec.ReadValue()
@@ -155,7 +159,7 @@ func (w *wireWriter) value(dec *jsontext.Decoder) error {
 			return err
 		}
 		w.begin(valueStruct)
-		if err := w.object(dec, nil); err != nil {
+		if err := w.object(dec, proj); err != nil {
 			return err
 		}
 		w.end()
@@ -167,7 +171,7 @@ func (w *wireWriter) value(dec *jsontext.Decoder) error {
 		w.begin(valueList)
 		for dec.PeekKind() != ']' {
 			w.begin(listValues)
-			if err := w.value(dec); err != nil {
+			if err := w.value(dec, proj); err != nil {
 				return err
 			}
 			w.end()

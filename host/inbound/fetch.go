@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 
 	"github.com/idbridge/idbridge/host/store"
 	connectorv1 "github.com/idbridge/idbridge/proto/connector/v1"
@@ -34,9 +36,10 @@ type FetchOptions struct {
 	// BatchSize is the number of records per streamed batch; 0 lets the
 	// connector choose.
 	BatchSize int
-	// Keep, when set, lists the top-level keys of a record the caller
-	// reads ("memberships" for memberships[].membershipStatus); the others
-	// are not converted, which saves time and memory on wide records.
+	// Keep, when set, lists the record fields the caller reads, as dotted
+	// paths ("memberships[].membershipStatus"); the connector sends only
+	// those and the host decodes only their top-level keys, which saves
+	// time and memory on wide records.
 	Keep []string
 }
 
@@ -70,7 +73,7 @@ func (s *Service) Fetch(ctx context.Context, integrationID, endpointID string, o
 	// than the connector spent producing the records. The decoder also
 	// drops keys outside Keep, guarding against connectors that ignore
 	// Fields.
-	dec := sdk.NewPageDecoder(opts.Keep)
+	dec := sdk.NewPageDecoder(topLevelKeys(opts.Keep))
 	page := 0
 	for err == nil {
 		var p sdk.Page
@@ -94,4 +97,27 @@ func (s *Service) Fetch(ctx context.Context, integrationID, endpointID string, o
 	}
 	return &FetchError{IntegrationID: integrationID, EndpointID: endpointID, Page: page,
 		Msg: s.cfg.Masker.String(sdk.FormatAppError(sdk.ErrorFromStatus(err))), Err: err}
+}
+
+// topLevelKeys returns the first field of each dotted path, for the host's
+// decoder, which prunes at the top level only; nil when any path names the
+// record itself.
+func topLevelKeys(paths []string) []string {
+	if len(paths) == 0 {
+		return nil
+	}
+	var keys []string
+	for _, p := range paths {
+		k := p
+		if i := strings.IndexAny(p, ".["); i >= 0 {
+			k = p[:i]
+		}
+		if k == "" {
+			return nil
+		}
+		if !slices.Contains(keys, k) {
+			keys = append(keys, k)
+		}
+	}
+	return keys
 }

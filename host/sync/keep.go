@@ -8,19 +8,16 @@ import (
 	"github.com/idbridge/idbridge/host/mapping"
 )
 
-// recordKeys lists, per endpoint alias, the top-level record keys a data
-// source reads (primary keys, fields, and the fields its formats name), so
-// the fetch converts only those. It returns nil, meaning "keep every
+// recordKeys lists, per endpoint alias, the record fields a data source
+// reads, as dotted paths (primary keys, fields, and the fields its formats
+// name), so the connector encodes and the host decodes only those. It returns nil, meaning "keep every
 // key", when a format cannot be read: converting too much costs time,
 // converting too little would lose values.
 func recordKeys(d mapping.DataSource) map[string][]string {
 	out := map[string][]string{}
 	add := func(alias, path string) {
 		key := path
-		if i := strings.IndexAny(path, ".["); i >= 0 {
-			key = path[:i]
-		}
-		if key == "" {
+		if key == "" || strings.HasPrefix(key, "[") || strings.HasPrefix(key, ".") {
 			return
 		}
 		for _, ep := range d.Endpoints {

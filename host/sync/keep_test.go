@@ -18,8 +18,8 @@ func TestRecordKeysListsWhatTheDataSourceReads(t *testing.T) {
 		Options: mapping.Options{Active: &mapping.ActiveRule{Field: mapping.FieldRef{Endpoint: "users", Path: "memberships[].membershipStatus"}}},
 	}
 	want := map[string][]string{
-		"users":   {"id", "email", "profile", "memberships"},
-		"workers": {"userId", "settings", "email"},
+		"users":   {"id", "email", "profile.title", "memberships[].membershipStatus"},
+		"workers": {"userId", "settings.timeZone", "email"},
 	}
 	if got := recordKeys(d); !reflect.DeepEqual(got, want) {
 		t.Fatalf("recordKeys = %v, want %v", got, want)
