@@ -98,7 +98,8 @@ func BenchmarkFetch100kUsers(b *testing.B) {
 	}
 }
 
-// fetchCount runs List Users to the end and counts the records.
+// fetchCount runs List Users to the end and counts the records, decoding
+// them into Go maps the way the host's inbound service does.
 func fetchCount(cl connectorv1.ConnectorClient, s map[string]string, fields []string) (int, error) {
 	st, err := cl.Fetch(context.Background(), &connectorv1.FetchRequest{
 		Settings: s, Endpoint: &connectorv1.FetchRequest_EndpointId{EndpointId: "list-users"},
@@ -107,16 +108,17 @@ func fetchCount(cl connectorv1.ConnectorClient, s map[string]string, fields []st
 	if err != nil {
 		return 0, err
 	}
+	dec := sdk.NewPageDecoder(nil)
 	n := 0
 	for {
-		m, err := st.Recv()
+		p, err := dec.Receive(st)
 		if errors.Is(err, io.EOF) {
 			return n, nil
 		}
 		if err != nil {
 			return n, err
 		}
-		n += len(m.GetRecords())
+		n += len(p.Records)
 	}
 }
 
