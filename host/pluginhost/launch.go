@@ -76,6 +76,7 @@ func launch(cfg Config, p Plugin) (*instance, error) {
 		AllowedProtocols: []plugin.Protocol{plugin.ProtocolGRPC},
 		TLSConfig:        tlsConfig, // nil: plain gRPC over the private socket
 		SkipHostEnv:      true,
+		GRPCDialOptions:  wire.DialOptions(),
 		StartTimeout:     cfg.StartTimeout,
 		Logger:           pluginLogger{cfg.Logger.Named(p.Name)},
 	})

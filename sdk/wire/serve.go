@@ -52,6 +52,7 @@ func Serve(impl connectorv1.ConnectorServer, opts ServeOptions) {
 		Logger:           logger,
 		TLSProvider:      serverTLS,
 		GRPCServer: func(o []grpc.ServerOption) *grpc.Server {
+			o = append(o, serverOptions()...)
 			o = append(o,
 				grpc.ChainUnaryInterceptor(RecoverUnary(logger)),
 				grpc.ChainStreamInterceptor(RecoverStream(logger)),
