@@ -51,16 +51,9 @@ func roleTarget(c *call, req roleRequest) (Role, bool) {
 func (s *Server) createRole(c *call) {
 	s.store.mu.Lock()
 	defer s.store.mu.Unlock()
-	if !requireAdmin(c) {
-		return
-	}
 	var req roleRequest
-	if decodeBody(c, &req) != nil {
-		return
-	}
-	u := c.ws.user(c.params["userId"])
+	u := adminUserCall(c, &req)
 	if u == nil {
-		writeError(c.w, http.StatusBadRequest, codeBusiness, msgUserNotInWS)
 		return
 	}
 	r, ok := roleTarget(c, req)
@@ -83,16 +76,9 @@ func (s *Server) createRole(c *call) {
 func (s *Server) deleteRole(c *call) {
 	s.store.mu.Lock()
 	defer s.store.mu.Unlock()
-	if !requireAdmin(c) {
-		return
-	}
 	var req roleRequest
-	if decodeBody(c, &req) != nil {
-		return
-	}
-	u := c.ws.user(c.params["userId"])
+	u := adminUserCall(c, &req)
 	if u == nil {
-		writeError(c.w, http.StatusBadRequest, codeBusiness, msgUserNotInWS)
 		return
 	}
 	if !slices.Contains(grantableRoles, req.Role) {

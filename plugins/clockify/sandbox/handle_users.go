@@ -259,16 +259,9 @@ type customFieldValueRequest struct {
 func (s *Server) upsertCustomFieldValue(c *call) {
 	s.store.mu.Lock()
 	defer s.store.mu.Unlock()
-	if !requireAdmin(c) {
-		return
-	}
 	var req customFieldValueRequest
-	if decodeBody(c, &req) != nil {
-		return
-	}
-	u := c.ws.user(c.params["userId"])
+	u := adminUserCall(c, &req)
 	if u == nil {
-		writeError(c.w, http.StatusBadRequest, codeBusiness, msgUserNotInWS)
 		return
 	}
 	f := c.ws.customField(c.params["customFieldId"])

@@ -120,6 +120,21 @@ func requireAdmin(c *call) bool {
 	return false
 }
 
+// adminUserCall is the opening of every admin call on one member: the key
+// must be an admin's, the body must decode into req, and {userId} must be
+// in the workspace. It answers the request itself and returns nil when any
+// of that fails.
+func adminUserCall(c *call, req any) *User {
+	if !requireAdmin(c) || decodeBody(c, req) != nil {
+		return nil
+	}
+	u := c.ws.user(c.params["userId"])
+	if u == nil {
+		writeError(c.w, http.StatusBadRequest, codeBusiness, msgUserNotInWS)
+	}
+	return u
+}
+
 // enumMessage is Clockify's wording for a missing or invalid enum field.
 func enumMessage(field string, allowed ...string) string {
 	return fmt.Sprintf("You entered invalid value for field: [%s]. This field can't be empty and can't be null. Make sure that every value representing: [%s] must be from the following set: %s.",
