@@ -79,8 +79,13 @@ func (p projection) child(name string) projection {
 }
 
 // readProjected reads the next JSON value as a record, keeping only the
-// projected fields.
+// projected fields. A record that is not an object is kept whole: the
+// host's field paths name fields of objects, and {"value": v} is only how
+// such a record travels.
 func readProjected(dec *jsontext.Decoder, p projection) (*structpb.Struct, error) {
+	if dec.PeekKind() != '{' {
+		p = nil
+	}
 	v, err := readValueProjected(dec, p)
 	if err != nil {
 		return nil, err
