@@ -17,8 +17,9 @@ const maxFrameBytes = 1 << 20
 
 // batcher collects the records of one page into streamed messages.
 type batcher interface {
-	// add reads one record from dec.
-	add(dec *jsontext.Decoder) error
+	// addAll adds each record of the list at path in body, calling each
+	// after every record, and returns how many it read.
+	addAll(body []byte, path []string, each func() error) (int, error)
 	// full reports whether the batch should be sent now.
 	full() bool
 	// flush sends the batch, with ex if not nil; an empty batch without
@@ -32,6 +33,15 @@ type structBatcher struct {
 	size    int
 	proj    projection
 	records []*structpb.Struct
+}
+
+func (b *structBatcher) addAll(body []byte, path []string, each func() error) (int, error) {
+	return walkRecords(body, path, func(dec *jsontext.Decoder) error {
+		if err := b.add(dec); err != nil {
+			return err
+		}
+		return each()
+	})
 }
 
 func (b *structBatcher) add(dec *jsontext.Decoder) error {
@@ -54,8 +64,8 @@ func (b *structBatcher) flush(page int, ex *connectorv1.Exchange) error {
 	return b.stream.Send(msg)
 }
 
-// frameBatcher writes records straight into wire form (see transcode.go);
-// the server must use WireCodec.
+// frameBatcher writes records straight into wire form (see transcode.go),
+// reading them with jsonScanner; the server must use WireCodec.
 type frameBatcher struct {
 	stream grpc.ServerStreamingServer[connectorv1.FetchResponse]
 	size   int
@@ -69,9 +79,18 @@ func newFrameBatcher(stream grpc.ServerStreamingServer[connectorv1.FetchResponse
 	return &frameBatcher{stream: stream, size: size, w: wireWriter{proj: proj}}
 }
 
-func (b *frameBatcher) add(dec *jsontext.Decoder) error {
+func (b *frameBatcher) addAll(body []byte, path []string, each func() error) (int, error) {
+	return scanRecords(body, path, func(s *jsonScanner) error {
+		if err := b.add(s); err != nil {
+			return err
+		}
+		return each()
+	})
+}
+
+func (b *frameBatcher) add(s *jsonScanner) error {
 	mark := len(b.w.buf)
-	if err := b.w.record(dec); err != nil {
+	if err := b.w.record(s); err != nil {
 		b.w.buf, b.w.starts = b.w.buf[:mark], b.w.starts[:0]
 		return err
 	}

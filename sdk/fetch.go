@@ -4,7 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/go-json-experiment/json/jsontext"
 	"google.golang.org/grpc"
 
 	connectorv1 "github.com/idbridge/idbridge/proto/connector/v1"
@@ -68,7 +67,7 @@ func (s *server) Fetch(req *connectorv1.FetchRequest, stream grpc.ServerStreamin
 		more, decided := false, false
 		if max := int(req.GetMaxPages()); max <= 0 || page < max {
 			if more, decided = pg.fromHeader(resp); !decided {
-				n, err := walkRecords(resp.Body, path, (*jsontext.Decoder).SkipValue)
+				n, err := scanRecords(resp.Body, path, (*jsonScanner).skip)
 				if err != nil {
 					return e.fail(nil, &decodeError{page: page, err: err})
 				}
@@ -120,10 +119,7 @@ func (s *server) streamPage(ctx context.Context, b batcher, resp *httpexec.Respo
 		ex = e.exchange(nil, resp, nil)
 	}
 	var sendErr error
-	n, err := walkRecords(resp.Body, path, func(dec *jsontext.Decoder) error {
-		if err := b.add(dec); err != nil {
-			return err
-		}
+	n, err := b.addAll(resp.Body, path, func() error {
 		if !b.full() {
 			return nil
 		}

@@ -2,10 +2,7 @@ package sdk
 
 import (
 	"encoding/binary"
-	"fmt"
 	"math"
-
-	"github.com/go-json-experiment/json/jsontext"
 )
 
 // The fast path of Fetch: records go from the app's JSON straight to the
@@ -38,10 +35,10 @@ const (
 	fetchExchange = 3
 )
 
-// wireWriter appends protobuf wire data. Nested messages are written in
-// place and their length prefixed afterwards, shifting the payload by the
-// few bytes the varint takes: records are shallow, so this is cheaper than
-// sizing every message first.
+// wireWriter appends protobuf wire data. A nested message is opened with
+// one byte reserved for its length, which is all most fields of a record
+// need; a message of 128 bytes or more (a whole record, a long list) is
+// shifted right by the extra bytes of its length when it is closed.
 type wireWriter struct {
 	buf     []byte
 	scratch []byte // unquoted strings
@@ -54,19 +51,24 @@ func tag(field, wt int) uint64 { return uint64(field)<<3 | uint64(wt) }
 // begin opens a length-delimited field.
 func (w *wireWriter) begin(field int) {
 	w.buf = binary.AppendUvarint(w.buf, tag(field, wireBytes))
+	w.buf = append(w.buf, 0)
 	w.starts = append(w.starts, len(w.buf))
 }
 
-// end closes the innermost open field, inserting its length.
+// end closes the innermost open field, writing its length.
 func (w *wireWriter) end() {
 	start := w.starts[len(w.starts)-1]
 	w.starts = w.starts[:len(w.starts)-1]
 	n := len(w.buf) - start
+	if n < 0x80 {
+		w.buf[start-1] = byte(n)
+		return
+	}
 	var lenBuf [binary.MaxVarintLen64]byte
 	k := binary.PutUvarint(lenBuf[:], uint64(n))
-	w.buf = append(w.buf, lenBuf[:k]...) // grow by k
-	copy(w.buf[start+k:], w.buf[start:start+n])
-	copy(w.buf[start:], lenBuf[:k])
+	w.buf = append(w.buf, lenBuf[1:k]...) // grow by the extra bytes
+	copy(w.buf[start+k-1:], w.buf[start:start+n])
+	copy(w.buf[start-1:], lenBuf[:k])
 }
 
 func (w *wireWriter) bytesField(field int, b []byte) {
@@ -80,23 +82,24 @@ func (w *wireWriter) varintField(field int, v uint64) {
 	w.buf = binary.AppendUvarint(w.buf, v)
 }
 
-// record writes the next JSON value of dec as one FetchResponse.records
+// record writes the next JSON value of s as one FetchResponse.records
 // element; a value that is not an object becomes {"value": v}, as in the
 // structpb path.
-func (w *wireWriter) record(dec *jsontext.Decoder) error {
+func (w *wireWriter) record(s *jsonScanner) error {
 	w.begin(fetchRecords)
-	if dec.PeekKind() == '{' {
-		if _, err := dec.ReadToken(); err != nil {
+	if s.peek() == '{' {
+		if err := s.enter(); err != nil {
 			return err
 		}
-		if err := w.object(dec, w.proj); err != nil {
+		if err := w.object(s, w.proj); err != nil {
 			return err
 		}
+		s.leave()
 	} else {
 		w.begin(structFields)
 		w.bytesField(entryKey, []byte("value"))
 		w.begin(entryValue)
-		if err := w.value(dec, nil); err != nil {
+		if err := w.value(s, nil); err != nil {
 			return err
 		}
 		w.end()
@@ -107,97 +110,133 @@ func (w *wireWriter) record(dec *jsontext.Decoder) error {
 }
 
 // object writes Struct fields for an object whose '{' was read, keeping
-// only the fields proj keeps (nil keeps all).
-func (w *wireWriter) object(dec *jsontext.Decoder, proj projection) error {
-	for dec.PeekKind() != '}' {
-		name, err := dec.ReadValue()
-		if err != nil {
+// only the fields proj keeps (nil keeps all) and consuming the '}'.
+func (w *wireWriter) object(s *jsonScanner, proj projection) error {
+	if s.peek() == '}' {
+		s.pos++
+		return nil
+	}
+	for {
+		if s.peek() != '"' {
+			return s.fail("expected a field name, found %s", s.describe())
+		}
+		var name []byte
+		var err error
+		if name, w.scratch, err = s.str(w.scratch); err != nil {
 			return err
 		}
-		if w.scratch, err = jsontext.AppendUnquote(w.scratch[:0], name); err != nil {
+		if err := s.expect(':'); err != nil {
 			return err
 		}
 		var sub projection
+		kept := true
 		if proj != nil {
-			var kept bool
-			if sub, kept = proj[string(w.scratch)]; !kept {
-				if err := dec.SkipValue(); err != nil {
-					return err
-				}
-				continue
-			}
+			sub, kept = proj[string(name)]
 		}
-		w.begin(structFields)
-		w.bytesField(entryKey, w.scratch)
-		w.begin(entryValue)
-		if err := w.value(dec, sub); err != nil {
+		if kept {
+			w.begin(structFields)
+			w.bytesField(entryKey, name)
+			w.begin(entryValue)
+			if err := w.value(s, sub); err != nil {
+				return err
+			}
+			w.end()
+			w.end()
+		} else if err := s.skip(); err != nil {
 			return err
 		}
-		w.end()
-		w.end()
+		switch s.peek() {
+		case ',':
+			s.pos++
+		case '}':
+			s.pos++
+			return nil
+		default:
+			return s.fail("expected ',' or '}', found %s", s.describe())
+		}
 	}
-	_, err := dec.ReadToken()
-	return err
 }
 
 // value writes the fields of a google.protobuf.Value for the next JSON
 // value, pruning objects (and the objects in lists) to proj.
-func (w *wireWriter) value(dec *jsontext.Decoder, proj projection) error {
-	switch k := dec.PeekKind(); k {
+func (w *wireWriter) value(s *jsonScanner, proj projection) error {
+	switch c := s.peek(); c {
 	case '"':
-		raw, err := dec.ReadValue()
+		str, scratch, err := s.str(w.scratch)
 		if err != nil {
 			return err
 		}
-		if w.scratch, err = jsontext.AppendUnquote(w.scratch[:0], raw); err != nil {
-			return err
-		}
-		w.bytesField(valueString, w.scratch)
+		w.scratch = scratch
+		w.bytesField(valueString, str)
 		return nil
 	case '{':
-		if _, err := dec.ReadToken(); err != nil {
+		if err := s.enter(); err != nil {
 			return err
 		}
 		w.begin(valueStruct)
-		if err := w.object(dec, proj); err != nil {
+		if err := w.object(s, proj); err != nil {
 			return err
 		}
 		w.end()
+		s.leave()
 		return nil
 	case '[':
-		if _, err := dec.ReadToken(); err != nil {
+		if err := s.enter(); err != nil {
 			return err
 		}
 		w.begin(valueList)
-		for dec.PeekKind() != ']' {
-			w.begin(listValues)
-			if err := w.value(dec, proj); err != nil {
-				return err
-			}
-			w.end()
+		if err := w.list(s, proj); err != nil {
+			return err
 		}
 		w.end()
-		_, err := dec.ReadToken()
-		return err
-	}
-	tok, err := dec.ReadToken()
-	if err != nil {
-		return err
-	}
-	switch tok.Kind() {
+		s.leave()
+		return nil
+	case 't':
+		w.varintField(valueBool, 1)
+		return s.literal("true")
+	case 'f':
+		w.varintField(valueBool, 0)
+		return s.literal("false")
 	case 'n':
 		w.varintField(valueNull, 0)
-	case 't', 'f':
-		v := uint64(0)
-		if tok.Bool() {
-			v = 1
-		}
-		w.varintField(valueBool, v)
-	case '0':
-		w.buf = binary.AppendUvarint(w.buf, tag(valueNumber, wireFixed64))
-		w.buf = binary.LittleEndian.AppendUint64(w.buf, math.Float64bits(tok.Float()))
+		return s.literal("null")
+	case 0:
+		return s.fail("unexpected end of the body")
 	default:
-		return fmt.Errorf("unexpected JSON token %v", tok.Kind())
+		if c != '-' && (c < '0' || c > '9') {
+			return s.fail("unexpected %s", s.describe())
+		}
+		v, err := s.number()
+		if err != nil {
+			return err
+		}
+		w.buf = binary.AppendUvarint(w.buf, tag(valueNumber, wireFixed64))
+		w.buf = binary.LittleEndian.AppendUint64(w.buf, math.Float64bits(v))
+		return nil
 	}
-	return nil
+}
+
+// list writes ListValue values for a list whose '[' was read, consuming
+// the ']'.
+func (w *wireWriter) list(s *jsonScanner, proj projection) error {
+	if s.peek() == ']' {
+		s.pos++
+		return nil
+	}
+	for {
+		w.begin(listValues)
+		if err := w.value(s, proj); err != nil {
+			return err
+		}
+		w.end()
+		switch s.peek() {
+		case ',':
+			s.pos++
+		case ']':
+			s.pos++
+			return nil
+		default:
+			return s.fail("expected ',' or ']', found %s", s.describe())
+		}
+	}
 }

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/go-json-experiment/json/jsontext"
 	"google.golang.org/grpc"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/structpb"
@@ -30,7 +29,7 @@ func TestFramesEqualStructpbEncoding(t *testing.T) {
 		t.Fatal(err)
 	}
 	var w wireWriter
-	if _, err := walkRecords([]byte(tricky), nil, w.record); err != nil {
+	if _, err := scanRecords([]byte(tricky), nil, w.record); err != nil {
 		t.Fatal(err)
 	}
 	var got connectorv1.FetchResponse
@@ -96,13 +95,11 @@ func TestFramesStayUnderSizeCap(t *testing.T) {
 
 func TestFrameRecordErrorLeavesNoPartialRecord(t *testing.T) {
 	var b frameBatcher
-	dec := jsontext.NewDecoder(strings.NewReader(`{"a":1}`))
-	if err := b.add(dec); err != nil || b.n != 1 {
+	if err := b.add(&jsonScanner{data: []byte(`{"a":1}`)}); err != nil || b.n != 1 {
 		t.Fatal(err)
 	}
 	n := len(b.w.buf)
-	bad := jsontext.NewDecoder(strings.NewReader(`{"a":[1,}`))
-	if err := b.add(bad); err == nil || len(b.w.buf) != n || b.n != 1 {
+	if err := b.add(&jsonScanner{data: []byte(`{"a":[1,}`)}); err == nil || len(b.w.buf) != n || b.n != 1 {
 		t.Fatalf("err=%v len %d→%d n=%d; a bad record must be rolled back", err, n, len(b.w.buf), b.n)
 	}
 }
