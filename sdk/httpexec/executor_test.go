@@ -3,6 +3,7 @@ package httpexec
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -263,5 +264,15 @@ func TestErrorsDoNotShowQuery(t *testing.T) {
 	_, err := New(Options{Retry: fastRetry}).Do(context.Background(), &Request{Method: "GET", URL: srv.URL + "/x?key=s3cret"})
 	if err == nil || strings.Contains(err.Error(), "s3cret") {
 		t.Fatalf("error %v leaks the query", err)
+	}
+}
+
+func TestReadBodyWhateverTheAnnouncedLength(t *testing.T) {
+	for _, announced := range []int64{-1, 0, 3, 10, 11} {
+		resp := &http.Response{ContentLength: announced, Body: io.NopCloser(strings.NewReader("0123456789"))}
+		got, err := readBody(resp)
+		if err != nil || string(got) != "0123456789" {
+			t.Errorf("Content-Length %d: got %q, %v; want the whole body", announced, got, err)
+		}
 	}
 }
