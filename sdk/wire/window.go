@@ -11,11 +11,19 @@ import "google.golang.org/grpc"
 // memory in flight, bounded by this size per stream and per connection.
 const streamWindow = 8 << 20
 
+// socketBuffer is how much gRPC reads or batches per system call on the
+// link. At the default 32 KiB a fetch of 100,000 records spent a tenth
+// of the connector's CPU in write calls; larger batches cost only memory
+// per connection.
+const socketBuffer = 256 << 10
+
 // DialOptions are the gRPC options the host dials a connector with.
 func DialOptions() []grpc.DialOption {
 	return []grpc.DialOption{
 		grpc.WithInitialWindowSize(streamWindow),
 		grpc.WithInitialConnWindowSize(streamWindow),
+		grpc.WithReadBufferSize(socketBuffer),
+		grpc.WithWriteBufferSize(socketBuffer),
 	}
 }
 
@@ -25,5 +33,7 @@ func serverOptions() []grpc.ServerOption {
 	return []grpc.ServerOption{
 		grpc.InitialWindowSize(streamWindow),
 		grpc.InitialConnWindowSize(streamWindow),
+		grpc.ReadBufferSize(socketBuffer),
+		grpc.WriteBufferSize(socketBuffer),
 	}
 }
