@@ -36,9 +36,13 @@ func (c wireCodec) Marshal(v any) (mem.BufferSlice, error) {
 	return c.std.Marshal(v)
 }
 
-// Unmarshal decodes FetchResponse with the fast decoder (decode_fast.go)
-// and everything else, or anything unexpected, with the standard codec.
+// Unmarshal hands a page to its PageDecoder, decodes FetchResponse with
+// the fast decoder (decode_fast.go) and everything else, or anything
+// unexpected, with the standard codec.
 func (c wireCodec) Unmarshal(data mem.BufferSlice, v any) error {
+	if m, ok := v.(*pageMessage); ok {
+		return m.Unmarshal(m.d.gather(data))
+	}
 	if m, ok := v.(*connectorv1.FetchResponse); ok {
 		var b []byte
 		if len(data) == 1 {

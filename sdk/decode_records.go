@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/mem"
 	"google.golang.org/protobuf/encoding/protowire"
 )
 
@@ -38,6 +39,49 @@ type PageDecoder struct {
 	// same few keys, and comparing bytes costs less than hashing them for
 	// the map. A slot collision only sends the key to the map.
 	recent [256]recentKey
+	// values holds short string values the same way, already boxed:
+	// statuses, roles and types repeat in every record, and each new one
+	// costs two allocations.
+	values [256]recentValue
+	// buf gathers a message that gRPC received in several pieces. It is
+	// reused: Decode copies every string out of it.
+	buf []byte
+}
+
+// recentValue is a short string value and the same value boxed.
+type recentValue struct {
+	s string
+	v any
+}
+
+// maxSharedValue is the longest string value PageDecoder.values shares;
+// longer values (ids, e-mail addresses, names) rarely repeat.
+const maxSharedValue = 16
+
+// gather returns data as one slice, copying only when it came in pieces.
+func (d *PageDecoder) gather(data mem.BufferSlice) []byte {
+	if len(data) == 1 {
+		return data[0].ReadOnlyData()
+	}
+	d.buf = d.buf[:0]
+	for _, b := range data {
+		d.buf = append(d.buf, b.ReadOnlyData()...)
+	}
+	return d.buf
+}
+
+// str returns s as a string in an interface, sharing short values.
+func (d *PageDecoder) str(s []byte) any {
+	if len(s) > maxSharedValue {
+		return string(s)
+	}
+	r := &d.values[slot(s)]
+	if r.v != nil && r.s == string(s) {
+		return r.v
+	}
+	str := string(s)
+	*r = recentValue{s: str, v: str}
+	return r.v
 }
 
 // recentKey is an interned key and whether keep selects it at the top
@@ -251,7 +295,7 @@ func (d *PageDecoder) value(b []byte) (any, error) {
 				if !utf8.Valid(s) {
 					return nil, malformed("string", errors.New("not UTF-8"))
 				}
-				v = string(s)
+				v = d.str(s)
 			}
 		case num == valueBool && typ == protowire.VarintType:
 			var x uint64

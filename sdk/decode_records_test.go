@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/mem"
 	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/structpb"
@@ -245,6 +246,38 @@ func TestPageDecoderReceivesOverGRPC(t *testing.T) {
 					t.Fatalf("pre-encoded %v, %d options, page %d: %#v, want %#v", preEncoded, len(opts), i, p.Records, w)
 				}
 			}
+		}
+	}
+}
+
+// TestPageDecoderGathersPiecesAndSharesValues decodes a page that arrives
+// in pieces, as gRPC hands over large messages, twice with one decoder:
+// the reused gather buffer and the shared short values must not leak
+// from one page into the next.
+func TestPageDecoderGathersPiecesAndSharesValues(t *testing.T) {
+	page := func(status string) []byte {
+		st, err := structpb.NewStruct(map[string]any{"id": "1", "status": status, "name": "a name well over sixteen bytes"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, err := proto.Marshal(&connectorv1.FetchResponse{Records: []*structpb.Struct{st, st}, Page: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return raw
+	}
+	d := NewPageDecoder(nil)
+	for _, status := range []string{"ACTIVE", "INACTIVE"} {
+		raw := page(status)
+		third := len(raw) / 3
+		pieces := mem.BufferSlice{mem.SliceBuffer(raw[:third]), mem.SliceBuffer(raw[third : 2*third]), mem.SliceBuffer(raw[2*third:])}
+		m := pageMessage{d: d}
+		if err := WireCodec().Unmarshal(pieces, &m); err != nil || m.err != nil {
+			t.Fatal(err, m.err)
+		}
+		want := map[string]any{"id": "1", "status": status, "name": "a name well over sixteen bytes"}
+		if m.page.Number != 3 || len(m.page.Records) != 2 || !reflect.DeepEqual(m.page.Records[1], want) {
+			t.Fatalf("page %d, records %#v; want two of %#v", m.page.Number, m.page.Records, want)
 		}
 	}
 }
