@@ -86,6 +86,7 @@ type call struct {
 	contentType string
 	idempotent  bool
 	success     []int
+	buffer      []byte // where the answer's body is read (httpexec.Request.Buffer)
 }
 
 // do resolves c and sends it. On failure the error is an *httpexec.Error or
@@ -111,7 +112,7 @@ func (e *env) do(ctx context.Context, c call, paging url.Values) (*httpexec.Resp
 	}
 	return e.exec.Do(ctx, &httpexec.Request{
 		Method: c.method, URL: u.String(), Header: h, Body: c.body,
-		LimitKey: e.limitKey, Idempotent: c.idempotent,
+		LimitKey: e.limitKey, Idempotent: c.idempotent, Buffer: c.buffer,
 	}, c.success...)
 }
 

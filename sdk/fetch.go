@@ -55,12 +55,16 @@ func (s *server) Fetch(req *connectorv1.FetchRequest, stream grpc.ServerStreamin
 	if s.preEncoded {
 		b = newFrameBatcher(stream, batchSize, proj)
 	}
+	// Pages are read into two buffers in turn: one holds the page being
+	// converted while the next is read into the other.
+	var bufs [2][]byte
 	start, records := time.Now(), 0
 	resp, err := e.do(ctx, c, pg.params())
 	if err != nil {
 		return e.fail(nil, err)
 	}
 	for page := 1; ; page++ {
+		bufs[page%2] = resp.Body
 		// Decide whether there is a next page before converting this one
 		// (a count is cheap next to conversion) and ask for it now, so the
 		// app prepares page N+1 while page N is converted and streamed.
@@ -80,8 +84,10 @@ func (s *server) Fetch(req *connectorv1.FetchRequest, stream grpc.ServerStreamin
 		if more {
 			next = make(chan fetched, 1) // buffered: an early return leaks nothing
 			params := pg.params()
+			nc := c
+			nc.buffer = bufs[(page+1)%2]
 			go func() {
-				r, err := e.do(ctx, c, params)
+				r, err := e.do(ctx, nc, params)
 				next <- fetched{r, err}
 			}()
 		}

@@ -156,7 +156,7 @@ func (e *Executor) attempt(ctx context.Context, req *Request, success []int) (*R
 		return nil, herr, !gotConn || req.safeToRepeat()
 	}
 	defer hresp.Body.Close()
-	data, err := readBody(hresp)
+	data, err := readBody(hresp, req.Buffer)
 	if err == nil && len(data) > MaxBodyBytes {
 		err = fmt.Errorf("response body exceeds %d MiB; page the endpoint with a smaller page size", MaxBodyBytes>>20)
 		return nil, &Error{Method: req.Method, URL: redact(req.URL), Status: hresp.StatusCode, Err: err, Sent: hreq}, false
@@ -168,6 +168,7 @@ func (e *Executor) attempt(ctx context.Context, req *Request, success []int) (*R
 	if isSuccess(hresp.StatusCode, success) {
 		return &Response{Status: hresp.StatusCode, Header: hresp.Header, Body: data, Sent: hreq}, nil, false
 	}
+	data = bytes.Clone(data) // an error outlives the caller's buffer
 	msg, code := e.decode(hresp.StatusCode, hresp.Header, data)
 	herr := &Error{
 		Method: req.Method, URL: redact(req.URL), Status: hresp.StatusCode,
@@ -177,18 +178,25 @@ func (e *Executor) attempt(ctx context.Context, req *Request, success []int) (*R
 	return nil, herr, retryableStatus(hresp.StatusCode, req)
 }
 
-// readBody reads the whole body, up to one byte past MaxBodyBytes. With a
-// Content-Length the buffer is sized once: io.ReadAll's doubling from 512
-// bytes allocated twice a page's size on every paged fetch.
-func readBody(hresp *http.Response) ([]byte, error) {
+// readBody reads the whole body, up to one byte past MaxBodyBytes, into
+// buf's memory when it has capacity. With a Content-Length the buffer is
+// sized once: io.ReadAll's doubling from 512 bytes allocated twice a
+// page's size on every paged fetch.
+func readBody(hresp *http.Response, buf []byte) ([]byte, error) {
 	r := io.LimitReader(hresp.Body, MaxBodyBytes+1)
 	n := hresp.ContentLength
-	if n < 0 || n > MaxBodyBytes {
+	if n > MaxBodyBytes {
+		n = -1
+	}
+	if cap(buf) == 0 && n < 0 {
 		return io.ReadAll(r)
 	}
-	buf := make([]byte, 0, n+1) // +1: the final read sees EOF without growing
+	buf = buf[:0]
+	if n >= 0 && cap(buf) < int(n)+1 { // +1: the final read sees EOF without growing
+		buf = make([]byte, 0, n+1)
+	}
 	for {
-		if len(buf) == cap(buf) { // longer than announced: grow as ReadAll would
+		if len(buf) == cap(buf) { // longer than announced, or unannounced
 			buf = append(buf, 0)[:len(buf)]
 		}
 		k, err := r.Read(buf[len(buf):cap(buf)])

@@ -270,9 +270,32 @@ func TestErrorsDoNotShowQuery(t *testing.T) {
 func TestReadBodyWhateverTheAnnouncedLength(t *testing.T) {
 	for _, announced := range []int64{-1, 0, 3, 10, 11} {
 		resp := &http.Response{ContentLength: announced, Body: io.NopCloser(strings.NewReader("0123456789"))}
-		got, err := readBody(resp)
-		if err != nil || string(got) != "0123456789" {
-			t.Errorf("Content-Length %d: got %q, %v; want the whole body", announced, got, err)
+		for _, buf := range [][]byte{nil, make([]byte, 0, 4), make([]byte, 0, 64)} {
+			resp.Body = io.NopCloser(strings.NewReader("0123456789"))
+			got, err := readBody(resp, buf)
+			if err != nil || string(got) != "0123456789" {
+				t.Errorf("Content-Length %d, buffer of %d: got %q, %v; want the whole body", announced, cap(buf), got, err)
+			}
+			if cap(buf) >= 11 && &got[0] != &buf[:1][0] {
+				t.Errorf("Content-Length %d: a buffer large enough was not reused", announced)
+			}
 		}
+	}
+}
+
+func TestErrorBodyDoesNotShareTheBuffer(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, `{"message":"nope","code":1}`, http.StatusBadRequest)
+	}))
+	defer srv.Close()
+	buf := make([]byte, 0, 1024)
+	_, err := New(Options{Retry: fastRetry}).Do(context.Background(), &Request{Method: "GET", URL: srv.URL, Buffer: buf})
+	var herr *Error
+	if !errors.As(err, &herr) || len(herr.Body) == 0 {
+		t.Fatalf("want an *Error with the body, got %v", err)
+	}
+	copy(buf[:cap(buf)], strings.Repeat("x", cap(buf)))
+	if !strings.Contains(string(herr.Body), "nope") {
+		t.Fatalf("the error's body changed with the caller's buffer: %q", herr.Body)
 	}
 }

@@ -19,6 +19,12 @@ type Request struct {
 	// not idempotent by definition (e.g. a POST that adds a member and
 	// answers 200 when the member is already there).
 	Idempotent bool
+	// Buffer, when it has capacity, is where a successful answer's body
+	// is read: Response.Body then shares its memory, so the caller must be
+	// done with whatever was read into it before. A paged fetch alternates
+	// two buffers, so that a page costs no allocation; without one, every
+	// body is newly allocated.
+	Buffer []byte
 }
 
 // Response is the final answer of a call, after retries.
