@@ -76,7 +76,7 @@ type frameBatcher struct {
 // newFrameBatcher returns a frameBatcher that keeps only the projected
 // fields.
 func newFrameBatcher(stream grpc.ServerStreamingServer[connectorv1.FetchResponse], size int, proj projection) *frameBatcher {
-	return &frameBatcher{stream: stream, size: size, w: wireWriter{proj: proj}}
+	return &frameBatcher{stream: stream, size: size, w: wireWriter{proj: proj.compile()}}
 }
 
 func (b *frameBatcher) addAll(body []byte, path []string, each func() error) (int, error) {

@@ -2,6 +2,7 @@ package sdk
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"math"
 	"strconv"
@@ -50,6 +51,9 @@ func (s *jsonScanner) fail(format string, args ...any) error {
 
 // peek skips whitespace and returns the next byte, or 0 at the end.
 func (s *jsonScanner) peek() byte {
+	if s.pos < len(s.data) && s.data[s.pos] > ' ' {
+		return s.data[s.pos] // compact JSON: no whitespace to skip
+	}
 	for s.pos < len(s.data) {
 		switch c := s.data[s.pos]; c {
 		case ' ', '\t', '\n', '\r':
@@ -94,6 +98,9 @@ var plainString = func() (t [256]bool) {
 func (s *jsonScanner) str(scratch []byte) (out, newScratch []byte, err error) {
 	start := s.pos + 1
 	i := start
+	for i+8 <= len(s.data) && plainWord(binary.LittleEndian.Uint64(s.data[i:])) {
+		i += 8
+	}
 	for i < len(s.data) && plainString[s.data[i]] {
 		i++
 	}
@@ -113,24 +120,49 @@ func (s *jsonScanner) str(scratch []byte) (out, newScratch []byte, err error) {
 	return out, out, nil
 }
 
+// Word-at-a-time tests on 8 bytes of a string (the classic "has zero
+// byte" bit tricks): strings are most of a page, and testing a byte at a
+// time was the largest part of reading one.
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// hasByte reports whether any byte of x is b.
+func hasByte(x uint64, b byte) bool {
+	v := x ^ (ones * uint64(b))
+	return (v-ones)&^v&highs != 0
+}
+
+// plainWord reports whether all 8 bytes of x are plainString bytes.
+func plainWord(x uint64) bool {
+	return (x-ones*0x20)&^x&highs == 0 && // no control byte
+		x&highs == 0 && // ASCII only
+		!hasByte(x, '"') && !hasByte(x, '\\')
+}
+
 // stringEnd returns the offset just past the closing quote of the string
 // that opens at data[open].
 func stringEnd(data []byte, open int) (int, bool) {
 	i := open + 1
 	for {
-		j := bytes.IndexByte(data[i:], '"')
-		if j < 0 {
+		for i+8 <= len(data) {
+			x := binary.LittleEndian.Uint64(data[i:])
+			if hasByte(x, '"') || hasByte(x, '\\') {
+				break
+			}
+			i += 8
+		}
+		for i < len(data) && data[i] != '"' && data[i] != '\\' {
+			i++
+		}
+		switch {
+		case i >= len(data):
 			return 0, false
+		case data[i] == '"':
+			return i + 1, true
 		}
-		q := i + j
-		backslashes := 0
-		for k := q - 1; k > open && data[k] == '\\'; k-- {
-			backslashes++
-		}
-		if backslashes%2 == 0 {
-			return q + 1, true
-		}
-		i = q + 1
+		i += 2 // an escape: whatever follows the backslash is not the end
 	}
 }
 
@@ -146,7 +178,6 @@ func (s *jsonScanner) skip() error {
 		return nil
 	case '{', '[':
 		closers := s.closers[:0]
-		defer func() { s.closers = closers[:0] }()
 		for s.pos < len(s.data) {
 			switch c := s.data[s.pos]; c {
 			case '"':
@@ -167,6 +198,7 @@ func (s *jsonScanner) skip() error {
 				closers = closers[:len(closers)-1]
 				if len(closers) == 0 {
 					s.pos++
+					s.closers = closers // keep the grown stack for the next skip
 					return nil
 				}
 			}

@@ -2,6 +2,7 @@ package sdk
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -16,7 +17,7 @@ import (
 // viaScanner transcodes body with the frame path and decodes the frame
 // back into records.
 func viaScanner(body string, path []string, proj projection) ([]*structpb.Struct, int, error) {
-	w := wireWriter{proj: proj}
+	w := wireWriter{proj: proj.compile()}
 	n, err := scanRecords([]byte(body), path, w.record)
 	if err != nil {
 		return nil, n, err
@@ -114,7 +115,7 @@ func TestScannerSkipRefusesBrokenValues(t *testing.T) {
 		`[{"id":"1","skip":{"a":"x"]}]`,
 	} {
 		var w wireWriter
-		w.proj = proj
+		w.proj = proj.compile()
 		if _, err := scanRecords([]byte(body), nil, w.record); err == nil {
 			t.Errorf("%q: accepted", body)
 		} else if !strings.Contains(err.Error(), "invalid JSON at byte") {
@@ -156,4 +157,49 @@ func FuzzScannerAgreesWithJSONText(f *testing.F) {
 		checkAgrees(t, body, nil, nil)
 		checkAgrees(t, body, nil, proj)
 	})
+}
+
+// widePage is a page of 200 records shaped like a SaaS user list: a few
+// fields a sync reads and a wide tail it does not.
+func widePage() []byte {
+	var b strings.Builder
+	b.WriteString("[")
+	for i := range 200 {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `{"id":"6650a1b2c3d4e5f6a7b8%04x","email":"user.%d@example.com","name":"User Number %d",`+
+			`"memberships":[{"userId":"6650a1b2c3d4e5f6a7b8%04x","hourlyRate":{"amount":5000,"currency":"USD"},"costRate":null,`+
+			`"targetId":"6650a1b2c3d4e5f6a7b8c9d0","membershipType":"WORKSPACE","membershipStatus":"ACTIVE"}],`+
+			`"profilePicture":"https://img.example.com/u/%d.png","activeWorkspace":"6650a1b2c3d4e5f6a7b8c9d0",`+
+			`"defaultWorkspace":"6650a1b2c3d4e5f6a7b8c9d0","settings":{"weekStart":"MONDAY","timeZone":"Europe/Berlin",`+
+			`"timeFormat":"HOUR24","dateFormat":"DD/MM/YYYY","summaryReportSettings":{"group":"PROJECT","subgroup":"CLIENT"}},`+
+			`"status":"ACTIVE","customFields":[]}`, i, i, i, i, i)
+	}
+	b.WriteString("]")
+	return []byte(b.String())
+}
+
+// BenchmarkScanPage transcodes one wide page with and without the
+// projection a sync sends, and reports the JSON bytes read per second.
+func BenchmarkScanPage(b *testing.B) {
+	page := widePage()
+	for _, v := range []struct {
+		name   string
+		fields []string
+	}{
+		{"all-fields", nil},
+		{"projected", []string{"id", "email", "name", "status", "memberships[].membershipStatus"}},
+	} {
+		b.Run(v.name, func(b *testing.B) {
+			w := wireWriter{proj: newProjection(v.fields).compile()}
+			b.SetBytes(int64(len(page)))
+			for b.Loop() {
+				w.buf = w.buf[:0]
+				if n, err := scanRecords(page, nil, w.record); err != nil || n != 200 {
+					b.Fatal(n, err)
+				}
+			}
+		})
+	}
 }

@@ -61,6 +61,56 @@ func (p projection) add(segs []string) bool {
 	return true
 }
 
+// fieldFilter is a projection made for matching names as the scanner
+// reads them: a handful of names compared in a row costs less than
+// hashing every name of every record, which the projected fetch did for
+// each of a page's thousands of fields.
+type fieldFilter struct {
+	names []string
+	subs  []*fieldFilter // nil keeps all below that name
+	index map[string]int // for long lists of names only
+}
+
+// linearNames is how many names fieldFilter compares in a row before it
+// uses a map instead.
+const linearNames = 12
+
+// compile makes the fieldFilter of p; nil keeps all.
+func (p projection) compile() *fieldFilter {
+	if p == nil {
+		return nil
+	}
+	f := &fieldFilter{}
+	for name, sub := range p {
+		f.names = append(f.names, name)
+		f.subs = append(f.subs, sub.compile())
+	}
+	if len(f.names) > linearNames {
+		f.index = make(map[string]int, len(f.names))
+		for i, n := range f.names {
+			f.index[n] = i
+		}
+	}
+	return f
+}
+
+// find reports whether name is kept, with the filter below it.
+func (f *fieldFilter) find(name []byte) (*fieldFilter, bool) {
+	if f.index != nil {
+		i, ok := f.index[string(name)]
+		if !ok {
+			return nil, false
+		}
+		return f.subs[i], true
+	}
+	for i, n := range f.names {
+		if n == string(name) {
+			return f.subs[i], true
+		}
+	}
+	return nil, false
+}
+
 // keeps reports whether the field name travels.
 func (p projection) keeps(name string) bool {
 	if p == nil {

@@ -1,6 +1,7 @@
 package sdk
 
 import (
+	"fmt"
 	"reflect"
 	"slices"
 	"testing"
@@ -95,6 +96,34 @@ func TestFetchProjectsInsideLists(t *testing.T) {
 		m = msgs[0].GetRecords()[0].GetFields()["m"].GetListValue().GetValues()[0].GetStructValue().GetFields()
 		if _, ok := m["a"]; !ok || len(m) != 1 {
 			t.Fatalf("preEncoded=%v: element %v; want exactly a kept", preEncoded, m)
+		}
+	}
+}
+
+func TestFieldFilterFindsNamesShortAndLong(t *testing.T) {
+	for _, count := range []int{3, linearNames + 8} {
+		var paths []string
+		for i := range count {
+			paths = append(paths, fmt.Sprintf("f%d", i))
+		}
+		paths = append(paths, "nested.inner")
+		f := newProjection(paths).compile()
+		for _, p := range paths[:count] {
+			if sub, ok := f.find([]byte(p)); !ok || sub != nil {
+				t.Errorf("%d names: %q: kept=%v sub=%v; want kept whole", count, p, ok, sub)
+			}
+		}
+		sub, ok := f.find([]byte("nested"))
+		if !ok || sub == nil {
+			t.Fatalf("%d names: nested must be kept with a filter below it", count)
+		}
+		if _, ok := sub.find([]byte("inner")); !ok {
+			t.Errorf("%d names: nested.inner not kept", count)
+		}
+		for _, absent := range []string{"f", "nested.inner", "F0", ""} {
+			if _, ok := f.find([]byte(absent)); ok {
+				t.Errorf("%d names: %q kept", count, absent)
+			}
 		}
 	}
 }

@@ -43,7 +43,7 @@ type wireWriter struct {
 	buf     []byte
 	scratch []byte // unquoted strings
 	starts  []int
-	proj    projection // fields to keep; nil keeps all
+	proj    *fieldFilter // fields to keep; nil keeps all
 }
 
 func tag(field, wt int) uint64 { return uint64(field)<<3 | uint64(wt) }
@@ -111,7 +111,7 @@ func (w *wireWriter) record(s *jsonScanner) error {
 
 // object writes Struct fields for an object whose '{' was read, keeping
 // only the fields proj keeps (nil keeps all) and consuming the '}'.
-func (w *wireWriter) object(s *jsonScanner, proj projection) error {
+func (w *wireWriter) object(s *jsonScanner, proj *fieldFilter) error {
 	if s.peek() == '}' {
 		s.pos++
 		return nil
@@ -128,10 +128,10 @@ func (w *wireWriter) object(s *jsonScanner, proj projection) error {
 		if err := s.expect(':'); err != nil {
 			return err
 		}
-		var sub projection
+		var sub *fieldFilter
 		kept := true
 		if proj != nil {
-			sub, kept = proj[string(name)]
+			sub, kept = proj.find(name)
 		}
 		if kept {
 			w.begin(structFields)
@@ -159,7 +159,7 @@ func (w *wireWriter) object(s *jsonScanner, proj projection) error {
 
 // value writes the fields of a google.protobuf.Value for the next JSON
 // value, pruning objects (and the objects in lists) to proj.
-func (w *wireWriter) value(s *jsonScanner, proj projection) error {
+func (w *wireWriter) value(s *jsonScanner, proj *fieldFilter) error {
 	switch c := s.peek(); c {
 	case '"':
 		str, scratch, err := s.str(w.scratch)
@@ -218,7 +218,7 @@ func (w *wireWriter) value(s *jsonScanner, proj projection) error {
 
 // list writes ListValue values for a list whose '[' was read, consuming
 // the ']'.
-func (w *wireWriter) list(s *jsonScanner, proj projection) error {
+func (w *wireWriter) list(s *jsonScanner, proj *fieldFilter) error {
 	if s.peek() == ']' {
 		s.pos++
 		return nil
