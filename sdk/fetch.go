@@ -55,21 +55,25 @@ func (s *server) Fetch(req *connectorv1.FetchRequest, stream grpc.ServerStreamin
 	if s.preEncoded {
 		b = newFrameBatcher(stream, batchSize, proj)
 	}
-	// Pages are read into two buffers in turn: one holds the page being
-	// converted while the next is read into the other.
-	var bufs [2][]byte
+	depth := 1
+	if pg.canLookAhead() {
+		depth = pagesAhead
+	}
+	maxPages := int(req.GetMaxPages())
 	start, records := time.Now(), 0
 	resp, err := e.do(ctx, c, pg.params())
 	if err != nil {
 		return e.fail(nil, err)
 	}
+	ahead := newPageQueue(ctx, e, c)
+	defer ahead.stop()
 	for page := 1; ; page++ {
-		bufs[page%2] = resp.Body
 		// Decide whether there is a next page before converting this one
-		// (a count is cheap next to conversion) and ask for it now, so the
-		// app prepares page N+1 while page N is converted and streamed.
+		// (a count is cheap next to conversion) and keep the following
+		// pages requested, so that the app prepares them while this one
+		// is converted and streamed.
 		more, decided := false, false
-		if max := int(req.GetMaxPages()); max <= 0 || page < max {
+		if maxPages <= 0 || page < maxPages {
 			if more, decided = pg.fromHeader(resp); !decided {
 				n, err := scanRecords(resp.Body, path, (*jsonScanner).skip)
 				if err != nil {
@@ -80,41 +84,31 @@ func (s *server) Fetch(req *connectorv1.FetchRequest, stream grpc.ServerStreamin
 				}
 			}
 		}
-		var next chan fetched
 		if more {
-			next = make(chan fetched, 1) // buffered: an early return leaks nothing
-			params := pg.params()
-			nc := c
-			nc.buffer = bufs[(page+1)%2]
-			go func() {
-				r, err := e.do(ctx, nc, params)
-				next <- fetched{r, err}
-			}()
+			// Requested already: page+1 … page+pending; ask for the rest.
+			for k := ahead.pending(); k < depth && (maxPages <= 0 || page+1+k <= maxPages); k++ {
+				ahead.start(pg.paramsAhead(k))
+			}
 		}
 		n, err := s.streamPage(ctx, b, resp, path, page, wantExchange, e)
 		if err != nil {
 			return err
 		}
+		ahead.recycle(resp.Body)
 		wantExchange = false
 		records += n
 		// An app that says "more" on an empty page would page forever;
 		// an empty page ends paging whatever the header says.
-		if next == nil || n == 0 {
+		if !more || n == 0 {
 			s.log.Debug("fetch done", "endpoint", ep.ID, "pages", page, "records", records, "duration", time.Since(start))
 			return nil
 		}
-		f := <-next
+		f := ahead.next()
 		if f.err != nil {
 			return e.fail(nil, f.err)
 		}
 		resp = f.resp
 	}
-}
-
-// fetched is the outcome of a prefetched page.
-type fetched struct {
-	resp *httpexec.Response
-	err  error
 }
 
 // streamPage converts the records of one page and streams them in batches;

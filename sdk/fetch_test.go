@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	connectorv1 "github.com/idbridge/idbridge/proto/connector/v1"
 )
@@ -57,10 +58,10 @@ func TestFetchPagesUntilLastPageHeader(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// 4 records in full pages of 2: without the header a third, empty page
-	// would be asked for.
-	if got := records(msgs); len(got) != 4 || calls.Load() != 2 {
-		t.Fatalf("records %v after %d calls; want 4 records in 2 calls", got, calls.Load())
+	// 4 records in full pages of 2; the pages asked for ahead, past the
+	// end, are dropped.
+	if got := records(msgs); fmt.Sprint(got) != "[u0 u1 u2 u3]" || calls.Load() > 2+pagesAhead-1 {
+		t.Fatalf("records %v after %d calls; want 4 records in at most %d calls", got, calls.Load(), 2+pagesAhead-1)
 	}
 	r := msgs[0].GetRecords()[0].GetFields()
 	if r["n"].GetNumberValue() != 0 || !r["ok"].GetBoolValue() || r["m"].GetListValue().GetValues()[0].GetStructValue().GetFields()["a"].GetNullValue() != 0 {
@@ -72,14 +73,14 @@ func TestFetchStopsOnShortOrEmptyPage(t *testing.T) {
 	base, calls := usersApp(t, 5, false)
 	cl := dial(t, testConnector(base))
 	msgs, err := fetchAll(t, cl, &connectorv1.FetchRequest{Settings: testSettings(base), Endpoint: &connectorv1.FetchRequest_EndpointId{EndpointId: "list-users"}})
-	if err != nil || len(records(msgs)) != 5 || calls.Load() != 3 {
-		t.Fatalf("err=%v records=%d calls=%d; want 5 records in 3 calls (short last page)", err, len(records(msgs)), calls.Load())
+	if err != nil || len(records(msgs)) != 5 || calls.Load() > 3+pagesAhead-1 {
+		t.Fatalf("err=%v records=%d calls=%d; want 5 records in 3 calls and the pages asked ahead (short last page)", err, len(records(msgs)), calls.Load())
 	}
 	base2, calls2 := usersApp(t, 4, false)
 	cl2 := dial(t, testConnector(base2))
 	msgs, err = fetchAll(t, cl2, &connectorv1.FetchRequest{Settings: testSettings(base2), Endpoint: &connectorv1.FetchRequest_EndpointId{EndpointId: "list-users"}})
-	if err != nil || len(records(msgs)) != 4 || calls2.Load() != 3 {
-		t.Fatalf("err=%v records=%d calls=%d; want 4 records in 3 calls (empty last page)", err, len(records(msgs)), calls2.Load())
+	if err != nil || len(records(msgs)) != 4 || calls2.Load() > 3+pagesAhead-1 {
+		t.Fatalf("err=%v records=%d calls=%d; want 4 records in 3 calls and the pages asked ahead (empty last page)", err, len(records(msgs)), calls2.Load())
 	}
 }
 
@@ -199,7 +200,52 @@ func TestFetchEndsOnEmptyPageDespiteHeader(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := records(msgs); len(got) != 2 || calls.Load() > 3 {
+	if got := records(msgs); len(got) != 2 || calls.Load() > 2+pagesAhead {
 		t.Fatalf("records %v after %d calls; want 2 records and paging to stop at the empty page", got, calls.Load())
+	}
+}
+
+// TestFetchReadAheadKeepsOrderAndDropsFailuresPastTheEnd serves pages
+// that answer faster the later they are, and a 404 past the last page (as
+// some APIs do): records must arrive in page order, and the failed
+// requests past the end must not fail the fetch.
+func TestFetchReadAheadKeepsOrderAndDropsFailuresPastTheEnd(t *testing.T) {
+	const pages = 6
+	base := app(t, func(w http.ResponseWriter, r *http.Request) {
+		page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+		if page > pages {
+			w.WriteHeader(http.StatusNotFound)
+			fmt.Fprint(w, `{"message":"no such page","code":404}`)
+			return
+		}
+		time.Sleep(time.Duration(pages-page) * 3 * time.Millisecond)
+		w.Header().Set("Last-Page", strconv.FormatBool(page == pages))
+		fmt.Fprintf(w, `[{"id":"u%d"},{"id":"u%d"}]`, 2*page-2, 2*page-1)
+	})
+	cl := dial(t, testConnector(base))
+	msgs, err := fetchAll(t, cl, &connectorv1.FetchRequest{Settings: testSettings(base), Endpoint: &connectorv1.FetchRequest_EndpointId{EndpointId: "list-users"}})
+	if err != nil {
+		t.Fatalf("a failure past the last page failed the fetch: %v", err)
+	}
+	if got := fmt.Sprint(records(msgs)); got != "[u0 u1 u2 u3 u4 u5 u6 u7 u8 u9 u10 u11]" {
+		t.Fatalf("records %s; want all twelve in page order", got)
+	}
+}
+
+// TestFetchFailsWhenANeededPageFails: read-ahead must not hide a page
+// that exists and could not be read.
+func TestFetchFailsWhenANeededPageFails(t *testing.T) {
+	base := app(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("page") == "2" {
+			w.WriteHeader(http.StatusBadRequest)
+			fmt.Fprint(w, `{"message":"broken page","code":400}`)
+			return
+		}
+		fmt.Fprint(w, `[{"id":"a"},{"id":"b"}]`)
+	})
+	cl := dial(t, testConnector(base))
+	_, err := fetchAll(t, cl, &connectorv1.FetchRequest{Settings: testSettings(base), Endpoint: &connectorv1.FetchRequest_EndpointId{EndpointId: "list-users"}})
+	if err == nil || !strings.Contains(err.Error(), "broken page") {
+		t.Fatalf("err = %v; want page 2's failure", err)
 	}
 }

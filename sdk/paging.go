@@ -45,6 +45,24 @@ func (g *pager) params() url.Values {
 	return v
 }
 
+// canLookAhead reports whether the paging query of later pages is known
+// before the pages before them arrive: page numbers count up, offsets
+// step by the page size; a cursor comes only with its page.
+func (g *pager) canLookAhead() bool {
+	return g.p.Kind == PageNumber || (g.p.Kind == Offset && g.p.PageSize > 0)
+}
+
+// paramsAhead is the paging query of the page k pages after the next
+// one (k = 0 is params), for kinds where canLookAhead.
+func (g *pager) paramsAhead(k int) url.Values {
+	saved := *g
+	g.number += k
+	g.offset += k * g.p.PageSize
+	v := g.params()
+	*g = saved
+	return v
+}
+
 // next advances past a page of n records and reports whether to ask for
 // another. A page is the last when it is empty, shorter than asked, marked
 // by the last-page header, or (cursor) has no next cursor.
