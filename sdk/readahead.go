@@ -12,10 +12,10 @@ import (
 // numbers, offsets with a page size). One page ahead left the app idle
 // whenever the connector fell behind, and against a distant API a single
 // request per round trip cannot use the rate budget: at 100 ms a round
-// trip it is ten pages a second against Clockify's fifty requests. The
-// price is a few requests past the end, answered with empty pages and
-// dropped.
-const pagesAhead = 3
+// trip it is ten pages a second against Clockify's fifty requests; five
+// in flight keep up with that budget. The price is up to four requests
+// past the end, answered with empty pages (or errors) and dropped.
+const pagesAhead = 5
 
 // pageQueue holds the requests for the pages after the current one, in
 // order, and recycles page buffers among them.
