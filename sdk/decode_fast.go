@@ -264,11 +264,11 @@ func (s *slab[T]) next() *T {
 func countEntries(b []byte) int {
 	n := 0
 	for len(b) > 0 {
-		_, typ, k := protowire.ConsumeTag(b)
+		_, typ, k := consumeTag(b)
 		if k < 0 || typ != protowire.BytesType {
 			return n
 		}
-		_, m := protowire.ConsumeBytes(b[k:])
+		_, m := consumeBytes(b[k:])
 		if m < 0 {
 			return n
 		}

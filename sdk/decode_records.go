@@ -130,7 +130,7 @@ func (d *PageDecoder) Decode(b []byte) (Page, error) {
 	var p Page
 	n := 0
 	for rest := b; len(rest) > 0; {
-		num, typ, k := protowire.ConsumeTag(rest)
+		num, typ, k := consumeTag(rest)
 		if k < 0 {
 			return Page{}, malformed("page", protowire.ParseError(k))
 		}
@@ -145,11 +145,11 @@ func (d *PageDecoder) Decode(b []byte) (Page, error) {
 	}
 	p.Records = make([]map[string]any, 0, n)
 	for len(b) > 0 {
-		num, typ, k := protowire.ConsumeTag(b)
+		num, typ, k := consumeTag(b)
 		b = b[k:] // checked by the counting pass
 		switch {
 		case num == fetchRecords && typ == protowire.BytesType:
-			v, m := protowire.ConsumeBytes(b)
+			v, m := consumeBytes(b)
 			rec, err := d.object(v, d.keep)
 			if err != nil {
 				return Page{}, fmt.Errorf("record %d: %w", len(p.Records), err)
@@ -215,7 +215,7 @@ func malformed(what string, err error) error {
 func (d *PageDecoder) object(b []byte, keep map[string]bool) (map[string]any, error) {
 	out := make(map[string]any, countEntries(b))
 	for len(b) > 0 {
-		num, typ, n := protowire.ConsumeTag(b)
+		num, typ, n := consumeTag(b)
 		if n < 0 {
 			return nil, malformed("object", protowire.ParseError(n))
 		}
@@ -225,7 +225,7 @@ func (d *PageDecoder) object(b []byte, keep map[string]bool) (map[string]any, er
 			}
 			continue
 		}
-		entry, m := protowire.ConsumeBytes(b[n:])
+		entry, m := consumeBytes(b[n:])
 		if m < 0 {
 			return nil, malformed("object", protowire.ParseError(m))
 		}
@@ -234,7 +234,7 @@ func (d *PageDecoder) object(b []byte, keep map[string]bool) (map[string]any, er
 		var kept bool
 		var value []byte
 		for len(entry) > 0 {
-			num, typ, n := protowire.ConsumeTag(entry)
+			num, typ, n := consumeTag(entry)
 			if n < 0 {
 				return nil, malformed("object entry", protowire.ParseError(n))
 			}
@@ -244,7 +244,7 @@ func (d *PageDecoder) object(b []byte, keep map[string]bool) (map[string]any, er
 				}
 				continue
 			}
-			v, m := protowire.ConsumeBytes(entry[n:])
+			v, m := consumeBytes(entry[n:])
 			if m < 0 {
 				return nil, malformed("object entry", protowire.ParseError(m))
 			}
@@ -276,7 +276,7 @@ func (d *PageDecoder) object(b []byte, keep map[string]bool) (map[string]any, er
 func (d *PageDecoder) value(b []byte) (any, error) {
 	var v any
 	for len(b) > 0 {
-		num, typ, n := protowire.ConsumeTag(b)
+		num, typ, n := consumeTag(b)
 		if n < 0 {
 			return nil, malformed("value", protowire.ParseError(n))
 		}
@@ -291,7 +291,7 @@ func (d *PageDecoder) value(b []byte) (any, error) {
 			v = number(math.Float64frombits(bits))
 		case num == valueString && typ == protowire.BytesType:
 			var s []byte
-			if s, n = protowire.ConsumeBytes(b); n >= 0 {
+			if s, n = consumeBytes(b); n >= 0 {
 				if !utf8.Valid(s) {
 					return nil, malformed("string", errors.New("not UTF-8"))
 				}
@@ -303,7 +303,7 @@ func (d *PageDecoder) value(b []byte) (any, error) {
 			v = x != 0
 		case num == valueStruct && typ == protowire.BytesType:
 			var s []byte
-			if s, n = protowire.ConsumeBytes(b); n >= 0 {
+			if s, n = consumeBytes(b); n >= 0 {
 				o, err := d.object(s, nil)
 				if err != nil {
 					return nil, err
@@ -312,7 +312,7 @@ func (d *PageDecoder) value(b []byte) (any, error) {
 			}
 		case num == valueList && typ == protowire.BytesType:
 			var s []byte
-			if s, n = protowire.ConsumeBytes(b); n >= 0 {
+			if s, n = consumeBytes(b); n >= 0 {
 				l, err := d.list(s)
 				if err != nil {
 					return nil, err
@@ -348,7 +348,7 @@ func number(f float64) any {
 func (d *PageDecoder) list(b []byte) ([]any, error) {
 	out := make([]any, 0, countEntries(b))
 	for len(b) > 0 {
-		num, typ, n := protowire.ConsumeTag(b)
+		num, typ, n := consumeTag(b)
 		if n < 0 {
 			return nil, malformed("list", protowire.ParseError(n))
 		}
@@ -358,7 +358,7 @@ func (d *PageDecoder) list(b []byte) ([]any, error) {
 			}
 			continue
 		}
-		s, m := protowire.ConsumeBytes(b[n:])
+		s, m := consumeBytes(b[n:])
 		if m < 0 {
 			return nil, malformed("list", protowire.ParseError(m))
 		}
