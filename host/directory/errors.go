@@ -129,9 +129,12 @@ func classify(op, url string, err error) error {
 			return newError(op, ErrRejected, "read the server's message above", err)
 		}
 	}
+	// go-ldap reports a connection that dropped under a running operation
+	// as a plain error with the cause formatted in, not wrapped.
 	var ne net.Error
 	if errors.As(err, &ne) || errors.Is(err, io.EOF) || errors.Is(err, net.ErrClosed) ||
-		strings.Contains(err.Error(), "connection closed") {
+		strings.Contains(err.Error(), "connection closed") ||
+		strings.Contains(err.Error(), "unable to read LDAP response packet") {
 		return newError(op, ErrUnavailable,
 			fmt.Sprintf("check that the directory at %s is running and reachable; the host redials on the next operation", url), err)
 	}

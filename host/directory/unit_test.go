@@ -3,6 +3,7 @@ package directory
 import (
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 
@@ -89,6 +90,11 @@ func TestClassifyNamesTheFix(t *testing.T) {
 		if !strings.Contains(err.Error(), c.fix) || !strings.Contains(err.Error(), "server text") {
 			t.Errorf("code %d: message %q lacks the fix %q or the cause", c.code, err, c.fix)
 		}
+	}
+	// How go-ldap reports a connection that dropped mid-operation.
+	dropped := fmt.Errorf("unable to read LDAP response packet: %s", io.EOF)
+	if err := classify("op", "u", dropped); !errors.Is(err, ErrUnavailable) {
+		t.Errorf("a dropped connection classified as %v, want ErrUnavailable", err)
 	}
 	wrapped := fmt.Errorf("dial: %w", errors.New("x509: certificate signed by unknown authority"))
 	if err := classify("op", "u", wrapped); !errors.Is(err, ErrTLS) || !strings.Contains(err.Error(), "CA") {
