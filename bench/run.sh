@@ -22,9 +22,10 @@ run ./host/pluginhost 'LaunchToFirstDescribe' 1x "$@"
 run ./host/pluginhost 'UnaryRoundTrip' 2s "$@"
 run ./host/pluginhost 'FetchThroughput' 3x "$@"
 run ./sdk 'FetchSmallRecords' 5x "$@"
+run ./sdk 'ScanPage|PageDecoder' 1s "$@"
 
 # Clockify connector and sandbox: 100,000 users through the plugin beside curl.
-run ./plugins/clockify 'Fetch100kUsers' 3x "$@"
+run ./plugins/clockify 'Fetch100kUsers' 5x "$@"
 run ./plugins/clockify/sandbox '.' 3x "$@"
 
 # Marketplace: install of the Clockify .ext beside unzip + sha256sum.
