@@ -1,9 +1,11 @@
 package api
 
 import (
+	"net/http"
 	"reflect"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -83,25 +85,48 @@ func operationID(r Route) string {
 	return b.String()
 }
 
+// responses lists exactly the statuses the route answers: its success
+// status, the error statuses it declares or the server adds, and a
+// default for the rest (500, 499, and the statuses a domain error maps
+// to when the route does not declare them).
 func responses(g *schemaGen, r Route) map[string]any {
-	errRef := map[string]any{"content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Error"}}}}
-	withDesc := func(d string) map[string]any {
-		m := map[string]any{"description": d}
-		for k, v := range errRef {
-			m[k] = v
-		}
-		return m
+	success := map[string]any{"description": statusDescription(r.SuccessStatus())}
+	if r.Response != nil && r.SuccessStatus() != http.StatusNoContent {
+		success["content"] = map[string]any{"application/json": map[string]any{"schema": g.schema(reflect.TypeOf(r.Response))}}
 	}
-	ok := map[string]any{"description": "success"}
-	if r.Response != nil {
-		ok["content"] = map[string]any{"application/json": map[string]any{"schema": g.schema(reflect.TypeOf(r.Response))}}
+	out := map[string]any{
+		strconv.Itoa(r.SuccessStatus()): success,
+		"default":                       errorResponse("error"),
 	}
+	for _, code := range r.ErrorStatuses() {
+		out[strconv.Itoa(code)] = errorResponse(statusDescription(code))
+	}
+	return out
+}
+
+// errorResponse is an answer carrying the Error body.
+func errorResponse(description string) map[string]any {
 	return map[string]any{
-		"200":     ok,
-		"401":     withDesc("missing or invalid token"),
-		"403":     withDesc("the token's role is too low"),
-		"default": withDesc("error"),
+		"description": description,
+		"content": map[string]any{"application/json": map[string]any{
+			"schema": map[string]any{"$ref": "#/components/schemas/Error"}}},
 	}
+}
+
+// statusDescriptions say, for the statuses every route shares, what the
+// caller did to earn them; others take net/http's status text.
+var statusDescriptions = map[int]string{
+	http.StatusUnauthorized:          "missing or invalid token",
+	http.StatusForbidden:             "the token's role is too low",
+	http.StatusBadRequest:            "the request is not valid for this route",
+	http.StatusRequestEntityTooLarge: "the request body is too large",
+}
+
+func statusDescription(code int) string {
+	if d, ok := statusDescriptions[code]; ok {
+		return d
+	}
+	return http.StatusText(code)
 }
 
 // schemaGen derives JSON schemas from Go types by reflection, naming

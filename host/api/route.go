@@ -3,6 +3,7 @@ package api
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -32,6 +33,46 @@ type Route struct {
 	// Request and Response, when set, are example values (usually zero
 	// values of the Go types) from which the OpenAPI schemas are derived.
 	Request, Response any
+	// Status is the status a successful call answers, e.g.
+	// http.StatusCreated for a route that creates something. Zero means
+	// 200 OK for a route with a Response and 204 No Content for one
+	// without. The server answers plain values with it and the OpenAPI
+	// document lists it, so clients learn the status they will get.
+	Status int
+	// Errors are the error statuses the handler itself answers, e.g.
+	// http.StatusNotFound and http.StatusConflict, listed in the OpenAPI
+	// document beside those the server answers for every route (see
+	// Route.ErrorStatuses).
+	Errors []int
+}
+
+// SuccessStatus is the status a successful call answers: Status when
+// declared, else 200 for a route with a Response and 204 for one without.
+// The OpenAPI document and the server both take it from here.
+func (r Route) SuccessStatus() int {
+	switch {
+	case r.Status != 0:
+		return r.Status
+	case r.Response != nil:
+		return http.StatusOK
+	}
+	return http.StatusNoContent
+}
+
+// ErrorStatuses lists, sorted, the error statuses a call can answer: 401
+// for every route (the token is checked first), 403 when some role is
+// refused, 400 and 413 when the route decodes a Request body, and the
+// route's own Errors.
+func (r Route) ErrorStatuses() []int {
+	out := append([]int{http.StatusUnauthorized}, r.Errors...)
+	if r.MinRole > RoleAuditor {
+		out = append(out, http.StatusForbidden)
+	}
+	if r.Request != nil {
+		out = append(out, http.StatusBadRequest, http.StatusRequestEntityTooLarge)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // RouteProvider is what a domain service implements to be mounted.
@@ -63,11 +104,21 @@ func (r Route) validate() error {
 		return fmt.Errorf("route %s %s: MinRole must be RoleAuditor, RoleOperator or RoleAdmin", r.Method, r.Pattern)
 	case r.Handler == nil:
 		return fmt.Errorf("route %s %s: Handler is nil", r.Method, r.Pattern)
+	case r.Status != 0 && (r.Status < 200 || r.Status > 299):
+		return fmt.Errorf("route %s %s: Status %d is not a success status; use 2xx (error statuses go in Errors)", r.Method, r.Pattern, r.Status)
+	}
+	for _, code := range r.Errors {
+		if code < 400 || code > 599 {
+			return fmt.Errorf("route %s %s: Errors holds %d; list only 4xx and 5xx statuses there", r.Method, r.Pattern, code)
+		}
 	}
 	return nil
 }
 
-// Response lets a handler choose the status code of a success answer.
+// Response lets a handler choose the status code of a success answer for
+// one call. Prefer declaring Route.Status: a status chosen here that the
+// route does not declare is logged as an error, because the OpenAPI
+// document does not tell clients about it.
 type Response struct {
 	// Status is the HTTP status, e.g. http.StatusCreated.
 	Status int

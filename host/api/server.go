@@ -69,8 +69,9 @@ func NewServer(opts Options) *Server {
 	s.mux.HandleFunc("/", s.serveNoRoute)
 	if err := s.Register(Route{
 		Method: http.MethodGet, Pattern: "/v1/openapi.json", MinRole: RoleAuditor,
-		Summary: "The OpenAPI 3 description of this API, generated from its routes",
-		Handler: func(*Call) (any, error) { return s.OpenAPI(), nil },
+		Summary:  "The OpenAPI 3 description of this API, generated from its routes",
+		Response: map[string]any{},
+		Handler:  func(*Call) (any, error) { return s.OpenAPI(), nil },
 	}); err != nil {
 		panic(err) // a fixed route; failing here is a programming error
 	}
@@ -228,6 +229,11 @@ func (s *Server) wrap(rt Route) http.Handler {
 			log.Error("API call failed", "error", apiErr)
 		case apiErr != nil:
 			log.Debug("API call refused", "code", apiErr.Code)
+		case status >= 200 && status < 300 && status != rt.SuccessStatus():
+			// The OpenAPI document promised another status: a route
+			// that chooses its status per call must declare it.
+			log.Error("API route answered a success status it does not declare; set Route.Status so the OpenAPI document lists it",
+				"declared", rt.SuccessStatus())
 		default:
 			log.Debug("API call")
 		}
@@ -268,8 +274,12 @@ func (s *Server) serve(w http.ResponseWriter, c *Call) (int, *Error) {
 	}
 	switch v := out.(type) {
 	case nil:
-		w.WriteHeader(http.StatusNoContent)
-		return http.StatusNoContent, nil
+		status := http.StatusNoContent
+		if c.Route.Status != 0 {
+			status = c.Route.Status
+		}
+		w.WriteHeader(status)
+		return status, nil
 	case *Response:
 		if v.Body == nil {
 			w.WriteHeader(v.Status)
@@ -281,12 +291,21 @@ func (s *Server) serve(w http.ResponseWriter, c *Call) (int, *Error) {
 		v.ServeHTTP(sw, c.Request)
 		return sw.status, nil
 	default:
-		return s.answer(w, http.StatusOK, v)
+		status := http.StatusOK
+		if c.Route.Status != 0 {
+			status = c.Route.Status
+		}
+		return s.answer(w, status, v)
 	}
 }
 
 // answer writes a success value, reporting an encoding failure as a 500.
+// A 204 carries no body, whatever the handler returned.
 func (s *Server) answer(w http.ResponseWriter, status int, v any) (int, *Error) {
+	if status == http.StatusNoContent {
+		w.WriteHeader(status)
+		return status, nil
+	}
 	if err := writeJSON(w, status, v); err != nil {
 		e, _ := ErrorFor(err)
 		return e.Status, e

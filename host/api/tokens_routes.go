@@ -28,6 +28,7 @@ func (t *Tokens) Routes() []Route {
 		{
 			Method: http.MethodPost, Pattern: "/v1/tokens", MinRole: RoleAdmin,
 			Summary: "Create an API token; its secret is returned once", Request: CreateTokenRequest{}, Response: CreatedToken{},
+			Status: http.StatusCreated,
 			Handler: func(c *Call) (any, error) {
 				var req CreateTokenRequest
 				if err := c.Decode(&req); err != nil {
@@ -49,7 +50,7 @@ func (t *Tokens) Routes() []Route {
 		},
 		{
 			Method: http.MethodDelete, Pattern: "/v1/tokens/{id}", MinRole: RoleAdmin,
-			Summary: "Revoke an API token by its id",
+			Summary: "Revoke an API token by its id", Errors: []int{http.StatusNotFound},
 			Handler: func(c *Call) (any, error) {
 				return nil, t.Revoke(c.Context(), c.PathValue("id"))
 			},
