@@ -62,7 +62,7 @@ func (m *Manager) Routes() []api.Route {
 			}},
 		{Method: http.MethodPost, Pattern: "/v1/extensions", MinRole: api.RoleAdmin,
 			Summary: "Install an extension from a file on the host, a URL, or by name from the configured catalogs",
-			Request: Source{}, Response: Record{},
+			Request: Source{}, Response: Record{}, Status: http.StatusCreated,
 			Handler: func(c *api.Call) (any, error) {
 				var src Source
 				if err := c.Decode(&src); err != nil {
@@ -76,7 +76,7 @@ func (m *Manager) Routes() []api.Route {
 				return api.Created(rec), nil
 			}},
 		{Method: http.MethodPost, Pattern: "/v1/extensions/archive", MinRole: api.RoleAdmin,
-			Summary: "Install an uploaded .ext (the request body is the archive)", Response: Record{},
+			Summary: "Install an uploaded .ext (the request body is the archive)", Response: Record{}, Status: http.StatusCreated,
 			Handler: func(c *api.Call) (any, error) {
 				rec, err := m.Install(c.Context(), Source{Archive: c.Request.Body})
 				if err != nil {
@@ -121,7 +121,7 @@ func (m *Manager) Routes() []api.Route {
 				return out, apiError(err)
 			}},
 		{Method: http.MethodPost, Pattern: "/v1/extension-keys", MinRole: api.RoleAdmin,
-			Summary: "Trust a public key to sign extensions", Request: TrustKeyRequest{}, Response: TrustedKey{},
+			Summary: "Trust a public key to sign extensions", Request: TrustKeyRequest{}, Response: TrustedKey{}, Status: http.StatusCreated,
 			Handler: func(c *api.Call) (any, error) {
 				var req TrustKeyRequest
 				if err := c.Decode(&req); err != nil {
@@ -162,7 +162,7 @@ func (m *Manager) Routes() []api.Route {
 				return out, apiError(err)
 			}},
 		{Method: http.MethodPost, Pattern: "/v1/catalogs", MinRole: api.RoleAdmin,
-			Summary: "Configure an extension catalog, optionally trusting its signing key", Request: AddCatalogRequest{}, Response: AddCatalogResponse{},
+			Summary: "Configure an extension catalog, optionally trusting its signing key", Request: AddCatalogRequest{}, Response: AddCatalogResponse{}, Status: http.StatusCreated,
 			Handler: func(c *api.Call) (any, error) {
 				var req AddCatalogRequest
 				if err := c.Decode(&req); err != nil {
