@@ -36,7 +36,7 @@ func (e *Engine) Routes() []api.Route {
 			Summary: "Delete an orchestration template; started runs keep their copy",
 			Handler: func(c *api.Call) (any, error) { return nil, e.DeleteTemplate(c.Context(), c.PathValue("id")) }},
 		{Method: http.MethodPost, Pattern: "/v1/runs", MinRole: api.RoleOperator,
-			Summary: "Start a run of a template for AD objects (apply now)", Request: RunRequest{}, Response: RunView{}, Audit: true,
+			Summary: "Start a run of a template for AD objects (apply now)", Request: RunRequest{}, Response: RunView{}, Audit: true, Status: http.StatusCreated,
 			Handler: func(c *api.Call) (any, error) {
 				var req RunRequest
 				if err := c.Decode(&req); err != nil {
