@@ -26,7 +26,7 @@ func (s *Service) Routes() []api.Route {
 				return out, apiError(err)
 			}},
 		{Method: http.MethodPost, Pattern: "/v1/automations", MinRole: api.RoleAdmin,
-			Summary: "Create an automation: trigger, scope and what runs; checked before it is saved", Request: Automation{}, Response: Automation{},
+			Summary: "Create an automation: trigger, scope and what runs; checked before it is saved", Request: Automation{}, Response: Automation{}, Status: http.StatusCreated,
 			Handler: func(c *api.Call) (any, error) {
 				var a Automation
 				if err := c.Decode(&a); err != nil {
