@@ -34,7 +34,7 @@ func (s *Service) Routes() []api.Route {
 				return out, apiError(err)
 			}},
 		{Method: http.MethodPost, Pattern: "/v1/integrations", MinRole: api.RoleAdmin,
-			Summary: "Create a disabled integration of an installed extension", Request: CreateRequest{}, Response: View{},
+			Summary: "Create a disabled integration of an installed extension", Request: CreateRequest{}, Response: View{}, Status: http.StatusCreated,
 			Handler: func(c *api.Call) (any, error) {
 				var req CreateRequest
 				if err := c.Decode(&req); err != nil {
