@@ -47,7 +47,7 @@ func (s *Service) Routes() []api.Route {
 			Handler: func(c *api.Call) (any, error) { return s.Get(c.Context(), c.PathValue("id")) }},
 		{Method: http.MethodPost, Pattern: "/v1/datasources", MinRole: api.RoleAdmin,
 			Summary: "Create a data source (validated against the endpoints' fields and the directory schema)",
-			Request: DataSource{}, Response: DataSource{},
+			Request: DataSource{}, Response: DataSource{}, Status: http.StatusCreated,
 			Handler: func(c *api.Call) (any, error) {
 				var d DataSource
 				if err := c.Decode(&d); err != nil {
