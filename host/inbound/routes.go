@@ -44,7 +44,7 @@ func (s *Service) Routes() []api.Route {
 				return out, apiError(err)
 			}},
 		{Method: http.MethodPost, Pattern: base, MinRole: api.RoleAdmin,
-			Summary: "Test a custom endpoint and add it when the test passes", Request: Definition{}, Response: SaveAnswer{},
+			Summary: "Test a custom endpoint and add it when the test passes", Request: Definition{}, Response: SaveAnswer{}, Status: http.StatusCreated,
 			Handler: func(c *api.Call) (any, error) {
 				var d Definition
 				if err := c.Decode(&d); err != nil {
