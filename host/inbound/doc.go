@@ -15,7 +15,10 @@
 // types and sample values). Save accepts a definition only when a test of
 // exactly that definition succeeded, so no endpoint is stored that was never
 // seen to work, and the fields a data source is validated against are the
-// fields that endpoint really returns.
+// fields that endpoint really returns. A passed test is recorded in the
+// store as a mark keyed by the digest of the definition and its
+// integration, so it survives restarts and is shared by hosts over one
+// store; it authorises a save for TestMarkTTL and is then removed.
 //
 // The sync engine reads records through Service.Fetch, in batches as the
 // connector streams them, and validates data sources with Service.Fields.

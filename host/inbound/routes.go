@@ -113,6 +113,8 @@ func apiError(err error) error {
 		return &api.Error{Status: http.StatusUnprocessableEntity, Code: "test_failed", Message: err.Error(), Err: err}
 	case errors.As(err, &inv):
 		return &api.Error{Status: http.StatusBadRequest, Code: "invalid_endpoint", Message: err.Error(), Err: err}
+	case errors.Is(err, ErrTestNotRecorded):
+		return &api.Error{Status: http.StatusServiceUnavailable, Code: "test_not_recorded", Message: err.Error(), Err: err}
 	case errors.Is(err, ErrNotTested):
 		return &api.Error{Status: http.StatusConflict, Code: "not_tested", Message: err.Error(), Err: err}
 	case errors.Is(err, ErrPreconfigured):

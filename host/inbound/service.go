@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"sync"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -32,7 +31,8 @@ type Integrations interface {
 
 // Config wires a Service. Docs and Integrations are required.
 type Config struct {
-	// Docs stores custom endpoints and tested fields.
+	// Docs stores custom endpoints, tested fields and the marks of passed
+	// tests.
 	Docs store.Docs
 	// Integrations gives connectors and settings.
 	Integrations Integrations
@@ -44,30 +44,13 @@ type Config struct {
 	Now func() time.Time
 }
 
-// Service lists, tests, saves and runs inbound endpoints. It is safe for
-// concurrent use.
+// Service lists, tests, saves and runs inbound endpoints. It keeps no
+// state of its own: endpoints and the marks of passed tests are in the
+// store, so several services over one store agree and a restart loses
+// nothing. It is safe for concurrent use.
 type Service struct {
 	cfg Config
-
-	mu     sync.Mutex
-	passed map[string]passedTest // by digest: tests that may be saved
-	order  []string              // digests, oldest first, to bound passed
 }
-
-// passedTest is a successful test waiting for its save.
-type passedTest struct {
-	result *TestResult
-	at     time.Time
-}
-
-// maxPassed bounds the remembered successful tests; an admin saves within
-// minutes of testing, so old ones are not worth keeping.
-const maxPassed = 256
-
-// passedTTL is how long a successful test may be saved: long enough to
-// review the fields, short enough that a stale test of a changed app does
-// not count.
-const passedTTL = time.Hour
 
 // New returns a Service.
 func New(cfg Config) (*Service, error) {
@@ -83,7 +66,7 @@ func New(cfg Config) (*Service, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Service{cfg: cfg, passed: map[string]passedTest{}}, nil
+	return &Service{cfg: cfg}, nil
 }
 
 func docID(integrationID, endpointID string) string { return integrationID + "/" + endpointID }

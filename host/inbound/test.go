@@ -52,8 +52,10 @@ type Exchange struct {
 const MaxBodyShown = 16 << 10
 
 // Test runs a custom definition for real, first page only, and returns
-// what it saw. A successful test can be saved with Save within an hour;
-// the definition must not change in between.
+// what it saw. A successful test is recorded in the store, so Save accepts
+// the definition for TestMarkTTL, across restarts, as long as it does not
+// change in between. When that record cannot be written the result comes
+// back with an error wrapping ErrTestNotRecorded.
 func (s *Service) Test(ctx context.Context, integrationID string, def Definition) (*TestResult, error) {
 	def = def.normalize()
 	if p := def.check(false); len(p) > 0 {
@@ -72,8 +74,12 @@ func (s *Service) Test(ctx context.Context, integrationID string, def Definition
 	}
 	req := &connectorv1.FetchRequest{Endpoint: &connectorv1.FetchRequest_Custom{Custom: rendered.spec()}}
 	res := s.run(ctx, integrationID, def.ID, def.digest(integrationID), req)
-	s.remember(res)
-	return res, nil
+	if !res.OK {
+		return res, nil
+	}
+	// The result goes back with the error: the admin still sees what the
+	// app answered, and learns that this test cannot be saved.
+	return res, s.markPassed(ctx, res)
 }
 
 // TestEndpoint runs a saved custom or preconfigured endpoint for real,
@@ -112,7 +118,8 @@ func (s *Service) TestEndpoint(ctx context.Context, integrationID, endpointID st
 // TestAndSave tests a custom definition and saves it only when the test
 // passes: as a new endpoint (replace false, an existing id is refused) or
 // over an existing one (replace true). A failed test returns a *TestError
-// holding what the app answered; nothing is saved then.
+// holding what the app answered; nothing is saved then, nor when the
+// passed test cannot be recorded (ErrTestNotRecorded).
 func (s *Service) TestAndSave(ctx context.Context, integrationID string, def Definition, replace bool) (*TestResult, *Endpoint, error) {
 	def = def.normalize()
 	if p := def.check(true); len(p) > 0 {
@@ -123,7 +130,7 @@ func (s *Service) TestAndSave(ctx context.Context, integrationID string, def Def
 	}
 	res, err := s.Test(ctx, integrationID, def)
 	if err != nil {
-		return nil, nil, err
+		return res, nil, err
 	}
 	if !res.OK {
 		return res, nil, &TestError{Result: res, Msg: res.Error}
@@ -136,8 +143,10 @@ func (s *Service) TestAndSave(ctx context.Context, integrationID string, def Def
 	return res, e, nil
 }
 
-// Save stores a custom definition that passed Test in exactly this form.
-// Anything else is refused with ErrNotTested.
+// Save stores a custom definition that passed Test in exactly this form
+// within TestMarkTTL, by this service or any other over the same store.
+// Anything else, a changed definition or a test too old, is refused with
+// ErrNotTested.
 func (s *Service) Save(ctx context.Context, integrationID string, def Definition, replace bool) (*Endpoint, error) {
 	def = def.normalize()
 	if p := def.check(true); len(p) > 0 {
@@ -179,16 +188,16 @@ func (s *Service) checkSavable(ctx context.Context, integrationID string, def De
 
 func (s *Service) save(ctx context.Context, integrationID string, def Definition, mode saveMode) (*Endpoint, error) {
 	digest := def.digest(integrationID)
-	passed, ok := s.recall(digest)
-	if !ok {
-		return nil, fmt.Errorf("%w (endpoint %q)", ErrNotTested, def.ID)
+	passed, err := s.passedMark(ctx, integrationID, def.ID, digest)
+	if err != nil {
+		return nil, err
 	}
 	if err := s.checkSavable(ctx, integrationID, def, mode); err != nil {
 		return nil, err
 	}
 	now := s.cfg.Now().UTC()
-	e := Endpoint{Definition: def, IntegrationID: integrationID, Custom: true, Fields: passed.result.Fields,
-		FieldsFrom: "test", Tested: passed.at, Digest: digest, Created: now, Updated: now}
+	e := Endpoint{Definition: def, IntegrationID: integrationID, Custom: true, Fields: passed.Fields,
+		FieldsFrom: "test", Tested: passed.Passed, Digest: digest, Created: now, Updated: now}
 	if mode == modeReplace {
 		var old Endpoint
 		if err := s.cfg.Docs.Get(ctx, Kind, docID(integrationID, def.ID), &old); err == nil {
@@ -260,30 +269,4 @@ func (s *Service) exchange(x *connectorv1.Exchange) *Exchange {
 		Status: int(x.GetResponse().GetStatus()), ResponseHeaders: kvs(x.GetResponse().GetHeaders()),
 		Body: string(s.cfg.Masker.Bytes(body)), Attempts: int(x.GetAttempts()), DurationMS: x.GetDurationMs(),
 	}
-}
-
-func (s *Service) remember(res *TestResult) {
-	if !res.OK {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, ok := s.passed[res.Digest]; !ok {
-		s.order = append(s.order, res.Digest)
-	}
-	s.passed[res.Digest] = passedTest{result: res, at: s.cfg.Now().UTC()}
-	for len(s.order) > maxPassed {
-		delete(s.passed, s.order[0])
-		s.order = s.order[1:]
-	}
-}
-
-func (s *Service) recall(digest string) (passedTest, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, ok := s.passed[digest]
-	if !ok || s.cfg.Now().Sub(p.at) > passedTTL {
-		return passedTest{}, false
-	}
-	return p, true
 }
