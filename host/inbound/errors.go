@@ -9,7 +9,7 @@ import (
 var (
 	// ErrNotTested refuses a save of a definition that has not passed a test
 	// in its current form within TestMarkTTL.
-	ErrNotTested = errors.New("the endpoint has not passed a recent test in its current form: run test and save (inbound test --save) and save the definition that passed")
+	ErrNotTested = errors.New("the endpoint has not passed a test in its current form: run test and save (inbound test --save) and save the definition that passed")
 	// ErrTestNotRecorded reports a test that passed but whose mark the store
 	// refused, so the definition cannot be saved on the strength of it.
 	ErrTestNotRecorded = errors.New("the endpoint test passed but the host could not record it, so it cannot be saved yet: check the host's store (disk space, permissions, database errors in the log) and test again")

@@ -83,8 +83,8 @@ func (s *Service) passedMark(ctx context.Context, integrationID, endpointID, dig
 		if err := s.cfg.Docs.Delete(ctx, TestMarkKind, id); err != nil {
 			s.cfg.Logger.Warn("could not remove an expired inbound test mark", "integration", integrationID, "endpoint", endpointID, "error", err)
 		}
-		return nil, fmt.Errorf("%w (endpoint %q: its test passed at %s, more than %s ago)",
-			ErrNotTested, endpointID, m.Passed.Format(time.RFC3339), TestMarkTTL)
+		return nil, fmt.Errorf("%w (endpoint %q: its test passed at %s, more than %g hours ago)",
+			ErrNotTested, endpointID, m.Passed.Format(time.RFC3339), TestMarkTTL.Hours())
 	}
 	return &m, nil
 }

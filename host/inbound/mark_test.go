@@ -192,8 +192,8 @@ func testExpiredMarkRefused(t *testing.T, env *synctest.Env, b backend) {
 	}
 	clk.Add(2 * time.Minute)
 	_, err := after.Save(ctx, integ, def, true)
-	if !errors.Is(err, inbound.ErrNotTested) || !strings.Contains(err.Error(), "test and save") {
-		t.Fatalf("save a minute after the mark expired = %v, want ErrNotTested saying what to do", err)
+	if !errors.Is(err, inbound.ErrNotTested) || !strings.Contains(err.Error(), "test and save") || !strings.Contains(err.Error(), "24 hours ago") {
+		t.Fatalf("save a minute after the mark expired = %v, want ErrNotTested saying what to do and why", err)
 	}
 	if n := countMarks(t, docs); n != 0 {
 		t.Fatalf("%d marks left after the expired one was found, want it removed", n)
