@@ -79,6 +79,7 @@ func newFixture(t *testing.T) *fixture {
 				return widget{Name: c.PathValue("id"), Count: 1}, nil
 			}},
 		{Method: "POST", Pattern: "/v1/widgets", MinRole: api.RoleAdmin, Summary: "Create a widget", Request: widget{}, Response: widget{},
+			Status: http.StatusCreated,
 			Handler: func(c *api.Call) (any, error) {
 				var w widget
 				if err := c.Decode(&w); err != nil {
@@ -92,6 +93,34 @@ func newFixture(t *testing.T) *fixture {
 			}},
 		{Method: "POST", Pattern: "/v1/widgets/{id}/spin", MinRole: api.RoleOperator, Summary: "Spin a widget",
 			Handler: func(c *api.Call) (any, error) { return nil, nil }},
+		// The declared status answers a plain value: no api.Created needed.
+		{Method: "PUT", Pattern: "/v1/widgets/{id}", MinRole: api.RoleAdmin, Summary: "Create a widget under an id",
+			Request: widget{}, Response: widget{}, Status: http.StatusCreated, Errors: []int{http.StatusConflict},
+			Handler: func(c *api.Call) (any, error) {
+				var w widget
+				if err := c.Decode(&w); err != nil {
+					return nil, err
+				}
+				return w, nil
+			}},
+		{Method: "POST", Pattern: "/v1/widgets/{id}/polish", MinRole: api.RoleOperator, Summary: "Queue a polish",
+			Status:  http.StatusAccepted,
+			Handler: func(c *api.Call) (any, error) { return nil, nil }},
+		{Method: "DELETE", Pattern: "/v1/widgets/{id}", MinRole: api.RoleAdmin, Summary: "Delete a widget",
+			Errors: []int{http.StatusNotFound},
+			Handler: func(c *api.Call) (any, error) {
+				if c.PathValue("id") == "missing" {
+					return nil, fmt.Errorf("widget %q: %w", "missing", store.ErrNotFound)
+				}
+				return nil, nil
+			}},
+		{Method: "GET", Pattern: "/v1/widgets/{id}/feed", MinRole: api.RoleAuditor, Summary: "Stream a widget's events", Response: widget{},
+			Handler: func(c *api.Call) (any, error) {
+				return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+					w.Header().Set("Content-Type", "application/x-ndjson")
+					_, _ = io.WriteString(w, `{"name":"one"}`+"\n")
+				}), nil
+			}},
 	}
 	if err := f.api.Mount(routeList(routes)); err != nil {
 		t.Fatal(err)
@@ -242,7 +271,7 @@ func TestErrorMapping(t *testing.T) {
 		}
 	})
 	t.Run("wrong method", func(t *testing.T) {
-		a := f.do(t, "DELETE", "/v1/widgets/one", tok, "")
+		a := f.do(t, "PATCH", "/v1/widgets/one", tok, "")
 		if a.status != 405 || a.errCode() != "method_not_allowed" || !strings.Contains(a.errMessage(), "GET") {
 			t.Fatalf("got %d %s, want 405 naming GET", a.status, a.raw)
 		}
@@ -352,6 +381,8 @@ func TestRegisterRefusesBadRoutes(t *testing.T) {
 		"outside v1":       {Method: "GET", Pattern: "/x", MinRole: api.RoleAdmin, Handler: h},
 		"lower-case verb":  {Method: "get", Pattern: "/v1/x", MinRole: api.RoleAdmin, Handler: h},
 		"duplicate of doc": {Method: "GET", Pattern: "/v1/openapi.json", MinRole: api.RoleAdmin, Handler: h},
+		"error as success": {Method: "GET", Pattern: "/v1/x", MinRole: api.RoleAdmin, Handler: h, Status: http.StatusNotFound},
+		"success as error": {Method: "GET", Pattern: "/v1/x", MinRole: api.RoleAdmin, Handler: h, Errors: []int{http.StatusOK}},
 	}
 	for name, r := range cases {
 		t.Run(name, func(t *testing.T) {
