@@ -95,6 +95,18 @@ type Config struct {
 	// Poll is how often the dispatcher looks for new lanes and finished
 	// runs; zero means 500 ms. StartRun and Retry wake it at once.
 	Poll time.Duration
+	// JournalRetention is how long RetainJournals keeps the journal of a
+	// finished run; zero means DefaultJournalRetention, negative keeps
+	// journals forever. A positive value below MinJournalRetention is
+	// refused.
+	JournalRetention time.Duration
+	// JournalPruneInterval is the time between RetainJournals passes; zero
+	// means one hour.
+	JournalPruneInterval time.Duration
+	// JournalPruneBatch bounds the journal entries one pass deletes, so a
+	// large backlog does not hold the store's writer for long; zero means
+	// 10,000.
+	JournalPruneBatch int
 }
 
 func (c *Config) defaults() error {
@@ -103,6 +115,8 @@ func (c *Config) defaults() error {
 		return errors.New("orchestration: Docs, Queue and Runs are required")
 	case c.Webhooks == nil:
 		return errors.New("orchestration: Webhooks is required")
+	case c.JournalRetention > 0 && c.JournalRetention < MinJournalRetention:
+		return fmt.Errorf("orchestration: JournalRetention %s: %w", c.JournalRetention, ErrRetentionTooShort)
 	}
 	if c.Logger == nil {
 		c.Logger = hclog.NewNullLogger()
@@ -140,6 +154,15 @@ func (c *Config) defaults() error {
 	}
 	if c.Poll <= 0 {
 		c.Poll = 500 * time.Millisecond
+	}
+	if c.JournalRetention == 0 {
+		c.JournalRetention = DefaultJournalRetention
+	}
+	if c.JournalPruneInterval <= 0 {
+		c.JournalPruneInterval = defaultPruneInterval
+	}
+	if c.JournalPruneBatch <= 0 {
+		c.JournalPruneBatch = defaultPruneBatch
 	}
 	return nil
 }
