@@ -29,6 +29,11 @@ type Client struct {
 
 	schemaMu sync.Mutex
 	schema   *schemaCache
+
+	// rangeStep asks for ranged attributes this many values at a time;
+	// 0 lets the server choose, as production does (tests set it to walk
+	// several ranges on a small group).
+	rangeStep int
 }
 
 // Option changes how Open builds a Client.

@@ -410,3 +410,40 @@ func TestSetPasswordThenBindAsTheUser(t *testing.T) {
 		}
 	})
 }
+
+// TestGroupsFollowsMemberRanges reads a group of 12 members from Samba in
+// ranges of 5, as AD hands out groups over 1500 members, and whole.
+func TestGroupsFollowsMemberRanges(t *testing.T) {
+	c := dirtest.Connect(t, dirtest.AD(t))
+	ou := dirtest.NewOU(t, c)
+	members := dirtest.SeedUsers(t, c, ou, dirtest.UniqueName("rng"), 12)
+	small := dirtest.AddGroup(t, c, ou, dirtest.UniqueName("small"), members[:3]...)
+	large := dirtest.AddGroup(t, c, ou, dirtest.UniqueName("large"), members...)
+	for _, step := range []int{5, 0} {
+		directory.SetRangeStep(c, step)
+		got := map[string][]string{}
+		var order []string
+		err := c.Groups(context.Background(), ou, func(g directory.Group) error {
+			got[strings.ToLower(g.DN)] = g.Members
+			order = append(order, strings.ToLower(g.DN))
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("step %d: %v", step, err)
+		}
+		for dn, want := range map[string][]string{small: members[:3], large: members} {
+			have := got[strings.ToLower(dn)]
+			if len(have) != len(want) {
+				t.Fatalf("step %d: %s has %d members, want %d", step, dn, len(have), len(want))
+			}
+			for _, m := range want {
+				if !slices.ContainsFunc(have, func(s string) bool { return strings.EqualFold(s, m) }) {
+					t.Errorf("step %d: %s lacks %s", step, dn, m)
+				}
+			}
+		}
+		if step == 5 && order[len(order)-1] != strings.ToLower(large) {
+			t.Errorf("step 5: the ranged group should come last, order %v", order)
+		}
+	}
+}

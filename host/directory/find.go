@@ -92,12 +92,41 @@ type Group struct {
 	Members []string
 }
 
-// Groups streams the groups under base (empty means the client's base DN).
-// On AD a group with more than 1500 members lists only the first 1500
-// here; use users' memberOf for membership of very large groups.
+// Groups streams the groups under base (empty means the client's base DN)
+// with all their direct members. A group whose members AD hands out in
+// ranges (more than 1500 by default; see ranged.go) is read to the end
+// after the search and streamed then, so such groups come last.
 func (c *Client) Groups(ctx context.Context, base string, fn func(Group) error) error {
-	attrs := []string{c.idAttribute(), "cn", "member"}
-	return c.Search(ctx, Query{Base: base, Filter: c.groupFilter(), Attributes: attrs}, func(e Entry) error {
-		return fn(Group{ID: e.Get(c.idAttribute()), DN: e.DN, Name: e.Get("cn"), Members: e.Values("member")})
+	attrs := []string{c.idAttribute(), "cn", rangeAttribute("member", 0, c.rangeStep)}
+	type partial struct {
+		g    Group
+		next int
+	}
+	var large []partial
+	err := c.Search(ctx, Query{Base: base, Filter: c.groupFilter(), Attributes: attrs}, func(e Entry) error {
+		members, next, more, err := rangedPart(e, "member")
+		if err != nil {
+			return newError("list groups", ErrRejected, "report the directory's answer; it is not a range this client can follow", err)
+		}
+		g := Group{ID: e.Get(c.idAttribute()), DN: e.DN, Name: e.Get("cn"), Members: members}
+		if more {
+			large = append(large, partial{g, next})
+			return nil
+		}
+		return fn(g)
 	})
+	if err != nil {
+		return err
+	}
+	for _, p := range large {
+		members, err := c.restOfRange(ctx, p.g.DN, "member", p.next, p.g.Members)
+		if err != nil {
+			return err
+		}
+		p.g.Members = members
+		if err := fn(p.g); err != nil {
+			return err
+		}
+	}
+	return nil
 }

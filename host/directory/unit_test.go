@@ -157,3 +157,37 @@ func TestUnderDNAndParent(t *testing.T) {
 		t.Errorf("ParentDN = %s", got)
 	}
 }
+
+func TestRangedPart(t *testing.T) {
+	cases := []struct {
+		attr    string
+		vals    int
+		next    int
+		more    bool
+		wantErr bool
+	}{
+		{"member", 3, 0, false, false},
+		{"member;range=0-4", 3, 5, true, false},
+		{"Member;Range=1500-2999", 3, 3000, true, false},
+		{"member;range=5-*", 3, 0, false, false},
+		{"member;range=x-4", 0, 0, false, true},
+		{"member;range=5-2", 0, 0, false, true},
+		{"member;range=5", 0, 0, false, true},
+		{"memberOf", 0, 0, false, false}, // another attribute: nothing
+	}
+	for _, c := range cases {
+		e := Entry{Attributes: map[string][]string{c.attr: {"a", "b", "c"}}}
+		vals, next, more, err := rangedPart(e, "member")
+		if (err != nil) != c.wantErr || len(vals) != c.vals || next != c.next || more != c.more {
+			t.Errorf("%s: vals=%d next=%d more=%v err=%v; want %d %d %v error=%v", c.attr, len(vals), next, more, err, c.vals, c.next, c.more, c.wantErr)
+		}
+	}
+	for _, c := range []struct {
+		from, step int
+		want       string
+	}{{0, 0, "member"}, {1500, 0, "member;range=1500-*"}, {0, 5, "member;range=0-4"}, {10, 5, "member;range=10-14"}} {
+		if got := rangeAttribute("member", c.from, c.step); got != c.want {
+			t.Errorf("rangeAttribute(%d, %d) = %q, want %q", c.from, c.step, got, c.want)
+		}
+	}
+}
