@@ -128,3 +128,30 @@ func TestAFailedSweepDoesNotFailTheTest(t *testing.T) {
 		}
 	})
 }
+
+// unreadable fails reads of marks, as a store losing its database would.
+type unreadable struct{ store.Docs }
+
+var errIO = errors.New("disk I/O error")
+
+func (u unreadable) Get(ctx context.Context, kind, id string, v any) error {
+	if kind == TestMarkKind {
+		return errIO
+	}
+	return u.Docs.Get(ctx, kind, id, v)
+}
+
+func TestAMarkThatCannotBeReadIsAStoreError(t *testing.T) {
+	eachBackend(t, func(t *testing.T, docs store.Docs) {
+		ctx := context.Background()
+		now := time.Date(2026, 3, 4, 9, 0, 0, 0, time.UTC)
+		s := markService(t, unreadable{docs}, &now)
+		if err := s.markPassed(ctx, passed("d")); err != nil {
+			t.Fatal(err)
+		}
+		_, err := s.passedMark(ctx, "app", "e", "d")
+		if !errors.Is(err, errIO) || errors.Is(err, ErrNotTested) {
+			t.Fatalf("unreadable mark = %v, want the store's error, not a request to test again", err)
+		}
+	})
+}
