@@ -17,11 +17,15 @@ import (
 //     out to the SaaS API; a connector cannot work without it where one is
 //     required.
 //   - SYSTEMROOT (Windows): needed by the Windows network stack.
+//   - GOGC, GOMEMLIMIT: an operator who tunes the Go runtime's memory for
+//     the host tunes it for the connectors too (the SDK otherwise runs a
+//     connector at GOGC=400).
 var DefaultPassEnv = []string{
 	"TMPDIR", "TZ", "LANG", "LC_ALL",
 	"SSL_CERT_FILE", "SSL_CERT_DIR",
 	"HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY", "https_proxy", "http_proxy", "no_proxy",
 	"SYSTEMROOT",
+	"GOGC", "GOMEMLIMIT",
 }
 
 // pluginEnv builds the environment of a plugin process from the allowed

@@ -445,6 +445,7 @@ func TestHostKilledLeavesNoPlugin(t *testing.T) {
 func TestMinimalEnvironment(t *testing.T) {
 	t.Setenv("IDBRIDGE_TEST_SECRET", "must-not-leak")
 	t.Setenv("HTTPS_PROXY", "http://proxy.invalid:3128")
+	t.Setenv("GOMEMLIMIT", "512MiB")
 	_, h := supervise(t, fastConfig(t), plugin(t, bins.connector))
 	resp, err := h.Invoke(context.Background(), &connectorv1.InvokeRequest{WebhookId: "env"})
 	if err != nil {
@@ -458,6 +459,9 @@ func TestMinimalEnvironment(t *testing.T) {
 	}
 	if env["HTTPS_PROXY"] != "http://proxy.invalid:3128" {
 		t.Errorf("HTTPS_PROXY not passed: %v", env["HTTPS_PROXY"])
+	}
+	if env["GOMEMLIMIT"] != "512MiB" {
+		t.Errorf("GOMEMLIMIT not passed: %v", env["GOMEMLIMIT"])
 	}
 	if env["TMPDIR"] == nil {
 		t.Errorf("TMPDIR missing")
