@@ -31,4 +31,16 @@
 // A run that would deactivate more accounts than its limit waits in
 // [StatusNeedsApproval] until [Engine.Approve] or [Engine.Cancel].
 // [Engine.Retry] requeues the failed steps of a run or of one object.
+//
+// # Journal retention
+//
+// Journal entries are only needed while a call can still be in doubt, so
+// they need not outlive their run. [Engine.RetainJournals], which the host
+// runs beside [Engine.Run], calls [Engine.PruneJournals] every hour: the
+// journals of runs that finished (succeeded, partial, failed, canceled)
+// longer than Config.JournalRetention ago (30 days by default) are deleted
+// and the run record gains the count [CountJournalPruned]. Run records,
+// their entries and run documents stay. A run with an action still queued
+// or in flight, or with a call dead-lettered as in doubt, keeps its journal
+// whatever its age (decision 0150).
 package orchestration

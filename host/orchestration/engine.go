@@ -26,7 +26,8 @@ const (
 	DocRun = "orchestration.run"
 	// DocJournal holds the outcome of a sent call by action key, written
 	// before the outcome is reported to the queue, so a crash between the
-	// two never makes the call look in doubt.
+	// two never makes the call look in doubt. PruneJournals deletes the
+	// entries of runs finished longer than the retention period ago.
 	DocJournal = "orchestration.journal"
 )
 

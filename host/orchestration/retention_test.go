@@ -367,3 +367,112 @@ func TestNewRefusesATooShortJournalRetention(t *testing.T) {
 		t.Fatalf("err = %v, want ErrRetentionTooShort naming 5m0s", err)
 	}
 }
+
+// journalKeys lists the run's action keys that have a journal entry.
+func journalKeys(t *testing.T, st store.Backend, runID string) []string {
+	t.Helper()
+	acts, _, err := st.Queue().List(context.Background(), store.ActionFilter{RunID: runID, Page: store.Page{Limit: store.MaxPageSize}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, a := range acts {
+		if hasJournal(t, st, a.Key) {
+			out = append(out, a.Key)
+		}
+	}
+	return out
+}
+
+func TestInDoubtCallIsStillResolvedFromItsJournalAfterAPrunePass(t *testing.T) {
+	for _, backend := range backends {
+		t.Run(backend, func(t *testing.T) {
+			ctx := context.Background()
+			e := newEnv(t, envOptions{store: openStore(t, backend)})
+			tm := addOnly("bare")
+			tm.Steps[0].Verify = nil // without its journal the call could only be dead-lettered
+			mustSave(t, e, tm)
+			id, err := e.eng.StartRun(ctx, RunRequest{TemplateID: "bare", Objects: people("journaled", 1)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The crashed host sent the call and wrote its journal entry, but
+			// never reported to the queue.
+			strand(t, e, id)
+			acts, _, err := e.st.Queue().List(ctx, store.ActionFilter{RunID: id})
+			if err != nil || len(acts) != 1 {
+				t.Fatalf("actions: %v %+v", err, acts)
+			}
+			if err := e.st.Put(ctx, DocJournal, acts[0].Key, journal{Done: true, Outcome: OutcomeOK}); err != nil {
+				t.Fatal(err)
+			}
+			// Every run is "old" for this pass; the in-doubt one must be left
+			// alone all the same.
+			if rep, err := e.eng.PruneJournals(ctx, time.Now().Add(time.Hour)); err != nil || rep.Journals != 0 {
+				t.Fatalf("pass while in doubt: %+v, %v", rep, err)
+			}
+			e.start(t)
+			if v := e.wait(t, id, 30*time.Second); v.Status != store.RunSucceeded {
+				t.Fatalf("run ended %s (%s); the journal should have resolved the call", v.Status, v.Error)
+			}
+			if n := len(e.sb.Requests()); n != 0 {
+				t.Fatalf("the journaled call was sent again (%d requests)", n)
+			}
+			rep, err := e.eng.PruneJournals(ctx, time.Now().Add(time.Hour))
+			if err != nil || rep.Runs != 1 || rep.Journals != 1 {
+				t.Fatalf("pass after the run finished: %+v, %v", rep, err)
+			}
+			if left := journalKeys(t, e.st, id); len(left) != 0 {
+				t.Errorf("journal entries left: %v", left)
+			}
+			v, err := e.eng.Status(ctx, id)
+			if err != nil || v.Status != store.RunSucceeded || v.Counts[CountJournalPruned] != 1 {
+				t.Errorf("run after pruning: %+v, %v", v, err)
+			}
+		})
+	}
+}
+
+func TestRunWithACallInDoubtKeepsItsJournalUntilAnAdminRetries(t *testing.T) {
+	for _, backend := range backends {
+		t.Run(backend, func(t *testing.T) {
+			ctx := context.Background()
+			e := newEnv(t, envOptions{store: openStore(t, backend)})
+			tm := addOnly("bare")
+			tm.Steps[0].Verify = nil
+			mustSave(t, e, tm)
+			objs := people("held", 2)
+			id, err := e.eng.StartRun(ctx, RunRequest{TemplateID: "bare", Objects: objs})
+			if err != nil {
+				t.Fatal(err)
+			}
+			strand(t, e, id)
+			e.start(t)
+			if v := e.wait(t, id, 30*time.Second); v.Status != store.RunPartial {
+				t.Fatalf("run ended %s (%s); want partial with one call in doubt", v.Status, v.Error)
+			}
+			before := journalKeys(t, e.st, id)
+			if len(before) != 1 {
+				t.Fatalf("journal entries of the finished run: %v", before)
+			}
+			rep, err := e.eng.PruneJournals(ctx, time.Now().Add(time.Hour))
+			if err != nil || rep != (PruneReport{Kept: 1}) {
+				t.Fatalf("pass over a run in doubt: %+v, %v", rep, err)
+			}
+			if after := journalKeys(t, e.st, id); len(after) != 1 {
+				t.Fatalf("the run in doubt lost its journal: %v", after)
+			}
+			if n, err := e.eng.Retry(ctx, id, ""); err != nil || n != 1 {
+				t.Fatalf("retry: %d, %v", n, err)
+			}
+			if v := e.wait(t, id, 30*time.Second); v.Status != store.RunSucceeded {
+				t.Fatalf("after the retry the run is %s: %s", v.Status, v.Error)
+			}
+			rep, err = e.eng.PruneJournals(ctx, time.Now().Add(time.Hour))
+			if err != nil || rep != (PruneReport{Runs: 1, Journals: 2}) {
+				t.Fatalf("pass after the retry: %+v, %v", rep, err)
+			}
+			checkExactlyOnce(t, e.sb, objs)
+		})
+	}
+}
