@@ -131,3 +131,15 @@ func (b *Box) bind(id string, ad []byte) []byte {
 
 // IsSealed reports whether s looks like a value made by Seal.
 func IsSealed(s string) bool { return strings.HasPrefix(s, prefix) }
+
+// SealedKeyID returns the id of the key a sealed value names, without
+// opening it, so a rotation can tell values already under the new key
+// from those it must re-seal, and a report can say which key is missing.
+func SealedKeyID(sealed string) (string, bool) {
+	rest, ok := strings.CutPrefix(sealed, prefix)
+	if !ok {
+		return "", false
+	}
+	id, _, ok := strings.Cut(rest, ":")
+	return id, ok && id != ""
+}

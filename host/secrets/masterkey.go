@@ -22,6 +22,12 @@ const MasterKeyEnv = "IDBRIDGE_MASTER_KEY"
 // ErrKeyFileExposed is returned when master.key can be read by other users.
 var ErrKeyFileExposed = errors.New("the master key file is readable by other users: run chmod 600 on it (and check who could have read it)")
 
+// ErrNoMasterKey is returned by ReadMasterKey when neither the environment
+// nor the data folder holds a key: the folder is not a host's data folder,
+// or its key was kept elsewhere.
+var ErrNoMasterKey = errors.New("no master key: neither " + MasterKeyEnv + " is set nor " + MasterKeyFile +
+	" is in the data folder; point at the host's data folder, or set " + MasterKeyEnv + " as the host has it")
+
 // KeySource says where LoadMasterKey found the key, for the start-up log.
 type KeySource string
 
@@ -59,6 +65,63 @@ func LoadMasterKey(dataDir string, getenv func(string) string) ([]byte, KeySourc
 		return key, FromFile, err
 	}
 	return key, CreatedFile, err
+}
+
+// ReadMasterKey returns the master key the host would start with, like
+// LoadMasterKey, but never creates one: tools that work on an existing
+// data folder (key rotation) must not invent a key. It fails with
+// ErrNoMasterKey when there is none.
+func ReadMasterKey(dataDir string, getenv func(string) string) ([]byte, KeySource, error) {
+	if v := strings.TrimSpace(getenv(MasterKeyEnv)); v != "" {
+		key, err := decodeKey(v)
+		if err != nil {
+			return nil, "", fmt.Errorf("%s: %w", MasterKeyEnv, err)
+		}
+		return key, FromEnv, nil
+	}
+	key, err := readKeyFile(filepath.Join(dataDir, MasterKeyFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, "", ErrNoMasterKey
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	return key, FromFile, nil
+}
+
+// ParseKey decodes a master key written as base64 of KeySize bytes, the
+// form of master.key and IDBRIDGE_MASTER_KEY. Surrounding white space is
+// ignored, so a file ending in a newline is fine.
+func ParseKey(text string) ([]byte, error) {
+	return decodeKey(strings.TrimSpace(text))
+}
+
+// WriteMasterKeyFile replaces dataDir/master.key with key. The key goes to
+// a synced temporary file (mode 0600) that is renamed over the old one, so
+// a crash leaves either the old key or the new one, never a torn file.
+func WriteMasterKeyFile(dataDir string, key []byte) error {
+	if len(key) != KeySize {
+		return fmt.Errorf("master key has %d bytes; it must be %d random bytes", len(key), KeySize)
+	}
+	tmp, err := writeTempKey(dataDir, key)
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp)
+	if err := os.Rename(tmp, filepath.Join(dataDir, MasterKeyFile)); err != nil {
+		return fmt.Errorf("install master key: %w", err)
+	}
+	syncDir(dataDir)
+	return nil
+}
+
+// syncDir makes a rename in dir durable where the platform allows it;
+// failing to is not an error, the rename itself already happened.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		d.Close()
+	}
 }
 
 // OpenBox loads the master key as LoadMasterKey does and returns a Box.
@@ -113,31 +176,41 @@ func createKeyFile(path string) ([]byte, error) {
 	if _, err := rand.Read(key); err != nil {
 		return nil, fmt.Errorf("generate master key: %w", err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".master.key-*")
+	tmp, err := writeTempKey(filepath.Dir(path), key)
 	if err != nil {
-		return nil, fmt.Errorf("create master key: %w", err)
+		return nil, err
 	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return nil, fmt.Errorf("create master key: %w", err)
-	}
-	if _, err := tmp.WriteString(base64.StdEncoding.EncodeToString(key) + "\n"); err != nil {
-		tmp.Close()
-		return nil, fmt.Errorf("write master key: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return nil, fmt.Errorf("write master key: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return nil, fmt.Errorf("write master key: %w", err)
-	}
-	if err := os.Link(tmp.Name(), path); err != nil {
+	defer os.Remove(tmp)
+	if err := os.Link(tmp, path); err != nil {
 		if errors.Is(err, fs.ErrExist) {
 			return nil, err
 		}
 		return nil, fmt.Errorf("create master key: %w", err)
 	}
 	return key, nil
+}
+
+// writeTempKey writes key in base64 to a new synced file of mode 0600 in
+// dir and returns its path; the caller links or renames it into place and
+// removes it.
+func writeTempKey(dir string, key []byte) (string, error) {
+	tmp, err := os.CreateTemp(dir, ".master.key-*")
+	if err != nil {
+		return "", fmt.Errorf("create master key: %w", err)
+	}
+	err = tmp.Chmod(0o600)
+	if err == nil {
+		_, err = tmp.WriteString(base64.StdEncoding.EncodeToString(key) + "\n")
+	}
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return "", fmt.Errorf("write master key: %w", err)
+	}
+	return tmp.Name(), nil
 }

@@ -104,3 +104,56 @@ func TestOpenBoxUsesTheStoredKey(t *testing.T) {
 		t.Fatalf("a restarted host cannot open its values: %v", err)
 	}
 }
+
+func TestReadMasterKeyNeverCreates(t *testing.T) {
+	dir := t.TempDir()
+	if _, _, err := ReadMasterKey(dir, noEnv); !errors.Is(err, ErrNoMasterKey) {
+		t.Fatalf("empty folder: %v, want ErrNoMasterKey", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, MasterKeyFile)); !errors.Is(err, os.ErrNotExist) {
+		t.Fatal("ReadMasterKey created a key file")
+	}
+	want, _, _ := LoadMasterKey(dir, noEnv)
+	got, src, err := ReadMasterKey(dir, noEnv)
+	if err != nil || src != FromFile || string(got) != string(want) {
+		t.Fatalf("ReadMasterKey = %s, %v", src, err)
+	}
+	envKey := newKey(t)
+	env := func(string) string { return base64.StdEncoding.EncodeToString(envKey) }
+	if got, src, err := ReadMasterKey(dir, env); err != nil || src != FromEnv || string(got) != string(envKey) {
+		t.Fatalf("with %s set: %s, %v; the environment must win as it does for the host", MasterKeyEnv, src, err)
+	}
+}
+
+func TestWriteMasterKeyFileReplacesTheKey(t *testing.T) {
+	dir := t.TempDir()
+	old, _, _ := LoadMasterKey(dir, noEnv)
+	next := newKey(t)
+	if err := WriteMasterKeyFile(dir, next); err != nil {
+		t.Fatal(err)
+	}
+	got, src, err := LoadMasterKey(dir, noEnv)
+	if err != nil || src != FromFile || string(got) == string(old) || string(got) != string(next) {
+		t.Fatalf("after WriteMasterKeyFile the host loads %s, %v, new key %v", src, err, string(got) == string(next))
+	}
+	fi, _ := os.Stat(filepath.Join(dir, MasterKeyFile))
+	if runtime.GOOS != "windows" && fi.Mode().Perm() != 0o600 {
+		t.Fatalf("mode %04o, want 0600", fi.Mode().Perm())
+	}
+	if leftovers, _ := filepath.Glob(filepath.Join(dir, ".master.key-*")); len(leftovers) != 0 {
+		t.Fatalf("temporary key files left behind: %v", leftovers)
+	}
+	if err := WriteMasterKeyFile(dir, []byte("short")); err == nil {
+		t.Fatal("a short key was written")
+	}
+}
+
+func TestParseKey(t *testing.T) {
+	k := newKey(t)
+	if got, err := ParseKey("  " + base64.StdEncoding.EncodeToString(k) + "\n"); err != nil || string(got) != string(k) {
+		t.Fatalf("ParseKey = %v", err)
+	}
+	if _, err := ParseKey("c2hvcnQ="); err == nil || !strings.Contains(err.Error(), "32 random bytes") {
+		t.Fatalf("short key: %v", err)
+	}
+}
