@@ -113,6 +113,7 @@ func (a *App) wire(ctx context.Context) error {
 	}
 	return a.Add(s.Sync, s.Webhooks, s.Engine,
 		newLoop("orchestration engine", log, s.Engine.Run),
+		newLoop("journal retention", log, s.Engine.RetainJournals),
 		s.Automations, automation.Installer{Hooks: s.Webhooks, Engine: s.Engine, Shipped: a.shippedTemplates},
 		newLoop("automation scheduler", log, s.Automations.Run),
 		newLoop("directory watcher", log, s.Watcher.Run))

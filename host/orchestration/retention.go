@@ -41,7 +41,7 @@ const (
 
 // ErrRetentionTooShort refuses a journal retention below
 // MinJournalRetention.
-var ErrRetentionTooShort = fmt.Errorf("journal retention must be at least %s (or negative to keep journals forever)", MinJournalRetention)
+var ErrRetentionTooShort = errors.New("journal retention is shorter than the minimum of one hour, which keeps the journal for a retry right after a run finished; choose 1h or more, or turn retention off")
 
 // terminalStatuses are the run statuses after which the engine sends
 // nothing more for a run unless an admin retries it.
