@@ -61,8 +61,9 @@ type Options struct {
 	WatchInterval time.Duration
 	// Engine tunes the orchestration engine; the App fills its store,
 	// webhook, directory and logger fields. Its JournalRetention is what
-	// --journal-retention sets (see AddJournalRetentionFlag); the host
-	// prunes the journals of finished runs with it every hour.
+	// --journal-retention sets (see AddJournalRetentionFlag); when zero,
+	// IDBRIDGE_JOURNAL_RETENTION applies, then the engine's default. The
+	// host prunes the journals of finished runs with it every hour.
 	Engine orchestration.Config
 	// NoConsole leaves the web console out (API only).
 	NoConsole bool

@@ -17,10 +17,16 @@ import (
 // a finished orchestration run is kept (Options.Engine.JournalRetention).
 const JournalRetentionFlag = "journal-retention"
 
+// JournalRetentionEnv is the environment variable that sets the retention
+// when neither the flag nor Options.Engine does, so a host started by a
+// service manager can be configured without changing its command line.
+const JournalRetentionEnv = "IDBRIDGE_JOURNAL_RETENTION"
+
 // journalRetentionUsage is the flag's help text.
 const journalRetentionUsage = "how long the exactly-once journal of a finished orchestration run is kept before the hourly " +
 	"prune deletes it: days such as 30d, a duration such as 720h, or off to keep journals forever " +
-	"(minimum 1h; run history is never pruned; runs still in progress or in doubt keep their journal)"
+	"(minimum 1h; run history is never pruned; runs still in progress or in doubt keep their journal) " +
+	"(env " + JournalRetentionEnv + ")"
 
 // ErrJournalRetention is a --journal-retention value that is not a period.
 var ErrJournalRetention = errors.New("use a number of days such as 30d, a duration such as 720h, or off")
@@ -78,10 +84,14 @@ func FormatJournalRetention(d time.Duration) string {
 // is refused while the command line is parsed, with the fix in the error.
 type retentionValue struct{ d *time.Duration }
 
-// String implements pflag.Value.
+// String implements pflag.Value. Zero, the flag not given, shows the
+// default it stands for.
 func (v retentionValue) String() string {
-	if v.d == nil {
+	switch {
+	case v.d == nil:
 		return ""
+	case *v.d == 0:
+		return FormatJournalRetention(orchestration.DefaultJournalRetention)
 	}
 	return FormatJournalRetention(*v.d)
 }
@@ -100,10 +110,27 @@ func (v retentionValue) Set(s string) error {
 func (retentionValue) Type() string { return "period" }
 
 // AddJournalRetentionFlag registers --journal-retention on a command's
-// flags, bound to d, which it first sets to
-// orchestration.DefaultJournalRetention so the help shows the default. The
-// serve command copies d into Options.Engine.JournalRetention.
+// flags, bound to d. d stays zero when the flag is not given, so that
+// IDBRIDGE_JOURNAL_RETENTION, then the default, apply; the help shows the
+// default. The serve command copies d into Options.Engine.JournalRetention.
 func AddJournalRetentionFlag(fs *pflag.FlagSet, d *time.Duration) {
-	*d = orchestration.DefaultJournalRetention
 	fs.Var(retentionValue{d}, JournalRetentionFlag, journalRetentionUsage)
+}
+
+// journalRetention is the engine's retention: the one in Options.Engine
+// (from the flag) when set, else IDBRIDGE_JOURNAL_RETENTION, else zero for
+// the engine's default.
+func (a *App) journalRetention(set time.Duration) (time.Duration, error) {
+	if set != 0 {
+		return set, nil
+	}
+	v := a.opts.Getenv(JournalRetentionEnv)
+	if v == "" {
+		return 0, nil
+	}
+	d, err := ParseJournalRetention(v)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", JournalRetentionEnv, err)
+	}
+	return d, nil
 }

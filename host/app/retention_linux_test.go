@@ -18,16 +18,36 @@ import (
 // waits for the retention loop's first pass in the log, with the period
 // the command line gave.
 func TestHostPrunesJournalsWithTheConfiguredRetention(t *testing.T) {
-	var buf syncBuffer
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 	retention, err := app.ParseJournalRetention("2d")
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := app.New(ctx, app.Options{DataDir: t.TempDir(), DemoDirectory: true, Logger: app.NewLogger(&buf, false, "info"),
-		Engine: orchestration.Config{JournalRetention: retention}})
+	buf := startLogged(t, app.Options{Engine: orchestration.Config{JournalRetention: retention}})
+	line := waitLine(t, buf, "pruned journals of finished runs")
+	if !strings.Contains(line, "retention=48h0m0s") || !strings.Contains(line, "journals=0") {
+		t.Fatalf("the pass ran with other settings: %s", line)
+	}
+	t.Log(line)
+}
+
+func TestHostRefusesATooShortJournalRetention(t *testing.T) {
+	_, err := app.New(context.Background(), app.Options{DataDir: t.TempDir(), DemoDirectory: true,
+		Engine: orchestration.Config{JournalRetention: time.Minute}})
+	if !errors.Is(err, orchestration.ErrRetentionTooShort) {
+		t.Fatalf("err = %v, want ErrRetentionTooShort", err)
+	}
+}
+
+// startLogged serves a host built from opts until the test ends and
+// returns its log.
+func startLogged(t *testing.T, opts app.Options) *syncBuffer {
+	t.Helper()
+	var buf syncBuffer
+	ctx, cancel := context.WithCancel(context.Background())
+	opts.DataDir, opts.DemoDirectory, opts.Logger = t.TempDir(), true, app.NewLogger(&buf, false, "info")
+	a, err := app.New(ctx, opts)
 	if err != nil {
+		cancel()
 		t.Fatal(err)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -36,32 +56,50 @@ func TestHostPrunesJournalsWithTheConfiguredRetention(t *testing.T) {
 	}
 	done := make(chan error, 1)
 	go func() { done <- a.Serve(ctx, ln) }()
-	defer func() { cancel(); <-done }()
+	t.Cleanup(func() { cancel(); <-done })
+	return &buf
+}
+
+// waitLine waits for a log line holding want and returns it.
+func waitLine(t *testing.T, buf *syncBuffer, want string) string {
+	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for {
-		line := ""
 		for _, l := range strings.Split(buf.String(), "\n") {
-			if strings.Contains(l, "pruned journals of finished runs") {
-				line = l
+			if strings.Contains(l, want) {
+				return l
 			}
-		}
-		if line != "" {
-			if !strings.Contains(line, "retention=48h0m0s") || !strings.Contains(line, "journals=0") {
-				t.Fatalf("the pass ran with other settings: %s", line)
-			}
-			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("no journal retention pass was logged:\n%s", buf.String())
+			t.Fatalf("no log line with %q:\n%s", want, buf.String())
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
 }
 
-func TestHostRefusesATooShortJournalRetention(t *testing.T) {
-	_, err := app.New(context.Background(), app.Options{DataDir: t.TempDir(), DemoDirectory: true,
-		Engine: orchestration.Config{JournalRetention: time.Minute}})
-	if !errors.Is(err, orchestration.ErrRetentionTooShort) {
-		t.Fatalf("err = %v, want ErrRetentionTooShort", err)
+func TestJournalRetentionFromTheEnvironment(t *testing.T) {
+	env := func(v string) func(string) string {
+		return func(k string) string {
+			if k == app.JournalRetentionEnv {
+				return v
+			}
+			return ""
+		}
+	}
+	buf := startLogged(t, app.Options{Getenv: env("3d")})
+	if l := waitLine(t, buf, "pruned journals of finished runs"); !strings.Contains(l, "retention=72h0m0s") {
+		t.Errorf("the environment's period was not used: %s", l)
+	}
+	// The flag, through Options.Engine, wins over the environment.
+	buf = startLogged(t, app.Options{Getenv: env("3d"), Engine: orchestration.Config{JournalRetention: 5 * time.Hour}})
+	if l := waitLine(t, buf, "pruned journals of finished runs"); !strings.Contains(l, "retention=5h0m0s") {
+		t.Errorf("the flag did not win over the environment: %s", l)
+	}
+	buf = startLogged(t, app.Options{Getenv: env("off")})
+	waitLine(t, buf, "journal retention is off")
+
+	_, err := app.New(context.Background(), app.Options{DataDir: t.TempDir(), DemoDirectory: true, Getenv: env("a while")})
+	if !errors.Is(err, app.ErrJournalRetention) || !strings.Contains(err.Error(), app.JournalRetentionEnv) {
+		t.Fatalf("a bad environment value: err = %v", err)
 	}
 }

@@ -27,7 +27,7 @@ func TestJournalRetentionFlagParses(t *testing.T) {
 		args []string
 		want time.Duration
 	}{
-		{nil, orchestration.DefaultJournalRetention},
+		{nil, 0}, // not given: the environment, then the default, apply
 		{[]string{"--journal-retention", "7d"}, 7 * 24 * time.Hour},
 		{[]string{"--journal-retention=90D"}, 90 * 24 * time.Hour},
 		{[]string{"--journal-retention", "36h"}, 36 * time.Hour},
@@ -73,7 +73,7 @@ func TestJournalRetentionFlagHelpShowsTheDefault(t *testing.T) {
 	var d time.Duration
 	app.AddJournalRetentionFlag(fs, &d)
 	help := fs.FlagUsages()
-	for _, want := range []string{"--journal-retention period", "(default 30d)", "off to keep journals forever"} {
+	for _, want := range []string{"--journal-retention period", "(default 30d)", "off to keep journals forever", "IDBRIDGE_JOURNAL_RETENTION"} {
 		if !strings.Contains(help, want) {
 			t.Errorf("help lacks %q:\n%s", want, help)
 		}

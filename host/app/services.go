@@ -95,6 +95,9 @@ func (a *App) wire(ctx context.Context) error {
 	if ocfg.RateWait == nil {
 		ocfg.RateWait = a.Metrics.ObserveRateWait
 	}
+	if ocfg.JournalRetention, err = a.journalRetention(ocfg.JournalRetention); err != nil {
+		return err
+	}
 	s.Engine, err = orchestration.New(ocfg)
 	if err != nil {
 		return err
