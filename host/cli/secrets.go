@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	"github.com/hashicorp/go-hclog"
@@ -69,7 +70,7 @@ When it comes from IDBRIDGE_MASTER_KEY, set that variable to the new key before 
 The command can be run again at any time: values already under the new key are left alone,
 so a run that was interrupted is finished by the next one. A value that opens with neither key
 is listed, left unchanged, and makes the command exit with code 1.`,
-		Example: `  head -c 32 /dev/urandom | base64 > new.key && chmod 600 new.key
+		Example: `  (umask 077; head -c 32 /dev/urandom | base64 > new.key)
   idbridge secrets rotate-key --data /var/lib/idbridge --new-key-file new.key
   idbridge secrets rotate-key --data /var/lib/idbridge --new-key-file new.key --dry-run`,
 		Args: refuseKeyArgs,
@@ -190,14 +191,14 @@ func (f *rotateFlags) run(cmd *cobra.Command, g *Globals) error {
 func (f *rotateFlags) readNewKey(stdin io.Reader) ([]byte, error) {
 	if f.keyFile == "" {
 		return nil, &ExitError{Code: ExitUsage, Err: errors.New(
-			"give the new key with --new-key-file FILE (or - for stdin); make one with: head -c 32 /dev/urandom | base64 > new.key")}
+			"give the new key with --new-key-file FILE (or - for stdin); make one with: (umask 077; head -c 32 /dev/urandom | base64 > new.key)")}
 	}
 	var raw []byte
 	var err error
 	if f.keyFile == "-" {
 		raw, err = io.ReadAll(io.LimitReader(stdin, 4096))
 	} else {
-		raw, err = os.ReadFile(f.keyFile)
+		raw, err = readPrivateFile(f.keyFile)
 	}
 	if errors.Is(err, fs.ErrNotExist) {
 		if _, perr := secrets.ParseKey(f.keyFile); perr == nil {
@@ -214,6 +215,21 @@ func (f *rotateFlags) readNewKey(stdin io.Reader) ([]byte, error) {
 		return nil, &ExitError{Code: ExitUsage, Err: fmt.Errorf("--new-key-file %s: %w", f.keyFile, err)}
 	}
 	return key, nil
+}
+
+// readPrivateFile reads a key file, refusing one that other users can
+// read, as the host refuses such a master.key: the key it holds may
+// already be known to them.
+func readPrivateFile(path string) ([]byte, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if runtime.GOOS != "windows" && fi.Mode().Perm()&0o077 != 0 {
+		return nil, fmt.Errorf("%s has mode %04o and other users can read it: make another key in a file only you can read (umask 077, or chmod 600 before writing it)",
+			path, fi.Mode().Perm())
+	}
+	return os.ReadFile(path)
 }
 
 // finish prints the result and returns failed.

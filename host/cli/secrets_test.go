@@ -258,6 +258,10 @@ func TestRotateKeyRefusesKeysOnTheCommandLine(t *testing.T) {
 	k := make([]byte, secrets.KeySize)
 	_, _ = rand.Read(k)
 	inline := base64.StdEncoding.EncodeToString(k)
+	exposed := writeTemp(t, inline)
+	if err := os.Chmod(exposed, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for name, tc := range map[string]struct {
 		args []string
 		want string
@@ -267,6 +271,7 @@ func TestRotateKeyRefusesKeysOnTheCommandLine(t *testing.T) {
 		"any argument":           {[]string{"--data", dir, "--new-key-file", "x", "extra"}, "never on the command line"},
 		"no key file":            {[]string{"--data", dir}, "--new-key-file FILE"},
 		"key file not a key":     {[]string{"--data", dir, "--new-key-file", writeTemp(t, "not a key")}, "base64"},
+		"key file others read":   {[]string{"--data", dir, "--new-key-file", exposed}, "other users can read it"},
 		"folder without a store": {[]string{"--data", t.TempDir(), "--new-key-file", writeTemp(t, inline)}, "no store at"},
 	} {
 		code, out, errOut := run(t, nil, append([]string{"secrets", "rotate-key"}, tc.args...)...)
@@ -305,4 +310,17 @@ func writeTemp(t *testing.T, content string) string {
 		t.Fatal(err)
 	}
 	return p
+}
+
+func TestRotateKeyReadsTheNewKeyFromStdin(t *testing.T) {
+	k := make([]byte, secrets.KeySize)
+	_, _ = rand.Read(k)
+	f := &rotateFlags{keyFile: "-"}
+	got, err := f.readNewKey(strings.NewReader(base64.StdEncoding.EncodeToString(k) + "\n"))
+	if err != nil || string(got) != string(k) {
+		t.Fatalf("key from stdin: %v", err)
+	}
+	if _, err := f.readNewKey(strings.NewReader("")); ExitCode(err) != ExitUsage {
+		t.Fatalf("empty stdin: %v, want a usage error", err)
+	}
 }
