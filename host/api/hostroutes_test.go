@@ -1,0 +1,312 @@
+//go:build linux
+
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/idbridge/idbridge/host/api"
+	"github.com/idbridge/idbridge/host/app"
+	"github.com/idbridge/idbridge/marketplace/catalog"
+	"github.com/idbridge/idbridge/marketplace/ext"
+	"github.com/idbridge/idbridge/marketplace/ext/exttest"
+	"github.com/idbridge/idbridge/marketplace/extbuild"
+	"github.com/idbridge/idbridge/plugins/clockify"
+	"github.com/idbridge/idbridge/plugins/clockify/sandbox"
+)
+
+// host is the whole host (every service mounted, the embedded demo
+// directory standing in for AD) serving on loopback.
+type host struct {
+	*app.App
+	base, admin string
+}
+
+func startHost(t *testing.T) *host {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	dir := t.TempDir()
+	a, err := app.New(ctx, app.Options{DataDir: dir, DemoDirectory: true})
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- a.Serve(ctx, ln) }()
+	t.Cleanup(func() { cancel(); <-done })
+	base := "http://" + ln.Addr().String()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		resp, err := http.Get(base + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the host never became ready")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	raw, err := os.ReadFile(filepath.Join(dir, api.AdminTokenFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &host{App: a, base: base, admin: strings.TrimSpace(string(raw))}
+}
+
+// TestHostRoutesAnswerTheirDocumentedStatus drives every route of the
+// real host to success, one after the other as an admin would (the real
+// Clockify connector talking to its sandbox, the demo directory standing
+// in for AD), and checks each answers the success status its OpenAPI
+// operation lists. A route no call reaches fails the test, so a new route
+// cannot be added with a status the document does not tell.
+func TestHostRoutesAnswerTheirDocumentedStatus(t *testing.T) {
+	h := startHost(t)
+	doc := published(t, h.base, h.admin)
+	called := map[string]bool{}
+
+	// call sends one request that must succeed, checks its status against
+	// the document and returns the answer's body.
+	call := func(method, pattern, path string, body any) []byte {
+		t.Helper()
+		name := method + " " + pattern
+		want := documentedSuccess(t, operation(t, doc, method, pattern), name)
+		var rd io.Reader
+		switch b := body.(type) {
+		case nil:
+		case []byte:
+			rd = bytes.NewReader(b)
+		default:
+			raw, err := json.Marshal(b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rd = bytes.NewReader(raw)
+		}
+		req, err := http.NewRequest(method, h.base+path, rd)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+h.admin)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		raw, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != want {
+			t.Fatalf("%s (%s) answered %d %.300s; the OpenAPI document says %d", name, path, resp.StatusCode, raw, want)
+		}
+		called[name] = true
+		return raw
+	}
+	const (
+		demoOU = "OU=Engineering,OU=Staff,DC=demo,DC=idbridge,DC=test"
+		nora   = "CN=Nora Quinn," + demoOU
+	)
+
+	// Tokens.
+	tok := call("POST", "/v1/tokens", "/v1/tokens", map[string]string{"name": "ci", "role": "operator"})
+	call("GET", "/v1/tokens", "/v1/tokens", nil)
+	call("DELETE", "/v1/tokens/{id}", "/v1/tokens/"+field(t, tok, "id"), nil)
+
+	// Signing keys, publishers, extensions.
+	key := exttest.Key(t)
+	pem, err := ext.MarshalPublicKey(key.Public().(ed25519.PublicKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	trusted := call("POST", "/v1/extension-keys", "/v1/extension-keys", map[string]string{"name": "ci market", "public_key": string(pem)})
+	call("GET", "/v1/extension-keys", "/v1/extension-keys", nil)
+	call("PUT", "/v1/extension-publishers/{publisher}", "/v1/extension-publishers/example", nil)
+	call("GET", "/v1/extension-publishers", "/v1/extension-publishers", nil)
+	call("DELETE", "/v1/extension-publishers/{publisher}", "/v1/extension-publishers/example", nil)
+
+	call("POST", "/v1/extensions/archive", "/v1/extensions/archive", exttest.Build(t, exttest.Spec{ID: "sample"}, key))
+	file := filepath.Join(t.TempDir(), "other-1.0.0.ext")
+	if err := os.WriteFile(file, exttest.Build(t, exttest.Spec{ID: "other"}, key), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	call("POST", "/v1/extensions", "/v1/extensions", map[string]string{"file": file})
+	call("GET", "/v1/extensions", "/v1/extensions", nil)
+	call("GET", "/v1/extensions/{id}", "/v1/extensions/sample", nil)
+	call("POST", "/v1/extensions/{id}/upgrade/archive", "/v1/extensions/sample/upgrade/archive",
+		exttest.Build(t, exttest.Spec{ID: "sample", Version: "1.1.0"}, key))
+	upgrade := filepath.Join(t.TempDir(), "other-1.1.0.ext")
+	if err := os.WriteFile(upgrade, exttest.Build(t, exttest.Spec{ID: "other", Version: "1.1.0"}, key), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	call("POST", "/v1/extensions/{id}/upgrade", "/v1/extensions/other/upgrade", map[string]string{"file": upgrade})
+	call("DELETE", "/v1/extensions/{id}", "/v1/extensions/sample", nil)
+	call("DELETE", "/v1/extensions/{id}", "/v1/extensions/other", nil)
+	call("DELETE", "/v1/extension-keys/{key_id}", "/v1/extension-keys/"+field(t, trusted, "key_id"), nil)
+
+	// Templates, runs, automations.
+	wait := map[string]any{"id": "wait", "name": "Wait", "steps": []any{map[string]any{"id": "pause", "kind": "delay", "delay": "1h"}}}
+	call("PUT", "/v1/templates/{id}", "/v1/templates/wait", wait)
+	call("GET", "/v1/templates", "/v1/templates", nil)
+	call("GET", "/v1/templates/{id}", "/v1/templates/wait", nil)
+	run := field(t, call("POST", "/v1/runs", "/v1/runs", map[string]any{"templateId": "wait",
+		"objects": []any{map[string]string{"id": "u1", "dn": nora}}}), "ID")
+	call("GET", "/v1/runs", "/v1/runs", nil)
+	call("GET", "/v1/runs/{id}", "/v1/runs/"+run, nil)
+	call("GET", "/v1/runs/{id}/entries", "/v1/runs/"+run+"/entries", nil)
+	call("POST", "/v1/runs/{id}/retry", "/v1/runs/"+run+"/retry", nil)
+	call("POST", "/v1/runs/{id}/cancel", "/v1/runs/"+run+"/cancel", nil)
+	// More deactivations than the template allows: the run waits for an
+	// admin's approval.
+	guard := map[string]any{"id": "guard", "name": "Guard", "maxDeactivations": 1,
+		"steps": []any{map[string]any{"id": "pause", "kind": "delay", "delay": "1h"},
+			map[string]any{"id": "off", "kind": "ad", "ad": map[string]string{"action": "disable"}}}}
+	call("PUT", "/v1/templates/{id}", "/v1/templates/guard", guard)
+	held := field(t, call("POST", "/v1/runs", "/v1/runs", map[string]any{"templateId": "guard", "objects": []any{
+		map[string]string{"id": "u1", "dn": nora}, map[string]string{"id": "u2", "dn": "CN=Nobody," + demoOU}}}), "ID")
+	call("POST", "/v1/runs/{id}/approve", "/v1/runs/"+held+"/approve", nil)
+	call("POST", "/v1/runs/{id}/cancel", "/v1/runs/"+held+"/cancel", nil)
+
+	auto := map[string]any{"id": "nightly", "name": "Nightly", "trigger": map[string]any{"type": "manual"},
+		"scope": map[string]any{"ou": demoOU, "subtree": true}, "action": map[string]any{"template": "wait"}}
+	call("POST", "/v1/automations", "/v1/automations", auto)
+	call("GET", "/v1/automations", "/v1/automations", nil)
+	call("GET", "/v1/automations/{id}", "/v1/automations/nightly", nil)
+	call("PUT", "/v1/automations/{id}", "/v1/automations/nightly", auto)
+	call("POST", "/v1/automations/{id}/enable", "/v1/automations/nightly/enable", nil)
+	call("POST", "/v1/automations/{id}/apply-now", "/v1/automations/nightly/apply-now", map[string]any{"users": []string{nora}})
+	call("POST", "/v1/automations/{id}/disable", "/v1/automations/nightly/disable", nil)
+	call("DELETE", "/v1/automations/{id}", "/v1/automations/nightly", nil)
+	call("DELETE", "/v1/templates/{id}", "/v1/templates/wait", nil)
+
+	// The real Clockify connector against its sandbox: catalogs,
+	// integrations, their webhooks and inbound endpoints, data sources.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	work := t.TempDir()
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dist := filepath.Join(work, "dist")
+	built, err := extbuild.Build(ctx, extbuild.Options{ModuleRoot: root, Version: "0.1.0", OutDir: dist,
+		KeyPath: filepath.Join(work, "keys", "dev.key"), Platforms: []string{ext.HostPlatform()}})
+	if err != nil {
+		t.Fatalf("build the Clockify extension: %v", err)
+	}
+	if _, err := catalog.WriteFile(ctx, dist); err != nil {
+		t.Fatalf("index the catalog folder: %v", err)
+	}
+	devKey, err := os.ReadFile(built.KeyPath + ".pub")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sb, err := sandbox.Start(ctx, sandbox.Options{Rate: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	call("POST", "/v1/extension-keys", "/v1/extension-keys", map[string]string{"name": "dev", "public_key": string(devKey)})
+	call("POST", "/v1/catalogs", "/v1/catalogs", map[string]string{"name": "dev", "location": dist})
+	call("GET", "/v1/catalogs", "/v1/catalogs", nil)
+	call("GET", "/v1/catalogs/extensions", "/v1/catalogs/extensions", nil)
+	call("POST", "/v1/extensions", "/v1/extensions", map[string]string{"name": "clockify"})
+	call("DELETE", "/v1/catalogs/{name}", "/v1/catalogs/dev", nil)
+
+	call("POST", "/v1/integrations", "/v1/integrations", map[string]any{"id": "ck", "extension_id": "clockify",
+		"settings": map[string]string{clockify.SettingWorkspaceID: sandbox.DefaultWorkspaceID, clockify.SettingBaseURL: sb.BaseURL()}})
+	call("GET", "/v1/integrations/{id}", "/v1/integrations/ck", nil)
+	call("GET", "/v1/integrations/{id}/schema", "/v1/integrations/ck/schema", nil)
+	call("PATCH", "/v1/integrations/{id}/settings", "/v1/integrations/ck/settings", map[string]string{clockify.SettingRateLimit: "1000"})
+	call("PATCH", "/v1/integrations/{id}/authorization", "/v1/integrations/ck/authorization",
+		map[string]string{clockify.SettingAPIKey: sandbox.DefaultAdminKey})
+	call("POST", "/v1/integrations/{id}/enable", "/v1/integrations/ck/enable", nil)
+	call("POST", "/v1/integrations/{id}/test", "/v1/integrations/ck/test", nil)
+	call("POST", "/v1/templates/install", "/v1/templates/install", map[string]string{"integration": "ck"})
+
+	var plugins []struct{ ID string }
+	if err := json.Unmarshal(call("GET", "/v1/plugins", "/v1/plugins", nil), &plugins); err != nil || len(plugins) == 0 {
+		t.Fatalf("no connector process is listed after enabling: %v", err)
+	}
+	call("GET", "/v1/plugins/{id}", "/v1/plugins/"+plugins[0].ID, nil)
+	call("POST", "/v1/plugins/{id}/reset", "/v1/plugins/"+plugins[0].ID+"/reset", nil)
+
+	hooks := "/v1/integrations/ck/webhooks"
+	hook := map[string]any{"name": "Invite", "method": "POST", "url": "/v1/workspaces/{WorkspaceID}/users",
+		"query": []any{map[string]string{"name": "send-email", "value": "false"}}, "messageType": "json", "body": `{"email":"%lower(ad.mail)%"}`}
+	call("GET", "/v1/integrations/{integration}/webhooks", hooks, nil)
+	call("GET", "/v1/integrations/{integration}/macros", "/v1/integrations/ck/macros", nil)
+	call("PUT", "/v1/integrations/{integration}/webhooks/{id}", hooks+"/invite", hook)
+	call("GET", "/v1/integrations/{integration}/webhooks/{id}", hooks+"/invite", nil)
+	call("POST", "/v1/integrations/{integration}/webhooks/test", hooks+"/test", map[string]any{
+		"webhook": map[string]string{"id": clockify.WebhookFindUserByEmail}, "inputs": map[string]string{"email": "%ad.mail%"},
+		"objects": []string{nora}})
+	call("DELETE", "/v1/integrations/{integration}/webhooks/{id}", hooks+"/invite", nil)
+
+	inbound := "/v1/integrations/ck/inbound"
+	groups := map[string]any{"id": "groups", "name": "Groups (custom)", "url": "/v1/workspaces/{WorkspaceID}/user-groups", "primaryKey": "id"}
+	call("POST", "/v1/integrations/{id}/inbound/test", inbound+"/test", groups)
+	call("POST", "/v1/integrations/{id}/inbound", inbound, groups)
+	call("GET", "/v1/integrations/{id}/inbound", inbound, nil)
+	call("GET", "/v1/integrations/{id}/inbound/{endpoint}", inbound+"/groups", nil)
+	call("PUT", "/v1/integrations/{id}/inbound/{endpoint}", inbound+"/groups", groups)
+	call("POST", "/v1/integrations/{id}/inbound/{endpoint}/test", inbound+"/groups/test", nil)
+	call("DELETE", "/v1/integrations/{id}/inbound/{endpoint}", inbound+"/groups", nil)
+
+	people := map[string]any{"id": "people", "name": "People", "category": "update users",
+		"endpoints": []any{map[string]string{"alias": "users", "integrationId": "ck", "endpointId": "list-users", "primaryKey": "id"}},
+		"mappings":  []any{map[string]any{"field": map[string]string{"endpoint": "users", "path": "name"}, "attribute": "displayName"}},
+		"match":     map[string]any{"field": map[string]string{"endpoint": "users", "path": "email"}, "attribute": "mail", "caseInsensitive": true},
+		"options":   map[string]any{}, "scope": map[string]string{"base": demoOU}}
+	call("POST", "/v1/datasources", "/v1/datasources", people)
+	call("GET", "/v1/datasources", "/v1/datasources", nil)
+	call("GET", "/v1/datasources/{id}", "/v1/datasources/people", nil)
+	call("PUT", "/v1/datasources/{id}", "/v1/datasources/people", people)
+	call("POST", "/v1/datasources/{id}/plan", "/v1/datasources/people/plan", nil)
+	applied := field(t, call("POST", "/v1/datasources/{id}/apply", "/v1/datasources/people/apply?confirm=true", nil), "runId")
+	call("GET", "/v1/datasources/{id}/runs", "/v1/datasources/people/runs", nil)
+	call("GET", "/v1/datasources/{id}/runs/{run}", "/v1/datasources/people/runs/"+applied, nil)
+	call("DELETE", "/v1/datasources/{id}", "/v1/datasources/people", nil)
+
+	call("POST", "/v1/integrations/{id}/disable", "/v1/integrations/ck/disable", nil)
+	call("GET", "/v1/integrations", "/v1/integrations", nil)
+	call("DELETE", "/v1/integrations/{id}", "/v1/integrations/ck", nil)
+	call("DELETE", "/v1/extensions/{id}", "/v1/extensions/clockify", nil)
+	call("GET", "/v1/audit", "/v1/audit", nil)
+	call("GET", "/v1/openapi.json", "/v1/openapi.json", nil)
+
+	routes := h.API.Routes()
+	for _, r := range routes {
+		if name := r.Method + " " + r.Pattern; !called[name] {
+			t.Errorf("no call checked the documented status of %s; add one to this test", name)
+		}
+	}
+	t.Logf("%d of %d routes answered their documented status", len(called), len(routes))
+}
+
+// field reads a string field of a JSON object answer.
+func field(t *testing.T, answer []byte, name string) string {
+	t.Helper()
+	var m map[string]any
+	_ = json.Unmarshal(answer, &m)
+	s, _ := m[name].(string)
+	if s == "" {
+		t.Fatalf("the answer has no %q: %.300s", name, answer)
+	}
+	return s
+}
