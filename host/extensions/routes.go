@@ -55,7 +55,7 @@ func (m *Manager) Routes() []api.Route {
 				return out, apiError(err)
 			}},
 		{Method: http.MethodGet, Pattern: "/v1/extensions/{id}", MinRole: api.RoleAuditor,
-			Summary: "Show one installed extension", Response: Details{},
+			Summary: "Show one installed extension", Response: Details{}, Errors: []int{http.StatusNotFound},
 			Handler: func(c *api.Call) (any, error) {
 				out, err := m.Show(c.Context(), c.PathValue("id"))
 				return out, apiError(err)
@@ -86,7 +86,7 @@ func (m *Manager) Routes() []api.Route {
 				return api.Created(rec), nil
 			}},
 		{Method: http.MethodPost, Pattern: "/v1/extensions/{id}/upgrade", MinRole: api.RoleAdmin,
-			Summary: "Upgrade an installed extension from a file, a URL or the catalogs (newest by default)",
+			Summary: "Upgrade an installed extension from a file, a URL or the catalogs (newest by default)", Errors: []int{http.StatusNotFound},
 			Request: UpgradeOptions{}, Response: Record{},
 			Handler: func(c *api.Call) (any, error) {
 				var opts UpgradeOptions
@@ -96,14 +96,14 @@ func (m *Manager) Routes() []api.Route {
 				return m.upgradeCall(c, opts)
 			}},
 		{Method: http.MethodPost, Pattern: "/v1/extensions/{id}/upgrade/archive", MinRole: api.RoleAdmin,
-			Summary:  "Upgrade an installed extension with an uploaded .ext; ?allow_downgrade=true permits older versions",
+			Summary: "Upgrade an installed extension with an uploaded .ext; ?allow_downgrade=true permits older versions", Errors: []int{http.StatusNotFound},
 			Response: Record{},
 			Handler: func(c *api.Call) (any, error) {
 				allow, _ := strconv.ParseBool(c.Query("allow_downgrade"))
 				return m.upgradeCall(c, UpgradeOptions{Source: Source{Archive: c.Request.Body}, AllowDowngrade: allow})
 			}},
 		{Method: http.MethodDelete, Pattern: "/v1/extensions/{id}", MinRole: api.RoleAdmin,
-			Summary: "Uninstall an extension; ?force=true even while integrations use it, ?purge=true also deletes their configuration",
+			Summary: "Uninstall an extension; ?force=true even while integrations use it, ?purge=true also deletes their configuration", Errors: []int{http.StatusNotFound},
 			Handler: func(c *api.Call) (any, error) {
 				force, _ := strconv.ParseBool(c.Query("force"))
 				purge, _ := strconv.ParseBool(c.Query("purge"))
@@ -135,7 +135,7 @@ func (m *Manager) Routes() []api.Route {
 				return api.Created(k), nil
 			}},
 		{Method: http.MethodDelete, Pattern: "/v1/extension-keys/{key_id}", MinRole: api.RoleAdmin,
-			Summary: "Stop trusting a signing key",
+			Summary: "Stop trusting a signing key", Errors: []int{http.StatusNotFound},
 			Handler: func(c *api.Call) (any, error) {
 				return nil, apiError(m.DistrustKey(c.Context(), c.PathValue("key_id")))
 			}},
@@ -185,7 +185,7 @@ func (m *Manager) Routes() []api.Route {
 				return api.Created(out), nil
 			}},
 		{Method: http.MethodDelete, Pattern: "/v1/catalogs/{name}", MinRole: api.RoleAdmin,
-			Summary: "Forget an extension catalog",
+			Summary: "Forget an extension catalog", Errors: []int{http.StatusNotFound},
 			Handler: func(c *api.Call) (any, error) {
 				return nil, apiError(m.RemoveCatalog(c.Context(), c.PathValue("name")))
 			}},
