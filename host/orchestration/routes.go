@@ -16,7 +16,7 @@ func (e *Engine) Routes() []api.Route {
 			Summary: "List orchestration templates", Response: []Template{},
 			Handler: func(c *api.Call) (any, error) { return e.Templates(c.Context()) }},
 		{Method: http.MethodGet, Pattern: "/v1/templates/{id}", MinRole: api.RoleAuditor,
-			Summary: "Show an orchestration template", Response: Template{},
+			Summary: "Show an orchestration template", Response: Template{}, Errors: []int{http.StatusNotFound},
 			Handler: func(c *api.Call) (any, error) {
 				t, err := e.Template(c.Context(), c.PathValue("id"))
 				return t, apiError(err)
@@ -60,7 +60,7 @@ func (e *Engine) Routes() []api.Route {
 				return runPage{Runs: runs, Next: next}, err
 			}},
 		{Method: http.MethodGet, Pattern: "/v1/runs/{id}", MinRole: api.RoleAuditor,
-			Summary: "Show a run with its tallies", Response: RunView{},
+			Summary: "Show a run with its tallies", Response: RunView{}, Errors: []int{http.StatusNotFound},
 			Handler: func(c *api.Call) (any, error) {
 				v, err := e.Status(c.Context(), c.PathValue("id"))
 				return v, apiError(err)
@@ -73,16 +73,16 @@ func (e *Engine) Routes() []api.Route {
 				return entryPage{Entries: entries, Next: next}, err
 			}},
 		{Method: http.MethodPost, Pattern: "/v1/runs/{id}/retry", MinRole: api.RoleOperator,
-			Summary: "Queue a run's failed steps again (?object= for one object)", Response: retryResult{},
+			Summary: "Queue a run's failed steps again (?object= for one object)", Response: retryResult{}, Errors: []int{http.StatusNotFound},
 			Handler: func(c *api.Call) (any, error) {
 				n, err := e.Retry(c.Context(), c.PathValue("id"), c.Query("object"))
 				return retryResult{Requeued: n}, apiError(err)
 			}},
 		{Method: http.MethodPost, Pattern: "/v1/runs/{id}/approve", MinRole: api.RoleAdmin,
-			Summary: "Let a run stopped by the deactivation guard go ahead",
+			Summary: "Let a run stopped by the deactivation guard go ahead", Errors: []int{http.StatusNotFound},
 			Handler: func(c *api.Call) (any, error) { return nil, apiError(e.Approve(c.Context(), c.PathValue("id"))) }},
 		{Method: http.MethodPost, Pattern: "/v1/runs/{id}/cancel", MinRole: api.RoleOperator,
-			Summary: "Cancel a run (queued steps are dropped; calls in flight finish)",
+			Summary: "Cancel a run (queued steps are dropped; calls in flight finish)", Errors: []int{http.StatusNotFound},
 			Handler: func(c *api.Call) (any, error) { return nil, apiError(e.Cancel(c.Context(), c.PathValue("id"))) }},
 	}
 }
