@@ -20,7 +20,7 @@ func (s *Service) Routes() []api.Route {
 				return out, apiError(err)
 			}},
 		{Method: http.MethodGet, Pattern: "/v1/automations/{id}", MinRole: api.RoleAuditor,
-			Summary: "Show one automation", Response: Automation{},
+			Summary: "Show one automation", Response: Automation{}, Errors: []int{http.StatusNotFound},
 			Handler: func(c *api.Call) (any, error) {
 				out, err := s.Get(c.Context(), byID(c))
 				return out, apiError(err)
@@ -40,7 +40,7 @@ func (s *Service) Routes() []api.Route {
 				return api.Created(out), nil
 			}},
 		{Method: http.MethodPut, Pattern: "/v1/automations/{id}", MinRole: api.RoleAdmin,
-			Summary: "Replace an automation's configuration", Request: Automation{}, Response: Automation{},
+			Summary: "Replace an automation's configuration", Request: Automation{}, Response: Automation{}, Errors: []int{http.StatusNotFound},
 			Handler: func(c *api.Call) (any, error) {
 				var a Automation
 				if err := c.Decode(&a); err != nil {
@@ -58,24 +58,24 @@ func (s *Service) Routes() []api.Route {
 				return out, nil
 			}},
 		{Method: http.MethodPost, Pattern: "/v1/automations/{id}/enable", MinRole: api.RoleAdmin,
-			Summary: "Enable an automation; its scope is learnt afresh", Response: Automation{},
+			Summary: "Enable an automation; its scope is learnt afresh", Response: Automation{}, Errors: []int{http.StatusNotFound},
 			Handler: func(c *api.Call) (any, error) {
 				out, err := s.SetEnabled(c.Context(), byID(c), true)
 				return out, apiError(err)
 			}},
 		{Method: http.MethodPost, Pattern: "/v1/automations/{id}/disable", MinRole: api.RoleAdmin,
-			Summary: "Disable an automation; its configuration is kept", Response: Automation{},
+			Summary: "Disable an automation; its configuration is kept", Response: Automation{}, Errors: []int{http.StatusNotFound},
 			Handler: func(c *api.Call) (any, error) {
 				out, err := s.SetEnabled(c.Context(), byID(c), false)
 				return out, apiError(err)
 			}},
 		{Method: http.MethodDelete, Pattern: "/v1/automations/{id}", MinRole: api.RoleAdmin,
-			Summary: "Delete an automation and the runs held for it",
+			Summary: "Delete an automation and the runs held for it", Errors: []int{http.StatusNotFound},
 			Handler: func(c *api.Call) (any, error) {
 				return nil, apiError(s.Delete(c.Context(), byID(c)))
 			}},
 		{Method: http.MethodPost, Pattern: "/v1/automations/{id}/apply-now", MinRole: api.RoleOperator,
-			Summary: "Run the automation now for chosen users and the members of chosen groups", Audit: true,
+			Summary: "Run the automation now for chosen users and the members of chosen groups", Audit: true, Errors: []int{http.StatusNotFound},
 			Request: ApplyRequest{}, Response: ApplyResult{},
 			Handler: func(c *api.Call) (any, error) {
 				var req ApplyRequest
