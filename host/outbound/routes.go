@@ -13,13 +13,13 @@ import (
 func (s *Service) Routes() []api.Route {
 	return []api.Route{
 		{Method: http.MethodGet, Pattern: "/v1/integrations/{integration}/webhooks", MinRole: api.RoleAuditor,
-			Summary: "List the integration's preconfigured and custom outbound webhooks", Response: []Webhook{},
+			Summary: "List the integration's preconfigured and custom outbound webhooks", Response: []Webhook{}, Errors: []int{http.StatusNotFound},
 			Handler: func(c *api.Call) (any, error) {
 				out, err := s.List(c.Context(), c.PathValue("integration"))
 				return out, apiError(err)
 			}},
 		{Method: http.MethodGet, Pattern: "/v1/integrations/{integration}/webhooks/{id}", MinRole: api.RoleAuditor,
-			Summary: "Show one outbound webhook", Response: Webhook{},
+			Summary: "Show one outbound webhook", Response: Webhook{}, Errors: []int{http.StatusNotFound},
 			Handler: func(c *api.Call) (any, error) {
 				w, err := s.Get(c.Context(), c.PathValue("integration"), c.PathValue("id"))
 				return w, apiError(err)
@@ -36,7 +36,7 @@ func (s *Service) Routes() []api.Route {
 				return saved, apiError(err)
 			}},
 		{Method: http.MethodDelete, Pattern: "/v1/integrations/{integration}/webhooks/{id}", MinRole: api.RoleAdmin,
-			Summary: "Delete a custom outbound webhook",
+			Summary: "Delete a custom outbound webhook", Errors: []int{http.StatusNotFound},
 			Handler: func(c *api.Call) (any, error) {
 				return nil, apiError(s.Delete(c.Context(), c.PathValue("integration"), c.PathValue("id")))
 			}},
@@ -53,7 +53,7 @@ func (s *Service) Routes() []api.Route {
 				return res, apiError(err)
 			}},
 		{Method: http.MethodGet, Pattern: "/v1/integrations/{integration}/macros", MinRole: api.RoleAuditor,
-			Summary: "List the macros a webhook of the integration may use (the macro chooser)", Response: []macro.MacroInfo{},
+			Summary: "List the macros a webhook of the integration may use (the macro chooser)", Response: []macro.MacroInfo{}, Errors: []int{http.StatusNotFound},
 			Handler: func(c *api.Call) (any, error) {
 				scope, err := s.Scope(c.Context(), c.PathValue("integration"))
 				if err != nil {
