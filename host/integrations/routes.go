@@ -22,13 +22,13 @@ func (s *Service) Routes() []api.Route {
 				return out, apiError(err)
 			}},
 		{Method: http.MethodGet, Pattern: "/v1/integrations/{id}", MinRole: api.RoleAuditor,
-			Summary: "Show one integration; secret settings show only whether they are set", Response: View{},
+			Summary: "Show one integration; secret settings show only whether they are set", Response: View{}, Errors: []int{http.StatusNotFound},
 			Handler: func(c *api.Call) (any, error) {
 				out, err := s.Get(c.Context(), c.PathValue("id"))
 				return out, apiError(err)
 			}},
 		{Method: http.MethodGet, Pattern: "/v1/integrations/{id}/schema", MinRole: api.RoleAuditor,
-			Summary: "Show the settings the integration's connector declares", Response: []SettingInfo{},
+			Summary: "Show the settings the integration's connector declares", Response: []SettingInfo{}, Errors: []int{http.StatusNotFound},
 			Handler: func(c *api.Call) (any, error) {
 				out, err := s.Schema(c.Context(), c.PathValue("id"))
 				return out, apiError(err)
@@ -48,25 +48,25 @@ func (s *Service) Routes() []api.Route {
 				return api.Created(v), nil
 			}},
 		{Method: http.MethodPatch, Pattern: "/v1/integrations/{id}/settings", MinRole: api.RoleAdmin,
-			Summary: "Change plain settings; an empty value removes one", Request: map[string]string{}, Response: View{},
+			Summary: "Change plain settings; an empty value removes one", Request: map[string]string{}, Response: View{}, Errors: []int{http.StatusNotFound},
 			Handler: s.patchHandler(s.UpdateSettings)},
 		{Method: http.MethodPatch, Pattern: "/v1/integrations/{id}/authorization", MinRole: api.RoleAdmin,
-			Summary: "Change secret settings (e.g. the API key); they are sealed and never shown again", Request: map[string]string{}, Response: View{},
+			Summary: "Change secret settings (e.g. the API key); they are sealed and never shown again", Request: map[string]string{}, Response: View{}, Errors: []int{http.StatusNotFound},
 			Handler: s.patchHandler(s.SetAuthorization)},
 		{Method: http.MethodPost, Pattern: "/v1/integrations/{id}/enable", MinRole: api.RoleAdmin,
-			Summary: "Start the connector, describe it, test the connection and enable the integration", Response: View{},
+			Summary: "Start the connector, describe it, test the connection and enable the integration", Response: View{}, Errors: []int{http.StatusNotFound},
 			Handler: s.changeHandler(s.Enable)},
 		{Method: http.MethodPost, Pattern: "/v1/integrations/{id}/disable", MinRole: api.RoleAdmin,
-			Summary: "Stop the connector and pause what uses the integration; its configuration is kept", Response: View{},
+			Summary: "Stop the connector and pause what uses the integration; its configuration is kept", Response: View{}, Errors: []int{http.StatusNotFound},
 			Handler: s.changeHandler(s.Disable)},
 		{Method: http.MethodPost, Pattern: "/v1/integrations/{id}/test", MinRole: api.RoleOperator,
-			Summary: "Test the connection with the saved settings", Response: TestResult{},
+			Summary: "Test the connection with the saved settings", Response: TestResult{}, Errors: []int{http.StatusNotFound},
 			Handler: func(c *api.Call) (any, error) {
 				r, err := s.Test(c.Context(), c.PathValue("id"))
 				return r, apiError(err)
 			}},
 		{Method: http.MethodDelete, Pattern: "/v1/integrations/{id}", MinRole: api.RoleAdmin,
-			Summary: "Delete a disabled integration and its configuration",
+			Summary: "Delete a disabled integration and its configuration", Errors: []int{http.StatusNotFound},
 			Handler: func(c *api.Call) (any, error) {
 				before, err := s.Get(c.Context(), c.PathValue("id"))
 				if err != nil {
