@@ -43,7 +43,7 @@ func (s *Service) Routes() []api.Route {
 			Summary: "List data sources", Response: []DataSource{},
 			Handler: func(c *api.Call) (any, error) { return s.List(c.Context()) }},
 		{Method: http.MethodGet, Pattern: "/v1/datasources/{id}", MinRole: api.RoleAuditor,
-			Summary: "Show a data source", Response: DataSource{},
+			Summary: "Show a data source", Response: DataSource{}, Errors: []int{http.StatusNotFound},
 			Handler: func(c *api.Call) (any, error) { return s.Get(c.Context(), c.PathValue("id")) }},
 		{Method: http.MethodPost, Pattern: "/v1/datasources", MinRole: api.RoleAdmin,
 			Summary: "Create a data source (validated against the endpoints' fields and the directory schema)",
@@ -61,7 +61,7 @@ func (s *Service) Routes() []api.Route {
 				return api.Created(out), nil
 			}},
 		{Method: http.MethodPut, Pattern: "/v1/datasources/{id}", MinRole: api.RoleAdmin,
-			Summary: "Replace a data source (validated as at create)", Request: DataSource{}, Response: DataSource{},
+			Summary: "Replace a data source (validated as at create)", Request: DataSource{}, Response: DataSource{}, Errors: []int{http.StatusNotFound},
 			Handler: func(c *api.Call) (any, error) {
 				var d DataSource
 				if err := c.Decode(&d); err != nil {
@@ -82,7 +82,7 @@ func (s *Service) Routes() []api.Route {
 				return out, nil
 			}},
 		{Method: http.MethodDelete, Pattern: "/v1/datasources/{id}", MinRole: api.RoleAdmin,
-			Summary: "Delete a data source (its run records stay)",
+			Summary: "Delete a data source (its run records stay)", Errors: []int{http.StatusNotFound},
 			Handler: func(c *api.Call) (any, error) {
 				before, _ := s.Get(c.Context(), c.PathValue("id"))
 				if err := s.Delete(c.Context(), c.PathValue("id")); err != nil {
@@ -92,7 +92,7 @@ func (s *Service) Routes() []api.Route {
 				return nil, nil
 			}},
 		{Method: http.MethodPost, Pattern: "/v1/datasources/{id}/plan", MinRole: api.RoleOperator,
-			Summary: "Dry run: plan a sync without writing (?stream=ndjson streams progress)", Response: Preview{},
+			Summary: "Dry run: plan a sync without writing (?stream=ndjson streams progress)", Response: Preview{}, Errors: []int{http.StatusNotFound},
 			Handler: func(c *api.Call) (any, error) {
 				run := func(o RunOptions) (*Preview, error) { return s.Plan(c.Context(), c.PathValue("id"), o) }
 				if c.Query("stream") == "ndjson" {
@@ -105,7 +105,7 @@ func (s *Service) Routes() []api.Route {
 				return out, apiError(err)
 			}},
 		{Method: http.MethodPost, Pattern: "/v1/datasources/{id}/apply", MinRole: api.RoleOperator, Audit: true,
-			Summary: "Plan and apply a sync (?confirm=true beyond the change limit; ?stream=ndjson streams progress)", Response: Result{},
+			Summary: "Plan and apply a sync (?confirm=true beyond the change limit; ?stream=ndjson streams progress)", Response: Result{}, Errors: []int{http.StatusNotFound},
 			Handler: func(c *api.Call) (any, error) {
 				run := func(o RunOptions) (*Result, error) {
 					return s.Apply(c.Context(), c.PathValue("id"), ApplyOptions{RunOptions: o, Confirm: c.Query("confirm") == "true"})
@@ -130,7 +130,7 @@ func (s *Service) Routes() []api.Route {
 				return runs, err
 			}},
 		{Method: http.MethodGet, Pattern: "/v1/datasources/{id}/runs/{run}", MinRole: api.RoleAuditor,
-			Summary: "Show a sync run with its entries (?outcome= filters, ?after= pages)", Response: RunView{},
+			Summary: "Show a sync run with its entries (?outcome= filters, ?after= pages)", Response: RunView{}, Errors: []int{http.StatusNotFound},
 			Handler: func(c *api.Call) (any, error) {
 				run, err := s.cfg.Runs.Get(c.Context(), c.PathValue("run"))
 				if err != nil {
