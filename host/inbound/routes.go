@@ -22,13 +22,13 @@ func (s *Service) Routes() []api.Route {
 	base := "/v1/integrations/{id}/inbound"
 	return []api.Route{
 		{Method: http.MethodGet, Pattern: base, MinRole: api.RoleAuditor,
-			Summary: "List an integration's inbound endpoints, preconfigured and custom", Response: []Endpoint{},
+			Summary: "List an integration's inbound endpoints, preconfigured and custom", Response: []Endpoint{}, Errors: []int{http.StatusNotFound},
 			Handler: func(c *api.Call) (any, error) {
 				out, err := s.List(c.Context(), c.PathValue("id"))
 				return out, apiError(err)
 			}},
 		{Method: http.MethodGet, Pattern: base + "/{endpoint}", MinRole: api.RoleAuditor,
-			Summary: "Show an inbound endpoint with its fields", Response: Endpoint{},
+			Summary: "Show an inbound endpoint with its fields", Response: Endpoint{}, Errors: []int{http.StatusNotFound},
 			Handler: func(c *api.Call) (any, error) {
 				out, err := s.Get(c.Context(), c.PathValue("id"), c.PathValue("endpoint"))
 				return out, apiError(err)
@@ -79,7 +79,7 @@ func (s *Service) Routes() []api.Route {
 				return SaveAnswer{Test: res, Endpoint: e}, nil
 			}},
 		{Method: http.MethodPost, Pattern: base + "/{endpoint}/test", MinRole: api.RoleOperator,
-			Summary: "Test a saved or preconfigured endpoint (first page); ?save=true records the fields found", Response: TestResult{},
+			Summary: "Test a saved or preconfigured endpoint (first page); ?save=true records the fields found", Response: TestResult{}, Errors: []int{http.StatusNotFound},
 			Handler: func(c *api.Call) (any, error) {
 				save := c.Query("save") == "true"
 				if save && !c.Principal.Role.Allows(api.RoleAdmin) {
@@ -89,7 +89,7 @@ func (s *Service) Routes() []api.Route {
 				return out, apiError(err)
 			}},
 		{Method: http.MethodDelete, Pattern: base + "/{endpoint}", MinRole: api.RoleAdmin,
-			Summary: "Remove a custom inbound endpoint",
+			Summary: "Remove a custom inbound endpoint", Errors: []int{http.StatusNotFound},
 			Handler: func(c *api.Call) (any, error) {
 				before, _ := s.Get(c.Context(), c.PathValue("id"), c.PathValue("endpoint"))
 				if err := s.Remove(c.Context(), c.PathValue("id"), c.PathValue("endpoint")); err != nil {
