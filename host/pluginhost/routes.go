@@ -20,7 +20,7 @@ func (s *Supervisor) Routes() []api.Route {
 		},
 		{
 			Method: http.MethodGet, Pattern: "/v1/plugins/{id}", MinRole: api.RoleAuditor,
-			Summary: "Show one connector process's state, restarts and last error", Response: Status{},
+			Summary: "Show one connector process's state, restarts and last error", Response: Status{}, Errors: []int{http.StatusNotFound},
 			Handler: func(c *api.Call) (any, error) {
 				h, err := s.handle(c.PathValue("id"))
 				if err != nil {
@@ -31,7 +31,7 @@ func (s *Supervisor) Routes() []api.Route {
 		},
 		{
 			Method: http.MethodPost, Pattern: "/v1/plugins/{id}/reset", MinRole: api.RoleAdmin,
-			Summary: "Clear a connector's crash loop so the next call starts it again", Response: Status{},
+			Summary: "Clear a connector's crash loop so the next call starts it again", Response: Status{}, Errors: []int{http.StatusNotFound},
 			Handler: func(c *api.Call) (any, error) {
 				h, err := s.handle(c.PathValue("id"))
 				if err != nil {
