@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"strings"
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/spf13/cobra"
@@ -165,16 +164,19 @@ func (f *rotateFlags) run(cmd *cobra.Command, g *Globals) error {
 	case bytes.Equal(current, newKey):
 		res.Next = fmt.Sprintf("the new key (id %s) is already the host's key (%s); start the host", rot.NewKeyID(), src)
 	case src == secrets.FromEnv:
-		res.Next = fmt.Sprintf("set %s to the new key (id %s) before the host starts again: the stored secrets no longer open with the old one",
-			secrets.MasterKeyEnv, rot.NewKeyID())
+		res.Next = fmt.Sprintf("set %s to the new key (id %s) before the host starts again: the stored secrets no longer open with the old one "+
+			"(%s was not written, as the host takes its key from the environment)", secrets.MasterKeyEnv, rot.NewKeyID(), secrets.MasterKeyFile)
 	default:
 		if err := secrets.WriteMasterKeyFile(f.data, newKey); err != nil {
 			return fmt.Errorf("every value is sealed with the new key but %s could not be replaced: %w; "+
 				"run this command again, or put the new key in %s yourself", secrets.MasterKeyFile, err, secrets.MasterKeyFile)
 		}
 		res.KeyInstalled = true
-		res.Next = fmt.Sprintf("%s now holds the new key (id %s); start the host. Keep a copy of the new key with your backups; "+
-			"delete %s unless it is that copy", secrets.MasterKeyFile, rot.NewKeyID(), f.keyFile)
+		res.Next = fmt.Sprintf("%s now holds the new key (id %s); start the host. Keep a copy of the new key with your backups",
+			secrets.MasterKeyFile, rot.NewKeyID())
+		if f.keyFile != "-" {
+			res.Next += fmt.Sprintf("; delete %s unless it is that copy", f.keyFile)
+		}
 	}
 	var failed error
 	if len(rep.Failed) > 0 {
@@ -249,7 +251,7 @@ func (f *rotateFlags) finish(out io.Writer, g *Globals, res *RotateResult, faile
 	fmt.Fprintf(out, "Master key rotation in %s: key %s (%s) to key %s\n", res.DataDir, res.CurrentKeyID, res.KeySource, res.NewKeyID)
 	fmt.Fprintf(out, "  %-16s %d\n  %-16s %d\n  %-16s %d\n", verb, res.Resealed, "already current", res.AlreadyCurrent, "failed", len(res.Failed))
 	for _, fl := range res.Failed {
-		fmt.Fprintf(out, "    %s\n", strings.TrimSpace(fl.String()))
+		fmt.Fprintf(out, "    %s\n", fl)
 	}
 	fmt.Fprintln(out, res.Next)
 	return failed
