@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -309,4 +310,68 @@ func field(t *testing.T, answer []byte, name string) string {
 		t.Fatalf("the answer has no %q: %.300s", name, answer)
 	}
 	return s
+}
+
+// TestHostRoutesAnswerTheirDocumentedErrors checks the error statuses the
+// document lists against the real host: 401 without a token everywhere;
+// 403 for an auditor exactly where it is listed; 400 for a body that is
+// not JSON where a body is taken; and 404 for an unknown id exactly on
+// the routes that list it, so the list is neither short nor padded.
+func TestHostRoutesAnswerTheirDocumentedErrors(t *testing.T) {
+	h := startHost(t)
+	doc := published(t, h.base, h.admin)
+	auditor, _, err := h.Tokens.Create(context.Background(), "ci auditor", api.RoleAuditor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wildcards := regexp.MustCompile(`\{[^}]+\}`)
+	for _, r := range h.API.Routes() {
+		name := r.Method + " " + r.Pattern
+		t.Run(name, func(t *testing.T) {
+			op := operation(t, doc, r.Method, r.Pattern)
+			lists := func(code int) bool { return op.Responses.Status(code) != nil }
+			path := wildcards.ReplaceAllString(r.Pattern, "no-such-id")
+			if st, raw := send(t, h.base, r.Method, path, "", `{}`); st != http.StatusUnauthorized || !lists(st) {
+				t.Errorf("without a token: %d %.200s (401 listed: %v)", st, raw, lists(http.StatusUnauthorized))
+			}
+			if st, raw := send(t, h.base, r.Method, path, auditor, `{}`); (st == http.StatusForbidden) != lists(http.StatusForbidden) {
+				t.Errorf("as auditor: %d %.200s, yet 403 listed: %v", st, raw, lists(http.StatusForbidden))
+			}
+			if op.RequestBody != nil {
+				if st, raw := send(t, h.base, r.Method, path, h.admin, `{"not json`); st != http.StatusBadRequest || !lists(st) {
+					t.Errorf("with a broken body: %d %.200s (400 listed: %v)", st, raw, lists(http.StatusBadRequest))
+				}
+			}
+			if !strings.Contains(r.Pattern, "{") {
+				return
+			}
+			st, raw := send(t, h.base, r.Method, path, h.admin, `{}`)
+			switch {
+			case lists(http.StatusNotFound) && st != http.StatusNotFound:
+				t.Errorf("404 is listed, yet an unknown id answered %d %.200s", st, raw)
+			case !lists(http.StatusNotFound) && st == http.StatusNotFound:
+				t.Errorf("an unknown id answered 404 %.200s, which the document does not list; declare Errors: []int{http.StatusNotFound} on the route", raw)
+			}
+		})
+	}
+}
+
+// send makes one call and returns its status and body; an empty token
+// sends none.
+func send(t *testing.T, base, method, path, token, body string) (int, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(method, base+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, raw
 }
