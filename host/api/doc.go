@@ -19,6 +19,12 @@
 //		},
 //	}
 //
+// A route declares the status it answers on success when that is not 200
+// (Status: http.StatusCreated for a route that creates; a route without a
+// Response answers 204), and the error statuses its handler answers itself
+// (Errors: []int{http.StatusNotFound}). The OpenAPI document lists exactly
+// those, plus 401, 403 and 400/413 where the server itself answers them.
+//
 // Errors are mapped to statuses in one place (see ErrorFor): an *Error keeps
 // its own status, store.ErrNotFound becomes 404 and store.ErrConflict 409;
 // anything else is a 500 whose detail stays in the host log.

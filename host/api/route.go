@@ -126,5 +126,6 @@ type Response struct {
 	Body any
 }
 
-// Created wraps v in a 201 Created answer.
+// Created wraps v in a 201 Created answer. The route declares
+// Status: http.StatusCreated as well, or the document would promise 200.
 func Created(v any) *Response { return &Response{Status: http.StatusCreated, Body: v} }
