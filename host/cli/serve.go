@@ -30,6 +30,7 @@ type serveFlags struct {
 	watchInterval       time.Duration
 	noConsole           bool
 	secureCookies       bool
+	journalRetention    time.Duration
 }
 
 // newServeCmd runs the long-lived host. It stops gracefully on SIGINT and
@@ -97,6 +98,7 @@ an auditor token otherwise).`,
 	fl.DurationVar(&f.watchInterval, "watch-interval", 0, "time between polls of the directory for changes (default 10s)")
 	fl.BoolVar(&f.noConsole, "no-console", false, "serve the API without the web console")
 	fl.BoolVar(&f.secureCookies, "secure-cookies", false, "mark console cookies Secure on plain HTTP, when a TLS proxy sits in front")
+	app.AddJournalRetentionFlag(fl, &f.journalRetention)
 	_ = cmd.MarkFlagDirname("data")
 	_ = cmd.MarkFlagFilename("directory-password-file")
 	_ = cmd.MarkFlagFilename("directory-ca", "pem", "crt")
@@ -121,6 +123,7 @@ func (f *serveFlags) options(g *Globals) (app.Options, error) {
 	env(&f.dirCA, "IDBRIDGE_DIRECTORY_CA")
 	opts := app.Options{DataDir: f.data, Listen: f.listen, Catalogs: f.catalogs, DemoDirectory: f.demoDir,
 		DemoDirectoryListen: f.demoDirListen, WatchInterval: f.watchInterval, NoConsole: f.noConsole, SecureCookies: f.secureCookies, Getenv: g.Env}
+	opts.Engine.JournalRetention = f.journalRetention
 	if f.dirURL == "" {
 		return opts, nil
 	}

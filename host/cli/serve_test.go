@@ -5,6 +5,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/idbridge/idbridge/host/app"
 )
 
 func TestServeDirectoryOptions(t *testing.T) {
@@ -64,5 +67,24 @@ func TestServeRefusesBadFlagsWithUsageCode(t *testing.T) {
 	code, _, errs := run(t, nil, "serve", "--directory-url", "ldaps://dc", "--data", t.TempDir())
 	if code != ExitUsage || !strings.Contains(errs, "--directory-password-file") {
 		t.Fatalf("exit %d %q", code, errs)
+	}
+}
+
+func TestServeJournalRetentionFlag(t *testing.T) {
+	cmd := newServeCmd(&Globals{})
+	if err := cmd.Flags().Parse([]string{"--journal-retention", "2d"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := app.FormatJournalRetention(48 * time.Hour); cmd.Flags().Lookup("journal-retention").Value.String() != got {
+		t.Fatalf("--journal-retention 2d reads back as %q, want %q", cmd.Flags().Lookup("journal-retention").Value, got)
+	}
+	f := serveFlags{journalRetention: 48 * time.Hour}
+	opts, err := f.options(&Globals{Env: func(string) string { return "" }})
+	if err != nil || opts.Engine.JournalRetention != 48*time.Hour {
+		t.Fatalf("options carry %v (%v); want the flag's 48h for the engine", opts.Engine.JournalRetention, err)
+	}
+	code, _, errs := run(t, nil, "serve", "--journal-retention", "a while", "--data", t.TempDir())
+	if code == ExitOK || !strings.Contains(errs, "journal-retention") || !strings.Contains(errs, "30d") {
+		t.Fatalf("exit %d %q; want a refusal naming the flag and the accepted forms", code, errs)
 	}
 }
