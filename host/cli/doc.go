@@ -1,6 +1,8 @@
 // Package cli is the idbridge command line. `idbridge serve` runs the host;
-// every other command is a client of the host's REST API, found through
-// IDBRIDGE_ADDR and authenticated with IDBRIDGE_TOKEN.
+// almost every other command is a client of the host's REST API, found
+// through IDBRIDGE_ADDR and authenticated with IDBRIDGE_TOKEN. The
+// exception is the `secrets` group, which works on a stopped host's data
+// folder, since rotating the master key must not race a running host.
 //
 // Commands live in their own files and add themselves from init:
 //

@@ -86,7 +86,8 @@ func NewRoot(g *Globals) *cobra.Command {
 		Short: "Keep SaaS accounts in line with Active Directory",
 		Long: `idbridge is an identity-aware automation host. "idbridge serve" runs the host;
 the other commands are clients of its REST API, found through IDBRIDGE_ADDR and
-authenticated with IDBRIDGE_TOKEN. "idbridge demo" runs the whole product on the
+authenticated with IDBRIDGE_TOKEN, except "idbridge secrets", which works on a
+stopped host's data folder. "idbridge demo" runs the whole product on the
 embedded demo directory and the Clockify sandbox.
 
 Every command prints text for people or, with --output json, the API's JSON for

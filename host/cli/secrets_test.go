@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -274,6 +275,9 @@ func TestRotateKeyRefusesKeysOnTheCommandLine(t *testing.T) {
 		"key file others read":   {[]string{"--data", dir, "--new-key-file", exposed}, "other users can read it"},
 		"folder without a store": {[]string{"--data", t.TempDir(), "--new-key-file", writeTemp(t, inline)}, "no store at"},
 	} {
+		if name == "key file others read" && runtime.GOOS == "windows" {
+			continue // POSIX modes do not say who can read a file there
+		}
 		code, out, errOut := run(t, nil, append([]string{"secrets", "rotate-key"}, tc.args...)...)
 		if code != ExitUsage || !strings.Contains(errOut, tc.want) {
 			t.Errorf("%s: exit %d, %q; want %d and %q", name, code, errOut, ExitUsage, tc.want)
