@@ -253,16 +253,23 @@ func (s *jsonScanner) number() (float64, error) {
 		return 0, s.fail("invalid number")
 	}
 	plainInt := i-intStart <= 15
-	if i < len(d) && d[i] == '.' {
-		plainInt = false
-		i++
-		digits := i
+	// digits consumes the digits a fraction or an exponent must have.
+	digits := func(what string) error {
+		start := i
 		for i < len(d) && d[i] >= '0' && d[i] <= '9' {
 			i++
 		}
-		if i == digits {
+		if i == start {
 			s.pos = i
-			return 0, s.fail("invalid number: no digits after the decimal point")
+			return s.fail("invalid number: no digits %s", what)
+		}
+		return nil
+	}
+	if i < len(d) && d[i] == '.' {
+		plainInt = false
+		i++
+		if err := digits("after the decimal point"); err != nil {
+			return 0, err
 		}
 	}
 	if i < len(d) && (d[i] == 'e' || d[i] == 'E') {
@@ -271,13 +278,8 @@ func (s *jsonScanner) number() (float64, error) {
 		if i < len(d) && (d[i] == '+' || d[i] == '-') {
 			i++
 		}
-		digits := i
-		for i < len(d) && d[i] >= '0' && d[i] <= '9' {
-			i++
-		}
-		if i == digits {
-			s.pos = i
-			return 0, s.fail("invalid number: no digits in the exponent")
+		if err := digits("in the exponent"); err != nil {
+			return 0, err
 		}
 	}
 	s.pos = i

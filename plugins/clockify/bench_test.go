@@ -128,10 +128,7 @@ func BenchmarkFetch100kUsers(b *testing.B) {
 // fetchCount runs List Users to the end and counts the records, decoding
 // them into Go maps the way the host's inbound service does.
 func fetchCount(cl connectorv1.ConnectorClient, s map[string]string, fields []string) (int, error) {
-	st, err := cl.Fetch(context.Background(), &connectorv1.FetchRequest{
-		Settings: s, Endpoint: &connectorv1.FetchRequest_EndpointId{EndpointId: "list-users"},
-		Fields: fields,
-	}, sdk.FetchCallOption())
+	st, err := fetchUsers(cl, s, fields)
 	if err != nil {
 		return 0, err
 	}
@@ -149,13 +146,18 @@ func fetchCount(cl connectorv1.ConnectorClient, s map[string]string, fields []st
 	}
 }
 
-// receiveCount runs List Users to the end and counts the records of each
-// page without decoding them.
-func receiveCount(cl connectorv1.ConnectorClient, s map[string]string, fields []string) (int, error) {
-	st, err := cl.Fetch(context.Background(), &connectorv1.FetchRequest{
+// fetchUsers starts List Users, as the host does.
+func fetchUsers(cl connectorv1.ConnectorClient, s map[string]string, fields []string) (connectorv1.Connector_FetchClient, error) {
+	return cl.Fetch(context.Background(), &connectorv1.FetchRequest{
 		Settings: s, Endpoint: &connectorv1.FetchRequest_EndpointId{EndpointId: "list-users"},
 		Fields: fields,
 	}, sdk.FetchCallOption())
+}
+
+// receiveCount runs List Users to the end and counts the records of each
+// page without decoding them.
+func receiveCount(cl connectorv1.ConnectorClient, s map[string]string, fields []string) (int, error) {
+	st, err := fetchUsers(cl, s, fields)
 	if err != nil {
 		return 0, err
 	}
