@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -68,8 +69,13 @@ type Options struct {
 	// NoConsole leaves the web console out (API only).
 	NoConsole bool
 	// SecureCookies marks the console's cookies Secure on plain HTTP too,
-	// for a host behind a TLS-terminating proxy.
+	// for a host behind a TLS-terminating proxy. With TLS set they are
+	// Secure anyway.
 	SecureCookies bool
+	// TLS, when set, serves the API and the console over HTTPS on Listen
+	// with this configuration (see LoadTLS); nil serves plain HTTP, which
+	// the host warns about on a non-loopback address.
+	TLS *tls.Config
 	// Plugins tunes the plugin supervisor; its Logger defaults to Logger.
 	Plugins pluginhost.Config
 	// ShutdownGrace is how long running API calls may take to finish on
@@ -232,8 +238,20 @@ func (a *App) Run(ctx context.Context) error {
 
 // Serve is Run on an existing listener; tests pass one on port 0.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
-	if !isLoopback(ln.Addr()) {
-		a.Log.Warn("the API listens beyond this machine over plain HTTP; put a TLS reverse proxy in front of it", "addr", ln.Addr().String())
+	scheme := "http"
+	if exposedInClear(ln.Addr(), a.opts.TLS != nil) {
+		a.Log.Warn("the API listens beyond this machine over plain HTTP: API tokens, console sessions and directory data cross the network in clear; "+
+			"serve HTTPS with --tls-cert and --tls-key, or listen on 127.0.0.1 behind a TLS reverse proxy", "addr", ln.Addr().String())
+	}
+	loopback := isLoopback(ln.Addr())
+	if a.opts.TLS != nil {
+		scheme = "https"
+		if exp := certExpiry(a.opts.TLS); !exp.IsZero() && time.Now().After(exp) {
+			a.Log.Warn("the TLS certificate has expired; clients will refuse it until it is renewed and the host restarted", "not_after", exp)
+		}
+		// The listener, not the http.Server, does TLS, so the API package
+		// keeps one serving path for both schemes.
+		ln = tls.NewListener(ln, a.opts.TLS.Clone())
 	}
 	svcCtx, cancelSvcs := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelSvcs()
@@ -245,8 +263,8 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 
 	a.ready.Store(true)
-	a.Log.Info("idbridge host ready", "version", version.Version, "api", "http://"+ln.Addr().String(), "data", a.DataDir)
-	root, err := a.handler(isLoopback(ln.Addr()))
+	a.Log.Info("idbridge host ready", "version", version.Version, "api", scheme+"://"+ln.Addr().String(), "data", a.DataDir)
+	root, err := a.handler(loopback)
 	if err != nil {
 		return err
 	}

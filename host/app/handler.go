@@ -17,7 +17,7 @@ func (a *App) handler(loopback bool) (http.Handler, error) {
 		mux.Handle("/", a.API)
 		return mux, nil
 	}
-	c, err := console.New(console.Options{API: a.API, Auth: a.Tokens, Logger: a.Log.Named("console"), SecureCookies: a.opts.SecureCookies})
+	c, err := console.New(console.Options{API: a.API, Auth: a.Tokens, Logger: a.Log.Named("console"), SecureCookies: a.opts.SecureCookies || a.opts.TLS != nil})
 	if err != nil {
 		return nil, err
 	}

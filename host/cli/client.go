@@ -24,7 +24,8 @@ type Client struct {
 	Base *url.URL
 	// Token is the bearer token; it is sent only to Base.
 	Token string
-	// HTTP is the transport; NewClient sets one with a timeout.
+	// HTTP is the transport; NewClient sets one with a timeout, and
+	// TrustCAFile gives it a private CA for an https:// host.
 	HTTP *http.Client
 
 	bars bars // progress for long transfers; off unless on a terminal
@@ -134,6 +135,9 @@ func (c *Client) Send(ctx context.Context, method, path string, in any) (*http.R
 }
 
 func (c *Client) transportError(err error) error {
+	if hint := tlsHint(err); hint != "" {
+		return &ExitError{Code: ExitUnavailable, Err: fmt.Errorf("cannot reach the idbridge host at %s: %w (%s)", c.Base, err, hint)}
+	}
 	var op *net.OpError
 	if errors.As(err, &op) || errors.Is(err, context.DeadlineExceeded) {
 		return &ExitError{Code: ExitUnavailable, Err: fmt.Errorf(
@@ -156,6 +160,10 @@ func decodeAPIError(resp *http.Response) error {
 	msg := strings.TrimSpace(string(raw))
 	if msg == "" {
 		msg = http.StatusText(resp.StatusCode)
+	}
+	if resp.StatusCode == http.StatusBadRequest && strings.Contains(msg, "HTTP request to an HTTPS server") {
+		return &APIError{Status: resp.StatusCode, Code: "http_400",
+			Message: "the host serves HTTPS at this address: use an https:// IDBRIDGE_ADDR (and IDBRIDGE_CA_FILE for a private CA)"}
 	}
 	return &APIError{Status: resp.StatusCode, Code: "http_" + fmt.Sprint(resp.StatusCode),
 		Message: fmt.Sprintf("the host answered %d: %s (is IDBRIDGE_ADDR pointing at an idbridge host?)", resp.StatusCode, msg)}

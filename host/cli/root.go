@@ -51,6 +51,9 @@ func (g *Globals) Client() (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := c.TrustCAFile(g.Env(CAFileEnv)); err != nil {
+		return nil, err
+	}
 	c.bars = g.bars()
 	return c, nil
 }
@@ -114,7 +117,7 @@ Shell completion: source <(idbridge completion bash)   (also zsh, fish, powershe
 	root.SetOut(g.Out)
 	root.SetErr(g.Err)
 	flags := root.PersistentFlags()
-	flags.StringVar(&g.Addr, "addr", "", "address of the idbridge host API (env IDBRIDGE_ADDR, default "+DefaultAddr+")")
+	flags.StringVar(&g.Addr, "addr", "", "address of the idbridge host API (env IDBRIDGE_ADDR, default "+DefaultAddr+"); for https:// with a private CA set IDBRIDGE_CA_FILE")
 	flags.StringVar(&g.TokenFile, "token-file", "", "read the API token from this file instead of IDBRIDGE_TOKEN")
 	flags.StringVarP(&g.Output, "output", "o", OutputText, "output format: text or json")
 	_ = root.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{OutputText, OutputJSON}, cobra.ShellCompDirectiveNoFileComp))

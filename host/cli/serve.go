@@ -30,6 +30,7 @@ type serveFlags struct {
 	watchInterval       time.Duration
 	noConsole           bool
 	secureCookies       bool
+	tlsCert, tlsKey     string
 	journalRetention    time.Duration
 }
 
@@ -56,8 +57,16 @@ directory the host serves extensions, integrations and inbound endpoints only.
 
 Endpoints: /v1/ (REST API, OpenAPI at /v1/openapi.json), / (web console),
 /healthz, /readyz, /metrics (Prometheus; no token on a loopback listener,
-an auditor token otherwise).`,
+an auditor token otherwise).
+
+With --tls-cert and --tls-key (or IDBRIDGE_TLS_CERT and IDBRIDGE_TLS_KEY) the
+host serves HTTPS (TLS 1.2 or later) and its console cookies are Secure; the key
+file must be readable by its owner only. The files are read at start: restart
+the host after renewing the certificate. Without them the host serves plain
+HTTP, and warns when it listens beyond loopback.`,
 		Example: `  idbridge serve --data /var/lib/idbridge --demo-directory
+  idbridge serve --data ./data --listen 0.0.0.0:8443 \
+      --tls-cert /etc/idbridge/tls.crt --tls-key /etc/idbridge/tls.key
   idbridge serve --data ./data --directory-url ldaps://dc1.example.com \
       --directory-bind svc-idbridge@EXAMPLE.COM --directory-password-file /run/secrets/ad \
       --catalog https://extensions.example.com/catalog.json`,
@@ -83,7 +92,7 @@ an auditor token otherwise).`,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.data, "data", "", "data folder (env IDBRIDGE_DATA, default ./idbridge-data)")
-	fl.StringVar(&f.listen, "listen", app.DefaultListen, "API address; keep it on loopback unless a TLS proxy fronts it")
+	fl.StringVar(&f.listen, "listen", app.DefaultListen, "API address; keep it on loopback unless TLS is on (--tls-cert) or a TLS proxy fronts it")
 	fl.StringVar(&f.level, "log-level", "info", "log level: trace, debug, info, warn or error")
 	fl.BoolVar(&f.logJSON, "log-json", false, "log one JSON object per line")
 	fl.StringArrayVar(&f.catalogs, "catalog", nil, "extension catalog to configure, URL or NAME=URL (repeatable)")
@@ -97,11 +106,15 @@ an auditor token otherwise).`,
 	fl.BoolVar(&f.dirPlain, "directory-plaintext", false, "do not encrypt an ldap:// connection (test directories only)")
 	fl.DurationVar(&f.watchInterval, "watch-interval", 0, "time between polls of the directory for changes (default 10s)")
 	fl.BoolVar(&f.noConsole, "no-console", false, "serve the API without the web console")
-	fl.BoolVar(&f.secureCookies, "secure-cookies", false, "mark console cookies Secure on plain HTTP, when a TLS proxy sits in front")
+	fl.BoolVar(&f.secureCookies, "secure-cookies", false, "mark console cookies Secure on plain HTTP, when a TLS proxy sits in front (implied by --tls-cert)")
+	fl.StringVar(&f.tlsCert, "tls-cert", "", "serve HTTPS with this PEM certificate chain; needs --tls-key (env IDBRIDGE_TLS_CERT)")
+	fl.StringVar(&f.tlsKey, "tls-key", "", "PEM private key of --tls-cert, readable by its owner only (env IDBRIDGE_TLS_KEY)")
 	app.AddJournalRetentionFlag(fl, &f.journalRetention)
 	_ = cmd.MarkFlagDirname("data")
 	_ = cmd.MarkFlagFilename("directory-password-file")
 	_ = cmd.MarkFlagFilename("directory-ca", "pem", "crt")
+	_ = cmd.MarkFlagFilename("tls-cert", "pem", "crt")
+	_ = cmd.MarkFlagFilename("tls-key", "pem", "key")
 	return cmd
 }
 
@@ -121,9 +134,18 @@ func (f *serveFlags) options(g *Globals) (app.Options, error) {
 	env(&f.dirPasswordFile, "IDBRIDGE_DIRECTORY_PASSWORD_FILE")
 	env(&f.dirBase, "IDBRIDGE_DIRECTORY_BASE")
 	env(&f.dirCA, "IDBRIDGE_DIRECTORY_CA")
+	env(&f.tlsCert, "IDBRIDGE_TLS_CERT")
+	env(&f.tlsKey, "IDBRIDGE_TLS_KEY")
 	opts := app.Options{DataDir: f.data, Listen: f.listen, Catalogs: f.catalogs, DemoDirectory: f.demoDir,
 		DemoDirectoryListen: f.demoDirListen, WatchInterval: f.watchInterval, NoConsole: f.noConsole, SecureCookies: f.secureCookies, Getenv: g.Env}
 	opts.Engine.JournalRetention = f.journalRetention
+	if f.tlsCert != "" || f.tlsKey != "" {
+		cfg, err := app.LoadTLS(f.tlsCert, f.tlsKey)
+		if err != nil {
+			return opts, err
+		}
+		opts.TLS = cfg
+	}
 	if f.dirURL == "" {
 		return opts, nil
 	}
