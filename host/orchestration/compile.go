@@ -32,6 +32,9 @@ type compiledStep struct {
 	cond       *condition.Condition
 	adAttrs    map[string]*macro.Template
 	adTarget   *macro.Template
+	// readsRunData marks a condition the deactivation guard cannot decide
+	// before the run: it reads what earlier steps produce.
+	readsRunData bool
 }
 
 // step returns the compiled step with id, or nil.
@@ -97,6 +100,12 @@ func compile(ctx context.Context, hooks *outbound.Service, t *Template) (*compil
 		sort.Strings(outputs[s.ID])
 	}
 	before := ancestors(t)
+	moves := map[string]bool{}
+	for _, s := range t.Steps {
+		if s.Kind == KindAD && s.AD != nil && s.AD.Action == ADMove {
+			moves[s.ID] = true
+		}
+	}
 	ad := hooks.ADNamespace(ctx)
 	for i, s := range t.Steps {
 		cs := &compiledStep{Step: s}
@@ -156,6 +165,11 @@ func compile(ctx context.Context, hooks *outbound.Service, t *Template) (*compil
 				fail(s, "condition: %v", err)
 			}
 			cs.cond = cond
+			movedBefore := false
+			for _, id := range before[s.ID] {
+				movedBefore = movedBefore || moves[id]
+			}
+			cs.readsRunData = readsRunData(s.Condition, movedBefore)
 		}
 	}
 	if len(problems) > 0 {

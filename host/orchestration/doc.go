@@ -29,7 +29,14 @@
 // resending an idempotent webhook, or else dead-lettered for an admin.
 //
 // A run that would deactivate more accounts than its limit waits in
-// [StatusNeedsApproval] until [Engine.Approve] or [Engine.Cancel].
+// [StatusNeedsApproval] until [Engine.Approve] or [Engine.Cancel]. The
+// guard walks the template for each object before anything runs: a
+// condition the object alone decides (its AD attributes, its DN) prunes
+// the branch it rules out; a condition that reads step outputs or fails to
+// evaluate, and every call (which may succeed or fail), keep both
+// branches. An object counts when some remaining path reaches a
+// deactivating step, so the count may be high but is never low (decision
+// 0162).
 // [Engine.Retry] requeues the failed steps of a run or of one object.
 //
 // # Journal retention

@@ -71,14 +71,7 @@ func (e *Engine) execute(ctx context.Context, a store.Action) error {
 	if err := json.Unmarshal(a.Payload, &j.p); err != nil {
 		return e.cfg.Queue.DeadLetter(ctx, a.ID, e.cfg.Worker, "unreadable action payload: "+err.Error())
 	}
-	j.data = j.p.Object.Data()
-	steps := map[string][]string{}
-	for id, outs := range j.p.Outputs {
-		for name, v := range outs {
-			steps[id+"."+name] = v
-		}
-	}
-	j.data[macro.NamespaceSteps] = steps
+	j.data = j.p.data()
 
 	forced := false
 	if a.InDoubt {
@@ -111,6 +104,21 @@ func (e *Engine) execute(ctx context.Context, a store.Action) error {
 		return e.runAD(ctx, j)
 	}
 	return e.cfg.Queue.DeadLetter(ctx, a.ID, e.cfg.Worker, "unknown step kind "+cs.Kind)
+}
+
+// data returns the values a step's macros and conditions read: the
+// object's namespaces and the outputs of the steps that ran before, as
+// steps.<id>.<output>. Webhook steps add the integration's settings.
+func (p payload) data() macro.Data {
+	d := p.Object.Data()
+	steps := map[string][]string{}
+	for id, outs := range p.Outputs {
+		for name, v := range outs {
+			steps[id+"."+name] = v
+		}
+	}
+	d[macro.NamespaceSteps] = steps
+	return d
 }
 
 // succeeded reports whether an outcome follows the success branch.

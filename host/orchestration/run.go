@@ -58,7 +58,9 @@ type runDoc struct {
 	Enqueued bool `json:"enqueued"`
 	// Pending are the objects of a run waiting for approval.
 	Pending []outbound.Object `json:"pending,omitempty"`
-	// Deactivations is what the guard counted.
+	// Deactivations is what the guard counted: the objects that can reach
+	// a deactivating step once the conditions they alone decide are
+	// evaluated (see countDeactivations).
 	Deactivations int `json:"deactivations,omitempty"`
 	Limit         int `json:"limit,omitempty"`
 }
@@ -89,7 +91,8 @@ func (e *Engine) StartRun(ctx context.Context, req RunRequest) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if _, err := compile(ctx, e.cfg.Webhooks, &t); err != nil {
+	c, err := compile(ctx, e.cfg.Webhooks, &t)
+	if err != nil {
 		return "", fmt.Errorf("template %s can no longer run: %w", t.ID, err)
 	}
 	if req.RunID == "" {
@@ -106,19 +109,14 @@ func (e *Engine) StartRun(ctx context.Context, req RunRequest) (string, error) {
 	if limit == 0 {
 		limit = e.cfg.DeactivationLimit
 	}
-	for _, s := range t.Steps {
-		if s.deactivating() {
-			doc.Deactivations = len(req.Objects)
-			break
-		}
-	}
+	doc.Deactivations = countDeactivations(ctx, c, req.Objects)
 	run := store.Run{ID: req.RunID, Automation: req.Automation, Kind: RunKind, Trigger: req.Trigger,
 		Status: store.RunRunning, Counts: map[string]int{"objects": len(req.Objects)}}
 	waiting := limit >= 0 && doc.Deactivations > limit && !req.DryRun
 	if waiting {
 		doc.Pending, doc.Limit = req.Objects, limit
 		run.Status = StatusNeedsApproval
-		run.Error = fmt.Sprintf("needs approval: this run would deactivate %d accounts, more than the limit of %d; approve it to go ahead or cancel it", doc.Deactivations, limit)
+		run.Error = approvalMessage(doc.Deactivations, limit)
 	}
 	if err := e.cfg.Runs.Create(ctx, run); err != nil {
 		if errors.Is(err, store.ErrConflict) {

@@ -79,8 +79,8 @@ type Step struct {
 	Delay Duration `json:"delay,omitempty"`
 
 	// Deactivates marks a step that takes an account away (deactivate,
-	// disable); the deactivation guard counts the objects that reach such
-	// steps. AD disable steps count without it.
+	// disable); the deactivation guard counts the objects that can reach
+	// such steps. AD disable steps count without it.
 	Deactivates bool `json:"deactivates,omitempty"`
 
 	// OnSuccess is the step after success ("end" to stop); empty means the
