@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"runtime"
+	"strings"
 	"time"
 )
 
@@ -20,7 +21,7 @@ var ErrTLSPairIncomplete = errors.New("HTTPS needs both a certificate and its ke
 // ErrTLSKeyExposed is returned for a private key file that other users can
 // read, as the host refuses such a master.key: whoever could read it can
 // impersonate the host, so it must be replaced, not just re-protected.
-var ErrTLSKeyExposed = errors.New("the TLS private key file is readable by other users: run chmod 600 on it (owned by the user running idbridge), and consider the key compromised if others could have read it")
+var ErrTLSKeyExposed = errors.New("the TLS private key file is readable by other users: run chmod 600 on it (owned by the user running idbridge), and replace the key and certificate if others could have read it")
 
 // LoadTLS reads a PEM certificate chain and its private key and returns
 // the server configuration the host listens with: TLS 1.2 at least, Go's
@@ -58,7 +59,7 @@ func LoadTLS(certFile, keyFile string) (*tls.Config, error) {
 // a DER file given as the certificate is named as such rather than as a
 // key mismatch.
 func checkCertPEM(raw []byte) error {
-	found := false
+	found, key := false, false
 	for {
 		var b *pem.Block
 		b, raw = pem.Decode(raw)
@@ -66,6 +67,7 @@ func checkCertPEM(raw []byte) error {
 			break
 		}
 		if b.Type != "CERTIFICATE" {
+			key = key || strings.HasSuffix(b.Type, "PRIVATE KEY")
 			continue
 		}
 		if _, err := x509.ParseCertificate(b.Bytes); err != nil {
@@ -73,7 +75,10 @@ func checkCertPEM(raw []byte) error {
 		}
 		found = true
 	}
-	if !found {
+	switch {
+	case !found && key:
+		return errors.New("no PEM certificate in it, only a private key (are the certificate and key files swapped?)")
+	case !found:
 		return errors.New("no PEM certificate in it")
 	}
 	return nil
@@ -87,7 +92,7 @@ func readPrivateKeyFile(path string) ([]byte, error) {
 		return nil, fmt.Errorf("read the TLS key: %w (check --tls-key or IDBRIDGE_TLS_KEY)", err)
 	}
 	if runtime.GOOS != "windows" && fi.Mode().Perm()&0o077 != 0 {
-		return nil, fmt.Errorf("%s has mode %04o: %w", path, fi.Mode().Perm(), ErrTLSKeyExposed)
+		return nil, fmt.Errorf("TLS key %s has mode %04o: %w", path, fi.Mode().Perm(), ErrTLSKeyExposed)
 	}
 	raw, err := os.ReadFile(path)
 	if err != nil {

@@ -221,7 +221,7 @@ func TestLoadTLSRefusesBadFiles(t *testing.T) {
 		{"missing certificate", missing, keyFile, os.ErrNotExist, []string{missing, "--tls-cert"}},
 		{"missing key", certFile, missing, os.ErrNotExist, []string{missing, "--tls-key"}},
 		{"garbage certificate", garbage, keyFile, nil, []string{garbage, "no PEM certificate", "BEGIN CERTIFICATE"}},
-		{"key given as certificate", keyFile, certFile, nil, []string{keyFile, "no PEM certificate"}},
+		{"key given as certificate", keyFile, certFile, nil, []string{keyFile, "no PEM certificate", "swapped"}},
 		{"garbage key", certFile, garbage, nil, []string{garbage, "PRIVATE KEY", certFile}},
 		{"key of another certificate", certFile, otherKey, nil, []string{otherKey, "does not match", certFile}},
 	}
