@@ -4,7 +4,8 @@
 // log, the domain services, the web console and the Prometheus metrics.
 //
 // New builds everything (see wire for the services, one Add line each, in
-// dependency order); Run listens and starts the services in order; when
+// dependency order); Run listens (over HTTPS when Options.TLS is set, from
+// LoadTLS; decision 0160) and starts the services in order; when
 // the context ends the listener closes, running calls finish, the services
 // stop in reverse order (the watcher and the scheduler before the engine,
 // whose in-flight actions stay leased in the durable queue for the next

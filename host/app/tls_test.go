@@ -167,6 +167,17 @@ func TestServesHTTPSAndRefusesPlainHTTP(t *testing.T) {
 		t.Errorf("the ready line does not give the https address:\n%s", logs.String())
 	}
 
+	// HTTP/2 is negotiated as on any Go HTTPS server.
+	h2 := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}, ForceAttemptHTTP2: true}, Timeout: 10 * time.Second}
+	resp, err = h2.Get("https://" + addr + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || resp.ProtoMajor != 2 {
+		t.Fatalf("HTTP/2 client: %d over %s", resp.StatusCode, resp.Proto)
+	}
+
 	// Console cookies are Secure without --secure-cookies.
 	resp, err = client.Get("https://" + addr + "/login")
 	if err != nil {
