@@ -31,6 +31,12 @@ import (
 // (mode 0600) into dir and returns their paths and a pool trusting it.
 func selfSigned(t *testing.T, dir, name string) (certFile, keyFile string, pool *x509.CertPool) {
 	t.Helper()
+	return selfSignedUntil(t, dir, name, time.Now().Add(time.Hour))
+}
+
+// selfSignedUntil is selfSigned with a certificate valid until notAfter.
+func selfSignedUntil(t *testing.T, dir, name string, notAfter time.Time) (certFile, keyFile string, pool *x509.CertPool) {
+	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		t.Fatal(err)
@@ -38,8 +44,8 @@ func selfSigned(t *testing.T, dir, name string) (certFile, keyFile string, pool 
 	tmpl := &x509.Certificate{
 		SerialNumber:          big.NewInt(time.Now().UnixNano()),
 		Subject:               pkix.Name{CommonName: "idbridge test host"},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(time.Hour),
+		NotBefore:             notAfter.Add(-2 * time.Hour),
+		NotAfter:              notAfter,
 		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1)},
 		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
 		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
@@ -343,5 +349,30 @@ func TestWarnsOfPlainHTTPBeyondLoopback(t *testing.T) {
 				t.Fatalf("the warning does not say what crosses in clear and how to fix it:\n%s", out)
 			}
 		})
+	}
+}
+
+// TestWarnsOfAnExpiredCertificate: an expired certificate still loads, so
+// the host can be reached to be repaired, but the start says why clients
+// refuse it.
+func TestWarnsOfAnExpiredCertificate(t *testing.T) {
+	dir := t.TempDir()
+	certFile, keyFile, _ := selfSignedUntil(t, dir, "old", time.Now().Add(-time.Minute))
+	cfg, err := app.LoadTLS(certFile, keyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs lockedBuffer
+	startHost(t, app.Options{DataDir: t.TempDir(), TLS: cfg, Logger: app.NewLogger(&logs, false, "info")}, ln)
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(logs.String(), "idbridge host ready") && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if out := logs.String(); !strings.Contains(out, "certificate has expired") || !strings.Contains(out, "restarted") {
+		t.Fatalf("no expiry warning:\n%s", out)
 	}
 }
