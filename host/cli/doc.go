@@ -1,6 +1,7 @@
 // Package cli is the idbridge command line. `idbridge serve` runs the host;
 // almost every other command is a client of the host's REST API, found
-// through IDBRIDGE_ADDR and authenticated with IDBRIDGE_TOKEN. The
+// through IDBRIDGE_ADDR (an https:// address may name a private CA with
+// IDBRIDGE_CA_FILE) and authenticated with IDBRIDGE_TOKEN. The
 // exception is the `secrets` group, which works on a stopped host's data
 // folder, since rotating the master key must not race a running host.
 //
