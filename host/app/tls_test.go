@@ -2,17 +2,11 @@ package app_test
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/json"
-	"encoding/pem"
 	"errors"
 	"io"
-	"math/big"
 	"net"
 	"net/http"
 	"os"
@@ -25,56 +19,22 @@ import (
 
 	"github.com/idbridge/idbridge/host/api"
 	"github.com/idbridge/idbridge/host/app"
+	"github.com/idbridge/idbridge/host/internal/testtls"
 )
 
 // selfSigned writes a self-signed certificate for 127.0.0.1 and its key
 // (mode 0600) into dir and returns their paths and a pool trusting it.
 func selfSigned(t *testing.T, dir, name string) (certFile, keyFile string, pool *x509.CertPool) {
 	t.Helper()
-	return selfSignedUntil(t, dir, name, time.Now().Add(time.Hour))
+	f := testtls.SelfSigned(t, dir, name)
+	return f.Cert, f.Key, f.Pool
 }
 
 // selfSignedUntil is selfSigned with a certificate valid until notAfter.
 func selfSignedUntil(t *testing.T, dir, name string, notAfter time.Time) (certFile, keyFile string, pool *x509.CertPool) {
 	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(time.Now().UnixNano()),
-		Subject:               pkix.Name{CommonName: "idbridge test host"},
-		NotBefore:             notAfter.Add(-2 * time.Hour),
-		NotAfter:              notAfter,
-		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1)},
-		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
-		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		BasicConstraintsValid: true,
-		IsCA:                  true,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pkcs8, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	certFile = filepath.Join(dir, name+".crt")
-	keyFile = filepath.Join(dir, name+".key")
-	if err := os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: pkcs8}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	leaf, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool = x509.NewCertPool()
-	pool.AddCert(leaf)
-	return certFile, keyFile, pool
+	f := testtls.SelfSignedUntil(t, dir, name, notAfter)
+	return f.Cert, f.Key, f.Pool
 }
 
 // lockedBuffer collects log lines written from the host's goroutines.
