@@ -20,6 +20,7 @@ import (
 
 	"github.com/idbridge/idbridge/host/api"
 	"github.com/idbridge/idbridge/host/app"
+	"github.com/idbridge/idbridge/host/internal/testlog"
 	"github.com/idbridge/idbridge/host/pluginhost"
 	connectorv1 "github.com/idbridge/idbridge/proto/connector/v1"
 )
@@ -145,7 +146,7 @@ func TestShutdownStopsPlugins(t *testing.T) {
 }
 
 func TestAdminChangesAreAuditedToTheLog(t *testing.T) {
-	var buf syncBuffer
+	var buf testlog.Buffer
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	dir := t.TempDir()
@@ -189,23 +190,6 @@ func TestAdminChangesAreAuditedToTheLog(t *testing.T) {
 	if !found {
 		t.Fatalf("no audit line for the token creation in:\n%s", buf.String())
 	}
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 func TestNewNeedsDataDir(t *testing.T) {

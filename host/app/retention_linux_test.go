@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/idbridge/idbridge/host/app"
+	"github.com/idbridge/idbridge/host/internal/testlog"
 	"github.com/idbridge/idbridge/host/orchestration"
 )
 
@@ -40,9 +41,9 @@ func TestHostRefusesATooShortJournalRetention(t *testing.T) {
 
 // startLogged serves a host built from opts until the test ends and
 // returns its log.
-func startLogged(t *testing.T, opts app.Options) *syncBuffer {
+func startLogged(t *testing.T, opts app.Options) *testlog.Buffer {
 	t.Helper()
-	var buf syncBuffer
+	var buf testlog.Buffer
 	ctx, cancel := context.WithCancel(context.Background())
 	opts.DataDir, opts.DemoDirectory, opts.Logger = t.TempDir(), true, app.NewLogger(&buf, false, "info")
 	a, err := app.New(ctx, opts)
@@ -61,7 +62,7 @@ func startLogged(t *testing.T, opts app.Options) *syncBuffer {
 }
 
 // waitLine waits for a log line holding want and returns it.
-func waitLine(t *testing.T, buf *syncBuffer, want string) string {
+func waitLine(t *testing.T, buf *testlog.Buffer, want string) string {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for {

@@ -13,12 +13,12 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/idbridge/idbridge/host/api"
 	"github.com/idbridge/idbridge/host/app"
+	"github.com/idbridge/idbridge/host/internal/testlog"
 	"github.com/idbridge/idbridge/host/internal/testtls"
 )
 
@@ -35,24 +35,6 @@ func selfSignedUntil(t *testing.T, dir, name string, notAfter time.Time) (certFi
 	t.Helper()
 	f := testtls.SelfSignedUntil(t, dir, name, notAfter)
 	return f.Cert, f.Key, f.Pool
-}
-
-// lockedBuffer collects log lines written from the host's goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 // startHost serves a new host on ln until the test ends.
@@ -104,7 +86,7 @@ func TestServesHTTPSAndRefusesPlainHTTP(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var logs lockedBuffer
+	var logs testlog.Buffer
 	startHost(t, app.Options{DataDir: data, TLS: cfg, Logger: app.NewLogger(&logs, true, "info")}, ln)
 	addr := ln.Addr().String()
 	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}, Timeout: 10 * time.Second}
@@ -276,7 +258,7 @@ func TestWarnsOfPlainHTTPBeyondLoopback(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var logs lockedBuffer
+			var logs testlog.Buffer
 			var serveLn net.Listener = ln
 			if tc.wide {
 				serveLn = wideAddr{ln}
@@ -326,7 +308,7 @@ func TestWarnsOfAnExpiredCertificate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var logs lockedBuffer
+	var logs testlog.Buffer
 	startHost(t, app.Options{DataDir: t.TempDir(), TLS: cfg, Logger: app.NewLogger(&logs, false, "info")}, ln)
 	deadline := time.Now().Add(10 * time.Second)
 	for !strings.Contains(logs.String(), "idbridge host ready") && time.Now().Before(deadline) {

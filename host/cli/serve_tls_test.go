@@ -7,11 +7,11 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/idbridge/idbridge/host/api"
+	"github.com/idbridge/idbridge/host/internal/testlog"
 	"github.com/idbridge/idbridge/host/internal/testtls"
 )
 
@@ -21,24 +21,6 @@ func testCert(t *testing.T, dir string) (certFile, keyFile string) {
 	t.Helper()
 	f := testtls.SelfSigned(t, dir, "host")
 	return f.Cert, f.Key
-}
-
-// lockedBuffer is stderr for a command whose host logs from goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 // freeAddr returns a loopback address nothing listens on now.
@@ -64,10 +46,10 @@ func TestServeHTTPSAndTheCLIWithAPrivateCA(t *testing.T) {
 	addr := freeAddr(t)
 
 	ctx, cancel := context.WithCancel(context.Background())
-	var serveErr lockedBuffer
+	var serveErr testlog.Buffer
 	done := make(chan int, 1)
 	go func() {
-		g := &Globals{Out: &lockedBuffer{}, Err: &serveErr, Env: func(string) string { return "" }}
+		g := &Globals{Out: &testlog.Buffer{}, Err: &serveErr, Env: func(string) string { return "" }}
 		done <- Execute(ctx, []string{"serve", "--data", data, "--listen", addr, "--tls-cert", certFile, "--tls-key", keyFile}, g)
 	}()
 	defer func() {

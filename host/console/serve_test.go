@@ -14,7 +14,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -22,6 +21,7 @@ import (
 	"github.com/idbridge/idbridge/host/directory"
 	"github.com/idbridge/idbridge/host/directory/demodir"
 	"github.com/idbridge/idbridge/host/directory/dirtest"
+	"github.com/idbridge/idbridge/host/internal/testlog"
 	"github.com/idbridge/idbridge/marketplace/catalog"
 	"github.com/idbridge/idbridge/marketplace/ext"
 	"github.com/idbridge/idbridge/marketplace/extbuild"
@@ -43,7 +43,7 @@ type testHost struct {
 	// story: "barbara" (in Clockify, gets synced), "nora", "omar" and
 	// "paul" (not in Clockify, get onboarded).
 	People people
-	log    *syncBuffer
+	log    *testlog.Buffer
 }
 
 // people names the test's users in whichever directory runs.
@@ -162,24 +162,6 @@ func buildHost(t *testing.T, work string) string {
 	return bin
 }
 
-// syncBuffer collects the host's log for failure reports.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 var readyLine = regexp.MustCompile(`idbridge host ready.*api=(http://127\.0\.0\.1:\d+)`)
 
 func startHost(t *testing.T) *testHost {
@@ -187,7 +169,7 @@ func startHost(t *testing.T) *testHost {
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	work := t.TempDir()
-	h := &testHost{DataDir: filepath.Join(work, "data"), log: &syncBuffer{}}
+	h := &testHost{DataDir: filepath.Join(work, "data"), log: &testlog.Buffer{}}
 	h.Ext = buildExtension(t, work)
 	bin := buildHost(t, work)
 

@@ -1,17 +1,16 @@
 package orchestration
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
 
+	"github.com/idbridge/idbridge/host/internal/testlog"
 	"github.com/idbridge/idbridge/host/outbound"
 	"github.com/idbridge/idbridge/host/store"
 	"github.com/idbridge/idbridge/host/store/sqlite"
@@ -285,27 +284,9 @@ func TestPruneJournalsStopsAtItsBudgetAndResumes(t *testing.T) {
 	}
 }
 
-// syncBuffer is a log sink the test reads while the engine writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 func TestRetainJournalsPrunesPeriodicallyAndLogsTheCount(t *testing.T) {
 	st := store.NewMemory(nil)
-	var logs syncBuffer
+	var logs testlog.Buffer
 	// The clock runs 31 days ahead, so a run finished a moment ago is past
 	// the default retention.
 	e := bareEngine(t, st, func(c *Config) {
@@ -338,7 +319,7 @@ func TestRetainJournalsPrunesPeriodicallyAndLogsTheCount(t *testing.T) {
 
 func TestRetainJournalsOffKeepsEverything(t *testing.T) {
 	st := store.NewMemory(nil)
-	var logs syncBuffer
+	var logs testlog.Buffer
 	e := bareEngine(t, st, func(c *Config) {
 		c.JournalRetention = -1
 		c.Now = func() time.Time { return time.Now().Add(365 * 24 * time.Hour) }

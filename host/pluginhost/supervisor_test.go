@@ -4,7 +4,6 @@ package pluginhost_test
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -21,6 +20,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/idbridge/idbridge/host/internal/testlog"
 	"github.com/idbridge/idbridge/host/pluginhost"
 	connectorv1 "github.com/idbridge/idbridge/proto/connector/v1"
 	"github.com/idbridge/idbridge/sdk/wire"
@@ -510,7 +510,7 @@ func TestWithoutMTLS(t *testing.T) {
 }
 
 func TestPluginLogsAreNamed(t *testing.T) {
-	var buf syncBuffer
+	var buf testlog.Buffer
 	cfg := fastConfig(t)
 	cfg.Logger = hclog.New(&hclog.LoggerOptions{Name: "host", Output: &buf, Level: hclog.Trace, JSONFormat: true})
 	p := plugin(t, bins.connector)
@@ -587,20 +587,3 @@ func copyFile(t testing.TB, from, to string) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
-
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
