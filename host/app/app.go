@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/go-hclog"
 
 	"github.com/idbridge/idbridge/host/api"
+	"github.com/idbridge/idbridge/host/datalock"
 	"github.com/idbridge/idbridge/host/directory"
 	"github.com/idbridge/idbridge/host/metrics"
 	"github.com/idbridge/idbridge/host/orchestration"
@@ -152,9 +153,16 @@ func New(ctx context.Context, opts Options) (*App, error) {
 	if opts.Getenv == nil {
 		opts.Getenv = os.Getenv
 	}
+	// One process at a time on a data folder: a second host would watch
+	// and send everything twice.
+	lock, err := datalock.Acquire(opts.DataDir)
+	if err != nil {
+		return nil, err
+	}
 	masker := secrets.NewMasker()
 	a := &App{DataDir: opts.DataDir, Log: secrets.WrapLogger(opts.Logger, masker), Masker: masker,
 		Store: opts.Store, Metrics: metrics.New(), opts: opts}
+	a.stopLast = append(a.stopLast, closer{"data folder lock", lock.Release})
 	if err := a.build(ctx); err != nil {
 		a.closeLast()
 		return nil, err

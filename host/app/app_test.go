@@ -20,6 +20,7 @@ import (
 
 	"github.com/idbridge/idbridge/host/api"
 	"github.com/idbridge/idbridge/host/app"
+	"github.com/idbridge/idbridge/host/datalock"
 	"github.com/idbridge/idbridge/host/internal/testlog"
 	"github.com/idbridge/idbridge/host/pluginhost"
 	connectorv1 "github.com/idbridge/idbridge/proto/connector/v1"
@@ -197,6 +198,24 @@ func TestNewNeedsDataDir(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "--data") {
 		t.Fatalf("err = %v", err)
 	}
+}
+
+func TestOneHostPerDataFolder(t *testing.T) {
+	dir := t.TempDir()
+	first, err := app.New(context.Background(), app.Options{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := app.New(context.Background(), app.Options{DataDir: dir}); !errors.Is(err, datalock.ErrInUse) {
+		first.Close()
+		t.Fatalf("a second host on the folder: %v, want datalock.ErrInUse", err)
+	}
+	first.Close()
+	second, err := app.New(context.Background(), app.Options{DataDir: dir})
+	if err != nil {
+		t.Fatalf("a host after the first closed: %v", err)
+	}
+	second.Close()
 }
 
 func TestRunReportsBusyAddress(t *testing.T) {

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/go-hclog"
 	"github.com/spf13/cobra"
 
+	"github.com/idbridge/idbridge/host/datalock"
 	"github.com/idbridge/idbridge/host/secrets"
 	"github.com/idbridge/idbridge/host/store/sqlite"
 )
@@ -125,6 +126,13 @@ func (f *rotateFlags) run(cmd *cobra.Command, g *Globals) error {
 	if err != nil {
 		return err
 	}
+	// Hold the folder for the whole rotation, so that a host cannot start
+	// on it half-way; the store probe also catches a host too old to lock.
+	lock, err := datalock.Acquire(f.data)
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
 	if err := checkStoreIdle(ctx, dbPath); err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/idbridge/idbridge/host/datalock"
 	"github.com/idbridge/idbridge/host/secrets"
 	"github.com/idbridge/idbridge/host/store/sqlite"
 )
@@ -252,6 +253,38 @@ func TestRotateKeyRefusesWhileTheHostHasTheStore(t *testing.T) {
 		t.Fatalf("after the host stopped: exit %d: %s%s", code, out, errOut)
 	}
 	openAll(t, dir, newKey)
+}
+
+// TestRotateKeyHoldsTheDataFolder: a rotation refuses a folder another
+// process holds, and holds it itself while it runs, so a host cannot start
+// half-way.
+func TestRotateKeyHoldsTheDataFolder(t *testing.T) {
+	dir, oldKey := rotationData(t, "")
+	keyFile, newKey := newKeyFile(t)
+	held, err := datalock.Acquire(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := run(t, nil, "secrets", "rotate-key", "--data", dir, "--new-key-file", keyFile)
+	if code != ExitFailure || !strings.Contains(errOut, "another idbridge process") {
+		t.Fatalf("with the folder held: exit %d, %s", code, errOut)
+	}
+	if k, _, _ := secrets.ReadMasterKey(dir, func(string) string { return "" }); string(k) != string(oldKey) {
+		t.Fatal("master.key changed while another process held the folder")
+	}
+	if err := held.Release(); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errOut := run(t, nil, "secrets", "rotate-key", "--data", dir, "--new-key-file", keyFile); code != ExitOK {
+		t.Fatalf("after the folder was released: exit %d: %s%s", code, out, errOut)
+	}
+	openAll(t, dir, newKey)
+	// The rotation let the folder go when it ended.
+	again, err := datalock.Acquire(dir)
+	if err != nil {
+		t.Fatalf("the rotation kept the folder: %v", err)
+	}
+	_ = again.Release()
 }
 
 func TestRotateKeyRefusesKeysOnTheCommandLine(t *testing.T) {
