@@ -33,54 +33,34 @@ func newAutomationCmd(g *Globals) *cobra.Command {
 
 	cmd.AddCommand(&cobra.Command{
 		Use: "list", Short: "List automations", Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := g.Client()
-			if err != nil {
-				return err
+		RunE: showing(g, func([]string) string { return automationPath("") }, func(w io.Writer, list []automation.Automation) error {
+			tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "ID\tNAME\tENABLED\tTRIGGER\tRUNS")
+			for _, a := range list {
+				fmt.Fprintf(tw, "%s\t%s\t%v\t%s\t%s\n", a.ID, a.Name, a.Enabled, triggerText(a.Trigger), actionText(a.Action))
 			}
-			var list []automation.Automation
-			if err := c.Get(cmd.Context(), automationPath(""), &list); err != nil {
-				return err
-			}
-			return g.Print(list, func(w io.Writer) error {
-				tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "ID\tNAME\tENABLED\tTRIGGER\tRUNS")
-				for _, a := range list {
-					fmt.Fprintf(tw, "%s\t%s\t%v\t%s\t%s\n", a.ID, a.Name, a.Enabled, triggerText(a.Trigger), actionText(a.Action))
-				}
-				return tw.Flush()
-			})
-		},
+			return tw.Flush()
+		}),
 	})
 
 	cmd.AddCommand(&cobra.Command{
 		Use: "show ID", Short: "Show an automation", Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := g.Client()
-			if err != nil {
-				return err
+		RunE: showing(g, func(args []string) string { return automationPath(args[0]) }, func(w io.Writer, a automation.Automation) error {
+			fmt.Fprintf(w, "%s (%s), enabled: %v\n", a.Name, a.ID, a.Enabled)
+			if a.Description != "" {
+				fmt.Fprintln(w, a.Description)
 			}
-			var a automation.Automation
-			if err := c.Get(cmd.Context(), automationPath(args[0]), &a); err != nil {
-				return err
+			fmt.Fprintf(w, "trigger: %s\n", triggerText(a.Trigger))
+			fmt.Fprintf(w, "scope: %s\n", scopeText(a.Scope))
+			fmt.Fprintf(w, "runs: %s\n", actionText(a.Action))
+			if a.Options.DeactivationLimit > 0 {
+				fmt.Fprintf(w, "deactivation limit: %d\n", a.Options.DeactivationLimit)
 			}
-			return g.Print(a, func(w io.Writer) error {
-				fmt.Fprintf(w, "%s (%s), enabled: %v\n", a.Name, a.ID, a.Enabled)
-				if a.Description != "" {
-					fmt.Fprintln(w, a.Description)
-				}
-				fmt.Fprintf(w, "trigger: %s\n", triggerText(a.Trigger))
-				fmt.Fprintf(w, "scope: %s\n", scopeText(a.Scope))
-				fmt.Fprintf(w, "runs: %s\n", actionText(a.Action))
-				if a.Options.DeactivationLimit > 0 {
-					fmt.Fprintf(w, "deactivation limit: %d\n", a.Options.DeactivationLimit)
-				}
-				if len(a.Integrations) > 0 {
-					fmt.Fprintf(w, "pauses while disabled: %s\n", strings.Join(a.Integrations, ", "))
-				}
-				return nil
-			})
-		},
+			if len(a.Integrations) > 0 {
+				fmt.Fprintf(w, "pauses while disabled: %s\n", strings.Join(a.Integrations, ", "))
+			}
+			return nil
+		}),
 	})
 
 	save := func(use, short string, create bool) *cobra.Command {
@@ -148,19 +128,7 @@ func newAutomationCmd(g *Globals) *cobra.Command {
 
 	cmd.AddCommand(&cobra.Command{
 		Use: "delete ID", Short: "Delete an automation and the runs held for it", Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := g.Client()
-			if err != nil {
-				return err
-			}
-			if err := c.Delete(cmd.Context(), automationPath(args[0])); err != nil {
-				return err
-			}
-			return g.Print(map[string]string{"deleted": args[0]}, func(w io.Writer) error {
-				_, err := fmt.Fprintf(w, "Deleted automation %s.\n", args[0])
-				return err
-			})
-		},
+		RunE: deleting(g, "automation", func(args []string) string { return automationPath(args[0]) }),
 	})
 
 	var users, groups []string

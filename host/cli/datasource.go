@@ -32,61 +32,41 @@ func newDataSourceCmd(g *Globals) *cobra.Command {
 
 	cmd.AddCommand(&cobra.Command{
 		Use: "list", Short: "List data sources", Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := g.Client()
-			if err != nil {
-				return err
+		RunE: showing(g, func([]string) string { return dataSourcePath("") }, func(w io.Writer, list []idsync.DataSource) error {
+			tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "ID\tNAME\tCATEGORY\tENDPOINTS\tMAPPINGS\tMATCH")
+			for _, d := range list {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s = %s\n", d.ID, d.Name, d.Category, len(d.Endpoints), len(d.Mappings),
+					matchSource(d), d.Match.Attribute)
 			}
-			var list []idsync.DataSource
-			if err := c.Get(cmd.Context(), dataSourcePath(""), &list); err != nil {
-				return err
-			}
-			return g.Print(list, func(w io.Writer) error {
-				tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "ID\tNAME\tCATEGORY\tENDPOINTS\tMAPPINGS\tMATCH")
-				for _, d := range list {
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s = %s\n", d.ID, d.Name, d.Category, len(d.Endpoints), len(d.Mappings),
-						matchSource(d), d.Match.Attribute)
-				}
-				return tw.Flush()
-			})
-		},
+			return tw.Flush()
+		}),
 	})
 
 	cmd.AddCommand(&cobra.Command{
 		Use: "show ID", Short: "Show a data source", Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := g.Client()
-			if err != nil {
-				return err
+		RunE: showing(g, func(args []string) string { return dataSourcePath(args[0]) }, func(w io.Writer, d idsync.DataSource) error {
+			fmt.Fprintf(w, "%s (%s), %s\n", d.Name, d.ID, d.Category)
+			if d.Description != "" {
+				fmt.Fprintln(w, d.Description)
 			}
-			var d idsync.DataSource
-			if err := c.Get(cmd.Context(), dataSourcePath(args[0]), &d); err != nil {
-				return err
+			for _, e := range d.Endpoints {
+				fmt.Fprintf(w, "endpoint %s: %s/%s, key %s\n", e.Alias, e.IntegrationID, e.EndpointID, e.PrimaryKey)
 			}
-			return g.Print(d, func(w io.Writer) error {
-				fmt.Fprintf(w, "%s (%s), %s\n", d.Name, d.ID, d.Category)
-				if d.Description != "" {
-					fmt.Fprintln(w, d.Description)
+			fmt.Fprintf(w, "match: %s = %s\n", matchSource(d), d.Match.Attribute)
+			for _, m := range d.Mappings {
+				src := m.Format
+				if src == "" {
+					src = m.Field.String()
 				}
-				for _, e := range d.Endpoints {
-					fmt.Fprintf(w, "endpoint %s: %s/%s, key %s\n", e.Alias, e.IntegrationID, e.EndpointID, e.PrimaryKey)
-				}
-				fmt.Fprintf(w, "match: %s = %s\n", matchSource(d), d.Match.Attribute)
-				for _, m := range d.Mappings {
-					src := m.Format
-					if src == "" {
-						src = m.Field.String()
-					}
-					fmt.Fprintf(w, "map: %s <- %s\n", m.Attribute, src)
-				}
-				if d.Options.ChangeLimit > 0 {
-					fmt.Fprintf(w, "change limit: %d\n", d.Options.ChangeLimit)
-				}
-				_, err := fmt.Fprintf(w, "scope: %s %s\n", orDefault(d.Scope.Base, "(directory base)"), d.Scope.Filter)
-				return err
-			})
-		},
+				fmt.Fprintf(w, "map: %s <- %s\n", m.Attribute, src)
+			}
+			if d.Options.ChangeLimit > 0 {
+				fmt.Fprintf(w, "change limit: %d\n", d.Options.ChangeLimit)
+			}
+			_, err := fmt.Fprintf(w, "scope: %s %s\n", orDefault(d.Scope.Base, "(directory base)"), d.Scope.Filter)
+			return err
+		}),
 	})
 
 	save := func(use, short string, create bool) *cobra.Command {
@@ -128,19 +108,7 @@ func newDataSourceCmd(g *Globals) *cobra.Command {
 
 	cmd.AddCommand(&cobra.Command{
 		Use: "delete ID", Short: "Delete a data source (its run records stay)", Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := g.Client()
-			if err != nil {
-				return err
-			}
-			if err := c.Delete(cmd.Context(), dataSourcePath(args[0])); err != nil {
-				return err
-			}
-			return g.Print(map[string]string{"deleted": args[0]}, func(w io.Writer) error {
-				_, err := fmt.Fprintf(w, "Deleted data source %s.\n", args[0])
-				return err
-			})
-		},
+		RunE: deleting(g, "data source", func(args []string) string { return dataSourcePath(args[0]) }),
 	})
 	return cmd
 }

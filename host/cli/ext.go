@@ -98,24 +98,14 @@ func extListCmd(g *Globals) *cobra.Command {
 		Use:   "list",
 		Short: "List installed extensions",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := g.Client()
-			if err != nil {
-				return err
+		RunE: showing(g, func([]string) string { return "/v1/extensions" }, func(w io.Writer, list []extensions.Summary) error {
+			tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "ID\tVERSION\tPUBLISHER\tSIGNATURE\tINTEGRATIONS")
+			for _, s := range list {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.ID, s.Version, s.Publisher, signatureText(s.Signature, s.KeyID), usageText(s.Integrations))
 			}
-			var list []extensions.Summary
-			if err := c.Get(cmd.Context(), "/v1/extensions", &list); err != nil {
-				return err
-			}
-			return g.Print(list, func(w io.Writer) error {
-				tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "ID\tVERSION\tPUBLISHER\tSIGNATURE\tINTEGRATIONS")
-				for _, s := range list {
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.ID, s.Version, s.Publisher, signatureText(s.Signature, s.KeyID), usageText(s.Integrations))
-				}
-				return tw.Flush()
-			})
-		},
+			return tw.Flush()
+		}),
 	}
 }
 
@@ -124,23 +114,13 @@ func extShowCmd(g *Globals) *cobra.Command {
 		Use:   "show ID",
 		Short: "Show an installed extension",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := g.Client()
-			if err != nil {
-				return err
-			}
-			var d extensions.Details
-			if err := c.Get(cmd.Context(), "/v1/extensions/"+url.PathEscape(args[0]), &d); err != nil {
-				return err
-			}
-			return g.Print(d, func(w io.Writer) error {
-				tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-				fmt.Fprintf(tw, "ID:\t%s\nName:\t%s\nVersion:\t%s\nPublisher:\t%s\nDescription:\t%s\n", d.ID, d.Name, d.Version, d.Publisher, d.Description)
-				fmt.Fprintf(tw, "Signature:\t%s\nProtocols:\t%v\nHost versions:\t%s\nOutbound hosts:\t%s\n", signatureText(d.Signature, d.KeyID), d.ProtocolVersions, d.HostVersion, strings.Join(d.OutboundHosts, ", "))
-				fmt.Fprintf(tw, "Platform:\t%s\nBinary:\t%s (sha256 %s)\nInstalled:\t%s from %s\nIntegrations:\t%s\n", d.Platform, d.Binary.Path, d.Binary.SHA256, d.Installed.Format("2006-01-02 15:04"), d.Source, usageText(d.Integrations))
-				return tw.Flush()
-			})
-		},
+		RunE: showing(g, func(args []string) string { return "/v1/extensions/" + url.PathEscape(args[0]) }, func(w io.Writer, d extensions.Details) error {
+			tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+			fmt.Fprintf(tw, "ID:\t%s\nName:\t%s\nVersion:\t%s\nPublisher:\t%s\nDescription:\t%s\n", d.ID, d.Name, d.Version, d.Publisher, d.Description)
+			fmt.Fprintf(tw, "Signature:\t%s\nProtocols:\t%v\nHost versions:\t%s\nOutbound hosts:\t%s\n", signatureText(d.Signature, d.KeyID), d.ProtocolVersions, d.HostVersion, strings.Join(d.OutboundHosts, ", "))
+			fmt.Fprintf(tw, "Platform:\t%s\nBinary:\t%s (sha256 %s)\nInstalled:\t%s from %s\nIntegrations:\t%s\n", d.Platform, d.Binary.Path, d.Binary.SHA256, d.Installed.Format("2006-01-02 15:04"), d.Source, usageText(d.Integrations))
+			return tw.Flush()
+		}),
 	}
 }
 
@@ -256,24 +236,14 @@ func extTrustCmd(g *Globals) *cobra.Command {
 		Use:   "list",
 		Short: "List trusted signing keys",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := g.Client()
-			if err != nil {
-				return err
+		RunE: showing(g, func([]string) string { return "/v1/extension-keys" }, func(w io.Writer, keys []extensions.TrustedKey) error {
+			tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "KEY ID\tNAME\tADDED")
+			for _, k := range keys {
+				fmt.Fprintf(tw, "%s\t%s\t%s\n", k.KeyID, k.Name, k.Added.Format("2006-01-02 15:04"))
 			}
-			var keys []extensions.TrustedKey
-			if err := c.Get(cmd.Context(), "/v1/extension-keys", &keys); err != nil {
-				return err
-			}
-			return g.Print(keys, func(w io.Writer) error {
-				tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "KEY ID\tNAME\tADDED")
-				for _, k := range keys {
-					fmt.Fprintf(tw, "%s\t%s\t%s\n", k.KeyID, k.Name, k.Added.Format("2006-01-02 15:04"))
-				}
-				return tw.Flush()
-			})
-		},
+			return tw.Flush()
+		}),
 	}, &cobra.Command{
 		Use:   "remove KEY_ID",
 		Short: "Stop trusting a signing key",

@@ -56,54 +56,34 @@ func newInboundCmd(g *Globals) *cobra.Command {
 
 	cmd.AddCommand(&cobra.Command{
 		Use: "list INTEGRATION", Short: "List an integration's inbound endpoints", Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := g.Client()
-			if err != nil {
-				return err
-			}
-			var list []inbound.Endpoint
-			if err := c.Get(cmd.Context(), inboundPath(args[0]), &list); err != nil {
-				return err
-			}
-			return g.Print(list, func(w io.Writer) error {
-				tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "ID\tNAME\tKIND\tFIELDS\tKEY\tURL")
-				for _, e := range list {
-					kind := "preconfigured"
-					if e.Custom {
-						kind = "custom"
-					}
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%d (%s)\t%s\t%s %s\n", e.ID, e.Name, kind, len(e.Fields), e.FieldsFrom, e.PrimaryKey, e.Method, e.URL)
+		RunE: showing(g, func(args []string) string { return inboundPath(args[0]) }, func(w io.Writer, list []inbound.Endpoint) error {
+			tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "ID\tNAME\tKIND\tFIELDS\tKEY\tURL")
+			for _, e := range list {
+				kind := "preconfigured"
+				if e.Custom {
+					kind = "custom"
 				}
-				return tw.Flush()
-			})
-		},
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%d (%s)\t%s\t%s %s\n", e.ID, e.Name, kind, len(e.Fields), e.FieldsFrom, e.PrimaryKey, e.Method, e.URL)
+			}
+			return tw.Flush()
+		}),
 	})
 
 	cmd.AddCommand(&cobra.Command{
 		Use: "show INTEGRATION ENDPOINT", Short: "Show an inbound endpoint and its fields", Args: cobra.ExactArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := g.Client()
-			if err != nil {
-				return err
+		RunE: showing(g, func(args []string) string { return inboundPath(args[0], args[1]) }, func(w io.Writer, e inbound.Endpoint) error {
+			fmt.Fprintf(w, "%s (%s)\n%s %s\n", e.Name, e.ID, e.Method, e.URL)
+			if e.Description != "" {
+				fmt.Fprintln(w, e.Description)
 			}
-			var e inbound.Endpoint
-			if err := c.Get(cmd.Context(), inboundPath(args[0], args[1]), &e); err != nil {
-				return err
+			if !e.Tested.IsZero() {
+				fmt.Fprintf(w, "Fields from the test and save of %s:\n", e.Tested.Format("2006-01-02 15:04"))
+			} else {
+				fmt.Fprintln(w, "Fields declared by the connector (not tested yet):")
 			}
-			return g.Print(e, func(w io.Writer) error {
-				fmt.Fprintf(w, "%s (%s)\n%s %s\n", e.Name, e.ID, e.Method, e.URL)
-				if e.Description != "" {
-					fmt.Fprintln(w, e.Description)
-				}
-				if !e.Tested.IsZero() {
-					fmt.Fprintf(w, "Fields from the test and save of %s:\n", e.Tested.Format("2006-01-02 15:04"))
-				} else {
-					fmt.Fprintln(w, "Fields declared by the connector (not tested yet):")
-				}
-				return printFields(w, e.Fields)
-			})
-		},
+			return printFields(w, e.Fields)
+		}),
 	})
 
 	var file string

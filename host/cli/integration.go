@@ -38,39 +38,19 @@ func newIntegrationCmd(g *Globals) *cobra.Command {
 
 	cmd.AddCommand(&cobra.Command{
 		Use: "list", Short: "List integrations", Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := g.Client()
-			if err != nil {
-				return err
+		RunE: showing(g, func([]string) string { return integrationPath("") }, func(w io.Writer, list []integrations.View) error {
+			tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "ID\tNAME\tEXTENSION\tENABLED\tLAST TEST")
+			for _, v := range list {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%v\t%s\n", v.ID, v.Name, v.ExtensionID, v.Enabled, lastTest(v.LastTest))
 			}
-			var list []integrations.View
-			if err := c.Get(cmd.Context(), integrationPath(""), &list); err != nil {
-				return err
-			}
-			return g.Print(list, func(w io.Writer) error {
-				tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "ID\tNAME\tEXTENSION\tENABLED\tLAST TEST")
-				for _, v := range list {
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%v\t%s\n", v.ID, v.Name, v.ExtensionID, v.Enabled, lastTest(v.LastTest))
-				}
-				return tw.Flush()
-			})
-		},
+			return tw.Flush()
+		}),
 	})
 
 	cmd.AddCommand(&cobra.Command{
 		Use: "show ID", Short: "Show an integration; secrets show only whether they are set", Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := g.Client()
-			if err != nil {
-				return err
-			}
-			var v integrations.View
-			if err := c.Get(cmd.Context(), integrationPath(args[0]), &v); err != nil {
-				return err
-			}
-			return g.Print(v, func(w io.Writer) error { return printIntegration(w, &v) })
-		},
+		RunE: showing(g, func(args []string) string { return integrationPath(args[0]) }, func(w io.Writer, v integrations.View) error { return printIntegration(w, &v) }),
 	})
 
 	var create struct {
@@ -192,19 +172,7 @@ func newIntegrationCmd(g *Globals) *cobra.Command {
 
 	cmd.AddCommand(&cobra.Command{
 		Use: "delete ID", Short: "Delete a disabled integration and its configuration", Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := g.Client()
-			if err != nil {
-				return err
-			}
-			if err := c.Delete(cmd.Context(), integrationPath(args[0])); err != nil {
-				return err
-			}
-			return g.Print(map[string]string{"deleted": args[0]}, func(w io.Writer) error {
-				_, err := fmt.Fprintf(w, "Deleted integration %s.\n", args[0])
-				return err
-			})
-		},
+		RunE: deleting(g, "integration", func(args []string) string { return integrationPath(args[0]) }),
 	})
 	return cmd
 }

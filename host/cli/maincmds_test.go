@@ -205,6 +205,33 @@ func TestMainCommandsAgainstServe(t *testing.T) {
 		t.Fatalf("the sync run %s is not among the data source's runs: %s %v", applied.Runs[0], syncRuns, err)
 	}
 
+	// The reading and deleting commands that share one implementation
+	// (resource.go), each through the real API.
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"template", "list"}, "clockify-onboarding"},
+		{[]string{"template", "show", "clockify-onboarding"}, "ON SUCCESS"},
+		{[]string{"datasource", "list"}, "people"},
+		{[]string{"datasource", "show", "people"}, "people"},
+		{[]string{"inbound", "list", "clockify", "-o", "json"}, "list-users"},
+		{[]string{"webhook", "macros", "clockify"}, "%"},
+	} {
+		if out := must(t, env, c.args...); !strings.Contains(out, c.want) {
+			t.Errorf("%v: %q lacks %q", c.args, out, c.want)
+		}
+	}
+	if code, _, _ := run(t, env, "template", "show", "no-such-template"); code != ExitNotFound {
+		t.Errorf("show of an unknown template: exit %d, want %d", code, ExitNotFound)
+	}
+	if out := must(t, env, "template", "delete", "clockify-return"); !strings.Contains(out, "Deleted template clockify-return.") {
+		t.Errorf("template delete: %q", out)
+	}
+	if code, _, _ := run(t, env, "template", "show", "clockify-return"); code != ExitNotFound {
+		t.Errorf("a deleted template still shows: exit %d", code)
+	}
+
 	if code, _, _ := run(t, env, "run", "retry", "no-such-run"); code != ExitNotFound {
 		t.Fatalf("retry of an unknown run: exit %d, want %d", code, ExitNotFound)
 	}

@@ -32,54 +32,34 @@ func newTemplateCmd(g *Globals) *cobra.Command {
 
 	cmd.AddCommand(&cobra.Command{
 		Use: "list", Short: "List orchestration templates", Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := g.Client()
-			if err != nil {
-				return err
+		RunE: showing(g, func([]string) string { return templatePath("") }, func(w io.Writer, list []orchestration.Template) error {
+			tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "ID\tNAME\tSTEPS")
+			for _, t := range list {
+				fmt.Fprintf(tw, "%s\t%s\t%d\n", t.ID, t.Name, len(t.Steps))
 			}
-			var list []orchestration.Template
-			if err := c.Get(cmd.Context(), templatePath(""), &list); err != nil {
-				return err
-			}
-			return g.Print(list, func(w io.Writer) error {
-				tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "ID\tNAME\tSTEPS")
-				for _, t := range list {
-					fmt.Fprintf(tw, "%s\t%s\t%d\n", t.ID, t.Name, len(t.Steps))
-				}
-				return tw.Flush()
-			})
-		},
+			return tw.Flush()
+		}),
 	})
 
 	cmd.AddCommand(&cobra.Command{
 		Use: "show ID", Short: "Show a template and its steps", Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := g.Client()
-			if err != nil {
-				return err
+		RunE: showing(g, func(args []string) string { return templatePath(args[0]) }, func(w io.Writer, t orchestration.Template) error {
+			fmt.Fprintf(w, "%s (%s)\n", t.Name, t.ID)
+			if t.Description != "" {
+				fmt.Fprintln(w, t.Description)
 			}
-			var t orchestration.Template
-			if err := c.Get(cmd.Context(), templatePath(args[0]), &t); err != nil {
-				return err
+			tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "STEP\tKIND\tWHAT\tON SUCCESS\tON FAILURE")
+			for _, s := range t.Steps {
+				what := s.Condition
+				if s.Kind == orchestration.KindWebhook {
+					what = s.Integration + "/" + s.Webhook
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.ID, s.Kind, what, orDefault(s.OnSuccess, "next"), orDefault(s.OnFailure, "fail"))
 			}
-			return g.Print(t, func(w io.Writer) error {
-				fmt.Fprintf(w, "%s (%s)\n", t.Name, t.ID)
-				if t.Description != "" {
-					fmt.Fprintln(w, t.Description)
-				}
-				tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "STEP\tKIND\tWHAT\tON SUCCESS\tON FAILURE")
-				for _, s := range t.Steps {
-					what := s.Condition
-					if s.Kind == orchestration.KindWebhook {
-						what = s.Integration + "/" + s.Webhook
-					}
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.ID, s.Kind, what, orDefault(s.OnSuccess, "next"), orDefault(s.OnFailure, "fail"))
-				}
-				return tw.Flush()
-			})
-		},
+			return tw.Flush()
+		}),
 	})
 
 	save := func(use, short string, create bool) *cobra.Command {
@@ -129,19 +109,7 @@ func newTemplateCmd(g *Globals) *cobra.Command {
 
 	cmd.AddCommand(&cobra.Command{
 		Use: "delete ID", Short: "Delete a template; runs already started keep their copy", Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := g.Client()
-			if err != nil {
-				return err
-			}
-			if err := c.Delete(cmd.Context(), templatePath(args[0])); err != nil {
-				return err
-			}
-			return g.Print(map[string]string{"deleted": args[0]}, func(w io.Writer) error {
-				_, err := fmt.Fprintf(w, "Deleted template %s.\n", args[0])
-				return err
-			})
-		},
+		RunE: deleting(g, "template", func(args []string) string { return templatePath(args[0]) }),
 	})
 
 	var integration, extension string

@@ -21,24 +21,14 @@ func newTokenCmd(g *Globals) *cobra.Command {
 		Use:   "list",
 		Short: "List API tokens (their secrets are never shown again)",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := g.Client()
-			if err != nil {
-				return err
+		RunE: showing(g, func([]string) string { return "/v1/tokens" }, func(w io.Writer, recs []api.TokenRecord) error {
+			tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "ID\tNAME\tROLE\tCREATED")
+			for _, r := range recs {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.ID, r.Name, r.Role, r.Created.Format("2006-01-02 15:04"))
 			}
-			var recs []api.TokenRecord
-			if err := c.Get(cmd.Context(), "/v1/tokens", &recs); err != nil {
-				return err
-			}
-			return g.Print(recs, func(w io.Writer) error {
-				tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "ID\tNAME\tROLE\tCREATED")
-				for _, r := range recs {
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.ID, r.Name, r.Role, r.Created.Format("2006-01-02 15:04"))
-				}
-				return tw.Flush()
-			})
-		},
+			return tw.Flush()
+		}),
 	})
 
 	var role string

@@ -30,58 +30,38 @@ func newWebhookCmd(g *Globals) *cobra.Command {
 
 	cmd.AddCommand(&cobra.Command{
 		Use: "list INTEGRATION", Short: "List the preconfigured and custom webhooks of an integration", Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := g.Client()
-			if err != nil {
-				return err
-			}
-			var list []outbound.Webhook
-			if err := c.Get(cmd.Context(), webhookPath(args[0], ""), &list); err != nil {
-				return err
-			}
-			return g.Print(list, func(w io.Writer) error {
-				tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "ID\tNAME\tMETHOD\tURL\tKIND")
-				for _, h := range list {
-					kind := "custom"
-					if h.Preconfigured {
-						kind = "preconfigured"
-					}
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", h.ID, h.Name, h.Method, h.URL, kind)
+		RunE: showing(g, func(args []string) string { return webhookPath(args[0], "") }, func(w io.Writer, list []outbound.Webhook) error {
+			tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "ID\tNAME\tMETHOD\tURL\tKIND")
+			for _, h := range list {
+				kind := "custom"
+				if h.Preconfigured {
+					kind = "preconfigured"
 				}
-				return tw.Flush()
-			})
-		},
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", h.ID, h.Name, h.Method, h.URL, kind)
+			}
+			return tw.Flush()
+		}),
 	})
 
 	cmd.AddCommand(&cobra.Command{
 		Use: "show INTEGRATION ID", Short: "Show one webhook", Args: cobra.ExactArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := g.Client()
-			if err != nil {
-				return err
+		RunE: showing(g, func(args []string) string { return webhookPath(args[0], args[1]) }, func(w io.Writer, h outbound.Webhook) error {
+			fmt.Fprintf(w, "%s (%s): %s %s\n", h.Name, h.ID, h.Method, h.URL)
+			if h.Description != "" {
+				fmt.Fprintln(w, h.Description)
 			}
-			var h outbound.Webhook
-			if err := c.Get(cmd.Context(), webhookPath(args[0], args[1]), &h); err != nil {
-				return err
+			for _, kv := range h.Headers {
+				fmt.Fprintf(w, "  header %s: %s\n", kv.Name, kv.Value)
 			}
-			return g.Print(h, func(w io.Writer) error {
-				fmt.Fprintf(w, "%s (%s): %s %s\n", h.Name, h.ID, h.Method, h.URL)
-				if h.Description != "" {
-					fmt.Fprintln(w, h.Description)
-				}
-				for _, kv := range h.Headers {
-					fmt.Fprintf(w, "  header %s: %s\n", kv.Name, kv.Value)
-				}
-				if h.Body != "" {
-					fmt.Fprintf(w, "body:\n%s\n", h.Body)
-				}
-				for _, o := range h.Outputs {
-					fmt.Fprintf(w, "  output %s\n", o.Name)
-				}
-				return nil
-			})
-		},
+			if h.Body != "" {
+				fmt.Fprintf(w, "body:\n%s\n", h.Body)
+			}
+			for _, o := range h.Outputs {
+				fmt.Fprintf(w, "  output %s\n", o.Name)
+			}
+			return nil
+		}),
 	})
 
 	var t struct {
@@ -181,24 +161,14 @@ func newWebhookCmd(g *Globals) *cobra.Command {
 
 	cmd.AddCommand(&cobra.Command{
 		Use: "macros INTEGRATION", Short: "List the macros a webhook of the integration may use", Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := g.Client()
-			if err != nil {
-				return err
+		RunE: showing(g, func(args []string) string { return "/v1/integrations/" + url.PathEscape(args[0]) + "/macros" }, func(w io.Writer, list []macro.MacroInfo) error {
+			tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "MACRO\tDESCRIPTION")
+			for _, m := range list {
+				fmt.Fprintf(tw, "%s\t%s\n", m.Macro, m.Description)
 			}
-			var list []macro.MacroInfo
-			if err := c.Get(cmd.Context(), "/v1/integrations/"+url.PathEscape(args[0])+"/macros", &list); err != nil {
-				return err
-			}
-			return g.Print(list, func(w io.Writer) error {
-				tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "MACRO\tDESCRIPTION")
-				for _, m := range list {
-					fmt.Fprintf(tw, "%s\t%s\n", m.Macro, m.Description)
-				}
-				return tw.Flush()
-			})
-		},
+			return tw.Flush()
+		}),
 	})
 	return cmd
 }
