@@ -23,8 +23,14 @@ type Client struct {
 	flavor Flavor
 	base   string
 
+	// The pool: an operation takes a connection for itself and gives it
+	// back when done, so a paged search keeps its connection from its
+	// first page to its last and nothing else runs on it in between. A
+	// server keeps one paged result set per connection (slapd drops the
+	// older one: "paged results cookie is invalid or old"), so a shared
+	// connection let any search break another's paging. See decision 0210.
 	mu     sync.Mutex
-	conn   *ldap.Conn
+	idle   []*ldap.Conn
 	closed bool
 
 	schemaMu sync.Mutex
@@ -91,51 +97,58 @@ func (c *Client) BaseDN() string { return c.base }
 // Config returns the settings the client was opened with.
 func (c *Client) Config() Config { return c.cfg }
 
-// Close ends the connection. The client cannot be used afterwards.
+// Close ends every idle connection; connections in use end when their
+// operation gives them back. The client cannot be used afterwards.
 func (c *Client) Close() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.closed = true
-	if c.conn != nil {
-		err := c.conn.Close()
-		c.conn = nil
-		return err
+	var first error
+	for _, conn := range c.idle {
+		if err := conn.Close(); err != nil && first == nil {
+			first = err
+		}
 	}
-	return nil
+	c.idle = nil
+	return first
 }
 
-// get returns the live connection, dialing and binding a new one when there
-// is none or the old one broke.
-func (c *Client) get(ctx context.Context) (*ldap.Conn, error) {
+// acquire takes a live connection for the caller alone: an idle one, or a
+// new one dialed and bound. There is no cap on connections in use: an
+// event handler may read the directory while the search that found the
+// event still holds its connection, and a cap would let such nested reads
+// wait on each other forever. Concurrency is bounded by the host's own
+// workers instead.
+func (c *Client) acquire(ctx context.Context) (*ldap.Conn, error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	if c.closed {
+		c.mu.Unlock()
 		return nil, newError("connect", ErrUnavailable, "open a new client", errors.New("client closed"))
 	}
-	if c.conn != nil && !c.conn.IsClosing() {
-		return c.conn, nil
-	}
-	if c.conn != nil {
+	for len(c.idle) > 0 {
+		conn := c.idle[len(c.idle)-1]
+		c.idle = c.idle[:len(c.idle)-1]
+		if !conn.IsClosing() {
+			c.mu.Unlock()
+			return conn, nil
+		}
 		c.log.Warn("directory connection lost; redialing", "url", c.cfg.URL)
-		c.conn.Close()
-		c.conn = nil
+		conn.Close()
 	}
-	conn, err := c.dial(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c.conn = conn
-	return conn, nil
+	c.mu.Unlock()
+	return c.dial(ctx)
 }
 
-// drop forgets conn after a connection error so the next call redials.
-func (c *Client) drop(conn *ldap.Conn) {
+// release gives conn back. A broken connection (or any, once the client is
+// closed) is closed instead of kept, so the next caller dials afresh.
+func (c *Client) release(conn *ldap.Conn, broken bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.conn == conn {
-		c.conn.Close()
-		c.conn = nil
+	if broken || c.closed || conn.IsClosing() || len(c.idle) >= maxIdleConnections {
+		conn.Close()
+		return
 	}
+	c.idle = append(c.idle, conn)
 }
 
 func (c *Client) dial(ctx context.Context) (*ldap.Conn, error) {
@@ -179,29 +192,29 @@ func (c *Client) dial(ctx context.Context) (*ldap.Conn, error) {
 	return conn, nil
 }
 
-// do runs fn on a live connection. A connection error drops the connection;
-// when retry is set (reads and idempotent writes) fn runs once more on a
-// fresh one, so a restarted server is invisible to the caller.
+// do runs fn on a connection of its own. A connection error closes the
+// connection; when retry is set (reads and idempotent writes) fn runs once
+// more on a fresh one, so a restarted server is invisible to the caller.
 func (c *Client) do(ctx context.Context, op string, retry bool, fn func(*ldap.Conn) error) error {
 	for attempt := 0; ; attempt++ {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		conn, err := c.get(ctx)
+		conn, err := c.acquire(ctx)
 		if err != nil {
 			return err
 		}
 		err = fn(conn)
 		if err == nil {
+			c.release(conn, false)
 			return nil
 		}
 		err = classify(op, c.cfg.URL, err)
-		if isConnectionError(err) {
-			c.drop(conn)
-			if retry && attempt == 0 {
-				c.log.Debug("directory operation failed on a broken connection; retrying once", "op", op)
-				continue
-			}
+		broken := isConnectionError(err)
+		c.release(conn, broken)
+		if broken && retry && attempt == 0 {
+			c.log.Debug("directory operation failed on a broken connection; retrying once", "op", op)
+			continue
 		}
 		return err
 	}

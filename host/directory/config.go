@@ -31,6 +31,10 @@ const (
 	DefaultTimeout  = 30 * time.Second
 )
 
+// maxIdleConnections are kept open between operations; more would only
+// hold server resources for a burst that has passed.
+const maxIdleConnections = 2
+
 // Config is how the host reaches one directory. It is stored with the
 // host's settings; Password is a secret and is never logged.
 type Config struct {

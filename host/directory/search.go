@@ -100,18 +100,22 @@ func (c *Client) Search(ctx context.Context, q Query, fn func(Entry) error) erro
 	op := "search " + base + " " + filter
 
 	delivered := false
-	for {
-		var cookie []byte
+	for attempt := 0; ; attempt++ {
 		var fnErr error
-		page := func(conn *ldap.Conn) error {
-			pctx, cancel := context.WithCancel(ctx)
-			defer cancel()
-			res := conn.SearchAsync(pctx, req, 64)
-			for res.Next() {
-				if e := res.Entry(); e != nil {
-					delivered = true
-					if fnErr = fn(toEntry(e, canon)); fnErr != nil {
-						return nil
+		// Every page runs on the one connection the search holds: the
+		// server's paging state lives on it. See decision 0210.
+		err := c.do(ctx, op, false, func(conn *ldap.Conn) error {
+			paging.SetCookie(nil)
+			for {
+				var cookie []byte
+				pctx, cancel := context.WithCancel(ctx)
+				res := conn.SearchAsync(pctx, req, 64)
+				for res.Next() {
+					if e := res.Entry(); e != nil {
+						delivered = true
+						if fnErr = fn(toEntry(e, canon)); fnErr != nil {
+							break
+						}
 					}
 				}
 				if ctl := ldap.FindControl(res.Controls(), ldap.ControlTypePaging); ctl != nil {
@@ -119,47 +123,56 @@ func (c *Client) Search(ctx context.Context, q Query, fn func(Entry) error) erro
 						cookie = p.Cookie
 					}
 				}
+				cancel()
+				if fnErr != nil {
+					abandon(conn, req, paging, cookie)
+					return nil
+				}
+				if err := res.Err(); err != nil {
+					return err
+				}
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				if len(cookie) == 0 && conn.IsClosing() {
+					// go-ldap can end a search on a dropped connection
+					// without an error; an end without a cookie then says
+					// nothing about whether the results are complete.
+					return ldap.NewError(ldap.ErrorNetwork, errors.New("the connection closed before the search ended"))
+				}
+				if len(cookie) == 0 {
+					return nil
+				}
+				paging.SetCookie(cookie)
 			}
-			if err := res.Err(); err != nil {
-				return err
-			}
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			return nil
-		}
-		// A page may be retried on a fresh connection only before anything
-		// was delivered: later pages depend on the server's paging state.
-		err := c.do(ctx, op, !delivered, page)
+		})
 		if fnErr != nil {
-			c.abandon(req, paging, cookie)
 			return fnErr
 		}
-		if err != nil {
-			var de *Error
-			if delivered && errors.As(err, &de) && de.Kind == ErrUnavailable {
+		if err == nil {
+			return nil
+		}
+		var de *Error
+		if errors.As(err, &de) && de.Kind == ErrUnavailable {
+			// A search may start again on a fresh connection only when
+			// nothing was delivered: the caller cannot take entries twice.
+			if !delivered && attempt == 0 {
+				c.log.Debug("directory search failed on a broken connection; retrying once", "op", op)
+				continue
+			}
+			if delivered {
 				return newError(op, ErrUnavailable,
 					"the directory went away in the middle of the search; the results are incomplete, run it again when the server is back", de.Err)
 			}
-			return err
 		}
-		if len(cookie) == 0 {
-			return nil
-		}
-		paging.SetCookie(cookie)
+		return err
 	}
 }
 
 // abandon tells the server to drop a paged search we stopped early, so it
 // does not keep the result set around.
-func (c *Client) abandon(req *ldap.SearchRequest, paging *ldap.ControlPaging, cookie []byte) {
+func abandon(conn *ldap.Conn, req *ldap.SearchRequest, paging *ldap.ControlPaging, cookie []byte) {
 	if len(cookie) == 0 {
-		return
-	}
-	c.mu.Lock()
-	conn := c.conn
-	c.mu.Unlock()
-	if conn == nil {
 		return
 	}
 	paging.PagingSize = 0
