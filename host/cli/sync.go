@@ -8,6 +8,8 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"strconv"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/mattn/go-isatty"
@@ -28,21 +30,37 @@ func newSyncCmd(g *Globals) *cobra.Command {
 	var details bool
 	plan := &cobra.Command{
 		Use: "plan DATASOURCE", Short: "Dry run: show what a sync would change, by category", Args: cobra.ExactArgs(1),
+		Long: `Plans a sync without writing anything and prints the counts of each category
+with the first few objects of each. The host sends only those, however large the
+directory. With --details the host streams every object as it plans it and the
+command prints each as it arrives, in the planner's order, holding none; with
+--output json that is one JSON line per object ({"item":...}) and then the preview.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ev, err := streamRun(cmd, g, dataSourcePath(args[0], "plan")+"?stream=ndjson")
+			path := dataSourcePath(args[0], "plan") + "?stream=ndjson"
+			var onItem func(mapping.Item) error
+			if details {
+				path += "&details=true"
+				onItem = printItem(g)
+			} else {
+				path += "&limit=" + strconv.Itoa(planSample)
+			}
+			ev, err := streamRun(cmd, g, path, onItem)
 			if err != nil {
 				return err
 			}
 			if ev.Preview == nil {
 				return errors.New("the host's answer held no plan")
 			}
+			if details && g.JSON() {
+				return json.NewEncoder(g.Out).Encode(idsync.Event{Preview: ev.Preview})
+			}
 			return g.Print(ev.Preview, func(w io.Writer) error {
 				fmt.Fprintf(w, "Plan for %s (read %d ms, planned %d ms)\n", ev.Preview.DataSource, ev.Preview.ReadMS, ev.Preview.PlanMS)
-				return printPlan(w, ev.Preview.Plan, details)
+				return printPlan(w, ev.Preview.Plan)
 			})
 		},
 	}
-	plan.Flags().BoolVar(&details, "details", false, "list every object, not only the counts and the first few")
+	plan.Flags().BoolVar(&details, "details", false, "stream every object, not only the counts and the first few")
 	cmd.AddCommand(plan)
 
 	var confirm bool
@@ -53,13 +71,13 @@ func newSyncCmd(g *Globals) *cobra.Command {
 			if confirm {
 				p += "&confirm=true"
 			}
-			ev, err := streamRun(cmd, g, p)
+			ev, err := streamRun(cmd, g, p, nil)
 			if ev != nil && ev.Result != nil {
 				perr := g.Print(ev.Result, func(w io.Writer) error {
 					r := ev.Result
 					fmt.Fprintf(w, "Run %s: %s\n", r.RunID, r.Status)
 					tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-					for _, k := range []string{"updated", "created", "failed", "unknown", "not applied", "no change", "orphans", "conflicts"} {
+					for _, k := range []string{"updated", "created", "failed", "unknown", "not applied", "no change", "orphans", "conflicts", "missing"} {
 						fmt.Fprintf(tw, "  %s\t%d\n", k, r.Counts[k])
 					}
 					return tw.Flush()
@@ -76,10 +94,11 @@ func newSyncCmd(g *Globals) *cobra.Command {
 	return cmd
 }
 
-// streamRun posts to an NDJSON route, shows progress on a terminal and
-// returns the final event. An error event becomes an *APIError so exit
-// codes follow the status.
-func streamRun(cmd *cobra.Command, g *Globals, path string) (*idsync.Event, error) {
+// streamRun posts to an NDJSON route, shows progress on a terminal, hands
+// each plan object to onItem as it arrives (keeping none) and returns the
+// final event. An error event becomes an *APIError so exit codes follow the
+// status.
+func streamRun(cmd *cobra.Command, g *Globals, path string, onItem func(mapping.Item) error) (*idsync.Event, error) {
 	c, err := g.Client()
 	if err != nil {
 		return nil, err
@@ -101,6 +120,15 @@ func streamRun(cmd *cobra.Command, g *Globals, path string) (*idsync.Event, erro
 		}
 		if ev.Progress != nil {
 			bar.show(*ev.Progress)
+			continue
+		}
+		if ev.Item != nil {
+			if onItem != nil {
+				bar.finish()
+				if err := onItem(*ev.Item); err != nil {
+					return nil, err
+				}
+			}
 			continue
 		}
 		final = &ev
@@ -167,21 +195,26 @@ func (p *progress) finish() {
 	}
 }
 
-// printPlan shows a plan's counts, join report and (the first few, or
-// with details every) objects per category.
-func printPlan(w io.Writer, plan *mapping.Plan, details bool) error {
+// planSample is how many objects per category `sync plan` shows without
+// --details.
+const planSample = 5
+
+// printPlan shows a plan's counts, join report and the objects the host
+// sent (the first few per category).
+func printPlan(w io.Writer, plan *mapping.Plan) error {
 	if plan == nil {
 		return nil
 	}
 	s := plan.Summary
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "  records\t%d\t(%d inactive)\n", s.Records, s.Inactive)
-	fmt.Fprintf(tw, "  directory users\t%d\n", s.Users)
+	fmt.Fprintf(tw, "  directory users\t%d\t(%d without a match value)\n", s.Users, s.UsersWithoutKey)
 	fmt.Fprintf(tw, "  update\t%d\t(%d attribute changes)\n", s.Updates, s.AttributeChanges)
 	fmt.Fprintf(tw, "  create\t%d\n", s.Creates)
 	fmt.Fprintf(tw, "  no change\t%d\n", s.NoChange)
-	fmt.Fprintf(tw, "  orphan\t%d\n", s.Orphans)
+	fmt.Fprintf(tw, "  orphan\t%d\t(app accounts without an enabled AD user)\n", s.Orphans)
 	fmt.Fprintf(tw, "  conflict\t%d\n", s.Conflicts)
+	fmt.Fprintf(tw, "  missing account\t%d\t(enabled AD users without an app account)\n", s.Missing)
 	if err := tw.Flush(); err != nil {
 		return err
 	}
@@ -194,39 +227,84 @@ func printPlan(w io.Writer, plan *mapping.Plan, details bool) error {
 			}
 		}
 	}
-	limit := 5
-	if details {
-		limit = -1
-	}
-	list := func(title string, n int, line func(i int) string) {
+	list := func(title string, total, n int, item func(i int) mapping.Item) {
 		if n == 0 {
 			return
 		}
 		fmt.Fprintf(w, "%s:\n", title)
-		for i := 0; i < n; i++ {
-			if limit >= 0 && i == limit {
-				fmt.Fprintf(w, "  … %d more (--details lists all)\n", n-limit)
-				return
-			}
-			fmt.Fprintf(w, "  %s\n", line(i))
+		for i := range n {
+			fmt.Fprintf(w, "  %s\n", itemLine(item(i)))
+		}
+		if total > n {
+			fmt.Fprintf(w, "  … %d more (--details lists all)\n", total-n)
 		}
 	}
-	list("Updates", len(plan.Updates), func(i int) string {
-		u := plan.Updates[i]
-		out := u.DN + ":"
-		for _, c := range u.Changes {
-			out += fmt.Sprintf(" %s %v → %q;", c.Attribute, c.Old, c.New)
-		}
-		return out
+	list("Updates", s.Updates, len(plan.Updates), func(i int) mapping.Item { return mapping.Item{Category: mapping.ItemUpdate, Update: &plan.Updates[i]} })
+	list("Creates", s.Creates, len(plan.Creates), func(i int) mapping.Item { return mapping.Item{Category: mapping.ItemCreate, Create: &plan.Creates[i]} })
+	list("Orphans", s.Orphans, len(plan.Orphans), func(i int) mapping.Item { return mapping.Item{Category: mapping.ItemOrphan, Orphan: &plan.Orphans[i]} })
+	list("Conflicts", s.Conflicts, len(plan.Conflicts), func(i int) mapping.Item {
+		return mapping.Item{Category: mapping.ItemConflict, Conflict: &plan.Conflicts[i]}
 	})
-	list("Creates", len(plan.Creates), func(i int) string { return plan.Creates[i].DN })
-	list("Orphans", len(plan.Orphans), func(i int) string {
-		o := plan.Orphans[i]
-		return fmt.Sprintf("%s (%s): %s", o.Key, o.Kind, o.Reason)
+	list("Missing accounts", s.Missing, len(plan.Missing), func(i int) mapping.Item {
+		return mapping.Item{Category: mapping.ItemMissing, Missing: &plan.Missing[i]}
 	})
-	list("Conflicts", len(plan.Conflicts), func(i int) string { return plan.Conflicts[i].Reason })
 	if plan.NeedsConfirmation {
 		fmt.Fprintf(w, "Needs confirmation: %s (apply with --confirm)\n", plan.ConfirmationReason)
 	}
 	return nil
+}
+
+// printItem prints streamed plan objects: a line each as text, or the
+// event as one JSON line.
+func printItem(g *Globals) func(mapping.Item) error {
+	enc := json.NewEncoder(g.Out)
+	return func(it mapping.Item) error {
+		if g.JSON() {
+			return enc.Encode(idsync.Event{Item: &it})
+		}
+		_, err := fmt.Fprintf(g.Out, "%-16s %s\n", itemTitle[it.Category], itemLine(it))
+		return err
+	}
+}
+
+var itemTitle = map[string]string{
+	mapping.ItemUpdate: "update", mapping.ItemCreate: "create", mapping.ItemNoChange: "no change",
+	mapping.ItemOrphan: "orphan", mapping.ItemConflict: "conflict", mapping.ItemMissing: "missing account",
+}
+
+// itemLine names one plan object the way an admin looks it up: by its
+// match value (usually the e-mail) beside the DN or the app's id.
+func itemLine(it mapping.Item) string {
+	or := func(s, alt string) string {
+		if s == "" {
+			return alt
+		}
+		return s
+	}
+	switch it.Category {
+	case mapping.ItemUpdate:
+		u := it.Update
+		var b strings.Builder
+		fmt.Fprintf(&b, "%s  %s:", or(u.MatchValue, u.Key), u.DN)
+		for _, c := range u.Changes {
+			if c.Clear {
+				fmt.Fprintf(&b, " %s %v → (cleared);", c.Attribute, c.Old)
+				continue
+			}
+			fmt.Fprintf(&b, " %s %v → %q;", c.Attribute, c.Old, c.New)
+		}
+		return b.String()
+	case mapping.ItemCreate:
+		return fmt.Sprintf("%s  %s (app id %s)", or(it.Create.MatchValue, "-"), it.Create.DN, it.Create.Key)
+	case mapping.ItemNoChange:
+		return fmt.Sprintf("%s  %s", or(it.NoChange.MatchValue, it.NoChange.Key), it.NoChange.DN)
+	case mapping.ItemOrphan:
+		o := it.Orphan
+		return fmt.Sprintf("%s (app id %s, %s): %s", or(o.MatchValue, "no match value"), o.Key, o.Kind, o.Reason)
+	case mapping.ItemConflict:
+		return it.Conflict.Reason
+	case mapping.ItemMissing:
+		return fmt.Sprintf("%s  %s", or(it.Missing.MatchValue, "-"), it.Missing.DN)
+	}
+	return it.Category
 }

@@ -12,8 +12,13 @@ type Plan struct {
 	NoChange   []NoChange `json:"noChange"`
 	Orphans    []Orphan   `json:"orphans"`
 	Conflicts  []Conflict `json:"conflicts"`
-	Summary    Summary    `json:"summary"`
-	Join       JoinReport `json:"join"`
+	// Missing are enabled directory users in scope without an app account.
+	Missing []MissingAccount `json:"missing"`
+	Summary Summary          `json:"summary"`
+	// Limit, when set, says the lists hold only the first Limit objects
+	// of each category; the summary counts them all.
+	Limit int        `json:"limit,omitempty"`
+	Join  JoinReport `json:"join"`
 	// NeedsConfirmation is set when updates plus creates exceed the data
 	// source's change limit: a bad mapping must not rewrite the directory
 	// unattended. Reason says why.
@@ -33,6 +38,7 @@ type Summary struct {
 	NoChange         int `json:"noChange"`
 	Orphans          int `json:"orphans"`
 	Conflicts        int `json:"conflicts"`
+	Missing          int `json:"missing"`
 	Warnings         int `json:"warnings"`
 }
 

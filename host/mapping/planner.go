@@ -50,9 +50,29 @@ type Planner struct {
 	seenUsers       map[string]struct{}
 }
 
-// Plan computes the plan from everything fed so far. It does not consume
-// the inputs; calling it twice gives the same plan.
+// Plan computes the plan from everything fed so far, every object of every
+// category in one value, sorted. It does not consume the inputs; calling it
+// twice gives the same plan.
 func (p *Planner) Plan(ctx context.Context) (*Plan, error) {
+	var all Plan
+	head, err := p.PlanTo(ctx, func(it Item) error { all.add(it); return nil })
+	if err != nil {
+		return nil, err
+	}
+	all.DataSource, all.Category, all.Summary, all.Join = head.DataSource, head.Category, head.Summary, head.Join
+	all.NeedsConfirmation, all.ConfirmationReason = head.NeedsConfirmation, head.ConfirmationReason
+	all.sortLists()
+	return &all, nil
+}
+
+// PlanTo computes the plan and hands each object to fn as it is found,
+// in the planner's order (records in the app's order, then matched users
+// and missing accounts in the directory's), without keeping any: a caller
+// that only counts, keeps the first few or streams them out holds no more
+// than it chooses. The returned plan has the summary, the join report and
+// the confirmation, and no lists. An error from fn stops the plan and is
+// returned. See decision 0211.
+func (p *Planner) PlanTo(ctx context.Context, fn func(Item) error) (*Plan, error) {
 	p.recMu.Lock()
 	defer p.recMu.Unlock()
 	p.userMu.Lock()
@@ -61,6 +81,7 @@ func (p *Planner) Plan(ctx context.Context) (*Plan, error) {
 	plan := &Plan{DataSource: p.def.Name, Category: p.def.Category, Join: p.joinReport()}
 	plan.Summary.Users = p.userCount
 	plan.Summary.UsersWithoutKey = p.usersWithoutKey
+	out := &emitter{fn: fn, sum: &plan.Summary}
 
 	claimedBy := make([]int32, len(p.users))
 	for i := range claimedBy {
@@ -70,12 +91,18 @@ func (p *Planner) Plan(ctx context.Context) (*Plan, error) {
 	matchOf := make([]string, len(p.entries)) // record → the value that matched (only for claims)
 	attrName := p.def.Match.Attribute
 	var users []int32 // reused from record to record; userRefs copies
+	// touched marks users some record led to, whatever became of it: the
+	// others are the directory's users without an app account.
+	touched := make([]bool, len(p.users))
 
 	for i := range p.entries {
 		if i%4096 == 0 {
 			if err := ctx.Err(); err != nil {
 				return nil, fmt.Errorf("planning %q: %w", p.def.Name, err)
 			}
+		}
+		if out.err != nil {
+			return nil, out.err
 		}
 		e := &p.entries[i]
 		if e.present&1 == 0 {
@@ -88,7 +115,7 @@ func (p *Planner) Plan(ctx context.Context) (*Plan, error) {
 		}
 		raw, norm, why := p.matchValues(e)
 		if why != "" {
-			plan.Orphans = append(plan.Orphans, Orphan{Kind: OrphanNoMatchValue, Key: e.key,
+			out.orphan(Orphan{Kind: OrphanNoMatchValue, Key: e.key,
 				Reason: why + "; the record cannot be matched to an AD user"})
 			continue
 		}
@@ -105,23 +132,26 @@ func (p *Planner) Plan(ctx context.Context) (*Plan, error) {
 				}
 			}
 		}
+		for _, u := range users {
+			touched[u] = true
+		}
 		display := strings.Join(raw, ", ")
 		switch {
 		case shared:
-			plan.Conflicts = append(plan.Conflicts, Conflict{Kind: ConflictSharedKey, Keys: []string{e.key},
+			out.conflict(Conflict{Kind: ConflictSharedKey, Keys: []string{e.key},
 				MatchValues: raw, Users: p.userRefs(users),
 				Reason: fmt.Sprintf("%d AD users have %s=%s; make the value unique in AD", len(users), attrName, display)})
 		case len(users) > 1:
-			plan.Conflicts = append(plan.Conflicts, Conflict{Kind: ConflictSeveralUsers, Keys: []string{e.key},
+			out.conflict(Conflict{Kind: ConflictSeveralUsers, Keys: []string{e.key},
 				MatchValues: raw, Users: p.userRefs(users),
 				Reason: fmt.Sprintf("the record's values %s match %d different AD users", display, len(users))})
 		case len(users) == 0:
-			p.planUnmatched(plan, e, raw)
+			p.planUnmatched(out, e, raw)
 		default:
 			u := users[0]
 			cu := &p.users[u]
 			if !cu.enabled {
-				plan.Orphans = append(plan.Orphans, Orphan{Kind: OrphanDisabled, Key: e.key, MatchValue: display,
+				out.orphan(Orphan{Kind: OrphanDisabled, Key: e.key, MatchValue: display,
 					UserID: cu.id, DN: cu.dn,
 					Reason: fmt.Sprintf("the AD user %s with %s=%s is disabled; the app account is stale access", cu.dn, attrName, display)})
 				continue
@@ -148,27 +178,31 @@ func (p *Planner) Plan(ctx context.Context) (*Plan, error) {
 				c.MatchValues = append(c.MatchValues, matchOf[r])
 			}
 			c.Reason = fmt.Sprintf("%d app records (%s) match the same AD user %s", len(recs), strings.Join(c.Keys, ", "), p.users[u].dn)
-			plan.Conflicts = append(plan.Conflicts, c)
+			out.conflict(c)
 			continue
 		}
-		p.planMatched(plan, &p.entries[first], &p.users[u], matchOf[first])
+		p.planMatched(out, &p.entries[first], &p.users[u], matchOf[first])
 	}
 
+	p.planMissing(out, claimedBy, touched)
+	if out.err != nil {
+		return nil, out.err
+	}
 	p.finish(plan)
 	return plan, nil
 }
 
-func (p *Planner) planUnmatched(plan *Plan, e *entry, raw []string) {
+func (p *Planner) planUnmatched(out *emitter, e *entry, raw []string) {
 	display := strings.Join(raw, ", ")
 	attrName := p.def.Match.Attribute
 	if p.createName == nil {
-		plan.Orphans = append(plan.Orphans, Orphan{Kind: OrphanNoUser, Key: e.key, MatchValue: display,
+		out.orphan(Orphan{Kind: OrphanNoUser, Key: e.key, MatchValue: display,
 			Reason: fmt.Sprintf("no AD user has %s=%s", attrName, display)})
 		return
 	}
 	name, err := p.createName.Value(macro.Env{Values: recordValues{p, e}, Object: "record " + e.key})
 	if err != nil {
-		plan.Orphans = append(plan.Orphans, Orphan{Kind: OrphanCannotCreate, Key: e.key, MatchValue: display,
+		out.orphan(Orphan{Kind: OrphanCannotCreate, Key: e.key, MatchValue: display,
 			Reason: fmt.Sprintf("no AD user has %s=%s, and the new user's name cannot be made: %v", attrName, display, err)})
 		return
 	}
@@ -199,12 +233,12 @@ func (p *Planner) planUnmatched(plan *Plan, e *entry, raw []string) {
 		c.Attributes = append(c.Attributes, AttributeValue{Attribute: attrName, Value: raw[0]})
 	}
 	sort.Slice(c.Attributes, func(i, j int) bool { return c.Attributes[i].Attribute < c.Attributes[j].Attribute })
-	plan.Creates = append(plan.Creates, c)
+	out.create(c)
 }
 
-func (p *Planner) planMatched(plan *Plan, e *entry, u *adUser, display string) {
+func (p *Planner) planMatched(out *emitter, e *entry, u *adUser, display string) {
 	if p.def.Category == CategoryOrphansReport {
-		plan.NoChange = append(plan.NoChange, NoChange{Key: e.key, MatchValue: display, UserID: u.id, DN: u.dn,
+		out.noChange(NoChange{Key: e.key, MatchValue: display, UserID: u.id, DN: u.dn,
 			Reason: "matched; an orphans report does not compare attributes"})
 		return
 	}
@@ -229,7 +263,7 @@ func (p *Planner) planMatched(plan *Plan, e *entry, u *adUser, display string) {
 		changes = append(changes, Change{Attribute: m.attr, Old: splitMulti(oldRaw), New: v})
 	}
 	if len(changes) == 0 {
-		plan.NoChange = append(plan.NoChange, NoChange{Key: e.key, MatchValue: display, UserID: u.id, DN: u.dn,
+		out.noChange(NoChange{Key: e.key, MatchValue: display, UserID: u.id, DN: u.dn,
 			Warnings: warnings, Reason: "every mapped attribute already has the app's value"})
 		return
 	}
@@ -238,7 +272,7 @@ func (p *Planner) planMatched(plan *Plan, e *entry, u *adUser, display string) {
 	for i, c := range changes {
 		names[i] = c.Attribute
 	}
-	plan.Updates = append(plan.Updates, Update{Key: e.key, MatchValue: display, UserID: u.id, DN: u.dn,
+	out.update(Update{Key: e.key, MatchValue: display, UserID: u.id, DN: u.dn,
 		Changes: changes, Warnings: warnings,
 		Reason: fmt.Sprintf("%s=%s matches %s; to change: %s", p.def.Match.Attribute, display, u.dn, strings.Join(names, ", "))})
 }
@@ -252,37 +286,9 @@ func (p *Planner) userRefs(us []int32) []UserRef {
 	return out
 }
 
-// finish sorts every list, counts, and applies the change limit.
+// finish applies the change limit to the counts.
 func (p *Planner) finish(plan *Plan) {
-	sort.Slice(plan.Updates, func(i, j int) bool {
-		return less(plan.Updates[i].DN, plan.Updates[i].Key, plan.Updates[j].DN, plan.Updates[j].Key)
-	})
-	sort.Slice(plan.Creates, func(i, j int) bool {
-		return less(plan.Creates[i].DN, plan.Creates[i].Key, plan.Creates[j].DN, plan.Creates[j].Key)
-	})
-	sort.Slice(plan.NoChange, func(i, j int) bool {
-		return less(plan.NoChange[i].DN, plan.NoChange[i].Key, plan.NoChange[j].DN, plan.NoChange[j].Key)
-	})
-	sort.Slice(plan.Orphans, func(i, j int) bool {
-		return less(plan.Orphans[i].Key, plan.Orphans[i].DN, plan.Orphans[j].Key, plan.Orphans[j].DN)
-	})
-	sort.Slice(plan.Conflicts, func(i, j int) bool {
-		a, b := plan.Conflicts[i], plan.Conflicts[j]
-		return less(string(a.Kind), a.Keys[0], string(b.Kind), b.Keys[0])
-	})
 	s := &plan.Summary
-	s.Updates, s.Creates, s.NoChange = len(plan.Updates), len(plan.Creates), len(plan.NoChange)
-	s.Orphans, s.Conflicts = len(plan.Orphans), len(plan.Conflicts)
-	for _, u := range plan.Updates {
-		s.AttributeChanges += len(u.Changes)
-		s.Warnings += len(u.Warnings)
-	}
-	for _, c := range plan.Creates {
-		s.Warnings += len(c.Warnings)
-	}
-	for _, n := range plan.NoChange {
-		s.Warnings += len(n.Warnings)
-	}
 	if limit := p.def.Options.ChangeLimit; limit > 0 && s.Updates+s.Creates > limit {
 		plan.NeedsConfirmation = true
 		plan.ConfirmationReason = fmt.Sprintf("the plan changes %d users (%d updates, %d creates), more than the limit of %d; check the mapping, then confirm to apply",

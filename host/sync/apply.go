@@ -80,7 +80,7 @@ func (s *Service) Apply(ctx context.Context, id string, opts ApplyOptions) (*Res
 		return res, nil
 	}
 
-	pv, err := s.plan(ctx, d, rep)
+	pv, err := s.plan(ctx, d, rep, RunOptions{})
 	if err != nil {
 		return finish(store.RunFailed, err)
 	}
@@ -89,6 +89,7 @@ func (s *Service) Apply(ctx context.Context, id string, opts ApplyOptions) (*Res
 	res.Counts["no change"] = len(plan.NoChange)
 	res.Counts["orphans"] = len(plan.Orphans)
 	res.Counts["conflicts"] = len(plan.Conflicts)
+	res.Counts["missing"] = len(plan.Missing)
 	rec := recorder{s: s, runID: run.ID}
 	if err := rec.append(ctx, s.reportEntries(rec, plan)...); err != nil {
 		return finish(store.RunFailed, fmt.Errorf("record the orphans and conflicts: %w", err))

@@ -17,6 +17,15 @@ type RunOptions struct {
 	// Progress, when set, hears about the run as it goes. It is called
 	// from one goroutine at a time and must return quickly.
 	Progress func(Progress)
+	// Sample, when above zero, keeps only the first Sample objects of each
+	// category in the preview's plan (in the plan's order); the summary
+	// still counts them all. A 100,000-user plan then answers in a few
+	// kilobytes. See decision 0211.
+	Sample int
+	// Items, when set, receives every object of the plan as it is found
+	// (in the planner's order, not sorted) and the preview's plan holds
+	// none: the caller streams them on. An error from Items stops the plan.
+	Items func(mapping.Item) error
 }
 
 // Preview is a dry run's answer: the plan and how long it took to make.
@@ -37,7 +46,7 @@ func (s *Service) Plan(ctx context.Context, id string, opts RunOptions) (*Previe
 	if err != nil {
 		return nil, err
 	}
-	return s.plan(ctx, d, &reporter{fn: opts.Progress})
+	return s.plan(ctx, d, &reporter{fn: opts.Progress}, opts)
 }
 
 // scanner is a Directory that can read a whole OU faster than Search
@@ -47,7 +56,7 @@ type scanner interface {
 	Scan(ctx context.Context, q directory.Query, fn func(directory.Entry) error) error
 }
 
-func (s *Service) plan(ctx context.Context, d *DataSource, rep *reporter) (*Preview, error) {
+func (s *Service) plan(ctx context.Context, d *DataSource, rep *reporter, opts RunOptions) (*Preview, error) {
 	started := s.cfg.Now()
 	p, err := mapping.NewPlanner(d.DataSource)
 	if err != nil {
@@ -96,10 +105,29 @@ func (s *Service) plan(ctx context.Context, d *DataSource, rep *reporter) (*Prev
 	}
 	read := s.cfg.Now()
 	rep.update(func(pr *Progress) { pr.Phase = PhasePlan })
-	plan, err := p.Plan(ctx)
+	plan, err := planWith(ctx, p, opts)
 	if err != nil {
 		return nil, err
 	}
 	return &Preview{DataSource: d.ID, Plan: plan, Started: started.UTC(),
 		ReadMS: read.Sub(started).Milliseconds(), PlanMS: s.cfg.Now().Sub(read).Milliseconds()}, nil
+}
+
+// planWith makes the plan in the form opts ask for: whole, sampled, or
+// handed out object by object.
+func planWith(ctx context.Context, p *mapping.Planner, opts RunOptions) (*mapping.Plan, error) {
+	switch {
+	case opts.Items != nil:
+		return p.PlanTo(ctx, opts.Items)
+	case opts.Sample > 0:
+		sample := mapping.NewSample(opts.Sample)
+		plan, err := p.PlanTo(ctx, func(it mapping.Item) error { sample.Add(it); return nil })
+		if err != nil {
+			return nil, err
+		}
+		sample.Fill(plan)
+		plan.Limit = opts.Sample
+		return plan, nil
+	}
+	return p.Plan(ctx)
 }

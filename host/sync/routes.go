@@ -1,12 +1,16 @@
 package sync
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
+	gosync "sync"
 
 	"github.com/idbridge/idbridge/host/api"
 	"github.com/idbridge/idbridge/host/directory"
+	"github.com/idbridge/idbridge/host/mapping"
 	"github.com/idbridge/idbridge/host/store"
 )
 
@@ -14,10 +18,12 @@ import (
 // lines while it runs, then one line with the preview or result, or the
 // error.
 type Event struct {
-	Progress *Progress   `json:"progress,omitempty"`
-	Preview  *Preview    `json:"preview,omitempty"`
-	Result   *Result     `json:"result,omitempty"`
-	Error    *EventError `json:"error,omitempty"`
+	Progress *Progress `json:"progress,omitempty"`
+	// Item is one object of a plan streamed with ?details=true.
+	Item    *mapping.Item `json:"item,omitempty"`
+	Preview *Preview      `json:"preview,omitempty"`
+	Result  *Result       `json:"result,omitempty"`
+	Error   *EventError   `json:"error,omitempty"`
 }
 
 // EventError is the error of a streamed run. The stream has already
@@ -92,16 +98,22 @@ func (s *Service) Routes() []api.Route {
 				return nil, nil
 			}},
 		{Method: http.MethodPost, Pattern: "/v1/datasources/{id}/plan", MinRole: api.RoleOperator,
-			Summary: "Dry run: plan a sync without writing (?stream=ndjson streams progress)", Response: Preview{}, Errors: []int{http.StatusNotFound},
+			Summary: "Dry run: plan a sync without writing (?limit=N keeps the first N objects per category, the summary counts all; " +
+				"?stream=ndjson streams progress; with it, ?details=true streams every object as its own line)",
+			Response: Preview{}, Errors: []int{http.StatusBadRequest, http.StatusNotFound},
 			Handler: func(c *api.Call) (any, error) {
+				o, details, err := planOptions(c)
+				if err != nil {
+					return nil, err
+				}
 				run := func(o RunOptions) (*Preview, error) { return s.Plan(c.Context(), c.PathValue("id"), o) }
 				if c.Query("stream") == "ndjson" {
-					return stream(func(o RunOptions) Event {
+					return stream(o, details, func(o RunOptions) Event {
 						pv, err := run(o)
 						return Event{Preview: pv, Error: eventError(err)}
 					}), nil
 				}
-				out, err := run(RunOptions{})
+				out, err := run(o)
 				return out, apiError(err)
 			}},
 		{Method: http.MethodPost, Pattern: "/v1/datasources/{id}/apply", MinRole: api.RoleOperator, Audit: true,
@@ -111,7 +123,7 @@ func (s *Service) Routes() []api.Route {
 					return s.Apply(c.Context(), c.PathValue("id"), ApplyOptions{RunOptions: o, Confirm: c.Query("confirm") == "true"})
 				}
 				if c.Query("stream") == "ndjson" {
-					return stream(func(o RunOptions) Event {
+					return stream(RunOptions{}, false, func(o RunOptions) Event {
 						res, err := run(o)
 						return Event{Result: res, Error: eventError(err)}
 					}), nil
@@ -146,31 +158,77 @@ func (s *Service) Routes() []api.Route {
 	}
 }
 
-// stream answers with NDJSON: a line per progress report, then the
-// final event.
-func stream(run func(RunOptions) Event) http.Handler {
+// MaxPlanLimit bounds ?limit=: beyond it, stream the details instead.
+const MaxPlanLimit = 10000
+
+// planOptions reads ?limit= and ?details= of a plan request.
+func planOptions(c *api.Call) (o RunOptions, details bool, err error) {
+	if v := c.Query("limit"); v != "" {
+		n, perr := strconv.Atoi(v)
+		if perr != nil || n < 1 || n > MaxPlanLimit {
+			return o, false, api.BadRequest("limit %q: give a whole number from 1 to %d (objects per category), or stream every object with ?stream=ndjson&details=true", v, MaxPlanLimit)
+		}
+		o.Sample = n
+	}
+	switch c.Query("details") {
+	case "", "false":
+	case "true":
+		if c.Query("stream") != "ndjson" {
+			return o, false, api.BadRequest("details=true streams one line per object: add stream=ndjson")
+		}
+		if o.Sample > 0 {
+			return o, false, api.BadRequest("details=true streams every object; drop limit=%d", o.Sample)
+		}
+		details = true
+	default:
+		return o, false, api.BadRequest("details=%q: use true or false", c.Query("details"))
+	}
+	return o, details, nil
+}
+
+// stream answers with NDJSON: a line per progress report, with details a
+// line per plan object, then the final event. Object lines are buffered
+// and flushed with each progress line and at the end, so a 100,000-object
+// plan is not 100,000 flushes; the host holds no more than the buffer.
+func stream(o RunOptions, details bool, run func(RunOptions) Event) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/x-ndjson")
 		w.WriteHeader(http.StatusOK)
 		flusher, _ := w.(http.Flusher)
-		enc := json.NewEncoder(w)
-		emit := func(e Event) {
-			_ = enc.Encode(e)
+		buf := bufio.NewWriterSize(w, 64<<10)
+		enc := json.NewEncoder(buf)
+		var mu gosync.Mutex // progress and objects may come from different goroutines
+		emit := func(e Event, flush bool) error {
+			mu.Lock()
+			defer mu.Unlock()
+			if err := enc.Encode(e); err != nil {
+				return err
+			}
+			if !flush {
+				return nil
+			}
+			if err := buf.Flush(); err != nil {
+				return err
+			}
 			if flusher != nil {
 				flusher.Flush()
 			}
+			return nil
 		}
 		last := Progress{}
-		final := run(RunOptions{Progress: func(p Progress) {
+		o.Progress = func(p Progress) {
 			// Thin the stream: a line per phase change or per 1% of work.
 			if p.Phase == last.Phase && p.Done-last.Done < max(1, p.Total/100) &&
 				p.Records-last.Records < 1000 && p.Users-last.Users < 1000 {
 				return
 			}
 			last = p
-			emit(Event{Progress: &p})
-		}})
-		emit(final)
+			_ = emit(Event{Progress: &p}, true)
+		}
+		if details {
+			o.Items = func(it mapping.Item) error { return emit(Event{Item: &it}, false) }
+		}
+		_ = emit(run(o), true)
 	})
 }
 

@@ -7,6 +7,8 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -30,6 +32,8 @@ func TestCommandLineThroughTheAPI(t *testing.T) {
 	other := dirtest.UniqueName("cli")
 	dirtest.AddUser(t, dir, ou, dirtest.User{Name: name, Attributes: map[string][]string{"displayName": {"Old Name"}}})
 	dirtest.AddUser(t, dir, ou, dirtest.User{Name: other, Attributes: map[string][]string{"displayName": {"Old Name"}}})
+	lacking := dirtest.UniqueName("cli")
+	dirtest.AddUser(t, dir, ou, dirtest.User{Name: lacking})
 	env := synctest.Start(t, synctest.Options{Seed: seedWith(
 		sandbox.User{Email: name + "@example.test", Name: "New Name"},
 		sandbox.User{Email: other + "@example.test", Name: "Other New Name"},
@@ -120,9 +124,56 @@ func TestCommandLineThroughTheAPI(t *testing.T) {
 	if code != 0 || json.Unmarshal([]byte(out), &pv) != nil || pv.Plan.Summary.Updates != 2 || !pv.Plan.NeedsConfirmation || pv.Plan.Summary.Orphans != 1 {
 		t.Fatalf("sync plan: %d %s %s", code, out, errs)
 	}
+	if pv.Plan.Summary.Missing != 1 || len(pv.Plan.Missing) != 1 || pv.Plan.Missing[0].MatchValue != lacking+"@example.test" || pv.Plan.Limit != 5 {
+		t.Fatalf("sync plan: missing accounts %+v (summary %d, limit %d), want %s", pv.Plan.Missing, pv.Plan.Summary.Missing, pv.Plan.Limit, lacking)
+	}
 	code, out, _ = run(operator, "sync", "plan", "cli")
-	if code != 0 || !strings.Contains(out, "update") || !strings.Contains(out, "stale-") {
+	// Orphans and missing accounts are named by e-mail beside the id.
+	if code != 0 || !strings.Contains(out, "update") || !strings.Contains(out, "stale-"+name+"@example.test (app id ") ||
+		!regexp.MustCompile(`missing account\s+1\s`).MatchString(out) || !strings.Contains(out, lacking+"@example.test  ") {
 		t.Fatalf("sync plan text: %d %s", code, out)
+	}
+	// --details streams every object, then the preview with the counts.
+	code, out, errs = run(operator, "sync", "plan", "cli", "--details", "-o", "json")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	counts := map[string]int{}
+	for _, l := range lines[:len(lines)-1] {
+		var ev idsync.Event
+		if err := json.Unmarshal([]byte(l), &ev); err != nil || ev.Item == nil {
+			t.Fatalf("sync plan --details: line %q is not an object (%v)", l, err)
+		}
+		counts[ev.Item.Category]++
+	}
+	var last idsync.Event
+	if code != 0 || json.Unmarshal([]byte(lines[len(lines)-1]), &last) != nil || last.Preview == nil {
+		t.Fatalf("sync plan --details -o json: %d %s %s", code, out, errs)
+	}
+	s := last.Preview.Plan.Summary
+	if want := map[string]int{mapping.ItemUpdate: s.Updates, mapping.ItemOrphan: s.Orphans, mapping.ItemMissing: s.Missing}; !reflect.DeepEqual(counts, want) ||
+		len(last.Preview.Plan.Updates) != 0 {
+		t.Errorf("streamed objects %v, want the summary's %v and no lists in the preview", counts, want)
+	}
+	code, out, _ = run(operator, "sync", "plan", "cli", "--details")
+	if code != 0 || !regexp.MustCompile(`(?m)^missing account\s+`+regexp.QuoteMeta(lacking)).MatchString(out) || strings.Contains(out, "more (--details") {
+		t.Fatalf("sync plan --details text: %d %s", code, out)
+	}
+	// The route: limit samples, details needs a stream, bad values are 400.
+	post := func(query string) (int, []byte) {
+		req := httptest.NewRequest("POST", "/v1/datasources/cli/plan"+query, nil)
+		req.Header.Set("Authorization", "Bearer "+operator)
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		return rec.Code, rec.Body.Bytes()
+	}
+	st, body := post("?limit=1")
+	var one idsync.Preview
+	if st != 200 || json.Unmarshal(body, &one) != nil || len(one.Plan.Updates) != 1 || one.Plan.Summary.Updates != 2 || one.Plan.Limit != 1 {
+		t.Errorf("plan?limit=1: %d %.300s", st, body)
+	}
+	for _, q := range []string{"?limit=0", "?limit=ten", "?details=true", "?stream=ndjson&details=true&limit=3", "?details=yes"} {
+		if st, body := post(q); st != 400 {
+			t.Errorf("plan%s: %d %.200s, want 400", q, st, body)
+		}
 	}
 	// Two updates are over the limit of one: refused until confirmed.
 	code, out, errs = run(operator, "sync", "apply", "cli")
