@@ -120,3 +120,40 @@ func TestErrorFromStatusWithoutDetails(t *testing.T) {
 		t.Fatalf("plain error → %v", ae)
 	}
 }
+
+func TestValidateChecksVerifyDeclarations(t *testing.T) {
+	lookup := Webhook{ID: "find-member", Method: "GET", URL: "/users", Query: []KV{{Name: "email", Value: "%email%"}}, Idempotent: true}
+	add := Webhook{ID: "invite-member", Method: "POST", URL: "/users", Body: `{"email":"%email%"}`}
+	cases := map[string]struct {
+		verify *Verify
+		lookup Webhook
+		want   string
+	}{
+		"valid":          {&Verify{Webhook: "find-member"}, lookup, ""},
+		"mapped input":   {&Verify{Webhook: "find-member", Inputs: map[string]string{"email": "mail"}}, lookup, `input "email" has no input`},
+		"unknown lookup": {&Verify{Webhook: "find-someone"}, lookup, `"find-someone", which is not a webhook`},
+		"unsafe lookup":  {&Verify{Webhook: "find-member"}, func() Webhook { l := lookup; l.Idempotent = false; return l }(), "not idempotent"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			c := testConnector("https://api.example.com")
+			w := add
+			w.Verify = tc.verify
+			c.Webhooks = append(c.Webhooks, w, tc.lookup)
+			err := c.Validate()
+			if tc.want == "" {
+				if err != nil {
+					t.Fatalf("valid verify refused: %v", err)
+				}
+				spec := w.proto()
+				if spec.GetVerify().GetWebhook() != "find-member" {
+					t.Fatalf("Describe carries verify %v", spec.GetVerify())
+				}
+				return
+			}
+			if !errors.Is(err, ErrBadDeclaration) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("Validate = %v, want a refusal mentioning %q", err, tc.want)
+			}
+		})
+	}
+}

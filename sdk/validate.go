@@ -17,6 +17,8 @@ var (
 	idPattern = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
 	// templateParts are {Key} placeholders and %macro% references.
 	templateParts = regexp.MustCompile(`\{[^{}]*\}|%[^%]*%`)
+	// inputPattern is a webhook input, %name%.
+	inputPattern = regexp.MustCompile(`%([A-Za-z][A-Za-z0-9_]*)%`)
 )
 
 // Validate checks the declaration: ids present, unique and lower case,
@@ -110,6 +112,9 @@ func (c Connector) Validate() error {
 				add("webhook %q: output %q has an invalid path %q", w.ID, o.Name, o.Path)
 			}
 		}
+		for _, msg := range checkVerify(w, c.Webhooks) {
+			add("webhook %q: %s", w.ID, msg)
+		}
 	}
 	if len(p) > 0 {
 		return fmt.Errorf("%w: %s", ErrBadDeclaration, strings.Join(p, "; "))
@@ -154,4 +159,70 @@ func (p Paging) check() error {
 		}
 	}
 	return nil
+}
+
+// checkVerify checks a webhook's verification lookup: it must exist, be
+// idempotent, and receive every input it needs from the verified call.
+// See decision 0170.
+func checkVerify(w Webhook, all []Webhook) []string {
+	v := w.Verify
+	if v == nil {
+		return nil
+	}
+	if w.Idempotent {
+		return []string{"an idempotent webhook needs no verify; remove one of them"}
+	}
+	var lookup *Webhook
+	for i := range all {
+		if all[i].ID == v.Webhook {
+			lookup = &all[i]
+		}
+	}
+	switch {
+	case lookup == nil:
+		return []string{fmt.Sprintf("verify names %q, which is not a webhook of this connector", v.Webhook)}
+	case !lookup.Idempotent:
+		return []string{fmt.Sprintf("verify names %q, which is not idempotent; a lookup must be safe to repeat", v.Webhook)}
+	}
+	have := map[string]bool{}
+	for _, n := range webhookInputs(w) {
+		have[n] = true
+	}
+	var p []string
+	for _, n := range webhookInputs(*lookup) {
+		from := n
+		if m, ok := v.Inputs[n]; ok {
+			from = m
+		}
+		if !have[from] {
+			p = append(p, fmt.Sprintf("verify: the lookup's input %q has no input of this webhook to come from; map it in Verify.Inputs", n))
+		}
+	}
+	return p
+}
+
+// webhookInputs returns the %name% inputs a webhook's templates use.
+func webhookInputs(w Webhook) []string {
+	var texts []string
+	texts = append(texts, w.URL, w.Body)
+	for _, kv := range w.Query {
+		texts = append(texts, kv.Value)
+	}
+	for _, kv := range w.Headers {
+		texts = append(texts, kv.Value)
+	}
+	for _, o := range w.Outputs {
+		texts = append(texts, o.Path)
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, t := range texts {
+		for _, m := range inputPattern.FindAllStringSubmatch(t, -1) {
+			if !seen[m[1]] {
+				seen[m[1]] = true
+				out = append(out, m[1])
+			}
+		}
+	}
+	return out
 }

@@ -37,6 +37,30 @@ type Webhook struct {
 	// executor then retries it after errors where the app may already have
 	// acted, and the host's queue may replay it after a crash.
 	Idempotent bool
+	// Verify, for a webhook that is not idempotent, names the lookup that
+	// tells whether a call left in doubt (a crash, a timeout, a 5xx after
+	// the request left) already took effect. The host then settles such a
+	// call by looking before it resends, and templates get this
+	// verification by default. Leave it nil only when nothing can tell;
+	// templates must then send in-doubt calls to an admin.
+	Verify *Verify
+}
+
+// Verify names the lookup webhook that verifies a non-idempotent one, e.g.
+// "find-user-by-email" for "add-user".
+type Verify struct {
+	// Webhook is the id of the lookup, an idempotent webhook of the same
+	// connector.
+	Webhook string
+	// Inputs map a lookup input to the verified call's input that feeds
+	// it; a lookup input not listed takes the call's input of the same
+	// name.
+	Inputs map[string]string
+	// Exists is a CEL condition over the lookup's outputs (lookup.<output>)
+	// that holds when the call took effect; empty means the lookup
+	// succeeding is enough, and its failing as not found means the call did
+	// not take effect.
+	Exists string
 }
 
 // Output names a value a webhook returns for later steps; see
@@ -65,5 +89,13 @@ func (w Webhook) proto() *connectorv1.WebhookSpec {
 		Id: w.ID, Name: w.Name, Description: w.Description, Method: w.Method, Url: w.URL,
 		Headers: kvsProto(w.Headers), Query: kvsProto(w.Query), MessageType: mt, Body: w.Body,
 		Outputs: outs, SuccessStatuses: succ, Category: w.Category, Idempotent: w.Idempotent,
+		Verify: w.Verify.proto(),
 	}
+}
+
+func (v *Verify) proto() *connectorv1.VerifySpec {
+	if v == nil {
+		return nil
+	}
+	return &connectorv1.VerifySpec{Webhook: v.Webhook, Inputs: v.Inputs, Exists: v.Exists}
 }

@@ -1248,7 +1248,13 @@ type WebhookSpec struct {
 	Category string `protobuf:"bytes,12,opt,name=category,proto3" json:"category,omitempty"`
 	// True when running it twice has the same effect as once; the host's queue
 	// may retry these freely after a crash.
-	Idempotent    bool `protobuf:"varint,13,opt,name=idempotent,proto3" json:"idempotent,omitempty"`
+	Idempotent bool `protobuf:"varint,13,opt,name=idempotent,proto3" json:"idempotent,omitempty"`
+	// For a webhook that is not idempotent: the lookup that tells whether a
+	// call left in doubt (a crash, a timeout, a 5xx after the request left)
+	// already took effect, so the host can settle it without a duplicate or a
+	// gap. Unset when nothing can verify the call; templates must then say that
+	// in-doubt calls go to an admin.
+	Verify        *VerifySpec `protobuf:"bytes,14,opt,name=verify,proto3" json:"verify,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1374,6 +1380,82 @@ func (x *WebhookSpec) GetIdempotent() bool {
 	return false
 }
 
+func (x *WebhookSpec) GetVerify() *VerifySpec {
+	if x != nil {
+		return x.Verify
+	}
+	return nil
+}
+
+// VerifySpec names the lookup webhook that verifies a non-idempotent one, e.g.
+// "find-user-by-email" for "add-user".
+type VerifySpec struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Id of a lookup webhook of the same connector; it must be idempotent.
+	Webhook string `protobuf:"bytes,1,opt,name=webhook,proto3" json:"webhook,omitempty"`
+	// Which input of the verified call feeds each input of the lookup, by name
+	// (lookup input -> call input). A lookup input not listed takes the call's
+	// input of the same name.
+	Inputs map[string]string `protobuf:"bytes,2,rep,name=inputs,proto3" json:"inputs,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// A CEL condition over the lookup's outputs (lookup.<output>) that is true
+	// when the call took effect. Empty means the lookup succeeding is enough and
+	// a not-found answer means the call did not take effect.
+	Exists        string `protobuf:"bytes,3,opt,name=exists,proto3" json:"exists,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *VerifySpec) Reset() {
+	*x = VerifySpec{}
+	mi := &file_connector_v1_connector_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VerifySpec) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VerifySpec) ProtoMessage() {}
+
+func (x *VerifySpec) ProtoReflect() protoreflect.Message {
+	mi := &file_connector_v1_connector_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VerifySpec.ProtoReflect.Descriptor instead.
+func (*VerifySpec) Descriptor() ([]byte, []int) {
+	return file_connector_v1_connector_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *VerifySpec) GetWebhook() string {
+	if x != nil {
+		return x.Webhook
+	}
+	return ""
+}
+
+func (x *VerifySpec) GetInputs() map[string]string {
+	if x != nil {
+		return x.Inputs
+	}
+	return nil
+}
+
+func (x *VerifySpec) GetExists() string {
+	if x != nil {
+		return x.Exists
+	}
+	return ""
+}
+
 type RateLimit struct {
 	state             protoimpl.MessageState `protogen:"open.v1"`
 	RequestsPerSecond float64                `protobuf:"fixed64,1,opt,name=requests_per_second,json=requestsPerSecond,proto3" json:"requests_per_second,omitempty"`
@@ -1384,7 +1466,7 @@ type RateLimit struct {
 
 func (x *RateLimit) Reset() {
 	*x = RateLimit{}
-	mi := &file_connector_v1_connector_proto_msgTypes[10]
+	mi := &file_connector_v1_connector_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1396,7 +1478,7 @@ func (x *RateLimit) String() string {
 func (*RateLimit) ProtoMessage() {}
 
 func (x *RateLimit) ProtoReflect() protoreflect.Message {
-	mi := &file_connector_v1_connector_proto_msgTypes[10]
+	mi := &file_connector_v1_connector_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1409,7 +1491,7 @@ func (x *RateLimit) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RateLimit.ProtoReflect.Descriptor instead.
 func (*RateLimit) Descriptor() ([]byte, []int) {
-	return file_connector_v1_connector_proto_rawDescGZIP(), []int{10}
+	return file_connector_v1_connector_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *RateLimit) GetRequestsPerSecond() float64 {
@@ -1437,7 +1519,7 @@ type TestRequest struct {
 
 func (x *TestRequest) Reset() {
 	*x = TestRequest{}
-	mi := &file_connector_v1_connector_proto_msgTypes[11]
+	mi := &file_connector_v1_connector_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1449,7 +1531,7 @@ func (x *TestRequest) String() string {
 func (*TestRequest) ProtoMessage() {}
 
 func (x *TestRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_connector_v1_connector_proto_msgTypes[11]
+	mi := &file_connector_v1_connector_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1462,7 +1544,7 @@ func (x *TestRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TestRequest.ProtoReflect.Descriptor instead.
 func (*TestRequest) Descriptor() ([]byte, []int) {
-	return file_connector_v1_connector_proto_rawDescGZIP(), []int{11}
+	return file_connector_v1_connector_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *TestRequest) GetSettings() map[string]string {
@@ -1489,7 +1571,7 @@ type Check struct {
 
 func (x *Check) Reset() {
 	*x = Check{}
-	mi := &file_connector_v1_connector_proto_msgTypes[12]
+	mi := &file_connector_v1_connector_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1501,7 +1583,7 @@ func (x *Check) String() string {
 func (*Check) ProtoMessage() {}
 
 func (x *Check) ProtoReflect() protoreflect.Message {
-	mi := &file_connector_v1_connector_proto_msgTypes[12]
+	mi := &file_connector_v1_connector_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1514,7 +1596,7 @@ func (x *Check) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Check.ProtoReflect.Descriptor instead.
 func (*Check) Descriptor() ([]byte, []int) {
-	return file_connector_v1_connector_proto_rawDescGZIP(), []int{12}
+	return file_connector_v1_connector_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *Check) GetId() string {
@@ -1565,7 +1647,7 @@ type TestResponse struct {
 
 func (x *TestResponse) Reset() {
 	*x = TestResponse{}
-	mi := &file_connector_v1_connector_proto_msgTypes[13]
+	mi := &file_connector_v1_connector_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1577,7 +1659,7 @@ func (x *TestResponse) String() string {
 func (*TestResponse) ProtoMessage() {}
 
 func (x *TestResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_connector_v1_connector_proto_msgTypes[13]
+	mi := &file_connector_v1_connector_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1590,7 +1672,7 @@ func (x *TestResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TestResponse.ProtoReflect.Descriptor instead.
 func (*TestResponse) Descriptor() ([]byte, []int) {
-	return file_connector_v1_connector_proto_rawDescGZIP(), []int{13}
+	return file_connector_v1_connector_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *TestResponse) GetOk() bool {
@@ -1639,7 +1721,7 @@ type FetchRequest struct {
 
 func (x *FetchRequest) Reset() {
 	*x = FetchRequest{}
-	mi := &file_connector_v1_connector_proto_msgTypes[14]
+	mi := &file_connector_v1_connector_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1651,7 +1733,7 @@ func (x *FetchRequest) String() string {
 func (*FetchRequest) ProtoMessage() {}
 
 func (x *FetchRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_connector_v1_connector_proto_msgTypes[14]
+	mi := &file_connector_v1_connector_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1664,7 +1746,7 @@ func (x *FetchRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FetchRequest.ProtoReflect.Descriptor instead.
 func (*FetchRequest) Descriptor() ([]byte, []int) {
-	return file_connector_v1_connector_proto_rawDescGZIP(), []int{14}
+	return file_connector_v1_connector_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *FetchRequest) GetSettings() map[string]string {
@@ -1758,7 +1840,7 @@ type FetchResponse struct {
 
 func (x *FetchResponse) Reset() {
 	*x = FetchResponse{}
-	mi := &file_connector_v1_connector_proto_msgTypes[15]
+	mi := &file_connector_v1_connector_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1770,7 +1852,7 @@ func (x *FetchResponse) String() string {
 func (*FetchResponse) ProtoMessage() {}
 
 func (x *FetchResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_connector_v1_connector_proto_msgTypes[15]
+	mi := &file_connector_v1_connector_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1783,7 +1865,7 @@ func (x *FetchResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FetchResponse.ProtoReflect.Descriptor instead.
 func (*FetchResponse) Descriptor() ([]byte, []int) {
-	return file_connector_v1_connector_proto_rawDescGZIP(), []int{15}
+	return file_connector_v1_connector_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *FetchResponse) GetRecords() []*structpb.Struct {
@@ -1822,7 +1904,7 @@ type RenderedCall struct {
 
 func (x *RenderedCall) Reset() {
 	*x = RenderedCall{}
-	mi := &file_connector_v1_connector_proto_msgTypes[16]
+	mi := &file_connector_v1_connector_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1834,7 +1916,7 @@ func (x *RenderedCall) String() string {
 func (*RenderedCall) ProtoMessage() {}
 
 func (x *RenderedCall) ProtoReflect() protoreflect.Message {
-	mi := &file_connector_v1_connector_proto_msgTypes[16]
+	mi := &file_connector_v1_connector_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1847,7 +1929,7 @@ func (x *RenderedCall) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RenderedCall.ProtoReflect.Descriptor instead.
 func (*RenderedCall) Descriptor() ([]byte, []int) {
-	return file_connector_v1_connector_proto_rawDescGZIP(), []int{16}
+	return file_connector_v1_connector_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *RenderedCall) GetMethod() string {
@@ -1908,7 +1990,7 @@ type InvokeRequest struct {
 
 func (x *InvokeRequest) Reset() {
 	*x = InvokeRequest{}
-	mi := &file_connector_v1_connector_proto_msgTypes[17]
+	mi := &file_connector_v1_connector_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1920,7 +2002,7 @@ func (x *InvokeRequest) String() string {
 func (*InvokeRequest) ProtoMessage() {}
 
 func (x *InvokeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_connector_v1_connector_proto_msgTypes[17]
+	mi := &file_connector_v1_connector_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1933,7 +2015,7 @@ func (x *InvokeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InvokeRequest.ProtoReflect.Descriptor instead.
 func (*InvokeRequest) Descriptor() ([]byte, []int) {
-	return file_connector_v1_connector_proto_rawDescGZIP(), []int{17}
+	return file_connector_v1_connector_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *InvokeRequest) GetSettings() map[string]string {
@@ -1988,7 +2070,7 @@ type InvokeResponse struct {
 
 func (x *InvokeResponse) Reset() {
 	*x = InvokeResponse{}
-	mi := &file_connector_v1_connector_proto_msgTypes[18]
+	mi := &file_connector_v1_connector_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2000,7 +2082,7 @@ func (x *InvokeResponse) String() string {
 func (*InvokeResponse) ProtoMessage() {}
 
 func (x *InvokeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_connector_v1_connector_proto_msgTypes[18]
+	mi := &file_connector_v1_connector_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2013,7 +2095,7 @@ func (x *InvokeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InvokeResponse.ProtoReflect.Descriptor instead.
 func (*InvokeResponse) Descriptor() ([]byte, []int) {
-	return file_connector_v1_connector_proto_rawDescGZIP(), []int{18}
+	return file_connector_v1_connector_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *InvokeResponse) GetExchange() *Exchange {
@@ -2043,7 +2125,7 @@ type HTTPRequest struct {
 
 func (x *HTTPRequest) Reset() {
 	*x = HTTPRequest{}
-	mi := &file_connector_v1_connector_proto_msgTypes[19]
+	mi := &file_connector_v1_connector_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2055,7 +2137,7 @@ func (x *HTTPRequest) String() string {
 func (*HTTPRequest) ProtoMessage() {}
 
 func (x *HTTPRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_connector_v1_connector_proto_msgTypes[19]
+	mi := &file_connector_v1_connector_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2068,7 +2150,7 @@ func (x *HTTPRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HTTPRequest.ProtoReflect.Descriptor instead.
 func (*HTTPRequest) Descriptor() ([]byte, []int) {
-	return file_connector_v1_connector_proto_rawDescGZIP(), []int{19}
+	return file_connector_v1_connector_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *HTTPRequest) GetMethod() string {
@@ -2111,7 +2193,7 @@ type HTTPResponse struct {
 
 func (x *HTTPResponse) Reset() {
 	*x = HTTPResponse{}
-	mi := &file_connector_v1_connector_proto_msgTypes[20]
+	mi := &file_connector_v1_connector_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2123,7 +2205,7 @@ func (x *HTTPResponse) String() string {
 func (*HTTPResponse) ProtoMessage() {}
 
 func (x *HTTPResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_connector_v1_connector_proto_msgTypes[20]
+	mi := &file_connector_v1_connector_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2136,7 +2218,7 @@ func (x *HTTPResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HTTPResponse.ProtoReflect.Descriptor instead.
 func (*HTTPResponse) Descriptor() ([]byte, []int) {
-	return file_connector_v1_connector_proto_rawDescGZIP(), []int{20}
+	return file_connector_v1_connector_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *HTTPResponse) GetStatus() int32 {
@@ -2176,7 +2258,7 @@ type Exchange struct {
 
 func (x *Exchange) Reset() {
 	*x = Exchange{}
-	mi := &file_connector_v1_connector_proto_msgTypes[21]
+	mi := &file_connector_v1_connector_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2188,7 +2270,7 @@ func (x *Exchange) String() string {
 func (*Exchange) ProtoMessage() {}
 
 func (x *Exchange) ProtoReflect() protoreflect.Message {
-	mi := &file_connector_v1_connector_proto_msgTypes[21]
+	mi := &file_connector_v1_connector_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2201,7 +2283,7 @@ func (x *Exchange) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Exchange.ProtoReflect.Descriptor instead.
 func (*Exchange) Descriptor() ([]byte, []int) {
-	return file_connector_v1_connector_proto_rawDescGZIP(), []int{21}
+	return file_connector_v1_connector_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *Exchange) GetRequest() *HTTPRequest {
@@ -2254,7 +2336,7 @@ type AppError struct {
 
 func (x *AppError) Reset() {
 	*x = AppError{}
-	mi := &file_connector_v1_connector_proto_msgTypes[22]
+	mi := &file_connector_v1_connector_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2266,7 +2348,7 @@ func (x *AppError) String() string {
 func (*AppError) ProtoMessage() {}
 
 func (x *AppError) ProtoReflect() protoreflect.Message {
-	mi := &file_connector_v1_connector_proto_msgTypes[22]
+	mi := &file_connector_v1_connector_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2279,7 +2361,7 @@ func (x *AppError) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AppError.ProtoReflect.Descriptor instead.
 func (*AppError) Descriptor() ([]byte, []int) {
-	return file_connector_v1_connector_proto_rawDescGZIP(), []int{22}
+	return file_connector_v1_connector_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *AppError) GetKind() ErrorKind {
@@ -2411,7 +2493,7 @@ const file_connector_v1_connector_proto_rawDesc = "" +
 	"OutputSpec\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x12\n" +
 	"\x04path\x18\x02 \x01(\tR\x04path\x12 \n" +
-	"\vdescription\x18\x03 \x01(\tR\vdescription\"\xee\x03\n" +
+	"\vdescription\x18\x03 \x01(\tR\vdescription\"\xa9\x04\n" +
 	"\vWebhookSpec\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
 	"\x04name\x18\x02 \x01(\tR\x04name\x12 \n" +
@@ -2428,7 +2510,16 @@ const file_connector_v1_connector_proto_rawDesc = "" +
 	"\bcategory\x18\f \x01(\tR\bcategory\x12\x1e\n" +
 	"\n" +
 	"idempotent\x18\r \x01(\bR\n" +
-	"idempotent\"Q\n" +
+	"idempotent\x129\n" +
+	"\x06verify\x18\x0e \x01(\v2!.idbridge.connector.v1.VerifySpecR\x06verify\"\xc0\x01\n" +
+	"\n" +
+	"VerifySpec\x12\x18\n" +
+	"\awebhook\x18\x01 \x01(\tR\awebhook\x12E\n" +
+	"\x06inputs\x18\x02 \x03(\v2-.idbridge.connector.v1.VerifySpec.InputsEntryR\x06inputs\x12\x16\n" +
+	"\x06exists\x18\x03 \x01(\tR\x06exists\x1a9\n" +
+	"\vInputsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"Q\n" +
 	"\tRateLimit\x12.\n" +
 	"\x13requests_per_second\x18\x01 \x01(\x01R\x11requestsPerSecond\x12\x14\n" +
 	"\x05burst\x18\x02 \x01(\x05R\x05burst\"\x98\x01\n" +
@@ -2583,7 +2674,7 @@ func file_connector_v1_connector_proto_rawDescGZIP() []byte {
 }
 
 var file_connector_v1_connector_proto_enumTypes = make([]protoimpl.EnumInfo, 7)
-var file_connector_v1_connector_proto_msgTypes = make([]protoimpl.MessageInfo, 26)
+var file_connector_v1_connector_proto_msgTypes = make([]protoimpl.MessageInfo, 28)
 var file_connector_v1_connector_proto_goTypes = []any{
 	(Capability)(0),          // 0: idbridge.connector.v1.Capability
 	(SettingType)(0),         // 1: idbridge.connector.v1.SettingType
@@ -2602,23 +2693,25 @@ var file_connector_v1_connector_proto_goTypes = []any{
 	(*EndpointSpec)(nil),     // 14: idbridge.connector.v1.EndpointSpec
 	(*OutputSpec)(nil),       // 15: idbridge.connector.v1.OutputSpec
 	(*WebhookSpec)(nil),      // 16: idbridge.connector.v1.WebhookSpec
-	(*RateLimit)(nil),        // 17: idbridge.connector.v1.RateLimit
-	(*TestRequest)(nil),      // 18: idbridge.connector.v1.TestRequest
-	(*Check)(nil),            // 19: idbridge.connector.v1.Check
-	(*TestResponse)(nil),     // 20: idbridge.connector.v1.TestResponse
-	(*FetchRequest)(nil),     // 21: idbridge.connector.v1.FetchRequest
-	(*FetchResponse)(nil),    // 22: idbridge.connector.v1.FetchResponse
-	(*RenderedCall)(nil),     // 23: idbridge.connector.v1.RenderedCall
-	(*InvokeRequest)(nil),    // 24: idbridge.connector.v1.InvokeRequest
-	(*InvokeResponse)(nil),   // 25: idbridge.connector.v1.InvokeResponse
-	(*HTTPRequest)(nil),      // 26: idbridge.connector.v1.HTTPRequest
-	(*HTTPResponse)(nil),     // 27: idbridge.connector.v1.HTTPResponse
-	(*Exchange)(nil),         // 28: idbridge.connector.v1.Exchange
-	(*AppError)(nil),         // 29: idbridge.connector.v1.AppError
-	nil,                      // 30: idbridge.connector.v1.TestRequest.SettingsEntry
-	nil,                      // 31: idbridge.connector.v1.FetchRequest.SettingsEntry
-	nil,                      // 32: idbridge.connector.v1.InvokeRequest.SettingsEntry
-	(*structpb.Struct)(nil),  // 33: google.protobuf.Struct
+	(*VerifySpec)(nil),       // 17: idbridge.connector.v1.VerifySpec
+	(*RateLimit)(nil),        // 18: idbridge.connector.v1.RateLimit
+	(*TestRequest)(nil),      // 19: idbridge.connector.v1.TestRequest
+	(*Check)(nil),            // 20: idbridge.connector.v1.Check
+	(*TestResponse)(nil),     // 21: idbridge.connector.v1.TestResponse
+	(*FetchRequest)(nil),     // 22: idbridge.connector.v1.FetchRequest
+	(*FetchResponse)(nil),    // 23: idbridge.connector.v1.FetchResponse
+	(*RenderedCall)(nil),     // 24: idbridge.connector.v1.RenderedCall
+	(*InvokeRequest)(nil),    // 25: idbridge.connector.v1.InvokeRequest
+	(*InvokeResponse)(nil),   // 26: idbridge.connector.v1.InvokeResponse
+	(*HTTPRequest)(nil),      // 27: idbridge.connector.v1.HTTPRequest
+	(*HTTPResponse)(nil),     // 28: idbridge.connector.v1.HTTPResponse
+	(*Exchange)(nil),         // 29: idbridge.connector.v1.Exchange
+	(*AppError)(nil),         // 30: idbridge.connector.v1.AppError
+	nil,                      // 31: idbridge.connector.v1.VerifySpec.InputsEntry
+	nil,                      // 32: idbridge.connector.v1.TestRequest.SettingsEntry
+	nil,                      // 33: idbridge.connector.v1.FetchRequest.SettingsEntry
+	nil,                      // 34: idbridge.connector.v1.InvokeRequest.SettingsEntry
+	(*structpb.Struct)(nil),  // 35: google.protobuf.Struct
 }
 var file_connector_v1_connector_proto_depIdxs = []int32{
 	9,  // 0: idbridge.connector.v1.DescribeResponse.info:type_name -> idbridge.connector.v1.ConnectorInfo
@@ -2626,7 +2719,7 @@ var file_connector_v1_connector_proto_depIdxs = []int32{
 	10, // 2: idbridge.connector.v1.DescribeResponse.settings:type_name -> idbridge.connector.v1.SettingSpec
 	14, // 3: idbridge.connector.v1.DescribeResponse.endpoints:type_name -> idbridge.connector.v1.EndpointSpec
 	16, // 4: idbridge.connector.v1.DescribeResponse.webhooks:type_name -> idbridge.connector.v1.WebhookSpec
-	17, // 5: idbridge.connector.v1.DescribeResponse.rate_limit:type_name -> idbridge.connector.v1.RateLimit
+	18, // 5: idbridge.connector.v1.DescribeResponse.rate_limit:type_name -> idbridge.connector.v1.RateLimit
 	1,  // 6: idbridge.connector.v1.SettingSpec.type:type_name -> idbridge.connector.v1.SettingType
 	2,  // 7: idbridge.connector.v1.Paging.kind:type_name -> idbridge.connector.v1.PagingKind
 	3,  // 8: idbridge.connector.v1.FieldSpec.type:type_name -> idbridge.connector.v1.FieldType
@@ -2638,40 +2731,42 @@ var file_connector_v1_connector_proto_depIdxs = []int32{
 	11, // 14: idbridge.connector.v1.WebhookSpec.query:type_name -> idbridge.connector.v1.KeyValue
 	4,  // 15: idbridge.connector.v1.WebhookSpec.message_type:type_name -> idbridge.connector.v1.MessageType
 	15, // 16: idbridge.connector.v1.WebhookSpec.outputs:type_name -> idbridge.connector.v1.OutputSpec
-	30, // 17: idbridge.connector.v1.TestRequest.settings:type_name -> idbridge.connector.v1.TestRequest.SettingsEntry
-	5,  // 18: idbridge.connector.v1.Check.status:type_name -> idbridge.connector.v1.CheckStatus
-	19, // 19: idbridge.connector.v1.TestResponse.checks:type_name -> idbridge.connector.v1.Check
-	31, // 20: idbridge.connector.v1.FetchRequest.settings:type_name -> idbridge.connector.v1.FetchRequest.SettingsEntry
-	14, // 21: idbridge.connector.v1.FetchRequest.custom:type_name -> idbridge.connector.v1.EndpointSpec
-	33, // 22: idbridge.connector.v1.FetchResponse.records:type_name -> google.protobuf.Struct
-	28, // 23: idbridge.connector.v1.FetchResponse.exchange:type_name -> idbridge.connector.v1.Exchange
-	11, // 24: idbridge.connector.v1.RenderedCall.headers:type_name -> idbridge.connector.v1.KeyValue
-	11, // 25: idbridge.connector.v1.RenderedCall.query:type_name -> idbridge.connector.v1.KeyValue
-	4,  // 26: idbridge.connector.v1.RenderedCall.message_type:type_name -> idbridge.connector.v1.MessageType
-	32, // 27: idbridge.connector.v1.InvokeRequest.settings:type_name -> idbridge.connector.v1.InvokeRequest.SettingsEntry
-	23, // 28: idbridge.connector.v1.InvokeRequest.call:type_name -> idbridge.connector.v1.RenderedCall
-	15, // 29: idbridge.connector.v1.InvokeRequest.outputs:type_name -> idbridge.connector.v1.OutputSpec
-	28, // 30: idbridge.connector.v1.InvokeResponse.exchange:type_name -> idbridge.connector.v1.Exchange
-	33, // 31: idbridge.connector.v1.InvokeResponse.outputs:type_name -> google.protobuf.Struct
-	11, // 32: idbridge.connector.v1.HTTPRequest.headers:type_name -> idbridge.connector.v1.KeyValue
-	11, // 33: idbridge.connector.v1.HTTPResponse.headers:type_name -> idbridge.connector.v1.KeyValue
-	26, // 34: idbridge.connector.v1.Exchange.request:type_name -> idbridge.connector.v1.HTTPRequest
-	27, // 35: idbridge.connector.v1.Exchange.response:type_name -> idbridge.connector.v1.HTTPResponse
-	6,  // 36: idbridge.connector.v1.AppError.kind:type_name -> idbridge.connector.v1.ErrorKind
-	28, // 37: idbridge.connector.v1.AppError.exchange:type_name -> idbridge.connector.v1.Exchange
-	7,  // 38: idbridge.connector.v1.Connector.Describe:input_type -> idbridge.connector.v1.DescribeRequest
-	18, // 39: idbridge.connector.v1.Connector.Test:input_type -> idbridge.connector.v1.TestRequest
-	21, // 40: idbridge.connector.v1.Connector.Fetch:input_type -> idbridge.connector.v1.FetchRequest
-	24, // 41: idbridge.connector.v1.Connector.Invoke:input_type -> idbridge.connector.v1.InvokeRequest
-	8,  // 42: idbridge.connector.v1.Connector.Describe:output_type -> idbridge.connector.v1.DescribeResponse
-	20, // 43: idbridge.connector.v1.Connector.Test:output_type -> idbridge.connector.v1.TestResponse
-	22, // 44: idbridge.connector.v1.Connector.Fetch:output_type -> idbridge.connector.v1.FetchResponse
-	25, // 45: idbridge.connector.v1.Connector.Invoke:output_type -> idbridge.connector.v1.InvokeResponse
-	42, // [42:46] is the sub-list for method output_type
-	38, // [38:42] is the sub-list for method input_type
-	38, // [38:38] is the sub-list for extension type_name
-	38, // [38:38] is the sub-list for extension extendee
-	0,  // [0:38] is the sub-list for field type_name
+	17, // 17: idbridge.connector.v1.WebhookSpec.verify:type_name -> idbridge.connector.v1.VerifySpec
+	31, // 18: idbridge.connector.v1.VerifySpec.inputs:type_name -> idbridge.connector.v1.VerifySpec.InputsEntry
+	32, // 19: idbridge.connector.v1.TestRequest.settings:type_name -> idbridge.connector.v1.TestRequest.SettingsEntry
+	5,  // 20: idbridge.connector.v1.Check.status:type_name -> idbridge.connector.v1.CheckStatus
+	20, // 21: idbridge.connector.v1.TestResponse.checks:type_name -> idbridge.connector.v1.Check
+	33, // 22: idbridge.connector.v1.FetchRequest.settings:type_name -> idbridge.connector.v1.FetchRequest.SettingsEntry
+	14, // 23: idbridge.connector.v1.FetchRequest.custom:type_name -> idbridge.connector.v1.EndpointSpec
+	35, // 24: idbridge.connector.v1.FetchResponse.records:type_name -> google.protobuf.Struct
+	29, // 25: idbridge.connector.v1.FetchResponse.exchange:type_name -> idbridge.connector.v1.Exchange
+	11, // 26: idbridge.connector.v1.RenderedCall.headers:type_name -> idbridge.connector.v1.KeyValue
+	11, // 27: idbridge.connector.v1.RenderedCall.query:type_name -> idbridge.connector.v1.KeyValue
+	4,  // 28: idbridge.connector.v1.RenderedCall.message_type:type_name -> idbridge.connector.v1.MessageType
+	34, // 29: idbridge.connector.v1.InvokeRequest.settings:type_name -> idbridge.connector.v1.InvokeRequest.SettingsEntry
+	24, // 30: idbridge.connector.v1.InvokeRequest.call:type_name -> idbridge.connector.v1.RenderedCall
+	15, // 31: idbridge.connector.v1.InvokeRequest.outputs:type_name -> idbridge.connector.v1.OutputSpec
+	29, // 32: idbridge.connector.v1.InvokeResponse.exchange:type_name -> idbridge.connector.v1.Exchange
+	35, // 33: idbridge.connector.v1.InvokeResponse.outputs:type_name -> google.protobuf.Struct
+	11, // 34: idbridge.connector.v1.HTTPRequest.headers:type_name -> idbridge.connector.v1.KeyValue
+	11, // 35: idbridge.connector.v1.HTTPResponse.headers:type_name -> idbridge.connector.v1.KeyValue
+	27, // 36: idbridge.connector.v1.Exchange.request:type_name -> idbridge.connector.v1.HTTPRequest
+	28, // 37: idbridge.connector.v1.Exchange.response:type_name -> idbridge.connector.v1.HTTPResponse
+	6,  // 38: idbridge.connector.v1.AppError.kind:type_name -> idbridge.connector.v1.ErrorKind
+	29, // 39: idbridge.connector.v1.AppError.exchange:type_name -> idbridge.connector.v1.Exchange
+	7,  // 40: idbridge.connector.v1.Connector.Describe:input_type -> idbridge.connector.v1.DescribeRequest
+	19, // 41: idbridge.connector.v1.Connector.Test:input_type -> idbridge.connector.v1.TestRequest
+	22, // 42: idbridge.connector.v1.Connector.Fetch:input_type -> idbridge.connector.v1.FetchRequest
+	25, // 43: idbridge.connector.v1.Connector.Invoke:input_type -> idbridge.connector.v1.InvokeRequest
+	8,  // 44: idbridge.connector.v1.Connector.Describe:output_type -> idbridge.connector.v1.DescribeResponse
+	21, // 45: idbridge.connector.v1.Connector.Test:output_type -> idbridge.connector.v1.TestResponse
+	23, // 46: idbridge.connector.v1.Connector.Fetch:output_type -> idbridge.connector.v1.FetchResponse
+	26, // 47: idbridge.connector.v1.Connector.Invoke:output_type -> idbridge.connector.v1.InvokeResponse
+	44, // [44:48] is the sub-list for method output_type
+	40, // [40:44] is the sub-list for method input_type
+	40, // [40:40] is the sub-list for extension type_name
+	40, // [40:40] is the sub-list for extension extendee
+	0,  // [0:40] is the sub-list for field type_name
 }
 
 func init() { file_connector_v1_connector_proto_init() }
@@ -2679,7 +2774,7 @@ func file_connector_v1_connector_proto_init() {
 	if File_connector_v1_connector_proto != nil {
 		return
 	}
-	file_connector_v1_connector_proto_msgTypes[14].OneofWrappers = []any{
+	file_connector_v1_connector_proto_msgTypes[15].OneofWrappers = []any{
 		(*FetchRequest_EndpointId)(nil),
 		(*FetchRequest_Custom)(nil),
 	}
@@ -2689,7 +2784,7 @@ func file_connector_v1_connector_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_connector_v1_connector_proto_rawDesc), len(file_connector_v1_connector_proto_rawDesc)),
 			NumEnums:      7,
-			NumMessages:   26,
+			NumMessages:   28,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
