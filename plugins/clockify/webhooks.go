@@ -31,7 +31,9 @@ const (
 
 // Webhooks are the preconfigured outbound webhooks. Idempotent marks the
 // calls Clockify answers the same way when repeated, which the executor may
-// then retry after an ambiguous failure.
+// then retry after an ambiguous failure; Verify names the lookup that
+// settles the others (see decision 0170). Delete group and Give role have
+// no lookup, so templates that use them send in-doubt calls to an admin.
 func Webhooks() []sdk.Webhook {
 	return []sdk.Webhook{
 		{
@@ -41,6 +43,9 @@ func Webhooks() []sdk.Webhook {
 			Query:       []sdk.KV{{Name: "send-email", Value: "%sendEmail%"}},
 			MessageType: sdk.JSON, Body: `{"email":"%email%"}`,
 			Outputs: []sdk.Output{{Name: "workspaceId", Path: "id", Description: "the workspace the user was added to"}},
+			// A second add of the same address is refused, so a call left
+			// in doubt is settled by looking the member up.
+			Verify: &sdk.Verify{Webhook: WebhookFindUserByEmail},
 		},
 		{
 			ID: WebhookFindUserByEmail, Name: "Find user by email", Category: "users",
@@ -101,6 +106,7 @@ func Webhooks() []sdk.Webhook {
 			Description: "Creates the user group %name% (at most 100 characters, unique in the workspace) and returns its id.",
 			Method:      "POST", URL: groupsURL, MessageType: sdk.JSON, Body: `{"name":"%name%"}`,
 			Outputs: []sdk.Output{{Name: "groupId", Path: "id", Description: "the new group's id"}},
+			Verify:  &sdk.Verify{Webhook: WebhookFindGroupByName},
 		},
 		{
 			ID: WebhookRenameGroup, Name: "Rename group", Category: "groups",

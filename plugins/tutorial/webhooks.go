@@ -20,6 +20,9 @@ func Webhooks() []sdk.Webhook {
 			Method:      "POST", URL: "/v1/tenants/{tenant}/users",
 			MessageType: sdk.JSON, Body: `{"email":"%email%","name":"%name%","team":"%teamId%"}`,
 			Outputs: []sdk.Output{{Name: "userId", Path: "id", Description: "the new user's id"}},
+			// Acme refuses a second user with the same e-mail, so a call
+			// left in doubt is settled by looking the user up.
+			Verify: &sdk.Verify{Webhook: WebhookFindUserByEmail},
 		},
 		{
 			ID: WebhookFindUserByEmail, Name: "Find user by email", Category: "users",

@@ -121,6 +121,9 @@ func Check(t Template, preconfigured []*connectorv1.WebhookSpec, settings []stri
 			for _, o := range spec.GetOutputs() {
 				outputs = append(outputs, o.GetName())
 			}
+			if msg := inDoubtProblem(st, spec); msg != "" {
+				fail("%s: %s", where, msg)
+			}
 		case StepCondition:
 			if _, err := condition.Compile(st.Condition, scope); err != nil {
 				fail("%s: condition: %v", where, err)
@@ -135,4 +138,18 @@ func Check(t Template, preconfigured []*connectorv1.WebhookSpec, settings []stri
 		earlier = append(earlier, macro.Step{ID: st.ID, Outputs: outputs})
 	}
 	return errors.Join(errs...)
+}
+
+// inDoubtProblem refuses a step that nothing settles when its call is left
+// in doubt by a crash, a timeout or a 5xx: the webhook is not idempotent,
+// declares no verifying lookup, the step names none either and does not
+// send such calls to an admin. The host applies the same rule at save.
+func inDoubtProblem(st Step, spec *connectorv1.WebhookSpec) string {
+	switch {
+	case st.InDoubt != "" && st.InDoubt != InDoubtAdmin:
+		return fmt.Sprintf("inDoubt %q must be empty or %q", st.InDoubt, InDoubtAdmin)
+	case spec.GetIdempotent(), spec.GetVerify().GetWebhook() != "", st.Verify != nil, st.InDoubt == InDoubtAdmin:
+		return ""
+	}
+	return fmt.Sprintf("webhook %s is not idempotent and declares no lookup that verifies it; add verify or set inDoubt to %q", spec.GetId(), InDoubtAdmin)
 }

@@ -80,6 +80,10 @@ func TestCheckRefuses(t *testing.T) {
 		"unknown webhook": {func(tp *templates.Template) { tp.Steps[1].Webhook = "delete-user" }, `unknown webhook "delete-user"`},
 		"bad condition":   {func(tp *templates.Template) { tp.Steps[3].Condition = "ad.department" }, "condition"},
 		"duplicate id":    {func(tp *templates.Template) { tp.Steps[2].ID = "lookup" }, "used twice"},
+		"unverifiable call": {func(tp *templates.Template) {
+			tp.Steps = append(tp.Steps, templates.Step{ID: "dropGroup", Kind: templates.StepWebhook, Webhook: "delete-group",
+				Inputs: map[string]string{"groupId": "%steps.findGroup.groupId%"}})
+		}, "not idempotent"},
 		"bad delay": {func(tp *templates.Template) {
 			tp.Steps = append(tp.Steps, templates.Step{ID: "wait", Kind: templates.StepDelay, Delay: "soon"})
 		}, "not a positive duration"},
@@ -93,6 +97,21 @@ func TestCheckRefuses(t *testing.T) {
 				t.Fatalf("Check = %v, want an ErrInvalid mentioning %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestCheckAcceptsAnUnverifiableCallSentToAnAdmin: the explicit choice
+// lets the step through.
+func TestCheckAcceptsAnUnverifiableCallSentToAnAdmin(t *testing.T) {
+	base, err := templates.Get("clockify-onboarding")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tp := clone(base)
+	tp.Steps = append(tp.Steps, templates.Step{ID: "dropGroup", Kind: templates.StepWebhook, Webhook: "delete-group",
+		Inputs: map[string]string{"groupId": "%steps.findGroup.groupId%"}, InDoubt: templates.InDoubtAdmin})
+	if err := templates.Check(tp, described(t), settings); err != nil {
+		t.Fatal(err)
 	}
 }
 

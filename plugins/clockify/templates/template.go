@@ -107,6 +107,12 @@ type Step struct {
 	Webhook string `json:"webhook,omitempty"`
 	// Inputs fill the webhook's %name% placeholders; values are macros.
 	Inputs map[string]string `json:"inputs,omitempty"`
+	// Verify names the lookup that settles a call of a non-idempotent
+	// webhook left in doubt; empty means the one the webhook declares.
+	Verify *Verify `json:"verify,omitempty"`
+	// InDoubt set to InDoubtAdmin sends a call left in doubt to an admin;
+	// a step whose webhook is neither idempotent nor verified must say so.
+	InDoubt string `json:"inDoubt,omitempty"`
 	// Condition is the CEL expression of a StepCondition.
 	Condition string `json:"condition,omitempty"`
 	// Delay is a Go duration for a StepDelay, e.g. "30s".
@@ -119,6 +125,20 @@ type Step struct {
 	// condition, it ends the object's run quietly.
 	OnSuccess string `json:"onSuccess,omitempty"`
 	OnFailure string `json:"onFailure,omitempty"`
+}
+
+// InDoubtAdmin is the Step.InDoubt value that sends calls left in doubt to
+// an admin instead of verifying them.
+const InDoubtAdmin = "admin"
+
+// Verify is a step's own verification lookup, in the engine's shape.
+type Verify struct {
+	// Webhook is the lookup's id.
+	Webhook string `json:"webhook"`
+	// Inputs bind the lookup's inputs; values are macros.
+	Inputs map[string]string `json:"inputs,omitempty"`
+	// Exists is a CEL condition over lookup.<output>.
+	Exists string `json:"exists,omitempty"`
 }
 
 // All returns every shipped template, ordered by id.
