@@ -87,8 +87,8 @@ func compile(ctx context.Context, hooks *outbound.Service, t *Template) (*compil
 		for _, o := range w.Outputs {
 			names[o.Name] = true
 		}
-		if s.Verify != nil {
-			if vw, err := hooks.Get(ctx, s.Integration, s.Verify.Webhook); err == nil {
+		if v := effectiveVerify(s, w); v != "" {
+			if vw, err := hooks.Get(ctx, s.Integration, v); err == nil {
 				for _, o := range vw.Outputs {
 					names[o.Name] = true
 				}
@@ -135,7 +135,12 @@ func compile(ctx context.Context, hooks *outbound.Service, t *Template) (*compil
 			if cs.bind, err = cs.hook.Bind(s.Inputs, full); err != nil {
 				fail(s, "%v", err)
 			}
-			if s.Verify != nil {
+			if v := declaredVerify(ctx, hooks, s, w, full); v != nil {
+				// The template shows, and its runs keep, the verification
+				// it got from the declaration.
+				cs.Verify, t.Steps[i].Verify = v, v
+			}
+			if cs.Verify != nil {
 				compileVerify(ctx, hooks, cs, full, func(format string, args ...any) { fail(s, format, args...) })
 			}
 		case KindAD:
@@ -176,6 +181,65 @@ func compile(ctx context.Context, hooks *outbound.Service, t *Template) (*compil
 		return nil, &InvalidError{Template: t.ID, Problems: problems}
 	}
 	return c, nil
+}
+
+// effectiveVerify is the id of the lookup that verifies step s: its own
+// verify, else the one its webhook declares, unless the step sends in-doubt
+// calls to an admin.
+func effectiveVerify(s Step, w outbound.Webhook) string {
+	switch {
+	case s.Verify != nil:
+		return s.Verify.Webhook
+	case s.InDoubt == InDoubtAdmin || w.Idempotent || w.Verify == nil:
+		return ""
+	}
+	return w.Verify.Webhook
+}
+
+// declaredVerify returns the verification a webhook step gets from its
+// webhook's declaration when the template names none: the declared lookup,
+// its inputs bound to the step's bindings of the call's inputs they come
+// from. It returns nil when the step has its own verify, sends in-doubt
+// calls to an admin, or the webhook declares no lookup. See decision 0170.
+func declaredVerify(ctx context.Context, hooks *outbound.Service, s Step, w outbound.Webhook, scope macro.Scope) *Verify {
+	if s.Verify != nil || effectiveVerify(s, w) == "" {
+		return nil
+	}
+	lw, err := hooks.Get(ctx, s.Integration, w.Verify.Webhook)
+	if err != nil {
+		return &Verify{Webhook: w.Verify.Webhook} // compileVerify reports it
+	}
+	lc, err := outbound.Compile(lw, scope)
+	if err != nil {
+		return &Verify{Webhook: w.Verify.Webhook}
+	}
+	v := &Verify{Webhook: lw.ID, Exists: w.Verify.Exists, Inputs: map[string]string{}}
+	for _, in := range lc.Inputs() {
+		from := in
+		if m, ok := w.Verify.Inputs[in]; ok {
+			from = m
+		}
+		if src, ok := s.Inputs[from]; ok {
+			v.Inputs[in] = src
+		}
+	}
+	return v
+}
+
+// inDoubtProblems lists the webhook steps that nothing settles when a call
+// is left in doubt: not idempotent, no verify of their own or declared by
+// the webhook, and no explicit choice to send such calls to an admin. Save
+// and install refuse them, since each would end as a dead-letter after any
+// crash, timeout or 5xx. See decision 0170.
+func inDoubtProblems(c *compiled) []string {
+	var p []string
+	for _, cs := range c.steps {
+		if cs.Kind != KindWebhook || cs.hook == nil || cs.hook.Webhook.Idempotent || cs.Verify != nil || cs.InDoubt == InDoubtAdmin {
+			continue
+		}
+		p = append(p, fmt.Sprintf("step %s: webhook %s is not idempotent and declares no lookup that verifies it, so a call left in doubt by a crash, a timeout or a 5xx could be neither settled nor safely resent; add verify (a lookup webhook that finds what the call creates) or set inDoubt to %q to send such calls to an admin", cs.ID, cs.Webhook, InDoubtAdmin))
+	}
+	return p
 }
 
 func compileVerify(ctx context.Context, hooks *outbound.Service, cs *compiledStep, scope macro.Scope, fail func(string, ...any)) {

@@ -205,8 +205,12 @@ func (e *Engine) notify() {
 // condition against the integrations and the directory schema) and stores
 // it.
 func (e *Engine) SaveTemplate(ctx context.Context, t Template) (Template, error) {
-	if _, err := compile(ctx, e.cfg.Webhooks, &t); err != nil {
+	c, err := compile(ctx, e.cfg.Webhooks, &t)
+	if err != nil {
 		return Template{}, err
+	}
+	if p := inDoubtProblems(c); len(p) > 0 {
+		return Template{}, &InvalidError{Template: t.ID, Problems: p}
 	}
 	t.Updated = e.cfg.Now().UTC()
 	if err := e.cfg.Docs.Put(ctx, DocTemplate, t.ID, t); err != nil {

@@ -2,11 +2,14 @@ package orchestration
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/idbridge/idbridge/host/outbound"
 	"github.com/idbridge/idbridge/host/store"
+	"github.com/idbridge/idbridge/plugins/clockify"
 )
 
 // strand claims the run's first action as a worker that "crashes" right
@@ -24,10 +27,38 @@ func strand(t *testing.T, e *env, runID string) {
 	time.Sleep(60 * time.Millisecond)
 }
 
+// runStranded starts a run whose first action a crashed host left in
+// doubt, runs the engine and waits for the run to succeed.
+func runStranded(t *testing.T, e *env, template string, objs []outbound.Object) string {
+	t.Helper()
+	id, err := e.eng.StartRun(context.Background(), RunRequest{TemplateID: template, Objects: objs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	strand(t, e, id)
+	e.start(t)
+	if v := e.wait(t, id, 30*time.Second); v.Status != store.RunSucceeded {
+		t.Fatalf("run ended %s: %s", v.Status, v.Error)
+	}
+	return id
+}
+
+// stepOutcomes lists a run's entries as step:outcome.
+func stepOutcomes(t *testing.T, e *env, id string) string {
+	t.Helper()
+	var steps []string
+	for _, en := range e.entries(t, id, "") {
+		steps = append(steps, en.Step+":"+en.Outcome)
+	}
+	return strings.Join(steps, " ")
+}
+
 func TestInDoubtWithoutVerifyIsDeadLetteredThenRetriedByAnAdmin(t *testing.T) {
 	e := newEnv(t, envOptions{})
 	tm := addOnly("bare")
-	tm.Steps[0].Verify = nil // add-user is not idempotent and now cannot be checked
+	// add-user is not idempotent; the step chooses to leave calls in doubt
+	// to an admin instead of the lookup its webhook declares.
+	tm.Steps[0].Verify, tm.Steps[0].InDoubt = nil, InDoubtAdmin
 	mustSave(t, e, tm)
 	ctx := context.Background()
 	objs := people("doubt", 1)
@@ -62,27 +93,70 @@ func TestInDoubtWithoutVerifyIsDeadLetteredThenRetriedByAnAdmin(t *testing.T) {
 func TestInDoubtIsResolvedByTheVerificationLookup(t *testing.T) {
 	e := newEnv(t, envOptions{})
 	mustSave(t, e, onboarding("onb"))
-	ctx := context.Background()
 	objs := people("seen", 1)
 	// The crashed host's call did reach Clockify: the user exists.
 	objs[0].Attributes["mail"] = []string{"barbara.dev@example.com"}
-	id, err := e.eng.StartRun(ctx, RunRequest{TemplateID: "onb", Objects: objs})
-	if err != nil {
-		t.Fatal(err)
-	}
-	strand(t, e, id)
-	e.start(t)
-	if v := e.wait(t, id, 30*time.Second); v.Status != store.RunSucceeded {
-		t.Fatalf("run ended %s: %s", v.Status, v.Error)
-	}
-	var steps []string
-	for _, en := range e.entries(t, id, "") {
-		steps = append(steps, en.Step+":"+en.Outcome)
-	}
-	if strings.Join(steps, " ") != "add:verify add:verified find:ok group:ok" {
+	id := runStranded(t, e, "onb", objs)
+	if steps := stepOutcomes(t, e, id); steps != "add:verify add:verified find:ok group:ok" {
 		t.Errorf("entries = %v", steps)
 	}
 	if p := postsOf(e.sb); len(p) != 0 {
 		t.Errorf("add-user was sent again although the lookup found the user: %v", p)
+	}
+}
+
+// TestDeclaredVerifySettlesAnInDoubtAddWithoutATemplateVerify: the
+// template's add step names no verify, so the one add-user declares in
+// Describe (find-user-by-email) settles the stranded call.
+func TestDeclaredVerifySettlesAnInDoubtAddWithoutATemplateVerify(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	tm := addOnly("declared")
+	tm.Steps[0].Verify = nil
+	saved, err := e.eng.SaveTemplate(context.Background(), tm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := saved.Steps[0].Verify; v == nil || v.Webhook != clockify.WebhookFindUserByEmail || v.Inputs["email"] != "%ad.mail%" {
+		t.Fatalf("saved step verify = %+v; want the declared find-user-by-email bound to the step's email", v)
+	}
+	objs := people("declared", 1)
+	objs[0].Attributes["mail"] = []string{"barbara.dev@example.com"} // the stranded call reached Clockify
+	id := runStranded(t, e, "declared", objs)
+	if p := postsOf(e.sb); len(p) != 0 {
+		t.Errorf("add-user was sent again although the declared lookup found the user: %v", p)
+	}
+	if steps := stepOutcomes(t, e, id); steps != "add:verify add:verified" {
+		t.Errorf("entries = %v", steps)
+	}
+}
+
+// TestUnverifiableStepIsRefusedAtSaveUnlessItSendsDoubtsToAnAdmin: a
+// custom POST webhook declares nothing; a step calling it is refused until
+// it names a verify or InDoubtAdmin.
+func TestUnverifiableStepIsRefusedAtSaveUnlessItSendsDoubtsToAnAdmin(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	ctx := context.Background()
+	if _, err := e.hooks.Save(ctx, outbound.Webhook{ID: "invite", Integration: integ, Name: "Invite",
+		Method: "POST", URL: "/v1/workspaces/{WorkspaceID}/users", MessageType: outbound.MessageJSON, Body: `{"email":"%email%"}`}); err != nil {
+		t.Fatal(err)
+	}
+	tm := Template{ID: "raw", Name: "Raw", Steps: []Step{{ID: "invite", Kind: KindWebhook, Integration: integ, Webhook: "invite",
+		Inputs: map[string]string{"email": "%ad.mail%"}}}}
+	_, err := e.eng.SaveTemplate(ctx, tm)
+	var inv *InvalidError
+	if !errors.As(err, &inv) || !strings.Contains(err.Error(), "not idempotent") || !strings.Contains(err.Error(), `"admin"`) {
+		t.Fatalf("save = %v; want a refusal naming the missing verify and inDoubt", err)
+	}
+	if _, err := e.eng.Template(ctx, "raw"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("the refused template was stored: %v", err)
+	}
+	tm.Steps[0].InDoubt = InDoubtAdmin
+	mustSave(t, e, tm)
+	tm.Steps[0].InDoubt = ""
+	tm.Steps[0].Verify = &Verify{Webhook: clockify.WebhookFindUserByEmail, Inputs: map[string]string{"email": "%ad.mail%"}}
+	mustSave(t, e, tm)
+	tm.Steps[0].Verify, tm.Steps[0].InDoubt = nil, "later"
+	if _, err := e.eng.SaveTemplate(ctx, tm); err == nil || !strings.Contains(err.Error(), "inDoubt") {
+		t.Fatalf("an unknown inDoubt value was accepted: %v", err)
 	}
 }

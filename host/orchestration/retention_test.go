@@ -371,7 +371,7 @@ func TestInDoubtCallIsStillResolvedFromItsJournalAfterAPrunePass(t *testing.T) {
 			ctx := context.Background()
 			e := newEnv(t, envOptions{store: openStore(t, backend)})
 			tm := addOnly("bare")
-			tm.Steps[0].Verify = nil // without its journal the call could only be dead-lettered
+			tm.Steps[0].Verify, tm.Steps[0].InDoubt = nil, InDoubtAdmin // without its journal the call could only be dead-lettered
 			mustSave(t, e, tm)
 			id, err := e.eng.StartRun(ctx, RunRequest{TemplateID: "bare", Objects: people("journaled", 1)})
 			if err != nil {
@@ -420,7 +420,7 @@ func TestRunWithACallInDoubtKeepsItsJournalUntilAnAdminRetries(t *testing.T) {
 			ctx := context.Background()
 			e := newEnv(t, envOptions{store: openStore(t, backend)})
 			tm := addOnly("bare")
-			tm.Steps[0].Verify = nil
+			tm.Steps[0].Verify, tm.Steps[0].InDoubt = nil, InDoubtAdmin
 			mustSave(t, e, tm)
 			objs := people("held", 2)
 			id, err := e.eng.StartRun(ctx, RunRequest{TemplateID: "bare", Objects: objs})

@@ -68,6 +68,12 @@ type Step struct {
 	// Verify is the lookup that tells, after a crash left the call in
 	// doubt, whether it already took effect.
 	Verify *Verify `json:"verify,omitempty"`
+	// InDoubt says what becomes of a call left in doubt that nothing
+	// verifies: InDoubtAdmin dead-letters it for an admin to check. A step
+	// whose webhook is neither idempotent nor verified (by Verify or by
+	// the webhook's own declaration) must say so, or it is refused at save.
+	// See decision 0170.
+	InDoubt string `json:"inDoubt,omitempty"`
 
 	// AD is the action of an AD step.
 	AD *ADAction `json:"ad,omitempty"`
@@ -93,6 +99,10 @@ type Step struct {
 	// engine's default.
 	MaxAttempts int `json:"maxAttempts,omitempty"`
 }
+
+// InDoubtAdmin is the InDoubt value that sends a call left in doubt to an
+// admin instead of verifying or resending it.
+const InDoubtAdmin = "admin"
 
 // Verify declares how to find out whether a step's call already took
 // effect: run a lookup webhook of the same integration and evaluate Exists

@@ -62,6 +62,7 @@ func stepFields(s Step) []string {
 		if s.Verify != nil {
 			need(s.Verify.Webhook != "", "verify needs the id of a lookup webhook")
 		}
+		need(s.InDoubt == "" || s.InDoubt == InDoubtAdmin, fmt.Sprintf("inDoubt %q must be empty or %q", s.InDoubt, InDoubtAdmin))
 	case KindAD:
 		if s.AD == nil {
 			need(false, "an AD step needs an action")

@@ -62,6 +62,10 @@ type Webhook struct {
 	// Idempotent says that sending the call twice has the effect of once;
 	// the executor may then resend it when a crash left it in doubt.
 	Idempotent bool `json:"idempotent,omitempty"`
+	// Verify, for a webhook that is not idempotent, names the lookup that
+	// tells whether a call left in doubt already took effect; template
+	// steps get it by default. See decision 0170.
+	Verify *Verify `json:"verify,omitempty"`
 	// Preconfigured is true for the connector's own webhooks, which cannot
 	// be edited or deleted.
 	Preconfigured bool `json:"preconfigured,omitempty"`
@@ -99,6 +103,14 @@ func (w *Webhook) validate() error {
 	if w.Body != "" && strings.EqualFold(w.Method, http.MethodGet) {
 		problems = append(problems, "a GET call cannot have a body; use query parameters")
 	}
+	if w.Verify != nil {
+		switch {
+		case w.Idempotent:
+			problems = append(problems, "an idempotent webhook needs no verify; remove one of them")
+		case w.Verify.Webhook == "" || w.Verify.Webhook == w.ID:
+			problems = append(problems, "verify needs the id of another webhook of the integration, a lookup such as find-user-by-email")
+		}
+	}
 	seen := map[string]bool{}
 	for _, o := range w.Outputs {
 		if o.Name == "" {
@@ -132,12 +144,28 @@ func (w *Webhook) messageType() connectorv1.MessageType {
 	return connectorv1.MessageType_MESSAGE_TYPE_JSON
 }
 
+// Verify names the lookup webhook (of the same integration) that verifies a
+// non-idempotent webhook.
+type Verify struct {
+	// Webhook is the lookup's id.
+	Webhook string `json:"webhook"`
+	// Inputs map a lookup input to the verified call's input that feeds
+	// it; unlisted lookup inputs take the call's input of the same name.
+	Inputs map[string]string `json:"inputs,omitempty"`
+	// Exists is a CEL condition over lookup.<output>; empty means the
+	// lookup succeeding is enough.
+	Exists string `json:"exists,omitempty"`
+}
+
 // FromSpec converts a connector's preconfigured webhook.
 func FromSpec(integration string, s *connectorv1.WebhookSpec) Webhook {
 	w := Webhook{
 		ID: s.GetId(), Integration: integration, Name: s.GetName(), Description: s.GetDescription(),
 		Category: s.GetCategory(), Method: s.GetMethod(), URL: s.GetUrl(), Body: s.GetBody(),
 		Idempotent: s.GetIdempotent(), Preconfigured: true,
+	}
+	if v := s.GetVerify(); v.GetWebhook() != "" {
+		w.Verify = &Verify{Webhook: v.GetWebhook(), Inputs: v.GetInputs(), Exists: v.GetExists()}
 	}
 	for _, kv := range s.GetHeaders() {
 		w.Headers = append(w.Headers, KV{Name: kv.GetName(), Value: kv.GetValue()})
