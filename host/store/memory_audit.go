@@ -32,7 +32,7 @@ func (m *memoryAudit) Append(_ context.Context, e AuditEntry) (int64, error) {
 
 // List implements Audit.
 func (m *memoryAudit) List(_ context.Context, f AuditFilter) ([]AuditEntry, string, error) {
-	before, err := cursor(f.Page.After)
+	before, err := ParseCursor(f.Page.After)
 	if err != nil {
 		return nil, "", err
 	}

@@ -54,8 +54,9 @@ func ms(t time.Time) time.Time {
 	return time.UnixMilli(t.UnixMilli()).UTC()
 }
 
-// cursor reads a listing cursor; "" is the start.
-func cursor(c string) (int64, error) {
+// ParseCursor reads a listing cursor that is a sequence number, as every
+// backend's listings produce; "" is the start.
+func ParseCursor(c string) (int64, error) {
 	if c == "" {
 		return 0, nil
 	}

@@ -29,26 +29,16 @@ func (q *memoryQueue) Enqueue(_ context.Context, actions ...NewAction) ([]Enqueu
 	now := q.now()
 	out := make([]Enqueued, len(actions))
 	for i, a := range actions {
+		a = a.Defaults(now)
 		key := a.Key
-		if key == "" {
-			key = ActionKey(a.RunID, a.ObjectID, a.StepID)
-		}
 		if id, ok := q.byKey[key]; ok {
 			out[i] = Enqueued{ID: id, Existed: true}
 			continue
 		}
 		q.nextID++
-		maxAttempts := a.MaxAttempts
-		if maxAttempts <= 0 {
-			maxAttempts = DefaultMaxAttempts
-		}
-		notBefore := ms(a.NotBefore)
-		if notBefore.IsZero() {
-			notBefore = now
-		}
 		q.byID[q.nextID] = &Action{ID: q.nextID, Key: key, Lane: a.Lane, RunID: a.RunID, ObjectID: a.ObjectID,
-			StepID: a.StepID, Payload: slices.Clone(a.Payload), State: ActionPending, MaxAttempts: maxAttempts,
-			NotBefore: notBefore, Created: now, Updated: now}
+			StepID: a.StepID, Payload: slices.Clone(a.Payload), State: ActionPending, MaxAttempts: a.MaxAttempts,
+			NotBefore: ms(a.NotBefore), Created: now, Updated: now}
 		q.byKey[key] = q.nextID
 		out[i] = Enqueued{ID: q.nextID}
 	}
@@ -234,7 +224,7 @@ func (q *memoryQueue) Get(_ context.Context, id int64) (Action, error) {
 
 // List implements Queue.
 func (q *memoryQueue) List(_ context.Context, f ActionFilter) ([]Action, string, error) {
-	after, err := cursor(f.Page.After)
+	after, err := ParseCursor(f.Page.After)
 	if err != nil {
 		return nil, "", err
 	}

@@ -101,7 +101,7 @@ func (m *memoryRuns) Get(_ context.Context, id string) (Run, error) {
 
 // List implements Runs.
 func (m *memoryRuns) List(_ context.Context, f RunFilter) ([]Run, string, error) {
-	before, err := cursor(f.Page.After)
+	before, err := ParseCursor(f.Page.After)
 	if err != nil {
 		return nil, "", err
 	}
@@ -150,7 +150,7 @@ func (m *memoryRuns) Append(_ context.Context, entries ...RunEntry) error {
 
 // Entries implements Runs.
 func (m *memoryRuns) Entries(_ context.Context, runID string, f EntryFilter) ([]RunEntry, string, error) {
-	after, err := cursor(f.Page.After)
+	after, err := ParseCursor(f.Page.After)
 	if err != nil {
 		return nil, "", err
 	}

@@ -33,7 +33,7 @@ func (a *audit) Append(ctx context.Context, e store.AuditEntry) (int64, error) {
 
 // List implements store.Audit.
 func (a *audit) List(ctx context.Context, f store.AuditFilter) ([]store.AuditEntry, string, error) {
-	before, err := parseCursor(f.Page.After)
+	before, err := store.ParseCursor(f.Page.After)
 	if err != nil {
 		return nil, "", err
 	}

@@ -4,70 +4,28 @@ import (
 	"context"
 	"database/sql"
 	"embed"
-	"errors"
 	"fmt"
-	"io/fs"
-	"path"
-	"sort"
-	"strconv"
-	"strings"
+
+	"github.com/idbridge/idbridge/host/store"
 )
 
 // ErrSchemaTooNew is returned by Open when the database was written by a
-// newer idbridge: reading it with older code could corrupt it.
-var ErrSchemaTooNew = errors.New("the store was written by a newer idbridge; upgrade idbridge, or restore a backup taken before the upgrade")
+// newer idbridge; it is store.ErrSchemaTooNew, shared by every backend.
+var ErrSchemaTooNew = store.ErrSchemaTooNew
 
 //go:embed migrations/*.sql
 var migrationFS embed.FS
 
-// migration is one numbered SQL file.
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
-
-// loadMigrations reads the numbered files of fsys in order and checks that
-// they are numbered 1, 2, 3... without gaps, so a missing file is caught at
-// the first Open of a development build rather than in the field.
-func loadMigrations(fsys fs.FS) ([]migration, error) {
-	names, err := fs.Glob(fsys, "migrations/*.sql")
-	if err != nil {
-		return nil, err
-	}
-	var ms []migration
-	for _, n := range names {
-		base := path.Base(n)
-		num, _, ok := strings.Cut(base, "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil || v <= 0 {
-			return nil, fmt.Errorf("migration %s: name must be NNNN_title.sql", base)
-		}
-		body, err := fs.ReadFile(fsys, n)
-		if err != nil {
-			return nil, err
-		}
-		ms = append(ms, migration{version: v, name: base, sql: string(body)})
-	}
-	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
-	for i, m := range ms {
-		if m.version != i+1 {
-			return nil, fmt.Errorf("migration %s: expected number %d; migrations must be numbered without gaps or repeats", m.name, i+1)
-		}
-	}
-	return ms, nil
-}
-
 // migrate brings the schema up to date, one transaction per migration.
 func (s *Store) migrate(ctx context.Context) error {
-	ms, err := loadMigrations(migrationFS)
+	ms, err := store.LoadMigrations(migrationFS)
 	if err != nil {
 		return err
 	}
 	return s.applyMigrations(ctx, ms)
 }
 
-func (s *Store) applyMigrations(ctx context.Context, ms []migration) error {
+func (s *Store) applyMigrations(ctx context.Context, ms []store.Migration) error {
 	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_version (
 		version    INTEGER PRIMARY KEY,
 		name       TEXT    NOT NULL,
@@ -83,17 +41,17 @@ func (s *Store) applyMigrations(ctx context.Context, ms []migration) error {
 	}
 	for _, m := range ms[current:] {
 		err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+			if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
 				return err
 			}
 			_, err := tx.ExecContext(ctx, `INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)`,
-				m.version, m.name, millis(s.now()))
+				m.Version, m.Name, millis(s.now()))
 			return err
 		})
 		if err != nil {
-			return fmt.Errorf("apply migration %s: %w", m.name, err)
+			return fmt.Errorf("apply migration %s: %w", m.Name, err)
 		}
-		s.log.Info("applied store migration", "version", m.version, "name", m.name)
+		s.log.Info("applied store migration", "version", m.Version, "name", m.Name)
 	}
 	return nil
 }

@@ -141,18 +141,9 @@ func (s *Store) Runs() store.Runs { return (*runs)(s) }
 // Audit implements store.Backend.
 func (s *Store) Audit() store.Audit { return (*audit)(s) }
 
-// millis encodes an instant for the database; the zero time is 0.
-func millis(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixMilli()
-}
-
-// instant decodes millis.
-func instant(ms int64) time.Time {
-	if ms == 0 {
-		return time.Time{}
-	}
-	return time.UnixMilli(ms).UTC()
-}
+// millis and instant encode and decode instants as every database backend
+// keeps them.
+var (
+	millis  = store.UnixMillis
+	instant = store.FromUnixMillis
+)

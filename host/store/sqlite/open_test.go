@@ -41,7 +41,7 @@ func TestOpenMigratesAndReopens(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ms, _ := loadMigrations(migrationFS)
+	ms, _ := store.LoadMigrations(migrationFS)
 	if v != len(ms) || v == 0 {
 		t.Fatalf("schema version = %d, want %d", v, len(ms))
 	}
@@ -85,7 +85,7 @@ func TestMigrationsMustBeNumberedWithoutGaps(t *testing.T) {
 		"repeat":  {"migrations/0001_a.sql": {Data: []byte("SELECT 1")}, "migrations/001_b.sql": {Data: []byte("SELECT 1")}},
 		"unnamed": {"migrations/first.sql": {Data: []byte("SELECT 1")}},
 	} {
-		if _, err := loadMigrations(fsys); err == nil {
+		if _, err := store.LoadMigrations(fsys); err == nil {
 			t.Errorf("%s: loadMigrations accepted a bad set", name)
 		}
 	}
@@ -94,9 +94,9 @@ func TestMigrationsMustBeNumberedWithoutGaps(t *testing.T) {
 func TestFailedMigrationLeavesNoTrace(t *testing.T) {
 	ctx := context.Background()
 	s, _ := openTest(t, Options{})
-	ms, _ := loadMigrations(migrationFS)
-	bad := append(ms, migration{version: len(ms) + 1, name: "bad.sql",
-		sql: "CREATE TABLE half_done (x INTEGER); SELECT * FROM no_such_table;"})
+	ms, _ := store.LoadMigrations(migrationFS)
+	bad := append(ms, store.Migration{Version: len(ms) + 1, Name: "bad.sql",
+		SQL: "CREATE TABLE half_done (x INTEGER); SELECT * FROM no_such_table;"})
 	if err := s.applyMigrations(ctx, bad); err == nil {
 		t.Fatal("a failing migration was reported as applied")
 	}

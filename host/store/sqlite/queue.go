@@ -62,20 +62,10 @@ func (q *queue) Enqueue(ctx context.Context, actions ...store.NewAction) ([]stor
 		}
 		defer find.Close()
 		for i, a := range actions {
+			a = a.Defaults(instant(now))
 			key := a.Key
-			if key == "" {
-				key = store.ActionKey(a.RunID, a.ObjectID, a.StepID)
-			}
-			maxAttempts := a.MaxAttempts
-			if maxAttempts <= 0 {
-				maxAttempts = store.DefaultMaxAttempts
-			}
-			notBefore := millis(a.NotBefore)
-			if notBefore == 0 {
-				notBefore = now
-			}
 			err := ins.QueryRowContext(ctx, key, a.Lane, a.RunID, a.ObjectID, a.StepID, []byte(a.Payload),
-				maxAttempts, notBefore, now, now).Scan(&out[i].ID)
+				a.MaxAttempts, millis(a.NotBefore), now, now).Scan(&out[i].ID)
 			if errors.Is(err, sql.ErrNoRows) {
 				out[i].Existed = true
 				err = find.QueryRowContext(ctx, key).Scan(&out[i].ID)
@@ -284,7 +274,7 @@ func (q *queue) Get(ctx context.Context, id int64) (store.Action, error) {
 
 // List implements store.Queue.
 func (q *queue) List(ctx context.Context, f store.ActionFilter) ([]store.Action, string, error) {
-	after, err := parseCursor(f.Page.After)
+	after, err := store.ParseCursor(f.Page.After)
 	if err != nil {
 		return nil, "", err
 	}
@@ -389,16 +379,4 @@ func (q *queue) NextDue(ctx context.Context, lane string) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("next due action: %w", err)
 	}
 	return instant(next.Int64), nil
-}
-
-// parseCursor reads a cursor produced by a listing; "" is the start.
-func parseCursor(c string) (int64, error) {
-	if c == "" {
-		return 0, nil
-	}
-	n, err := strconv.ParseInt(c, 10, 64)
-	if err != nil || n < 0 {
-		return 0, fmt.Errorf("invalid page cursor %q: pass back the cursor a previous page returned", c)
-	}
-	return n, nil
 }

@@ -36,14 +36,6 @@ func scanRun(row interface{ Scan(...any) error }) (store.Run, int64, error) {
 	return r, seq, nil
 }
 
-func encodeCounts(c map[string]int) string {
-	if c == nil {
-		return "{}"
-	}
-	b, _ := json.Marshal(c) // a map of ints always encodes
-	return string(b)
-}
-
 // sqliteCode returns the extended result code of err, or 0.
 func sqliteCode(err error) int {
 	var se *sqlite.Error
@@ -68,7 +60,7 @@ func (r *runs) Create(ctx context.Context, run store.Run) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO runs (id, automation, kind, trigger_kind, status, started_at,
 			finished_at, counts, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			run.ID, run.Automation, run.Kind, run.Trigger, string(run.Status), millis(run.Started),
-			millis(run.Finished), encodeCounts(run.Counts), run.Error)
+			millis(run.Finished), store.EncodeCounts(run.Counts), run.Error)
 		if sqliteCode(err) == sqlite3.SQLITE_CONSTRAINT_UNIQUE {
 			return fmt.Errorf("run %s already exists: %w", run.ID, store.ErrConflict)
 		}
@@ -83,7 +75,7 @@ func (r *runs) Create(ctx context.Context, run store.Run) error {
 func (r *runs) Update(ctx context.Context, run store.Run) error {
 	return (*Store)(r).write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE runs SET status = ?, finished_at = ?, counts = ?, error = ? WHERE id = ?`,
-			string(run.Status), millis(run.Finished), encodeCounts(run.Counts), run.Error, run.ID)
+			string(run.Status), millis(run.Finished), store.EncodeCounts(run.Counts), run.Error, run.ID)
 		if err != nil {
 			return fmt.Errorf("update run %s: %w", run.ID, err)
 		}
@@ -105,14 +97,11 @@ func (r *runs) AddCounts(ctx context.Context, runID string, delta map[string]int
 		if err != nil {
 			return fmt.Errorf("read run %s counts: %w", runID, err)
 		}
-		counts := map[string]int{}
-		if err := json.Unmarshal([]byte(raw), &counts); err != nil {
+		counts, err := store.AddCountsJSON(raw, delta)
+		if err != nil {
 			return fmt.Errorf("run %s counts: %w", runID, err)
 		}
-		for k, d := range delta {
-			counts[k] += d
-		}
-		_, err = tx.ExecContext(ctx, `UPDATE runs SET counts = ? WHERE id = ?`, encodeCounts(counts), runID)
+		_, err = tx.ExecContext(ctx, `UPDATE runs SET counts = ? WHERE id = ?`, counts, runID)
 		return err
 	})
 }
@@ -131,7 +120,7 @@ func (r *runs) Get(ctx context.Context, id string) (store.Run, error) {
 
 // List implements store.Runs.
 func (r *runs) List(ctx context.Context, f store.RunFilter) ([]store.Run, string, error) {
-	before, err := parseCursor(f.Page.After)
+	before, err := store.ParseCursor(f.Page.After)
 	if err != nil {
 		return nil, "", err
 	}
@@ -205,7 +194,7 @@ func (r *runs) Append(ctx context.Context, entries ...store.RunEntry) error {
 
 // Entries implements store.Runs.
 func (r *runs) Entries(ctx context.Context, runID string, f store.EntryFilter) ([]store.RunEntry, string, error) {
-	after, err := parseCursor(f.Page.After)
+	after, err := store.ParseCursor(f.Page.After)
 	if err != nil {
 		return nil, "", err
 	}
