@@ -1,0 +1,326 @@
+package postgres
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/idbridge/idbridge/host/store"
+)
+
+// queue implements store.Queue on the Store's tables.
+type queue Store
+
+var _ store.Queue = (*queue)(nil)
+
+const actionColumns = `id, key, lane, run_id, object_id, step_id, payload, state, attempts, max_attempts,
+	not_before, worker, lease_until, in_doubt, result, last_error, dead_reason, created_at, updated_at`
+
+// active is the condition of an action that is pending or leased.
+const active = `state IN ('pending', 'claimed', 'sending')`
+
+func scanAction(row pgx.Row) (store.Action, error) {
+	var a store.Action
+	var state string
+	var notBefore, lease, created, updated int64
+	err := row.Scan(&a.ID, &a.Key, &a.Lane, &a.RunID, &a.ObjectID, &a.StepID, &a.Payload, &state, &a.Attempts,
+		&a.MaxAttempts, &notBefore, &a.Worker, &lease, &a.InDoubt, &a.Result, &a.LastError, &a.DeadReason, &created, &updated)
+	if err != nil {
+		return a, err
+	}
+	a.State = store.ActionState(state)
+	a.NotBefore, a.LeaseUntil = instant(notBefore), instant(lease)
+	a.Created, a.Updated = instant(created), instant(updated)
+	return a, nil
+}
+
+func collectActions(rows pgx.Rows) ([]store.Action, error) {
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (store.Action, error) { return scanAction(r) })
+}
+
+// Enqueue implements store.Queue.
+func (q *queue) Enqueue(ctx context.Context, actions ...store.NewAction) ([]store.Enqueued, error) {
+	out := make([]store.Enqueued, len(actions))
+	now := millis(q.now())
+	err := pgx.BeginFunc(ctx, q.pool, func(tx pgx.Tx) error {
+		for i, a := range actions {
+			a = a.Defaults(instant(now))
+			key := a.Key
+			err := tx.QueryRow(ctx, `INSERT INTO actions (key, lane, run_id, object_id, step_id, payload, state,
+				max_attempts, not_before, created_at, updated_at)
+				VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8, $9, $9) ON CONFLICT (key) DO NOTHING RETURNING id`,
+				key, a.Lane, a.RunID, a.ObjectID, a.StepID, []byte(a.Payload), a.MaxAttempts, millis(a.NotBefore), now).Scan(&out[i].ID)
+			if errors.Is(err, pgx.ErrNoRows) {
+				out[i].Existed = true
+				err = tx.QueryRow(ctx, `SELECT id FROM actions WHERE key = $1`, key).Scan(&out[i].ID)
+			}
+			if err != nil {
+				return fmt.Errorf("enqueue %q: %w", key, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Claim implements store.Queue. SKIP LOCKED lets hosts claim from one lane
+// at the same moment: each skips the rows another is claiming instead of
+// waiting for them, and no row goes to two claimers. See decision 0231.
+func (q *queue) Claim(ctx context.Context, opts store.ClaimOptions) ([]store.Action, error) {
+	if opts.Worker == "" {
+		return nil, errors.New("claim: a worker id is required so that its reports can be checked against its lease")
+	}
+	if opts.Limit <= 0 {
+		opts.Limit = 1
+	}
+	if opts.Lease <= 0 {
+		opts.Lease = store.DefaultLease
+	}
+	now := q.now()
+	until := millis(now.Add(opts.Lease))
+	var w where
+	w.add(active+` AND not_before <= ?`, millis(now))
+	if opts.Lane != "" {
+		w.add(`lane = ?`, opts.Lane)
+	}
+	pick := `SELECT id FROM actions` + w.sql() + ` ORDER BY not_before, id LIMIT ` + w.next(opts.Limit) + ` FOR UPDATE SKIP LOCKED`
+	// While leased, not_before holds the lease expiry, so the one due
+	// condition covers pending actions and abandoned leases alike. An
+	// abandoned 'sending' action becomes in doubt.
+	leaseUntil := w.next(until)
+	rows, err := q.pool.Query(ctx, `UPDATE actions SET
+		in_doubt = in_doubt OR state = 'sending',
+		state = 'claimed', worker = `+w.next(opts.Worker)+`, lease_until = `+leaseUntil+`, not_before = `+leaseUntil+`,
+		updated_at = `+w.next(millis(now))+`
+		WHERE id IN (`+pick+`) RETURNING `+actionColumns, w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("claim: %w", err)
+	}
+	out, err := collectActions(rows)
+	if err != nil {
+		return nil, fmt.Errorf("claim: %w", err)
+	}
+	slices.SortFunc(out, func(a, b store.Action) int { return cmp.Compare(a.ID, b.ID) })
+	return out, nil
+}
+
+// held is the condition under which worker ($2) holds action $1.
+const held = `id = $1 AND worker = $2 AND state IN ('claimed', 'sending')`
+
+// report runs a guarded update of a held action and turns "no row" into
+// ErrNotFound or ErrLeaseLost.
+func (q *queue) report(ctx context.Context, op string, id int64, query string, args ...any) error {
+	tag, err := q.pool.Exec(ctx, query, args...)
+	if err != nil {
+		return fmt.Errorf("%s action %d: %w", op, id, err)
+	}
+	if tag.RowsAffected() == 1 {
+		return nil
+	}
+	return q.whyNotHeld(ctx, op, id)
+}
+
+// whyNotHeld explains why a worker does not hold action id: it does not
+// exist, or someone else holds it now (or it finished).
+func (q *queue) whyNotHeld(ctx context.Context, op string, id int64) error {
+	var state string
+	err := q.pool.QueryRow(ctx, `SELECT state FROM actions WHERE id = $1`, id).Scan(&state)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return fmt.Errorf("%s action %d: %w", op, id, store.ErrNotFound)
+	case err != nil:
+		return fmt.Errorf("%s action %d: %w", op, id, err)
+	}
+	return fmt.Errorf("%s action %d (now %s): %w", op, id, state, store.ErrLeaseLost)
+}
+
+// Extend implements store.Queue.
+func (q *queue) Extend(ctx context.Context, id int64, worker string, lease time.Duration) error {
+	now := q.now()
+	until := millis(now.Add(lease))
+	return q.report(ctx, "extend", id, `UPDATE actions SET lease_until = $3, not_before = $3, updated_at = $4
+		WHERE `+held, id, worker, until, millis(now))
+}
+
+// MarkSending implements store.Queue. Unlike the other reports it also
+// requires the lease to be unexpired: starting a call on an expired lease
+// would race with a worker that claims it now.
+func (q *queue) MarkSending(ctx context.Context, id int64, worker string) error {
+	now := millis(q.now())
+	return q.report(ctx, "mark sending", id, `UPDATE actions SET state = 'sending', attempts = attempts + 1,
+		updated_at = $3 WHERE `+held+` AND lease_until > $3`, id, worker, now)
+}
+
+// Complete implements store.Queue.
+func (q *queue) Complete(ctx context.Context, id int64, worker string, result json.RawMessage) error {
+	now := millis(q.now())
+	return q.report(ctx, "complete", id, `UPDATE actions SET state = 'done', result = $3, worker = '',
+		lease_until = 0, in_doubt = FALSE, last_error = '', updated_at = $4 WHERE `+held, id, worker, []byte(result), now)
+}
+
+// Fail implements store.Queue. An attempt that failed before MarkSending
+// still counts, so a check that keeps failing cannot loop forever. The
+// decision is taken in one statement, so no lock is held across a round
+// trip.
+func (q *queue) Fail(ctx context.Context, id int64, worker string, f store.Failure) (store.ActionState, error) {
+	now := q.now()
+	retryAt := f.RetryAt
+	if retryAt.IsZero() {
+		retryAt = now
+	}
+	var next string
+	err := q.pool.QueryRow(ctx, `UPDATE actions SET
+		attempts = attempts + CASE WHEN state = 'claimed' THEN 1 ELSE 0 END,
+		state = CASE WHEN attempts + CASE WHEN state = 'claimed' THEN 1 ELSE 0 END >= max_attempts THEN 'dead' ELSE 'pending' END,
+		dead_reason = CASE WHEN attempts + CASE WHEN state = 'claimed' THEN 1 ELSE 0 END >= max_attempts
+			THEN 'gave up after ' || (attempts + CASE WHEN state = 'claimed' THEN 1 ELSE 0 END) || ' attempts: ' || $3::text
+			ELSE '' END,
+		last_error = $3, in_doubt = $4, not_before = $5, worker = '', lease_until = 0, updated_at = $6
+		WHERE `+held+` RETURNING state`, id, worker, f.Error, f.MaybeSent, millis(retryAt), millis(now)).Scan(&next)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", q.whyNotHeld(ctx, "fail", id)
+	}
+	if err != nil {
+		return "", fmt.Errorf("fail action %d: %w", id, err)
+	}
+	return store.ActionState(next), nil
+}
+
+// DeadLetter implements store.Queue.
+func (q *queue) DeadLetter(ctx context.Context, id int64, worker string, reason string) error {
+	now := millis(q.now())
+	return q.report(ctx, "dead-letter", id, `UPDATE actions SET state = 'dead', dead_reason = $3, worker = '',
+		lease_until = 0, updated_at = $4 WHERE `+held, id, worker, reason, now)
+}
+
+// Requeue implements store.Queue.
+func (q *queue) Requeue(ctx context.Context, id int64) error {
+	now := millis(q.now())
+	tag, err := q.pool.Exec(ctx, `UPDATE actions SET state = 'pending', attempts = 0, dead_reason = '',
+		not_before = $2, updated_at = $2 WHERE id = $1 AND state = 'dead'`, id, now)
+	if err != nil {
+		return fmt.Errorf("requeue action %d: %w", id, err)
+	}
+	if tag.RowsAffected() == 1 {
+		return nil
+	}
+	var state string
+	if err := q.pool.QueryRow(ctx, `SELECT state FROM actions WHERE id = $1`, id).Scan(&state); errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("requeue action %d: %w", id, store.ErrNotFound)
+	}
+	return fmt.Errorf("requeue action %d: it is %s; only dead actions can be retried: %w", id, state, store.ErrConflict)
+}
+
+// Get implements store.Queue.
+func (q *queue) Get(ctx context.Context, id int64) (store.Action, error) {
+	a, err := scanAction(q.pool.QueryRow(ctx, `SELECT `+actionColumns+` FROM actions WHERE id = $1`, id))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return a, fmt.Errorf("action %d: %w", id, store.ErrNotFound)
+	}
+	if err != nil {
+		return a, fmt.Errorf("read action %d: %w", id, err)
+	}
+	return a, nil
+}
+
+// List implements store.Queue.
+func (q *queue) List(ctx context.Context, f store.ActionFilter) ([]store.Action, string, error) {
+	after, err := store.ParseCursor(f.Page.After)
+	if err != nil {
+		return nil, "", err
+	}
+	var w where
+	w.add(`id > ?`, after)
+	if f.RunID != "" {
+		w.add(`run_id = ?`, f.RunID)
+	}
+	if f.Lane != "" {
+		w.add(`lane = ?`, f.Lane)
+	}
+	if f.State != "" {
+		w.add(`state = ?`, string(f.State))
+	}
+	size := f.Page.Size()
+	rows, err := q.pool.Query(ctx, `SELECT `+actionColumns+` FROM actions`+w.sql()+` ORDER BY id LIMIT `+strconv.Itoa(size+1), w.args...)
+	if err != nil {
+		return nil, "", fmt.Errorf("list actions: %w", err)
+	}
+	out, err := collectActions(rows)
+	if err != nil {
+		return nil, "", fmt.Errorf("list actions: %w", err)
+	}
+	next := ""
+	if len(out) > size {
+		out = out[:size]
+		next = strconv.FormatInt(out[size-1].ID, 10)
+	}
+	return out, next, nil
+}
+
+// Counts implements store.Queue.
+func (q *queue) Counts(ctx context.Context, lane string) (map[store.ActionState]int, error) {
+	var w where
+	if lane != "" {
+		w.add(`lane = ?`, lane)
+	}
+	rows, err := q.pool.Query(ctx, `SELECT state, COUNT(*) FROM actions`+w.sql()+` GROUP BY state`, w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("count actions: %w", err)
+	}
+	defer rows.Close()
+	out := make(map[store.ActionState]int, len(store.ActionStates))
+	for _, s := range store.ActionStates {
+		out[s] = 0
+	}
+	for rows.Next() {
+		var s string
+		var n int
+		if err := rows.Scan(&s, &n); err != nil {
+			return nil, fmt.Errorf("count actions: %w", err)
+		}
+		out[store.ActionState(s)] = n
+	}
+	return out, rows.Err()
+}
+
+// Lanes implements store.Queue.
+func (q *queue) Lanes(ctx context.Context) ([]string, error) {
+	rows, err := q.pool.Query(ctx, `SELECT DISTINCT lane COLLATE "C" AS lane FROM actions WHERE `+active+` ORDER BY 1`)
+	if err != nil {
+		return nil, fmt.Errorf("list lanes: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("list lanes: %w", err)
+	}
+	if out == nil {
+		out = []string{}
+	}
+	return out, nil
+}
+
+// NextDue implements store.Queue.
+func (q *queue) NextDue(ctx context.Context, lane string) (time.Time, error) {
+	w := where{conds: []string{active}}
+	if lane != "" {
+		w.add(`lane = ?`, lane)
+	}
+	var next *int64
+	if err := q.pool.QueryRow(ctx, `SELECT MIN(not_before) FROM actions`+w.sql(), w.args...).Scan(&next); err != nil {
+		return time.Time{}, fmt.Errorf("next due action: %w", err)
+	}
+	if next == nil {
+		return time.Time{}, nil
+	}
+	return instant(*next), nil
+}
