@@ -21,6 +21,7 @@ import (
 	"github.com/idbridge/idbridge/host/pluginhost"
 	"github.com/idbridge/idbridge/host/secrets"
 	"github.com/idbridge/idbridge/host/store"
+	"github.com/idbridge/idbridge/host/store/postgres"
 	"github.com/idbridge/idbridge/host/store/sqlite"
 	"github.com/idbridge/idbridge/host/version"
 )
@@ -39,9 +40,16 @@ type Options struct {
 	// Logger is the host logger; nil discards logs. The App wraps it so
 	// that every secret the host knows is masked in every line.
 	Logger hclog.Logger
-	// Store is the store backend. Nil opens the SQLite store in DataDir
-	// (idbridge.db); the App then closes it at exit.
+	// Store is the store backend. Nil opens the PostgreSQL store at
+	// StoreURL, or without one the SQLite store in DataDir (idbridge.db);
+	// the App then closes it at exit.
 	Store store.Backend
+	// StoreURL is a postgres:// URL (without password) of a store shared
+	// with other hosts; empty keeps the store in the data folder.
+	StoreURL string
+	// StorePasswordFile holds StoreURL's password; empty leaves it to
+	// PGPASSWORD or ~/.pgpass.
+	StorePasswordFile string
 	// Getenv reads the environment (IDBRIDGE_MASTER_KEY); nil means
 	// os.Getenv.
 	Getenv func(string) string
@@ -174,9 +182,9 @@ func New(ctx context.Context, opts Options) (*App, error) {
 // what was opened.
 func (a *App) build(ctx context.Context) error {
 	if a.Store == nil {
-		st, err := sqlite.Open(ctx, a.dataPath(sqlite.FileName), sqlite.Options{Logger: a.Log.Named("store")})
+		st, err := a.openStore(ctx)
 		if err != nil {
-			return fmt.Errorf("open the store in %s: %w", a.DataDir, err)
+			return err
 		}
 		a.Store = st
 		a.stopLast = append(a.stopLast, closer{"store", st.Close})
@@ -226,9 +234,38 @@ func (a *App) Add(services ...any) error {
 	return nil
 }
 
-func (a *App) readyErr(context.Context) error {
+// openStore opens the store Options name: PostgreSQL at StoreURL, else
+// SQLite in the data folder.
+func (a *App) openStore(ctx context.Context) (store.Backend, error) {
+	if a.opts.StoreURL != "" {
+		st, err := postgres.Open(ctx, a.opts.StoreURL, postgres.Options{PasswordFile: a.opts.StorePasswordFile, Logger: a.Log.Named("store")})
+		if err != nil {
+			return nil, fmt.Errorf("open the shared store: %w", err)
+		}
+		return st, nil
+	}
+	st, err := sqlite.Open(ctx, a.dataPath(sqlite.FileName), sqlite.Options{Logger: a.Log.Named("store")})
+	if err != nil {
+		return nil, fmt.Errorf("open the store in %s: %w", a.DataDir, err)
+	}
+	return st, nil
+}
+
+// pinger is a store that can tell whether its database answers.
+type pinger interface {
+	Ping(ctx context.Context) error
+}
+
+func (a *App) readyErr(ctx context.Context) error {
 	if !a.ready.Load() {
 		return errors.New("the host is starting")
+	}
+	if p, ok := a.Store.(pinger); ok {
+		ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		defer cancel()
+		if err := p.Ping(ctx); err != nil {
+			return fmt.Errorf("the host takes no work: %w", err)
+		}
 	}
 	return nil
 }

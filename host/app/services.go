@@ -44,6 +44,9 @@ func (a *App) wire(ctx context.Context) error {
 		return err
 	}
 	a.Log.Debug("master key loaded", "source", src, "key_id", box.KeyID())
+	if err := checkSharedKey(ctx, a.Store, box); err != nil {
+		return err
+	}
 	log := a.Log
 	s := &a.Services
 

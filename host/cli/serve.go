@@ -12,6 +12,7 @@ import (
 
 	"github.com/idbridge/idbridge/host/app"
 	"github.com/idbridge/idbridge/host/directory"
+	"github.com/idbridge/idbridge/host/store/postgres"
 )
 
 func init() { register(newServeCmd) }
@@ -32,6 +33,8 @@ type serveFlags struct {
 	secureCookies       bool
 	tlsCert, tlsKey     string
 	journalRetention    time.Duration
+	storeURL            string
+	storePasswordFile   string
 }
 
 // newServeCmd runs the long-lived host. It stops gracefully on SIGINT and
@@ -63,10 +66,20 @@ With --tls-cert and --tls-key (or IDBRIDGE_TLS_CERT and IDBRIDGE_TLS_KEY) the
 host serves HTTPS (TLS 1.2 or later) and its console cookies are Secure; the key
 file must be readable by its owner only. The files are read at start: restart
 the host after renewing the certificate. Without them the host serves plain
-HTTP, and warns when it listens beyond loopback.`,
+HTTP, and warns when it listens beyond loopback.
+
+By default the host keeps its state in DATA/idbridge.db (SQLite). With
+--store postgres://USER@HOST:PORT/DATABASE (or IDBRIDGE_STORE) it keeps it in
+PostgreSQL instead, and any number of hosts, each with its own data folder and
+the same master key, share it: see "Running several hosts" in the admin guide.
+The database password comes from --store-password-file
+(IDBRIDGE_STORE_PASSWORD_FILE) or PostgreSQL's own PGPASSWORD or ~/.pgpass,
+never from the URL.`,
 		Example: `  idbridge serve --data /var/lib/idbridge --demo-directory
   idbridge serve --data ./data --listen 0.0.0.0:8443 \
       --tls-cert /etc/idbridge/tls.crt --tls-key /etc/idbridge/tls.key
+  idbridge serve --data ./data --store postgres://idbridge@db1.example.com:5432/idbridge \
+      --store-password-file /etc/idbridge/db-password --directory-url ldaps://dc1.example.com ...
   idbridge serve --data ./data --directory-url ldaps://dc1.example.com \
       --directory-bind svc-idbridge@EXAMPLE.COM --directory-password-file /run/secrets/ad \
       --catalog https://extensions.example.com/catalog.json`,
@@ -109,9 +122,12 @@ HTTP, and warns when it listens beyond loopback.`,
 	fl.BoolVar(&f.secureCookies, "secure-cookies", false, "mark console cookies Secure on plain HTTP, when a TLS proxy sits in front (implied by --tls-cert)")
 	fl.StringVar(&f.tlsCert, "tls-cert", "", "serve HTTPS with this PEM certificate chain; needs --tls-key (env IDBRIDGE_TLS_CERT)")
 	fl.StringVar(&f.tlsKey, "tls-key", "", "PEM private key of --tls-cert, readable by its owner only (env IDBRIDGE_TLS_KEY)")
+	fl.StringVar(&f.storeURL, "store", "", "shared PostgreSQL store, postgres://USER@HOST:PORT/DATABASE without password (env IDBRIDGE_STORE; default: SQLite in the data folder)")
+	fl.StringVar(&f.storePasswordFile, "store-password-file", "", "file holding the --store role's password (env IDBRIDGE_STORE_PASSWORD_FILE; default: PGPASSWORD or ~/.pgpass)")
 	app.AddJournalRetentionFlag(fl, &f.journalRetention)
 	_ = cmd.MarkFlagDirname("data")
 	_ = cmd.MarkFlagFilename("directory-password-file")
+	_ = cmd.MarkFlagFilename("store-password-file")
 	_ = cmd.MarkFlagFilename("directory-ca", "pem", "crt")
 	_ = cmd.MarkFlagFilename("tls-cert", "pem", "crt")
 	_ = cmd.MarkFlagFilename("tls-key", "pem", "key")
@@ -136,7 +152,15 @@ func (f *serveFlags) options(g *Globals) (app.Options, error) {
 	env(&f.dirCA, "IDBRIDGE_DIRECTORY_CA")
 	env(&f.tlsCert, "IDBRIDGE_TLS_CERT")
 	env(&f.tlsKey, "IDBRIDGE_TLS_KEY")
-	opts := app.Options{DataDir: f.data, Listen: f.listen, Catalogs: f.catalogs, DemoDirectory: f.demoDir,
+	env(&f.storeURL, "IDBRIDGE_STORE")
+	env(&f.storePasswordFile, "IDBRIDGE_STORE_PASSWORD_FILE")
+	if f.storeURL != "" && !postgres.IsURL(f.storeURL) {
+		return app.Options{}, fmt.Errorf("--store %q: want postgres://USER@HOST:PORT/DATABASE (leave it out to keep the store in the data folder)", f.storeURL)
+	}
+	if f.storePasswordFile != "" && f.storeURL == "" {
+		return app.Options{}, fmt.Errorf("--store-password-file needs --store postgres://...")
+	}
+	opts := app.Options{DataDir: f.data, StoreURL: f.storeURL, StorePasswordFile: f.storePasswordFile, Listen: f.listen, Catalogs: f.catalogs, DemoDirectory: f.demoDir,
 		DemoDirectoryListen: f.demoDirListen, WatchInterval: f.watchInterval, NoConsole: f.noConsole, SecureCookies: f.secureCookies, Getenv: g.Env}
 	opts.Engine.JournalRetention = f.journalRetention
 	if f.tlsCert != "" || f.tlsKey != "" {
