@@ -6,7 +6,7 @@ VERSION   ?= $(shell cat VERSION 2>/dev/null || echo 0.1.0-dev)
 LDFLAGS   := -X github.com/idbridge/idbridge/host/version.Version=$(VERSION)
 GOFLAGS_BUILD := -trimpath -ldflags "$(LDFLAGS)"
 
-.PHONY: all build proto test test-unit lint bench ext demo clean
+.PHONY: all build proto test test-unit lint bench ext demo demo-build clean
 
 all: build
 
@@ -42,8 +42,24 @@ bench: build
 ext: build
 	.ci/make-ext
 
-demo: build ext
-	$(BIN)/idbridge demo
+# The demo needs only this machine's platform: one `go build` of the three
+# binaries (sharing one compile of their common packages), then the
+# extension packed for this platform alone from the same build cache, in
+# its own folder so a release build in dist/ is never overwritten. The
+# multi-platform signed .ext stays `make ext`. CGO is off for all of them,
+# as the extension build has it off, so no package is compiled twice.
+# See decision 0220. DEMO_FLAGS passes flags to `idbridge demo`, e.g.
+# --short or --keep.
+HOST_PLATFORM = $(shell $(GO) env GOOS)/$(shell $(GO) env GOARCH)
+DEMO_DIST     := .data/demo-dist
+DEMO_FLAGS    ?=
+
+demo-build:
+	CGO_ENABLED=0 $(GO) build $(GOFLAGS_BUILD) -o $(BIN)/ ./host/cmd/idbridge ./plugins/clockify/cmd/clockify-sandbox ./plugins/clockify/cmd/idbridge-clockify
+	CGO_ENABLED=0 .ci/make-ext -platforms $(HOST_PLATFORM) -out $(DEMO_DIST)
+
+demo: demo-build
+	$(BIN)/idbridge demo --dist $(DEMO_DIST) $(DEMO_FLAGS)
 
 clean:
 	rm -rf $(BIN) dist

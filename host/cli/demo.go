@@ -30,7 +30,8 @@ Clockify extension by name, enables an integration, plans an inbound sync that
 names the stale accounts, installs the lifecycle templates and automations,
 onboards and offboards a few people, checks each outcome in the sandbox and
 prints a report. It keeps serving the API and console until Ctrl-C, or ends
-after the report with --short.`,
+after the report with --short. On exit it removes its temporary folder, the
+admin token included, unless --keep is given.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if opts.Bin == "" {
@@ -57,7 +58,8 @@ after the report with --short.`,
 	f.StringVar(&opts.Bin, "bin", "", "folder holding idbridge and clockify-sandbox (default: this binary's folder)")
 	f.StringVar(&opts.Dist, "dist", "dist", "folder of signed .ext archives to serve as the marketplace")
 	f.StringVar(&opts.PublicKey, "key", filepath.Join(".data", "marketplace-dev.key.pub"), "public key that signed the archives")
-	f.StringVar(&opts.Work, "work", "", "folder for the fresh data folder and logs (default: a new temporary folder)")
+	f.StringVar(&opts.Work, "work", "", "folder for the fresh data folder and logs, left in place (default: a new temporary folder, removed on exit)")
+	f.BoolVar(&opts.Keep, "keep", false, "keep the temporary folder (data folder, admin token, logs) after the demo ends")
 	f.StringVar(&opts.Listen, "listen", app.DefaultListen, "the host's address (127.0.0.1:0 picks a free port)")
 	f.BoolVar(&opts.Short, "short", false, "end after the report instead of serving until Ctrl-C (for CI)")
 	f.BoolVar(&opts.Short, "exit-after-report", false, "same as --short")

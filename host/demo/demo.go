@@ -30,8 +30,13 @@ type Options struct {
 	// catalog is trusted with it.
 	PublicKey string
 	// Work is the folder for the fresh data folder, the logs and the
-	// sandbox's seed; empty makes a new temporary one.
+	// sandbox's seed; empty makes a new temporary one, removed when Run
+	// returns unless Keep is set.
 	Work string
+	// Keep leaves the temporary work folder (data folder and admin token
+	// included) in place after Run returns, for inspection. A folder
+	// given in Work is never removed.
+	Keep bool
 	// Listen is the host's address; empty means app.DefaultListen.
 	// "127.0.0.1:0" picks a free port.
 	Listen string
@@ -53,16 +58,18 @@ var (
 
 // runner holds one demo's processes and clients.
 type runner struct {
-	opts    Options
-	work    string
-	logs    string
-	data    string
-	out     io.Writer
-	kids    []*child
-	host    *client
-	sb      sandboxClient
-	report  Report
-	started time.Time
+	opts Options
+	work string
+	// temporary is set when the demo made work itself (no Options.Work).
+	temporary bool
+	logs      string
+	data      string
+	out       io.Writer
+	kids      []*child
+	host      *client
+	sb        sandboxClient
+	report    Report
+	started   time.Time
 }
 
 // Run runs the demo and returns its report. Unless Short, it keeps the
@@ -73,10 +80,12 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	if r.out == nil {
 		r.out = io.Discard
 	}
-	defer r.stopAll()
 	if err := r.prepare(); err != nil {
 		return nil, err
 	}
+	// Stop the processes before their folder goes away.
+	failed := true
+	defer func() { r.cleanUp(failed) }()
 	if err := r.startAll(ctx); err != nil {
 		return nil, err
 	}
@@ -88,6 +97,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	if !r.report.OK() {
 		return &r.report, errors.New("some demo outcomes did not match the sandbox's state; see the report and " + r.logs)
 	}
+	failed = false
 	if opts.Short {
 		return &r.report, nil
 	}
@@ -125,6 +135,7 @@ func (r *runner) prepare() error {
 		if r.work, err = os.MkdirTemp("", "idbridge-demo-"); err != nil {
 			return err
 		}
+		r.temporary = true
 	}
 	r.logs = filepath.Join(r.work, "logs")
 	r.data = filepath.Join(r.work, "data")
@@ -205,6 +216,32 @@ func (r *runner) startAll(ctx context.Context) error {
 	r.host = &client{base: base, token: strings.TrimSpace(string(raw)), http: &http.Client{Timeout: 2 * time.Minute}}
 	r.report.Console, r.report.TokenPath, r.report.Logs = base+"/", tokenPath, r.logs
 	return nil
+}
+
+// cleanUp stops every process, then removes the temporary work folder:
+// it holds the admin token and the integration's secrets, which must not
+// outlive the demo (see decision 0220). After a failure the logs are kept
+// for the admin to read; the data folder, with the token, goes anyway.
+func (r *runner) cleanUp(failed bool) {
+	r.stopAll()
+	if !r.temporary || r.opts.Keep {
+		if r.temporary {
+			fmt.Fprintf(r.out, "Kept the demo's folder %s (it holds the admin token; remove it when done).\n", r.work)
+		}
+		return
+	}
+	if failed {
+		if err := os.RemoveAll(r.data); err != nil {
+			fmt.Fprintf(r.out, "Could not remove %s: %v\n", r.data, err)
+		}
+		fmt.Fprintf(r.out, "Removed the demo's data folder; its logs stay in %s.\n", r.logs)
+		return
+	}
+	if err := os.RemoveAll(r.work); err != nil {
+		fmt.Fprintf(r.out, "Could not remove the demo's folder %s: %v\n", r.work, err)
+		return
+	}
+	fmt.Fprintf(r.out, "Removed the demo's folder %s (pass --keep to keep it).\n", r.work)
 }
 
 // stopAll stops the children in reverse order: host, marketplace, sandbox.
