@@ -167,6 +167,14 @@ func (a *App) extensionChanged(ctx context.Context, id string, rec *extensions.R
 		a.Plugins.Remove(u.IntegrationID)
 		a.Log.Info("connector will restart on the changed extension", "integration", u.IntegrationID,
 			"extension", id, "uninstalled", rec == nil)
+		// A forced uninstall must not leave an integration enabled on a
+		// connector that is gone: it is disabled, so what uses it pauses
+		// and the console shows why (see decision 0221).
+		if rec == nil && u.Enabled {
+			if _, err := a.Services.Integrations.Disable(ctx, u.IntegrationID); err != nil {
+				a.Log.Error("cannot disable an integration whose extension was uninstalled", "integration", u.IntegrationID, "error", err)
+			}
+		}
 	}
 }
 

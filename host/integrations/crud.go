@@ -63,7 +63,7 @@ func (s *Service) Create(ctx context.Context, req CreateRequest) (*View, error) 
 		return nil, err
 	}
 	s.log.Info("integration created", "integration", in.ID, "extension", in.ExtensionID)
-	return s.view(in), nil
+	return s.view(ctx, in), nil
 }
 
 // mergeValues applies a patch: keys with a value are set, keys with an
@@ -109,7 +109,7 @@ func (s *Service) Get(ctx context.Context, id string) (*View, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.view(in), nil
+	return s.view(ctx, in), nil
 }
 
 // List returns every integration's view, ordered by id.
@@ -120,7 +120,7 @@ func (s *Service) List(ctx context.Context) ([]View, error) {
 	}
 	out := make([]View, 0, len(all))
 	for i := range all {
-		out = append(out, *s.view(&all[i]))
+		out = append(out, *s.view(ctx, &all[i]))
 	}
 	return out, nil
 }
@@ -143,11 +143,7 @@ func (s *Service) UpdateSettings(ctx context.Context, id string, patch map[strin
 		return nil, &ValidationError{problems}
 	}
 	in.Settings = mergeValues(in.Settings, patch)
-	if err := s.save(ctx, in); err != nil {
-		return nil, err
-	}
-	s.log.Info("integration settings changed", "integration", id, "keys", sortedKeys(patch))
-	return s.view(in), nil
+	return s.saveChanged(ctx, in, "integration settings changed", patch)
 }
 
 // SetAuthorization changes secret settings the same way. The values are
@@ -169,11 +165,27 @@ func (s *Service) SetAuthorization(ctx context.Context, id string, patch map[str
 	if err := s.seal(in, patch); err != nil {
 		return nil, err
 	}
+	return s.saveChanged(ctx, in, "integration authorization changed", patch)
+}
+
+// saveChanged saves a change of settings or authorization, tests the
+// connection with it and saves the outcome, so the answer tells whether
+// the change works (see decision 0221). An enabled integration whose test
+// fails is disabled, and its observers told.
+func (s *Service) saveChanged(ctx context.Context, in *Integration, what string, patch map[string]string) (*View, error) {
+	in.Configured = s.now()
 	if err := s.save(ctx, in); err != nil {
 		return nil, err
 	}
-	s.log.Info("integration authorization changed", "integration", id, "keys", sortedKeys(patch))
-	return s.view(in), nil
+	s.log.Info(what, "integration", in.ID, "keys", sortedKeys(patch))
+	disabled := s.retest(ctx, in)
+	if err := s.save(ctx, in); err != nil {
+		return nil, fmt.Errorf("the change was saved, but not the outcome of its connection test: %w", err)
+	}
+	if disabled {
+		return s.view(ctx, in), s.notifyDisabled(ctx, in.ID)
+	}
+	return s.view(ctx, in), nil
 }
 
 // Delete removes a disabled integration. An enabled one is refused so that

@@ -32,6 +32,9 @@ type Integration struct {
 	Described json.RawMessage `json:"described,omitempty"`
 	// LastTest is the outcome of the last connection test.
 	LastTest *TestResult `json:"last_test,omitempty"`
+	// Configured is when settings or authorization last changed; a test
+	// older than that is stale.
+	Configured time.Time `json:"configured,omitzero"`
 	// Created and Updated are set by the service.
 	Created time.Time `json:"created"`
 	Updated time.Time `json:"updated"`
@@ -113,6 +116,12 @@ type View struct {
 	Connector *ConnectorInfo `json:"connector,omitempty"`
 	// LastTest is the outcome of the last connection test.
 	LastTest *TestResult `json:"last_test,omitempty"`
+	// Status sums up whether the integration works, one of the Status
+	// constants (ready, disabled, untested, stale, test_failed,
+	// incomplete, extension_missing); StatusMessage says it in words with
+	// what to do.
+	Status        string `json:"status"`
+	StatusMessage string `json:"status_message"`
 	// Created and Updated are as in Integration.
 	Created time.Time `json:"created"`
 	Updated time.Time `json:"updated"`

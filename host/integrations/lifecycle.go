@@ -51,7 +51,7 @@ func (s *Service) Enable(ctx context.Context, id string) (*View, error) {
 	}
 	keep = true
 	s.log.Info("integration enabled", "integration", id, "account", result.Account)
-	return s.view(in), s.notifyEnabled(ctx, id)
+	return s.view(ctx, in), s.notifyEnabled(ctx, id)
 }
 
 // notifyEnabled tells every EnabledObserver.
@@ -135,7 +135,7 @@ func (s *Service) Disable(ctx context.Context, id string) (*View, error) {
 	}
 	s.stop(ctx, id)
 	s.log.Info("integration disabled", "integration", id)
-	return s.view(in), s.notifyDisabled(ctx, id)
+	return s.view(ctx, in), s.notifyDisabled(ctx, id)
 }
 
 func (s *Service) notifyDisabled(ctx context.Context, id string) error {

@@ -48,10 +48,10 @@ func (s *Service) Routes() []api.Route {
 				return api.Created(v), nil
 			}},
 		{Method: http.MethodPatch, Pattern: "/v1/integrations/{id}/settings", MinRole: api.RoleAdmin,
-			Summary: "Change plain settings; an empty value removes one", Request: map[string]string{}, Response: View{}, Errors: []int{http.StatusNotFound},
+			Summary: "Change plain settings (an empty value removes one), then test the connection; a failed test disables an enabled integration", Request: map[string]string{}, Response: View{}, Errors: []int{http.StatusNotFound},
 			Handler: s.patchHandler(s.UpdateSettings)},
 		{Method: http.MethodPatch, Pattern: "/v1/integrations/{id}/authorization", MinRole: api.RoleAdmin,
-			Summary: "Change secret settings (e.g. the API key); they are sealed and never shown again", Request: map[string]string{}, Response: View{}, Errors: []int{http.StatusNotFound},
+			Summary: "Change secret settings (e.g. the API key), sealed and never shown again, then test the connection; a failed test disables an enabled integration", Request: map[string]string{}, Response: View{}, Errors: []int{http.StatusNotFound},
 			Handler: s.patchHandler(s.SetAuthorization)},
 		{Method: http.MethodPost, Pattern: "/v1/integrations/{id}/enable", MinRole: api.RoleAdmin,
 			Summary: "Start the connector, describe it, test the connection and enable the integration", Response: View{}, Errors: []int{http.StatusNotFound},
@@ -94,11 +94,12 @@ func (s *Service) patchHandler(apply func(ctx context.Context, id string, patch 
 			return nil, err
 		}
 		after, err := apply(c.Context(), c.PathValue("id"), patch)
-		if err != nil {
+		if err != nil && after == nil {
 			return nil, apiError(err)
 		}
 		c.AuditChange(before, after)
-		return after, nil
+		// Saved and disabled, but an observer failed to pause: say so.
+		return after, apiError(err)
 	}
 }
 
@@ -128,7 +129,11 @@ func apiError(err error) error {
 	case err == nil:
 		return nil
 	case errors.As(err, &ve):
-		return &api.Error{Status: http.StatusBadRequest, Code: "invalid_settings", Message: ve.Error(), Err: err}
+		fields := make([]api.FieldError, len(ve.Problems))
+		for i, p := range ve.Problems {
+			fields[i] = api.FieldError{Field: p.Key, Message: p.Message}
+		}
+		return &api.Error{Status: http.StatusBadRequest, Code: "invalid_settings", Message: ve.Error(), Fields: fields, Err: err}
 	case errors.As(err, &tf):
 		return &api.Error{Status: http.StatusUnprocessableEntity, Code: "test_failed", Message: tf.Error(), Err: err}
 	case errors.Is(err, ErrDisabled):

@@ -36,8 +36,10 @@ func (s schema) keys(secret bool) []string {
 }
 
 // check validates values for the plain (secret=false) or secret settings
-// and returns every problem. An empty value means "remove" and is always
-// accepted here; required settings are checked by missing.
+// and returns every problem. An empty value means "remove": refused for a
+// required plain setting without a default, which nothing could replace
+// (see decision 0221); accepted for a secret, since revoking a key is a
+// legitimate change, after which missing reports it.
 func (s schema) check(values map[string]string, secret bool) []Problem {
 	var problems []Problem
 	keys := make([]string, 0, len(values))
@@ -56,6 +58,8 @@ func (s schema) check(values map[string]string, secret bool) []Problem {
 			problems = append(problems, Problem{k, "this setting is secret: set it as authorization, not as a plain setting"})
 		case !spec.GetSecret() && secret:
 			problems = append(problems, Problem{k, "this setting is not secret: set it as a plain setting"})
+		case v == "" && !secret && spec.GetRequired() && spec.GetDefaultValue() == "":
+			problems = append(problems, Problem{k, "required: type a value (it has no default to fall back to)"})
 		case v == "":
 		default:
 			if msg := checkValue(spec, v); msg != "" {

@@ -279,7 +279,7 @@ func (s *Service) schemaOf(ctx context.Context, in *Integration) (schema, error)
 }
 
 // view renders what the API may show.
-func (s *Service) view(in *Integration) *View {
+func (s *Service) view(ctx context.Context, in *Integration) *View {
 	v := &View{ID: in.ID, ExtensionID: in.ExtensionID, Name: in.Name, Enabled: in.Enabled,
 		Settings: map[string]string{}, Authorization: map[string]SecretState{}, Missing: []string{},
 		LastTest: in.LastTest, Created: in.Created, Updated: in.Updated}
@@ -302,6 +302,8 @@ func (s *Service) view(in *Integration) *View {
 		v.Connector = &ConnectorInfo{ID: d.GetInfo().GetId(), Name: d.GetInfo().GetName(),
 			Version: d.GetInfo().GetVersion(), Protocol: d.GetProtocolVersion()}
 	}
+	_, _, extErr := s.cfg.Binaries.BinaryPath(ctx, in.ExtensionID)
+	v.Status, v.StatusMessage = status(in, v.Missing, extErr)
 	return v
 }
 
