@@ -19,8 +19,21 @@ type Error struct {
 	Code string `json:"code"`
 	// Message explains the problem to a person.
 	Message string `json:"message"`
+	// Fields, for refused input, lists every problem with the field it
+	// belongs to, so a form shows each next to its field instead of only
+	// the first one (see decision 0222).
+	Fields []FieldError `json:"fields,omitempty"`
 	// Err is the cause, kept for errors.Is/As and the log; never sent.
 	Err error `json:"-"`
+}
+
+// FieldError is one refused input field.
+type FieldError struct {
+	// Field is the request's field name as the client sent it, e.g. a
+	// setting's key.
+	Field string `json:"field"`
+	// Message says what is wrong in words, without the value.
+	Message string `json:"message"`
 }
 
 // Error implements error.

@@ -218,6 +218,7 @@ func (g *schemaGen) withError() map[string]any {
 			"properties": map[string]any{
 				"code":    map[string]any{"type": "string"},
 				"message": map[string]any{"type": "string"},
+				"fields":  g.schema(reflect.TypeOf([]FieldError{})),
 			},
 		}},
 	}

@@ -155,17 +155,34 @@ func (b *browser) shot(name string) {
 	}
 }
 
-// flash returns the message of the page's flash, failing when the change
-// did not succeed.
-func (b *browser) flashOK(what string) string {
+// flashOK returns the message of the page's flash, failing when the
+// change did not succeed.
+func (b *browser) flashOK(what string) string { return b.flash(what, "ok") }
+
+// flashBad returns the message of the page's flash, failing when the
+// change was not refused or failed, or when the flash is drawn as good.
+func (b *browser) flashBad(what string) string { return b.flash(what, "bad") }
+
+// flash returns the flash's message, failing unless it has class want.
+func (b *browser) flash(what, want string) string {
 	b.t.Helper()
-	ok := eval[bool](b, `!!document.querySelector("#flash.ok")`)
+	is := eval[bool](b, `!!document.querySelector("#flash.`+want+`")`)
 	msg := b.text("#flash")
-	if !ok {
+	if !is {
 		b.shot("failed-" + strings.ReplaceAll(what, " ", "-"))
-		b.t.Fatalf("%s: %s", what, msg)
+		b.t.Fatalf("%s: the flash is not %s: %s", what, want, msg)
 	}
 	return msg
+}
+
+// fill types value into the input sel (an empty value too, which
+// SetValue cannot).
+func (b *browser) fill(sel, value string) {
+	b.t.Helper()
+	js := fmt.Sprintf(`(() => { const e = document.querySelector(%q); if (!e) return false; e.value = %q; return true })()`, sel, value)
+	if !eval[bool](b, js) {
+		b.t.Fatalf("no field %s to fill", sel)
+	}
 }
 
 func (b *browser) signIn(token string) {
@@ -252,6 +269,41 @@ func TestConsoleInBrowser(t *testing.T) {
 		t.Fatal("the test's answer shows the API key")
 	}
 	b.shot("04-integration-tested")
+
+	// Refused settings: every problem beside its field, what was typed
+	// kept; the stored values stay.
+	b.fill("#setting-workspaceId", "")
+	b.fill("#setting-rateLimit", "fast")
+	b.submit("save bad settings", "#save-settings")
+	b.flashBad("save bad settings")
+	if v := eval[string](b, `document.querySelector("#setting-rateLimit").value`); v != "fast" {
+		t.Fatalf("after a refused save the rate field holds %q, want what was typed", v)
+	}
+	for _, f := range []string{"workspaceId", "rateLimit"} {
+		if msg := b.text(chromedp.CSS("#error-setting-" + f)); msg == "" {
+			t.Fatalf("no error next to %s", f)
+		}
+	}
+	b.shot("04b-integration-refused-settings")
+
+	// A wrong API key: saved, tested at once, shown as failed, and the
+	// integration is turned off instead of staying enabled on a dead key.
+	b.step("enter a wrong API key", chromedp.SetValue(chromedp.CSS("#secret-apiKey"), "wrong-key-0000"))
+	b.submit("save a wrong key", "#save-authorization")
+	if msg := b.flashBad("save a wrong key"); !strings.Contains(msg, "do not work") {
+		t.Fatalf("a wrong key was answered %q", msg)
+	}
+	if st, status := b.text("#state"), b.text("#status"); st != "disabled" || !strings.Contains(status, "failed") {
+		t.Fatalf("after a wrong key: state %q, status %q", st, status)
+	}
+	if lt := b.text("#last-test"); strings.Contains(lt, "Passed") {
+		t.Fatalf("after a wrong key the last test says %q", lt)
+	}
+	b.step("enter the API key again", chromedp.SetValue(chromedp.CSS("#secret-apiKey"), sandbox.DefaultAdminKey))
+	b.submit("save the key again", "#save-authorization")
+	b.flashOK("save the key again")
+	b.submit("enable again", "#toggle")
+	b.flashOK("enable again")
 	b.open("/integrations")
 	if on := eval[bool](b, `document.querySelector('tr[data-integration="clockify"] button.toggle.on') !== null`); !on {
 		t.Fatal("the integrations list does not show the toggle on")

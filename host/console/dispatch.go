@@ -34,6 +34,8 @@ type answer struct {
 	Err string
 	// Code is the API's stable error code, e.g. "forbidden".
 	Code string
+	// Fields are the API's problems with single input fields.
+	Fields []api.FieldError
 }
 
 // ok reports a 2xx answer.
@@ -97,12 +99,13 @@ func (d dispatcher) call(ctx context.Context, from *http.Request, token, method,
 	if !a.ok() {
 		var e struct {
 			Error struct {
-				Code    string `json:"code"`
-				Message string `json:"message"`
+				Code    string           `json:"code"`
+				Message string           `json:"message"`
+				Fields  []api.FieldError `json:"fields"`
 			} `json:"error"`
 		}
 		if json.Unmarshal(a.Body, &e) == nil && e.Error.Message != "" {
-			a.Err, a.Code = e.Error.Message, e.Error.Code
+			a.Err, a.Code, a.Fields = e.Error.Message, e.Error.Code, e.Error.Fields
 		} else {
 			a.Err = strings.TrimSpace(string(a.Body))
 			if a.Err == "" {

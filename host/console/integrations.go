@@ -21,8 +21,35 @@ type integrationView struct {
 		Name    string `json:"name"`
 		Version string `json:"version"`
 	} `json:"connector"`
-	LastTest *testResult `json:"last_test"`
-	Updated  time.Time   `json:"updated"`
+	LastTest      *testResult `json:"last_test"`
+	Status        string      `json:"status"`
+	StatusMessage string      `json:"status_message"`
+	Updated       time.Time   `json:"updated"`
+}
+
+// Good reports whether the status may be drawn as good: only a ready
+// integration, or a disabled one whose current settings passed.
+func (v integrationView) Good() bool { return v.Status == "ready" || v.Status == "disabled" }
+
+// StatusLabel is the status in a few words.
+func (v integrationView) StatusLabel() string {
+	switch v.Status {
+	case "ready":
+		return "working"
+	case "disabled":
+		return "disabled, test passed"
+	case "untested":
+		return "not tested yet"
+	case "stale":
+		return "changed since the last test"
+	case "test_failed":
+		return "connection test failed"
+	case "incomplete":
+		return "settings missing"
+	case "extension_missing":
+		return "extension not installed"
+	}
+	return v.Status
 }
 
 type testResult struct {
@@ -175,7 +202,36 @@ func (c *Console) saveSettings(w http.ResponseWriter, r *http.Request, s *sessio
 		}
 	}
 	a := c.api.callJSON(r.Context(), r, s.token, "PATCH", "/v1/integrations/"+url.PathEscape(id)+"/settings", patch)
-	c.done(w, r, s, a, "Saved the settings.", "/integrations/"+url.PathEscape(id))
+	c.savedAndTested(w, r, s, a, "settings", "/integrations/"+url.PathEscape(id))
+}
+
+// savedAndTested reports a saved change of settings or authorization with
+// the connection test the API ran after it: green only when the test
+// passed with the new values (see decision 0221).
+func (c *Console) savedAndTested(w http.ResponseWriter, r *http.Request, s *session, a answer, what, back string) {
+	var v integrationView
+	if !a.ok() || a.decode(&v) != nil {
+		c.done(w, r, s, a, "", back)
+		return
+	}
+	switch {
+	case v.Good():
+		c.sessions.setFlash(s, &flash{OK: true, Message: "Saved the " + what + "; the connection test passed with them."})
+	case v.Status == "incomplete" || v.Status == "untested":
+		// Saved, and nothing failed: the test waits for the rest.
+		c.sessions.setFlash(s, &flash{OK: true, Message: "Saved the " + what + "; not tested yet. " + v.StatusMessage})
+	default:
+		msg := "Saved the " + what + ", but they do not work: " + v.StatusMessage
+		if v.LastTest != nil {
+			for _, ch := range v.LastTest.Checks {
+				if ch.Status == "failed" {
+					msg += " " + ch.Name + ": " + ch.Message + "."
+				}
+			}
+		}
+		c.sessions.setFlash(s, &flash{OK: false, Message: msg})
+	}
+	http.Redirect(w, r, back, http.StatusSeeOther)
 }
 
 // saveAuthorization sends only the secret fields the admin filled in: the
@@ -195,10 +251,7 @@ func (c *Console) saveAuthorization(w http.ResponseWriter, r *http.Request, s *s
 		return
 	}
 	a := c.api.callJSON(r.Context(), r, s.token, "PATCH", "/v1/integrations/"+url.PathEscape(id)+"/authorization", patch)
-	if a.ok() {
-		a.Body = nil // the view says only "set"; nothing of the secret is worth echoing
-	}
-	c.done(w, r, s, a, "Saved the authorization. It is stored encrypted and is never shown again.", "/integrations/"+url.PathEscape(id))
+	c.savedAndTested(w, r, s, a, "authorization (stored encrypted, never shown again)", "/integrations/"+url.PathEscape(id))
 }
 
 func (c *Console) testIntegration(w http.ResponseWriter, r *http.Request, s *session) {

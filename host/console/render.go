@@ -187,7 +187,7 @@ func (c *Console) finish(w http.ResponseWriter, r *http.Request, s *session, a a
 	case a.ok():
 		c.sessions.setFlash(s, &flash{OK: true, Message: success, Detail: a.value(), Collapse: collapse})
 	default:
-		c.sessions.setFlash(s, &flash{OK: false, Message: a.Err, Detail: errorDetail(a)})
+		c.sessions.setFlash(s, refusal(r, a))
 	}
 	http.Redirect(w, r, back, http.StatusSeeOther)
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"net/http"
+	"net/url"
 	"sync"
 	"time"
 
@@ -43,6 +44,11 @@ type flash struct {
 	Collapse bool
 	// Inbound is an inbound endpoint test, drawn as fields then exchange.
 	Inbound *inboundTest
+	// Form is what was typed into a refused form (secrets excepted), and
+	// Fields the problem with each field by input name; pages draw both
+	// (see page.Kept and page.FieldError).
+	Form   url.Values
+	Fields map[string]string
 }
 
 // sessions keeps sessions in memory: a restart signs everyone out, which
