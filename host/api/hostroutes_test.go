@@ -160,13 +160,18 @@ func TestHostRoutesAnswerTheirDocumentedStatus(t *testing.T) {
 	call("DELETE", "/v1/extensions/{id}", "/v1/extensions/other", nil)
 	call("DELETE", "/v1/extension-keys/{key_id}", "/v1/extension-keys/"+field(t, trusted, "key_id"), nil)
 
-	// Templates, runs, automations.
-	wait := map[string]any{"id": "wait", "name": "Wait", "steps": []any{map[string]any{"id": "pause", "kind": "delay", "delay": "1h"}}}
+	// Templates, runs, automations. The run waits an hour before its
+	// second step, so it is still running when the test retries and
+	// cancels it, however slowly the machine goes (a delay's wait is
+	// before the step after it: a template of one delay ends at once).
+	wait := map[string]any{"id": "wait", "name": "Wait", "steps": []any{
+		map[string]any{"id": "pause", "kind": "delay", "delay": "1h", "onSuccess": "later"},
+		map[string]any{"id": "later", "kind": "delay", "delay": "1s"}}}
 	call("PUT", "/v1/templates/{id}", "/v1/templates/wait", wait)
 	call("GET", "/v1/templates", "/v1/templates", nil)
 	call("GET", "/v1/templates/{id}", "/v1/templates/wait", nil)
 	run := field(t, call("POST", "/v1/runs", "/v1/runs", map[string]any{"templateId": "wait",
-		"objects": []any{map[string]string{"id": "u1", "dn": nora}}}), "ID")
+		"objects": []any{map[string]string{"dn": nora}}}), "ID")
 	call("GET", "/v1/runs", "/v1/runs", nil)
 	call("GET", "/v1/runs/{id}", "/v1/runs/"+run, nil)
 	call("GET", "/v1/runs/{id}/entries", "/v1/runs/"+run+"/entries", nil)
@@ -179,7 +184,7 @@ func TestHostRoutesAnswerTheirDocumentedStatus(t *testing.T) {
 			map[string]any{"id": "off", "kind": "ad", "ad": map[string]string{"action": "disable"}}}}
 	call("PUT", "/v1/templates/{id}", "/v1/templates/guard", guard)
 	held := field(t, call("POST", "/v1/runs", "/v1/runs", map[string]any{"templateId": "guard", "objects": []any{
-		map[string]string{"id": "u1", "dn": nora}, map[string]string{"id": "u2", "dn": "CN=Nobody," + demoOU}}}), "ID")
+		map[string]string{"dn": nora}, map[string]string{"dn": "CN=Omar Haddad," + demoOU}}}), "ID")
 	call("POST", "/v1/runs/{id}/approve", "/v1/runs/"+held+"/approve", nil)
 	call("POST", "/v1/runs/{id}/cancel", "/v1/runs/"+held+"/cancel", nil)
 

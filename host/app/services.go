@@ -95,6 +95,7 @@ func (a *App) wire(ctx context.Context) error {
 		Schema: dir, Objects: outbound.DirectoryObjects{Client: dir}, Masker: a.Masker, Logger: log})
 	ocfg := a.opts.Engine
 	ocfg.Docs, ocfg.Queue, ocfg.Runs, ocfg.Webhooks, ocfg.Directory, ocfg.Logger = a.Store, a.Store.Queue(), a.Store.Runs(), s.Webhooks, dir, log
+	ocfg.Objects = outbound.DirectoryObjects{Client: dir}
 	if ocfg.RateWait == nil {
 		ocfg.RateWait = a.Metrics.ObserveRateWait
 	}

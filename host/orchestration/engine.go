@@ -59,6 +59,10 @@ type Config struct {
 	Webhooks *outbound.Service
 	// Directory runs AD steps; nil refuses them at run time.
 	Directory Directory
+	// Objects resolves the object references of runs started through the
+	// API, so their attributes come from the directory, never from the
+	// caller; nil refuses such runs.
+	Objects outbound.Objects
 	// Logger logs; nil discards.
 	Logger hclog.Logger
 	// Now is the clock; nil means time.Now.

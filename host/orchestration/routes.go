@@ -36,21 +36,28 @@ func (e *Engine) Routes() []api.Route {
 			Summary: "Delete an orchestration template; started runs keep their copy",
 			Handler: func(c *api.Call) (any, error) { return nil, e.DeleteTemplate(c.Context(), c.PathValue("id")) }},
 		{Method: http.MethodPost, Pattern: "/v1/runs", MinRole: api.RoleOperator,
-			Summary: "Start a run of a template for AD objects (apply now)", Request: RunRequest{}, Response: RunView{}, Audit: true, Status: http.StatusCreated,
+			Summary: "Start a run of a template for directory objects named by id or DN (apply now); only an admin may set deactivationLimit",
+			Request: StartRequest{}, Response: RunView{}, Audit: true, Status: http.StatusCreated,
+			Errors: []int{http.StatusUnprocessableEntity},
 			Handler: func(c *api.Call) (any, error) {
-				var req RunRequest
-				if err := c.Decode(&req); err != nil {
+				var in StartRequest
+				if err := c.Decode(&in); err != nil {
 					return nil, err
 				}
-				if req.Trigger == "" {
-					req.Trigger = "apply-now"
+				req, err := e.startFromAPI(c.Context(), c.Principal, in)
+				if err != nil {
+					return nil, err
 				}
 				id, err := e.StartRun(c.Context(), req)
+				if errors.Is(err, ErrNotFound) {
+					return nil, &api.Error{Status: http.StatusUnprocessableEntity, Code: "unknown_template",
+						Message: "templateId: " + err.Error() + "; GET /v1/templates lists them", Err: err}
+				}
 				if err != nil {
 					return nil, apiError(err)
 				}
 				v, err := e.Status(c.Context(), id)
-				return api.Created(v), apiError(err)
+				return v, apiError(err)
 			}},
 		{Method: http.MethodGet, Pattern: "/v1/runs", MinRole: api.RoleAuditor,
 			Summary: "List orchestration runs, newest first (?status=, ?automation=, ?after=, ?limit=)", Response: runPage{},

@@ -87,7 +87,8 @@ type Summary struct {
 	// Failed counts objects with a step that failed and had no failure
 	// branch (or was left in doubt).
 	Failed int `json:"failed"`
-	// Succeeded counts objects whose steps all ended without failing.
+	// Succeeded counts objects whose steps all ended without failing; it
+	// starts at zero and grows as objects finish.
 	Succeeded int `json:"succeeded"`
 }
 
@@ -104,7 +105,7 @@ func (s Summary) counts() map[string]int {
 func (e *Engine) summarize(ctx context.Context, doc *runDoc) (Summary, error) {
 	sum := Summary{Actions: map[store.ActionState]int{}, Objects: doc.Objects}
 	idx := doc.Template.stepIndex()
-	failed := map[string]bool{}
+	failed, busy, seen := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	page := store.Page{Limit: store.MaxPageSize}
 	for {
 		acts, next, err := e.cfg.Queue.List(ctx, store.ActionFilter{RunID: doc.ID, Page: page})
@@ -113,6 +114,11 @@ func (e *Engine) summarize(ctx context.Context, doc *runDoc) (Summary, error) {
 		}
 		for _, a := range acts {
 			sum.Actions[a.State]++
+			seen[a.ObjectID] = true
+			switch a.State {
+			case store.ActionPending, store.ActionClaimed, store.ActionSending:
+				busy[a.ObjectID] = true
+			}
 			if a.State != store.ActionDead {
 				continue
 			}
@@ -127,7 +133,14 @@ func (e *Engine) summarize(ctx context.Context, doc *runDoc) (Summary, error) {
 		page.After = next
 	}
 	sum.Failed = len(failed)
-	sum.Succeeded = max(0, doc.Objects-sum.Failed)
+	// An object succeeded once all its steps are behind it without a
+	// failure: one still queued, or one of a run waiting for approval
+	// (nothing queued yet), has not.
+	for id := range seen {
+		if !busy[id] && !failed[id] {
+			sum.Succeeded++
+		}
+	}
 	return sum, nil
 }
 
