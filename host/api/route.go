@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 )
 
 // Handler serves one route. It returns the value to send as JSON (nil for
@@ -44,6 +45,11 @@ type Route struct {
 	// document beside those the server answers for every route (see
 	// Route.ErrorStatuses).
 	Errors []int
+	// BodyTimeout, when set, is how long the client has to send the
+	// request body, replacing the server's read timeout: for uploads of
+	// archives, which may be large and slow. Leave it zero for JSON
+	// bodies, so a client trickling one is cut off (decision 0191).
+	BodyTimeout time.Duration
 }
 
 // SuccessStatus is the status a successful call answers: Status when

@@ -31,6 +31,9 @@ type Options struct {
 	Ready func(ctx context.Context) error
 	// Title and Version describe the API in the OpenAPI document.
 	Title, Version string
+	// Timeouts bound how long a client may take to send a request and
+	// read the answer; zero fields take DefaultTimeouts.
+	Timeouts Timeouts
 	// Observe, when set, is called after every routed call with the
 	// route's pattern (not the path, so metrics keep few series), the
 	// status sent and the time taken. The host feeds its metrics with it.
@@ -150,10 +153,13 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, grace time.Duration
 // paths to s and others elsewhere (the web console, /metrics), so the
 // whole host shares one listener and one graceful shutdown.
 func (s *Server) ServeHandler(ctx context.Context, ln net.Listener, grace time.Duration, h http.Handler) error {
+	t := s.opts.Timeouts.withDefaults()
 	hs := &http.Server{
 		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
+		ReadHeaderTimeout: t.ReadHeader,
+		ReadTimeout:       t.Read,
+		WriteTimeout:      t.Write,
+		IdleTimeout:       t.Idle,
 		ErrorLog:          s.log.StandardLogger(&hclog.StandardLoggerOptions{InferLevels: true}),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
@@ -216,6 +222,11 @@ func (s *Server) wrap(rt Route) http.Handler {
 		reqID := newRequestID()
 		w.Header().Set("X-Request-Id", reqID)
 		call := &Call{Request: r, Route: rt, writer: w}
+		if rt.BodyTimeout > 0 {
+			// An upload route gives its body longer than the server's
+			// read timeout; the deadline runs from now.
+			_ = http.NewResponseController(w).SetReadDeadline(start.Add(rt.BodyTimeout))
+		}
 
 		status, apiErr := s.serve(w, call)
 		if s.opts.Observe != nil {
@@ -287,6 +298,11 @@ func (s *Server) serve(w http.ResponseWriter, c *Call) (int, *Error) {
 		}
 		return s.answer(w, v.Status, v.Body)
 	case http.Handler:
+		// A streamed answer lasts as long as the work it reports on, and
+		// writes as it goes: the server's write timeout, meant for a
+		// client that stops reading a plain answer, would cut it. See
+		// decision 0191.
+		_ = http.NewResponseController(w).SetWriteDeadline(time.Time{})
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		v.ServeHTTP(sw, c.Request)
 		return sw.status, nil

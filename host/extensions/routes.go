@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/idbridge/idbridge/host/api"
 	"github.com/idbridge/idbridge/marketplace/catalog"
@@ -75,7 +76,7 @@ func (m *Manager) Routes() []api.Route {
 				c.AuditChange(nil, rec)
 				return api.Created(rec), nil
 			}},
-		{Method: http.MethodPost, Pattern: "/v1/extensions/archive", MinRole: api.RoleAdmin,
+		{Method: http.MethodPost, Pattern: "/v1/extensions/archive", MinRole: api.RoleAdmin, BodyTimeout: uploadTimeout,
 			Summary: "Install an uploaded .ext (the request body is the archive)", Response: Record{}, Status: http.StatusCreated,
 			Handler: func(c *api.Call) (any, error) {
 				rec, err := m.Install(c.Context(), Source{Archive: c.Request.Body})
@@ -95,7 +96,7 @@ func (m *Manager) Routes() []api.Route {
 				}
 				return m.upgradeCall(c, opts)
 			}},
-		{Method: http.MethodPost, Pattern: "/v1/extensions/{id}/upgrade/archive", MinRole: api.RoleAdmin,
+		{Method: http.MethodPost, Pattern: "/v1/extensions/{id}/upgrade/archive", MinRole: api.RoleAdmin, BodyTimeout: uploadTimeout,
 			Summary: "Upgrade an installed extension with an uploaded .ext; ?allow_downgrade=true permits older versions", Errors: []int{http.StatusNotFound},
 			Response: Record{},
 			Handler: func(c *api.Call) (any, error) {
@@ -151,8 +152,11 @@ func (m *Manager) Routes() []api.Route {
 				return nil, apiError(m.AllowPublisher(c.Context(), c.PathValue("publisher"), true))
 			}},
 		{Method: http.MethodDelete, Pattern: "/v1/extension-publishers/{publisher}", MinRole: api.RoleAdmin,
-			Summary: "Withdraw a publisher's allowance",
+			Summary: "Withdraw a publisher's allowance", Errors: []int{http.StatusNotFound},
 			Handler: func(c *api.Call) (any, error) {
+				if err := m.publisherAllowed(c.Context(), c.PathValue("publisher")); err != nil {
+					return nil, err
+				}
 				return nil, apiError(m.AllowPublisher(c.Context(), c.PathValue("publisher"), false))
 			}},
 		{Method: http.MethodGet, Pattern: "/v1/catalogs", MinRole: api.RoleAuditor,
@@ -264,3 +268,8 @@ func apiError(err error) error {
 	}
 	return err
 }
+
+// uploadTimeout is how long a client has to upload an archive: the
+// largest allowed archive over a slow link, not the half minute a JSON
+// body gets.
+const uploadTimeout = 10 * time.Minute
