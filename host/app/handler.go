@@ -15,14 +15,22 @@ func (a *App) handler(loopback bool) (http.Handler, error) {
 	mux.Handle("GET /metrics", a.metricsHandler(loopback))
 	if a.opts.NoConsole {
 		mux.Handle("/", a.API)
-		return mux, nil
+		return a.secured(mux), nil
 	}
 	c, err := console.New(console.Options{API: a.API, Auth: a.Tokens, Logger: a.Log.Named("console"), SecureCookies: a.opts.SecureCookies || a.opts.TLS != nil})
 	if err != nil {
 		return nil, err
 	}
 	mux.Handle("/", console.Mux(a.API, c))
-	return mux, nil
+	return a.secured(mux), nil
+}
+
+// secured adds what every answer of a TLS listener carries.
+func (a *App) secured(h http.Handler) http.Handler {
+	if a.opts.TLS == nil {
+		return h
+	}
+	return withHSTS(h)
 }
 
 // metricsHandler serves the registry. On a loopback listener it needs no

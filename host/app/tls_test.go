@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -148,6 +149,39 @@ func TestServesHTTPSAndRefusesPlainHTTP(t *testing.T) {
 		resp.Body.Close()
 		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), "HTTPS") {
 			t.Fatalf("plain HTTP answered %d %q", resp.StatusCode, body)
+		}
+	}
+
+	// Browsers are told to keep to HTTPS, on the API and the console.
+	for _, path := range []string{"/healthz", "/login"} {
+		resp, err := client.Get("https://" + addr + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if hsts := resp.Header.Get("Strict-Transport-Security"); !strings.HasPrefix(hsts, "max-age=") || strings.HasPrefix(hsts, "max-age=0") {
+			t.Errorf("%s over HTTPS: Strict-Transport-Security %q; want a max-age", path, hsts)
+		}
+	}
+
+	// TLS 1.2 offers only forward-secret AEAD suites: a client that
+	// speaks only CBC or RSA key exchange is refused.
+	for _, suite := range []uint16{tls.TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA, tls.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA,
+		tls.TLS_RSA_WITH_AES_128_GCM_SHA256, tls.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256} {
+		weak := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MaxVersion: tls.VersionTLS12,
+			CipherSuites: []uint16{suite}}}}
+		if resp, err := weak.Get("https://" + addr + "/readyz"); err == nil {
+			resp.Body.Close()
+			t.Errorf("a TLS 1.2 client offering only %s was served", tls.CipherSuiteName(suite))
+		}
+	}
+	modern := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MaxVersion: tls.VersionTLS12}}}
+	if resp, err := modern.Get("https://" + addr + "/readyz"); err != nil {
+		t.Errorf("a TLS 1.2 client with Go's default suites was refused: %v", err)
+	} else {
+		resp.Body.Close()
+		if !slices.Contains(app.TLS12Suites, resp.TLS.CipherSuite) {
+			t.Errorf("TLS 1.2 negotiated %s", tls.CipherSuiteName(resp.TLS.CipherSuite))
 		}
 	}
 
