@@ -269,10 +269,37 @@ func TestUnwiredServicesShowNotAvailable(t *testing.T) {
 }
 
 func TestSafeNextStaysOnSite(t *testing.T) {
-	for in, want := range map[string]string{"/s/runs": "/s/runs", "//evil.example": "/", "https://evil.example": "/", "/\\evil": "/", "": "/"} {
+	for in, want := range map[string]string{"/s/runs": "/s/runs", "//evil.example": "/", "https://evil.example": "/", "/\\evil": "/", "": "/",
+		"/runs?status=failed&after=x": "/runs?status=failed&after=x", "/integrations/ck#tests": "/integrations/ck#tests",
+		// Browsers drop tabs and newlines from a URL, and read a
+		// backslash as a slash: each of these is //evil.example to them.
+		"/\t/evil.example/": "/", "/\n/evil.example": "/", "/\r\n/evil.example": "/", "\t//evil.example": "/", "/\\/evil.example": "/",
+		"/ /evil.example": "/", "/\x00/evil.example": "/", "/\x7f/evil.example": "/",
+		"javascript:alert(1)": "/", "/%09/evil.example": "/%09/evil.example", "https:/evil.example": "/", "/a/../\t/evil": "/",
+	} {
 		if got := safeNext(in); got != want {
 			t.Errorf("safeNext(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestSignInNextAndBackToStayOnSite signs in with a next that a browser
+// would follow to another site, and reads a back field of the same kind:
+// both stay on the console.
+func TestSignInNextAndBackToStayOnSite(t *testing.T) {
+	f := newFixture(t)
+	secret, _, _ := f.tokens.Create(context.Background(), "ada", api.RoleAdmin)
+	b := f.browser(t)
+	_, page := get(t, b, f.srv.URL+"/login")
+	tok := csrfRe.FindStringSubmatch(page)[1]
+	resp, _ := post(t, b, f.srv.URL+"/login", url.Values{"csrf_token": {tok}, "token": {secret}, "next": {"/\t/evil.example/"}})
+	if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || loc != "/" {
+		t.Fatalf("sign-in with a tab-smuggled next: %d to %q; want / on this site", resp.StatusCode, loc)
+	}
+	req := httptest.NewRequest("POST", "/x", strings.NewReader("back=%2F%09%2Fevil.example%2F"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if got := backTo(req, "/s/runs"); got != "/s/runs" {
+		t.Fatalf("backTo with a tab-smuggled path = %q; want the default", got)
 	}
 }
 

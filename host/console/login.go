@@ -3,7 +3,9 @@ package console
 import (
 	"crypto/subtle"
 	"net/http"
+	"net/url"
 	"strings"
+	"unicode"
 )
 
 // loginData is the sign-in page's content.
@@ -60,10 +62,19 @@ func (c *Console) logout(w http.ResponseWriter, r *http.Request, s *session) {
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }
 
-// safeNext keeps a post-sign-in redirect on this site: a local absolute
-// path, never "//host" or a scheme.
+// safeNext keeps a post-sign-in (or back) redirect on this site: a path
+// of this origin, else "/". Browsers drop tabs and newlines from a URL
+// and read a backslash as a slash, so "/\t/evil.example" is
+// "//evil.example" to them: any control character, space or backslash
+// refuses the path, then it must parse as a path alone (no scheme, no
+// host) that does not start with "//". See decision 0193.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if next == "" || strings.ContainsFunc(next, func(r rune) bool { return r <= ' ' || r == 0x7f || r == '\\' || unicode.IsControl(r) }) {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" ||
+		!strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
 		return "/"
 	}
 	return next
