@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/idbridge/idbridge/host/store"
 	"github.com/idbridge/idbridge/marketplace/ext"
 )
 
@@ -79,6 +80,19 @@ func (m *Manager) AllowedPublishers(ctx context.Context) ([]AllowedPublisher, er
 		return nil
 	})
 	return out, err
+}
+
+// publisherAllowed answers a 404 for a publisher that is not allowed, so
+// withdrawing a misspelt name is not reported as done.
+func (m *Manager) publisherAllowed(ctx context.Context, publisher string) error {
+	var p AllowedPublisher
+	if err := m.cfg.Docs.Get(ctx, kindPublisher, publisher, &p); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("publisher %q is not allowed; GET /v1/extension-publishers lists those that are: %w", publisher, store.ErrNotFound)
+		}
+		return err
+	}
+	return nil
 }
 
 // policy assembles the trust policy from the store at the moment of use,

@@ -250,6 +250,10 @@ func (e *Engine) Templates(ctx context.Context) ([]Template, error) {
 }
 
 // DeleteTemplate removes a template; runs already started keep their copy.
+// An unknown id is ErrNotFound, so a typo is not reported as done.
 func (e *Engine) DeleteTemplate(ctx context.Context, id string) error {
+	if _, err := e.Template(ctx, id); err != nil {
+		return err
+	}
 	return e.cfg.Docs.Delete(ctx, DocTemplate, id)
 }

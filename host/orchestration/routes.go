@@ -33,8 +33,8 @@ func (e *Engine) Routes() []api.Route {
 				return saved, apiError(err)
 			}},
 		{Method: http.MethodDelete, Pattern: "/v1/templates/{id}", MinRole: api.RoleAdmin,
-			Summary: "Delete an orchestration template; started runs keep their copy",
-			Handler: func(c *api.Call) (any, error) { return nil, e.DeleteTemplate(c.Context(), c.PathValue("id")) }},
+			Summary: "Delete an orchestration template; started runs keep their copy", Errors: []int{http.StatusNotFound},
+			Handler: func(c *api.Call) (any, error) { return nil, apiError(e.DeleteTemplate(c.Context(), c.PathValue("id"))) }},
 		{Method: http.MethodPost, Pattern: "/v1/runs", MinRole: api.RoleOperator,
 			Summary: "Start a run of a template for directory objects named by id or DN (apply now); only an admin may set deactivationLimit",
 			Request: StartRequest{}, Response: RunView{}, Audit: true, Status: http.StatusCreated,
@@ -74,7 +74,11 @@ func (e *Engine) Routes() []api.Route {
 			}},
 		{Method: http.MethodGet, Pattern: "/v1/runs/{id}/entries", MinRole: api.RoleAuditor,
 			Summary: "A run's entries per object and step: request and response (masked) and outcome (?object=, ?outcome=, ?after=, ?limit=)", Response: entryPage{},
+			Errors: []int{http.StatusNotFound},
 			Handler: func(c *api.Call) (any, error) {
+				if _, _, err := e.load(c.Context(), c.PathValue("id")); err != nil {
+					return nil, apiError(err)
+				}
 				entries, next, err := e.Entries(c.Context(), c.PathValue("id"), store.EntryFilter{
 					ObjectID: c.Query("object"), Outcome: c.Query("outcome"), Page: pageOf(c)})
 				return entryPage{Entries: entries, Next: next}, err

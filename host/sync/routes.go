@@ -135,11 +135,20 @@ func (s *Service) Routes() []api.Route {
 				return out, nil
 			}},
 		{Method: http.MethodGet, Pattern: "/v1/datasources/{id}/runs", MinRole: api.RoleAuditor,
-			Summary: "List the sync runs of a data source, newest first", Response: []store.Run{},
+			Summary: "List the sync runs of a data source, newest first", Response: []store.Run{}, Errors: []int{http.StatusNotFound},
 			Handler: func(c *api.Call) (any, error) {
 				runs, _, err := s.cfg.Runs.List(c.Context(), store.RunFilter{Automation: c.PathValue("id"), Kind: RunKind,
 					Page: store.Page{After: c.Query("after")}})
-				return runs, err
+				if err != nil || len(runs) > 0 || c.Query("after") != "" {
+					return runs, err
+				}
+				// No runs: an unknown data source is a 404, not an empty
+				// list, so a typo in the id is not mistaken for "never ran".
+				// A deleted data source's runs stay listed while they exist.
+				if _, err := s.Get(c.Context(), c.PathValue("id")); err != nil {
+					return nil, err
+				}
+				return runs, nil
 			}},
 		{Method: http.MethodGet, Pattern: "/v1/datasources/{id}/runs/{run}", MinRole: api.RoleAuditor,
 			Summary: "Show a sync run with its entries (?outcome= filters, ?after= pages)", Response: RunView{}, Errors: []int{http.StatusNotFound},
