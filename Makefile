@@ -5,8 +5,12 @@ BIN       := bin
 VERSION   ?= $(shell cat VERSION 2>/dev/null || echo 0.1.0-dev)
 LDFLAGS   := -X github.com/idbridge/idbridge/host/version.Version=$(VERSION)
 GOFLAGS_BUILD := -trimpath -ldflags "$(LDFLAGS)"
+# The repository holds three modules (the host, the SDK, the protocol),
+# joined by go.work. "./..." stops at a module's edge, so every target that
+# should see all the code names each module.
+PKGS      := ./... ./sdk/... ./proto/connector/...
 
-.PHONY: all build proto test test-unit lint bench ext demo demo-build clean
+.PHONY: all build proto proto-check proto-release test test-unit lint bench ext demo demo-build clean
 
 all: build
 
@@ -19,9 +23,18 @@ build:
 proto:
 	$(GO) run ./proto/internal/protogen -root proto
 
+# Fail on a change to the protocol that breaks released connectors or hosts
+# (also run by the tests); proto-release records the current protocol as the
+# released one when a proto/connector/vX.Y.Z tag is made.
+proto-check:
+	$(GO) run ./proto/internal/protogen -root proto -check
+
+proto-release:
+	$(GO) run ./proto/internal/protogen -root proto -release
+
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
-	$(GO) vet ./...
+	$(GO) vet $(PKGS)
 
 # The whole suite: installs Chromium for the console's browser test and
 # starts Samba AD and OpenLDAP on loopback (Debian, root), then runs every
@@ -29,11 +42,11 @@ lint:
 # missing server fails the run instead of skipping.
 test: lint build
 	.ci/install-browser
-	.ci/with-directories $(GO) test -count=1 -timeout 40m ./...
+	.ci/with-directories $(GO) test -count=1 -timeout 40m $(PKGS)
 
 # Tests that need no directory server.
 test-unit:
-	$(GO) test -count=1 ./...
+	$(GO) test -count=1 $(PKGS)
 
 # Benchmarks print figures; the directory ones run against the real servers.
 bench: build

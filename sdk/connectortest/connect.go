@@ -6,14 +6,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
-	"github.com/hashicorp/go-hclog"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/test/bufconn"
 
-	"github.com/idbridge/idbridge/host/pluginhost"
 	connectorv1 "github.com/idbridge/idbridge/proto/connector/v1"
 	"github.com/idbridge/idbridge/sdk"
 )
@@ -41,29 +38,19 @@ func InProcess(t testing.TB, c sdk.Connector) connectorv1.ConnectorClient {
 	return connectorv1.NewConnectorClient(conn)
 }
 
-// Plugin launches the connector binary at path through the host's plugin
-// supervisor, checksum pinned, and stops it when the test ends.
+// Plugin launches the connector binary at path with Launch (go-plugin,
+// checksum pinning, mutual TLS, as a host does) and stops it when the test
+// ends.
 func Plugin(t testing.TB, path string) connectorv1.ConnectorClient {
 	t.Helper()
-	sum, err := pluginhost.FileSHA256(path)
-	if err != nil {
-		t.Fatalf("reading the connector binary: %v", err)
-	}
 	logs := &testWriter{t: t}
-	t.Cleanup(logs.close) // registered first, so it runs after Shutdown
-	sup := pluginhost.NewSupervisor(pluginhost.Config{
-		Logger: hclog.New(&hclog.LoggerOptions{Name: "conformance", Level: hclog.Warn, Output: logs}),
-	})
-	h, err := sup.Add("conformance", pluginhost.Plugin{Name: "connector-under-test", Path: path, SHA256: sum})
+	t.Cleanup(logs.close) // registered first, so it runs after Stop
+	p, err := Launch(path, logs)
 	if err != nil {
-		t.Fatalf("supervising %s: %v", path, err)
+		t.Fatalf("launching %s: %v", path, err)
 	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_ = sup.Shutdown(ctx)
-	})
-	return h
+	t.Cleanup(p.Stop)
+	return p.Client()
 }
 
 // testWriter sends plugin logs to the test log, so a failing run shows

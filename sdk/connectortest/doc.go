@@ -20,7 +20,8 @@
 //
 // The kit puts a loopback proxy of its own between the connector and the
 // test server, so that it can inject failures and enforce a rate limit
-// whatever the server is. A connector given as a binary is launched through
-// the host's own supervisor (package host/pluginhost): go-plugin, checksum
-// pinning and mutual TLS included, exactly as in production.
+// whatever the server is. A connector given as a binary is launched by
+// Launch as a host launches it: go-plugin handshake, checksum pinning and
+// mutual TLS. The kit depends only on the SDK, so a connector written
+// outside this repository runs it with nothing but the SDK module.
 package connectortest
