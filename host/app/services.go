@@ -18,7 +18,7 @@ import (
 	"github.com/idbridge/idbridge/host/secrets"
 	idsync "github.com/idbridge/idbridge/host/sync"
 	"github.com/idbridge/idbridge/host/watch"
-	"github.com/idbridge/idbridge/plugins/clockify/templates"
+	"github.com/idbridge/idbridge/marketplace/templates"
 )
 
 // Services are the host's domain services, exposed for tests and for the
@@ -121,7 +121,7 @@ func (a *App) wire(ctx context.Context) error {
 	return a.Add(s.Sync, s.Webhooks, s.Engine,
 		newLoop("orchestration engine", log, s.Engine.Run),
 		newLoop("journal retention", log, s.Engine.RetainJournals),
-		s.Automations, automation.Installer{Hooks: s.Webhooks, Engine: s.Engine, Shipped: a.shippedTemplates},
+		s.Automations, automation.Installer{Hooks: s.Webhooks, Engine: s.Engine, Shipped: a.shippedTemplates, ExtensionOf: a.integrationExtension},
 		newLoop("automation scheduler", log, s.Automations.Run),
 		newLoop("directory watcher", log, s.Watcher.Run))
 }
@@ -216,19 +216,26 @@ func (a *App) dataPath(name string) string { return filepath.Join(a.DataDir, nam
 
 // shippedTemplates reads the lifecycle templates an installed extension
 // ships in its templates/ folder, so an upgraded extension's templates are
-// the ones installed; an extension without that folder falls back to the
-// Clockify templates built into the host.
+// the ones installed. The host has no templates of its own: it learns a
+// connector's flows from its extension, as it would a third party's (see
+// decision 0201).
 func (a *App) shippedTemplates(ctx context.Context, ext string) ([]templates.Template, error) {
 	d, err := a.Services.Extensions.Show(ctx, ext)
 	if err != nil {
 		return nil, fmt.Errorf("extension %s: %w (install it first)", ext, err)
 	}
 	dir := filepath.Join(a.DataDir, "extensions", d.Dir, "templates")
-	if _, err := os.Stat(dir); err == nil {
-		return templates.Load(os.DirFS(dir))
-	}
-	if ext != "clockify" {
+	if _, err := os.Stat(dir); err != nil {
 		return nil, fmt.Errorf("extension %s ships no orchestration templates", ext)
 	}
-	return templates.All()
+	return templates.Load(os.DirFS(dir))
+}
+
+// integrationExtension names the extension an integration runs.
+func (a *App) integrationExtension(ctx context.Context, integration string) (string, error) {
+	in, err := a.Services.Integrations.Get(ctx, integration)
+	if err != nil {
+		return "", err
+	}
+	return in.ExtensionID, nil
 }

@@ -14,7 +14,6 @@ import (
 	"github.com/idbridge/idbridge/host/orchestration"
 	"github.com/idbridge/idbridge/host/watch"
 	"github.com/idbridge/idbridge/plugins/clockify/sandbox"
-	"github.com/idbridge/idbridge/plugins/clockify/templates"
 )
 
 // BenchmarkChangeToClockifyCall measures the time from an AD change to the
@@ -41,7 +40,7 @@ func benchLatency(b *testing.B, c *directory.Client, chain string) {
 	)
 	if chain == "engine" {
 		e := startEngineWith(b, c, func(*orchestration.Config) {})
-		all, err := templates.All()
+		all, err := clockifyTemplates()
 		must(b, err)
 		_, _ = automation.InstallTemplates(context.Background(), e.hooks, e.eng, integ, all)
 		cl, cfg = e.clockifyEnv, automation.Config{Runner: e.runner, Templates: e.runner}

@@ -3,6 +3,7 @@ package automation_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -19,9 +20,9 @@ import (
 	"github.com/idbridge/idbridge/host/secrets"
 	"github.com/idbridge/idbridge/host/store"
 	"github.com/idbridge/idbridge/host/watch"
+	"github.com/idbridge/idbridge/marketplace/templates"
 	"github.com/idbridge/idbridge/plugins/clockify"
 	"github.com/idbridge/idbridge/plugins/clockify/sandbox"
-	"github.com/idbridge/idbridge/plugins/clockify/templates"
 )
 
 const integ = "clockify"
@@ -85,7 +86,7 @@ func startEngineWith(t testing.TB, c *directory.Client, edit func(*orchestration
 func TestInstallTemplatesIntoTheEngine(t *testing.T) {
 	c := demoClient(t)
 	e := startEngine(t, c)
-	all, err := templates.All()
+	all, err := clockifyTemplates()
 	must(t, err)
 	ids, err := automation.InstallTemplates(context.Background(), e.hooks, e.eng, integ, all)
 	if err != nil {
@@ -116,7 +117,7 @@ func TestInstallTemplatesIntoTheEngine(t *testing.T) {
 func TestLifecycleThroughTheEngine(t *testing.T) {
 	directories(t, func(t *testing.T, c *directory.Client) {
 		e := startEngine(t, c)
-		all, err := templates.All()
+		all, err := clockifyTemplates()
 		must(t, err)
 		_, _ = automation.InstallTemplates(context.Background(), e.hooks, e.eng, integ, all)
 		f := newFixture(t, c, automation.Config{Runner: e.runner, Templates: e.runner})
@@ -174,7 +175,19 @@ func eventually(t *testing.T, what string, ok func() bool) {
 // method and refuses an install that names no integration.
 func TestInstallerOffersTheShippedTemplates(t *testing.T) {
 	e := startEngine(t, demoClient(t))
-	in := automation.Installer{Hooks: e.hooks, Engine: e.eng}
+	in := automation.Installer{Hooks: e.hooks, Engine: e.eng,
+		Shipped: func(_ context.Context, ext string) ([]templates.Template, error) {
+			if ext != "clockify" {
+				return nil, fmt.Errorf("extension %s ships no orchestration templates", ext)
+			}
+			return clockifyTemplates()
+		},
+		ExtensionOf: func(_ context.Context, id string) (string, error) {
+			if id != integ {
+				return "", store.ErrNotFound
+			}
+			return "clockify", nil
+		}}
 	ctx := context.Background()
 	res, err := in.Install(ctx, automation.InstallRequest{Integration: integ})
 	must(t, err)
@@ -197,6 +210,13 @@ func TestInstallerOffersTheShippedTemplates(t *testing.T) {
 		t.Fatalf("install without integration: %v", err)
 	}
 	if _, err := in.Install(ctx, automation.InstallRequest{Integration: integ, Extension: "acme"}); err == nil {
-		t.Fatal("install of an extension without built-in templates succeeded")
+		t.Fatal("install of an extension that ships no templates succeeded")
+	}
+	if _, err := in.Install(ctx, automation.InstallRequest{Integration: "nope"}); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("install for an unknown integration: %v", err)
+	}
+	bare := automation.Installer{Hooks: e.hooks, Engine: e.eng, Shipped: in.Shipped}
+	if _, err := bare.Install(ctx, automation.InstallRequest{Integration: integ}); !errors.Is(err, automation.ErrNoExtension) {
+		t.Fatalf("install naming no extension, none to look up: %v", err)
 	}
 }

@@ -12,7 +12,7 @@ import (
 	"github.com/idbridge/idbridge/host/macro/condition"
 	"github.com/idbridge/idbridge/host/outbound"
 	"github.com/idbridge/idbridge/host/store"
-	"github.com/idbridge/idbridge/plugins/clockify/templates"
+	"github.com/idbridge/idbridge/marketplace/templates"
 	connectorv1 "github.com/idbridge/idbridge/proto/connector/v1"
 	"github.com/idbridge/idbridge/sdk/connectortest"
 )
@@ -39,7 +39,7 @@ func newExecutor(ctx context.Context, conn connectorv1.ConnectorClient, settings
 	if err != nil {
 		return nil, err
 	}
-	all, err := templates.All()
+	all, err := clockifyTemplates()
 	if err != nil {
 		return nil, err
 	}
@@ -48,7 +48,7 @@ func newExecutor(ctx context.Context, conn connectorv1.ConnectorClient, settings
 		e.hooks[w.GetId()] = w
 	}
 	for _, t := range all {
-		if err := templates.Check(t, d.GetWebhooks(), []string{"workspaceId", "baseUrl"}); err != nil {
+		if err := automation.CheckTemplate(t, d.GetWebhooks(), []string{"workspaceId", "baseUrl"}); err != nil {
 			return nil, err
 		}
 		e.tmpl[t.ID] = t
@@ -98,11 +98,11 @@ func (e *executor) runObject(ctx context.Context, t templates.Template, o automa
 		}
 	}
 	data := macro.Data{
-		macro.NamespaceAD:           o.Attributes,
-		templates.NamespacePrevious: o.Previous,
-		macro.NamespaceIntegration:  integration,
-		macro.NamespaceObject:       {"dn": {o.DN}, "id": {o.ID}, "kind": {"user"}},
-		macro.NamespaceSteps:        {},
+		macro.NamespaceAD:          o.Attributes,
+		macro.NamespacePrevious:    o.Previous,
+		macro.NamespaceIntegration: integration,
+		macro.NamespaceObject:      {"dn": {o.DN}, "id": {o.ID}, "kind": {"user"}},
+		macro.NamespaceSteps:       {},
 	}
 	var all []macro.Step
 	for _, s := range t.Steps {
@@ -113,7 +113,7 @@ func (e *executor) runObject(ctx context.Context, t templates.Template, o automa
 		}
 		all = append(all, macro.Step{ID: s.ID, Outputs: outs})
 	}
-	scope := templates.Scope([]string{"workspaceId", "baseUrl"}, all)
+	scope := automation.TemplateScope([]string{"workspaceId", "baseUrl"}, all)
 	env := macro.Env{Values: data, Object: o.DN, Now: time.Now()}
 	i := 0
 	for i < len(t.Steps) {

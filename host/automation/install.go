@@ -9,7 +9,7 @@ import (
 
 	"github.com/idbridge/idbridge/host/orchestration"
 	"github.com/idbridge/idbridge/host/outbound"
-	"github.com/idbridge/idbridge/plugins/clockify/templates"
+	"github.com/idbridge/idbridge/marketplace/templates"
 )
 
 // InstallTemplates saves an extension's lifecycle templates for one

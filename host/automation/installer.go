@@ -9,7 +9,7 @@ import (
 	"github.com/idbridge/idbridge/host/api"
 	"github.com/idbridge/idbridge/host/orchestration"
 	"github.com/idbridge/idbridge/host/outbound"
-	"github.com/idbridge/idbridge/plugins/clockify/templates"
+	"github.com/idbridge/idbridge/marketplace/templates"
 )
 
 // Installer offers the templates an extension ships: "install templates
@@ -19,10 +19,13 @@ type Installer struct {
 	Hooks *outbound.Service
 	// Engine checks and saves the templates.
 	Engine *orchestration.Engine
-	// Shipped returns the templates an extension ships, by extension id
-	// (for an installed extension: templates.Load over its templates
-	// folder); nil offers the Clockify templates built into the host.
+	// Shipped returns the templates an installed extension ships in its
+	// templates/ folder, by extension id. The host knows no connector's
+	// templates of its own (see decision 0201).
 	Shipped func(ctx context.Context, extension string) ([]templates.Template, error)
+	// ExtensionOf names the extension an integration runs, for a request
+	// that names only the integration.
+	ExtensionOf func(ctx context.Context, integration string) (string, error)
 }
 
 // InstallRequest names the integration the templates are bound to.
@@ -30,7 +33,7 @@ type InstallRequest struct {
 	// Integration is the integration whose connector the steps call.
 	Integration string `json:"integration"`
 	// Extension is the extension whose templates are installed; empty
-	// means clockify.
+	// means the integration's own.
 	Extension string `json:"extension,omitempty"`
 }
 
@@ -45,26 +48,34 @@ type InstallResult struct {
 // ErrNoIntegration: an install did not name the integration.
 var ErrNoIntegration = errors.New("name the integration the templates call through, e.g. {\"integration\":\"clockify\"}")
 
+// ErrNoExtension: the install named no extension and the integration's
+// could not be told.
+var ErrNoExtension = errors.New("name the extension whose templates to install, e.g. {\"integration\":\"clockify\",\"extension\":\"clockify\"}")
+
+// errNoShipped is a wiring mistake: an Installer without a source of
+// templates.
+var errNoShipped = errors.New("automation: Installer.Shipped is not set")
+
 // Install saves the shipped templates of req.Extension for
 // req.Integration.
 func (in Installer) Install(ctx context.Context, req InstallRequest) (*InstallResult, error) {
 	if strings.TrimSpace(req.Integration) == "" {
 		return nil, ErrNoIntegration
 	}
-	ext := req.Extension
-	if ext == "" {
-		ext = "clockify"
+	if in.Shipped == nil {
+		return nil, errNoShipped
 	}
-	shipped := in.Shipped
-	if shipped == nil {
-		shipped = func(_ context.Context, ext string) ([]templates.Template, error) {
-			if ext != "clockify" {
-				return nil, errors.New("this host has built-in templates only for the clockify extension")
-			}
-			return templates.All()
+	ext := req.Extension
+	if ext == "" && in.ExtensionOf != nil {
+		var err error
+		if ext, err = in.ExtensionOf(ctx, req.Integration); err != nil {
+			return nil, err
 		}
 	}
-	ts, err := shipped(ctx, ext)
+	if ext == "" {
+		return nil, ErrNoExtension
+	}
+	ts, err := in.Shipped(ctx, ext)
 	if err != nil {
 		return nil, err
 	}
@@ -91,7 +102,7 @@ func (in Installer) Routes() []api.Route {
 					return nil, err
 				}
 				res, err := in.Install(c.Context(), req)
-				if errors.Is(err, ErrNoIntegration) {
+				if errors.Is(err, ErrNoIntegration) || errors.Is(err, ErrNoExtension) {
 					return nil, &api.Error{Status: http.StatusBadRequest, Code: "invalid_request", Message: err.Error(), Err: err}
 				}
 				return res, err

@@ -18,7 +18,6 @@ import (
 	"github.com/idbridge/idbridge/host/orchestration"
 	idsync "github.com/idbridge/idbridge/host/sync"
 	"github.com/idbridge/idbridge/host/watch"
-	"github.com/idbridge/idbridge/plugins/clockify"
 )
 
 // outcomeTimeout bounds the wait for one run or one watcher-driven change
@@ -50,12 +49,14 @@ func (r *runner) configure(ctx context.Context) error {
 	r.step("Creating the integration, setting the API key and enabling it")
 	if err := h.call(ctx, http.MethodPost, "/v1/integrations", integrations.CreateRequest{ID: Integration, ExtensionID: rec.ID,
 		Name: "Clockify (sandbox)", Settings: map[string]string{
-			clockify.SettingWorkspaceID: r.sb.workspace, clockify.SettingBaseURL: r.sb.base, clockify.SettingRateLimit: "50"},
+			// The Clockify extension's setting names, as its Describe
+			// declares them and an admin types them.
+			"workspaceId": r.sb.workspace, "baseUrl": r.sb.base, "rateLimit": "50"},
 	}, nil); err != nil {
 		return err
 	}
 	if err := h.call(ctx, http.MethodPatch, "/v1/integrations/"+Integration+"/authorization",
-		map[string]string{clockify.SettingAPIKey: r.sb.key}, nil); err != nil {
+		map[string]string{"apiKey": r.sb.key}, nil); err != nil {
 		return err
 	}
 	var view integrations.View

@@ -16,7 +16,6 @@ import (
 
 	"github.com/idbridge/idbridge/host/api"
 	"github.com/idbridge/idbridge/host/app"
-	"github.com/idbridge/idbridge/plugins/clockify/sandbox"
 )
 
 // Options configure Run.
@@ -45,6 +44,11 @@ type Options struct {
 	// Out receives progress lines and the report.
 	Out io.Writer
 }
+
+// sandboxWorkspace is the workspace clockify-sandbox --demo serves. The
+// demo drives the sandbox as a separate program and speaks to it only over
+// HTTP, so the host binary holds no connector code (see decision 0201).
+const sandboxWorkspace = "6650a1b2c3d4e5f6a7b8c9d0"
 
 // Integration is the id the demo gives its Clockify integration.
 const Integration = "clockify"
@@ -151,19 +155,15 @@ func (r *runner) startAll(ctx context.Context) error {
 	bin := func(n string) string { return filepath.Join(r.opts.Bin, n) }
 
 	r.step("Starting the Clockify sandbox with the demo workspace (stale accounts included)")
-	seed, err := demoSeed(r.work)
-	if err != nil {
-		return err
-	}
 	sbAddr, err := freeAddr()
 	if err != nil {
 		return err
 	}
 	key := make([]byte, 18)
 	_, _ = rand.Read(key)
-	r.sb = sandboxClient{base: "http://" + sbAddr + "/api", workspace: sandbox.DefaultWorkspaceID, key: "demo-" + hex.EncodeToString(key)}
+	r.sb = sandboxClient{base: "http://" + sbAddr + "/api", workspace: sandboxWorkspace, key: "demo-" + hex.EncodeToString(key)}
 	sb, err := start("clockify-sandbox", bin("clockify-sandbox"),
-		[]string{"--listen", sbAddr, "--seed", seed, "--api-key", r.sb.key, "--rate", "50"}, r.logs)
+		[]string{"--listen", sbAddr, "--demo", "--api-key", r.sb.key, "--rate", "50"}, r.logs)
 	if err != nil {
 		return err
 	}

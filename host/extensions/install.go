@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/url"
 	"os"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/idbridge/idbridge/marketplace/catalog"
 	"github.com/idbridge/idbridge/marketplace/ext"
+	"github.com/idbridge/idbridge/marketplace/templates"
 )
 
 // Source says where an archive comes from: exactly one of File, URL or
@@ -265,6 +267,9 @@ func (m *Manager) place(ctx context.Context, archivePath, origin string, check f
 	if err != nil {
 		return nil, err
 	}
+	if err := checkShippedTemplates(staging); err != nil {
+		return nil, fmt.Errorf("%s %s: %w", man.ID, man.Version, err)
+	}
 	if err := os.Chmod(staging, 0o755); err != nil {
 		return nil, err
 	}
@@ -295,6 +300,26 @@ func (m *Manager) place(ctx context.Context, archivePath, origin string, check f
 	placed = true
 	m.log.Info("extension installed", "id", man.ID, "version", man.Version, "signature", string(v.Status), "key_id", v.KeyID, "source", origin)
 	return rec, nil
+}
+
+// checkShippedTemplates reads the templates/ folder an extension ships, if
+// any, in the contract's strict format and validates each template, so a
+// broken template is refused with its archive instead of failing later
+// when an admin installs it (see decision 0201).
+func checkShippedTemplates(root string) error {
+	dir := filepath.Join(root, "templates")
+	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	ts, err := templates.Load(os.DirFS(dir))
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, t := range ts {
+		errs = append(errs, templates.Validate(t))
+	}
+	return errors.Join(errs...)
 }
 
 func fileSHA256(p string) (string, error) {

@@ -9,6 +9,7 @@ import (
 	"github.com/idbridge/idbridge/host/api"
 	"github.com/idbridge/idbridge/marketplace/catalog"
 	"github.com/idbridge/idbridge/marketplace/ext"
+	"github.com/idbridge/idbridge/marketplace/templates"
 )
 
 // TrustKeyRequest is the body of POST /v1/extension-keys.
@@ -231,7 +232,7 @@ var refusals = []error{
 	ext.ErrCompressionMethod, ext.ErrNoManifest, ext.ErrManifestTooLarge, ext.ErrInvalidManifest,
 	ext.ErrInvalidSignatureFile, ext.ErrBadSignature, ext.ErrMissingFile, ext.ErrUnlistedFile,
 	ext.ErrHashMismatch, ext.ErrSizeMismatch, ext.ErrUnsupportedProtocol, ext.ErrHostVersion,
-	ext.ErrNoPlatform, ErrIDMismatch,
+	ext.ErrNoPlatform, ErrIDMismatch, templates.ErrInvalid,
 }
 
 // apiError gives the manager's errors their HTTP status and stable code;

@@ -106,3 +106,24 @@ func TestLoadSeedErrors(t *testing.T) {
 		t.Errorf("Start with an empty seed: %v", err)
 	}
 }
+
+// TestDemoSeedShowsStaleAccess: the demo's workspace adds members the
+// directory does not know and keeps a leaver active, on top of the default.
+func TestDemoSeedShowsStaleAccess(t *testing.T) {
+	def, demo := DefaultSeed(), DemoSeed()
+	if len(demo.Workspaces[0].Users) != len(def.Workspaces[0].Users)+len(staleAccounts) {
+		t.Fatalf("demo workspace has %d members, default %d", len(demo.Workspaces[0].Users), len(def.Workspaces[0].Users))
+	}
+	found := false
+	for _, u := range demo.Workspaces[0].Users {
+		if u.Email == leaverStillActive {
+			found = u.MembershipStatus == "ACTIVE"
+		}
+	}
+	if !found {
+		t.Fatalf("%s is not an active member of the demo workspace", leaverStillActive)
+	}
+	if err := demo.Validate(); err != nil {
+		t.Fatalf("demo seed: %v", err)
+	}
+}

@@ -10,14 +10,11 @@
 //     workspace membership is deactivated (Clockify cannot delete members).
 //   - clockify-return: re-enabled → the membership is activated again.
 //
-// Each file is one template: ordered steps, each a webhook call, a
-// condition or a delay, with success and failure branches that only jump
-// forward, so a template cannot loop. Webhook inputs are macros
-// (%ad.mail%, %steps.member.userId%, %previous.department%), conditions are
-// CEL. Clockify has no preconfigured "find group by name" webhook, so the
+// Each file is one template in the format of marketplace/templates.
+// Clockify has no preconfigured "find group by name" webhook, so the
 // templates declare it as a custom webhook of their own, which the host
 // installs with them.
 //
-// The host offers the templates through All and Get ("install templates
-// from extension"); FS is the raw files, for packing them into the .ext.
+// The files ship in the .ext's templates/ folder, which is where the host
+// reads them; All and Get are for this connector's own tests and tools.
 package templates

@@ -5,6 +5,7 @@
 //
 //	clockify-sandbox --listen 127.0.0.1:8471 --seed seed.json --api-key MYKEY --rate 50 --validate
 //	clockify-sandbox --generate-users 100000 --rate -1
+//	clockify-sandbox --demo --api-key MYKEY
 package main
 
 import (
@@ -38,6 +39,7 @@ type config struct {
 	apiKey   string
 	rate     float64
 	validate bool
+	demo     bool
 	verbose  bool
 }
 
@@ -54,6 +56,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&c.generate, "generate-users", 0, "serve a generated workspace with this many members instead of a seed (for benchmarks)")
 	fs.StringVar(&c.apiKey, "api-key", "", "X-Api-Key to accept for the first workspace's owner (replaces the built-in admin key)")
 	fs.Float64Var(&c.rate, "rate", 50, "requests per second allowed per workspace; negative turns the limit off")
+	fs.BoolVar(&c.demo, "demo", false, "serve the idbridge demo's workspace: the built-in one plus stale accounts")
 	fs.BoolVar(&c.validate, "validate", false, "check every request and response against the official spec and log violations")
 	fs.BoolVar(&c.verbose, "verbose", false, "log every request")
 	if err := fs.Parse(args); err != nil {
@@ -69,6 +72,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	if c.generate < 0 || (c.generate > 0 && c.seedFile != "") {
 		return c, errors.New("--generate-users takes a positive count and cannot be combined with --seed")
 	}
+	if c.demo && (c.generate > 0 || c.seedFile != "") {
+		return c, errors.New("--demo cannot be combined with --seed or --generate-users")
+	}
 	if c.rate == 0 {
 		return c, errors.New("--rate 0 would refuse every request; use a negative rate to turn the limit off")
 	}
@@ -81,6 +87,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	seed := sandbox.DefaultSeed()
+	if c.demo {
+		seed = sandbox.DemoSeed()
+	}
 	if c.generate > 0 {
 		seed = sandbox.GenerateSeed(c.generate)
 	}

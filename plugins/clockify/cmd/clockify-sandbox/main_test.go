@@ -28,6 +28,9 @@ func TestFlagsRefuseNonLoopback(t *testing.T) {
 	if _, err := parseFlags([]string{"--generate-users", "10", "--seed", "x.json"}, io.Discard); err == nil {
 		t.Fatal("--generate-users with --seed accepted")
 	}
+	if _, err := parseFlags([]string{"--demo", "--seed", "x.json"}, io.Discard); err == nil {
+		t.Fatal("--demo with --seed accepted")
+	}
 	c, err := parseFlags(nil, io.Discard)
 	if err != nil || c.listen != "127.0.0.1:8471" || c.rate != 50 {
 		t.Fatalf("defaults = %+v, %v", c, err)

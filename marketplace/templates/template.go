@@ -2,7 +2,6 @@ package templates
 
 import (
 	"bytes"
-	"embed"
 	"encoding/json"
 	"fmt"
 	"io/fs"
@@ -10,11 +9,6 @@ import (
 	"sort"
 	"strings"
 )
-
-// FS holds the template files, one JSON document per template.
-//
-//go:embed *.json
-var FS embed.FS
 
 // Step kinds, as the orchestration engine names them.
 const (
@@ -141,11 +135,8 @@ type Verify struct {
 	Exists string `json:"exists,omitempty"`
 }
 
-// All returns every shipped template, ordered by id.
-func All() ([]Template, error) { return Load(FS) }
-
-// Load reads every *.json template at the top of fsys, ordered by id: the
-// embedded files, or the templates/ folder of an installed extension.
+// Load reads every *.json template at the top of fsys, ordered by id: a
+// connector's embedded files, or the templates/ folder of an extension.
 func Load(fsys fs.FS) ([]Template, error) {
 	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
@@ -166,22 +157,19 @@ func Load(fsys fs.FS) ([]Template, error) {
 	return out, nil
 }
 
-// Get returns the shipped template with id.
-func Get(id string) (Template, error) {
-	all, err := All()
-	if err != nil {
-		return Template{}, err
-	}
-	for _, t := range all {
+// Find returns the template with id among ts; the error lists the ids
+// there are.
+func Find(ts []Template, id string) (Template, error) {
+	for _, t := range ts {
 		if t.ID == id {
 			return t, nil
 		}
 	}
-	ids := make([]string, len(all))
-	for i, t := range all {
+	ids := make([]string, len(ts))
+	for i, t := range ts {
 		ids[i] = t.ID
 	}
-	return Template{}, fmt.Errorf("templates: no template %q in the Clockify extension; it ships %s", id, strings.Join(ids, ", "))
+	return Template{}, fmt.Errorf("templates: no template %q; there are %s", id, strings.Join(ids, ", "))
 }
 
 // load parses one file strictly: an unknown field is a mistake in the file,
@@ -195,7 +183,7 @@ func load(fsys fs.FS, name string) (Template, error) {
 	dec.DisallowUnknownFields()
 	var t Template
 	if err := dec.Decode(&t); err != nil {
-		return Template{}, fmt.Errorf("templates: %s: %w", name, err)
+		return Template{}, fmt.Errorf("%w: %s: %w", ErrInvalid, name, err)
 	}
 	return t, nil
 }

@@ -1,4 +1,4 @@
-package tutorial_test
+package cli_test
 
 import (
 	"os"

@@ -1,0 +1,51 @@
+package automation_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/idbridge/idbridge/host/automation"
+	"github.com/idbridge/idbridge/marketplace/templates"
+	connectorv1 "github.com/idbridge/idbridge/proto/connector/v1"
+)
+
+// TestCheckTemplateChecksMacros breaks a valid template in the ways only
+// the host can see: macros and conditions are its language.
+func TestCheckTemplateChecksMacros(t *testing.T) {
+	hooks := []*connectorv1.WebhookSpec{
+		{Id: "find", Method: "GET", Url: "/users?email=%email%", Outputs: []*connectorv1.OutputSpec{{Name: "userId", Path: "[0].id"}}},
+		{Id: "join", Method: "POST", Url: "/groups/%group%/members", Body: `{"user":"%user%"}`},
+	}
+	base := func() templates.Template {
+		return templates.Template{ID: "t", Name: "T", Steps: []templates.Step{
+			{ID: "lookup", Kind: templates.StepWebhook, Webhook: "find", Inputs: map[string]string{"email": "%lower(ad.mail)%"}},
+			{ID: "hasDept", Kind: templates.StepCondition, Condition: `has(ad.department) && previous.department != ad.department`, OnFailure: templates.End},
+			{ID: "join", Kind: templates.StepWebhook, Webhook: "join", Inputs: map[string]string{"group": "%ad.department%", "user": "%steps.lookup.userId%"}},
+		}}
+	}
+	if err := automation.CheckTemplate(base(), hooks, []string{"baseUrl"}); err != nil {
+		t.Fatalf("valid template: %v", err)
+	}
+	cases := map[string]struct {
+		edit func(*templates.Template)
+		want string
+	}{
+		"unknown macro":   {func(tp *templates.Template) { tp.Steps[0].Inputs["email"] = "%nope.mail%" }, "nope.mail"},
+		"future output":   {func(tp *templates.Template) { tp.Steps[0].Inputs["email"] = "%steps.join.userId%" }, "steps.join.userId"},
+		"unknown output":  {func(tp *templates.Template) { tp.Steps[2].Inputs["user"] = "%steps.lookup.groupId%" }, "steps.lookup.groupId"},
+		"unknown setting": {func(tp *templates.Template) { tp.Steps[2].Inputs["group"] = "%integration.apiKey%" }, "integration.apiKey"},
+		"bad condition":   {func(tp *templates.Template) { tp.Steps[1].Condition = "ad.department" }, "condition"},
+		"contract too":    {func(tp *templates.Template) { delete(tp.Steps[2].Inputs, "group") }, `needs the input "group"`},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			tp := base()
+			tc.edit(&tp)
+			err := automation.CheckTemplate(tp, hooks, []string{"baseUrl"})
+			if !errors.Is(err, templates.ErrInvalid) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("CheckTemplate = %v, want an ErrInvalid mentioning %q", err, tc.want)
+			}
+		})
+	}
+}
