@@ -4,6 +4,10 @@
 // to protoc-gen-go and protoc-gen-go-grpc, both pinned in go.mod's tool block,
 // so that `make proto` needs nothing but the Go toolchain: no protoc from apt,
 // no downloaded binaries.
+//
+// With -check it compares the .proto files with the last released protocol
+// and fails on a breaking change; with -release it makes the current files
+// that baseline (see decision 0202).
 package main
 
 import (
@@ -12,13 +16,26 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/idbridge/idbridge/proto/internal/compat"
 	"github.com/idbridge/idbridge/proto/internal/protogen/generate"
 )
 
 func main() {
 	root := flag.String("root", "proto", "folder that holds the .proto files; output is written beside them")
+	check := flag.Bool("check", false, "compare with the released protocol instead of generating")
+	release := flag.Bool("release", false, "record the current protocol as the released one")
 	flag.Parse()
-	if err := generate.Write(context.Background(), *root, generate.Files); err != nil {
+	ctx := context.Background()
+	var err error
+	switch {
+	case *check:
+		err = compat.Check(ctx, *root, generate.Files)
+	case *release:
+		err = compat.Release(ctx, *root, generate.Files)
+	default:
+		err = generate.Write(ctx, *root, generate.Files)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "protogen:", err)
 		os.Exit(1)
 	}
