@@ -14,8 +14,8 @@ import (
 // the host can see: macros and conditions are its language.
 func TestCheckTemplateChecksMacros(t *testing.T) {
 	hooks := []*connectorv1.WebhookSpec{
-		{Id: "find", Method: "GET", Url: "/users?email=%email%", Outputs: []*connectorv1.OutputSpec{{Name: "userId", Path: "[0].id"}}},
-		{Id: "join", Method: "POST", Url: "/groups/%group%/members", Body: `{"user":"%user%"}`},
+		{Id: "find", Method: "GET", Idempotent: true, Url: "/users?email=%email%", Outputs: []*connectorv1.OutputSpec{{Name: "userId", Path: "[0].id"}}},
+		{Id: "join", Method: "PUT", Idempotent: true, Url: "/groups/%group%/members", Body: `{"user":"%user%"}`},
 	}
 	base := func() templates.Template {
 		return templates.Template{ID: "t", Name: "T", Steps: []templates.Step{
