@@ -69,6 +69,9 @@ type Options struct {
 	// WatchInterval is the directory watcher's poll interval; 0 takes the
 	// watcher's default.
 	WatchInterval time.Duration
+	// WatchMode is how the watcher finds changes: WatchPoll (also when
+	// empty), WatchDirSync or WatchOff. See decision 0212.
+	WatchMode string
 	// Engine tunes the orchestration engine; the App fills its store,
 	// webhook, directory and logger fields. Its JournalRetention is what
 	// --journal-retention sets (see AddJournalRetentionFlag); when zero,

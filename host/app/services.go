@@ -113,17 +113,44 @@ func (a *App) wire(ctx context.Context) error {
 		return err
 	}
 	s.Integrations.Observe(s.Automations)
-	s.Watcher, err = watch.New(dir, watch.NewDocsState(a.Store, "directory"), watch.Options{
-		Interval: a.opts.WatchInterval, Handler: s.Automations.Dispatch, Logger: log.Named("watch")})
-	if err != nil {
-		return err
-	}
-	return a.Add(s.Sync, s.Webhooks, s.Engine,
+	services := []any{s.Sync, s.Webhooks, s.Engine,
 		newLoop("orchestration engine", log, s.Engine.Run),
 		newLoop("journal retention", log, s.Engine.RetainJournals),
 		s.Automations, automation.Installer{Hooks: s.Webhooks, Engine: s.Engine, Shipped: a.shippedTemplates, ExtensionOf: a.integrationExtension},
-		newLoop("automation scheduler", log, s.Automations.Run),
-		newLoop("directory watcher", log, s.Watcher.Run))
+		newLoop("automation scheduler", log, s.Automations.Run)}
+	mode, err := watchMode(a.opts.WatchMode)
+	if err != nil {
+		return err
+	}
+	if a.opts.WatchMode == WatchOff {
+		a.Log.Info("directory watcher off (--watch off): automations triggered by directory changes will not run")
+		return a.Add(services...)
+	}
+	s.Watcher, err = watch.New(dir, watch.NewDocsState(a.Store, "directory"), watch.Options{
+		Mode: mode, Interval: a.opts.WatchInterval, Handler: s.Automations.Dispatch, Wanted: s.Automations.WantsEvents,
+		Logger: log.Named("watch")})
+	if err != nil {
+		return fmt.Errorf("--watch %s: %w", a.opts.WatchMode, err)
+	}
+	return a.Add(append(services, newLoop("directory watcher", log, s.Watcher.Run))...)
+}
+
+// The values of Options.WatchMode (serve --watch).
+const (
+	WatchPoll    = "poll"
+	WatchDirSync = "dirsync"
+	WatchOff     = "off"
+)
+
+// watchMode maps --watch to the watcher's mode.
+func watchMode(v string) (watch.Mode, error) {
+	switch v {
+	case "", WatchPoll, WatchOff:
+		return watch.ModeAuto, nil
+	case WatchDirSync:
+		return watch.ModeDirSync, nil
+	}
+	return "", fmt.Errorf("--watch %q: use poll, dirsync or off", v)
 }
 
 // addCatalogs saves the catalogs given with --catalog (NAME=URL or URL).

@@ -143,3 +143,14 @@ func runKey(automation string, e watch.Event) string {
 	}
 	return uuid.NewSHA1(runKeySpace, []byte(automation+"\x00"+e.ID+"\x00"+string(e.Kind)+"\x00"+stamp)).String()
 }
+
+// WantsEvents reports whether any enabled automation triggers on directory
+// changes. Pass it as watch.Options.Wanted: while no automation opts in,
+// the watcher does not read the directory at all. See decision 0212.
+func (s *Service) WantsEvents(ctx context.Context) (bool, error) {
+	all, err := s.all(ctx)
+	if err != nil {
+		return false, err
+	}
+	return slices.ContainsFunc(all, func(a Automation) bool { return a.Enabled && a.Trigger.Type == TriggerEvent }), nil
+}

@@ -148,7 +148,7 @@ func TestFilterScope(t *testing.T) {
 		f.expectRuns(u.ID, "on")
 
 		must(t, c.Delete(f.ctx, u.DN, false))
-		for range 12 { // the delete shows after a few polls where only a full compare sees it
+		for range 12 { // on OpenLDAP the delete shows at the sweep (here: every poll)
 			f.poll()
 			if got := f.runs.take(); len(got) > 0 {
 				off := got[0].Objects[0]

@@ -130,7 +130,8 @@ func newFixture(t testing.TB, c *directory.Client, cfg automation.Config) *fixtu
 	if f.svc, err = automation.New(cfg); err != nil {
 		t.Fatal(err)
 	}
-	f.w, err = watch.New(c, watch.NewMemoryState(), watch.Options{Base: f.root, Handler: f.svc.Dispatch})
+	// Sweep at every poll, so a deletion on OpenLDAP shows at the next one.
+	f.w, err = watch.New(c, watch.NewMemoryState(), watch.Options{Base: f.root, Handler: f.svc.Dispatch, SweepInterval: time.Nanosecond})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,6 +29,7 @@ type serveFlags struct {
 	dirBase, dirCA      string
 	dirPlain            bool
 	watchInterval       time.Duration
+	watchMode           string
 	noConsole           bool
 	secureCookies       bool
 	tlsCert, tlsKey     string
@@ -117,7 +118,8 @@ never from the URL.`,
 	fl.StringVar(&f.dirBase, "directory-base", "", "base DN searched (env IDBRIDGE_DIRECTORY_BASE; default: the naming context)")
 	fl.StringVar(&f.dirCA, "directory-ca", "", "PEM file of the CA that signed the directory's certificate (env IDBRIDGE_DIRECTORY_CA)")
 	fl.BoolVar(&f.dirPlain, "directory-plaintext", false, "do not encrypt an ldap:// connection (test directories only)")
-	fl.DurationVar(&f.watchInterval, "watch-interval", 0, "time between polls of the directory for changes (default 10s)")
+	fl.DurationVar(&f.watchInterval, "watch-interval", 0, "time between polls of the directory for changes (default 2s)")
+	fl.StringVar(&f.watchMode, "watch", app.WatchPoll, "how directory changes are found: poll (uSNChanged on AD, entryCSN/modifyTimestamp elsewhere), dirsync (AD's DirSync control; needs Replicating Directory Changes) or off (no change events; schedules and apply-now still run)")
 	fl.BoolVar(&f.noConsole, "no-console", false, "serve the API without the web console")
 	fl.BoolVar(&f.secureCookies, "secure-cookies", false, "mark console cookies Secure on plain HTTP, when a TLS proxy sits in front (implied by --tls-cert)")
 	fl.StringVar(&f.tlsCert, "tls-cert", "", "serve HTTPS with this PEM certificate chain; needs --tls-key (env IDBRIDGE_TLS_CERT)")
@@ -161,7 +163,7 @@ func (f *serveFlags) options(g *Globals) (app.Options, error) {
 		return app.Options{}, fmt.Errorf("--store-password-file needs --store postgres://...")
 	}
 	opts := app.Options{DataDir: f.data, StoreURL: f.storeURL, StorePasswordFile: f.storePasswordFile, Listen: f.listen, Catalogs: f.catalogs, DemoDirectory: f.demoDir,
-		DemoDirectoryListen: f.demoDirListen, WatchInterval: f.watchInterval, NoConsole: f.noConsole, SecureCookies: f.secureCookies, Getenv: g.Env}
+		DemoDirectoryListen: f.demoDirListen, WatchInterval: f.watchInterval, WatchMode: f.watchMode, NoConsole: f.noConsole, SecureCookies: f.secureCookies, Getenv: g.Env}
 	opts.Engine.JournalRetention = f.journalRetention
 	if f.tlsCert != "" || f.tlsKey != "" {
 		cfg, err := app.LoadTLS(f.tlsCert, f.tlsKey)

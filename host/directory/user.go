@@ -115,6 +115,10 @@ func (c *Client) groupFilter() string {
 }
 
 // idAttribute is the attribute holding the stable ID.
+// IDAttribute names the attribute that holds a user's stable ID:
+// objectGUID on AD, entryUUID elsewhere.
+func (c *Client) IDAttribute() string { return c.idAttribute() }
+
 func (c *Client) idAttribute() string {
 	if c.flavor == FlavorAD {
 		return "objectGUID"

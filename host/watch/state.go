@@ -33,6 +33,9 @@ type Cursor struct {
 	DirSyncCookie []byte `json:"dirSyncCookie,omitempty"`
 	// Timestamp is the newest modifyTimestamp seen (non-AD directories).
 	Timestamp string `json:"timestamp,omitempty"`
+	// CSN is the newest entryCSN seen (OpenLDAP): unique per change, so
+	// the next poll asks strictly for later ones.
+	CSN string `json:"csn,omitempty"`
 	// Initialized is set once the first snapshot is complete.
 	Initialized bool `json:"initialized"`
 }

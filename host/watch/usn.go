@@ -142,11 +142,18 @@ func (w *Watcher) changedUsers(ctx context.Context, changed string, isOlder func
 // re-reads its members in the base and the users it believed were members.
 func (w *Watcher) changedGroups(ctx context.Context, changed string, st *Stats) error {
 	var groups []string
+	attrs := []string{"1.1"}
+	if w.c.Flavor() != directory.FlavorAD {
+		// The group's own change moves the timestamp cursor too, or the
+		// group would be read again at every poll.
+		attrs = []string{"modifyTimestamp", "createTimestamp", "entryCSN"}
+	}
 	err := w.c.Search(ctx, directory.Query{
 		Base:       w.c.BaseDN(),
 		Filter:     directory.And(w.c.GroupFilter(), changed),
-		Attributes: []string{"1.1"},
+		Attributes: attrs,
 	}, func(e directory.Entry) error {
+		w.trackTimestamp(e)
 		groups = append(groups, e.DN)
 		return nil
 	})

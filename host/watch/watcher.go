@@ -33,7 +33,16 @@ const (
 )
 
 // DefaultInterval is the time between polls when Options.Interval is zero.
-const DefaultInterval = 10 * time.Second
+// A poll at rest reads one rootDSE and one small entry on AD, and nothing
+// on OpenLDAP, so polling this often costs little and brings an AD change
+// to its automation within a few seconds. See decision 0212.
+const DefaultInterval = 2 * time.Second
+
+// Schedules of the timestamp watcher's expensive reads. See decision 0212.
+const (
+	DefaultFullCompareInterval = 24 * time.Hour
+	DefaultSweepInterval       = 5 * time.Minute
+)
 
 // ErrHandler wraps an error returned by the event handler; the poll stops
 // and the same change is delivered again on the next poll.
@@ -51,12 +60,29 @@ type Options struct {
 	Attributes []string
 	// Mode chooses how changes are found.
 	Mode Mode
-	// FullCompareEvery makes every Nth timestamp poll a full compare, which
-	// is how deletions are seen without AD tombstones. Zero means 10.
+	// FullCompareEvery, when set, makes every Nth timestamp poll a full
+	// compare (and turns the sweep off); tests use it to see deletions at
+	// a known poll. Zero schedules by time instead: FullCompareInterval
+	// and SweepInterval.
 	FullCompareEvery int
+	// FullCompareInterval is the time between full compares on
+	// directories without USNs, a safety net for changes the timestamps
+	// missed. Zero means DefaultFullCompareInterval.
+	FullCompareInterval time.Duration
+	// SweepInterval is the time between sweeps that read only the IDs to
+	// find deleted users on directories without tombstones. Zero means
+	// DefaultSweepInterval.
+	SweepInterval time.Duration
 	// EmitInitial sends UserCreated for every user found by the very first
 	// snapshot. Off by default: starting a watcher is not an onboarding.
 	EmitInitial bool
+	// Wanted, when set, is asked before each poll of Run whether anyone
+	// needs events; while it says no (and the first snapshot is taken),
+	// Run reads nothing. When it says yes again the watcher carries on from
+	// its cursor, so changes made while it rested are delivered then, as
+	// after a restart. An error from Wanted counts as yes. See decision
+	// 0212.
+	Wanted func(ctx context.Context) (bool, error)
 	// Handler receives each event. Returning an error stops the poll; the
 	// change is delivered again on the next one.
 	Handler func(ctx context.Context, e Event) error
@@ -77,7 +103,11 @@ type Watcher struct {
 	objects map[string]ObjectState
 	polls   int
 	seenTS  string
-	now     func() time.Time
+	seenCSN string
+	// lastFull and lastSweep are when the timestamp watcher last compared
+	// everything and last swept for deletions.
+	lastFull, lastSweep time.Time
+	now                 func() time.Time
 }
 
 // New returns a watcher for the client's directory. Nothing is read until
@@ -101,8 +131,14 @@ func New(c *directory.Client, state State, opts Options) (*Watcher, error) {
 	if opts.Interval <= 0 {
 		opts.Interval = DefaultInterval
 	}
-	if opts.FullCompareEvery <= 0 {
-		opts.FullCompareEvery = 10
+	if opts.FullCompareEvery < 0 {
+		opts.FullCompareEvery = 0
+	}
+	if opts.FullCompareInterval <= 0 {
+		opts.FullCompareInterval = DefaultFullCompareInterval
+	}
+	if opts.SweepInterval <= 0 {
+		opts.SweepInterval = DefaultSweepInterval
 	}
 	attrs := opts.Attributes
 	if attrs == nil {
@@ -121,7 +157,8 @@ func New(c *directory.Client, state State, opts Options) (*Watcher, error) {
 
 // Stats describes one poll.
 type Stats struct {
-	// How is "initial", "usn", "dirsync", "timestamp", "full" (a full
+	// How is "initial", "usn", "dirsync", "timestamp", "sweep" (a
+	// timestamp poll that also looked for deletions), "full" (a full
 	// compare) or "idle" (nothing changed).
 	How string
 	// Read is the number of user entries read.
@@ -135,7 +172,30 @@ type Stats struct {
 func (w *Watcher) Run(ctx context.Context) error {
 	t := time.NewTicker(w.opts.Interval)
 	defer t.Stop()
+	resting := false
 	for {
+		if w.opts.Wanted != nil && w.loaded && w.cursor.Initialized {
+			want, err := w.opts.Wanted(ctx)
+			switch {
+			case err != nil:
+				w.log.Warn("cannot tell whether any automation wants directory events; polling", "error", err)
+				resting = false
+			case !want && !resting:
+				w.log.Info("no enabled automation triggers on directory changes; the watcher rests until one does")
+				resting = true
+			case want && resting:
+				w.log.Info("an automation triggers on directory changes; the watcher carries on from where it rested")
+				resting = false
+			}
+		}
+		if resting {
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-t.C:
+			}
+			continue
+		}
 		if st, err := w.Poll(ctx); err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
@@ -194,6 +254,9 @@ func (w *Watcher) load(ctx context.Context) error {
 		return err
 	}
 	w.cursor, w.objects, w.loaded = cur, objs, true
+	// A restart does not owe a full compare, but sweeps at once: users
+	// deleted while the host was down are found by the first poll.
+	w.lastFull = w.now()
 	return nil
 }
 
@@ -308,6 +371,13 @@ func (w *Watcher) fullCompare(ctx context.Context, emit bool) (Stats, error) {
 	if err != nil {
 		return st, err
 	}
+	return st, w.resolveMissing(ctx, seen, emit, &st)
+}
+
+// resolveMissing looks up, by ID, the remembered users that a read of the
+// whole base did not return: found elsewhere they moved out, else they
+// were deleted.
+func (w *Watcher) resolveMissing(ctx context.Context, seen map[string]struct{}, emit bool, st *Stats) error {
 	var missing []string
 	for id := range w.objects {
 		if _, ok := seen[id]; !ok {
@@ -320,16 +390,17 @@ func (w *Watcher) fullCompare(ctx context.Context, emit bool) (Stats, error) {
 		var n int
 		switch {
 		case err == nil:
+			st.Read++
 			n, err = w.observe(ctx, u, emit, true)
 		case errors.Is(err, directory.ErrNotFound):
 			n, err = w.gone(ctx, id, emit)
 		}
 		if err != nil {
-			return st, err
+			return err
 		}
 		st.Events += n
 	}
-	return st, nil
+	return nil
 }
 
 func equalState(a, b ObjectState) bool {
