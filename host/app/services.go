@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -125,6 +126,15 @@ func (a *App) wire(ctx context.Context) error {
 	if a.opts.WatchMode == WatchOff {
 		a.Log.Info("directory watcher off (--watch off): automations triggered by directory changes will not run")
 		return a.Add(services...)
+	}
+	if mode == watch.ModeDirSync {
+		root, err := dir.RootDSE(ctx)
+		if err != nil {
+			return fmt.Errorf("--watch dirsync: %w", err)
+		}
+		if !root.SupportsDirSync() {
+			return errors.New("--watch dirsync: the directory does not offer DirSync (an Active Directory control); use --watch poll")
+		}
 	}
 	s.Watcher, err = watch.New(dir, watch.NewDocsState(a.Store, "directory"), watch.Options{
 		Mode: mode, Interval: a.opts.WatchInterval, Handler: s.Automations.Dispatch, Wanted: s.Automations.WantsEvents,

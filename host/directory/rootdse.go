@@ -42,6 +42,10 @@ func (r RootDSE) SupportsControl(oid string) bool {
 	return slices.Contains(r.SupportedControls, oid)
 }
 
+// SupportsDirSync reports whether the server offers AD's DirSync control,
+// which the watcher's dirsync mode needs.
+func (r RootDSE) SupportsDirSync() bool { return r.SupportsControl(ldap.ControlTypeDirSync) }
+
 // RootDSE reads the server's rootDSE afresh.
 func (c *Client) RootDSE(ctx context.Context) (RootDSE, error) {
 	req := ldap.NewSearchRequest("", ldap.ScopeBaseObject, ldap.NeverDerefAliases, 0, 0, false,
