@@ -167,6 +167,10 @@ printf '  %-38s %8s ms\n' "  the app alone (connector Fetch)" "$(ms app-only)"
 printf '  %-38s %8s ms\n' "  the directory alone (paged search)" "$(ms directory-only)"
 printf '  %-38s %8s MB\n' "host peak Go heap" "$(metric peak-heap-MB)"
 printf '  %-38s %8s MB  (target < 400)\n' "host peak RSS" "$(metric host-peak-rss-MB)"
+sline=$(grep '^BenchmarkFullDryRun/summary-x10' <<<"$out")
+printf '  %-38s %8s ms per plan\n' "summary plan (the CLI's), 10 in a row" "$(awk '{ printf "%d", $1 / 1e7 }' <<<"$(metric ns/op "$sline")")"
+printf '  %-38s %8s MB peak RSS, %s MB after, %s MB peak heap  (target <= 250)\n' "  host memory over the 10" \
+	"$(metric host-peak-rss-MB "$sline")" "$(metric host-rss-after-MB "$sline")" "$(metric peak-heap-MB "$sline")"
 printf '  %-38s %8s MB\n' "connector peak RSS" "$(metric connector-peak-rss-MB)"
 printf '  %-38s host %s, connector %s, slapd %s, sandbox %s (ms; %s cores)\n' "CPU during the plan" \
 	"$(metric host-cpu-ms)" "$(metric connector-cpu-ms)" "$(metric slapd-cpu-ms)" "$(metric sandbox-cpu-ms)" "$(nproc)"

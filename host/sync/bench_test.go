@@ -90,6 +90,28 @@ func BenchmarkFullDryRun(b *testing.B) {
 		}
 		b.ReportMetric(float64(n), "users")
 	})
+	// The CLI's plan (counts and five per category), ten in a row: the
+	// host's memory must not climb from plan to plan. It runs before the
+	// whole plan, so the peak resident set it reports is its own.
+	b.Run("summary-x10", func(b *testing.B) {
+		runtime.GC()
+		peak := startHeapSampler()
+		var last *mapping.Plan
+		for b.Loop() {
+			for range 10 {
+				pv, err := svc.Plan(ctx, "bench", idsync.RunOptions{Sample: 5})
+				if err != nil {
+					b.Fatal(err)
+				}
+				last = pv.Plan
+			}
+		}
+		b.StopTimer()
+		b.ReportMetric(float64(peak())/(1<<20), "peak-heap-MB")
+		b.ReportMetric(float64(vmHWM("self"))/(1<<10), "host-peak-rss-MB")
+		b.ReportMetric(float64(vmStatus("self", "VmRSS:"))/(1<<10), "host-rss-after-MB")
+		b.ReportMetric(float64(last.Summary.Updates), "updates")
+	})
 	b.Run("plan", func(b *testing.B) {
 		runtime.GC()
 		pids := benchPIDs(env)
@@ -207,13 +229,17 @@ func startHeapSampler() func() uint64 {
 
 // vmHWM reads a process's peak resident set in KiB from /proc; 0 when
 // unknown.
-func vmHWM(pid string) int {
+func vmHWM(pid string) int { return vmStatus(pid, "VmHWM:") }
+
+// vmStatus reads one size line (VmHWM:, VmRSS:) of a process's status, in
+// KiB; 0 when unknown.
+func vmStatus(pid, field string) int {
 	b, err := os.ReadFile("/proc/" + pid + "/status")
 	if err != nil {
 		return 0
 	}
 	for _, line := range strings.Split(string(b), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+		if rest, ok := strings.CutPrefix(line, field); ok {
 			n, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(rest), " kB"))
 			return n
 		}
