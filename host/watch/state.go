@@ -2,12 +2,8 @@ package watch
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"sort"
 	"sync"
-
-	"github.com/idbridge/idbridge/host/store"
 )
 
 // ObjectState is what the watcher remembers about one user between polls:
@@ -112,60 +108,4 @@ func (m *MemoryState) DeleteObject(_ context.Context, id string) error {
 	defer m.mu.Unlock()
 	delete(m.objects, id)
 	return nil
-}
-
-// DocsState persists the state in the host store, under the kinds
-// "watch.<name>.cursor" and "watch.<name>.object", so several watchers
-// (one per directory) can share a store.
-type DocsState struct {
-	docs       store.Docs
-	cursorKind string
-	objectKind string
-}
-
-// NewDocsState returns a State kept in docs under name.
-func NewDocsState(docs store.Docs, name string) *DocsState {
-	return &DocsState{docs: docs, cursorKind: "watch." + name + ".cursor", objectKind: "watch." + name + ".object"}
-}
-
-// LoadCursor implements State; a missing cursor is the zero Cursor.
-func (d *DocsState) LoadCursor(ctx context.Context) (Cursor, error) {
-	var c Cursor
-	err := d.docs.Get(ctx, d.cursorKind, "cursor", &c)
-	if errors.Is(err, store.ErrNotFound) {
-		return Cursor{}, nil
-	}
-	if err != nil {
-		return Cursor{}, fmt.Errorf("load watch cursor: %w", err)
-	}
-	return c, nil
-}
-
-// SaveCursor implements State.
-func (d *DocsState) SaveCursor(ctx context.Context, c Cursor) error {
-	if err := d.docs.Put(ctx, d.cursorKind, "cursor", c); err != nil {
-		return fmt.Errorf("save watch cursor: %w", err)
-	}
-	return nil
-}
-
-// LoadObjects implements State.
-func (d *DocsState) LoadObjects(ctx context.Context, fn func(string, ObjectState) error) error {
-	return d.docs.List(ctx, d.objectKind, func(id string, decode func(any) error) error {
-		var o ObjectState
-		if err := decode(&o); err != nil {
-			return fmt.Errorf("decode watch state of %s: %w", id, err)
-		}
-		return fn(id, o)
-	})
-}
-
-// PutObject implements State.
-func (d *DocsState) PutObject(ctx context.Context, id string, o ObjectState) error {
-	return d.docs.Put(ctx, d.objectKind, id, o)
-}
-
-// DeleteObject implements State.
-func (d *DocsState) DeleteObject(ctx context.Context, id string) error {
-	return d.docs.Delete(ctx, d.objectKind, id)
 }
