@@ -22,10 +22,10 @@ func Run(t *testing.T, cfg Config) {
 		t.Fatal("connectortest: set Config.Connector, Config.Plugin or both")
 	}
 	if cfg.Connector.Info.ID != "" {
-		t.Run("in-process", func(t *testing.T) { suite(t, cfg, InProcess(t, cfg.Connector)) })
+		t.Run("in-process", func(t *testing.T) { suite(goT{t}, cfg, settingsFor(t, cfg), InProcess(t, cfg.Connector)) })
 	}
 	if cfg.Plugin != "" {
-		t.Run("plugin", func(t *testing.T) { suite(t, cfg, Plugin(t, cfg.Plugin)) })
+		t.Run("plugin", func(t *testing.T) { suite(goT{t}, cfg, settingsFor(t, cfg), Plugin(t, cfg.Plugin)) })
 	}
 }
 
@@ -40,11 +40,22 @@ type kit struct {
 	secrets  []string
 }
 
-func suite(t *testing.T, cfg Config, cl connectorv1.ConnectorClient) {
-	settings := cfg.Settings
+// settingsFor returns cfg.Start's settings, or cfg.Settings.
+func settingsFor(t *testing.T, cfg Config) map[string]string {
 	if cfg.Start != nil {
-		settings = cfg.Start(t)
+		return cfg.Start(t)
 	}
+	return cfg.Settings
+}
+
+// RunClient runs the conformance suite under go test against a connector
+// the caller has already connected to, however it was launched.
+func RunClient(t *testing.T, cfg Config, cl connectorv1.ConnectorClient) {
+	t.Helper()
+	suite(goT{t}, cfg, settingsFor(t, cfg), cl)
+}
+
+func suite(t T, cfg Config, settings map[string]string, cl connectorv1.ConnectorClient) {
 	k := &kit{cfg: cfg, cl: cl}
 	ctx, cancel := context.WithTimeout(context.Background(), cfg.timeout())
 	defer cancel()
@@ -73,19 +84,19 @@ func suite(t *testing.T, cfg Config, cl connectorv1.ConnectorClient) {
 		}
 	}
 
-	t.Run("describe", func(t *testing.T) {
+	t.Run("describe", func(t T) {
 		for _, p := range describeProblems(d) {
 			t.Error(p)
 		}
 	})
-	t.Run("endpoints", func(t *testing.T) {
+	t.Run("endpoints", func(t T) {
 		for _, e := range d.GetEndpoints() {
-			t.Run(e.GetId(), func(t *testing.T) { k.fetches(t, e) })
+			t.Run(e.GetId(), func(t T) { k.fetches(t, e) })
 		}
 	})
-	t.Run("webhooks", func(t *testing.T) {
+	t.Run("webhooks", func(t T) {
 		for _, w := range d.GetWebhooks() {
-			t.Run(w.GetId(), func(t *testing.T) { k.invokes(t, w) })
+			t.Run(w.GetId(), func(t T) { k.invokes(t, w) })
 		}
 	})
 	t.Run("errors", k.errorsMapped)
@@ -151,7 +162,7 @@ func exchangeText(ex *connectorv1.Exchange) string {
 
 // fetches checks that endpoint e runs: two pages at most, the first
 // exchange reported and masked, records carrying the primary key.
-func (k *kit) fetches(t *testing.T, e *connectorv1.EndpointSpec) {
+func (k *kit) fetches(t T, e *connectorv1.EndpointSpec) {
 	msgs, err := k.fetch(k.settings, e.GetId(), 2)
 	if err != nil {
 		t.Fatalf("Fetch %s: %s", e.GetId(), describeErr(err))
@@ -178,7 +189,7 @@ func (k *kit) fetches(t *testing.T, e *connectorv1.EndpointSpec) {
 }
 
 // invokes checks that webhook w runs with the author's sample.
-func (k *kit) invokes(t *testing.T, w *connectorv1.WebhookSpec) {
+func (k *kit) invokes(t T, w *connectorv1.WebhookSpec) {
 	vars, ok := k.cfg.Samples[w.GetId()]
 	if !ok {
 		t.Fatalf("no sample inputs for webhook %q: add Config.Samples[%q]", w.GetId(), w.GetId())
@@ -215,7 +226,7 @@ func describeErr(err error) string {
 }
 
 // firstEndpoint is the endpoint the error and rate checks use.
-func (k *kit) firstEndpoint(t *testing.T) string {
+func (k *kit) firstEndpoint(t T) string {
 	if len(k.desc.GetEndpoints()) == 0 {
 		t.Skip("the connector declares no endpoint to exercise errors with")
 	}
@@ -223,9 +234,9 @@ func (k *kit) firstEndpoint(t *testing.T) string {
 }
 
 // errorsMapped checks bad credentials and injected statuses.
-func (k *kit) errorsMapped(t *testing.T) {
+func (k *kit) errorsMapped(t T) {
 	id := k.firstEndpoint(t)
-	t.Run("bad-credentials", func(t *testing.T) {
+	t.Run("bad-credentials", func(t T) {
 		s := maps.Clone(k.settings)
 		changed := false
 		for _, st := range k.desc.GetSettings() {
@@ -262,7 +273,7 @@ func (k *kit) errorsMapped(t *testing.T) {
 		{503, connectorv1.ErrorKind_ERROR_KIND_UNAVAILABLE},
 	}
 	for _, c := range cases {
-		t.Run(statusName(c.status), func(t *testing.T) {
+		t.Run(statusName(c.status), func(t T) {
 			t.Parallel() // retried statuses wait out the connector's backoff
 			p := newProxy(t, k.upstream)
 			p.fail(1000, c.status, "")
@@ -291,7 +302,7 @@ func (k *kit) errorsMapped(t *testing.T) {
 func statusName(st int) string { return "http-" + itoa(st) }
 
 // retries5xx checks that transient 5xx answers never reach the caller.
-func (k *kit) retries5xx(t *testing.T) {
+func (k *kit) retries5xx(t T) {
 	id := k.firstEndpoint(t)
 	p := newProxy(t, k.upstream)
 	p.fail(2, 500, "")
@@ -310,7 +321,7 @@ func (k *kit) retries5xx(t *testing.T) {
 
 // steadyState runs calls from several workers against a server enforcing
 // the connector's declared limit: none may fail with 429.
-func (k *kit) steadyState(t *testing.T) {
+func (k *kit) steadyState(t T) {
 	id := k.firstEndpoint(t)
 	rl := k.desc.GetRateLimit()
 	if rl.GetRequestsPerSecond() <= 0 {
@@ -357,7 +368,7 @@ func (k *kit) steadyState(t *testing.T) {
 // foreignHost checks that a custom endpoint pointing at another host is
 // refused before any request, so an admin's definition cannot send the
 // connector's credentials elsewhere.
-func (k *kit) foreignHost(t *testing.T) {
+func (k *kit) foreignHost(t T) {
 	other := newProxy(t, k.upstream) // a different host:port than the base URL
 	ctx, cancel := context.WithTimeout(context.Background(), k.cfg.timeout())
 	defer cancel()

@@ -7,7 +7,6 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"sync"
-	"testing"
 
 	"golang.org/x/time/rate"
 )
@@ -28,7 +27,7 @@ type proxy struct {
 }
 
 // newProxy forwards to upstream's scheme and host, keeping paths.
-func newProxy(t *testing.T, upstream *url.URL) *proxy {
+func newProxy(t T, upstream *url.URL) *proxy {
 	t.Helper()
 	p := &proxy{forward: httputil.NewSingleHostReverseProxy(&url.URL{Scheme: upstream.Scheme, Host: upstream.Host})}
 	p.srv = httptest.NewServer(http.HandlerFunc(p.serve))
