@@ -24,7 +24,7 @@ func init() { register(newPluginCmd) }
 
 func newPluginCmd(g *Globals) *cobra.Command {
 	cmd := &cobra.Command{Use: "plugin", Short: "Run connector binaries and see their processes"}
-	cmd.AddCommand(newPluginDescribeCmd(g), newPluginStatusCmd(g), newPluginResetCmd(g))
+	cmd.AddCommand(newPluginDescribeCmd(g), newPluginConformCmd(g), newPluginStatusCmd(g), newPluginResetCmd(g))
 	return cmd
 }
 
