@@ -55,8 +55,13 @@ type Manifest struct {
 	// e.g. ">= 0.1.0, < 2.0.0".
 	HostVersion string `json:"host_version"`
 	// Platforms maps "os/arch" (Go's names, e.g. "linux/amd64") to the
-	// connector binary built for it.
-	Platforms map[string]Binary `json:"platforms"`
+	// connector binary built for it. An interpreter-based extension has
+	// Runtime instead.
+	Platforms map[string]Binary `json:"platforms,omitempty"`
+	// Runtime, for a connector written in an interpreted language, names
+	// the interpreter and the entry script among Files; such an extension
+	// runs on every platform that has the interpreter. See decision 0242.
+	Runtime *Runtime `json:"runtime,omitempty"`
 	// Files lists every other file in the archive except manifest.json and
 	// manifest.sig, each with its hash.
 	Files []File `json:"files"`
@@ -81,6 +86,37 @@ type Binary struct {
 	Size int64 `json:"size"`
 }
 
+// Runtime is the interpreter an interpreter-based connector runs on. The
+// host checks at install that it finds the interpreter, at least
+// MinVersion, able to load every module in Modules, and names the Debian
+// packages to install when it does not.
+type Runtime struct {
+	// Name is the interpreter: "python3" or "node".
+	Name string `json:"name"`
+	// MinVersion is the oldest interpreter release the connector runs on,
+	// e.g. "3.11" or "20".
+	MinVersion string `json:"min_version"`
+	// Entry is the script the interpreter runs, a path among Files.
+	Entry string `json:"entry"`
+	// Modules are what the connector imports beyond the language's standard
+	// library and its own files, e.g. Python's "grpc".
+	Modules []RuntimeModule `json:"modules,omitempty"`
+}
+
+// RuntimeModule is one module an interpreter-based connector needs.
+type RuntimeModule struct {
+	// Name is the module as the language imports it: "google.protobuf" in
+	// Python, "@grpc/grpc-js" in Node.js.
+	Name string `json:"name"`
+	// DebianPackage provides the module on Debian, e.g. "python3-grpcio";
+	// the host names it when the module is missing.
+	DebianPackage string `json:"debian_package,omitempty"`
+}
+
+// Runtimes are the interpreters a manifest may name, with the Debian
+// package that provides each.
+var Runtimes = map[string]string{"python3": "python3", "node": "nodejs"}
+
 // File is any other file carried by the extension.
 type File struct {
 	// Path is where the file is inside the archive.
@@ -94,6 +130,9 @@ type File struct {
 var (
 	idPattern       = regexp.MustCompile(`^[a-z][a-z0-9]*(?:[-.][a-z0-9]+)*$`)
 	sha256Pattern   = regexp.MustCompile(`^[0-9a-f]{64}$`)
+	minVersionRE    = regexp.MustCompile(`^[0-9]+(?:\.[0-9]+){0,2}$`)
+	moduleRE        = regexp.MustCompile(`^@?[A-Za-z0-9_][A-Za-z0-9_./-]*$`)
+	debianPackageRE = regexp.MustCompile(`^[a-z0-9][a-z0-9+.-]+$`)
 	platformPattern = regexp.MustCompile(`^[a-z0-9]+/[a-z0-9]+$`)
 	hostPattern     = regexp.MustCompile(`^(?:\*\.)?[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*(?::[0-9]{1,5})?$`)
 )
@@ -221,8 +260,11 @@ func (m *Manifest) Validate() error {
 	if _, err := semver.NewConstraint(m.HostVersion); err != nil {
 		return bad("host_version", "%q is not a version range: %v", m.HostVersion, err)
 	}
-	if len(m.Platforms) == 0 {
-		return bad("platforms", "must name at least one platform and its binary")
+	switch {
+	case m.Runtime != nil && len(m.Platforms) > 0:
+		return bad("runtime", "an extension has either platform binaries or a runtime, not both")
+	case m.Runtime == nil && len(m.Platforms) == 0:
+		return bad("platforms", "must name at least one platform and its binary (or a runtime and its entry script)")
 	}
 	seen := map[string]string{} // folded path -> field
 	claim := func(field, p string) error {
@@ -266,6 +308,11 @@ func (m *Manifest) Validate() error {
 			return bad(field+".size", "must not be negative")
 		}
 	}
+	if m.Runtime != nil {
+		if err := m.Runtime.validate(m.Files); err != nil {
+			return err
+		}
+	}
 	if m.Readme == "" || !slices.ContainsFunc(m.Files, func(f File) bool { return f.Path == m.Readme }) {
 		return bad("readme", "%q must name a file listed in files", m.Readme)
 	}
@@ -278,6 +325,31 @@ func (m *Manifest) Validate() error {
 	for i, h := range m.OutboundHosts {
 		if len(h) > 260 || !hostPattern.MatchString(h) {
 			return bad(fmt.Sprintf("outbound_hosts[%d]", i), "%q must be a lower-case host name, optionally \"*.\"-prefixed and with \":port\", without scheme or path", h)
+		}
+	}
+	return nil
+}
+
+// validate checks a runtime against the files it may run.
+func (r *Runtime) validate(files []File) error {
+	bad := func(field, format string, a ...any) error {
+		return &ManifestError{Field: "runtime." + field, Problem: fmt.Sprintf(format, a...)}
+	}
+	if _, ok := Runtimes[r.Name]; !ok {
+		return bad("name", "%q is not an interpreter this host knows; use one of %s", r.Name, strings.Join(sortedKeys(Runtimes), ", "))
+	}
+	if !minVersionRE.MatchString(r.MinVersion) {
+		return bad("min_version", "%q must be a release number such as \"3.11\" or \"20\"", r.MinVersion)
+	}
+	if r.Entry == "" || !slices.ContainsFunc(files, func(f File) bool { return f.Path == r.Entry }) {
+		return bad("entry", "%q must name the script to run, a file listed in files", r.Entry)
+	}
+	for i, mod := range r.Modules {
+		if len(mod.Name) > 200 || !moduleRE.MatchString(mod.Name) {
+			return bad(fmt.Sprintf("modules[%d].name", i), "%q is not a module name", mod.Name)
+		}
+		if mod.DebianPackage != "" && !debianPackageRE.MatchString(mod.DebianPackage) {
+			return bad(fmt.Sprintf("modules[%d].debian_package", i), "%q is not a Debian package name", mod.DebianPackage)
 		}
 	}
 	return nil
@@ -302,6 +374,15 @@ func checkText(s string, max int) error {
 // HostBinary returns the binary for platform ("os/arch"), or an error
 // wrapping ErrNoPlatform that lists what the extension does offer.
 func (m *Manifest) HostBinary(platform string) (Binary, error) {
+	if m.Runtime != nil {
+		// A script runs wherever its interpreter does; the host checks the
+		// interpreter at install.
+		for _, f := range m.Files {
+			if f.Path == m.Runtime.Entry {
+				return Binary(f), nil
+			}
+		}
+	}
 	b, ok := m.Platforms[platform]
 	if !ok {
 		return Binary{}, fmt.Errorf("%w: this host is %s, the extension offers %s; ask the publisher for a %s build",

@@ -126,6 +126,7 @@ func Pack(ctx context.Context, dir string, w io.Writer, opts PackOptions) (*Mani
 			return nil, fmt.Errorf("pack: %w", err)
 		}
 		_, isBinary := byPath[name]
+		isBinary = isBinary || m.Runtime != nil && name == m.Runtime.Entry
 		err = writeEntry(zw, name, f, isBinary)
 		f.Close()
 		if err != nil {

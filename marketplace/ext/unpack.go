@@ -28,7 +28,8 @@ type UnpackedFile struct {
 	SHA256 string `json:"sha256"`
 	// Size is its length.
 	Size int64 `json:"size"`
-	// Executable is set for the host platform's binary only.
+	// Executable is set for the host platform's binary, or the entry
+	// script of an interpreter-based connector, only.
 	Executable bool `json:"executable,omitempty"`
 }
 
@@ -94,7 +95,8 @@ func (a *Archive) Unpack(ctx context.Context, dir, platform string) (*Unpacked, 
 			for i := range next {
 				j := jobs[i]
 				write := j.platform == "" || j.platform == platform
-				exec := j.platform == platform && j.path == bin.Path
+				// The platform's binary, or an interpreter's entry script.
+				exec := (j.platform == platform || a.Manifest.Runtime != nil) && j.path == bin.Path
 				res, err := a.extractOne(ctx, root, j, write, exec)
 				if err != nil {
 					mu.Lock()
