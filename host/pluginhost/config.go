@@ -20,6 +20,16 @@ type Plugin struct {
 	Dir string
 	// Env adds KEY=VALUE pairs to the minimal environment.
 	Env []string
+	// Interpreter, for a connector written in an interpreted language, is
+	// the command that runs the script at Path, e.g. ["/usr/bin/python3",
+	// "-s", "-B"]. The script is pinned by SHA256 like a binary. Empty
+	// means Path is itself the executable. See decision 0242.
+	Interpreter []string
+	// Pinned are the other files an interpreted connector loads, by path
+	// relative to Dir (or to Path's folder), with their hex sha256; every
+	// launch checks them, so that a changed module is refused like a
+	// changed binary.
+	Pinned map[string]string
 }
 
 // Config tunes a Supervisor. The zero value is a sound production setup.

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/go-plugin"
@@ -54,6 +55,17 @@ func launch(cfg Config, p Plugin) (*instance, error) {
 	inst := &instance{socketDir: socketDir}
 
 	cmd := exec.Command(p.Path)
+	secure := &plugin.SecureConfig{Checksum: want, Hash: sha256.New()}
+	if len(p.Interpreter) > 0 {
+		// go-plugin would pin the interpreter, which the distribution
+		// upgrades; the connector is the script and the files it loads.
+		if err := checkScript(p); err != nil {
+			_ = os.RemoveAll(socketDir)
+			return nil, errPermanent{err}
+		}
+		cmd = exec.Command(p.Interpreter[0], append(slices.Clone(p.Interpreter[1:]), p.Path)...)
+		secure = nil
+	}
 	cmd.Env = append(pluginEnv(cfg.PassEnv, p.Env), plugin.EnvUnixSocketDir+"="+socketDir)
 	var tlsConfig *tls.Config
 	if !cfg.DisableMTLS {
@@ -72,7 +84,7 @@ func launch(cfg Config, p Plugin) (*instance, error) {
 		HandshakeConfig:  wire.Handshake,
 		VersionedPlugins: wire.VersionedPlugins(nil),
 		Cmd:              cmd,
-		SecureConfig:     &plugin.SecureConfig{Checksum: want, Hash: sha256.New()},
+		SecureConfig:     secure,
 		AllowedProtocols: []plugin.Protocol{plugin.ProtocolGRPC},
 		TLSConfig:        tlsConfig, // nil: plain gRPC over the private socket
 		SkipHostEnv:      true,
@@ -101,6 +113,29 @@ func launch(cfg Config, p Plugin) (*instance, error) {
 		inst.pid = rc.Pid
 	}
 	return inst, nil
+}
+
+// checkScript compares an interpreted connector's script and pinned files
+// with their recorded hashes.
+func checkScript(p Plugin) error {
+	dir := p.Dir
+	if dir == "" {
+		dir = filepath.Dir(p.Path)
+	}
+	files := map[string]string{p.Path: p.SHA256}
+	for rel, sum := range p.Pinned {
+		files[filepath.Join(dir, filepath.FromSlash(rel))] = sum
+	}
+	for path, want := range files {
+		got, err := FileSHA256(path)
+		if err != nil {
+			return fmt.Errorf("connector %s: file missing: %w; reinstall the extension", p.Name, err)
+		}
+		if got != want {
+			return &ChecksumError{Name: p.Name, Path: path, Want: want, Got: got}
+		}
+	}
+	return nil
 }
 
 // classify turns go-plugin's start errors into the package's typed ones.
