@@ -53,10 +53,8 @@ func (a *App) wire(ctx context.Context) error {
 
 	var mgr *extensions.Manager
 	s.Integrations, err = integrations.New(integrations.Config{Docs: a.Store, Box: box, Masker: a.Masker, Logger: log,
-		Runner: integrations.SupervisorRunner{Supervisor: a.Plugins},
-		Binaries: integrations.BinariesFunc(func(ctx context.Context, id string) (string, string, error) {
-			return mgr.BinaryPath(ctx, id)
-		})})
+		Runner:   integrations.SupervisorRunner{Supervisor: a.Plugins},
+		Binaries: extensionBinaries{mgr: &mgr}})
 	if err != nil {
 		return err
 	}
@@ -275,4 +273,24 @@ func (a *App) integrationExtension(ctx context.Context, integration string) (str
 		return "", err
 	}
 	return in.ExtensionID, nil
+}
+
+// extensionBinaries lets the integrations service run what the extension
+// manager installed, binaries and interpreted connectors alike. It holds
+// the manager by reference because the manager is built after the
+// service, which in turn answers the manager's usage questions.
+type extensionBinaries struct{ mgr **extensions.Manager }
+
+// BinaryPath implements integrations.Binaries.
+func (b extensionBinaries) BinaryPath(ctx context.Context, id string) (string, string, error) {
+	return (*b.mgr).BinaryPath(ctx, id)
+}
+
+// Launch implements integrations.Launcher.
+func (b extensionBinaries) Launch(ctx context.Context, id string) (integrations.Binary, error) {
+	l, err := (*b.mgr).Launch(ctx, id)
+	if err != nil {
+		return integrations.Binary{}, err
+	}
+	return integrations.Binary{Path: l.Path, SHA256: l.SHA256, Interpreter: l.Interpreter, Pinned: l.Pinned, Dir: l.Dir}, nil
 }

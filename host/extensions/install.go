@@ -245,6 +245,13 @@ func (m *Manager) place(ctx context.Context, archivePath, origin string, check f
 		return nil, err
 	}
 	man := a.Manifest
+	if man.Runtime != nil {
+		// Refused now, with the packages to install, rather than at the
+		// first enable. See decision 0242.
+		if _, err := m.cfg.Runtimes.Find(ctx, *man.Runtime); err != nil {
+			return nil, fmt.Errorf("%s %s: %w", man.ID, man.Version, err)
+		}
+	}
 	if _, err := check(man); err != nil {
 		return nil, err
 	}
@@ -285,7 +292,7 @@ func (m *Manager) place(ctx context.Context, archivePath, origin string, check f
 	rec := &Record{
 		ID: man.ID, Name: man.Name, Version: man.Version, Publisher: man.Publisher, Description: man.Description,
 		ProtocolVersions: man.ProtocolVersions, HostVersion: man.HostVersion, OutboundHosts: man.OutboundHosts,
-		Dir: rel, Platform: m.cfg.Platform, Binary: u.Binary, Files: u.Files,
+		Dir: rel, Platform: m.cfg.Platform, Binary: u.Binary, Files: u.Files, Runtime: man.Runtime,
 		Signature: v.Status, KeyID: v.KeyID, ArchiveSHA256: archiveSum, Source: origin,
 		Installed: time.Now().UTC(),
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 
+	"github.com/idbridge/idbridge/host/runtimes"
 	"github.com/idbridge/idbridge/host/store"
 	"github.com/idbridge/idbridge/host/version"
 	"github.com/idbridge/idbridge/marketplace/catalog"
@@ -45,6 +46,9 @@ type Config struct {
 	// HTTP downloads from URLs and catalogs; nil means a client with no
 	// overall timeout (the request context bounds it).
 	HTTP *http.Client
+	// Runtimes finds the interpreters of interpreter-based connectors; nil
+	// means one that searches PATH and the Debian locations.
+	Runtimes *runtimes.Finder
 	// Changed, when set, is called after an extension's record changed:
 	// with the new record after install and upgrade, with nil after
 	// uninstall. The application uses it to relaunch or stop the plugin
@@ -107,6 +111,9 @@ func New(ctx context.Context, cfg Config) (*Manager, error) {
 	}
 	if cfg.Platform == "" {
 		cfg.Platform = ext.HostPlatform()
+	}
+	if cfg.Runtimes == nil {
+		cfg.Runtimes = &runtimes.Finder{}
 	}
 	m := &Manager{
 		cfg:  cfg,

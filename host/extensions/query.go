@@ -63,6 +63,50 @@ func (m *Manager) BinaryPath(ctx context.Context, id string) (string, string, er
 	return p, r.Binary.SHA256, nil
 }
 
+// Launch is how to run an installed extension's connector.
+type Launch struct {
+	// Path is the binary, or the entry script; SHA256 its pinned digest.
+	Path, SHA256 string
+	// Interpreter runs the script at Path; empty for a binary.
+	Interpreter []string
+	// Pinned are the other installed files, relative to Dir, with their
+	// digests; set for interpreted connectors, whose every file is code.
+	Pinned map[string]string
+	// Dir is the release folder an interpreted connector starts in; empty
+	// for a binary, which starts in its own folder.
+	Dir string
+}
+
+// Launch returns how to run id's connector: its binary, or its script on
+// an interpreter found on this machine (which may have been removed since
+// install: then the error names the packages to install again).
+func (m *Manager) Launch(ctx context.Context, id string) (Launch, error) {
+	r, err := m.record(ctx, id)
+	if err != nil {
+		return Launch{}, err
+	}
+	dir := filepath.Join(m.root, filepath.FromSlash(r.Dir))
+	l := Launch{Path: filepath.Join(dir, filepath.FromSlash(r.Binary.Path)), SHA256: r.Binary.SHA256}
+	if r.Runtime == nil {
+		if r.Platform != m.cfg.Platform {
+			return Launch{}, fmt.Errorf("%s was installed for %s and this host is %s: reinstall it", id, r.Platform, m.cfg.Platform)
+		}
+		return l, nil
+	}
+	in, err := m.cfg.Runtimes.Find(ctx, *r.Runtime)
+	if err != nil {
+		return Launch{}, fmt.Errorf("%s %s: %w", id, r.Version, err)
+	}
+	l.Interpreter, l.Dir = in.Command(), dir
+	l.Pinned = map[string]string{}
+	for _, f := range r.Files {
+		if f.Path != r.Binary.Path {
+			l.Pinned[f.Path] = f.SHA256
+		}
+	}
+	return l, nil
+}
+
 // CheckIntegrity hashes every installed file of id again and reports the
 // ones that no longer match their record, wrapped in ErrFilesChanged.
 func (m *Manager) CheckIntegrity(ctx context.Context, id string) error {

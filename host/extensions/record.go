@@ -36,6 +36,9 @@ type Record struct {
 	Binary ext.UnpackedFile `json:"binary"`
 	// Files are every file written, with their hashes.
 	Files []ext.UnpackedFile `json:"files"`
+	// Runtime is set for an interpreter-based connector: Binary is then its
+	// entry script.
+	Runtime *ext.Runtime `json:"runtime,omitempty"`
 	// Signature is how the origin was established.
 	Signature ext.SignatureStatus `json:"signature"`
 	// KeyID is the signing key, empty when unsigned.

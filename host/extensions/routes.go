@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/idbridge/idbridge/host/api"
+	"github.com/idbridge/idbridge/host/runtimes"
 	"github.com/idbridge/idbridge/marketplace/catalog"
 	"github.com/idbridge/idbridge/marketplace/ext"
 	"github.com/idbridge/idbridge/marketplace/templates"
@@ -259,6 +260,8 @@ func apiError(err error) error {
 		return mk(http.StatusUnprocessableEntity, "untrusted_extension")
 	case errors.Is(err, catalog.ErrNotInCatalog):
 		return mk(http.StatusNotFound, "not_in_catalog")
+	case errors.Is(err, runtimes.ErrMissing):
+		return mk(http.StatusUnprocessableEntity, "runtime_missing")
 	case errors.Is(err, catalog.ErrDownloadMismatch), errors.Is(err, catalog.ErrNoIndex):
 		return mk(http.StatusBadGateway, "catalog_broken")
 	}

@@ -2,6 +2,7 @@ package integrations
 
 import (
 	"context"
+	"slices"
 
 	"github.com/idbridge/idbridge/host/pluginhost"
 	connectorv1 "github.com/idbridge/idbridge/proto/connector/v1"
@@ -21,13 +22,14 @@ var _ Runner = SupervisorRunner{}
 // the handle itself, following the supervisor's backoff.
 func (r SupervisorRunner) Start(ctx context.Context, id string, bin Binary) (connectorv1.ConnectorClient, error) {
 	h, ok := r.Supervisor.Get(id)
-	if ok && (h.Plugin().Path != bin.Path || h.Plugin().SHA256 != bin.SHA256) {
+	if ok && (h.Plugin().Path != bin.Path || h.Plugin().SHA256 != bin.SHA256 || !slices.Equal(h.Plugin().Interpreter, bin.Interpreter)) {
 		r.Supervisor.Remove(id)
 		ok = false
 	}
 	if !ok {
 		var err error
-		h, err = r.Supervisor.Add(id, pluginhost.Plugin{Name: bin.Name, Path: bin.Path, SHA256: bin.SHA256})
+		h, err = r.Supervisor.Add(id, pluginhost.Plugin{Name: bin.Name, Path: bin.Path, SHA256: bin.SHA256,
+			Dir: bin.Dir, Interpreter: bin.Interpreter, Pinned: bin.Pinned})
 		if err != nil {
 			return nil, err
 		}

@@ -12,6 +12,14 @@ type Binary struct {
 	Name string
 	// Path is the executable; SHA256 its pinned digest (hex).
 	Path, SHA256 string
+	// Interpreter runs the script at Path for a connector written in an
+	// interpreted language; empty for a binary.
+	Interpreter []string
+	// Pinned are the other files an interpreted connector loads, relative
+	// to Dir, with their digests.
+	Pinned map[string]string
+	// Dir is the process's working folder; empty means Path's folder.
+	Dir string
 }
 
 // Runner starts and stops connector plugins. The plugin supervisor
@@ -30,6 +38,13 @@ type Runner interface {
 type Binaries interface {
 	// BinaryPath returns the connector's path and pinned sha256.
 	BinaryPath(ctx context.Context, extID string) (path, sha256 string, err error)
+}
+
+// Launcher is a Binaries that also describes connectors run by an
+// interpreter; the extension manager implements it. See decision 0242.
+type Launcher interface {
+	// Launch returns how to run the extension's connector.
+	Launch(ctx context.Context, extID string) (Binary, error)
 }
 
 // Observer hears about integrations that stop being usable. Automations

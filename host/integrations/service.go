@@ -206,6 +206,14 @@ func (s *Service) values(in *Integration, sch schema) (map[string]string, error)
 
 // binary asks the extension manager for the integration's connector.
 func (s *Service) binary(ctx context.Context, in *Integration) (Binary, error) {
+	if l, ok := s.cfg.Binaries.(Launcher); ok {
+		b, err := l.Launch(ctx, in.ExtensionID)
+		if err != nil {
+			return Binary{}, fmt.Errorf("integration %s: extension %s: %w", in.ID, in.ExtensionID, err)
+		}
+		b.Name = in.ExtensionID
+		return b, nil
+	}
 	path, sum, err := s.cfg.Binaries.BinaryPath(ctx, in.ExtensionID)
 	if err != nil {
 		return Binary{}, fmt.Errorf("integration %s: extension %s: %w", in.ID, in.ExtensionID, err)
