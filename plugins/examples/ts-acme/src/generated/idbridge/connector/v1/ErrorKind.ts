@@ -1,0 +1,35 @@
+// Original file: ../../../proto/connector/v1/connector.proto
+
+export const ErrorKind = {
+  ERROR_KIND_UNSPECIFIED: 0,
+  ERROR_KIND_INVALID_SETTINGS: 1,
+  ERROR_KIND_UNAUTHENTICATED: 2,
+  ERROR_KIND_PERMISSION_DENIED: 3,
+  ERROR_KIND_NOT_FOUND: 4,
+  ERROR_KIND_REJECTED: 5,
+  ERROR_KIND_RATE_LIMITED: 6,
+  ERROR_KIND_UNAVAILABLE: 7,
+  ERROR_KIND_INTERNAL: 8,
+} as const;
+
+export type ErrorKind =
+  | 'ERROR_KIND_UNSPECIFIED'
+  | 0
+  | 'ERROR_KIND_INVALID_SETTINGS'
+  | 1
+  | 'ERROR_KIND_UNAUTHENTICATED'
+  | 2
+  | 'ERROR_KIND_PERMISSION_DENIED'
+  | 3
+  | 'ERROR_KIND_NOT_FOUND'
+  | 4
+  | 'ERROR_KIND_REJECTED'
+  | 5
+  | 'ERROR_KIND_RATE_LIMITED'
+  | 6
+  | 'ERROR_KIND_UNAVAILABLE'
+  | 7
+  | 'ERROR_KIND_INTERNAL'
+  | 8
+
+export type ErrorKind__Output = typeof ErrorKind[keyof typeof ErrorKind]
