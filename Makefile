@@ -37,11 +37,14 @@ lint:
 	$(GO) vet $(PKGS)
 
 # The whole suite: installs Chromium for the console's browser test and
-# starts Samba AD and OpenLDAP on loopback (Debian, root), then runs every
-# test against them. In CI (CI=true) a
+# what the example connectors in other languages need (Debian packages,
+# npm ci from the lockfile: both need the network, so before the servers'
+# private network namespace), starts Samba AD and OpenLDAP on loopback
+# (Debian, root), then runs every test against them. In CI (CI=true) a
 # missing server fails the run instead of skipping.
 test: lint build
 	.ci/install-browser
+	.ci/install-examples
 	.ci/with-directories $(GO) test -count=1 -timeout 40m $(PKGS)
 
 # Tests that need no directory server.
