@@ -97,7 +97,7 @@ func conform(ctx context.Context, g *Globals, path string, o conformOptions) err
 			return usage(fmt.Errorf("--samples %s: not a JSON object of webhook ids to macro values: %w", o.samples, err))
 		}
 	}
-	target, err := conformTarget(ctx, path)
+	target, err := connectorTarget(ctx, path)
 	if err != nil {
 		return usage(err)
 	}
@@ -140,11 +140,11 @@ func conform(ctx context.Context, g *Globals, path string, o conformOptions) err
 	return err
 }
 
-// conformTarget is what to launch for PATH: an executable, or an
-// extension folder whose manifest.json names a runtime and its entry
+// connectorTarget is what `plugin describe` and `plugin conform` launch for
+// PATH: an executable, or an extension folder whose manifest.json names a runtime and its entry
 // script (run on the interpreter the host would choose) or this
 // platform's binary.
-func conformTarget(ctx context.Context, path string) (pluginhost.Plugin, error) {
+func connectorTarget(ctx context.Context, path string) (pluginhost.Plugin, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return pluginhost.Plugin{}, err

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -38,7 +37,7 @@ func newPluginDescribeCmd(g *Globals) *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "describe PATH",
-		Short: "Launch a connector binary and print what it declares",
+		Short: "Launch a connector (an executable or an extension folder) and print what it declares",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			log := hclog.NewNullLogger()
@@ -69,17 +68,13 @@ func newPluginDescribeCmd(g *Globals) *cobra.Command {
 // describe launches the binary under a throw-away supervisor, pinning the
 // hash it computes now, and stops it again.
 func describe(ctx context.Context, path string, timeout time.Duration, log hclog.Logger) (*connectorv1.DescribeResponse, string, error) {
-	abs, err := filepath.Abs(path)
+	target, err := connectorTarget(ctx, path)
 	if err != nil {
-		return nil, "", err
-	}
-	sum, err := pluginhost.FileSHA256(abs)
-	if err != nil {
-		return nil, "", &ExitError{Code: ExitUsage, Err: fmt.Errorf("read connector binary: %w", err)}
+		return nil, "", &ExitError{Code: ExitUsage, Err: err}
 	}
 	sup := pluginhost.NewSupervisor(pluginhost.Config{Logger: log, StartTimeout: timeout, CrashLoopAfter: 1})
 	defer sup.Shutdown(context.WithoutCancel(ctx))
-	h, err := sup.Add("describe", pluginhost.Plugin{Name: filepath.Base(abs), Path: abs, SHA256: sum})
+	h, err := sup.Add("describe", target)
 	if err != nil {
 		return nil, "", err
 	}
@@ -89,7 +84,7 @@ func describe(ctx context.Context, path string, timeout time.Duration, log hclog
 	if err != nil {
 		return nil, "", fmt.Errorf("describe %s: %w", path, err)
 	}
-	return resp, sum, nil
+	return resp, target.SHA256, nil
 }
 
 func printDescribe(w io.Writer, path, sum string, d *connectorv1.DescribeResponse) error {

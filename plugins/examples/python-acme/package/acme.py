@@ -61,7 +61,9 @@ WEBHOOKS = [
         description="Creates the user %email% named %name% in the team %teamId% (empty for none) and returns the new id.",
         method="POST", url="/v1/tenants/{tenant}/users", message_type=pb.MESSAGE_TYPE_JSON,
         body='{"email":"%email%","name":"%name%","team":"%teamId%"}',
-        outputs=[pb.OutputSpec(name="userId", path="id", description="the new user's id")]),
+        outputs=[pb.OutputSpec(name="userId", path="id", description="the new user's id")],
+        # A call left in doubt is settled by looking the e-mail up.
+        verify=pb.VerifySpec(webhook="find-user-by-email")),
     pb.WebhookSpec(
         id="find-user-by-email", name="Find user by email", category="users",
         description="Returns the id of the user whose e-mail is %email%; fails as not found when there is none.",

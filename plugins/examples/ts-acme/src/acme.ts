@@ -110,6 +110,8 @@ export const acme: Connector = {
       method: "POST", url: "/v1/tenants/{tenant}/users", message_type: MessageType.MESSAGE_TYPE_JSON,
       body: '{"email":"%email%","name":"%name%","team":"%teamId%"}',
       outputs: [{ name: "userId", path: "id", description: "the new user's id" }],
+      // A call left in doubt is settled by looking the e-mail up.
+      verify: { webhook: "find-user-by-email" },
     },
     {
       id: "find-user-by-email", name: "Find user by email", category: "users",

@@ -27,6 +27,7 @@ import type { RenderedCall as _idbridge_connector_v1_RenderedCall, RenderedCall_
 import type { SettingSpec as _idbridge_connector_v1_SettingSpec, SettingSpec__Output as _idbridge_connector_v1_SettingSpec__Output } from './idbridge/connector/v1/SettingSpec';
 import type { TestRequest as _idbridge_connector_v1_TestRequest, TestRequest__Output as _idbridge_connector_v1_TestRequest__Output } from './idbridge/connector/v1/TestRequest';
 import type { TestResponse as _idbridge_connector_v1_TestResponse, TestResponse__Output as _idbridge_connector_v1_TestResponse__Output } from './idbridge/connector/v1/TestResponse';
+import type { VerifySpec as _idbridge_connector_v1_VerifySpec, VerifySpec__Output as _idbridge_connector_v1_VerifySpec__Output } from './idbridge/connector/v1/VerifySpec';
 import type { WebhookSpec as _idbridge_connector_v1_WebhookSpec, WebhookSpec__Output as _idbridge_connector_v1_WebhookSpec__Output } from './idbridge/connector/v1/WebhookSpec';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
@@ -75,6 +76,7 @@ export interface ProtoGrpcType {
         SettingType: EnumTypeDefinition
         TestRequest: MessageTypeDefinition<_idbridge_connector_v1_TestRequest, _idbridge_connector_v1_TestRequest__Output>
         TestResponse: MessageTypeDefinition<_idbridge_connector_v1_TestResponse, _idbridge_connector_v1_TestResponse__Output>
+        VerifySpec: MessageTypeDefinition<_idbridge_connector_v1_VerifySpec, _idbridge_connector_v1_VerifySpec__Output>
         WebhookSpec: MessageTypeDefinition<_idbridge_connector_v1_WebhookSpec, _idbridge_connector_v1_WebhookSpec__Output>
       }
     }

@@ -21,7 +21,7 @@ DESCRIPTOR = _descriptor.FileDescriptor(
   name='connector/v1/connector.proto',
   package='idbridge.connector.v1',
   syntax='proto3',
-  serialized_pb=_b('\n\x1c\x63onnector/v1/connector.proto\x12\x15idbridge.connector.v1\x1a\x1cgoogle/protobuf/struct.proto\"F\n\x0f\x44\x65scribeRequest\x12\x1d\n\x15host_protocol_version\x18\x01 \x01(\r\x12\x14\n\x0chost_version\x18\x02 \x01(\t\"\xf3\x02\n\x10\x44\x65scribeResponse\x12\x32\n\x04info\x18\x01 \x01(\x0b\x32$.idbridge.connector.v1.ConnectorInfo\x12\x18\n\x10protocol_version\x18\x02 \x01(\r\x12\x37\n\x0c\x63\x61pabilities\x18\x03 \x03(\x0e\x32!.idbridge.connector.v1.Capability\x12\x34\n\x08settings\x18\x04 \x03(\x0b\x32\".idbridge.connector.v1.SettingSpec\x12\x36\n\tendpoints\x18\x05 \x03(\x0b\x32#.idbridge.connector.v1.EndpointSpec\x12\x34\n\x08webhooks\x18\x06 \x03(\x0b\x32\".idbridge.connector.v1.WebhookSpec\x12\x34\n\nrate_limit\x18\x07 \x01(\x0b\x32 .idbridge.connector.v1.RateLimit\"}\n\rConnectorInfo\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0f\n\x07version\x18\x03 \x01(\t\x12\x11\n\tpublisher\x18\x04 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x05 \x01(\t\x12\x19\n\x11\x64ocumentation_url\x18\x06 \x01(\t\"\xcf\x01\n\x0bSettingSpec\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05label\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12\x30\n\x04type\x18\x04 \x01(\x0e\x32\".idbridge.connector.v1.SettingType\x12\x10\n\x08required\x18\x05 \x01(\x08\x12\x0e\n\x06secret\x18\x06 \x01(\x08\x12\x15\n\rdefault_value\x18\x07 \x01(\t\x12\x13\n\x0b\x65num_values\x18\x08 \x03(\t\x12\x0f\n\x07pattern\x18\t \x01(\t\"\'\n\x08KeyValue\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t\"\xb7\x01\n\x06Paging\x12/\n\x04kind\x18\x01 \x01(\x0e\x32!.idbridge.connector.v1.PagingKind\x12\x12\n\npage_param\x18\x02 \x01(\t\x12\x12\n\nsize_param\x18\x03 \x01(\t\x12\x11\n\tpage_size\x18\x04 \x01(\x05\x12\x12\n\nfirst_page\x18\x05 \x01(\x05\x12\x18\n\x10last_page_header\x18\x06 \x01(\t\x12\x13\n\x0b\x63ursor_path\x18\x07 \x01(\t\"m\n\tFieldSpec\x12\x0c\n\x04path\x18\x01 \x01(\t\x12\r\n\x05label\x18\x02 \x01(\t\x12.\n\x04type\x18\x03 \x01(\x0e\x32 .idbridge.connector.v1.FieldType\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\"\xc8\x02\n\x0c\x45ndpointSpec\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12\x0e\n\x06method\x18\x04 \x01(\t\x12\x0b\n\x03url\x18\x05 \x01(\t\x12\x30\n\x07headers\x18\x06 \x03(\x0b\x32\x1f.idbridge.connector.v1.KeyValue\x12.\n\x05query\x18\x07 \x03(\x0b\x32\x1f.idbridge.connector.v1.KeyValue\x12-\n\x06paging\x18\x08 \x01(\x0b\x32\x1d.idbridge.connector.v1.Paging\x12\x14\n\x0crecords_path\x18\t \x01(\t\x12\x30\n\x06\x66ields\x18\n \x03(\x0b\x32 .idbridge.connector.v1.FieldSpec\x12\x13\n\x0bprimary_key\x18\x0b \x01(\t\"=\n\nOutputSpec\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04path\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\"\xf7\x02\n\x0bWebhookSpec\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12\x0e\n\x06method\x18\x04 \x01(\t\x12\x0b\n\x03url\x18\x05 \x01(\t\x12\x30\n\x07headers\x18\x06 \x03(\x0b\x32\x1f.idbridge.connector.v1.KeyValue\x12.\n\x05query\x18\x07 \x03(\x0b\x32\x1f.idbridge.connector.v1.KeyValue\x12\x38\n\x0cmessage_type\x18\x08 \x01(\x0e\x32\".idbridge.connector.v1.MessageType\x12\x0c\n\x04\x62ody\x18\t \x01(\t\x12\x32\n\x07outputs\x18\n \x03(\x0b\x32!.idbridge.connector.v1.OutputSpec\x12\x18\n\x10success_statuses\x18\x0b \x03(\x05\x12\x10\n\x08\x63\x61tegory\x18\x0c \x01(\t\x12\x12\n\nidempotent\x18\r \x01(\x08\"7\n\tRateLimit\x12\x1b\n\x13requests_per_second\x18\x01 \x01(\x01\x12\r\n\x05\x62urst\x18\x02 \x01(\x05\"\x82\x01\n\x0bTestRequest\x12\x42\n\x08settings\x18\x01 \x03(\x0b\x32\x30.idbridge.connector.v1.TestRequest.SettingsEntry\x1a/\n\rSettingsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"v\n\x05\x43heck\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x32\n\x06status\x18\x03 \x01(\x0e\x32\".idbridge.connector.v1.CheckStatus\x12\x0f\n\x07message\x18\x04 \x01(\t\x12\x0e\n\x06remedy\x18\x05 \x01(\t\"Y\n\x0cTestResponse\x12\n\n\x02ok\x18\x01 \x01(\x08\x12,\n\x06\x63hecks\x18\x02 \x03(\x0b\x32\x1c.idbridge.connector.v1.Check\x12\x0f\n\x07\x61\x63\x63ount\x18\x03 \x01(\t\"\xaf\x02\n\x0c\x46\x65tchRequest\x12\x43\n\x08settings\x18\x01 \x03(\x0b\x32\x31.idbridge.connector.v1.FetchRequest.SettingsEntry\x12\x15\n\x0b\x65ndpoint_id\x18\x02 \x01(\tH\x00\x12\x35\n\x06\x63ustom\x18\x03 \x01(\x0b\x32#.idbridge.connector.v1.EndpointSpecH\x00\x12\x11\n\tmax_pages\x18\x04 \x01(\x05\x12\x12\n\nbatch_size\x18\x05 \x01(\x05\x12\x18\n\x10include_exchange\x18\x06 \x01(\x08\x12\x0e\n\x06\x66ields\x18\x07 \x03(\t\x1a/\n\rSettingsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\x42\n\n\x08\x65ndpoint\"z\n\rFetchResponse\x12(\n\x07records\x18\x01 \x03(\x0b\x32\x17.google.protobuf.Struct\x12\x0c\n\x04page\x18\x02 \x01(\x05\x12\x31\n\x08\x65xchange\x18\x03 \x01(\x0b\x32\x1f.idbridge.connector.v1.Exchange\"\xd5\x01\n\x0cRenderedCall\x12\x0e\n\x06method\x18\x01 \x01(\t\x12\x0b\n\x03url\x18\x02 \x01(\t\x12\x30\n\x07headers\x18\x03 \x03(\x0b\x32\x1f.idbridge.connector.v1.KeyValue\x12.\n\x05query\x18\x04 \x03(\x0b\x32\x1f.idbridge.connector.v1.KeyValue\x12\x38\n\x0cmessage_type\x18\x05 \x01(\x0e\x32\".idbridge.connector.v1.MessageType\x12\x0c\n\x04\x62ody\x18\x06 \x01(\x0c\"\xb4\x02\n\rInvokeRequest\x12\x44\n\x08settings\x18\x01 \x03(\x0b\x32\x32.idbridge.connector.v1.InvokeRequest.SettingsEntry\x12\x12\n\nwebhook_id\x18\x02 \x01(\t\x12\x31\n\x04\x63\x61ll\x18\x03 \x01(\x0b\x32#.idbridge.connector.v1.RenderedCall\x12\x32\n\x07outputs\x18\x04 \x03(\x0b\x32!.idbridge.connector.v1.OutputSpec\x12\x18\n\x10success_statuses\x18\x05 \x03(\x05\x12\x17\n\x0fidempotency_key\x18\x06 \x01(\t\x1a/\n\rSettingsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"m\n\x0eInvokeResponse\x12\x31\n\x08\x65xchange\x18\x01 \x01(\x0b\x32\x1f.idbridge.connector.v1.Exchange\x12(\n\x07outputs\x18\x02 \x01(\x0b\x32\x17.google.protobuf.Struct\"j\n\x0bHTTPRequest\x12\x0e\n\x06method\x18\x01 \x01(\t\x12\x0b\n\x03url\x18\x02 \x01(\t\x12\x30\n\x07headers\x18\x03 \x03(\x0b\x32\x1f.idbridge.connector.v1.KeyValue\x12\x0c\n\x04\x62ody\x18\x04 \x01(\x0c\"^\n\x0cHTTPResponse\x12\x0e\n\x06status\x18\x01 \x01(\x05\x12\x30\n\x07headers\x18\x02 \x03(\x0b\x32\x1f.idbridge.connector.v1.KeyValue\x12\x0c\n\x04\x62ody\x18\x03 \x01(\x0c\"\x9d\x01\n\x08\x45xchange\x12\x33\n\x07request\x18\x01 \x01(\x0b\x32\".idbridge.connector.v1.HTTPRequest\x12\x35\n\x08response\x18\x02 \x01(\x0b\x32#.idbridge.connector.v1.HTTPResponse\x12\x10\n\x08\x61ttempts\x18\x03 \x01(\x05\x12\x13\n\x0b\x64uration_ms\x18\x04 \x01(\x03\"\xe5\x01\n\x08\x41ppError\x12.\n\x04kind\x18\x01 \x01(\x0e\x32 .idbridge.connector.v1.ErrorKind\x12\x0f\n\x07message\x18\x02 \x01(\t\x12\x13\n\x0bhttp_status\x18\x03 \x01(\x05\x12\x10\n\x08\x61pp_code\x18\x04 \x01(\t\x12\x0e\n\x06remedy\x18\x05 \x01(\t\x12\x11\n\tretryable\x18\x06 \x01(\x08\x12\x1b\n\x13retry_after_seconds\x18\x07 \x01(\x05\x12\x31\n\x08\x65xchange\x18\x08 \x01(\x0b\x32\x1f.idbridge.connector.v1.Exchange*\xb7\x01\n\nCapability\x12\x1a\n\x16\x43\x41PABILITY_UNSPECIFIED\x10\x00\x12\x14\n\x10\x43\x41PABILITY_FETCH\x10\x01\x12\x15\n\x11\x43\x41PABILITY_INVOKE\x10\x02\x12\x1f\n\x1b\x43\x41PABILITY_CUSTOM_ENDPOINTS\x10\x03\x12\x1e\n\x1a\x43\x41PABILITY_CUSTOM_WEBHOOKS\x10\x04\x12\x1f\n\x1b\x43\x41PABILITY_TEST_PERMISSIONS\x10\x05*\x9e\x01\n\x0bSettingType\x12\x1c\n\x18SETTING_TYPE_UNSPECIFIED\x10\x00\x12\x17\n\x13SETTING_TYPE_STRING\x10\x01\x12\x14\n\x10SETTING_TYPE_INT\x10\x02\x12\x15\n\x11SETTING_TYPE_BOOL\x10\x03\x12\x14\n\x10SETTING_TYPE_URL\x10\x04\x12\x15\n\x11SETTING_TYPE_ENUM\x10\x05*\x8c\x01\n\nPagingKind\x12\x1b\n\x17PAGING_KIND_UNSPECIFIED\x10\x00\x12\x14\n\x10PAGING_KIND_NONE\x10\x01\x12\x1b\n\x17PAGING_KIND_PAGE_NUMBER\x10\x02\x12\x16\n\x12PAGING_KIND_OFFSET\x10\x03\x12\x16\n\x12PAGING_KIND_CURSOR\x10\x04*\xaf\x01\n\tFieldType\x12\x1a\n\x16\x46IELD_TYPE_UNSPECIFIED\x10\x00\x12\x15\n\x11\x46IELD_TYPE_STRING\x10\x01\x12\x15\n\x11\x46IELD_TYPE_NUMBER\x10\x02\x12\x13\n\x0f\x46IELD_TYPE_BOOL\x10\x03\x12\x15\n\x11\x46IELD_TYPE_OBJECT\x10\x04\x12\x13\n\x0f\x46IELD_TYPE_LIST\x10\x05\x12\x17\n\x13\x46IELD_TYPE_DATETIME\x10\x06*\x86\x01\n\x0bMessageType\x12\x1c\n\x18MESSAGE_TYPE_UNSPECIFIED\x10\x00\x12\x15\n\x11MESSAGE_TYPE_JSON\x10\x01\x12\x15\n\x11MESSAGE_TYPE_FORM\x10\x02\x12\x14\n\x10MESSAGE_TYPE_XML\x10\x03\x12\x15\n\x11MESSAGE_TYPE_TEXT\x10\x04*\x8d\x01\n\x0b\x43heckStatus\x12\x1c\n\x18\x43HECK_STATUS_UNSPECIFIED\x10\x00\x12\x13\n\x0f\x43HECK_STATUS_OK\x10\x01\x12\x17\n\x13\x43HECK_STATUS_FAILED\x10\x02\x12\x18\n\x14\x43HECK_STATUS_WARNING\x10\x03\x12\x18\n\x14\x43HECK_STATUS_SKIPPED\x10\x04*\x8f\x02\n\tErrorKind\x12\x1a\n\x16\x45RROR_KIND_UNSPECIFIED\x10\x00\x12\x1f\n\x1b\x45RROR_KIND_INVALID_SETTINGS\x10\x01\x12\x1e\n\x1a\x45RROR_KIND_UNAUTHENTICATED\x10\x02\x12 \n\x1c\x45RROR_KIND_PERMISSION_DENIED\x10\x03\x12\x18\n\x14\x45RROR_KIND_NOT_FOUND\x10\x04\x12\x17\n\x13\x45RROR_KIND_REJECTED\x10\x05\x12\x1b\n\x17\x45RROR_KIND_RATE_LIMITED\x10\x06\x12\x1a\n\x16\x45RROR_KIND_UNAVAILABLE\x10\x07\x12\x17\n\x13\x45RROR_KIND_INTERNAL\x10\x08\x32\xe6\x02\n\tConnector\x12[\n\x08\x44\x65scribe\x12&.idbridge.connector.v1.DescribeRequest\x1a\'.idbridge.connector.v1.DescribeResponse\x12O\n\x04Test\x12\".idbridge.connector.v1.TestRequest\x1a#.idbridge.connector.v1.TestResponse\x12T\n\x05\x46\x65tch\x12#.idbridge.connector.v1.FetchRequest\x1a$.idbridge.connector.v1.FetchResponse0\x01\x12U\n\x06Invoke\x12$.idbridge.connector.v1.InvokeRequest\x1a%.idbridge.connector.v1.InvokeResponseB=Z;github.com/idbridge/idbridge/proto/connector/v1;connectorv1b\x06proto3')
+  serialized_pb=_b('\n\x1c\x63onnector/v1/connector.proto\x12\x15idbridge.connector.v1\x1a\x1cgoogle/protobuf/struct.proto\"F\n\x0f\x44\x65scribeRequest\x12\x1d\n\x15host_protocol_version\x18\x01 \x01(\r\x12\x14\n\x0chost_version\x18\x02 \x01(\t\"\xf3\x02\n\x10\x44\x65scribeResponse\x12\x32\n\x04info\x18\x01 \x01(\x0b\x32$.idbridge.connector.v1.ConnectorInfo\x12\x18\n\x10protocol_version\x18\x02 \x01(\r\x12\x37\n\x0c\x63\x61pabilities\x18\x03 \x03(\x0e\x32!.idbridge.connector.v1.Capability\x12\x34\n\x08settings\x18\x04 \x03(\x0b\x32\".idbridge.connector.v1.SettingSpec\x12\x36\n\tendpoints\x18\x05 \x03(\x0b\x32#.idbridge.connector.v1.EndpointSpec\x12\x34\n\x08webhooks\x18\x06 \x03(\x0b\x32\".idbridge.connector.v1.WebhookSpec\x12\x34\n\nrate_limit\x18\x07 \x01(\x0b\x32 .idbridge.connector.v1.RateLimit\"}\n\rConnectorInfo\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0f\n\x07version\x18\x03 \x01(\t\x12\x11\n\tpublisher\x18\x04 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x05 \x01(\t\x12\x19\n\x11\x64ocumentation_url\x18\x06 \x01(\t\"\xcf\x01\n\x0bSettingSpec\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05label\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12\x30\n\x04type\x18\x04 \x01(\x0e\x32\".idbridge.connector.v1.SettingType\x12\x10\n\x08required\x18\x05 \x01(\x08\x12\x0e\n\x06secret\x18\x06 \x01(\x08\x12\x15\n\rdefault_value\x18\x07 \x01(\t\x12\x13\n\x0b\x65num_values\x18\x08 \x03(\t\x12\x0f\n\x07pattern\x18\t \x01(\t\"\'\n\x08KeyValue\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t\"\xb7\x01\n\x06Paging\x12/\n\x04kind\x18\x01 \x01(\x0e\x32!.idbridge.connector.v1.PagingKind\x12\x12\n\npage_param\x18\x02 \x01(\t\x12\x12\n\nsize_param\x18\x03 \x01(\t\x12\x11\n\tpage_size\x18\x04 \x01(\x05\x12\x12\n\nfirst_page\x18\x05 \x01(\x05\x12\x18\n\x10last_page_header\x18\x06 \x01(\t\x12\x13\n\x0b\x63ursor_path\x18\x07 \x01(\t\"m\n\tFieldSpec\x12\x0c\n\x04path\x18\x01 \x01(\t\x12\r\n\x05label\x18\x02 \x01(\t\x12.\n\x04type\x18\x03 \x01(\x0e\x32 .idbridge.connector.v1.FieldType\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\"\xc8\x02\n\x0c\x45ndpointSpec\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12\x0e\n\x06method\x18\x04 \x01(\t\x12\x0b\n\x03url\x18\x05 \x01(\t\x12\x30\n\x07headers\x18\x06 \x03(\x0b\x32\x1f.idbridge.connector.v1.KeyValue\x12.\n\x05query\x18\x07 \x03(\x0b\x32\x1f.idbridge.connector.v1.KeyValue\x12-\n\x06paging\x18\x08 \x01(\x0b\x32\x1d.idbridge.connector.v1.Paging\x12\x14\n\x0crecords_path\x18\t \x01(\t\x12\x30\n\x06\x66ields\x18\n \x03(\x0b\x32 .idbridge.connector.v1.FieldSpec\x12\x13\n\x0bprimary_key\x18\x0b \x01(\t\"=\n\nOutputSpec\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04path\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\"\xaa\x03\n\x0bWebhookSpec\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12\x0e\n\x06method\x18\x04 \x01(\t\x12\x0b\n\x03url\x18\x05 \x01(\t\x12\x30\n\x07headers\x18\x06 \x03(\x0b\x32\x1f.idbridge.connector.v1.KeyValue\x12.\n\x05query\x18\x07 \x03(\x0b\x32\x1f.idbridge.connector.v1.KeyValue\x12\x38\n\x0cmessage_type\x18\x08 \x01(\x0e\x32\".idbridge.connector.v1.MessageType\x12\x0c\n\x04\x62ody\x18\t \x01(\t\x12\x32\n\x07outputs\x18\n \x03(\x0b\x32!.idbridge.connector.v1.OutputSpec\x12\x18\n\x10success_statuses\x18\x0b \x03(\x05\x12\x10\n\x08\x63\x61tegory\x18\x0c \x01(\t\x12\x12\n\nidempotent\x18\r \x01(\x08\x12\x31\n\x06verify\x18\x0e \x01(\x0b\x32!.idbridge.connector.v1.VerifySpec\"\x9b\x01\n\nVerifySpec\x12\x0f\n\x07webhook\x18\x01 \x01(\t\x12=\n\x06inputs\x18\x02 \x03(\x0b\x32-.idbridge.connector.v1.VerifySpec.InputsEntry\x12\x0e\n\x06\x65xists\x18\x03 \x01(\t\x1a-\n\x0bInputsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"7\n\tRateLimit\x12\x1b\n\x13requests_per_second\x18\x01 \x01(\x01\x12\r\n\x05\x62urst\x18\x02 \x01(\x05\"\x82\x01\n\x0bTestRequest\x12\x42\n\x08settings\x18\x01 \x03(\x0b\x32\x30.idbridge.connector.v1.TestRequest.SettingsEntry\x1a/\n\rSettingsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"v\n\x05\x43heck\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x32\n\x06status\x18\x03 \x01(\x0e\x32\".idbridge.connector.v1.CheckStatus\x12\x0f\n\x07message\x18\x04 \x01(\t\x12\x0e\n\x06remedy\x18\x05 \x01(\t\"Y\n\x0cTestResponse\x12\n\n\x02ok\x18\x01 \x01(\x08\x12,\n\x06\x63hecks\x18\x02 \x03(\x0b\x32\x1c.idbridge.connector.v1.Check\x12\x0f\n\x07\x61\x63\x63ount\x18\x03 \x01(\t\"\xaf\x02\n\x0c\x46\x65tchRequest\x12\x43\n\x08settings\x18\x01 \x03(\x0b\x32\x31.idbridge.connector.v1.FetchRequest.SettingsEntry\x12\x15\n\x0b\x65ndpoint_id\x18\x02 \x01(\tH\x00\x12\x35\n\x06\x63ustom\x18\x03 \x01(\x0b\x32#.idbridge.connector.v1.EndpointSpecH\x00\x12\x11\n\tmax_pages\x18\x04 \x01(\x05\x12\x12\n\nbatch_size\x18\x05 \x01(\x05\x12\x18\n\x10include_exchange\x18\x06 \x01(\x08\x12\x0e\n\x06\x66ields\x18\x07 \x03(\t\x1a/\n\rSettingsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\x42\n\n\x08\x65ndpoint\"z\n\rFetchResponse\x12(\n\x07records\x18\x01 \x03(\x0b\x32\x17.google.protobuf.Struct\x12\x0c\n\x04page\x18\x02 \x01(\x05\x12\x31\n\x08\x65xchange\x18\x03 \x01(\x0b\x32\x1f.idbridge.connector.v1.Exchange\"\xd5\x01\n\x0cRenderedCall\x12\x0e\n\x06method\x18\x01 \x01(\t\x12\x0b\n\x03url\x18\x02 \x01(\t\x12\x30\n\x07headers\x18\x03 \x03(\x0b\x32\x1f.idbridge.connector.v1.KeyValue\x12.\n\x05query\x18\x04 \x03(\x0b\x32\x1f.idbridge.connector.v1.KeyValue\x12\x38\n\x0cmessage_type\x18\x05 \x01(\x0e\x32\".idbridge.connector.v1.MessageType\x12\x0c\n\x04\x62ody\x18\x06 \x01(\x0c\"\xb4\x02\n\rInvokeRequest\x12\x44\n\x08settings\x18\x01 \x03(\x0b\x32\x32.idbridge.connector.v1.InvokeRequest.SettingsEntry\x12\x12\n\nwebhook_id\x18\x02 \x01(\t\x12\x31\n\x04\x63\x61ll\x18\x03 \x01(\x0b\x32#.idbridge.connector.v1.RenderedCall\x12\x32\n\x07outputs\x18\x04 \x03(\x0b\x32!.idbridge.connector.v1.OutputSpec\x12\x18\n\x10success_statuses\x18\x05 \x03(\x05\x12\x17\n\x0fidempotency_key\x18\x06 \x01(\t\x1a/\n\rSettingsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"m\n\x0eInvokeResponse\x12\x31\n\x08\x65xchange\x18\x01 \x01(\x0b\x32\x1f.idbridge.connector.v1.Exchange\x12(\n\x07outputs\x18\x02 \x01(\x0b\x32\x17.google.protobuf.Struct\"j\n\x0bHTTPRequest\x12\x0e\n\x06method\x18\x01 \x01(\t\x12\x0b\n\x03url\x18\x02 \x01(\t\x12\x30\n\x07headers\x18\x03 \x03(\x0b\x32\x1f.idbridge.connector.v1.KeyValue\x12\x0c\n\x04\x62ody\x18\x04 \x01(\x0c\"^\n\x0cHTTPResponse\x12\x0e\n\x06status\x18\x01 \x01(\x05\x12\x30\n\x07headers\x18\x02 \x03(\x0b\x32\x1f.idbridge.connector.v1.KeyValue\x12\x0c\n\x04\x62ody\x18\x03 \x01(\x0c\"\x9d\x01\n\x08\x45xchange\x12\x33\n\x07request\x18\x01 \x01(\x0b\x32\".idbridge.connector.v1.HTTPRequest\x12\x35\n\x08response\x18\x02 \x01(\x0b\x32#.idbridge.connector.v1.HTTPResponse\x12\x10\n\x08\x61ttempts\x18\x03 \x01(\x05\x12\x13\n\x0b\x64uration_ms\x18\x04 \x01(\x03\"\xe5\x01\n\x08\x41ppError\x12.\n\x04kind\x18\x01 \x01(\x0e\x32 .idbridge.connector.v1.ErrorKind\x12\x0f\n\x07message\x18\x02 \x01(\t\x12\x13\n\x0bhttp_status\x18\x03 \x01(\x05\x12\x10\n\x08\x61pp_code\x18\x04 \x01(\t\x12\x0e\n\x06remedy\x18\x05 \x01(\t\x12\x11\n\tretryable\x18\x06 \x01(\x08\x12\x1b\n\x13retry_after_seconds\x18\x07 \x01(\x05\x12\x31\n\x08\x65xchange\x18\x08 \x01(\x0b\x32\x1f.idbridge.connector.v1.Exchange*\xb7\x01\n\nCapability\x12\x1a\n\x16\x43\x41PABILITY_UNSPECIFIED\x10\x00\x12\x14\n\x10\x43\x41PABILITY_FETCH\x10\x01\x12\x15\n\x11\x43\x41PABILITY_INVOKE\x10\x02\x12\x1f\n\x1b\x43\x41PABILITY_CUSTOM_ENDPOINTS\x10\x03\x12\x1e\n\x1a\x43\x41PABILITY_CUSTOM_WEBHOOKS\x10\x04\x12\x1f\n\x1b\x43\x41PABILITY_TEST_PERMISSIONS\x10\x05*\x9e\x01\n\x0bSettingType\x12\x1c\n\x18SETTING_TYPE_UNSPECIFIED\x10\x00\x12\x17\n\x13SETTING_TYPE_STRING\x10\x01\x12\x14\n\x10SETTING_TYPE_INT\x10\x02\x12\x15\n\x11SETTING_TYPE_BOOL\x10\x03\x12\x14\n\x10SETTING_TYPE_URL\x10\x04\x12\x15\n\x11SETTING_TYPE_ENUM\x10\x05*\x8c\x01\n\nPagingKind\x12\x1b\n\x17PAGING_KIND_UNSPECIFIED\x10\x00\x12\x14\n\x10PAGING_KIND_NONE\x10\x01\x12\x1b\n\x17PAGING_KIND_PAGE_NUMBER\x10\x02\x12\x16\n\x12PAGING_KIND_OFFSET\x10\x03\x12\x16\n\x12PAGING_KIND_CURSOR\x10\x04*\xaf\x01\n\tFieldType\x12\x1a\n\x16\x46IELD_TYPE_UNSPECIFIED\x10\x00\x12\x15\n\x11\x46IELD_TYPE_STRING\x10\x01\x12\x15\n\x11\x46IELD_TYPE_NUMBER\x10\x02\x12\x13\n\x0f\x46IELD_TYPE_BOOL\x10\x03\x12\x15\n\x11\x46IELD_TYPE_OBJECT\x10\x04\x12\x13\n\x0f\x46IELD_TYPE_LIST\x10\x05\x12\x17\n\x13\x46IELD_TYPE_DATETIME\x10\x06*\x86\x01\n\x0bMessageType\x12\x1c\n\x18MESSAGE_TYPE_UNSPECIFIED\x10\x00\x12\x15\n\x11MESSAGE_TYPE_JSON\x10\x01\x12\x15\n\x11MESSAGE_TYPE_FORM\x10\x02\x12\x14\n\x10MESSAGE_TYPE_XML\x10\x03\x12\x15\n\x11MESSAGE_TYPE_TEXT\x10\x04*\x8d\x01\n\x0b\x43heckStatus\x12\x1c\n\x18\x43HECK_STATUS_UNSPECIFIED\x10\x00\x12\x13\n\x0f\x43HECK_STATUS_OK\x10\x01\x12\x17\n\x13\x43HECK_STATUS_FAILED\x10\x02\x12\x18\n\x14\x43HECK_STATUS_WARNING\x10\x03\x12\x18\n\x14\x43HECK_STATUS_SKIPPED\x10\x04*\x8f\x02\n\tErrorKind\x12\x1a\n\x16\x45RROR_KIND_UNSPECIFIED\x10\x00\x12\x1f\n\x1b\x45RROR_KIND_INVALID_SETTINGS\x10\x01\x12\x1e\n\x1a\x45RROR_KIND_UNAUTHENTICATED\x10\x02\x12 \n\x1c\x45RROR_KIND_PERMISSION_DENIED\x10\x03\x12\x18\n\x14\x45RROR_KIND_NOT_FOUND\x10\x04\x12\x17\n\x13\x45RROR_KIND_REJECTED\x10\x05\x12\x1b\n\x17\x45RROR_KIND_RATE_LIMITED\x10\x06\x12\x1a\n\x16\x45RROR_KIND_UNAVAILABLE\x10\x07\x12\x17\n\x13\x45RROR_KIND_INTERNAL\x10\x08\x32\xe6\x02\n\tConnector\x12[\n\x08\x44\x65scribe\x12&.idbridge.connector.v1.DescribeRequest\x1a\'.idbridge.connector.v1.DescribeResponse\x12O\n\x04Test\x12\".idbridge.connector.v1.TestRequest\x1a#.idbridge.connector.v1.TestResponse\x12T\n\x05\x46\x65tch\x12#.idbridge.connector.v1.FetchRequest\x1a$.idbridge.connector.v1.FetchResponse0\x01\x12U\n\x06Invoke\x12$.idbridge.connector.v1.InvokeRequest\x1a%.idbridge.connector.v1.InvokeResponseB=Z;github.com/idbridge/idbridge/proto/connector/v1;connectorv1b\x06proto3')
   ,
   dependencies=[google_dot_protobuf_dot_struct__pb2.DESCRIPTOR,])
 
@@ -58,8 +58,8 @@ _CAPABILITY = _descriptor.EnumDescriptor(
   ],
   containing_type=None,
   options=None,
-  serialized_start=4044,
-  serialized_end=4227,
+  serialized_start=4253,
+  serialized_end=4436,
 )
 _sym_db.RegisterEnumDescriptor(_CAPABILITY)
 
@@ -97,8 +97,8 @@ _SETTINGTYPE = _descriptor.EnumDescriptor(
   ],
   containing_type=None,
   options=None,
-  serialized_start=4230,
-  serialized_end=4388,
+  serialized_start=4439,
+  serialized_end=4597,
 )
 _sym_db.RegisterEnumDescriptor(_SETTINGTYPE)
 
@@ -132,8 +132,8 @@ _PAGINGKIND = _descriptor.EnumDescriptor(
   ],
   containing_type=None,
   options=None,
-  serialized_start=4391,
-  serialized_end=4531,
+  serialized_start=4600,
+  serialized_end=4740,
 )
 _sym_db.RegisterEnumDescriptor(_PAGINGKIND)
 
@@ -175,8 +175,8 @@ _FIELDTYPE = _descriptor.EnumDescriptor(
   ],
   containing_type=None,
   options=None,
-  serialized_start=4534,
-  serialized_end=4709,
+  serialized_start=4743,
+  serialized_end=4918,
 )
 _sym_db.RegisterEnumDescriptor(_FIELDTYPE)
 
@@ -210,8 +210,8 @@ _MESSAGETYPE = _descriptor.EnumDescriptor(
   ],
   containing_type=None,
   options=None,
-  serialized_start=4712,
-  serialized_end=4846,
+  serialized_start=4921,
+  serialized_end=5055,
 )
 _sym_db.RegisterEnumDescriptor(_MESSAGETYPE)
 
@@ -245,8 +245,8 @@ _CHECKSTATUS = _descriptor.EnumDescriptor(
   ],
   containing_type=None,
   options=None,
-  serialized_start=4849,
-  serialized_end=4990,
+  serialized_start=5058,
+  serialized_end=5199,
 )
 _sym_db.RegisterEnumDescriptor(_CHECKSTATUS)
 
@@ -296,8 +296,8 @@ _ERRORKIND = _descriptor.EnumDescriptor(
   ],
   containing_type=None,
   options=None,
-  serialized_start=4993,
-  serialized_end=5264,
+  serialized_start=5202,
+  serialized_end=5473,
 )
 _sym_db.RegisterEnumDescriptor(_ERRORKIND)
 
@@ -1019,6 +1019,13 @@ _WEBHOOKSPEC = _descriptor.Descriptor(
       message_type=None, enum_type=None, containing_type=None,
       is_extension=False, extension_scope=None,
       options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='verify', full_name='idbridge.connector.v1.WebhookSpec.verify', index=13,
+      number=14, type=11, cpp_type=10, label=1,
+      has_default_value=False, default_value=None,
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
   ],
   extensions=[
   ],
@@ -1032,7 +1039,89 @@ _WEBHOOKSPEC = _descriptor.Descriptor(
   oneofs=[
   ],
   serialized_start=1601,
-  serialized_end=1976,
+  serialized_end=2027,
+)
+
+
+_VERIFYSPEC_INPUTSENTRY = _descriptor.Descriptor(
+  name='InputsEntry',
+  full_name='idbridge.connector.v1.VerifySpec.InputsEntry',
+  filename=None,
+  file=DESCRIPTOR,
+  containing_type=None,
+  fields=[
+    _descriptor.FieldDescriptor(
+      name='key', full_name='idbridge.connector.v1.VerifySpec.InputsEntry.key', index=0,
+      number=1, type=9, cpp_type=9, label=1,
+      has_default_value=False, default_value=_b("").decode('utf-8'),
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='value', full_name='idbridge.connector.v1.VerifySpec.InputsEntry.value', index=1,
+      number=2, type=9, cpp_type=9, label=1,
+      has_default_value=False, default_value=_b("").decode('utf-8'),
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+  ],
+  extensions=[
+  ],
+  nested_types=[],
+  enum_types=[
+  ],
+  options=_descriptor._ParseOptions(descriptor_pb2.MessageOptions(), _b('8\001')),
+  is_extendable=False,
+  syntax='proto3',
+  extension_ranges=[],
+  oneofs=[
+  ],
+  serialized_start=2140,
+  serialized_end=2185,
+)
+
+_VERIFYSPEC = _descriptor.Descriptor(
+  name='VerifySpec',
+  full_name='idbridge.connector.v1.VerifySpec',
+  filename=None,
+  file=DESCRIPTOR,
+  containing_type=None,
+  fields=[
+    _descriptor.FieldDescriptor(
+      name='webhook', full_name='idbridge.connector.v1.VerifySpec.webhook', index=0,
+      number=1, type=9, cpp_type=9, label=1,
+      has_default_value=False, default_value=_b("").decode('utf-8'),
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='inputs', full_name='idbridge.connector.v1.VerifySpec.inputs', index=1,
+      number=2, type=11, cpp_type=10, label=3,
+      has_default_value=False, default_value=[],
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='exists', full_name='idbridge.connector.v1.VerifySpec.exists', index=2,
+      number=3, type=9, cpp_type=9, label=1,
+      has_default_value=False, default_value=_b("").decode('utf-8'),
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+  ],
+  extensions=[
+  ],
+  nested_types=[_VERIFYSPEC_INPUTSENTRY, ],
+  enum_types=[
+  ],
+  options=None,
+  is_extendable=False,
+  syntax='proto3',
+  extension_ranges=[],
+  oneofs=[
+  ],
+  serialized_start=2030,
+  serialized_end=2185,
 )
 
 
@@ -1069,8 +1158,8 @@ _RATELIMIT = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=1978,
-  serialized_end=2033,
+  serialized_start=2187,
+  serialized_end=2242,
 )
 
 
@@ -1107,8 +1196,8 @@ _TESTREQUEST_SETTINGSENTRY = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=2119,
-  serialized_end=2166,
+  serialized_start=2328,
+  serialized_end=2375,
 )
 
 _TESTREQUEST = _descriptor.Descriptor(
@@ -1137,8 +1226,8 @@ _TESTREQUEST = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=2036,
-  serialized_end=2166,
+  serialized_start=2245,
+  serialized_end=2375,
 )
 
 
@@ -1196,8 +1285,8 @@ _CHECK = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=2168,
-  serialized_end=2286,
+  serialized_start=2377,
+  serialized_end=2495,
 )
 
 
@@ -1241,8 +1330,8 @@ _TESTRESPONSE = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=2288,
-  serialized_end=2377,
+  serialized_start=2497,
+  serialized_end=2586,
 )
 
 
@@ -1279,8 +1368,8 @@ _FETCHREQUEST_SETTINGSENTRY = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=2119,
-  serialized_end=2166,
+  serialized_start=2328,
+  serialized_end=2375,
 )
 
 _FETCHREQUEST = _descriptor.Descriptor(
@@ -1354,8 +1443,8 @@ _FETCHREQUEST = _descriptor.Descriptor(
       name='endpoint', full_name='idbridge.connector.v1.FetchRequest.endpoint',
       index=0, containing_type=None, fields=[]),
   ],
-  serialized_start=2380,
-  serialized_end=2683,
+  serialized_start=2589,
+  serialized_end=2892,
 )
 
 
@@ -1399,8 +1488,8 @@ _FETCHRESPONSE = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=2685,
-  serialized_end=2807,
+  serialized_start=2894,
+  serialized_end=3016,
 )
 
 
@@ -1465,8 +1554,8 @@ _RENDEREDCALL = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=2810,
-  serialized_end=3023,
+  serialized_start=3019,
+  serialized_end=3232,
 )
 
 
@@ -1503,8 +1592,8 @@ _INVOKEREQUEST_SETTINGSENTRY = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=2119,
-  serialized_end=2166,
+  serialized_start=2328,
+  serialized_end=2375,
 )
 
 _INVOKEREQUEST = _descriptor.Descriptor(
@@ -1568,8 +1657,8 @@ _INVOKEREQUEST = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=3026,
-  serialized_end=3334,
+  serialized_start=3235,
+  serialized_end=3543,
 )
 
 
@@ -1606,8 +1695,8 @@ _INVOKERESPONSE = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=3336,
-  serialized_end=3445,
+  serialized_start=3545,
+  serialized_end=3654,
 )
 
 
@@ -1658,8 +1747,8 @@ _HTTPREQUEST = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=3447,
-  serialized_end=3553,
+  serialized_start=3656,
+  serialized_end=3762,
 )
 
 
@@ -1703,8 +1792,8 @@ _HTTPRESPONSE = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=3555,
-  serialized_end=3649,
+  serialized_start=3764,
+  serialized_end=3858,
 )
 
 
@@ -1755,8 +1844,8 @@ _EXCHANGE = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=3652,
-  serialized_end=3809,
+  serialized_start=3861,
+  serialized_end=4018,
 )
 
 
@@ -1835,8 +1924,8 @@ _APPERROR = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=3812,
-  serialized_end=4041,
+  serialized_start=4021,
+  serialized_end=4250,
 )
 
 _DESCRIBERESPONSE.fields_by_name['info'].message_type = _CONNECTORINFO
@@ -1856,6 +1945,9 @@ _WEBHOOKSPEC.fields_by_name['headers'].message_type = _KEYVALUE
 _WEBHOOKSPEC.fields_by_name['query'].message_type = _KEYVALUE
 _WEBHOOKSPEC.fields_by_name['message_type'].enum_type = _MESSAGETYPE
 _WEBHOOKSPEC.fields_by_name['outputs'].message_type = _OUTPUTSPEC
+_WEBHOOKSPEC.fields_by_name['verify'].message_type = _VERIFYSPEC
+_VERIFYSPEC_INPUTSENTRY.containing_type = _VERIFYSPEC
+_VERIFYSPEC.fields_by_name['inputs'].message_type = _VERIFYSPEC_INPUTSENTRY
 _TESTREQUEST_SETTINGSENTRY.containing_type = _TESTREQUEST
 _TESTREQUEST.fields_by_name['settings'].message_type = _TESTREQUEST_SETTINGSENTRY
 _CHECK.fields_by_name['status'].enum_type = _CHECKSTATUS
@@ -1896,6 +1988,7 @@ DESCRIPTOR.message_types_by_name['FieldSpec'] = _FIELDSPEC
 DESCRIPTOR.message_types_by_name['EndpointSpec'] = _ENDPOINTSPEC
 DESCRIPTOR.message_types_by_name['OutputSpec'] = _OUTPUTSPEC
 DESCRIPTOR.message_types_by_name['WebhookSpec'] = _WEBHOOKSPEC
+DESCRIPTOR.message_types_by_name['VerifySpec'] = _VERIFYSPEC
 DESCRIPTOR.message_types_by_name['RateLimit'] = _RATELIMIT
 DESCRIPTOR.message_types_by_name['TestRequest'] = _TESTREQUEST
 DESCRIPTOR.message_types_by_name['Check'] = _CHECK
@@ -1987,6 +2080,21 @@ WebhookSpec = _reflection.GeneratedProtocolMessageType('WebhookSpec', (_message.
   # @@protoc_insertion_point(class_scope:idbridge.connector.v1.WebhookSpec)
   ))
 _sym_db.RegisterMessage(WebhookSpec)
+
+VerifySpec = _reflection.GeneratedProtocolMessageType('VerifySpec', (_message.Message,), dict(
+
+  InputsEntry = _reflection.GeneratedProtocolMessageType('InputsEntry', (_message.Message,), dict(
+    DESCRIPTOR = _VERIFYSPEC_INPUTSENTRY,
+    __module__ = 'connector.v1.connector_pb2'
+    # @@protoc_insertion_point(class_scope:idbridge.connector.v1.VerifySpec.InputsEntry)
+    ))
+  ,
+  DESCRIPTOR = _VERIFYSPEC,
+  __module__ = 'connector.v1.connector_pb2'
+  # @@protoc_insertion_point(class_scope:idbridge.connector.v1.VerifySpec)
+  ))
+_sym_db.RegisterMessage(VerifySpec)
+_sym_db.RegisterMessage(VerifySpec.InputsEntry)
 
 RateLimit = _reflection.GeneratedProtocolMessageType('RateLimit', (_message.Message,), dict(
   DESCRIPTOR = _RATELIMIT,
@@ -2106,6 +2214,8 @@ _sym_db.RegisterMessage(AppError)
 
 DESCRIPTOR.has_options = True
 DESCRIPTOR._options = _descriptor._ParseOptions(descriptor_pb2.FileOptions(), _b('Z;github.com/idbridge/idbridge/proto/connector/v1;connectorv1'))
+_VERIFYSPEC_INPUTSENTRY.has_options = True
+_VERIFYSPEC_INPUTSENTRY._options = _descriptor._ParseOptions(descriptor_pb2.MessageOptions(), _b('8\001'))
 _TESTREQUEST_SETTINGSENTRY.has_options = True
 _TESTREQUEST_SETTINGSENTRY._options = _descriptor._ParseOptions(descriptor_pb2.MessageOptions(), _b('8\001'))
 _FETCHREQUEST_SETTINGSENTRY.has_options = True
@@ -2119,8 +2229,8 @@ _CONNECTOR = _descriptor.ServiceDescriptor(
   file=DESCRIPTOR,
   index=0,
   options=None,
-  serialized_start=5267,
-  serialized_end=5625,
+  serialized_start=5476,
+  serialized_end=5834,
   methods=[
   _descriptor.MethodDescriptor(
     name='Describe',

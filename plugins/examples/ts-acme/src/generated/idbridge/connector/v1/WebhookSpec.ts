@@ -3,6 +3,7 @@
 import type { KeyValue as _idbridge_connector_v1_KeyValue, KeyValue__Output as _idbridge_connector_v1_KeyValue__Output } from '../../../idbridge/connector/v1/KeyValue';
 import type { MessageType as _idbridge_connector_v1_MessageType, MessageType__Output as _idbridge_connector_v1_MessageType__Output } from '../../../idbridge/connector/v1/MessageType';
 import type { OutputSpec as _idbridge_connector_v1_OutputSpec, OutputSpec__Output as _idbridge_connector_v1_OutputSpec__Output } from '../../../idbridge/connector/v1/OutputSpec';
+import type { VerifySpec as _idbridge_connector_v1_VerifySpec, VerifySpec__Output as _idbridge_connector_v1_VerifySpec__Output } from '../../../idbridge/connector/v1/VerifySpec';
 
 export interface WebhookSpec {
   'id'?: (string);
@@ -18,6 +19,7 @@ export interface WebhookSpec {
   'success_statuses'?: (number)[];
   'category'?: (string);
   'idempotent'?: (boolean);
+  'verify'?: (_idbridge_connector_v1_VerifySpec | null);
 }
 
 export interface WebhookSpec__Output {
@@ -34,4 +36,5 @@ export interface WebhookSpec__Output {
   'success_statuses': (number)[];
   'category': (string);
   'idempotent': (boolean);
+  'verify': (_idbridge_connector_v1_VerifySpec__Output | null);
 }

@@ -1,4 +1,4 @@
-package examples_test
+package connectorexamples_test
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package examples_test
+package connectorexamples_test
 
 import (
 	"bytes"
@@ -12,7 +12,11 @@ import (
 	"github.com/idbridge/idbridge/host/cli"
 	"github.com/idbridge/idbridge/host/runtimes"
 	"github.com/idbridge/idbridge/marketplace/ext"
+	"github.com/idbridge/idbridge/plugins/tutorial"
 	"github.com/idbridge/idbridge/plugins/tutorial/acmeapi"
+	connectorv1 "github.com/idbridge/idbridge/proto/connector/v1"
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
 )
 
 // connector is one example connector and what it needs to run.
@@ -24,8 +28,8 @@ type connector struct {
 }
 
 var connectors = []connector{
-	{name: "python", folder: "python-acme/package", build: "apt-get install python3-grpcio python3-protobuf"},
-	{name: "typescript", folder: "ts-acme/package", build: "cd plugins/examples/ts-acme && npm ci && npm run build"},
+	{name: "python", folder: "../../../plugins/examples/python-acme/package", build: "apt-get install python3-grpcio python3-protobuf"},
+	{name: "typescript", folder: "../../../plugins/examples/ts-acme/package", build: "cd plugins/examples/ts-acme && npm ci && npm run build"},
 }
 
 // ready returns the connector's manifest, or skips (fails in CI) when its
@@ -127,5 +131,41 @@ func TestConformFailsABrokenConnector(t *testing.T) {
 	}
 	if !strings.Contains(out, "--- FAIL: conformance/webhooks/add-user") || !strings.Contains(errs, "failed the conformance kit") {
 		t.Fatalf("the failure does not name the check:\n%s\n%s", out, errs)
+	}
+}
+
+// TestConnectorsDeclareWhatTheGoTutorialDeclares compares each example's
+// Describe, read through `idbridge plugin describe`, with the Go tutorial
+// connector's: the same settings, endpoints, webhooks and rate limit, so
+// the three are interchangeable for an admin.
+func TestConnectorsDeclareWhatTheGoTutorialDeclares(t *testing.T) {
+	want := tutorial.Connector().Describe()
+	for _, c := range connectors {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			ready(t, c)
+			code, out, errs := run(t, nil, "plugin", "describe", c.folder, "-o", "json")
+			if code != cli.ExitOK {
+				t.Fatalf("describe: exit %d: %s", code, errs)
+			}
+			var got connectorv1.DescribeResponse
+			if err := protojson.Unmarshal([]byte(out), &got); err != nil {
+				t.Fatal(err)
+			}
+			for _, part := range []struct {
+				name      string
+				got, want proto.Message
+			}{
+				{"info", got.GetInfo(), want.GetInfo()},
+				{"rate limit", got.GetRateLimit(), want.GetRateLimit()},
+				{"settings", &connectorv1.DescribeResponse{Settings: got.GetSettings()}, &connectorv1.DescribeResponse{Settings: want.GetSettings()}},
+				{"endpoints", &connectorv1.DescribeResponse{Endpoints: got.GetEndpoints()}, &connectorv1.DescribeResponse{Endpoints: want.GetEndpoints()}},
+				{"webhooks", &connectorv1.DescribeResponse{Webhooks: got.GetWebhooks()}, &connectorv1.DescribeResponse{Webhooks: want.GetWebhooks()}},
+			} {
+				if !proto.Equal(part.got, part.want) {
+					t.Errorf("%s differ from the Go tutorial's:\n got %v\nwant %v", part.name, part.got, part.want)
+				}
+			}
+		})
 	}
 }
