@@ -175,7 +175,7 @@ func connectorTarget(ctx context.Context, path string) (pluginhost.Plugin, error
 		}
 	}
 	if p.SHA256, err = pluginhost.FileSHA256(p.Path); err != nil {
-		return p, fmt.Errorf("read connector: %w", err)
+		return p, fmt.Errorf("read the connector: %w", err)
 	}
 	return p, nil
 }

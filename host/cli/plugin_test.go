@@ -69,7 +69,7 @@ func TestPluginDescribeRefusals(t *testing.T) {
 		t.Fatalf("v2 connector: code %d, %q", code, errs)
 	}
 	code, _, errs = run(t, nil, "plugin", "describe", filepath.Join(t.TempDir(), "missing"))
-	if code != ExitUsage || !strings.Contains(errs, "read connector binary") {
+	if code != ExitUsage || !strings.Contains(errs, "read the connector") {
 		t.Fatalf("missing binary: code %d, %q", code, errs)
 	}
 }
