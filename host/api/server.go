@@ -29,6 +29,10 @@ type Options struct {
 	// Ready reports whether the host can serve; /readyz answers 503 with
 	// its error. Nil means always ready.
 	Ready func(ctx context.Context) error
+	// ReadyInfo, when set, adds what it returns to /readyz's answer when
+	// ready (e.g. the store and the leases this host holds). It must say
+	// nothing secret: /readyz needs no token.
+	ReadyInfo func(ctx context.Context) map[string]any
 	// Title and Version describe the API in the OpenAPI document.
 	Title, Version string
 	// Timeouts bound how long a client may take to send a request and
@@ -211,7 +215,14 @@ func (s *Server) serveReady(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	body := map[string]any{}
+	if s.opts.ReadyInfo != nil {
+		for k, v := range s.opts.ReadyInfo(r.Context()) {
+			body[k] = v
+		}
+	}
+	body["status"] = "ready"
+	writeJSON(w, http.StatusOK, body)
 }
 
 // wrap turns a Route into an http.Handler: authenticate, authorise, call,

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/go-hclog"
 
 	"github.com/idbridge/idbridge/host/api"
+	"github.com/idbridge/idbridge/host/cluster"
 	"github.com/idbridge/idbridge/host/datalock"
 	"github.com/idbridge/idbridge/host/directory"
 	"github.com/idbridge/idbridge/host/metrics"
@@ -130,10 +131,12 @@ type App struct {
 	// API is the REST API server.
 	API *api.Server
 
-	opts     Options
-	services []any
-	stopLast []Stopper // closed after the plugins stop, in reverse order
-	ready    atomic.Bool
+	opts       Options
+	local      *store.MemoryCluster // leases of a store no other host shares
+	singletons []*cluster.Singleton // work one host of the store at a time runs
+	services   []any
+	stopLast   []Stopper // closed after the plugins stop, in reverse order
+	ready      atomic.Bool
 }
 
 // New prepares the host: data folder, store, first admin token, plugin
@@ -206,14 +209,16 @@ func (a *App) build(ctx context.Context) error {
 	}
 	a.Plugins = pluginhost.NewSupervisor(pcfg)
 	a.API = api.NewServer(api.Options{
-		Auth:    a.Tokens,
-		Logger:  a.Log.Named("api"),
-		Auditor: newStoreAuditor(a.Store.Audit(), a.Masker, a.Log.Named("audit")),
-		Ready:   a.readyErr,
-		Version: version.Version,
-		Observe: a.Metrics.ObserveAPI,
+		Auth:      a.Tokens,
+		Logger:    a.Log.Named("api"),
+		Auditor:   newStoreAuditor(a.Store.Audit(), a.Masker, a.Log.Named("audit")),
+		Ready:     a.readyErr,
+		ReadyInfo: a.readyInfo,
+		Version:   version.Version,
+		Observe:   a.Metrics.ObserveAPI,
 	})
-	if err := a.Metrics.Register(metrics.Plugins(a.Plugins), metrics.Queue(a.Store.Queue()), metrics.Runs(a.Store.Runs())); err != nil {
+	if err := a.Metrics.Register(metrics.Plugins(a.Plugins), metrics.Queue(a.Store.Queue()), metrics.Runs(a.Store.Runs()),
+		leaseCollector{a}); err != nil {
 		return err
 	}
 	// The host's services, one line each.

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/go-hclog"
 
 	"github.com/idbridge/idbridge/host/automation"
+	"github.com/idbridge/idbridge/host/cluster"
 	"github.com/idbridge/idbridge/host/directory"
 	"github.com/idbridge/idbridge/host/extensions"
 	"github.com/idbridge/idbridge/host/inbound"
@@ -98,6 +99,10 @@ func (a *App) wire(ctx context.Context) error {
 	if ocfg.RateWait == nil {
 		ocfg.RateWait = a.Metrics.ObserveRateWait
 	}
+	if budget, shared := a.shared(); shared && ocfg.SharedRate == nil {
+		// Hosts on one store share each integration's rate limit.
+		ocfg.SharedRate = cluster.Budget{Slots: budget}
+	}
 	if ocfg.JournalRetention, err = a.journalRetention(ocfg.JournalRetention); err != nil {
 		return err
 	}
@@ -114,9 +119,12 @@ func (a *App) wire(ctx context.Context) error {
 	s.Integrations.Observe(s.Automations)
 	services := []any{s.Sync, s.Webhooks, s.Engine,
 		newLoop("orchestration engine", log, s.Engine.Run),
-		newLoop("journal retention", log, s.Engine.RetainJournals),
+		a.singleton("journal-retention", log, s.Engine.RetainJournals),
 		s.Automations, automation.Installer{Hooks: s.Webhooks, Engine: s.Engine, Shipped: a.shippedTemplates, ExtensionOf: a.integrationExtension},
-		newLoop("automation scheduler", log, s.Automations.Run)}
+		// One host at a time runs schedules and watches the directory; the
+		// watcher resumes from the high-water mark in the shared store.
+		// See decision 0233.
+		a.singleton("scheduler", log, s.Automations.Run)}
 	mode, err := watchMode(a.opts.WatchMode)
 	if err != nil {
 		return err
@@ -140,7 +148,7 @@ func (a *App) wire(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("--watch %s: %w", a.opts.WatchMode, err)
 	}
-	return a.Add(append(services, newLoop("directory watcher", log, s.Watcher.Run))...)
+	return a.Add(append(services, a.singleton("watcher", log, s.Watcher.Run))...)
 }
 
 // The values of Options.WatchMode (serve --watch).

@@ -47,6 +47,13 @@ type Directory interface {
 	RemoveFromGroup(ctx context.Context, groupDN, memberDN string) error
 }
 
+// SharedRate paces the calls of a lane across every host of a store.
+type SharedRate interface {
+	// Wait blocks until this host may send one call on lane, whose limit
+	// is perSecond for all hosts together.
+	Wait(ctx context.Context, lane string, perSecond float64) error
+}
+
 // Config wires an Engine.
 type Config struct {
 	// Docs keeps templates, run documents and the journal.
@@ -77,6 +84,10 @@ type Config struct {
 	// rate limit (and any Retry-After pause), so operators can see when
 	// the app's budget, not idbridge, is the bottleneck.
 	RateWait func(lane string, waited time.Duration)
+	// SharedRate, when set, paces every lane across all hosts of a shared
+	// store instead of with this host's own token bucket, so the hosts
+	// together keep to the integration's limit (see package cluster).
+	SharedRate SharedRate
 	// DeactivationLimit is the default deactivation guard: a run that
 	// would send more objects than this through deactivating steps waits
 	// for approval. Zero means 25; negative turns the guard off.

@@ -72,6 +72,9 @@ func (l *limiters) wait(ctx context.Context, lane string) error {
 		ll.lim.SetLimit(rate.Limit(perSecond))
 		ll.lim.SetBurst(burst)
 	}
+	if shared := l.e.cfg.SharedRate; shared != nil {
+		return shared.Wait(ctx, lane, float64(ll.lim.Limit()))
+	}
 	return ll.lim.Wait(ctx)
 }
 

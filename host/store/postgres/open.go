@@ -48,6 +48,9 @@ type Options struct {
 // any number of goroutines and hosts.
 type Store struct {
 	pool *pgxpool.Pool
+	// fast is a small pool whose commits do not wait for the disk, for
+	// writes whose loss in a crash costs nothing (rate slots).
+	fast *pgxpool.Pool
 	now  func() time.Time
 	log  hclog.Logger
 	// where names the database for messages, without credentials.
@@ -95,19 +98,27 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("connect to the store at %s: %w", where, err)
 	}
-	s := &Store{pool: pool, now: opts.Now, log: opts.Logger.Named("store"), where: where}
-	if err := s.Ping(ctx); err != nil {
+	fastCfg := cfg.Copy()
+	fastCfg.MaxConns = 4
+	fastCfg.ConnConfig.RuntimeParams["synchronous_commit"] = "off"
+	fast, err := pgxpool.NewWithConfig(ctx, fastCfg)
+	if err != nil {
 		pool.Close()
+		return nil, fmt.Errorf("connect to the store at %s: %w", where, err)
+	}
+	s := &Store{pool: pool, fast: fast, now: opts.Now, log: opts.Logger.Named("store"), where: where}
+	if err := s.Ping(ctx); err != nil {
+		s.Close()
 		return nil, err
 	}
 	if opts.Schema != "" {
 		if _, err := pool.Exec(ctx, `CREATE SCHEMA IF NOT EXISTS `+quoteIdent(opts.Schema)); err != nil {
-			pool.Close()
+			s.Close()
 			return nil, fmt.Errorf("create schema %s in the store at %s: %w", opts.Schema, where, err)
 		}
 	}
 	if err := s.migrate(ctx); err != nil {
-		pool.Close()
+		s.Close()
 		return nil, err
 	}
 	return s, nil
@@ -152,6 +163,7 @@ func (s *Store) Ping(ctx context.Context) error {
 // Close releases the connection pool; nothing is buffered.
 func (s *Store) Close() error {
 	s.pool.Close()
+	s.fast.Close()
 	return nil
 }
 

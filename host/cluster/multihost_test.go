@@ -1,0 +1,326 @@
+package cluster_test
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/idbridge/idbridge/host/outbound/outboundtest"
+	"github.com/idbridge/idbridge/host/store"
+	"github.com/idbridge/idbridge/host/store/postgres"
+	"github.com/idbridge/idbridge/host/store/postgres/pgtest"
+	"github.com/idbridge/idbridge/plugins/clockify/sandbox"
+)
+
+// multiHostMembers is how many onboarding actions the test runs. The issue
+// asks for 1,000; at Clockify's 50 requests a second that alone is over 20 s
+// of calls, so `make test` runs fewer and bench/multihost.sh runs 1,000
+// (IDBRIDGE_MULTIHOST_N).
+const multiHostMembers = 400
+
+// host is one clusterhost process.
+type host struct {
+	name string
+	cmd  *exec.Cmd
+	out  *lockedBuffer
+	done chan struct{}
+}
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) add(s string) { l.mu.Lock(); l.b.WriteString(s + "\n"); l.mu.Unlock() }
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// isDone reports whether h's process has exited.
+func isDone(h *host) bool {
+	select {
+	case <-h.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// TestThreeHostsKilledOneByOneDoEverythingOnce runs three hosts on one
+// PostgreSQL schema against the Clockify sandbox at Clockify's limit of 50
+// requests a second. It kills the watcher lease's holder with SIGKILL at
+// about a third of the work, then another host past half way, and checks that every member exists exactly once, that the lease moved to a
+// live host within 10 s, and that the sandbox never found a call over its
+// rate limit.
+func TestThreeHostsKilledOneByOneDoEverythingOnce(t *testing.T) {
+	ctx := context.Background()
+	srv := pgtest.Need(t)
+	n := multiHostMembers
+	if v := os.Getenv("IDBRIDGE_MULTIHOST_N"); v != "" {
+		fmt.Sscan(v, &n)
+	}
+	const limit = 50
+	sb, err := sandbox.Start(ctx, sandbox.Options{Rate: limit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	dir := t.TempDir()
+	plugin, err := outboundtest.BuildClockify(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(dir, "clusterhost")
+	if out, err := exec.Command("go", "build", "-o", bin, "./testdata/clusterhost").CombinedOutput(); err != nil {
+		t.Fatalf("build clusterhost: %v\n%s", err, out)
+	}
+	schema := pgtest.NewSchema(t, srv)
+	st, err := postgres.Open(ctx, srv.URL, srv.Options(schema, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+
+	hosts := map[string]*host{}
+	start := func(name string, first bool) {
+		args := []string{"-url", srv.URL, "-password-file", srv.PasswordFile, "-schema", schema, "-name", name,
+			"-plugin", plugin, "-base-url", sb.BaseURL(), "-n", fmt.Sprint(n), "-rate", fmt.Sprint(limit)}
+		if first {
+			args = append(args, "-start")
+		}
+		h := &host{name: name, cmd: exec.Command(bin, args...), out: &lockedBuffer{}, done: make(chan struct{})}
+		stdout, _ := h.cmd.StdoutPipe()
+		h.cmd.Stderr = h.cmd.Stdout
+		if err := h.cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		ready := make(chan struct{})
+		go func() {
+			defer close(h.done)
+			lines := bufio.NewScanner(io.Reader(stdout))
+			for lines.Scan() {
+				h.out.add(lines.Text())
+				if lines.Text() == "READY" {
+					close(ready)
+				}
+			}
+			h.cmd.Wait()
+		}()
+		select {
+		case <-ready:
+		case <-h.done:
+			t.Fatalf("host %s exited at start:\n%s", name, h.out)
+		case <-time.After(time.Minute):
+			t.Fatalf("host %s did not start:\n%s", name, h.out)
+		}
+		hosts[name] = h
+	}
+	defer func() {
+		for _, h := range hosts {
+			h.cmd.Process.Kill()
+			<-h.done
+		}
+	}()
+	start("host-1", true) // enqueues the run before the others start
+	start("host-2", false)
+	start("host-3", false)
+
+	added := func() int {
+		users := 0
+		for _, u := range sb.Users(sandbox.DefaultWorkspaceID) {
+			if strings.HasPrefix(u.Email, "member.") {
+				users++
+			}
+		}
+		return users
+	}
+	waitFor := func(what string, cond func() bool) {
+		t.Helper()
+		deadline := time.Now().Add(3 * time.Minute)
+		for !cond() {
+			if time.Now().After(deadline) {
+				t.Fatalf("timed out waiting for %s", what)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	watcher := func() store.Lease {
+		ls, err := st.ListLeases(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range ls {
+			if l.Name == "watcher" {
+				return l
+			}
+		}
+		return store.Lease{}
+	}
+	// Every change of the watcher lease's holder, as seen from outside.
+	type change struct {
+		holder string
+		at     time.Time
+	}
+	var mu sync.Mutex
+	var changes []change
+	stopPoll := make(chan struct{})
+	polled := make(chan struct{})
+	go func() {
+		defer close(polled)
+		last := ""
+		for {
+			if l := watcher(); l.Holder != last && l.Until.After(time.Now()) {
+				last = l.Holder
+				mu.Lock()
+				changes = append(changes, change{l.Holder, time.Now()})
+				mu.Unlock()
+			}
+			select {
+			case <-stopPoll:
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+	}()
+	killed := map[string]time.Time{}
+	kill := func(at int, prefer func(holder string) string) {
+		waitFor(fmt.Sprintf("%d members", at), func() bool { return added() >= at })
+		name := prefer(watcher().Holder)
+		h := hosts[name]
+		if err := h.cmd.Process.Kill(); err != nil { // SIGKILL
+			t.Fatal(err)
+		}
+		<-h.done
+		killed[name] = time.Now()
+		t.Logf("killed %s after %d members (watcher lease holder: %s)", name, added(), watcher().Holder)
+	}
+	// About a third of the way: the watcher lease's holder.
+	kill(n/3, func(holder string) string {
+		if hosts[holder] == nil {
+			t.Fatalf("the watcher lease is held by %q, not a host of the test", holder)
+		}
+		return holder
+	})
+	// Past half way: the lease's new holder if it has moved already, else
+	// another live host; one host is left.
+	kill(n/2, func(holder string) string {
+		if _, dead := killed[holder]; !dead {
+			return holder
+		}
+		for _, name := range []string{"host-1", "host-2", "host-3"} {
+			if _, dead := killed[name]; !dead {
+				return name
+			}
+		}
+		return ""
+	})
+	survivor := ""
+	for _, name := range []string{"host-1", "host-2", "host-3"} {
+		if _, dead := killed[name]; !dead {
+			survivor = name
+		}
+	}
+	h := hosts[survivor]
+	waitFor("the survivor to finish the run", func() bool {
+		return strings.Contains(h.out.String(), "FINISHED") || isDone(h)
+	})
+	if !strings.Contains(h.out.String(), "FINISHED succeeded") {
+		t.Fatalf("the run did not succeed on %s:\n%s", survivor, h.out)
+	}
+	waitFor("the watcher lease to reach the survivor", func() bool { return watcher().Holder == survivor })
+	close(stopPoll)
+	<-polled
+	// After each kill of the lease's holder, a live host held it within 10 s.
+	for name, at := range killed {
+		mu.Lock()
+		var next *change
+		for i := range changes {
+			if changes[i].holder != name && changes[i].at.After(at) {
+				next = &changes[i]
+				break
+			}
+		}
+		wasHolder := false
+		for _, c := range changes {
+			if c.holder == name && c.at.Before(at) {
+				wasHolder = true
+			}
+		}
+		mu.Unlock()
+		if !wasHolder {
+			continue
+		}
+		if next == nil {
+			t.Errorf("the watcher lease never left %s after it was killed", name)
+			continue
+		}
+		moved := next.at.Sub(at)
+		t.Logf("the watcher lease moved from %s to %s %.1f s after the kill", name, next.holder, moved.Seconds())
+		if moved > 10*time.Second {
+			t.Errorf("the watcher lease took %.1f s to move from the killed %s; the promise is 10 s", moved.Seconds(), name)
+		}
+	}
+
+	byEmail := map[string]int{}
+	for _, u := range sb.Users(sandbox.DefaultWorkspaceID) {
+		byEmail[u.Email]++
+	}
+	lost, doubled := 0, 0
+	for i := range n {
+		switch c := byEmail[fmt.Sprintf("member.%d@corp.example", i)]; {
+		case c == 0:
+			lost++
+		case c > 1:
+			doubled++
+		}
+	}
+	if lost != 0 || doubled != 0 {
+		t.Errorf("%d members lost and %d duplicated of %d", lost, doubled, n)
+	}
+	checkRate(t, sb.Requests(), limit)
+}
+
+// checkRate fails when the sandbox refused a call for its rate limit: the
+// sandbox meters each workspace as Clockify does (a token bucket of one
+// second's calls), so no refusal means no second over the limit. It also
+// logs the pace reached and the busiest sliding second as received, which
+// scheduling jitter after each host's slot can push a call or two past the
+// spacing the hosts keep between them.
+func checkRate(t *testing.T, reqs []sandbox.RequestRecord, limit int) {
+	t.Helper()
+	var times []time.Time
+	refused := 0
+	for _, r := range reqs {
+		times = append(times, r.Time)
+		if r.Status == 429 {
+			refused++
+		}
+	}
+	slices.SortFunc(times, func(a, b time.Time) int { return a.Compare(b) })
+	most, j := 0, 0
+	for i := range times {
+		for times[i].Sub(times[j]) >= time.Second {
+			j++
+		}
+		most = max(most, i-j+1)
+	}
+	if refused > 0 {
+		t.Errorf("the sandbox refused %d calls with 429", refused)
+	}
+	if len(times) > 1 {
+		span := times[len(times)-1].Sub(times[0]).Seconds()
+		t.Logf("%d calls in %.1f s (%.1f/s overall, kills included); busiest second %d of %d", len(times), span,
+			float64(len(times))/span, most, limit)
+	}
+}
