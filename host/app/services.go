@@ -46,8 +46,10 @@ func (a *App) wire(ctx context.Context) error {
 		return err
 	}
 	a.Log.Debug("master key loaded", "source", src, "key_id", box.KeyID())
-	if err := checkSharedKey(ctx, a.Store, box); err != nil {
-		return err
+	if _, shared := a.shared(); shared {
+		if err := secrets.CheckSharedKey(ctx, a.Store, box.KeyID()); err != nil {
+			return err
+		}
 	}
 	log := a.Log
 	s := &a.Services

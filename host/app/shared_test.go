@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/idbridge/idbridge/host/app"
+	"github.com/idbridge/idbridge/host/secrets"
 	"github.com/idbridge/idbridge/host/store/postgres"
 	"github.com/idbridge/idbridge/host/store/postgres/pgtest"
 )
@@ -55,7 +56,7 @@ func TestSharedStoreRefusesAForeignMasterKey(t *testing.T) {
 		a.Close()
 	}
 	_, err := app.New(ctx, app.Options{DataDir: t.TempDir(), Store: openShared(t, srv, schema), Getenv: keyEnv(2)})
-	if !errors.Is(err, app.ErrForeignMasterKey) {
+	if !errors.Is(err, secrets.ErrForeignMasterKey) {
 		t.Fatalf("a host with another master key: %v, want ErrForeignMasterKey", err)
 	}
 }

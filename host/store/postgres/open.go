@@ -182,3 +182,8 @@ var (
 	millis  = store.UnixMillis
 	instant = store.FromUnixMillis
 )
+
+// Pool returns the connection pool, for tools that write the tables as
+// they are (`idbridge store copy`); the host itself goes through the store
+// interfaces.
+func (s *Store) Pool() *pgxpool.Pool { return s.pool }

@@ -150,3 +150,8 @@ var (
 	millis  = store.UnixMillis
 	instant = store.FromUnixMillis
 )
+
+// ReadDB returns the read-only connection pool, for tools that read the
+// tables as they are (`idbridge store copy`); the host itself goes
+// through the store interfaces.
+func (s *Store) ReadDB() *sql.DB { return s.r }

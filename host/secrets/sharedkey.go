@@ -1,13 +1,11 @@
-package app
+package secrets
 
 import (
 	"context"
 	"errors"
 	"fmt"
 
-	"github.com/idbridge/idbridge/host/secrets"
 	"github.com/idbridge/idbridge/host/store"
-	"github.com/idbridge/idbridge/host/store/sqlite"
 )
 
 // ErrForeignMasterKey means this host's master key is not the one the
@@ -22,23 +20,26 @@ type masterKeyDoc struct {
 	KeyID string `json:"key_id"`
 }
 
-// checkSharedKey makes sure every host of a shared store seals with one
-// key. The first host records its key's id; a later host with another key
-// is refused before it writes anything. A SQLite store is never shared:
-// its key sits beside it in the data folder. See decision 0232.
-func checkSharedKey(ctx context.Context, st store.Backend, box *secrets.Box) error {
-	if _, ok := st.(*sqlite.Store); ok {
-		return nil
-	}
+// The document that records a shared store's key id.
+const (
+	keyDocKind = "host"
+	keyDocID   = "master-key"
+)
+
+// CheckSharedKey makes sure every host of a shared store seals with one
+// key: the first host (or `idbridge store copy`) records its key's id, and
+// a later one with another key gets ErrForeignMasterKey before it writes
+// anything. See decision 0232.
+func CheckSharedKey(ctx context.Context, docs store.Docs, keyID string) error {
 	var doc masterKeyDoc
-	err := st.Get(ctx, "host", "master-key", &doc)
+	err := docs.Get(ctx, keyDocKind, keyDocID, &doc)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		return st.Put(ctx, "host", "master-key", masterKeyDoc{KeyID: box.KeyID()})
+		return docs.Put(ctx, keyDocKind, keyDocID, masterKeyDoc{KeyID: keyID})
 	case err != nil:
 		return fmt.Errorf("read the shared store's master key id: %w", err)
-	case doc.KeyID != box.KeyID():
-		return fmt.Errorf("key id %s here, %s in the store: %w", box.KeyID(), doc.KeyID, ErrForeignMasterKey)
+	case doc.KeyID != keyID:
+		return fmt.Errorf("key id %s here, %s in the store: %w", keyID, doc.KeyID, ErrForeignMasterKey)
 	}
 	return nil
 }
