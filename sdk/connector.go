@@ -36,11 +36,16 @@ type Connector struct {
 	// it, Test checks the settings and fetches one page of the first
 	// endpoint.
 	TestHook TestHook
-	// ErrorDecoder reads the app's error bodies; nil uses
-	// httpexec.DecodeError, which knows the common JSON shapes.
+	// Errors declares where the app's error bodies keep their message and
+	// code, and the advice for each code or status. Most connectors need
+	// only this; ErrorDecoder and Remedy are for apps it cannot describe.
+	Errors ErrorShape
+	// ErrorDecoder reads the app's error bodies; nil uses Errors when it
+	// declares paths, else httpexec.DecodeError, which knows the common
+	// JSON shapes.
 	ErrorDecoder httpexec.ErrorDecoder
-	// Remedy adds app-specific advice to an error; nil uses the SDK's
-	// generic advice per error kind.
+	// Remedy adds app-specific advice to an error; "" falls back to the
+	// advice Errors declares, then to the SDK's generic advice per kind.
 	Remedy func(e *connectorv1.AppError) string
 	// DisableCustomEndpoints and DisableCustomWebhooks refuse definitions
 	// written by an admin; by default both are accepted.

@@ -52,8 +52,15 @@ type Paging struct {
 	SizeParam string
 	// PageSize is how many records a page asks for.
 	PageSize int
-	// FirstPage is the number of the first page (1 for 1-based APIs).
+	// FirstPage is where paging starts: for PageNumber the number of the
+	// first page, for Offset the index of the first record (0 for
+	// 0-based offsets, 1 for SCIM's startIndex). Taken literally; 0 is
+	// the zero value.
 	FirstPage int
+	// TotalPath is the dotted path of the total record count in the body
+	// (SCIM's "totalResults"): with it, Offset and PageNumber paging stop
+	// once that many records were read, without asking for an empty page.
+	TotalPath string
 	// LastPageHeader names a response header whose value "true" marks the
 	// last page.
 	LastPageHeader string
@@ -127,6 +134,7 @@ func (p Paging) proto() *connectorv1.Paging {
 	return &connectorv1.Paging{
 		Kind: k, PageParam: p.PageParam, SizeParam: p.SizeParam, PageSize: int32(p.PageSize),
 		FirstPage: int32(p.FirstPage), LastPageHeader: p.LastPageHeader, CursorPath: p.CursorPath,
+		TotalPath: p.TotalPath,
 	}
 }
 
@@ -141,6 +149,7 @@ func endpointFromProto(s *connectorv1.EndpointSpec) Endpoint {
 			Kind: p.GetKind(), PageParam: p.GetPageParam(), SizeParam: p.GetSizeParam(),
 			PageSize: int(p.GetPageSize()), FirstPage: int(p.GetFirstPage()),
 			LastPageHeader: p.GetLastPageHeader(), CursorPath: p.GetCursorPath(),
+			TotalPath: p.GetTotalPath(),
 		},
 	}
 }

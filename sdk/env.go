@@ -71,7 +71,7 @@ func (s *server) newEnv(given map[string]string) (*env, error) {
 		limitKey: key,
 		exec: httpexec.New(httpexec.Options{
 			Client: s.client, Limiters: s.limiters, Limit: lim,
-			Retry: s.c.Retry, Decoder: s.c.ErrorDecoder, Logger: s.log,
+			Retry: s.c.Retry, Decoder: s.decoder, Logger: s.log,
 		}),
 	}, nil
 }

@@ -51,6 +51,9 @@ func (s *server) Invoke(ctx context.Context, req *connectorv1.InvokeRequest) (*c
 			c.method = wh.Method
 		}
 		c.idempotent = wh.Idempotent
+		if wh.ContentType != "" {
+			c.contentType = wh.ContentType
+		}
 		for _, st := range wh.SuccessStatuses {
 			if !slices.Contains(c.success, st) {
 				c.success = append(c.success, st)

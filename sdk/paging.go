@@ -16,14 +16,16 @@ import (
 type pager struct {
 	p      Paging
 	number int    // PAGE_NUMBER: the page to ask for
-	offset int    // OFFSET: records already read
+	offset int    // OFFSET: index of the next record to ask for
+	read   int    // records read so far, for TotalPath
 	cursor string // CURSOR: "" before the first page
 	seen   map[string]bool
 }
 
 func newPager(p Paging) *pager {
-	// FirstPage is taken literally: 0 for 0-based APIs, 1 for 1-based.
-	return &pager{p: p, number: p.FirstPage}
+	// FirstPage is taken literally: 0 for 0-based APIs, 1 for 1-based;
+	// for offsets it is the index of the first record.
+	return &pager{p: p, number: p.FirstPage, offset: p.FirstPage}
 }
 
 // params is the paging query of the next request.
@@ -65,13 +67,24 @@ func (g *pager) paramsAhead(k int) url.Values {
 
 // next advances past a page of n records and reports whether to ask for
 // another. A page is the last when it is empty, shorter than asked, marked
-// by the last-page header, or (cursor) has no next cursor.
+// by the last-page header, brings the records read to the total the body
+// declares, or (cursor) has no next cursor.
 func (g *pager) next(n int, resp *httpexec.Response) (bool, error) {
 	if n == 0 {
 		return false, nil
 	}
 	if lastPage(resp.Header, g.p.LastPageHeader) {
 		return false, nil
+	}
+	g.read += n
+	if g.p.TotalPath != "" && g.p.Kind != Cursor {
+		total, err := totalAt(resp.Body, g.p.TotalPath)
+		if err != nil {
+			return false, err
+		}
+		if g.read >= total {
+			return false, nil
+		}
 	}
 	short := g.p.PageSize > 0 && n < g.p.PageSize
 	switch g.p.Kind {
@@ -118,6 +131,20 @@ func (g *pager) fromHeader(resp *httpexec.Response) (more, decided bool) {
 	}
 	g.number++
 	return true, true
+}
+
+// totalAt reads the total record count at a dotted path; a body without
+// one is a definition error, since paging could not know where to stop.
+func totalAt(body []byte, path string) (int, error) {
+	v, err := cursorAt(body, path)
+	if err != nil {
+		return 0, err
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("%w: the total count at %q is %q, not a whole number", ErrBadDefinition, path, v)
+	}
+	return n, nil
 }
 
 // cursorAt reads the next cursor, a string or a number, at a dotted path.

@@ -21,6 +21,9 @@ type server struct {
 	limiters  *httpexec.Limiters
 	client    *http.Client
 	log       hclog.Logger
+	// decoder reads error bodies: the connector's ErrorDecoder, else its
+	// declared ErrorShape, else nil (httpexec's default).
+	decoder httpexec.ErrorDecoder
 	// preEncoded sends Fetch batches as pre-encoded frames (WireCodec).
 	preEncoded bool
 }
@@ -69,6 +72,10 @@ func NewServer(c Connector, opts Options) (connectorv1.ConnectorServer, error) {
 	if s.log == nil {
 		s.log = hclog.NewNullLogger()
 	}
+	s.decoder = c.ErrorDecoder
+	if s.decoder == nil && (c.Errors.MessagePath != "" || c.Errors.CodePath != "") {
+		s.decoder = c.Errors.decoder()
+	}
 	return s, nil
 }
 
@@ -84,6 +91,10 @@ func (s *server) remedy(ae *connectorv1.AppError) {
 			ae.Remedy = r
 			return
 		}
+	}
+	if r := s.c.Errors.advice(ae); r != "" {
+		ae.Remedy = r
+		return
 	}
 	if ae.Remedy == "" {
 		ae.Remedy = defaultRemedy(ae.GetKind())

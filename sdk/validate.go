@@ -59,6 +59,14 @@ func (c Connector) Validate() error {
 			}
 		}
 	}
+	for name, path := range map[string]string{"Errors.MessagePath": c.Errors.MessagePath, "Errors.CodePath": c.Errors.CodePath} {
+		if _, err := parseOutputPath(path); path != "" && err != nil {
+			add("%s %q: %v", name, path, err)
+		}
+	}
+	if c.ErrorDecoder != nil && (c.Errors.MessagePath != "" || c.Errors.CodePath != "") {
+		add("Errors declares paths and ErrorDecoder is set too; use one")
+	}
 	if k := c.BaseURL.Setting; k != "" {
 		if _, ok := keys[k]; !ok {
 			add("BaseURL.Setting %q is not a declared setting", k)
@@ -156,6 +164,14 @@ func (p Paging) check() error {
 	case Cursor:
 		if p.PageParam == "" || p.CursorPath == "" {
 			return fmt.Errorf("%w: cursor paging needs PageParam and CursorPath", ErrBadDefinition)
+		}
+		if p.TotalPath != "" {
+			return fmt.Errorf("%w: TotalPath is for offset and page-number paging; a cursor ends by itself", ErrBadDefinition)
+		}
+	}
+	if p.TotalPath != "" {
+		if _, err := parseOutputPath(p.TotalPath); err != nil {
+			return fmt.Errorf("%w: TotalPath %q: %v", ErrBadDefinition, p.TotalPath, err)
 		}
 	}
 	return nil

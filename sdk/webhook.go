@@ -29,6 +29,9 @@ type Webhook struct {
 	Headers     []KV
 	Query       []KV
 	MessageType MessageType
+	// ContentType replaces the Content-Type MessageType implies, for apps
+	// that want their own media type, e.g. SCIM's "application/scim+json".
+	ContentType string
 	Body        string
 	Outputs     []Output
 	// SuccessStatuses count as success beyond 2xx.

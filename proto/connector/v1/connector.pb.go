@@ -873,12 +873,17 @@ type Paging struct {
 	// Query parameter of the page size (e.g. "page-size" or "limit").
 	SizeParam string `protobuf:"bytes,3,opt,name=size_param,json=sizeParam,proto3" json:"size_param,omitempty"`
 	PageSize  int32  `protobuf:"varint,4,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
-	// PAGE_NUMBER: number of the first page (1 for 1-based APIs).
+	// PAGE_NUMBER: number of the first page (1 for 1-based APIs). OFFSET: index
+	// of the first record (0 for 0-based offsets, 1 for SCIM's startIndex).
 	FirstPage int32 `protobuf:"varint,5,opt,name=first_page,json=firstPage,proto3" json:"first_page,omitempty"`
 	// A response header whose value "true" marks the last page (e.g. "Last-Page").
 	LastPageHeader string `protobuf:"bytes,6,opt,name=last_page_header,json=lastPageHeader,proto3" json:"last_page_header,omitempty"`
 	// CURSOR: dotted path of the next cursor in the response body.
-	CursorPath    string `protobuf:"bytes,7,opt,name=cursor_path,json=cursorPath,proto3" json:"cursor_path,omitempty"`
+	CursorPath string `protobuf:"bytes,7,opt,name=cursor_path,json=cursorPath,proto3" json:"cursor_path,omitempty"`
+	// OFFSET, PAGE_NUMBER: dotted path of the total record count in the response
+	// body (e.g. SCIM's "totalResults"); paging stops once that many records were
+	// read.
+	TotalPath     string `protobuf:"bytes,8,opt,name=total_path,json=totalPath,proto3" json:"total_path,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -958,6 +963,13 @@ func (x *Paging) GetLastPageHeader() string {
 func (x *Paging) GetCursorPath() string {
 	if x != nil {
 		return x.CursorPath
+	}
+	return ""
+}
+
+func (x *Paging) GetTotalPath() string {
+	if x != nil {
+		return x.TotalPath
 	}
 	return ""
 }
@@ -2457,7 +2469,7 @@ const file_connector_v1_connector_proto_rawDesc = "" +
 	"\apattern\x18\t \x01(\tR\apattern\"4\n" +
 	"\bKeyValue\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\tR\x05value\"\x84\x02\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value\"\xa3\x02\n" +
 	"\x06Paging\x125\n" +
 	"\x04kind\x18\x01 \x01(\x0e2!.idbridge.connector.v1.PagingKindR\x04kind\x12\x1d\n" +
 	"\n" +
@@ -2469,7 +2481,9 @@ const file_connector_v1_connector_proto_rawDesc = "" +
 	"first_page\x18\x05 \x01(\x05R\tfirstPage\x12(\n" +
 	"\x10last_page_header\x18\x06 \x01(\tR\x0elastPageHeader\x12\x1f\n" +
 	"\vcursor_path\x18\a \x01(\tR\n" +
-	"cursorPath\"\x8d\x01\n" +
+	"cursorPath\x12\x1d\n" +
+	"\n" +
+	"total_path\x18\b \x01(\tR\ttotalPath\"\x8d\x01\n" +
 	"\tFieldSpec\x12\x12\n" +
 	"\x04path\x18\x01 \x01(\tR\x04path\x12\x14\n" +
 	"\x05label\x18\x02 \x01(\tR\x05label\x124\n" +
