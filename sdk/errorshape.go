@@ -61,7 +61,6 @@ func (es ErrorShape) advice(ae *connectorv1.AppError) string {
 	return es.AdviceByStatus[int(ae.GetHttpStatus())]
 }
 
-
 // splitOutputPath parses a declared path once; an empty or invalid path
 // finds nothing (Validate reports invalid ones).
 func splitOutputPath(p string) []segment {

@@ -93,7 +93,9 @@ func TestPagingRefusesATotalPathItCannotUse(t *testing.T) {
 	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "TotalPath") {
 		t.Fatalf("Validate = %v, want TotalPath refused for cursors", err)
 	}
-	base := app(t, func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, `{"Resources":[{"id":"a"}],"totalResults":"many"}`) })
+	base := app(t, func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `{"Resources":[{"id":"a"}],"totalResults":"many"}`)
+	})
 	cl := dial(t, testConnector(base))
 	_, err := fetchAll(t, cl, &connectorv1.FetchRequest{Settings: testSettings(base),
 		Endpoint: &connectorv1.FetchRequest_Custom{Custom: scimLikeEndpoint()}})
