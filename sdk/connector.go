@@ -30,8 +30,9 @@ type Connector struct {
 	// Webhooks are the preconfigured outbound webhooks.
 	Webhooks []Webhook
 	// Headers are sent on every request (e.g. Accept), before endpoint
-	// headers, which may override them.
-	Headers map[string]string
+	// and webhook headers, which may override them. The same KV as
+	// everywhere else, so order is kept and a name may repeat.
+	Headers []KV
 	// TestHook checks settings and permissions against the app. Without
 	// it, Test checks the settings and fetches one page of the first
 	// endpoint.

@@ -42,8 +42,17 @@ func (s *server) newEnv(given map[string]string) (*env, error) {
 	h := http.Header{}
 	h.Set("User-Agent", "idbridge-connector/"+s.c.Info.ID+"/"+s.c.Info.Version)
 	h.Set("Accept", "application/json")
-	for k, v := range s.c.Headers {
-		h.Set(k, v)
+	// A connector header replaces the SDK's default of that name; a name
+	// the connector repeats is sent with every value.
+	declared := map[string]bool{}
+	for _, kv := range s.c.Headers {
+		name := http.CanonicalHeaderKey(kv.Name)
+		if declared[name] {
+			h.Add(name, kv.Value)
+			continue
+		}
+		declared[name] = true
+		h.Set(name, kv.Value)
 	}
 	if s.c.Auth != nil {
 		if err := s.c.Auth.Apply(h, settings); err != nil {

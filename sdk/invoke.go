@@ -3,6 +3,7 @@ package sdk
 import (
 	"context"
 	"errors"
+	"net/http"
 	"slices"
 	"strconv"
 
@@ -76,6 +77,12 @@ func (s *server) Invoke(ctx context.Context, req *connectorv1.InvokeRequest) (*c
 		return nil, e.fail(c.body, err)
 	}
 	ex := e.exchange(c.body, resp, nil)
+	if resp.Status == http.StatusNoContent {
+		// The app said it has nothing to return (SCIM's PATCH may answer
+		// 204): no outputs, and a later step that needs one fails on its
+		// missing macro with a clear message. See decision 0203.
+		outs = nil
+	}
 	out, err := extractOutputs(resp.Body, outs)
 	if err != nil {
 		ae := &connectorv1.AppError{

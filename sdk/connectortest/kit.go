@@ -3,12 +3,17 @@ package connectortest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"maps"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
+
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/structpb"
 
 	connectorv1 "github.com/idbridge/idbridge/proto/connector/v1"
 	"github.com/idbridge/idbridge/sdk"
@@ -115,14 +120,24 @@ func (k *kit) via(p *proxy) map[string]string {
 	return s
 }
 
-// fetch runs a Fetch to the end and returns its messages.
+// fetch runs a Fetch of a preconfigured endpoint (up to maxPages, 0 for
+// all) and returns its messages.
 func (k *kit) fetch(settings map[string]string, id string, maxPages int32) ([]*connectorv1.FetchResponse, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), k.cfg.timeout())
-	defer cancel()
-	st, err := k.cl.Fetch(ctx, &connectorv1.FetchRequest{
+	return k.fetchReq(&connectorv1.FetchRequest{
 		Settings: settings, Endpoint: &connectorv1.FetchRequest_EndpointId{EndpointId: id},
 		MaxPages: maxPages, IncludeExchange: true,
 	})
+}
+
+// fetchCustom runs a custom endpoint to its end.
+func (k *kit) fetchCustom(settings map[string]string, e *connectorv1.EndpointSpec) ([]*connectorv1.FetchResponse, error) {
+	return k.fetchReq(&connectorv1.FetchRequest{Settings: settings, Endpoint: &connectorv1.FetchRequest_Custom{Custom: e}})
+}
+
+func (k *kit) fetchReq(req *connectorv1.FetchRequest) ([]*connectorv1.FetchResponse, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), k.cfg.timeout())
+	defer cancel()
+	st, err := k.cl.Fetch(ctx, req)
 	if err != nil {
 		return nil, err
 	}
@@ -160,32 +175,145 @@ func exchangeText(ex *connectorv1.Exchange) string {
 	return b.String()
 }
 
-// fetches checks that endpoint e runs: two pages at most, the first
-// exchange reported and masked, records carrying the primary key.
+// fetches checks that endpoint e runs to its end: the first exchange
+// reported and masked, every record carrying the primary key, no primary
+// key twice. When the connector accepts custom endpoints it fetches the
+// same endpoint again with another page size, so records that an
+// off-by-one loses or repeats at page edges show up as a difference.
 func (k *kit) fetches(t T, e *connectorv1.EndpointSpec) {
-	msgs, err := k.fetch(k.settings, e.GetId(), 2)
+	for _, p := range k.fetchProblems(e) {
+		t.Error(p)
+	}
+}
+
+// fetchProblems is the check of fetches, as sentences.
+func (k *kit) fetchProblems(e *connectorv1.EndpointSpec) []string {
+	msgs, err := k.fetch(k.settings, e.GetId(), 0)
 	if err != nil {
-		t.Fatalf("Fetch %s: %s", e.GetId(), describeErr(err))
+		return []string{fmt.Sprintf("Fetch %s: %s", e.GetId(), describeErr(err))}
 	}
 	if len(msgs) == 0 || msgs[0].GetExchange() == nil {
-		t.Fatalf("Fetch %s: the first message must carry the exchange when asked", e.GetId())
+		return []string{fmt.Sprintf("Fetch %s: the first message must carry the exchange when asked", e.GetId())}
 	}
+	var out []string
 	if ex := msgs[0].GetExchange(); k.leaks(exchangeText(ex)) {
-		t.Errorf("Fetch %s: a secret setting appears unmasked in the exchange", e.GetId())
+		out = append(out, fmt.Sprintf("Fetch %s: a secret setting appears unmasked in the exchange", e.GetId()))
 	}
+	keys, problems := primaryKeys(msgs, e.GetPrimaryKey())
+	for _, p := range problems {
+		out = append(out, fmt.Sprintf("Fetch %s: %s", e.GetId(), p))
+	}
+	other, ok := k.otherPageSize(e)
+	if !ok || len(problems) > 0 {
+		return out
+	}
+	size, otherSize := e.GetPaging().GetPageSize(), other.GetPaging().GetPageSize()
+	again, err := k.fetchCustom(k.settings, other)
+	if err != nil {
+		return append(out, fmt.Sprintf("Fetch %s with page size %d: %s", e.GetId(), otherSize, describeErr(err)))
+	}
+	keys2, problems := primaryKeys(again, e.GetPrimaryKey())
+	for _, p := range problems {
+		out = append(out, fmt.Sprintf("Fetch %s with page size %d: %s", e.GetId(), otherSize, p))
+	}
+	if lost, extra := diff(keys, keys2); len(lost)+len(extra) > 0 {
+		out = append(out, fmt.Sprintf("Fetch %s reads different records at page size %d than at %d: %d only at %d (first %q), %d only at %d (first %q); records are lost or repeated at page edges",
+			e.GetId(), size, otherSize, len(lost), size, first(lost), len(extra), otherSize, first(extra)))
+	}
+	return out
+}
+
+// otherPageSize is e as a custom endpoint whose page edges fall elsewhere,
+// or false when the connector takes no custom endpoints or e has no page
+// size to change.
+func (k *kit) otherPageSize(e *connectorv1.EndpointSpec) (*connectorv1.EndpointSpec, bool) {
+	p := e.GetPaging()
+	if p.GetPageSize() < 2 || p.GetSizeParam() == "" || !slices.Contains(k.desc.GetCapabilities(), connectorv1.Capability_CAPABILITY_CUSTOM_ENDPOINTS) {
+		return nil, false
+	}
+	c := proto.Clone(e).(*connectorv1.EndpointSpec)
+	c.Id = ""
+	c.Paging.PageSize = p.GetPageSize()/2 + 1
+	if c.Paging.PageSize == p.GetPageSize() {
+		c.Paging.PageSize = p.GetPageSize() + 1
+	}
+	return c, true
+}
+
+// primaryKeys collects the records' primary keys in order and names
+// records without one and keys seen twice.
+func primaryKeys(msgs []*connectorv1.FetchResponse, pk string) ([]string, []string) {
+	var keys, problems []string
+	seen := map[string]int{}
 	n := 0
 	for _, m := range msgs {
 		for _, r := range m.GetRecords() {
 			n++
-			if pk := e.GetPrimaryKey(); pk != "" && !strings.Contains(pk, "[") {
-				if _, ok := r.GetFields()[strings.Split(pk, ".")[0]]; !ok {
-					t.Errorf("Fetch %s: record %d lacks the primary key %q", e.GetId(), n, pk)
-					return
-				}
+			if pk == "" || strings.Contains(pk, "[") {
+				continue
 			}
+			v, ok := fieldAt(r, pk)
+			if !ok {
+				problems = append(problems, fmt.Sprintf("record %d lacks the primary key %q", n, pk))
+				return keys, problems
+			}
+			if at, dup := seen[v]; dup {
+				problems = append(problems, fmt.Sprintf("records %d and %d share the primary key %s=%q: a page repeated records", at, n, pk, v))
+				continue
+			}
+			seen[v] = n
+			keys = append(keys, v)
 		}
 	}
-	t.Logf("%s: %d records in %d message(s)", e.GetId(), n, len(msgs))
+	return keys, problems
+}
+
+// fieldAt reads a dotted path in a record as text.
+func fieldAt(r *structpb.Struct, path string) (string, bool) {
+	var v *structpb.Value = structpb.NewStructValue(r)
+	for _, seg := range strings.Split(path, ".") {
+		f, ok := v.GetStructValue().GetFields()[seg]
+		if !ok {
+			return "", false
+		}
+		v = f
+	}
+	switch x := v.AsInterface().(type) {
+	case nil:
+		return "", false
+	case string:
+		return x, true
+	default:
+		return fmt.Sprint(x), true
+	}
+}
+
+// diff returns the keys only in a and only in b.
+func diff(a, b []string) (onlyA, onlyB []string) {
+	inB := map[string]bool{}
+	for _, k := range b {
+		inB[k] = true
+	}
+	inA := map[string]bool{}
+	for _, k := range a {
+		inA[k] = true
+		if !inB[k] {
+			onlyA = append(onlyA, k)
+		}
+	}
+	for _, k := range b {
+		if !inA[k] {
+			onlyB = append(onlyB, k)
+		}
+	}
+	return onlyA, onlyB
+}
+
+func first(s []string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	return s[0]
 }
 
 // invokes checks that webhook w runs with the author's sample.
@@ -194,30 +322,53 @@ func (k *kit) invokes(t T, w *connectorv1.WebhookSpec) {
 	if !ok {
 		t.Fatalf("no sample inputs for webhook %q: add Config.Samples[%q]", w.GetId(), w.GetId())
 	}
-	call, outs, missing := Render(w, vars)
-	if len(missing) > 0 {
-		t.Fatalf("sample for %q lacks macros %v", w.GetId(), missing)
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), k.cfg.timeout())
 	defer cancel()
-	resp, err := k.cl.Invoke(ctx, &connectorv1.InvokeRequest{
-		Settings: k.settings, WebhookId: w.GetId(), Call: call, Outputs: outs, SuccessStatuses: w.GetSuccessStatuses(),
-	})
+	res, err := Invoke(ctx, k.cl, k.settings, w, vars)
 	if err != nil {
-		t.Fatalf("Invoke %s: %s", w.GetId(), describeErr(err))
+		t.Fatalf("Invoke %s: %v", w.GetId(), err)
 	}
-	ex := resp.GetExchange()
+	ex := res.Exchange
 	if ex.GetRequest() == nil || ex.GetResponse() == nil {
 		t.Fatalf("Invoke %s: no exchange returned", w.GetId())
 	}
 	if k.leaks(exchangeText(ex)) {
 		t.Errorf("Invoke %s: a secret setting appears unmasked in the exchange", w.GetId())
 	}
-	for _, o := range outs {
-		if _, ok := resp.GetOutputs().GetFields()[o.GetName()]; !ok {
+	if ex.GetResponse().GetStatus() == 204 {
+		return // no content, so no outputs (see the SDK's Invoke)
+	}
+	for _, o := range w.GetOutputs() {
+		if _, ok := res.Outputs[o.GetName()]; !ok {
 			t.Errorf("Invoke %s: output %q missing", w.GetId(), o.GetName())
 		}
 	}
+}
+
+// Invoked is what Invoke returns: the outputs as a plain map (strings,
+// float64s, bools, nested maps and slices, as encoding/json decodes) and
+// the masked exchange.
+type Invoked struct {
+	Outputs  map[string]any
+	Exchange *connectorv1.Exchange
+}
+
+// Invoke renders webhook w with vars as the host renders macros and runs
+// it, for an author's own tests and for tools that drive any connector.
+// A macro vars lacks is an error before anything is sent; the
+// connector's error is returned with its kind and remedy in the text.
+func Invoke(ctx context.Context, cl connectorv1.ConnectorClient, settings map[string]string, w *connectorv1.WebhookSpec, vars map[string]string) (*Invoked, error) {
+	call, outs, missing := Render(w, vars)
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("the inputs lack macros %v", missing)
+	}
+	resp, err := cl.Invoke(ctx, &connectorv1.InvokeRequest{
+		Settings: settings, WebhookId: w.GetId(), Call: call, Outputs: outs, SuccessStatuses: w.GetSuccessStatuses(),
+	})
+	if err != nil {
+		return nil, errors.New(describeErr(err))
+	}
+	return &Invoked{Outputs: resp.GetOutputs().AsMap(), Exchange: resp.GetExchange()}, nil
 }
 
 // describeErr renders a connector error with its kind and remedy.
