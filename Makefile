@@ -72,7 +72,7 @@ DEMO_FLAGS    ?=
 
 demo-build:
 	CGO_ENABLED=0 $(GO) build $(GOFLAGS_BUILD) -o $(BIN)/ ./host/cmd/idbridge ./plugins/clockify/cmd/clockify-sandbox ./plugins/clockify/cmd/idbridge-clockify
-	CGO_ENABLED=0 .ci/make-ext -platforms $(HOST_PLATFORM) -out $(DEMO_DIST)
+	IDBRIDGE_EXTENSIONS=clockify CGO_ENABLED=0 .ci/make-ext -platforms $(HOST_PLATFORM) -out $(DEMO_DIST)
 
 demo: demo-build
 	$(BIN)/idbridge demo --dist $(DEMO_DIST) $(DEMO_FLAGS)

@@ -2,12 +2,18 @@ package automation_test
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/idbridge/idbridge/host/automation"
 	"github.com/idbridge/idbridge/marketplace/templates"
+	"github.com/idbridge/idbridge/plugins/clockify"
+	"github.com/idbridge/idbridge/plugins/scim"
 	connectorv1 "github.com/idbridge/idbridge/proto/connector/v1"
+	"github.com/idbridge/idbridge/sdk"
+	"github.com/idbridge/idbridge/sdk/connectortest"
 )
 
 // TestCheckTemplateChecksMacros breaks a valid template in the ways only
@@ -45,6 +51,35 @@ func TestCheckTemplateChecksMacros(t *testing.T) {
 			err := automation.CheckTemplate(tp, hooks, []string{"baseUrl"})
 			if !errors.Is(err, templates.ErrInvalid) || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("CheckTemplate = %v, want an ErrInvalid mentioning %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestShippedTemplatesCheckInTheHost checks the templates both extensions
+// ship, macros and conditions included, against their connectors'
+// Describe, reading the files as the host reads an installed extension.
+func TestShippedTemplatesCheckInTheHost(t *testing.T) {
+	for name, c := range map[string]sdk.Connector{"clockify": clockify.Connector(), "scim": scim.Connector()} {
+		t.Run(name, func(t *testing.T) {
+			all, err := templates.Load(os.DirFS(filepath.Join("..", "..", "plugins", name, "templates")))
+			if err != nil || len(all) < 4 {
+				t.Fatalf("%d templates: %v", len(all), err)
+			}
+			d, err := connectortest.InProcess(t, c).Describe(t.Context(), &connectorv1.DescribeRequest{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var settings []string
+			for _, s := range d.GetSettings() {
+				if !s.GetSecret() {
+					settings = append(settings, s.GetKey())
+				}
+			}
+			for _, tp := range all {
+				if err := automation.CheckTemplate(tp, d.GetWebhooks(), settings); err != nil {
+					t.Errorf("%s: %v", tp.ID, err)
+				}
 			}
 		})
 	}

@@ -8,5 +8,5 @@ import "embed"
 
 // Templates are the templates by extension id, e.g. "clockify/manifest.json".
 //
-//go:embed clockify
+//go:embed clockify scim
 var Templates embed.FS

@@ -1,7 +1,7 @@
-// Command makeext is what `make ext` runs: it builds the Clockify connector
-// for every shipped platform and writes dist/clockify-VERSION.ext, signed
-// with the development key under .data/ (created on first use, never
-// committed).
+// Command makeext is what `make ext` runs, once per shipped extension: it
+// builds the connector named by -id (clockify by default) for every shipped
+// platform and writes dist/ID-VERSION.ext, signed with the development key
+// under .data/ (created on first use, never committed).
 package main
 
 import (

@@ -46,7 +46,7 @@ func Start(opts Options) (*Server, error) {
 	if opts.Token == "" {
 		return nil, fmt.Errorf("scimtest: a token is required")
 	}
-	s := &Server{token: opts.Token, users: newStore("userName"), groups: newStore("displayName")}
+	s := &Server{token: opts.Token, users: newStore("u", "userName"), groups: newStore("g", "displayName")}
 	for i := 1; i <= opts.Users; i++ {
 		name := fmt.Sprintf("user%d@example.com", i)
 		s.users.put(scim.ResourceAttributes{"userName": name, "active": true,
@@ -122,19 +122,20 @@ func (s *Server) Members(displayName string) []string {
 // attribute no two resources may share (RFC 7643 uniqueness "server").
 type store struct {
 	mu     sync.Mutex
+	prefix string // of the ids, e.g. "u" for u-0001
 	unique string
 	ids    []string
 	byID   map[string]scim.ResourceAttributes
 	next   int
 }
 
-func newStore(unique string) *store {
-	return &store{unique: unique, byID: map[string]scim.ResourceAttributes{}}
+func newStore(prefix, unique string) *store {
+	return &store{prefix: prefix, unique: unique, byID: map[string]scim.ResourceAttributes{}}
 }
 
 func (st *store) put(attrs scim.ResourceAttributes) scim.Resource {
 	st.next++
-	id := fmt.Sprintf("%s-%04d", strings.ToLower(st.unique[:1]), st.next)
+	id := fmt.Sprintf("%s-%04d", st.prefix, st.next)
 	st.ids = append(st.ids, id)
 	st.byID[id] = attrs
 	return scim.Resource{ID: id, Attributes: attrs}
