@@ -161,6 +161,11 @@ func TestHostRoutesAnswerTheirDocumentedStatus(t *testing.T) {
 	call("DELETE", "/v1/extensions/{id}", "/v1/extensions/other", nil)
 	call("DELETE", "/v1/extension-keys/{key_id}", "/v1/extension-keys/"+field(t, trusted, "key_id"), nil)
 
+	// The directory picker's search.
+	if found := call("GET", "/v1/directory/search", "/v1/directory/search?q=nora&kind=user", nil); !bytes.Contains(found, []byte("nora.quinn")) {
+		t.Errorf("the directory search for nora found %s", found)
+	}
+
 	// Templates, runs, automations. The run waits an hour before its
 	// second step, so it is still running when the test retries and
 	// cancels it, however slowly the machine goes (a delay's wait is

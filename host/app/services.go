@@ -12,6 +12,7 @@ import (
 	"github.com/idbridge/idbridge/host/automation"
 	"github.com/idbridge/idbridge/host/cluster"
 	"github.com/idbridge/idbridge/host/directory"
+	"github.com/idbridge/idbridge/host/dirsearch"
 	"github.com/idbridge/idbridge/host/extensions"
 	"github.com/idbridge/idbridge/host/inbound"
 	"github.com/idbridge/idbridge/host/integrations"
@@ -119,7 +120,7 @@ func (a *App) wire(ctx context.Context) error {
 		return err
 	}
 	s.Integrations.Observe(s.Automations)
-	services := []any{s.Sync, s.Webhooks, s.Engine,
+	services := []any{s.Sync, s.Webhooks, s.Engine, dirsearch.Routes{Directory: dir},
 		newLoop("orchestration engine", log, s.Engine.Run),
 		a.singleton("journal-retention", log, s.Engine.RetainJournals),
 		s.Automations, automation.Installer{Hooks: s.Webhooks, Engine: s.Engine, Shipped: a.shippedTemplates, ExtensionOf: a.integrationExtension},

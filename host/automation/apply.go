@@ -83,20 +83,12 @@ func (s *Service) ApplyNow(ctx context.Context, id string, req ApplyRequest) (*A
 	return &ApplyResult{Runs: runs, Objects: len(objs), Held: len(runs) == 0}, nil
 }
 
-// user finds a user by DN or by stable id.
+// user finds a user by DN, stable id, logon name or mail: the same
+// identifiers the webhook test and every other place accept.
 func (s *Service) user(ctx context.Context, ref string) (directory.User, error) {
-	ref = strings.TrimSpace(ref)
-	var (
-		u   directory.User
-		err error
-	)
-	if strings.Contains(ref, "=") {
-		u, err = s.cfg.Directory.GetUser(ctx, ref)
-	} else {
-		u, err = s.cfg.Directory.UserByID(ctx, ref)
-	}
+	u, err := s.cfg.Directory.ResolveUser(ctx, ref)
 	if err != nil {
-		return directory.User{}, fmt.Errorf("user %q: %w", ref, err)
+		return directory.User{}, fmt.Errorf("user %q: %w", strings.TrimSpace(ref), err)
 	}
 	return u, nil
 }

@@ -114,6 +114,9 @@ type Directory interface {
 	Users(ctx context.Context, q directory.UserQuery, fn func(directory.User) error) error
 	GetUser(ctx context.Context, dn string) (directory.User, error)
 	UserByID(ctx context.Context, id string) (directory.User, error)
+	// ResolveUser finds a user by DN, id, logon name or mail, as every
+	// place that takes a user does (see decision 0223).
+	ResolveUser(ctx context.Context, ref string) (directory.User, error)
 }
 
 var _ Directory = (*directory.Client)(nil)

@@ -27,6 +27,9 @@ func (flatDirectory) GetUser(context.Context, string) (directory.User, error) {
 func (flatDirectory) UserByID(context.Context, string) (directory.User, error) {
 	return directory.User{}, directory.ErrNotFound
 }
+func (flatDirectory) ResolveUser(context.Context, string) (directory.User, error) {
+	return directory.User{}, directory.ErrNotFound
+}
 
 type syncs map[string]bool
 

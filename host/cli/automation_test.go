@@ -33,6 +33,9 @@ func (oneUserDirectory) GetUser(_ context.Context, dn string) (directory.User, e
 func (oneUserDirectory) UserByID(context.Context, string) (directory.User, error) {
 	return directory.User{}, directory.ErrNotFound
 }
+func (d oneUserDirectory) ResolveUser(ctx context.Context, ref string) (directory.User, error) {
+	return d.GetUser(ctx, strings.TrimSpace(ref))
+}
 
 type oneTemplate struct{}
 

@@ -118,25 +118,18 @@ func (d DirectoryObjects) Lookup(ctx context.Context, ref string) (Object, error
 	return *obj, nil
 }
 
-// byLogonName finds the one user whose logon name is name; byID is the
-// error of the id lookup, reported when no logon name matches either.
+// byLogonName finds the one user whose logon name or mail is name, as
+// every place that takes a user does; byID is the error of the id lookup,
+// reported when nothing matches either.
 func (d DirectoryObjects) byLogonName(ctx context.Context, name string, byID error) (Object, error) {
-	attr := "uid"
-	if d.Client.Flavor() == directory.FlavorAD {
-		attr = "sAMAccountName"
+	u, err := d.Client.ResolveUser(ctx, name)
+	if errors.Is(err, directory.ErrNotFound) {
+		return Object{}, fmt.Errorf("no user has the id, logon name or mail %q; give a DN, an objectGUID, a logon name or a mail address: %w", name, byID)
 	}
-	users, err := d.Client.FindUsers(ctx, attr, name)
 	if err != nil {
 		return Object{}, err
 	}
-	switch len(users) {
-	case 0:
-		return Object{}, fmt.Errorf("no user has the id or %s %q; give a DN, an objectGUID or a logon name: %w", attr, name, byID)
-	case 1:
-		u := users[0]
-		return Object{ID: u.ID, DN: u.DN, Kind: KindUser, Attributes: u.Attributes}, nil
-	}
-	return Object{}, fmt.Errorf("%d users have %s %q; give the DN instead", len(users), attr, name)
+	return Object{ID: u.ID, DN: u.DN, Kind: KindUser, Attributes: u.Attributes}, nil
 }
 
 func firstOf(e directory.Entry, names ...string) string {
