@@ -30,6 +30,10 @@ type runEntry struct {
 	ObjectID, Object, Step, Outcome, Error string
 	Request, Response                      json.RawMessage
 	At                                     time.Time
+	// Branch marks a failed step after which the object went on: its
+	// failure branch was taken by design (a lookup that found nothing
+	// leads to "add"), so it is drawn as a branch, not as a failure.
+	Branch bool `json:"-"`
 }
 
 // objectSteps are one object's entries in a run.
@@ -48,6 +52,20 @@ type runsData struct {
 	Objects []objectSteps
 	// Can* follow the route table and the role.
 	CanRetry, CanCancel, CanApprove bool
+}
+
+// HasFailures reports whether any object of the run failed, by the run's
+// summary or by its steps: "Retry failed steps" is offered only then.
+func (d runsData) HasFailures() bool {
+	if d.Run != nil && d.Run.Summary != nil && d.Run.Summary.Failed > 0 {
+		return true
+	}
+	for _, o := range d.Objects {
+		if o.Failed {
+			return true
+		}
+	}
+	return false
 }
 
 func (c *Console) runsPage(w http.ResponseWriter, r *http.Request, s *session) {
@@ -121,6 +139,9 @@ func (c *Console) runPage(w http.ResponseWriter, r *http.Request, s *session) {
 				i = len(d.Objects)
 				byObject[e.ObjectID] = i
 				d.Objects = append(d.Objects, objectSteps{ObjectID: e.ObjectID, Object: e.Object})
+			}
+			if steps := d.Objects[i].Steps; len(steps) > 0 && steps[len(steps)-1].Outcome == "failed" {
+				steps[len(steps)-1].Branch = true
 			}
 			d.Objects[i].Steps = append(d.Objects[i].Steps, e)
 			// A failed step followed by others took its failure branch;
