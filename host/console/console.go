@@ -118,6 +118,7 @@ func (c *Console) routes() {
 	c.mux.HandleFunc("POST /integrations/{id}/outbound/test", c.signedIn(c.testWebhook))
 
 	c.mux.HandleFunc("GET /audit", c.signedIn(c.auditPage))
+	c.mux.HandleFunc("GET /directory/search", c.signedIn(c.directorySearch))
 
 	c.mux.HandleFunc("GET /templates", c.signedIn(c.templatesPage))
 	c.mux.HandleFunc("POST /templates/save", c.signedIn(c.saveTemplate))

@@ -31,8 +31,13 @@ func newRenderer() (*renderer, error) {
 		"list":     func(s ...string) []string { return s },
 		"exchange": exchange,
 		"join":     strings.Join,
-		"path":     url.PathEscape,
-		"query":    url.QueryEscape,
+		// pick names a directory picker's target field and the kinds it
+		// finds, for the "picker" template.
+		"pick": func(target, kinds string) map[string]string {
+			return map[string]string{"Target": target, "Kinds": kinds}
+		},
+		"path":  url.PathEscape,
+		"query": url.QueryEscape,
 		// index0 is index that yields the zero value past the end, so a
 		// form can pad a table with empty rows.
 		"index0": func(list any, i int) any { return indexOrZero(list, i) },

@@ -48,6 +48,61 @@
       window.location.assign(u.toString());
     }
   });
+  // The directory picker: as the admin types, the matches are offered in
+  // the box's list; choosing one puts its DN in the target field (a
+  // textarea gets it as a new line).
+  function pickerChoose(box, dn) {
+    var target = document.getElementById(box.getAttribute("data-picker-target"));
+    if (!target) {
+      return;
+    }
+    if (target.tagName === "TEXTAREA") {
+      var lines = target.value.split("\n").filter(function (l) { return l.trim() !== ""; });
+      if (lines.indexOf(dn) < 0) {
+        lines.push(dn);
+      }
+      target.value = lines.join("\n");
+    } else {
+      target.value = dn;
+    }
+    box.value = "";
+    var said = document.getElementById(target.id + "-picked");
+    if (said) {
+      said.textContent = "Added " + dn;
+    }
+  }
+  document.addEventListener("input", function (ev) {
+    var box = ev.target;
+    if (!box.hasAttribute || !box.hasAttribute("data-picker")) {
+      return;
+    }
+    var list = document.getElementById(box.getAttribute("list"));
+    for (var i = 0; list && i < list.options.length; i++) {
+      if (list.options[i].value === box.value) {
+        pickerChoose(box, box.value);
+        return;
+      }
+    }
+    clearTimeout(box.pickerTimer);
+    if (box.value.trim() === "") {
+      return;
+    }
+    box.pickerTimer = setTimeout(function () {
+      var u = "/directory/search?q=" + encodeURIComponent(box.value) + "&kind=" + encodeURIComponent(box.getAttribute("data-picker"));
+      fetch(u, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : { results: [] }; })
+        .then(function (page) {
+          list.innerHTML = "";
+          (page.results || []).forEach(function (f) {
+            var o = document.createElement("option");
+            o.value = f.dn;
+            o.label = f.name + (f.login ? " · " + f.login : "") + (f.mail ? " · " + f.mail : "") + " (" + f.kind + ")";
+            list.appendChild(o);
+          });
+          box.setAttribute("data-picker-found", String((page.results || []).length));
+        });
+    }, 200);
+  });
   document.addEventListener("click", function (ev) {
     var a = ev.target.closest && ev.target.closest("a[data-back]");
     if (a && window.history.length > 1) {
