@@ -166,6 +166,11 @@ func TestHostRoutesAnswerTheirDocumentedStatus(t *testing.T) {
 		t.Errorf("the directory search for nora found %s", found)
 	}
 
+	var watcher struct{ Running bool }
+	if w := call("GET", "/v1/watcher", "/v1/watcher", nil); json.Unmarshal(w, &watcher) != nil || !watcher.Running {
+		t.Errorf("the watcher's state: %s", w)
+	}
+
 	// Templates, runs, automations. The run waits an hour before its
 	// second step, so it is still running when the test retries and
 	// cancels it, however slowly the machine goes (a delay's wait is

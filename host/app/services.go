@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/hashicorp/go-hclog"
 
@@ -132,6 +133,16 @@ func (a *App) wire(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	interval := a.opts.WatchInterval
+	if interval <= 0 {
+		interval = watch.DefaultInterval
+	}
+	watched := &watchStatus{now: time.Now, st: WatcherStatus{Mode: a.opts.WatchMode, Directory: dir.Config().URL,
+		Base: dir.BaseDN(), Interval: interval.String()}}
+	if watched.st.Mode == "" {
+		watched.st.Mode = WatchPoll
+	}
+	services = append(services, watched)
 	if a.opts.WatchMode == WatchOff {
 		a.Log.Info("directory watcher off (--watch off): automations triggered by directory changes will not run")
 		return a.Add(services...)
@@ -146,12 +157,12 @@ func (a *App) wire(ctx context.Context) error {
 		}
 	}
 	s.Watcher, err = watch.New(dir, watch.NewDocsState(a.Store, "directory"), watch.Options{
-		Mode: mode, Interval: a.opts.WatchInterval, Handler: s.Automations.Dispatch, Wanted: s.Automations.WantsEvents,
+		Mode: mode, Interval: a.opts.WatchInterval, Handler: watched.observe(s.Automations.Dispatch), Wanted: s.Automations.WantsEvents,
 		Logger: log.Named("watch")})
 	if err != nil {
 		return fmt.Errorf("--watch %s: %w", a.opts.WatchMode, err)
 	}
-	return a.Add(append(services, a.singleton("watcher", log, s.Watcher.Run))...)
+	return a.Add(append(services, a.singleton("watcher", log, watched.run(s.Watcher.Run)))...)
 }
 
 // The values of Options.WatchMode (serve --watch).

@@ -1,0 +1,47 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/idbridge/idbridge/host/watch"
+)
+
+// TestWatchStatusFollowsTheEvents checks that the watcher's state counts
+// the changes passed on, keeps the last failure until a change goes
+// through, and says whether the loop runs.
+func TestWatchStatusFollowsTheEvents(t *testing.T) {
+	at := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
+	w := &watchStatus{now: func() time.Time { return at }}
+	fail := errors.New("the automation store is full")
+	var next error
+	handler := w.observe(func(context.Context, watch.Event) error { return next })
+	ctx := context.Background()
+
+	next = fail
+	if err := handler(ctx, watch.Event{Kind: watch.UserDisabled, DN: "CN=Ken"}); !errors.Is(err, fail) {
+		t.Fatalf("the handler's error was not passed back: %v", err)
+	}
+	if w.st.LastError == "" || w.st.Events != 0 {
+		t.Fatalf("after a failure: %+v", w.st)
+	}
+	next = nil
+	_ = handler(ctx, watch.Event{Kind: watch.UserDisabled, DN: "CN=Ken"})
+	if w.st.Events != 1 || w.st.LastKind != "user.disabled" || w.st.LastObject != "CN=Ken" || w.st.LastError != "" || !w.st.LastEvent.Equal(at) {
+		t.Fatalf("after a change went through: %+v", w.st)
+	}
+
+	seen := make(chan bool, 1)
+	run := w.run(func(context.Context) error {
+		w.mu.Lock()
+		seen <- w.st.Running
+		w.mu.Unlock()
+		return nil
+	})
+	_ = run(ctx)
+	if !<-seen || w.st.Running {
+		t.Fatalf("running while the loop ran, not after: %+v", w.st)
+	}
+}
