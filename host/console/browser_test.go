@@ -218,7 +218,13 @@ func TestConsoleInBrowser(t *testing.T) {
 		t.Fatalf("signed in as %q, want admin", role)
 	}
 
+	// The overview is the first page after signing in.
+	if h := b.text("h1"); h != "Overview" {
+		t.Fatalf("after signing in the page is %q, want the overview", h)
+	}
+
 	// Marketplace: trust the publisher's key, upload the .ext.
+	b.open("/extensions")
 	pub, err := os.ReadFile(h.Ext.KeyPath + ".pub")
 	if err != nil {
 		t.Fatal(err)
@@ -557,6 +563,20 @@ func TestConsoleInBrowser(t *testing.T) {
 	if !inClockify(h, h.People.Mail["paul"]) {
 		t.Fatal("applying onboarding did not add paul to Clockify")
 	}
+
+	// The overview: the integration works, the applied sync's stale
+	// accounts, the watcher running, each with a link.
+	b.open("/")
+	if st := b.text(`#overview-integrations tr[data-integration="clockify"]`); !strings.Contains(st, "working") {
+		t.Fatalf("the overview shows the integration as %q", st)
+	}
+	if st := b.text(`#overview-stale tr[data-datasource="clockify-people"]`); !strings.Contains(st, "succeeded") {
+		t.Fatalf("the overview shows the last sync as %q", st)
+	}
+	if st := b.text("#watcher-state"); !strings.HasPrefix(st, "Watching") {
+		t.Fatalf("the overview shows the watcher as %q", st)
+	}
+	b.shot("00-overview")
 
 	// The other sections, as far as this host serves them.
 	for i, p := range []string{"/audit", "/s/audit", "/s/sync", "/s/runs", "/s/outbound", "/s/templates", "/s/automations", "/s/tokens"} {

@@ -86,9 +86,7 @@ func (c *Console) routes() {
 	c.mux.HandleFunc("GET /login", c.loginPage)
 	c.mux.HandleFunc("POST /login", c.login)
 	c.mux.HandleFunc("POST /logout", c.signedIn(c.logout))
-	c.mux.HandleFunc("GET /{$}", c.signedIn(func(w http.ResponseWriter, r *http.Request, _ *session) {
-		http.Redirect(w, r, "/extensions", http.StatusSeeOther)
-	}))
+	c.mux.HandleFunc("GET /{$}", c.signedIn(c.overviewPage))
 
 	c.mux.HandleFunc("GET /extensions", c.signedIn(c.extensionsPage))
 	c.mux.HandleFunc("POST /extensions/install", c.signedIn(c.installFromCatalog))

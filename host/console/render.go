@@ -109,6 +109,7 @@ func (c *Console) newPage(s *session, active, title string, data any) *page {
 func (c *Console) nav() []navItem {
 	rt := c.routeTable()
 	items := []navItem{
+		{Key: "overview", Label: "Overview", Href: "/", Available: true},
 		{Key: "extensions", Label: "Marketplace", Href: "/extensions", Available: rt.has("GET", "/v1/extensions")},
 		{Key: "integrations", Label: "Integrations", Href: "/integrations", Available: rt.has("GET", "/v1/integrations")},
 		{Key: "inbound", Label: "Inbound", Href: "/inbound", Available: rt.has("GET", "/v1/integrations/{id}/inbound")},
