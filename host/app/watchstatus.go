@@ -84,7 +84,7 @@ func (w *watchStatus) run(next func(context.Context) error) func(context.Context
 // Routes implements api.RouteProvider.
 func (w *watchStatus) Routes() []api.Route {
 	return []api.Route{{Method: http.MethodGet, Pattern: "/v1/watcher", MinRole: api.RoleAuditor,
-		Summary: "Show the change watcher's state: running, what it watches, the last change it passed on or failed to",
+		Summary:  "Show the change watcher's state: running, what it watches, the last change it passed on or failed to",
 		Response: WatcherStatus{},
 		Handler: func(*api.Call) (any, error) {
 			w.mu.Lock()
