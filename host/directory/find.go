@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // UserQuery narrows a user search. Filter is combined with the user class
@@ -16,14 +17,29 @@ type UserQuery struct {
 	Extra []string
 }
 
-// Users streams every user matching q to fn, page by page.
+// Users streams every user matching q to fn, page by page. A user in more
+// groups than AD hands out at once (memberOf in ranges) is read to the end
+// before fn sees it. See decision 0214.
 func (c *Client) Users(ctx context.Context, q UserQuery, fn func(User) error) error {
+	attrs := c.userAttributes(q.Extra)
+	if c.rangeStep > 0 {
+		for i, a := range attrs {
+			if strings.EqualFold(a, "memberOf") {
+				attrs[i] = rangeAttribute("memberOf", 0, c.rangeStep)
+			}
+		}
+	}
 	return c.Search(ctx, Query{
 		Base:       q.Base,
 		Scope:      q.Scope,
 		Filter:     And(c.userFilter(), q.Filter),
-		Attributes: c.userAttributes(q.Extra),
-	}, func(e Entry) error { return fn(c.toUser(e)) })
+		Attributes: attrs,
+	}, func(e Entry) error {
+		if err := c.completeRanged(ctx, &e, "memberOf"); err != nil {
+			return err
+		}
+		return fn(c.toUser(e))
+	})
 }
 
 // FindUsers returns the users whose attr equals value. The value is escaped,
@@ -46,6 +62,9 @@ func (c *Client) GetUser(ctx context.Context, dn string) (User, error) {
 	found := false
 	err := c.Search(ctx, Query{Base: dn, Scope: ScopeBase, Filter: c.userFilter(), Attributes: c.userAttributes(nil)},
 		func(e Entry) error {
+			if err := c.completeRanged(ctx, &e, "memberOf"); err != nil {
+				return err
+			}
 			u, found = c.toUser(e), true
 			return nil
 		})
