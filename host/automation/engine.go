@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 
+	"github.com/idbridge/idbridge/host/macro"
 	"github.com/idbridge/idbridge/host/orchestration"
 	"github.com/idbridge/idbridge/host/outbound"
 	"github.com/idbridge/idbridge/host/store"
@@ -35,7 +37,7 @@ func (r EngineRunner) StartRun(ctx context.Context, req RunRequest) (string, err
 	}
 	objs := make([]outbound.Object, len(req.Objects))
 	for i, o := range req.Objects {
-		objs[i] = outbound.Object{ID: o.ID, DN: o.DN, Kind: outbound.KindUser, Attributes: o.Attributes, Previous: o.Previous}
+		objs[i] = outbound.Object{ID: o.ID, DN: o.DN, Kind: outbound.KindUser, Attributes: o.Attributes, Previous: o.Previous, Groups: o.Groups}
 	}
 	return r.Engine.StartRun(ctx, orchestration.RunRequest{
 		RunID: req.ID, TemplateID: req.Template, Automation: req.Automation, Trigger: req.Trigger, Objects: objs,
@@ -54,6 +56,9 @@ func (r EngineRunner) Template(ctx context.Context, id string) (TemplateInfo, er
 	}
 	info := TemplateInfo{ID: t.ID, Name: t.Name}
 	for _, s := range t.Steps {
+		if macro.ReadsGroups(s.Condition) || slices.ContainsFunc(slices.Collect(maps.Values(s.Inputs)), macro.ReadsGroups) {
+			info.NeedsGroups = true
+		}
 		if s.Kind == orchestration.KindWebhook && s.Integration != "" && !slices.Contains(info.Integrations, s.Integration) {
 			info.Integrations = append(info.Integrations, s.Integration)
 		}

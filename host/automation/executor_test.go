@@ -13,6 +13,7 @@ import (
 	"github.com/idbridge/idbridge/host/outbound"
 	"github.com/idbridge/idbridge/host/store"
 	"github.com/idbridge/idbridge/marketplace/templates"
+	"github.com/idbridge/idbridge/plugins/clockify"
 	connectorv1 "github.com/idbridge/idbridge/proto/connector/v1"
 	"github.com/idbridge/idbridge/sdk/connectortest"
 )
@@ -48,7 +49,7 @@ func newExecutor(ctx context.Context, conn connectorv1.ConnectorClient, settings
 		e.hooks[w.GetId()] = w
 	}
 	for _, t := range all {
-		if err := automation.CheckTemplate(t, d.GetWebhooks(), []string{"workspaceId", "baseUrl"}); err != nil {
+		if err := automation.CheckTemplate(t, d.GetWebhooks(), templateSettings); err != nil {
 			return nil, err
 		}
 		e.tmpl[t.ID] = t
@@ -62,7 +63,13 @@ func (e *executor) Template(_ context.Context, id string) (automation.TemplateIn
 	if !ok {
 		return automation.TemplateInfo{}, fmt.Errorf("template %s: %w", id, store.ErrNotFound)
 	}
-	return automation.TemplateInfo{ID: t.ID, Name: t.Name, Integrations: []string{"clockify"}}, nil
+	info := automation.TemplateInfo{ID: t.ID, Name: t.Name, Integrations: []string{"clockify"}}
+	for _, s := range t.Steps {
+		if macro.ReadsGroups(s.Condition) {
+			info.NeedsGroups = true
+		}
+	}
+	return info, nil
 }
 
 // StartRun implements automation.Runner; it runs to the end before it
@@ -101,7 +108,7 @@ func (e *executor) runObject(ctx context.Context, t templates.Template, o automa
 		macro.NamespaceAD:          o.Attributes,
 		macro.NamespacePrevious:    o.Previous,
 		macro.NamespaceIntegration: integration,
-		macro.NamespaceObject:      {"dn": {o.DN}, "id": {o.ID}, "kind": {"user"}},
+		macro.NamespaceObject:      {"dn": {o.DN}, "id": {o.ID}, "kind": {"user"}, macro.GroupsField: o.Groups},
 		macro.NamespaceSteps:       {},
 	}
 	var all []macro.Step
@@ -113,7 +120,7 @@ func (e *executor) runObject(ctx context.Context, t templates.Template, o automa
 		}
 		all = append(all, macro.Step{ID: s.ID, Outputs: outs})
 	}
-	scope := automation.TemplateScope([]string{"workspaceId", "baseUrl"}, all)
+	scope := automation.TemplateScope(templateSettings, all)
 	env := macro.Env{Values: data, Object: o.DN, Now: time.Now()}
 	i := 0
 	for i < len(t.Steps) {
@@ -194,3 +201,6 @@ func (e *executor) step(ctx context.Context, t templates.Template, s templates.S
 	}
 	return true, nil
 }
+
+// templateSettings are the Clockify settings templates may read.
+var templateSettings = []string{clockify.SettingWorkspaceID, clockify.SettingBaseURL}

@@ -32,6 +32,9 @@ type Object struct {
 	Enabled bool `json:"enabled"`
 	// Events are the kinds that matched, e.g. [user.created scope.entered].
 	Events []watch.Kind `json:"events,omitempty"`
+	// Groups are every group of the user, nested ones included, for
+	// templates that read object.groups; nil otherwise.
+	Groups []string `json:"groups,omitempty"`
 }
 
 // RunRequest asks for one run of a template or a sync.
@@ -75,6 +78,9 @@ type TemplateInfo struct {
 	ID, Name string
 	// Integrations are the integrations its steps call.
 	Integrations []string
+	// NeedsGroups says a step reads object.groups, so runs of it look up
+	// each user's nested groups first.
+	NeedsGroups bool
 }
 
 // Templates tells which templates exist; the orchestration engine's store
@@ -117,6 +123,8 @@ type Directory interface {
 	// ResolveUser finds a user by DN, id, logon name or mail, as every
 	// place that takes a user does (see decision 0223).
 	ResolveUser(ctx context.Context, ref string) (directory.User, error)
+	// NestedGroups lists every group dn is in, nested ones included.
+	NestedGroups(ctx context.Context, dn string) ([]string, error)
 }
 
 var _ Directory = (*directory.Client)(nil)

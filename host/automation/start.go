@@ -49,6 +49,9 @@ func (s *Service) start(ctx context.Context, a Automation, trigger string, objs 
 
 // startKeyed is start with an idempotency key for a single-request run.
 func (s *Service) startKeyed(ctx context.Context, a Automation, trigger string, objs []Object, key string) ([]string, error) {
+	if err := s.withGroups(ctx, a, objs); err != nil {
+		return nil, err
+	}
 	reqs := s.requests(a, trigger, objs)
 	if len(reqs) == 1 {
 		reqs[0].ID = key
@@ -225,6 +228,31 @@ func (s *Service) dropHeld(ctx context.Context, automation string) error {
 		if err := s.cfg.Docs.Delete(ctx, kindHeld, id); err != nil {
 			return fmt.Errorf("drop held run %s: %w", id, err)
 		}
+	}
+	return nil
+}
+
+// withGroups fills each user's nested groups when a's template reads
+// object.groups: a roles template must see a user of a nested group as a
+// member, and a run started without them would take roles away. A
+// deleted user (no attributes) keeps none. See decision 0215.
+func (s *Service) withGroups(ctx context.Context, a Automation, objs []Object) error {
+	if a.Action.Template == "" || len(objs) == 0 {
+		return nil
+	}
+	info, err := s.cfg.Templates.Template(ctx, a.Action.Template)
+	if err != nil || !info.NeedsGroups {
+		return err
+	}
+	for i := range objs {
+		if objs[i].Attributes == nil || objs[i].Groups != nil {
+			continue
+		}
+		groups, err := s.cfg.Directory.NestedGroups(ctx, objs[i].DN)
+		if err != nil {
+			return fmt.Errorf("read the groups of %s for %s: %w", objs[i].DN, a.ID, err)
+		}
+		objs[i].Groups = append([]string{}, groups...)
 	}
 	return nil
 }

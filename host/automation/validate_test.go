@@ -30,6 +30,7 @@ func (flatDirectory) UserByID(context.Context, string) (directory.User, error) {
 func (flatDirectory) ResolveUser(context.Context, string) (directory.User, error) {
 	return directory.User{}, directory.ErrNotFound
 }
+func (flatDirectory) NestedGroups(context.Context, string) ([]string, error) { return nil, nil }
 
 type syncs map[string]bool
 

@@ -36,6 +36,7 @@ func (oneUserDirectory) UserByID(context.Context, string) (directory.User, error
 func (d oneUserDirectory) ResolveUser(ctx context.Context, ref string) (directory.User, error) {
 	return d.GetUser(ctx, strings.TrimSpace(ref))
 }
+func (oneUserDirectory) NestedGroups(context.Context, string) ([]string, error) { return nil, nil }
 
 type oneTemplate struct{}
 

@@ -188,6 +188,17 @@ func Steps(steps ...Step) Namespace {
 	return ns
 }
 
+// GroupsField is object.groups: every group of the user, nested ones
+// included. Runs fill it only for templates that read it, since it costs a
+// directory search per user. See decision 0215.
+const GroupsField = "groups"
+
+// ReadsGroups reports whether a condition or macro source reads
+// object.groups, so a run knows to look the groups up.
+func ReadsGroups(src string) bool {
+	return strings.Contains(src, NamespaceObject+"."+GroupsField)
+}
+
 // Object declares the facts every run knows about the object it works on.
 func Object() Namespace {
 	return Namespace{
@@ -198,6 +209,7 @@ func Object() Namespace {
 			{Name: "id", Description: "Stable id (objectGUID, or entryUUID on OpenLDAP)"},
 			{Name: "kind", Description: "user or group"},
 			{Name: "parent", Description: "DN of the OU or container holding the object"},
+			{Name: GroupsField, Multi: true, Description: "Every group the user is in, directly or through nested groups (filled for templates that read it)"},
 		},
 	}
 }

@@ -30,6 +30,9 @@ type Object struct {
 	// Previous are the attributes as they were before the change that
 	// started the run, for %previous.x% (e.g. the department a user left).
 	Previous map[string][]string `json:"previous,omitempty"`
+	// Groups are the DNs of every group the user is in, nested ones
+	// included (object.groups); set only for templates that read them.
+	Groups []string `json:"groups,omitempty"`
 }
 
 // Name is how run records and errors name the object for people: its DN,
@@ -57,6 +60,9 @@ func (o Object) Data() macro.Data {
 	}
 	if o.ID != "" {
 		obj["id"] = []string{o.ID}
+	}
+	if kind == KindUser {
+		obj[macro.GroupsField] = o.Groups
 	}
 	ad := make(map[string][]string, len(o.Attributes))
 	for k, v := range o.Attributes {

@@ -123,6 +123,9 @@ func Webhooks() []sdk.Webhook {
 			Description: "Gives %userId% the role %role% (WORKSPACE_ADMIN, TEAM_MANAGER or PROJECT_MANAGER) over %entityId%, a user group id as sourceType USER_GROUP says. OWNER cannot be given through the API.",
 			Method:      "POST", URL: userURL + "/roles", MessageType: sdk.JSON,
 			Body: `{"entityId":"%entityId%","role":"%role%","sourceType":"USER_GROUP"}`,
+			// Giving a role the user already holds changes nothing and
+			// answers 201 with the roles held, so a replay is harmless.
+			Idempotent: true,
 		},
 		{
 			ID: WebhookRemoveRole, Name: "Remove role", Category: "roles",

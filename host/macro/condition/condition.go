@@ -10,6 +10,7 @@ import (
 	"cel.dev/cel-go/cel"
 	"cel.dev/cel-go/common/ast"
 	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/ext"
 
 	"github.com/idbridge/idbridge/host/macro"
 )
@@ -89,7 +90,9 @@ func Compile(expr string, scope macro.Scope, opts ...Option) (*Condition, error)
 	for _, fn := range opts {
 		fn(&o)
 	}
-	var decls []cel.EnvOption
+	// The strings extension gives lowerAscii(), so DNs and names compare
+	// without regard to case as LDAP compares them. See decision 0215.
+	decls := []cel.EnvOption{ext.Strings()}
 	for _, ns := range scope.Namespaces {
 		decls = append(decls, cel.Variable(ns.Name, cel.MapType(cel.StringType, cel.DynType)))
 	}

@@ -20,7 +20,7 @@ func TestShippedTemplatesCheck(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"clockify-move", "clockify-offboarding", "clockify-onboarding", "clockify-return"}
+	want := []string{"clockify-move", "clockify-offboarding", "clockify-onboarding", "clockify-return", "clockify-roles"}
 	var ids []string
 	for _, tp := range all {
 		ids = append(ids, tp.ID)
