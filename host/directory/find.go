@@ -21,6 +21,11 @@ type UserQuery struct {
 // groups than AD hands out at once (memberOf in ranges) is read to the end
 // before fn sees it. See decision 0214.
 func (c *Client) Users(ctx context.Context, q UserQuery, fn func(User) error) error {
+	return c.Search(ctx, c.usersQuery(q), c.completeUser(ctx, fn))
+}
+
+// usersQuery is the search for the users of q.
+func (c *Client) usersQuery(q UserQuery) Query {
 	attrs := c.userAttributes(q.Extra)
 	if c.rangeStep > 0 {
 		for i, a := range attrs {
@@ -29,17 +34,24 @@ func (c *Client) Users(ctx context.Context, q UserQuery, fn func(User) error) er
 			}
 		}
 	}
-	return c.Search(ctx, Query{
-		Base:       q.Base,
-		Scope:      q.Scope,
-		Filter:     And(c.userFilter(), q.Filter),
-		Attributes: attrs,
-	}, func(e Entry) error {
+	return Query{Base: q.Base, Scope: q.Scope, Filter: And(c.userFilter(), q.Filter), Attributes: attrs}
+}
+
+// completeUser reads a ranged memberOf to the end, then hands the user on.
+func (c *Client) completeUser(ctx context.Context, fn func(User) error) func(Entry) error {
+	return func(e Entry) error {
 		if err := c.completeRanged(ctx, &e, "memberOf"); err != nil {
 			return err
 		}
 		return fn(c.toUser(e))
-	})
+	}
+}
+
+// ScanUsers is Users over Scan: for reading every user of a base (the
+// change watcher's snapshot), decoding entries straight from the wire.
+// Ranged memberOf is read to the end as in Users.
+func (c *Client) ScanUsers(ctx context.Context, q UserQuery, fn func(User) error) error {
+	return c.Scan(ctx, c.usersQuery(q), c.completeUser(ctx, fn))
 }
 
 // FindUsers returns the users whose attr equals value. The value is escaped,

@@ -76,6 +76,17 @@ func TestUserInGroupsHandedOutInRanges(t *testing.T) {
 	if !slices.Equal(lowerSorted(got.Groups()), lowerSorted(want)) {
 		t.Fatalf("groups read in ranges %v, want %v (attributes %v)", got.Groups(), want, keys(got.Attributes))
 	}
+	scanned := 0
+	err = c.ScanUsers(ctx, directory.UserQuery{Base: ou}, func(x directory.User) error {
+		scanned++
+		if !slices.Equal(lowerSorted(x.Groups()), lowerSorted(want)) {
+			t.Errorf("ScanUsers: groups %v, want %v", x.Groups(), want)
+		}
+		return nil
+	})
+	if err != nil || scanned != 1 {
+		t.Fatalf("ScanUsers: %d users, %v", scanned, err)
+	}
 	byDN, err := c.GetUser(ctx, u.DN)
 	if err != nil || len(byDN.Groups()) != 5 {
 		t.Fatalf("GetUser groups %v %v, want 5", byDN.Groups(), err)

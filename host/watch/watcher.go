@@ -360,7 +360,9 @@ func (w *Watcher) gone(ctx context.Context, id string, emit bool) (int, error) {
 func (w *Watcher) fullCompare(ctx context.Context, emit bool) (Stats, error) {
 	st := Stats{How: "full"}
 	seen := make(map[string]struct{}, len(w.objects))
-	err := w.c.Users(ctx, directory.UserQuery{Base: w.base, Extra: w.attrs}, func(u directory.User) error {
+	// Scan decodes entries straight from the wire: a full compare reads
+	// every user, so the decoder is most of its cost. See decision 0213.
+	err := w.c.ScanUsers(ctx, directory.UserQuery{Base: w.base, Extra: w.attrs}, func(u directory.User) error {
 		st.Read++
 		seen[u.ID] = struct{}{}
 		w.trackTimestamp(u)
