@@ -22,6 +22,9 @@ run ./host/pluginhost 'LaunchToFirstDescribe' 1x "$@"
 run ./host/pluginhost 'UnaryRoundTrip' 2s "$@"
 run ./host/pluginhost 'FetchThroughput' 3x "$@"
 run ./sdk 'FetchSmallRecords' 5x "$@"
+# The Acme connector in Go, Python and TypeScript side by side (needs
+# .ci/install-examples first; each iteration measures 20 launches).
+run ./host/internal/connectorexamples 'LaunchToFirstDescribe' 1x "$@"
 run ./sdk 'ScanPage|PageDecoder' 1s "$@"
 
 # Clockify connector and sandbox: 100,000 users through the plugin beside curl.

@@ -35,7 +35,7 @@ var connectors = []connector{
 // ready returns the connector's manifest, or skips (fails in CI) when its
 // runtime or its build is missing. The test setup (.ci/install-examples)
 // provides both.
-func ready(t *testing.T, c connector) *ext.Manifest {
+func ready(t testing.TB, c connector) *ext.Manifest {
 	t.Helper()
 	missing := func(why string) {
 		if os.Getenv("CI") == "true" {
