@@ -53,6 +53,7 @@ test-unit:
 
 # Benchmarks print figures; the directory ones run against the real servers.
 bench: build
+	.ci/install-examples
 	.ci/with-directories bench/run.sh
 
 ext: build

@@ -82,7 +82,7 @@ func BenchmarkLaunchToFirstDescribe(b *testing.B) {
 // interpreted is the example's plugin as the extension manager would
 // launch it after install: its interpreter, the entry script, every other
 // file pinned.
-func interpreted(b *testing.B, c connector) pluginhost.Plugin {
+func interpreted(b testing.TB, c connector) pluginhost.Plugin {
 	m := ready(b, c)
 	in, err := (&runtimes.Finder{}).Find(context.Background(), *m.Runtime)
 	if err != nil {

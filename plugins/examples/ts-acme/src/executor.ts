@@ -214,8 +214,21 @@ export class Masker {
     return s;
   }
 
+  /** Masks a body byte for byte, so that a body that is not UTF-8 reaches the admin unchanged. */
   body(b: Uint8Array): Buffer {
-    return Buffer.from(this.text(Buffer.from(b).subarray(0, MAX_EXCHANGE_BODY).toString("utf8")));
+    let out = Buffer.from(b).subarray(0, MAX_EXCHANGE_BODY);
+    const mask = Buffer.from(Masker.MASK);
+    for (const secret of this.secrets) {
+      const needle = Buffer.from(secret);
+      const parts: Buffer[] = [];
+      let from = 0;
+      for (let at = out.indexOf(needle, from); at >= 0; at = out.indexOf(needle, from)) {
+        parts.push(out.subarray(from, at), mask);
+        from = at + needle.length;
+      }
+      if (parts.length) out = Buffer.concat([...parts, out.subarray(from)]);
+    }
+    return Buffer.from(out);
   }
 
   headers(h: [string, string][]): { name: string; value: string }[] {

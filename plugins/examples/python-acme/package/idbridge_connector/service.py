@@ -4,7 +4,6 @@ answers Describe, Test, Fetch and Invoke the way the protocol asks."""
 
 import json
 import re
-import threading
 import urllib.parse
 
 from google.protobuf import struct_pb2
@@ -14,7 +13,7 @@ from connector.v1 import connector_pb2_grpc
 
 from . import paths
 from .errors import ConnectorError, KIND, abort, invalid_settings
-from .executor import Cancelled, Executor, Masker
+from .executor import Cancellation, Cancelled, Executor, Masker
 
 PROTOCOL_VERSION = 1
 
@@ -183,8 +182,8 @@ class Servicer(connector_pb2_grpc.ConnectorServicer):
     # --- plumbing ---------------------------------------------------------
 
     def _client(self, settings, context):
-        cancelled = threading.Event()
-        context.add_callback(cancelled.set)
+        cancelled = Cancellation()
+        context.add_callback(cancelled.cancel)
         return Client(self.c, self.executor, settings, cancelled)
 
     def _fail(self, context, err):
