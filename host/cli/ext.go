@@ -109,6 +109,18 @@ func extListCmd(g *Globals) *cobra.Command {
 	}
 }
 
+// runtimeModules lists the modules an interpreted connector needs.
+func runtimeModules(rt *ext.Runtime) string {
+	if len(rt.Modules) == 0 {
+		return ""
+	}
+	names := make([]string, 0, len(rt.Modules))
+	for _, m := range rt.Modules {
+		names = append(names, m.Name)
+	}
+	return " with " + strings.Join(names, ", ")
+}
+
 func extShowCmd(g *Globals) *cobra.Command {
 	return &cobra.Command{
 		Use:   "show ID",
@@ -118,7 +130,12 @@ func extShowCmd(g *Globals) *cobra.Command {
 			tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 			fmt.Fprintf(tw, "ID:\t%s\nName:\t%s\nVersion:\t%s\nPublisher:\t%s\nDescription:\t%s\n", d.ID, d.Name, d.Version, d.Publisher, d.Description)
 			fmt.Fprintf(tw, "Signature:\t%s\nProtocols:\t%v\nHost versions:\t%s\nOutbound hosts:\t%s\n", signatureText(d.Signature, d.KeyID), d.ProtocolVersions, d.HostVersion, strings.Join(d.OutboundHosts, ", "))
-			fmt.Fprintf(tw, "Platform:\t%s\nBinary:\t%s (sha256 %s)\nInstalled:\t%s from %s\nIntegrations:\t%s\n", d.Platform, d.Binary.Path, d.Binary.SHA256, d.Installed.Format("2006-01-02 15:04"), d.Source, usageText(d.Integrations))
+			if rt := d.Runtime; rt != nil {
+				fmt.Fprintf(tw, "Runtime:\t%s %s or later%s\nEntry script:\t%s (sha256 %s)\n", rt.Name, rt.MinVersion, runtimeModules(rt), d.Binary.Path, d.Binary.SHA256)
+			} else {
+				fmt.Fprintf(tw, "Platform:\t%s\nBinary:\t%s (sha256 %s)\n", d.Platform, d.Binary.Path, d.Binary.SHA256)
+			}
+			fmt.Fprintf(tw, "Installed:\t%s from %s\nIntegrations:\t%s\n", d.Installed.Format("2006-01-02 15:04"), d.Source, usageText(d.Integrations))
 			return tw.Flush()
 		}),
 	}
@@ -323,7 +340,11 @@ func extPackCmd(g *Globals) *cobra.Command {
 				if key != "" {
 					state = "signed"
 				}
-				_, err := fmt.Fprintf(w, "Wrote %s: %s %s for %d platforms (%s).\n", out, m.ID, m.Version, len(m.Platforms), state)
+				runs := fmt.Sprintf("for %d platforms", len(m.Platforms))
+				if m.Runtime != nil {
+					runs = fmt.Sprintf("on %s %s or later", m.Runtime.Name, m.Runtime.MinVersion)
+				}
+				_, err := fmt.Fprintf(w, "Wrote %s: %s %s %s (%s).\n", out, m.ID, m.Version, runs, state)
 				return err
 			})
 		},

@@ -87,6 +87,10 @@ func TestPackInstallAndPlanThroughEachConnector(t *testing.T) {
 				t.Fatalf("install: %s", out)
 			}
 			id := m.ID
+			if show := must(t, env, "ext", "show", id); !strings.Contains(show, "Runtime:") || !strings.Contains(show, m.Runtime.Name+" "+m.Runtime.MinVersion+" or later") ||
+				!strings.Contains(show, m.Runtime.Entry+" (sha256 ") {
+				t.Fatalf("ext show does not say what the connector runs on:\n%s", show)
+			}
 
 			// Nora Quinn of the demo directory has an Acme account under
 			// another display name: one update to plan.
