@@ -6,7 +6,9 @@
 // go-plugin. Behind each call the handle
 //
 //   - launches the binary on first use with go-plugin, gRPC only, checking
-//     the pinned sha256 at every launch and (by default) mutual TLS;
+//     the pinned sha256 at every launch and (by default) mutual TLS; a
+//     connector written in an interpreted language runs on its interpreter
+//     (Plugin.Interpreter), its script and every file it loads pinned;
 //   - gives the process a minimal environment, without the host's secrets;
 //   - notices when the process exits, and relaunches it on the next call,
 //     waiting longer after each consecutive crash (exponential backoff);
