@@ -110,6 +110,25 @@ func (q *memoryQueue) held(op string, id int64, worker string) (*Action, error) 
 	return a, nil
 }
 
+// Release implements Queue.
+func (q *memoryQueue) Release(_ context.Context, worker string) (int, error) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	now := q.now()
+	n := 0
+	for _, a := range q.byID {
+		if a.Worker != worker || (a.State != ActionClaimed && a.State != ActionSending) {
+			continue
+		}
+		if a.State == ActionClaimed {
+			a.State, a.Worker = ActionPending, ""
+		}
+		a.LeaseUntil, a.NotBefore, a.Updated = ms(now), ms(now), now
+		n++
+	}
+	return n, nil
+}
+
 // Extend implements Queue.
 func (q *memoryQueue) Extend(_ context.Context, id int64, worker string, lease time.Duration) error {
 	q.mu.Lock()

@@ -166,6 +166,14 @@ type Queue interface {
 	// dead-letters the action when its attempts are used up. It returns the
 	// state the action is now in.
 	Fail(ctx context.Context, id int64, worker string, f Failure) (ActionState, error)
+	// Release gives up every lease worker holds, at once instead of when
+	// the leases expire: a claimed action (never sent) becomes pending, a
+	// sending one becomes claimable and is in doubt at its next claim. It
+	// returns how many actions it released. A host calls it at start for
+	// the leases an earlier process of its data folder left (the folder's
+	// lock proves that process gone), and at a graceful stop for claims it
+	// will not start. See decision 0171.
+	Release(ctx context.Context, worker string) (int, error)
 	// DeadLetter gives up on a held action with a reason an admin reads.
 	DeadLetter(ctx context.Context, id int64, worker string, reason string) error
 	// Requeue makes a dead action pending again with fresh attempts, for an

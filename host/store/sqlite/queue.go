@@ -171,6 +171,26 @@ func (q *queue) Extend(ctx context.Context, id int64, worker string, lease time.
 	})
 }
 
+// Release implements store.Queue. SQLite evaluates every CASE against the
+// row as it was, so state and worker change together.
+func (q *queue) Release(ctx context.Context, worker string) (int, error) {
+	now := millis(q.now())
+	var n int64
+	err := (*Store)(q).write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE actions SET
+			state = CASE WHEN state = 'claimed' THEN 'pending' ELSE state END,
+			worker = CASE WHEN state = 'claimed' THEN '' ELSE worker END,
+			lease_until = ?, not_before = ?, updated_at = ?
+			WHERE worker = ? AND state IN ('claimed', 'sending')`, now, now, now, worker)
+		if err != nil {
+			return fmt.Errorf("release leases of %s: %w", worker, err)
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return int(n), err
+}
+
 // MarkSending implements store.Queue. Unlike the other reports it also
 // requires the lease to be unexpired: starting a call on an expired lease
 // would race with a worker that claims it now.

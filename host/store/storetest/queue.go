@@ -397,3 +397,51 @@ func testConcurrentWorkersDoEachActionOnce(t *testing.T, open Opener) {
 		}
 	}
 }
+
+// testReleaseFreesAWorkersLeasesAtOnce: a restarted host takes back its
+// earlier process's leases without waiting for them to expire; the claimed
+// one was never sent, the sending one is in doubt, another worker's lease
+// is untouched.
+func testReleaseFreesAWorkersLeasesAtOnce(t *testing.T, open Opener) {
+	ctx := context.Background()
+	q, _ := openQueue(t, open)
+	for _, s := range []string{"a", "b", "c"} {
+		if _, err := q.Enqueue(ctx, store.NewAction{Lane: "l", RunID: "r", ObjectID: "o", StepID: s}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	claimed := claimOne(t, q, "old")
+	sending := claimOne(t, q, "old")
+	if err := q.MarkSending(ctx, sending.ID, "old"); err != nil {
+		t.Fatal(err)
+	}
+	other := claimOne(t, q, "other")
+	n, err := q.Release(ctx, "old")
+	if err != nil || n != 2 {
+		t.Fatalf("Release = %d, %v; want 2", n, err)
+	}
+	got, err := q.Claim(ctx, store.ClaimOptions{Worker: "new", Limit: 10, Lease: time.Minute})
+	if err != nil || len(got) != 2 {
+		t.Fatalf("claim after release = %+v, %v; want both released actions at once", got, err)
+	}
+	for _, a := range got {
+		switch a.ID {
+		case claimed.ID:
+			if a.InDoubt || a.Attempts != 0 {
+				t.Errorf("a claimed action that was never sent came back as %+v", a)
+			}
+		case sending.ID:
+			if !a.InDoubt {
+				t.Errorf("a sending action came back without the in-doubt mark: %+v", a)
+			}
+		default:
+			t.Errorf("released %d, which %s holds", a.ID, "other")
+		}
+	}
+	if a, err := q.Get(ctx, other.ID); err != nil || a.Worker != "other" || a.State != store.ActionClaimed {
+		t.Fatalf("another worker's lease changed: %+v, %v", a, err)
+	}
+	if n, err := q.Release(ctx, "nobody"); err != nil || n != 0 {
+		t.Fatalf("Release of a worker without leases = %d, %v", n, err)
+	}
+}

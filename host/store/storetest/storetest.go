@@ -22,6 +22,7 @@ func Run(t *testing.T, open Opener) {
 		"ClaimRespectsLaneAndNotBefore":     testClaimRespectsLaneAndNotBefore,
 		"CrashRecovery":                     testCrashRecovery,
 		"MarkSendingRefusesExpiredLease":    testMarkSendingRefusesExpiredLease,
+		"ReleaseFreesAWorkersLeasesAtOnce":  testReleaseFreesAWorkersLeasesAtOnce,
 		"FailRetriesThenDeadLetters":        testFailRetriesThenDeadLetters,
 		"FailBeforeSendingCountsAnAttempt":  testFailBeforeSendingCountsAnAttempt,
 		"DeadLetterAndListAndCounts":        testDeadLetterAndListAndCounts,
