@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/signal"
 	"runtime/debug"
+	"syscall"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -45,6 +47,12 @@ func Serve(impl connectorv1.ConnectorServer, opts ServeOptions) {
 		interval = 500 * time.Millisecond
 	}
 	go exitWhenOrphaned(logger, os.Getppid(), interval)
+	// A service manager stopping the host signals its whole process group
+	// (systemd's default). The host drains calls in flight through this
+	// connector before it stops it, so the connector must outlive the
+	// signal; go-plugin already ignores SIGINT for the same reason. A host
+	// that dies instead is noticed by exitWhenOrphaned.
+	signal.Ignore(syscall.SIGTERM)
 
 	plugin.Serve(&plugin.ServeConfig{
 		HandshakeConfig:  Handshake,
