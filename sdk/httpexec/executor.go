@@ -104,6 +104,11 @@ func (e *Executor) Do(ctx context.Context, req *Request, success ...int) (*Respo
 			return resp, nil
 		}
 		herr.Attempts, herr.Duration = attempt, e.now().Sub(start)
+		if herr.RetryAfter > 0 && (herr.Status == http.StatusTooManyRequests || herr.Status == http.StatusServiceUnavailable) {
+			// The app refuses everything on this budget until then: hold
+			// every call sharing it, not only this one. See decision 0172.
+			e.limiters.Pause(req.LimitKey, e.now().Add(herr.RetryAfter))
+		}
 		if !retry || attempt >= e.retry.MaxAttempts {
 			return nil, herr
 		}

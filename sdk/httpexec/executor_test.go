@@ -299,3 +299,53 @@ func TestErrorBodyDoesNotShareTheBuffer(t *testing.T) {
 		t.Fatalf("the error's body changed with the caller's buffer: %q", herr.Body)
 	}
 }
+
+// TestA429PausesEveryCallOnTheKey: after one call is refused with
+// Retry-After, no call sharing its limit key reaches the app before the
+// window ends, although each has its own token.
+func TestA429PausesEveryCallOnTheKey(t *testing.T) {
+	var (
+		refusedAt atomic.Int64
+		early     atomic.Int32
+		served    atomic.Int32
+	)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		now := time.Now()
+		if refusedAt.CompareAndSwap(0, now.UnixNano()) {
+			w.Header().Set("Retry-After", "1")
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
+		}
+		if now.Before(time.Unix(0, refusedAt.Load()).Add(time.Second)) {
+			early.Add(1)
+		}
+		served.Add(1)
+		_, _ = w.Write([]byte(`{}`))
+	}))
+	t.Cleanup(srv.Close)
+	e := New(Options{Retry: RetryPolicy{MaxAttempts: 1}, Limit: Limit{PerSecond: 1000, Burst: 100}})
+	req := func() *Request { return &Request{Method: "GET", URL: srv.URL, LimitKey: "workspace-1"} }
+	if _, err := e.Do(context.Background(), req()); err == nil {
+		t.Fatal("the refused call succeeded")
+	}
+	errs := make(chan error, 10)
+	for range 10 {
+		go func() {
+			_, err := e.Do(context.Background(), req())
+			errs <- err
+		}()
+	}
+	for range 10 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if early.Load() != 0 || served.Load() != 10 {
+		t.Fatalf("%d of %d calls reached the app inside the Retry-After window", early.Load(), served.Load())
+	}
+	// Another key is not held.
+	other := &Request{Method: "GET", URL: srv.URL, LimitKey: "workspace-2"}
+	if _, err := e.Do(context.Background(), other); err != nil {
+		t.Fatal(err)
+	}
+}
