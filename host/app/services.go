@@ -107,6 +107,9 @@ func (a *App) wire(ctx context.Context) error {
 		// Hosts on one store share each integration's rate limit.
 		ocfg.SharedRate = cluster.Budget{Slots: budget}
 	}
+	if ocfg.Worker == "" {
+		ocfg.Worker = workerName(a.DataDir)
+	}
 	if ocfg.JournalRetention, err = a.journalRetention(ocfg.JournalRetention); err != nil {
 		return err
 	}

@@ -75,7 +75,16 @@ type Config struct {
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Worker names this host in leases; empty means hostname:pid:random.
+	// A name that stays the same across restarts of one host lets Run take
+	// back at once the leases the last process left, instead of waiting
+	// for them to expire; two live processes must then never share it. The
+	// app derives it from the data folder, whose lock guarantees that. See
+	// decision 0171.
 	Worker string
+	// Drain bounds how long calls in flight may finish after Run's context
+	// ends; zero means 10 s. Calls still unanswered then are cut off and
+	// resolved as in doubt at the next start.
+	Drain time.Duration
 	// Concurrency is the number of calls in flight per lane; zero means 32.
 	// The rate limiter, not this, sets the pace; it only has to cover the
 	// app's latency at the allowed rate.
@@ -143,6 +152,9 @@ func (c *Config) defaults() error {
 	if c.Worker == "" {
 		host, _ := os.Hostname()
 		c.Worker = host + ":" + strconv.Itoa(os.Getpid()) + ":" + uuid.NewString()[:8]
+	}
+	if c.Drain <= 0 {
+		c.Drain = 10 * time.Second
 	}
 	if c.Concurrency <= 0 {
 		c.Concurrency = 32

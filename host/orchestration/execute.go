@@ -42,7 +42,7 @@ func (j *job) object() string { return j.p.Object.Name() }
 func (e *Engine) process(ctx context.Context, a store.Action) {
 	err := e.execute(ctx, a)
 	switch {
-	case err == nil, ctx.Err() != nil:
+	case err == nil, ctx.Err() != nil, stopped(ctx):
 	case errors.Is(err, store.ErrLeaseLost):
 		e.log.Warn("lease lost; another worker owns the action now", "action", a.ID, "run", a.RunID)
 	default:
@@ -80,8 +80,15 @@ func (e *Engine) execute(ctx context.Context, a store.Action) error {
 			return e.retryLater(ctx, j, fmt.Errorf("read journal: %w", err), true, 0)
 		}
 		if ok && jr.Done {
-			// The call finished before the crash; only its reporting was lost.
-			return e.finish(ctx, j, jr, nil, nil, false, false)
+			// The call finished before the crash; only its reporting was
+			// lost. The run record gets its entry unless it already has it,
+			// so every call the app received shows in the run. See
+			// decision 0173.
+			recorded, err := e.hasEntry(ctx, j, jr.Outcome)
+			if err != nil {
+				return e.retryLater(ctx, j, fmt.Errorf("read run entries: %w", err), true, 0)
+			}
+			return e.finish(ctx, j, jr, nil, journalRecord{FromJournal: true, Outputs: jr.Outputs}, false, !recorded)
 		}
 		forced = ok && jr.Forced
 	}
@@ -223,6 +230,36 @@ func (e *Engine) appendEntry(ctx context.Context, j *job, outcome string, req, r
 	return e.cfg.Runs.Append(ctx, entry)
 }
 
+// journalRecord is the response of an entry recorded from the journal:
+// the call's outputs, since the exchange itself died with the process that
+// made it.
+type journalRecord struct {
+	FromJournal bool                `json:"fromJournal"`
+	Outputs     map[string][]string `json:"outputs,omitempty"`
+}
+
+// hasEntry reports whether the run record already holds the action's entry
+// with outcome, which a crash after recording it but before reporting to
+// the queue leaves behind.
+func (e *Engine) hasEntry(ctx context.Context, j *job, outcome string) (bool, error) {
+	page := store.Page{Limit: store.MaxPageSize}
+	for {
+		es, next, err := e.cfg.Runs.Entries(ctx, j.a.RunID, store.EntryFilter{ObjectID: j.a.ObjectID, Outcome: outcome, Page: page})
+		if err != nil {
+			return false, err
+		}
+		for _, en := range es {
+			if en.Step == j.cs.ID {
+				return true, nil
+			}
+		}
+		if next == "" {
+			return false, nil
+		}
+		page.After = next
+	}
+}
+
 // backoff is the wait before attempt n+1: exponential from MinBackoff,
 // capped, with ±20% jitter so retries of a burst spread out.
 func (e *Engine) backoff(attempts int) time.Duration {
@@ -312,8 +349,12 @@ func (e *Engine) runWebhook(ctx context.Context, j *job, forced bool) error {
 			return e.cfg.Queue.DeadLetter(ctx, j.a.ID, e.cfg.Worker, ErrInDoubt.Error())
 		}
 	}
-	if err := e.limiters.wait(ctx, cs.Integration); err != nil {
+	if err := e.limiters.wait(stopSignal(ctx), cs.Integration); err != nil {
 		return err
+	}
+	if stopped(ctx) {
+		// Stopping: a call not yet started is handed back, never begun.
+		return nil
 	}
 	if err := e.cfg.Queue.MarkSending(ctx, j.a.ID, e.cfg.Worker); err != nil {
 		return err
@@ -325,8 +366,8 @@ func (e *Engine) runWebhook(ctx context.Context, j *job, forced bool) error {
 		return e.finish(ctx, j, journal{Outcome: OutcomeOK, Outputs: outbound.OutputValues(resp)}, rq, rp, true, true)
 	}
 	if ctx.Err() != nil {
-		// Shutting down: leave the action in "sending"; the next claim
-		// resolves it as in doubt.
+		// The drain period ended with the call unanswered: leave the action
+		// in "sending"; the next claim resolves it as in doubt.
 		return nil
 	}
 	ce := outbound.AsCallError(err, m)
@@ -375,7 +416,7 @@ func (e *Engine) verify(ctx context.Context, j *job) (bool, map[string][]string,
 		return false, nil, err
 	}
 	call.Request.IdempotencyKey = j.a.Key + "verify"
-	if err := e.limiters.wait(ctx, cs.Integration); err != nil {
+	if err := e.limiters.wait(stopSignal(ctx), cs.Integration); err != nil {
 		return false, nil, err
 	}
 	m := e.cfg.Webhooks.Masker()
@@ -386,6 +427,9 @@ func (e *Engine) verify(ctx context.Context, j *job) (bool, map[string][]string,
 		_ = e.appendEntry(ctx, j, OutcomeVerify, rq, rp, ce.Message)
 		if ce.App.GetKind() == connectorv1.ErrorKind_ERROR_KIND_NOT_FOUND {
 			return false, nil, nil
+		}
+		if ra := ce.App.GetRetryAfterSeconds(); ce.App.GetKind() == connectorv1.ErrorKind_ERROR_KIND_RATE_LIMITED && ra > 0 {
+			e.limiters.pause(cs.Integration, e.cfg.Now().Add(time.Duration(ra)*time.Second))
 		}
 		return false, nil, ce
 	}
@@ -455,6 +499,9 @@ func (e *Engine) runAD(ctx context.Context, j *job) error {
 	}
 	if dn == "" {
 		return fail(fmt.Errorf("object %s has no DN", j.a.ObjectID))
+	}
+	if stopped(ctx) {
+		return nil
 	}
 	if err := e.cfg.Queue.MarkSending(ctx, j.a.ID, e.cfg.Worker); err != nil {
 		return err

@@ -3,6 +3,7 @@ package orchestration
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -13,29 +14,22 @@ import (
 )
 
 // strand claims the run's first action as a worker that "crashes" right
-// after MarkSending, leaving it in doubt once its lease expires.
-func strand(t *testing.T, e *env, runID string) {
+// after MarkSending, and releases its lease as a restarted host does, so the
+// action is in doubt at its next claim. It returns the stranded action.
+func strand(t *testing.T, e *env, runID string) store.Action {
 	t.Helper()
 	ctx := context.Background()
-	const lease = 50 * time.Millisecond
-	// A loaded machine can let the short lease run out between the claim
-	// and the mark; the action is then claimable again, so claim it anew
-	// rather than fail on a race the test itself set up.
-	for attempt := 1; ; attempt++ {
-		acts, err := e.st.Queue().Claim(ctx, store.ClaimOptions{Worker: "crashed-host", Limit: 1, Lease: lease})
-		if err != nil || len(acts) != 1 || acts[0].RunID != runID {
-			t.Fatalf("claim: %v %+v", err, acts)
-		}
-		err = e.st.Queue().MarkSending(ctx, acts[0].ID, "crashed-host")
-		if err == nil {
-			break
-		}
-		if !errors.Is(err, store.ErrLeaseLost) || attempt == 20 {
-			t.Fatal(err)
-		}
+	acts, err := e.st.Queue().Claim(ctx, store.ClaimOptions{Worker: "crashed-host", Limit: 1, Lease: time.Minute})
+	if err != nil || len(acts) != 1 || acts[0].RunID != runID {
+		t.Fatalf("claim: %v %+v", err, acts)
 	}
-	// The lease began before the mark, so it has run out after this.
-	time.Sleep(lease + 10*time.Millisecond)
+	if err := e.st.Queue().MarkSending(ctx, acts[0].ID, "crashed-host"); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := e.st.Queue().Release(ctx, "crashed-host"); err != nil || n != 1 {
+		t.Fatalf("release: %d, %v", n, err)
+	}
+	return acts[0]
 }
 
 // runStranded starts a run whose first action a crashed host left in
@@ -169,5 +163,43 @@ func TestUnverifiableStepIsRefusedAtSaveUnlessItSendsDoubtsToAnAdmin(t *testing.
 	tm.Steps[0].Verify, tm.Steps[0].InDoubt = nil, "later"
 	if _, err := e.eng.SaveTemplate(ctx, tm); err == nil || !strings.Contains(err.Error(), "inDoubt") {
 		t.Fatalf("an unknown inDoubt value was accepted: %v", err)
+	}
+}
+
+// TestCallSettledFromTheJournalHasItsRunEntry: the host died after the
+// journal entry of an answered call and before the run entry; the restart
+// settles the action from the journal and the run shows the call once,
+// also when the run entry had been written before the crash.
+func TestCallSettledFromTheJournalHasItsRunEntry(t *testing.T) {
+	for _, recordedBefore := range []bool{false, true} {
+		t.Run(fmt.Sprintf("recorded before the crash %v", recordedBefore), func(t *testing.T) {
+			e := newEnv(t, envOptions{})
+			mustSave(t, e, addOnly("journal"))
+			ctx := context.Background()
+			objs := people("journal", 1)
+			id, err := e.eng.StartRun(ctx, RunRequest{TemplateID: "journal", Objects: objs})
+			if err != nil {
+				t.Fatal(err)
+			}
+			a := strand(t, e, id)
+			if err := e.st.Put(ctx, DocJournal, a.Key, journal{Done: true, Outcome: OutcomeOK, Outputs: map[string][]string{"workspaceId": {"w"}}}); err != nil {
+				t.Fatal(err)
+			}
+			if recordedBefore {
+				if err := e.st.Runs().Append(ctx, store.RunEntry{RunID: id, ObjectID: a.ObjectID, Step: "add", Outcome: OutcomeOK}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			e.start(t)
+			if v := e.wait(t, id, 30*time.Second); v.Status != store.RunSucceeded {
+				t.Fatalf("run ended %s: %s", v.Status, v.Error)
+			}
+			if steps := stepOutcomes(t, e, id); steps != "add:ok" {
+				t.Errorf("entries = %q; want the journaled call once", steps)
+			}
+			if n := len(e.sb.Requests()); n != 0 {
+				t.Errorf("the journaled call was sent again (%d requests)", n)
+			}
+		})
 	}
 }

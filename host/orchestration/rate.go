@@ -7,37 +7,40 @@ import (
 	"sync"
 	"time"
 
-	"golang.org/x/time/rate"
+	"github.com/idbridge/idbridge/sdk/httpexec"
 )
 
 // limiters holds one token bucket per lane. An integration's lane runs at
 // its rate limit: the integration's own setting when it has one, else the
 // rate its connector declares. The connector limits itself too; pacing here
 // keeps workers from holding leases while they queue inside the plugin, and
-// makes one host's share of the budget explicit.
+// makes one host's share of the budget explicit. The buckets and the
+// Retry-After pauses are the SDK's registry, so host and connector hold a
+// lane back by the same rule. See decision 0172.
 type limiters struct {
-	e  *Engine
-	mu sync.Mutex
-	by map[string]*laneLimit
+	e   *Engine
+	reg *httpexec.Limiters
+	mu  sync.Mutex
+	by  map[string]*laneRate
 }
 
-type laneLimit struct {
-	lim     *rate.Limiter
+// laneRate is a lane's budget and when it was last read.
+type laneRate struct {
+	limit   httpexec.Limit
 	checked time.Time
-	// pausedUntil holds the whole lane back after the app answered 429
-	// with Retry-After: every call would be refused until then, and each
-	// refusal costs the action an attempt.
-	pausedUntil time.Time
 }
 
 // refreshEvery is how often a lane re-reads its integration's rate, so a
 // changed setting applies without a restart.
 const refreshEvery = time.Minute
 
-func newLimiters(e *Engine) *limiters { return &limiters{e: e, by: map[string]*laneLimit{}} }
+func newLimiters(e *Engine) *limiters {
+	return &limiters{e: e, reg: httpexec.NewLimiters(), by: map[string]*laneRate{}}
+}
 
 // wait blocks until lane may send one request, and reports how long it
-// waited to Config.RateWait.
+// waited to Config.RateWait. A pause that began while the call waited for
+// its token holds it too: no request goes into a Retry-After window.
 func (l *limiters) wait(ctx context.Context, lane string) error {
 	if strings.HasPrefix(lane, "~") {
 		return nil
@@ -47,45 +50,41 @@ func (l *limiters) wait(ctx context.Context, lane string) error {
 		defer func() { report(lane, time.Since(start)) }()
 	}
 	l.mu.Lock()
-	ll, ok := l.by[lane]
-	stale := !ok || l.e.cfg.Now().Sub(ll.checked) > refreshEvery
+	lr, ok := l.by[lane]
+	stale := !ok || l.e.cfg.Now().Sub(lr.checked) > refreshEvery
 	if !ok {
-		ll = &laneLimit{lim: rate.NewLimiter(rate.Limit(l.e.cfg.DefaultRate), 1)}
-		l.by[lane] = ll
+		lr = &laneRate{limit: httpexec.Limit{PerSecond: l.e.cfg.DefaultRate, Burst: 1}}
+		l.by[lane] = lr
 	}
 	if stale {
-		ll.checked = l.e.cfg.Now()
+		lr.checked = l.e.cfg.Now()
 	}
-	paused := ll.pausedUntil
+	limit := lr.limit
 	l.mu.Unlock()
-	if d := paused.Sub(l.e.cfg.Now()); d > 0 {
-		t := time.NewTimer(d)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return ctx.Err()
-		case <-t.C:
-		}
-	}
 	if stale {
 		perSecond, burst := l.rateOf(ctx, lane)
-		ll.lim.SetLimit(rate.Limit(perSecond))
-		ll.lim.SetBurst(burst)
+		limit = httpexec.Limit{PerSecond: perSecond, Burst: burst}
+		l.mu.Lock()
+		lr.limit = limit
+		l.mu.Unlock()
 	}
 	if shared := l.e.cfg.SharedRate; shared != nil {
-		return shared.Wait(ctx, lane, float64(ll.lim.Limit()))
+		// The hosts' shared budget replaces the local bucket; a pause
+		// (Retry-After) holds the call before and after its shared token.
+		if err := l.reg.Wait(ctx, lane, httpexec.Limit{}); err != nil {
+			return err
+		}
+		if err := shared.Wait(ctx, lane, limit.PerSecond); err != nil {
+			return err
+		}
+		return l.reg.Wait(ctx, lane, httpexec.Limit{})
 	}
-	return ll.lim.Wait(ctx)
+	return l.reg.Wait(ctx, lane, limit)
 }
 
-// pause holds lane back until the given time.
-func (l *limiters) pause(lane string, until time.Time) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if ll, ok := l.by[lane]; ok && until.After(ll.pausedUntil) {
-		ll.pausedUntil = until
-	}
-}
+// pause holds lane back until the given time: the app refuses every call
+// until then, and each refusal would cost an action an attempt.
+func (l *limiters) pause(lane string, until time.Time) { l.reg.Pause(lane, until) }
 
 // Rate returns the requests per second and burst a lane runs at.
 func (e *Engine) Rate(ctx context.Context, integration string) (float64, int) {

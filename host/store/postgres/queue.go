@@ -152,6 +152,22 @@ func (q *queue) Extend(ctx context.Context, id int64, worker string, lease time.
 		WHERE `+held, id, worker, until, millis(now))
 }
 
+// Release implements store.Queue. Every expression reads the row as it
+// was, so state and worker change together; a not_before of zero puts the
+// released actions first in claim order.
+func (q *queue) Release(ctx context.Context, worker string) (int, error) {
+	now := millis(q.now())
+	tag, err := q.pool.Exec(ctx, `UPDATE actions SET
+		state = CASE WHEN state = 'claimed' THEN 'pending' ELSE state END,
+		worker = CASE WHEN state = 'claimed' THEN '' ELSE worker END,
+		lease_until = $2, not_before = 0, updated_at = $2
+		WHERE worker = $1 AND state IN ('claimed', 'sending')`, worker, now)
+	if err != nil {
+		return 0, fmt.Errorf("release leases of %s: %w", worker, err)
+	}
+	return int(tag.RowsAffected()), nil
+}
+
 // MarkSending implements store.Queue. Unlike the other reports it also
 // requires the lease to be unexpired: starting a call on an expired lease
 // would race with a worker that claims it now.
