@@ -335,7 +335,19 @@ func (e *Engine) runWebhook(ctx context.Context, j *job, forced bool) error {
 		case cs.verifyHook != nil:
 			exists, outs, err := e.verify(ctx, j)
 			if err != nil {
-				return e.retryLater(ctx, j, fmt.Errorf("verify: %w", err), true, retryAfterOf(err))
+				if stopped(ctx) {
+					return nil
+				}
+				if ra := retryAfterOf(err); ra > 0 || j.a.Attempts+1 < e.stepAttempts(&cs.Step) {
+					return e.retryLater(ctx, j, fmt.Errorf("verify: %w", err), true, ra)
+				}
+				// The step's budget is spent and the lookup still cannot
+				// tell: only an admin can. See decision 0174.
+				reason := fmt.Sprintf("gave up after %d attempts: %s; the lookup that would tell failed: %s", j.a.Attempts+1, ErrInDoubt.Error(), e.mask(err.Error()))
+				if err := e.appendEntry(ctx, j, OutcomeInDoubt, recordOf(req.GetCall()), nil, reason); err != nil {
+					return e.retryLater(ctx, j, err, true, 0)
+				}
+				return e.cfg.Queue.DeadLetter(ctx, j.a.ID, e.cfg.Worker, reason)
 			}
 			if exists {
 				return e.finish(ctx, j, journal{Outcome: OutcomeVerified, Outputs: outs}, nil, nil, false, true)

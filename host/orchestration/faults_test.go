@@ -2,11 +2,13 @@ package orchestration
 
 import (
 	"context"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/idbridge/idbridge/host/outbound"
+	"github.com/idbridge/idbridge/host/store"
 	"github.com/idbridge/idbridge/plugins/clockify/sandbox"
 )
 
@@ -123,4 +125,75 @@ func TestConnectorKilledMidRunResumes(t *testing.T) {
 		t.Errorf("the connector was not relaunched: %+v", st)
 	}
 	checkExactlyOnce(t, e.sb, objs)
+}
+
+// TestAmbiguousFailuresOfANonIdempotentCallAreRetriedThroughVerify: an add
+// answered 5xx, or whose connection dropped after the request left, may
+// have reached the app; the engine retries it by looking the user up
+// first (the verification add-user declares) and resending only when the
+// lookup finds nobody, so each user is added once.
+func TestAmbiguousFailuresOfANonIdempotentCallAreRetriedThroughVerify(t *testing.T) {
+	for name, f := range map[string]sandbox.Faults{"5xx": {ErrorRate: 1}, "dropped connection": {DropRate: 1}} {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t, envOptions{})
+			tm := addOnly("retry")
+			tm.Steps[0].Verify = nil // the declared one applies
+			mustSave(t, e, tm)
+			e.sb.SetFaults(f)
+			ctx := context.Background()
+			objs := people("retry", 3)
+			id, err := e.eng.StartRun(ctx, RunRequest{TemplateID: "retry", Objects: objs})
+			if err != nil {
+				t.Fatal(err)
+			}
+			e.start(t)
+			deadline := time.Now().Add(30 * time.Second)
+			for !hasOutcome(t, e, id, OutcomeRetry) {
+				if time.Now().After(deadline) {
+					t.Fatal("no retry was recorded")
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+			e.sb.SetFaults(sandbox.Faults{})
+			if v := e.wait(t, id, time.Minute); v.Status != store.RunSucceeded {
+				t.Fatalf("run ended %s: %s", v.Status, v.Error)
+			}
+			checkExactlyOnce(t, e.sb, objs)
+		})
+	}
+}
+
+// TestPersistentFailureIsDeadLetteredWithTheReason: when the app keeps
+// failing, the step gives up after its attempts and says why.
+func TestPersistentFailureIsDeadLetteredWithTheReason(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	tm := addOnly("hopeless")
+	tm.Steps[0].MaxAttempts = 2
+	mustSave(t, e, tm)
+	e.sb.SetFaults(sandbox.Faults{ErrorRate: 1})
+	id, err := e.eng.StartRun(context.Background(), RunRequest{TemplateID: "hopeless", Objects: people("hopeless", 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.start(t)
+	v := e.wait(t, id, time.Minute)
+	if v.Status != store.RunFailed {
+		t.Fatalf("run ended %s; want failed", v.Status)
+	}
+	acts, _, err := e.st.Queue().List(context.Background(), store.ActionFilter{RunID: id, State: store.ActionDead})
+	if err != nil || len(acts) != 1 {
+		t.Fatalf("dead actions: %+v, %v", acts, err)
+	}
+	if r := acts[0].DeadReason; !strings.Contains(r, "gave up after 2 attempts") || !strings.Contains(r, "check the app") {
+		t.Errorf("dead-letter reason %q does not say what happened and what to do", r)
+	}
+}
+
+func hasOutcome(t *testing.T, e *env, runID, outcome string) bool {
+	t.Helper()
+	es, _, err := e.st.Runs().Entries(context.Background(), runID, store.EntryFilter{Outcome: outcome})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(es) > 0
 }
