@@ -206,6 +206,7 @@ type Engine struct {
 	runs map[string]*runState // by run id; compiled templates and status
 
 	limiters *limiters
+	health   health
 }
 
 // New returns an Engine; call Run to execute actions.

@@ -46,7 +46,11 @@ func (e *Engine) process(ctx context.Context, a store.Action) {
 	case errors.Is(err, store.ErrLeaseLost):
 		e.log.Warn("lease lost; another worker owns the action now", "action", a.ID, "run", a.RunID)
 	default:
+		// Every error that reaches here is a store write (a report, the
+		// journal) that failed: hold all work until the store writes again.
+		// See decision 0175.
 		e.log.Error("action failed to report", "action", a.ID, "run", a.RunID, "step", a.StepID, "error", e.mask(err.Error()))
+		e.storeFailed(err, a.ID)
 	}
 }
 

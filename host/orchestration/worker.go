@@ -64,6 +64,13 @@ func (e *Engine) Run(ctx context.Context) error {
 				mu.Unlock()
 			}()
 		}
+		for _, id := range e.probe(ctx) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				e.resume(withStop(work, ctx), id)
+			}()
+		}
 		if err := e.sweep(ctx); err != nil && ctx.Err() == nil {
 			e.log.Error("finish runs", "error", err)
 		}
@@ -114,10 +121,17 @@ func (e *Engine) lane(stop, work context.Context, lane string) {
 		wg.Wait()
 	}()
 	for stop.Err() == nil {
+		if e.unwritable() {
+			// Nothing claimed now could be reported; Run's probe finds
+			// out when the store writes again.
+			sleep(stop, e.cfg.Poll)
+			continue
+		}
 		acts, err := e.cfg.Queue.Claim(stop, store.ClaimOptions{Worker: e.cfg.Worker, Lane: lane, Limit: e.cfg.Concurrency, Lease: e.cfg.Lease})
 		if err != nil {
 			if stop.Err() == nil {
 				e.log.Error("claim", "lane", lane, "error", err)
+				e.storeFailed(err, 0)
 				sleep(stop, e.cfg.Poll)
 			}
 			continue
