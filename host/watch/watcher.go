@@ -108,6 +108,8 @@ type Watcher struct {
 	// everything and last swept for deletions.
 	lastFull, lastSweep time.Time
 	now                 func() time.Time
+
+	progress progress
 }
 
 // New returns a watcher for the client's directory. Nothing is read until
@@ -173,6 +175,7 @@ func (w *Watcher) Run(ctx context.Context) error {
 	t := time.NewTicker(w.opts.Interval)
 	defer t.Stop()
 	resting := false
+	w.progress.begin(w.now())
 	for {
 		if w.opts.Wanted != nil && w.loaded && w.cursor.Initialized {
 			want, err := w.opts.Wanted(ctx)
@@ -189,6 +192,8 @@ func (w *Watcher) Run(ctx context.Context) error {
 			}
 		}
 		if resting {
+			// Resting is by choice, not stuck: readiness holds.
+			w.progress.polled(w.now(), nil)
 			select {
 			case <-ctx.Done():
 				return ctx.Err()
@@ -196,7 +201,9 @@ func (w *Watcher) Run(ctx context.Context) error {
 			}
 			continue
 		}
-		if st, err := w.Poll(ctx); err != nil {
+		st, err := w.Poll(ctx)
+		w.progress.polled(w.now(), err)
+		if err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
