@@ -94,6 +94,10 @@ type Options struct {
 	// ShutdownGrace is how long running API calls may take to finish on
 	// shutdown; 0 means 10s.
 	ShutdownGrace time.Duration
+	// StoreProbeEvery bounds how often /readyz writes a small document to
+	// learn whether the store takes writes, so frequent probes cost one
+	// write per interval; 0 means 5 s, negative probes on every request.
+	StoreProbeEvery time.Duration
 }
 
 // Starter is implemented by services that do work in the background
@@ -137,6 +141,7 @@ type App struct {
 	services   []any
 	stopLast   []Stopper // closed after the plugins stop, in reverse order
 	ready      atomic.Bool
+	readiness
 }
 
 // New prepares the host: data folder, store, first admin token, plugin
@@ -150,6 +155,9 @@ func New(ctx context.Context, opts Options) (*App, error) {
 	}
 	if opts.Listen == "" {
 		opts.Listen = DefaultListen
+	}
+	if opts.StoreProbeEvery == 0 {
+		opts.StoreProbeEvery = 5 * time.Second
 	}
 	if opts.ShutdownGrace <= 0 {
 		opts.ShutdownGrace = 10 * time.Second
@@ -262,20 +270,6 @@ func (a *App) openStore(ctx context.Context) (store.Backend, error) {
 // pinger is a store that can tell whether its database answers.
 type pinger interface {
 	Ping(ctx context.Context) error
-}
-
-func (a *App) readyErr(ctx context.Context) error {
-	if !a.ready.Load() {
-		return errors.New("the host is starting")
-	}
-	if p, ok := a.Store.(pinger); ok {
-		ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-		defer cancel()
-		if err := p.Ping(ctx); err != nil {
-			return fmt.Errorf("the host takes no work: %w", err)
-		}
-	}
-	return nil
 }
 
 // Run starts the services, serves the API on the configured address and,
