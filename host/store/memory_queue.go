@@ -123,7 +123,7 @@ func (q *memoryQueue) Release(_ context.Context, worker string) (int, error) {
 		if a.State == ActionClaimed {
 			a.State, a.Worker = ActionPending, ""
 		}
-		a.LeaseUntil, a.NotBefore, a.Updated = ms(now), ms(now), now
+		a.LeaseUntil, a.NotBefore, a.Updated = ms(now), time.UnixMilli(0).UTC(), now
 		n++
 	}
 	return n, nil

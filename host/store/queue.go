@@ -168,7 +168,8 @@ type Queue interface {
 	Fail(ctx context.Context, id int64, worker string, f Failure) (ActionState, error)
 	// Release gives up every lease worker holds, at once instead of when
 	// the leases expire: a claimed action (never sent) becomes pending, a
-	// sending one becomes claimable and is in doubt at its next claim. It
+	// sending one becomes claimable and is in doubt at its next claim; both
+	// come first in claim order, so doubts are settled before new work. It
 	// returns how many actions it released. A host calls it at start for
 	// the leases an earlier process of its data folder left (the folder's
 	// lock proves that process gone), and at a graceful stop for claims it

@@ -172,7 +172,8 @@ func (q *queue) Extend(ctx context.Context, id int64, worker string, lease time.
 }
 
 // Release implements store.Queue. SQLite evaluates every CASE against the
-// row as it was, so state and worker change together.
+// row as it was, so state and worker change together. A not_before of zero
+// puts the released actions first in claim order.
 func (q *queue) Release(ctx context.Context, worker string) (int, error) {
 	now := millis(q.now())
 	var n int64
@@ -180,8 +181,8 @@ func (q *queue) Release(ctx context.Context, worker string) (int, error) {
 		res, err := tx.ExecContext(ctx, `UPDATE actions SET
 			state = CASE WHEN state = 'claimed' THEN 'pending' ELSE state END,
 			worker = CASE WHEN state = 'claimed' THEN '' ELSE worker END,
-			lease_until = ?, not_before = ?, updated_at = ?
-			WHERE worker = ? AND state IN ('claimed', 'sending')`, now, now, now, worker)
+			lease_until = ?, not_before = 0, updated_at = ?
+			WHERE worker = ? AND state IN ('claimed', 'sending')`, now, now, worker)
 		if err != nil {
 			return fmt.Errorf("release leases of %s: %w", worker, err)
 		}
