@@ -26,10 +26,7 @@ func TestHostKilledMidRunDoesEverythingOnce(t *testing.T) {
 	}
 	defer sb.Close()
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "crashhost")
-	if out, err := exec.Command("go", "build", "-o", bin, "./testdata/crashhost").CombinedOutput(); err != nil {
-		t.Fatalf("build crashhost: %v\n%s", err, out)
-	}
+	bin := buildCrashhost(t)
 	args := []string{"-db", filepath.Join(dir, "store.db"), "-plugin", clockifyBin, "-base-url", sb.BaseURL(),
 		"-n", fmt.Sprint(n), "-run", "crash-run", "-rate", "300"}
 	start := func() (*exec.Cmd, *bytes.Buffer) {
