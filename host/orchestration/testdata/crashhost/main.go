@@ -28,9 +28,10 @@ import (
 	"github.com/idbridge/idbridge/host/secrets"
 	"github.com/idbridge/idbridge/host/store"
 	"github.com/idbridge/idbridge/host/store/sqlite"
+	"github.com/idbridge/idbridge/marketplace/templates"
 	"github.com/idbridge/idbridge/plugins/clockify"
 	"github.com/idbridge/idbridge/plugins/clockify/sandbox"
-	"github.com/idbridge/idbridge/plugins/clockify/templates"
+	clockifytemplates "github.com/idbridge/idbridge/plugins/clockify/templates"
 )
 
 type options struct {
@@ -147,7 +148,7 @@ func run(o options) error {
 // install saves the template the run uses and returns its id.
 func install(ctx context.Context, hooks *outbound.Service, eng *orchestration.Engine, which string) (string, error) {
 	if which == "onboarding" {
-		t, err := templates.Get("clockify-onboarding")
+		t, err := clockifytemplates.Get("clockify-onboarding")
 		if err != nil {
 			return "", err
 		}
