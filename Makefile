@@ -59,6 +59,16 @@ bench: build
 ext: build
 	.ci/make-ext
 
+# The Debian package (dist/idbridge_VERSION_ARCH.deb): the binary, a hardened
+# systemd unit, the default settings file and the Clockify extension.
+package:
+	.ci/package
+
+# Installs the package on this machine (root, Debian), checks the unit, runs
+# the service by its ExecStart line until /readyz answers, removes it again.
+package-check:
+	.ci/check-package "$$(.ci/package)"
+
 # The demo needs only this machine's platform: one `go build` of the three
 # binaries (sharing one compile of their common packages), then the
 # extension packed for this platform alone from the same build cache, in
