@@ -1,23 +1,14 @@
 package cluster_test
 
 import (
-	"bufio"
-	"context"
 	"fmt"
-	"io"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/idbridge/idbridge/host/outbound/outboundtest"
-	"github.com/idbridge/idbridge/host/store"
-	"github.com/idbridge/idbridge/host/store/postgres"
-	"github.com/idbridge/idbridge/host/store/postgres/pgtest"
 	"github.com/idbridge/idbridge/plugins/clockify/sandbox"
 )
 
@@ -26,26 +17,6 @@ import (
 // of calls, so `make test` runs fewer and bench/multihost.sh runs 1,000
 // (IDBRIDGE_MULTIHOST_N).
 const multiHostMembers = 400
-
-// host is one clusterhost process.
-type host struct {
-	name string
-	cmd  *exec.Cmd
-	out  *lockedBuffer
-	done chan struct{}
-}
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuffer) add(s string) { l.mu.Lock(); l.b.WriteString(s + "\n"); l.mu.Unlock() }
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // isDone reports whether h's process has exited.
 func isDone(h *host) bool {
@@ -60,113 +31,25 @@ func isDone(h *host) bool {
 // TestThreeHostsKilledOneByOneDoEverythingOnce runs three hosts on one
 // PostgreSQL schema against the Clockify sandbox at Clockify's limit of 50
 // requests a second. It kills the watcher lease's holder with SIGKILL at
-// about a third of the work, then another host past half way, and checks that every member exists exactly once, that the lease moved to a
-// live host within 10 s, and that the sandbox never found a call over its
+// about a third of the work, then another host past half way, and checks
+// that every member exists exactly once, that the lease moved to a live host within 10 s, and that the sandbox never found a call over its
 // rate limit.
 func TestThreeHostsKilledOneByOneDoEverythingOnce(t *testing.T) {
-	ctx := context.Background()
-	srv := pgtest.Need(t)
 	n := multiHostMembers
 	if v := os.Getenv("IDBRIDGE_MULTIHOST_N"); v != "" {
 		fmt.Sscan(v, &n)
 	}
 	const limit = 50
-	sb, err := sandbox.Start(ctx, sandbox.Options{Rate: limit})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sb.Close()
-	dir := t.TempDir()
-	plugin, err := outboundtest.BuildClockify(ctx, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	bin := filepath.Join(dir, "clusterhost")
-	if out, err := exec.Command("go", "build", "-o", bin, "./testdata/clusterhost").CombinedOutput(); err != nil {
-		t.Fatalf("build clusterhost: %v\n%s", err, out)
-	}
-	schema := pgtest.NewSchema(t, srv)
-	st, err := postgres.Open(ctx, srv.URL, srv.Options(schema, nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-
+	f := newFleet(t, limit, n)
+	f.start("host-1", true) // enqueues the run before the others start
+	f.start("host-2", false)
+	f.start("host-3", false)
 	hosts := map[string]*host{}
-	start := func(name string, first bool) {
-		args := []string{"-url", srv.URL, "-password-file", srv.PasswordFile, "-schema", schema, "-name", name,
-			"-plugin", plugin, "-base-url", sb.BaseURL(), "-n", fmt.Sprint(n), "-rate", fmt.Sprint(limit)}
-		if first {
-			args = append(args, "-start")
-		}
-		h := &host{name: name, cmd: exec.Command(bin, args...), out: &lockedBuffer{}, done: make(chan struct{})}
-		stdout, _ := h.cmd.StdoutPipe()
-		h.cmd.Stderr = h.cmd.Stdout
-		if err := h.cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		ready := make(chan struct{})
-		go func() {
-			defer close(h.done)
-			lines := bufio.NewScanner(io.Reader(stdout))
-			for lines.Scan() {
-				h.out.add(lines.Text())
-				if lines.Text() == "READY" {
-					close(ready)
-				}
-			}
-			h.cmd.Wait()
-		}()
-		select {
-		case <-ready:
-		case <-h.done:
-			t.Fatalf("host %s exited at start:\n%s", name, h.out)
-		case <-time.After(time.Minute):
-			t.Fatalf("host %s did not start:\n%s", name, h.out)
-		}
+	for name, h := range f.hosts {
 		hosts[name] = h
 	}
-	defer func() {
-		for _, h := range hosts {
-			h.cmd.Process.Kill()
-			<-h.done
-		}
-	}()
-	start("host-1", true) // enqueues the run before the others start
-	start("host-2", false)
-	start("host-3", false)
+	sb, watcher, added, waitFor := f.sb, f.watcher, f.added, f.waitFor
 
-	added := func() int {
-		users := 0
-		for _, u := range sb.Users(sandbox.DefaultWorkspaceID) {
-			if strings.HasPrefix(u.Email, "member.") {
-				users++
-			}
-		}
-		return users
-	}
-	waitFor := func(what string, cond func() bool) {
-		t.Helper()
-		deadline := time.Now().Add(3 * time.Minute)
-		for !cond() {
-			if time.Now().After(deadline) {
-				t.Fatalf("timed out waiting for %s", what)
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-	}
-	watcher := func() store.Lease {
-		ls, err := st.ListLeases(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, l := range ls {
-			if l.Name == "watcher" {
-				return l
-			}
-		}
-		return store.Lease{}
-	}
 	// Every change of the watcher lease's holder, as seen from outside.
 	type change struct {
 		holder string
@@ -197,12 +80,7 @@ func TestThreeHostsKilledOneByOneDoEverythingOnce(t *testing.T) {
 	kill := func(at int, prefer func(holder string) string) {
 		waitFor(fmt.Sprintf("%d members", at), func() bool { return added() >= at })
 		name := prefer(watcher().Holder)
-		h := hosts[name]
-		if err := h.cmd.Process.Kill(); err != nil { // SIGKILL
-			t.Fatal(err)
-		}
-		<-h.done
-		killed[name] = time.Now()
+		killed[name] = f.kill(name) // SIGKILL
 		t.Logf("killed %s after %d members (watcher lease holder: %s)", name, added(), watcher().Holder)
 	}
 	// About a third of the way: the watcher lease's holder.
@@ -233,7 +111,7 @@ func TestThreeHostsKilledOneByOneDoEverythingOnce(t *testing.T) {
 	}
 	h := hosts[survivor]
 	waitFor("the survivor to finish the run", func() bool {
-		return strings.Contains(h.out.String(), "FINISHED") || isDone(h)
+		return finished(h) || isDone(h)
 	})
 	if !strings.Contains(h.out.String(), "FINISHED succeeded") {
 		t.Fatalf("the run did not succeed on %s:\n%s", survivor, h.out)

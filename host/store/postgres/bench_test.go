@@ -31,3 +31,9 @@ func BenchmarkQueueParallel(b *testing.B) {
 	}
 	storetest.BenchParallel(b, qs, 32)
 }
+
+// BenchmarkDocs measures a document write and read, beside the SQLite
+// benchmark of the same name.
+func BenchmarkDocs(b *testing.B) {
+	storetest.BenchDocs(b, pgtest.Open(b, nil))
+}

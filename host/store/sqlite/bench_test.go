@@ -62,3 +62,14 @@ func BenchmarkEnqueue(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "actions/s")
 }
+
+// BenchmarkDocs measures a document write and read, beside the PostgreSQL
+// benchmark of the same name.
+func BenchmarkDocs(b *testing.B) {
+	s, err := Open(context.Background(), filepath.Join(b.TempDir(), FileName), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	storetest.BenchDocs(b, s)
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/idbridge/idbridge/host/store"
 )
@@ -83,4 +84,28 @@ func BenchParallel(b *testing.B, queues []store.Queue, workers int) {
 	}
 	wg.Wait()
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "actions/s")
+}
+
+// BenchDocs measures writing and then reading one configuration document,
+// the host's most common store operation, and reports the latency of each.
+func BenchDocs(b *testing.B, d store.Docs) {
+	ctx := context.Background()
+	doc := map[string]any{"name": "Clockify", "enabled": true, "settings": map[string]string{"workspace": "w1", "api_key": "idbx1:sealed"}}
+	var put, get time.Duration
+	b.ResetTimer()
+	for i := range b.N {
+		id := fmt.Sprint("doc-", i%100)
+		start := time.Now()
+		if err := d.Put(ctx, "bench", id, doc); err != nil {
+			b.Fatal(err)
+		}
+		mid := time.Now()
+		var v map[string]any
+		if err := d.Get(ctx, "bench", id, &v); err != nil {
+			b.Fatal(err)
+		}
+		put, get = put+mid.Sub(start), get+time.Since(mid)
+	}
+	b.ReportMetric(float64(put.Microseconds())/float64(b.N), "put_µs")
+	b.ReportMetric(float64(get.Microseconds())/float64(b.N), "get_µs")
 }
