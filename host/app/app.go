@@ -226,7 +226,7 @@ func (a *App) build(ctx context.Context) error {
 		Observe:   a.Metrics.ObserveAPI,
 	})
 	if err := a.Metrics.Register(metrics.Plugins(a.Plugins), metrics.Queue(a.Store.Queue()), metrics.Runs(a.Store.Runs()),
-		leaseCollector{a}); err != nil {
+		leaseCollector{a}, heldCollector{a}); err != nil {
 		return err
 	}
 	// The host's services, one line each.

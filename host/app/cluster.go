@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"os"
+	"time"
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/prometheus/client_golang/prometheus"
@@ -87,6 +88,42 @@ var (
 		"Times this host took the lease since it started.",
 		[]string{"lease"}, nil)
 )
+
+var heldDesc = prometheus.NewDesc(metrics.Namespace+"_queue_held_by_host",
+	"Queued actions this host's workers hold now, by state (claimed, sending): its share of the shared queue.",
+	[]string{"state"}, nil)
+
+// heldCollector exports this host's share of the queue.
+type heldCollector struct{ a *App }
+
+func (c heldCollector) Describe(ch chan<- *prometheus.Desc) { ch <- heldDesc }
+
+func (c heldCollector) Collect(ch chan<- prometheus.Metric) {
+	eng := c.a.Services.Engine
+	if eng == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	counts := map[store.ActionState]int{store.ActionClaimed: 0, store.ActionSending: 0}
+	page := store.Page{Limit: store.MaxPageSize}
+	for {
+		as, next, err := c.a.Store.Queue().List(ctx, store.ActionFilter{Worker: eng.Worker(), Page: page})
+		if err != nil {
+			return // the scrape shows no value rather than a wrong one
+		}
+		for _, a := range as {
+			counts[a.State]++
+		}
+		if next == "" {
+			break
+		}
+		page.After = next
+	}
+	for state, n := range counts {
+		ch <- prometheus.MustNewConstMetric(heldDesc, prometheus.GaugeValue, float64(n), string(state))
+	}
+}
 
 // leaseCollector exports the singletons' leases.
 type leaseCollector struct{ a *App }

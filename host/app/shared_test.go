@@ -5,6 +5,7 @@ package app_test
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"io"
 	"net"
@@ -96,4 +97,60 @@ func TestReadyzReportsTheStore(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("Serve did not return")
 	}
+}
+
+// TestMetricsShowLeasesAndThisHostsShare scrapes /metrics of a host on a
+// shared store: the lease and queue-share series are there.
+func TestMetricsShowLeasesAndThisHostsShare(t *testing.T) {
+	srv := pgtest.Need(t)
+	st := openShared(t, srv, pgtest.NewSchema(t, srv))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	a, err := app.New(ctx, app.Options{DataDir: t.TempDir(), Store: st, Getenv: keyEnv(1), DemoDirectory: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- a.Serve(ctx, ln) }()
+	base := "http://" + ln.Addr().String()
+	waitReady(t, base)
+	// The lease is taken as the watcher starts; wait for /readyz to say so.
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, err := http.Get(base + "/readyz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var body struct {
+			Store  string            `json:"store"`
+			Leases map[string]string `json:"leases"`
+		}
+		json.NewDecoder(resp.Body).Decode(&body)
+		resp.Body.Close()
+		if body.Leases["watcher"] == "held here" && body.Store == "postgres" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("/readyz never showed the watcher lease held here: %s", body)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	resp, err := http.Get(base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{`idbridge_lease_held{lease="watcher"} 1`, `idbridge_lease_acquisitions_total{lease="scheduler"} 1`,
+		`idbridge_lease_takeovers_total{lease="watcher"} 0`, `idbridge_queue_held_by_host{state="sending"} 0`} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+	cancel()
+	<-done
 }

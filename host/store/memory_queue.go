@@ -252,7 +252,7 @@ func (q *memoryQueue) List(_ context.Context, f ActionFilter) ([]Action, string,
 	var out []Action
 	for _, a := range q.byID {
 		if a.ID > after && (f.RunID == "" || a.RunID == f.RunID) && (f.Lane == "" || a.Lane == f.Lane) &&
-			(f.State == "" || a.State == f.State) {
+			(f.State == "" || a.State == f.State) && (f.Worker == "" || a.Worker == f.Worker && (a.State == ActionClaimed || a.State == ActionSending)) {
 			out = append(out, copyAction(a))
 		}
 	}

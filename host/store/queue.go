@@ -141,6 +141,9 @@ type ActionFilter struct {
 	Lane string
 	// State keeps the actions in one state.
 	State ActionState
+	// Worker keeps the actions a worker holds now (claimed or sending under
+	// its lease): a host's share of the queue.
+	Worker string
 	// Page selects the page.
 	Page Page
 }

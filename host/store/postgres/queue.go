@@ -263,6 +263,9 @@ func (q *queue) List(ctx context.Context, f store.ActionFilter) ([]store.Action,
 	if f.Lane != "" {
 		w.add(`lane = ?`, f.Lane)
 	}
+	if f.Worker != "" {
+		w.add(`worker = ? AND state IN ('claimed', 'sending')`, f.Worker)
+	}
 	if f.State != "" {
 		w.add(`state = ?`, string(f.State))
 	}

@@ -309,6 +309,10 @@ func (q *queue) List(ctx context.Context, f store.ActionFilter) ([]store.Action,
 		query += ` AND lane = ?`
 		args = append(args, f.Lane)
 	}
+	if f.Worker != "" {
+		query += ` AND worker = ? AND state IN ('claimed', 'sending')`
+		args = append(args, f.Worker)
+	}
 	if f.State != "" {
 		query += ` AND state = ?`
 		args = append(args, string(f.State))

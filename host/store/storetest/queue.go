@@ -446,3 +446,31 @@ func testReleaseFreesAWorkersLeasesAtOnce(t *testing.T, open Opener) {
 		t.Fatalf("Release of a worker without leases = %d, %v", n, err)
 	}
 }
+
+// testListWhatAWorkerHolds lists one worker's (one host's) held actions:
+// claimed and sending ones, not those it finished or another holds.
+func testListWhatAWorkerHolds(t *testing.T, open Opener) {
+	ctx := context.Background()
+	q, _ := openQueue(t, open)
+	for i := range 4 {
+		if _, err := q.Enqueue(ctx, store.NewAction{Lane: "l", RunID: "r", ObjectID: fmt.Sprint(i), StepID: "s"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mine, err := q.Claim(ctx, store.ClaimOptions{Worker: "host-a", Limit: 3, Lease: time.Minute})
+	if err != nil || len(mine) != 3 {
+		t.Fatalf("claim = %d, %v", len(mine), err)
+	}
+	claimOne(t, q, "host-b")
+	if err := q.MarkSending(ctx, mine[0].ID, "host-a"); err != nil {
+		t.Fatal(err)
+	}
+	if err := q.Complete(ctx, mine[1].ID, "host-a", nil); err != nil {
+		t.Fatal(err)
+	}
+	held, _, err := q.List(ctx, store.ActionFilter{Worker: "host-a"})
+	if err != nil || len(held) != 2 || held[0].ID != mine[0].ID || held[0].State != store.ActionSending ||
+		held[1].ID != mine[2].ID || held[1].State != store.ActionClaimed {
+		t.Fatalf("host-a holds %+v (%v); want its sending and its claimed action", held, err)
+	}
+}

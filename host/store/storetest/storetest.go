@@ -28,6 +28,7 @@ func Run(t *testing.T, open Opener) {
 		"DeadLetterAndListAndCounts":        testDeadLetterAndListAndCounts,
 		"LanesAndNextDue":                   testLanesAndNextDue,
 		"ConcurrentWorkersDoEachActionOnce": testConcurrentWorkersDoEachActionOnce,
+		"ListWhatAWorkerHolds":              testListWhatAWorkerHolds,
 		"RunsLifecycle":                     testRunsLifecycle,
 		"RunsListNewestFirstWithPaging":     testRunsListNewestFirstWithPaging,
 		"RunEntries":                        testRunEntries,

@@ -57,7 +57,7 @@ func run(f flags) error {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	log := hclog.New(&hclog.LoggerOptions{Name: f.name, Level: hclog.Warn, Output: os.Stderr})
-	st, err := postgres.Open(ctx, f.url, postgres.Options{PasswordFile: f.passwordFile, Schema: f.schema})
+	st, err := postgres.Open(ctx, f.url, postgres.Options{PasswordFile: f.passwordFile, Schema: f.schema, MaxConns: 40})
 	if err != nil {
 		return err
 	}
@@ -77,7 +77,7 @@ func run(f flags) error {
 	masker.Add(sandbox.DefaultAdminKey)
 	hooks := outbound.New(outbound.Config{Docs: st, Integrations: ints, Masker: masker})
 	eng, err := orchestration.New(orchestration.Config{Docs: st, Queue: st.Queue(), Runs: st.Runs(), Webhooks: hooks,
-		Worker: f.name, Lease: 5 * time.Second, Poll: 50 * time.Millisecond, MinBackoff: 50 * time.Millisecond,
+		Worker: f.name, Concurrency: 48, Lease: 5 * time.Second, Poll: 50 * time.Millisecond, MinBackoff: 50 * time.Millisecond,
 		SharedRate: cluster.Budget{Slots: st}, Logger: log})
 	if err != nil {
 		return err
