@@ -22,10 +22,10 @@ import (
 // Binaries built once for the package: the Clockify connector and
 // clusterhost.
 var (
-	buildOnce         sync.Once
-	buildErr          error
+	buildOnce          sync.Once
+	buildErr           error
 	pluginBin, hostBin string
-	buildDir          string
+	buildDir           string
 )
 
 func TestMain(m *testing.M) {
