@@ -42,6 +42,21 @@ func openShared(t *testing.T, srv pgtest.Server, schema string) *postgres.Store 
 	return st
 }
 
+// serve runs a on a loopback port until ctx ends and waits until it is
+// ready; done yields Serve's result.
+func serve(t *testing.T, ctx context.Context, a *app.App) (base string, done <-chan error) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch := make(chan error, 1)
+	go func() { ch <- a.Serve(ctx, ln) }()
+	base = "http://" + ln.Addr().String()
+	waitReady(t, base)
+	return base, ch
+}
+
 // TestSharedStoreRefusesAForeignMasterKey starts two hosts on one shared
 // store with the same key, then a third with another key: it is refused
 // before it could seal anything the others cannot open.
@@ -73,14 +88,7 @@ func TestReadyzReportsTheStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- a.Serve(ctx, ln) }()
-	base := "http://" + ln.Addr().String()
-	waitReady(t, base)
+	base, done := serve(t, ctx, a)
 	st.Close()
 	resp, err := http.Get(base + "/readyz")
 	if err != nil {
@@ -110,14 +118,7 @@ func TestMetricsShowLeasesAndThisHostsShare(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- a.Serve(ctx, ln) }()
-	base := "http://" + ln.Addr().String()
-	waitReady(t, base)
+	base, done := serve(t, ctx, a)
 	// The lease is taken as the watcher starts; wait for /readyz to say so.
 	deadline := time.Now().Add(30 * time.Second)
 	for {
