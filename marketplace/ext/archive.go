@@ -2,12 +2,11 @@ package ext
 
 import (
 	"archive/tar"
+	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"strings"
 
 	kzip "github.com/klauspost/compress/zip"
@@ -34,26 +33,25 @@ type Archive struct {
 	// Size is the archive's length in bytes.
 	Size int64
 
-	entries      map[string]archives.FileInfo
+	entries      map[string]*kzip.File
 	limits       Limits
 	verification *Verification
 	closer       io.Closer
+	meter        meter
 }
 
-// Open opens an .ext file; see Read. Close the archive when done.
+// Open opens an .ext file; see Read. Close the archive when done. Only a
+// regular file is opened: a pipe or device given as the archive would
+// block the caller or never end.
 func Open(ctx context.Context, path string, limits Limits) (*Archive, error) {
-	f, err := os.Open(path)
+	f, err := openRegular(path)
 	if err != nil {
-		return nil, fmt.Errorf("open extension: %w", err)
+		return nil, err
 	}
 	st, err := f.Stat()
 	if err != nil {
 		f.Close()
 		return nil, fmt.Errorf("open extension: %w", err)
-	}
-	if !st.Mode().IsRegular() {
-		f.Close()
-		return nil, fmt.Errorf("open extension: %s is not a regular file", path)
 	}
 	a, err := Read(ctx, f, st.Size(), limits)
 	if err != nil {
@@ -73,10 +71,12 @@ func (a *Archive) Close() error {
 }
 
 // Read checks an archive's structure without decompressing anything but
-// manifest.json and manifest.sig: that it is a zip, that every entry is a
-// plain file with a safe, unique name, that counts, sizes and compression
-// ratios are within limits, and that the entries are exactly the files the
-// manifest lists. src must stay readable until the Archive is done with.
+// manifest.json and manifest.sig: that it is a zip whose directory is
+// within limits before it is parsed, that no two entries share bytes,
+// that every entry is a plain file with a safe, unique, portable name,
+// that counts, sizes and declared compression ratios are within limits,
+// and that the entries are exactly the files the manifest lists. src must
+// stay readable until the Archive is done with.
 func Read(ctx context.Context, src Source, size int64, limits Limits) (*Archive, error) {
 	limits = limits.withDefaults()
 	if size == 0 {
@@ -85,30 +85,34 @@ func Read(ctx context.Context, src Source, size int64, limits Limits) (*Archive,
 	if size > limits.MaxArchiveBytes {
 		return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrArchiveTooLarge, size, limits.MaxArchiveBytes)
 	}
-	if err := requireZip(ctx, src, limits); err != nil {
+	if err := requireZip(ctx, src, size, limits); err != nil {
 		return nil, err
 	}
-	a := &Archive{Size: size, entries: map[string]archives.FileInfo{}, limits: limits}
-	folded := map[string]string{}
-	var count int
-	var total int64
-	// A refusal is kept aside and the walk stopped with SkipAll, so the
-	// error the user sees is ours, not wrapped in the walker's wording.
-	var refusal error
-	err := archives.Zip{}.Extract(ctx, src, func(ctx context.Context, f archives.FileInfo) error {
-		if refusal = a.admit(f, folded, &count, &total); refusal != nil {
-			return fs.SkipAll
-		}
-		return nil
-	})
-	if refusal != nil {
-		return nil, refusal
-	}
+	dir, err := checkDirectory(src, size, limits)
 	if err != nil {
-		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return nil, err
+	}
+	zr, err := kzip.NewReader(src, size)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
+	}
+	if len(zr.File) > limits.MaxFiles {
+		return nil, fmt.Errorf("%w: more than %d entries", ErrTooManyFiles, limits.MaxFiles)
+	}
+	if err := checkNoOverlap(zr.File, dir.offset); err != nil {
+		return nil, err
+	}
+	a := &Archive{Size: size, entries: map[string]*kzip.File{}, limits: limits}
+	a.meter.reset(limits, size)
+	names := newNameSet()
+	var total int64
+	for _, f := range zr.File {
+		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
+		if err := a.admit(f, names, &total); err != nil {
+			return nil, err
+		}
 	}
 	if a.ManifestBytes == nil {
 		return nil, ErrNoManifest
@@ -123,33 +127,29 @@ func Read(ctx context.Context, src Source, size int64, limits Limits) (*Archive,
 }
 
 // admit checks one entry during Read and keeps it.
-func (a *Archive) admit(f archives.FileInfo, folded map[string]string, count *int, total *int64) error {
+func (a *Archive) admit(f *kzip.File, names *nameSet, total *int64) error {
 	limits := a.limits
-	*count++
-	if *count > limits.MaxFiles {
-		return fmt.Errorf("%w: more than %d entries", ErrTooManyFiles, limits.MaxFiles)
-	}
-	name := f.NameInArchive
-	if err := checkEntryType(f); err != nil {
+	name := f.Name
+	if err := a.checkEntryType(f); err != nil {
 		return err
 	}
-	if f.IsDir() {
+	if f.Mode().IsDir() {
 		// Folders are implied by file paths; an entry for one is
 		// harmless once its name is safe, and nothing is created for it.
-		if err := CheckPath(strings.TrimSuffix(name, "/")); err != nil {
+		dir := strings.TrimSuffix(name, "/")
+		if err := CheckPath(dir); err != nil {
 			return err
 		}
-		return nil
+		return names.addDir(dir)
 	}
 	if err := CheckPath(name); err != nil {
 		return err
 	}
-	if prev, dup := folded[foldName(name)]; dup {
-		return &EntryError{Name: name, Detail: fmt.Sprintf("same name as %q", prev), Err: ErrDuplicateEntry}
+	if err := names.addFile(name); err != nil {
+		return err
 	}
-	folded[foldName(name)] = name
-	if name == ManifestName && f.Size() > limits.MaxManifestBytes {
-		return fmt.Errorf("%w: %d bytes, limit %d", ErrManifestTooLarge, f.Size(), limits.MaxManifestBytes)
+	if name == ManifestName && f.UncompressedSize64 > uint64(limits.MaxManifestBytes) {
+		return fmt.Errorf("%w: %d bytes, limit %d", ErrManifestTooLarge, f.UncompressedSize64, limits.MaxManifestBytes)
 	}
 	unpacked, err := checkEntrySize(f, limits)
 	if err != nil {
@@ -161,11 +161,11 @@ func (a *Archive) admit(f archives.FileInfo, folded map[string]string, count *in
 	}
 	switch name {
 	case ManifestName:
-		if a.ManifestBytes, err = readEntry(f, limits.MaxManifestBytes); err != nil {
+		if a.ManifestBytes, err = a.readEntry(f, limits.MaxManifestBytes); err != nil {
 			return err
 		}
 	case SignatureName:
-		if a.SignatureBytes, err = readEntry(f, maxSignatureBytes); err != nil {
+		if a.SignatureBytes, err = a.readEntry(f, maxSignatureBytes); err != nil {
 			return err
 		}
 	}
@@ -173,57 +173,58 @@ func (a *Archive) admit(f archives.FileInfo, folded map[string]string, count *in
 	return nil
 }
 
-// requireZip names the format of anything that is not a zip, so that a
-// .tar.gz renamed to .ext is reported as such.
-func requireZip(ctx context.Context, src Source, limits Limits) error {
-	format, _, err := archives.Identify(ctx, "", src)
-	if _, serr := src.Seek(0, io.SeekStart); serr != nil {
-		return fmt.Errorf("rewind archive: %w", serr)
+// maxLinkTargetShown bounds how much of a symbolic link's target is read
+// to name it in the refusal.
+const maxLinkTargetShown = 200
+
+// checkEntryType accepts regular files and folders only, stored or
+// deflated, unencrypted. Types come from the directory record; only a
+// symbolic link's target is read, and only its first bytes, to show it.
+func (a *Archive) checkEntryType(f *kzip.File) error {
+	name := f.Name
+	mode := f.Mode()
+	switch {
+	case mode&fs.ModeSymlink != 0:
+		return &EntryError{Name: name, Detail: a.linkTarget(f), Err: ErrSymlink}
+	case mode&(fs.ModeDevice|fs.ModeCharDevice) != 0:
+		return &EntryError{Name: name, Detail: "device file", Err: ErrSpecialFile}
+	case mode&fs.ModeNamedPipe != 0:
+		return &EntryError{Name: name, Detail: "named pipe", Err: ErrSpecialFile}
+	case mode&fs.ModeSocket != 0:
+		return &EntryError{Name: name, Detail: "socket", Err: ErrSpecialFile}
+	case mode&fs.ModeIrregular != 0 || (!mode.IsRegular() && !mode.IsDir()):
+		return &EntryError{Name: name, Detail: "file type " + mode.Type().String(), Err: ErrSpecialFile}
 	}
-	if err != nil {
-		if errors.Is(err, archives.NoMatch) {
-			return fmt.Errorf("%w: the file is not an archive of any kind", ErrNotZip)
-		}
-		return fmt.Errorf("%w: %v", ErrCorrupt, err)
+	if f.Flags&0x1 != 0 {
+		return &EntryError{Name: name, Detail: "encrypted", Err: ErrCompressionMethod}
 	}
-	if _, ok := format.(archives.Zip); !ok {
-		kind := strings.TrimPrefix(format.Extension(), ".")
-		if danger := foreignDanger(ctx, format, src, limits); danger != nil {
-			return fmt.Errorf("%w: the file is a %s archive, and it holds %w", ErrNotZip, kind, danger)
-		}
-		return fmt.Errorf("%w: the file is a %s archive", ErrNotZip, kind)
+	if f.Method != kzip.Store && f.Method != kzip.Deflate {
+		return &EntryError{Name: name, Detail: fmt.Sprintf("method %d", f.Method), Err: ErrCompressionMethod}
 	}
 	return nil
 }
 
-// foreignDanger looks through the headers of an uncompressed tar that was
-// passed off as an .ext and returns the first link or special file in it,
-// so the admin learns the file was not just misnamed but hostile. Only
-// headers are read, at most limits.MaxFiles of them, and compressed
-// formats are not opened at all.
-func foreignDanger(ctx context.Context, format archives.Format, src Source, limits Limits) error {
-	t, ok := format.(archives.Tar)
-	if !ok {
-		return nil
+// linkTarget describes where a symbolic link entry points, reading at most
+// maxLinkTargetShown bytes of it whatever its length.
+func (a *Archive) linkTarget(f *kzip.File) string {
+	if f.Method != kzip.Store && f.Method != kzip.Deflate {
+		return "a link"
 	}
-	defer src.Seek(0, io.SeekStart) //nolint:errcheck // best effort: the caller refuses the file anyway
-	var danger error
-	n := 0
-	_ = t.Extract(ctx, src, func(_ context.Context, f archives.FileInfo) error {
-		if n++; n > limits.MaxFiles {
-			return fs.SkipAll
-		}
-		if err := checkEntryType(f); err != nil {
-			danger = err
-			return fs.SkipAll
-		}
-		return nil
-	})
-	return danger
+	var buf bytes.Buffer
+	n, err := a.stream(context.Background(), f, maxLinkTargetShown, &buf)
+	if err != nil && n == 0 {
+		return "a link"
+	}
+	target := buf.String()
+	if len(target) > maxLinkTargetShown {
+		return fmt.Sprintf("points to %q... (%d bytes)", target[:maxLinkTargetShown], f.UncompressedSize64)
+	}
+	return fmt.Sprintf("points to %q", target)
 }
 
-// checkEntryType accepts regular files and folders only.
-func checkEntryType(f archives.FileInfo) error {
+// checkForeignEntryType is checkEntryType for the entries of another
+// archive format passed off as an .ext; it names links and special files.
+func checkForeignEntryType(f archives.FileInfo) error {
 	name := f.NameInArchive
 	mode := f.Mode()
 	if h, ok := f.Header.(*tar.Header); ok && (h.Typeflag == tar.TypeLink) {
@@ -234,68 +235,46 @@ func checkEntryType(f archives.FileInfo) error {
 		return &EntryError{Name: name, Detail: fmt.Sprintf("points to %q", f.LinkTarget), Err: ErrSymlink}
 	case f.LinkTarget != "":
 		return &EntryError{Name: name, Detail: fmt.Sprintf("links to %q", f.LinkTarget), Err: ErrHardlink}
-	case mode&(fs.ModeDevice|fs.ModeCharDevice) != 0:
-		return &EntryError{Name: name, Detail: "device file", Err: ErrSpecialFile}
-	case mode&fs.ModeNamedPipe != 0:
-		return &EntryError{Name: name, Detail: "named pipe", Err: ErrSpecialFile}
-	case mode&fs.ModeSocket != 0:
-		return &EntryError{Name: name, Detail: "socket", Err: ErrSpecialFile}
-	case mode&fs.ModeIrregular != 0 || (!mode.IsRegular() && !mode.IsDir()):
+	case mode&(fs.ModeDevice|fs.ModeCharDevice|fs.ModeNamedPipe|fs.ModeSocket|fs.ModeIrregular) != 0:
 		return &EntryError{Name: name, Detail: "file type " + mode.Type().String(), Err: ErrSpecialFile}
-	}
-	if h, ok := f.Header.(kzip.FileHeader); ok {
-		if h.Flags&0x1 != 0 {
-			return &EntryError{Name: name, Detail: "encrypted", Err: ErrCompressionMethod}
-		}
-		if h.Method != kzip.Store && h.Method != kzip.Deflate {
-			return &EntryError{Name: name, Detail: fmt.Sprintf("method %d", h.Method), Err: ErrCompressionMethod}
-		}
 	}
 	return nil
 }
 
 // checkEntrySize applies the per-file size and ratio limits to the sizes
-// the header declares, and returns the declared unpacked size.
-func checkEntrySize(f archives.FileInfo, limits Limits) (int64, error) {
-	unpacked := f.Size()
-	var packed int64 = -1
-	if h, ok := f.Header.(kzip.FileHeader); ok {
-		unpacked = int64(h.UncompressedSize64)
-		packed = int64(h.CompressedSize64)
-		if h.UncompressedSize64 > 1<<62 || h.CompressedSize64 > 1<<62 {
-			return 0, &EntryError{Name: f.NameInArchive, Detail: "absurd size in header", Err: ErrTooManyBytes}
-		}
+// the header declares, and returns the declared unpacked size. The same
+// limits are applied again to the bytes actually produced (see meter).
+func checkEntrySize(f *kzip.File, limits Limits) (int64, error) {
+	if f.UncompressedSize64 > 1<<62 || f.CompressedSize64 > 1<<62 {
+		return 0, &EntryError{Name: f.Name, Detail: "absurd size in header", Err: ErrTooManyBytes}
 	}
+	unpacked, packed := int64(f.UncompressedSize64), int64(f.CompressedSize64)
 	if unpacked > limits.MaxFileBytes {
-		return 0, &EntryError{Name: f.NameInArchive, Detail: fmt.Sprintf("%d bytes, limit %d per file", unpacked, limits.MaxFileBytes), Err: ErrTooManyBytes}
+		return 0, &EntryError{Name: f.Name, Detail: fmt.Sprintf("%d bytes, limit %d per file", unpacked, limits.MaxFileBytes), Err: ErrTooManyBytes}
 	}
-	if packed >= 0 && unpacked > limits.RatioFloorBytes {
+	if unpacked > limits.RatioFloorBytes {
 		ratio := float64(unpacked) / float64(max(packed, 1))
 		if ratio > limits.MaxRatio {
-			return 0, &EntryError{Name: f.NameInArchive, Detail: fmt.Sprintf("%d bytes packed into %d, ratio %.0f:1, limit %.0f:1", unpacked, packed, ratio, limits.MaxRatio), Err: ErrCompressionRatio}
+			return 0, &EntryError{Name: f.Name, Detail: fmt.Sprintf("%d bytes packed into %d, ratio %.0f:1, limit %.0f:1", unpacked, packed, ratio, limits.MaxRatio), Err: ErrCompressionRatio}
 		}
 	}
 	return unpacked, nil
 }
 
 // readEntry reads a small entry whole, refusing more than limit bytes.
-func readEntry(f archives.FileInfo, limit int64) ([]byte, error) {
-	r, err := f.Open()
+func (a *Archive) readEntry(f *kzip.File, limit int64) ([]byte, error) {
+	var buf bytes.Buffer
+	n, err := a.stream(context.Background(), f, limit, &buf)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, f.NameInArchive, err)
+		return nil, err
 	}
-	defer r.Close()
-	data, err := io.ReadAll(io.LimitReader(r, limit+1))
-	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, f.NameInArchive, err)
-	}
-	if int64(len(data)) > limit {
-		if f.NameInArchive == ManifestName {
+	if n > limit {
+		if f.Name == ManifestName {
 			return nil, fmt.Errorf("%w: limit %d bytes", ErrManifestTooLarge, limit)
 		}
 		return nil, fmt.Errorf("%w: larger than %d bytes", ErrInvalidSignatureFile, limit)
 	}
-	return data, nil
+	return buf.Bytes(), nil
 }
 
 // checkListing requires the entries to be exactly manifest.json, an

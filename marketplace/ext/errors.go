@@ -19,6 +19,19 @@ var (
 	ErrCorrupt = errors.New("the .ext archive is damaged or truncated: download it again")
 	// ErrArchiveTooLarge: the archive file itself is bigger than the limit.
 	ErrArchiveTooLarge = errors.New("the .ext archive is larger than this host accepts")
+	// ErrNoSuchFile: the archive path given does not exist.
+	ErrNoSuchFile = errors.New("no such file: give the path of an .ext file")
+	// ErrFileNotReadable: the archive path exists but may not be read.
+	ErrFileNotReadable = errors.New("the .ext file cannot be read: check its permissions")
+	// ErrNotRegularFile: the archive path is a folder, pipe, device or
+	// socket; only a regular .ext file is read.
+	ErrNotRegularFile = errors.New("only a regular .ext file can be installed")
+	// ErrDirectoryTooLarge: the zip's central directory is bigger than
+	// Limits.MaxDirectoryBytes; it is refused before it is parsed.
+	ErrDirectoryTooLarge = errors.New("the archive's zip directory is larger than this host accepts")
+	// ErrOverlappingEntries: two entries share compressed bytes, a
+	// construction only zip bombs use.
+	ErrOverlappingEntries = errors.New("entries of the archive overlap (zip bomb)")
 	// ErrAbsolutePath: an entry name is absolute ("/etc/passwd", "C:\x"),
 	// which would let it land anywhere on the host.
 	ErrAbsolutePath = errors.New("absolute paths are not allowed in an extension")
@@ -35,9 +48,10 @@ var (
 	ErrHardlink = errors.New("hard links are not allowed in an extension")
 	// ErrSpecialFile: an entry is a device, pipe, socket or other non-regular file.
 	ErrSpecialFile = errors.New("device files, pipes and sockets are not allowed in an extension")
-	// ErrDuplicateEntry: two entries have the same name (compared without
-	// case, because macOS and Windows file systems would merge them).
-	ErrDuplicateEntry = errors.New("the archive lists the same file twice")
+	// ErrDuplicateEntry: two entries have the same name, compared the way
+	// some file system would: without case (macOS, Windows) and after
+	// Unicode normalisation (macOS), or a file has the name of a folder.
+	ErrDuplicateEntry = errors.New("the archive lists the same file twice, or names that some file system would take for the same file")
 	// ErrTooManyFiles: more entries than Limits.MaxFiles.
 	ErrTooManyFiles = errors.New("the archive has more files than this host accepts")
 	// ErrTooManyBytes: the unpacked size exceeds Limits.MaxTotalBytes or

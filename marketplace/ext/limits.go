@@ -1,20 +1,25 @@
 package ext
 
 // Limits bound what an archive may make the host do. They are checked
-// against the zip headers before anything is decompressed, and again
-// against the bytes actually produced, since headers can lie.
+// against the zip's end record before its directory is parsed, against
+// the directory before anything is decompressed, and again against the
+// bytes actually read and produced while streaming, since headers can lie.
 type Limits struct {
 	// MaxArchiveBytes bounds the .ext file itself.
 	MaxArchiveBytes int64
 	// MaxFiles bounds the number of entries, directories included.
 	MaxFiles int
+	// MaxDirectoryBytes bounds the zip's central directory, checked from
+	// the end record before the directory is read.
+	MaxDirectoryBytes int64
 	// MaxFileBytes bounds one unpacked file.
 	MaxFileBytes int64
 	// MaxTotalBytes bounds the sum of all unpacked files.
 	MaxTotalBytes int64
 	// MaxRatio bounds how many times larger than its compressed form an
-	// entry may unpack. Real binaries compress 2-4×, text 5-20×; a zip
-	// bomb reaches thousands.
+	// entry may unpack, and how many times larger than the archive all
+	// entries together may unpack. Real binaries compress 2-4×, text
+	// 5-20×; a zip bomb reaches thousands.
 	MaxRatio float64
 	// RatioFloorBytes exempts small entries from MaxRatio: a 100 KiB file
 	// cannot hurt, whatever its ratio.
@@ -27,13 +32,14 @@ type Limits struct {
 // hundred MiB each, with a wide margin.
 func DefaultLimits() Limits {
 	return Limits{
-		MaxArchiveBytes:  1 << 30,
-		MaxFiles:         256,
-		MaxFileBytes:     512 << 20,
-		MaxTotalBytes:    2 << 30,
-		MaxRatio:         200,
-		RatioFloorBytes:  1 << 20,
-		MaxManifestBytes: DefaultMaxManifestBytes,
+		MaxArchiveBytes:   1 << 30,
+		MaxFiles:          256,
+		MaxDirectoryBytes: 1 << 20,
+		MaxFileBytes:      512 << 20,
+		MaxTotalBytes:     2 << 30,
+		MaxRatio:          200,
+		RatioFloorBytes:   1 << 20,
+		MaxManifestBytes:  DefaultMaxManifestBytes,
 	}
 }
 
@@ -46,6 +52,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxFiles <= 0 {
 		l.MaxFiles = d.MaxFiles
+	}
+	if l.MaxDirectoryBytes <= 0 {
+		l.MaxDirectoryBytes = d.MaxDirectoryBytes
 	}
 	if l.MaxFileBytes <= 0 {
 		l.MaxFileBytes = d.MaxFileBytes

@@ -11,8 +11,10 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/Masterminds/semver/v3"
+	jsonv2 "github.com/go-json-experiment/json"
 )
 
 // The names of the two entries every archive starts with.
@@ -137,24 +139,35 @@ var (
 	hostPattern     = regexp.MustCompile(`^(?:\*\.)?[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*(?::[0-9]{1,5})?$`)
 )
 
-// ParseManifest decodes and validates manifest.json. It is strict: unknown
-// fields, duplicate keys and trailing data are errors, because the bytes
-// are signed and must mean exactly one thing to every reader.
+// ParseManifest decodes and validates manifest.json. It is strict,
+// because the bytes are signed and must mean exactly one thing to every
+// reader: invalid UTF-8, a byte-order mark, a member name given twice in
+// one object (also when the two differ only in case, which
+// case-insensitive decoders merge), a member the Manifest type does not
+// have (names match exactly, case included) and data after the object are
+// all refused. Fields added to Manifest later are known by that alone.
+// See decision 0181.
 func ParseManifest(data []byte) (*Manifest, error) {
 	if len(data) > DefaultMaxManifestBytes {
 		return nil, fmt.Errorf("%w (%d bytes, limit %d)", ErrManifestTooLarge, len(data), DefaultMaxManifestBytes)
 	}
+	if !utf8.Valid(data) {
+		return nil, &ManifestError{Problem: "not valid UTF-8; write the manifest as UTF-8 text"}
+	}
+	if bytes.HasPrefix(data, []byte("\xef\xbb\xbf")) {
+		return nil, &ManifestError{Problem: "starts with a byte-order mark; save it as UTF-8 without BOM"}
+	}
 	if err := checkDuplicateKeys(data); err != nil {
 		return nil, err
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
 	var m Manifest
-	if err := dec.Decode(&m); err != nil {
-		return nil, &ManifestError{Problem: "not valid JSON for a manifest: " + err.Error()}
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, &ManifestError{Problem: "unexpected data after the JSON object"}
+	if err := jsonv2.Unmarshal(data, &m, jsonv2.RejectUnknownMembers(true)); err != nil {
+		var serr *jsonv2.SemanticError
+		if errors.As(err, &serr) && errors.Is(serr.Err, jsonv2.ErrUnknownName) {
+			ptr := string(serr.JSONPointer)
+			return nil, &ManifestError{Field: strings.TrimPrefix(ptr, "/"), Problem: "unknown field: this host knows no such manifest field (names are case-sensitive); remove it, or upgrade idbridge if a newer format added it"}
+		}
+		return nil, &ManifestError{Problem: "not valid JSON for a manifest: " + strings.TrimPrefix(err.Error(), "json: ")}
 	}
 	if err := m.Validate(); err != nil {
 		return nil, err
@@ -164,12 +177,13 @@ func ParseManifest(data []byte) (*Manifest, error) {
 
 // jsonFrame is one open object or array while checkDuplicateKeys walks.
 type jsonFrame struct {
-	keys    map[string]bool // nil for arrays
+	keys    map[string]string // folded -> as written; nil for arrays
 	wantKey bool
 }
 
 // checkDuplicateKeys walks the JSON tokens and refuses an object that names
-// the same key twice; encoding/json would silently keep the last one.
+// the same member twice, compared without case: encoding/json would keep
+// the last of "id" and "ID", other readers the first.
 func checkDuplicateKeys(data []byte) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
@@ -194,16 +208,20 @@ func checkDuplicateKeys(data []byte) error {
 				continue
 			}
 			key, _ := tok.(string)
-			if stack[n-1].keys[key] {
-				return &ManifestError{Field: key, Problem: "appears twice in the same object"}
+			folded := foldName(key)
+			if prev, dup := stack[n-1].keys[folded]; dup {
+				if prev == key {
+					return &ManifestError{Field: key, Problem: "appears twice in the same object"}
+				}
+				return &ManifestError{Field: key, Problem: fmt.Sprintf("appears twice in the same object, also written %q", prev)}
 			}
-			stack[n-1].keys[key] = true
+			stack[n-1].keys[folded] = key
 			stack[n-1].wantKey = false
 			continue
 		}
 		switch tok {
 		case json.Delim('{'):
-			stack = append(stack, &jsonFrame{keys: map[string]bool{}, wantKey: true})
+			stack = append(stack, &jsonFrame{keys: map[string]string{}, wantKey: true})
 		case json.Delim('['):
 			stack = append(stack, &jsonFrame{})
 		case json.Delim(']'):
@@ -229,17 +247,20 @@ func (m *Manifest) Validate() error {
 	case m.FormatVersion != FormatVersion:
 		return bad("format_version", "is %d; this host reads format %d", m.FormatVersion, FormatVersion)
 	}
-	if len(m.ID) > 64 || !idPattern.MatchString(m.ID) {
-		return bad("id", "%q must be 1-64 lower-case letters and digits, words joined by \"-\" or \".\", starting with a letter", m.ID)
+	if len(m.ID) > MaxIDLength || !idPattern.MatchString(m.ID) {
+		return bad("id", "%q must be 1-%d lower-case letters and digits, words joined by \"-\" or \".\", starting with a letter", clip(m.ID), MaxIDLength)
+	}
+	if IsWindowsReserved(m.ID) {
+		return bad("id", "%q is a name Windows reserves for a device and cannot be a folder there; choose another id", m.ID)
 	}
 	if err := checkText(m.Name, 100); err != nil {
 		return bad("name", "%v", err)
 	}
-	if _, err := semver.StrictNewVersion(m.Version); err != nil {
-		return bad("version", "%q is not a semantic version like 1.2.3: %v", m.Version, err)
+	if err := CheckVersion(m.Version); err != nil {
+		return bad("version", "%v", err)
 	}
-	if len(m.Publisher) > 64 || !idPattern.MatchString(m.Publisher) {
-		return bad("publisher", "%q must be written like an id: lower-case letters and digits, words joined by \"-\" or \".\"", m.Publisher)
+	if len(m.Publisher) > MaxIDLength || !idPattern.MatchString(m.Publisher) {
+		return bad("publisher", "%q must be written like an id: 1-%d lower-case letters and digits, words joined by \"-\" or \".\"", clip(m.Publisher), MaxIDLength)
 	}
 	if err := checkText(m.Description, 2000); err != nil {
 		return bad("description", "%v", err)
@@ -266,7 +287,8 @@ func (m *Manifest) Validate() error {
 	case m.Runtime == nil && len(m.Platforms) == 0:
 		return bad("platforms", "must name at least one platform and its binary (or a runtime and its entry script)")
 	}
-	seen := map[string]string{} // folded path -> field
+	names := newNameSet()
+	names.files[ManifestName], names.files[SignatureName] = ManifestName, SignatureName
 	claim := func(field, p string) error {
 		if err := CheckPath(p); err != nil {
 			return bad(field, "%v", err)
@@ -274,10 +296,9 @@ func (m *Manifest) Validate() error {
 		if p == ManifestName || p == SignatureName {
 			return bad(field, "%q is reserved for the manifest and its signature", p)
 		}
-		if other, dup := seen[foldName(p)]; dup {
-			return bad(field, "%q is also listed as %s", p, other)
+		if err := names.addFile(p); err != nil {
+			return bad(field, "%v", err)
 		}
-		seen[foldName(p)] = field
 		return nil
 	}
 	for _, plat := range sortedKeys(m.Platforms) {

@@ -14,8 +14,10 @@ import (
 // signature. It first checks the archive as a host would (structure,
 // manifest, every file's hash) so that nothing inconsistent gets signed,
 // then rewrites it with the new manifest.sig right after manifest.json,
-// copying every other entry without recompressing it.
-func SignFile(ctx context.Context, path string, priv ed25519.PrivateKey) (Signature, error) {
+// copying every other entry without recompressing it. rotations, from a
+// key change (see EndorseKey), are carried in the signature so hosts that
+// pinned an earlier key accept it.
+func SignFile(ctx context.Context, path string, priv ed25519.PrivateKey, rotations ...KeyRotation) (Signature, error) {
 	a, err := Open(ctx, path, Limits{})
 	if err != nil {
 		return Signature{}, fmt.Errorf("sign: %w", err)
@@ -25,6 +27,7 @@ func SignFile(ctx context.Context, path string, priv ed25519.PrivateKey) (Signat
 		return Signature{}, fmt.Errorf("sign: %w", err)
 	}
 	sig := SignManifest(a.ManifestBytes, priv)
+	sig.Rotations = rotations
 
 	src, err := os.Open(path)
 	if err != nil {

@@ -41,6 +41,10 @@ type Verification struct {
 	Status SignatureStatus
 	// KeyID is the signing key, empty when unsigned.
 	KeyID string
+	// PublicKey is the signing key when the host trusts it, else nil.
+	PublicKey ed25519.PublicKey
+	// Signature is the parsed manifest.sig, nil when unsigned.
+	Signature *Signature
 }
 
 // Verify decides whether a manifest may be believed. sig is the content of
@@ -61,12 +65,12 @@ func (p TrustPolicy) Verify(manifest []byte, publisher string, sig []byte) (Veri
 	pub, trusted := p.Keys[s.KeyID]
 	if !trusted {
 		if p.AllowedPublishers[publisher] {
-			return Verification{Status: StatusUntrustedAllowed, KeyID: s.KeyID}, nil
+			return Verification{Status: StatusUntrustedAllowed, KeyID: s.KeyID, Signature: s}, nil
 		}
 		return Verification{}, fmt.Errorf("%w (key %s, publisher %q)", ErrUntrustedKey, s.KeyID, publisher)
 	}
 	if !ed25519.Verify(pub, manifest, s.Value) {
 		return Verification{}, fmt.Errorf("%w (key %s)", ErrBadSignature, s.KeyID)
 	}
-	return Verification{Status: StatusVerified, KeyID: s.KeyID}, nil
+	return Verification{Status: StatusVerified, KeyID: s.KeyID, PublicKey: pub, Signature: s}, nil
 }

@@ -67,11 +67,12 @@ func (a *Archive) Unpack(ctx context.Context, dir, platform string) (*Unpacked, 
 	}
 	defer root.Close()
 
+	a.meter.reset(a.limits, a.Size)
 	jobs := a.paths()
 	for _, meta := range []string{ManifestName, SignatureName} {
 		if f, ok := a.entries[meta]; ok {
 			// Read has bounded these; their hash is whatever they contain.
-			jobs = append(jobs, listedPath{path: meta, size: f.Size(), sha256: ""})
+			jobs = append(jobs, listedPath{path: meta, size: int64(f.UncompressedSize64), sha256: ""})
 		}
 	}
 	// Largest first, so the workers finish together.
@@ -145,6 +146,7 @@ feed:
 // anything; `idbridge ext sign` uses it so that only consistent archives
 // get signed.
 func (a *Archive) VerifyContents(ctx context.Context) error {
+	a.meter.reset(a.limits, a.Size)
 	for _, j := range a.paths() {
 		if _, err := a.extractOne(ctx, nil, j, false, false); err != nil {
 			return err
@@ -160,14 +162,9 @@ func (a *Archive) extractOne(ctx context.Context, root *os.Root, j listedPath, w
 	if j.size > a.limits.MaxFileBytes {
 		return UnpackedFile{}, &EntryError{Name: j.path, Detail: fmt.Sprintf("manifest says %d bytes, limit %d", j.size, a.limits.MaxFileBytes), Err: ErrTooManyBytes}
 	}
-	if entry.Size() != j.size {
-		return UnpackedFile{}, &EntryError{Name: j.path, Detail: fmt.Sprintf("zip header says %d bytes, manifest %d", entry.Size(), j.size), Err: ErrSizeMismatch}
+	if int64(entry.UncompressedSize64) != j.size {
+		return UnpackedFile{}, &EntryError{Name: j.path, Detail: fmt.Sprintf("zip header says %d bytes, manifest %d", entry.UncompressedSize64, j.size), Err: ErrSizeMismatch}
 	}
-	src, err := entry.Open()
-	if err != nil {
-		return UnpackedFile{}, &EntryError{Name: j.path, Detail: err.Error(), Err: ErrCorrupt}
-	}
-	defer src.Close()
 
 	h := sha256.New()
 	var dst io.Writer = h
@@ -182,6 +179,7 @@ func (a *Archive) extractOne(ctx context.Context, root *os.Root, j listedPath, w
 		if exec {
 			perm = 0o755
 		}
+		var err error
 		out, err = root.OpenFile(filepath.FromSlash(j.path), os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
 		if err != nil {
 			return UnpackedFile{}, fmt.Errorf("unpack %s: %w", j.path, err)
@@ -190,12 +188,12 @@ func (a *Archive) extractOne(ctx context.Context, root *os.Root, j listedPath, w
 		dst = io.MultiWriter(h, out)
 	}
 	// One byte more than promised is read so that a longer stream is caught.
-	n, err := io.Copy(dst, &ctxReader{ctx: ctx, r: io.LimitReader(src, j.size+1)})
+	n, err := a.stream(ctx, entry, j.size, dst)
 	if err != nil {
 		if ctx.Err() != nil {
 			return UnpackedFile{}, ctx.Err()
 		}
-		return UnpackedFile{}, &EntryError{Name: j.path, Detail: err.Error(), Err: ErrCorrupt}
+		return UnpackedFile{}, err
 	}
 	if n != j.size {
 		return UnpackedFile{}, &EntryError{Name: j.path, Detail: fmt.Sprintf("%d bytes, manifest says %d", n, j.size), Err: ErrSizeMismatch}
@@ -213,17 +211,3 @@ func (a *Archive) extractOne(ctx context.Context, root *os.Root, j listedPath, w
 }
 
 func hexSum(h hash.Hash) string { return hex.EncodeToString(h.Sum(nil)) }
-
-// ctxReader stops a long copy when the context ends, e.g. when another
-// worker found a bad file.
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c *ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
-}

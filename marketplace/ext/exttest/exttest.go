@@ -6,6 +6,7 @@ package exttest
 import (
 	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"context"
 	"crypto/ed25519"
 	"crypto/sha256"
@@ -143,6 +144,12 @@ type Entry struct {
 	Store bool
 	// Header, when set, edits the header just before it is written.
 	Header func(*zip.FileHeader)
+	// Raw, when set, is written as the entry's compressed data as is
+	// (Body is ignored), with RawSize as the declared unpacked size: for
+	// entries whose headers lie about their data.
+	Raw []byte
+	// RawSize is the unpacked size declared for a Raw entry.
+	RawSize uint64
 }
 
 // Zip writes entries as they are, with no checking at all.
@@ -163,8 +170,21 @@ func Zip(t testing.TB, entries []Entry) []byte {
 			mode = 0o644
 		}
 		h.SetMode(mode)
+		if e.Raw != nil {
+			h.CompressedSize64, h.UncompressedSize64 = uint64(len(e.Raw)), e.RawSize
+		}
 		if e.Header != nil {
 			e.Header(h)
+		}
+		if e.Raw != nil {
+			w, err := zw.CreateRaw(h)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := w.Write(e.Raw); err != nil {
+				t.Fatal(err)
+			}
+			continue
 		}
 		w, err := zw.CreateHeader(h)
 		if err != nil {
@@ -175,6 +195,23 @@ func Zip(t testing.TB, entries []Entry) []byte {
 		}
 	}
 	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// Deflate compresses data as a zip entry's deflate stream.
+func Deflate(t testing.TB, data []byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	w, err := flate.NewWriter(&buf, flate.BestCompression)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Write(data); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
