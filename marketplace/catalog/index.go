@@ -83,6 +83,7 @@ func Build(ctx context.Context, dir string) (*Index, error) {
 	}
 	sort.Strings(matches)
 	byID := map[string]*Extension{}
+	publishers := map[string]string{}
 	for _, p := range matches {
 		v, m, err := describe(ctx, p)
 		if err != nil {
@@ -98,6 +99,13 @@ func Build(ctx context.Context, dir string) (*Index, error) {
 				return nil, fmt.Errorf("index: %s and %s are both %s %s; keep one", have.Download, v.Download, m.ID, m.Version)
 			}
 		}
+		// Hosts pin an extension to its publisher, so one id in one
+		// catalog has one publisher.
+		if len(e.Versions) > 0 && publishers[m.ID] != m.Publisher {
+			return nil, fmt.Errorf("index: %s is published by %q in %s and by %q in %s; one extension id has one publisher",
+				m.ID, publishers[m.ID], e.Versions[0].Download, m.Publisher, v.Download)
+		}
+		publishers[m.ID] = m.Publisher
 		e.Versions = append(e.Versions, v)
 		if newest(e.Versions) == v.Version {
 			e.Name, e.Publisher, e.Description = m.Name, m.Publisher, m.Description
@@ -207,22 +215,34 @@ func (idx *Index) Marshal() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// ParseIndex decodes an index and checks what hosts rely on.
+// ErrBadIndex: the catalog's index.json is not a valid index; the
+// wrapped text names the entry.
+var ErrBadIndex = errors.New("the catalog index is invalid: rebuild it with `idbridge marketplace index`")
+
+// ParseIndex decodes an index and checks what hosts rely on: ids,
+// publishers and versions as a manifest would have them, a sha256 and a
+// positive size for every download.
 func ParseIndex(data []byte) (*Index, error) {
 	var idx Index
 	if err := json.Unmarshal(data, &idx); err != nil {
-		return nil, fmt.Errorf("the catalog index is not valid JSON: %w", err)
+		return nil, fmt.Errorf("%w: not valid JSON: %v", ErrBadIndex, err)
 	}
 	if idx.FormatVersion != IndexFormat {
-		return nil, fmt.Errorf("the catalog index has format %d and this host reads %d: upgrade idbridge or the catalog", idx.FormatVersion, IndexFormat)
+		return nil, fmt.Errorf("%w: it has format %d and this host reads %d: upgrade idbridge or the catalog", ErrBadIndex, idx.FormatVersion, IndexFormat)
 	}
 	for _, e := range idx.Extensions {
+		if len(e.ID) > ext.MaxIDLength || len(e.Publisher) > ext.MaxIDLength || e.ID == "" || e.Publisher == "" {
+			return nil, fmt.Errorf("%w: an extension has an id or publisher that is missing or longer than %d characters", ErrBadIndex, ext.MaxIDLength)
+		}
 		for _, v := range e.Versions {
-			if _, err := semver.StrictNewVersion(v.Version); err != nil {
-				return nil, fmt.Errorf("the catalog index lists %s with version %q, which is not a semantic version", e.ID, v.Version)
+			if err := ext.CheckVersion(v.Version); err != nil {
+				return nil, fmt.Errorf("%w: %s: version %v", ErrBadIndex, e.ID, err)
 			}
 			if len(v.SHA256) != 64 || strings.Trim(v.SHA256, "0123456789abcdef") != "" {
-				return nil, fmt.Errorf("the catalog index lists %s %s without a valid sha256", e.ID, v.Version)
+				return nil, fmt.Errorf("%w: %s %s has no valid sha256", ErrBadIndex, e.ID, v.Version)
+			}
+			if v.Size <= 0 {
+				return nil, fmt.Errorf("%w: %s %s has no size", ErrBadIndex, e.ID, v.Version)
 			}
 		}
 	}

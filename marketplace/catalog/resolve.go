@@ -7,11 +7,16 @@ import (
 	"strings"
 
 	"github.com/Masterminds/semver/v3"
+
+	"github.com/idbridge/idbridge/marketplace/ext"
 )
 
 // ErrNotInCatalog: no configured catalog has the extension, or none has a
 // version that fits this host.
 var ErrNotInCatalog = errors.New("not found in any configured catalog")
+
+// ErrBadRequest: the name or version asked for cannot be looked up.
+var ErrBadRequest = errors.New("invalid request")
 
 // Host is what a candidate version must fit.
 type Host struct {
@@ -48,11 +53,10 @@ type Named struct {
 func Resolve(catalogs []Named, id, version string, host Host) (*Candidate, error) {
 	var want *semver.Version
 	if version != "" {
-		v, err := semver.NewVersion(version)
-		if err != nil {
-			return nil, fmt.Errorf("version %q is not a semantic version", version)
+		if err := ext.CheckVersion(version); err != nil {
+			return nil, fmt.Errorf("%w: --version %v", ErrBadRequest, err)
 		}
-		want = v
+		want = semver.MustParse(version)
 	}
 	hostRelease := semver.New(0, 0, 0, "", "")
 	if hv, err := semver.NewVersion(host.Version); err == nil {
