@@ -75,6 +75,13 @@ func (c *Call) Decode(v any) error {
 	return nil
 }
 
+// ResponseController controls the call's connection, e.g. a read
+// deadline for a route that streams a large request body (an uploaded
+// archive) and must not wait forever for a client that stopped sending.
+func (c *Call) ResponseController() *http.ResponseController {
+	return http.NewResponseController(c.writer)
+}
+
 // AuditChange attaches the object before and after the change to the audit
 // entry of this call. Values must not hold secrets; mask them first.
 func (c *Call) AuditChange(before, after any) { c.before, c.after = before, after }

@@ -14,7 +14,8 @@ const docReadyProbe = "host.ready"
 
 // readiness answers /readyz with the truth: not ready while starting or
 // stopping, while the store refuses writes (a full disk), or while the
-// directory watcher is stuck. See decision 0175.
+// directory watcher is stuck, or while an extension install runs past its
+// deadline (decision 0184). See decision 0175.
 type readiness struct {
 	mu       sync.Mutex
 	probedAt time.Time
@@ -42,6 +43,11 @@ func (a *App) readyErr(ctx context.Context) error {
 	}
 	if w := a.Services.Watcher; w != nil {
 		if err := w.Ready(); err != nil {
+			return err
+		}
+	}
+	if mgr := a.Services.Extensions; mgr != nil {
+		if err := mgr.Stuck(); err != nil {
 			return err
 		}
 	}

@@ -78,7 +78,7 @@ func badCases(t *testing.T, key ed25519.PrivateKey) []badCase {
 			for i := range 40 {
 				p.addFile(fmt.Sprintf("docs/%02d.txt", i), []byte("x"))
 			}
-		}), want: ext.ErrTooManyFiles, says: "more than 32 entries"},
+		}), want: ext.ErrTooManyFiles, says: "46 entries, limit 32"},
 		{name: "file too large", archive: build(func(p *parts) { p.addFile("big.bin", randomBytes(2<<20+1)) }), want: ext.ErrTooManyBytes, says: "limit 2097152 per file"},
 		{name: "too many bytes in all", archive: build(func(p *parts) {
 			p.addFile("a.bin", randomBytes(1800<<10))
@@ -129,6 +129,51 @@ func badCases(t *testing.T, key ed25519.PrivateKey) []badCase {
 			p.rawSig = ext.SignManifest(b, key).Marshal()
 		}), want: ext.ErrBadSignature, says: "modified after it was signed"},
 		{name: "signature file malformed", archive: build(func(p *parts) { p.rawSig = []byte(`{"algorithm":"rsa"}`) }), want: ext.ErrInvalidSignatureFile, says: `algorithm "rsa"`},
+		// Added with the supply-chain hardening: each of these was accepted,
+		// answered 500 or named wrongly before.
+		{name: "a file and a folder of the same name", archive: build(func(p *parts) {
+			p.addFile("docs", []byte("a file"))
+			p.addFile("docs/guide.md", []byte("# guide\n"))
+		}), want: ext.ErrDuplicateEntry, says: `a folder with the name of the file "docs"`},
+		{name: "names equal after Unicode normalisation", archive: build(func(p *parts) {
+			p.addFile("caf\u00e9.txt", []byte("nfc"))
+			p.addFile("cafe\u0301.txt", []byte("nfd"))
+		}), want: ext.ErrDuplicateEntry, says: "same name as"},
+		{name: "folders differing only in case", archive: build(func(p *parts) {
+			p.addFile("Docs/a.md", []byte("a"))
+			p.addFile("docs/b.md", []byte("b"))
+		}), want: ext.ErrDuplicateEntry, says: "only in case"},
+		{name: "a right-to-left override in a name", archive: extra(exttest.Entry{Name: "invoice\u202Etxt.exe", Body: []byte("x")}), want: ext.ErrUnsafePath, says: "U+202E"},
+		{name: "a Windows device name as the id", archive: build(func(p *parts) { p.man.ID = "aux" }), want: ext.ErrInvalidManifest, says: "Windows reserves"},
+		{name: "a version of 20 digits", archive: build(func(p *parts) { p.man.Version = "12345678901234567890.0.0" }), want: ext.ErrInvalidManifest, says: "longer than 9 digits"},
+		{name: "a version longer than a folder name allows", archive: build(func(p *parts) { p.man.Version = "1.0.0-" + strings.Repeat("a", 250) }), want: ext.ErrInvalidManifest, says: "longer than 64 characters"},
+		{name: "manifest members differing only in case", archive: build(func(p *parts) {
+			b, _ := p.man.Marshal()
+			p.rawMan = bytes.Replace(b, []byte(`"id": "sample",`), []byte(`"id": "sample", "ID": "clockify",`), 1)
+		}), want: ext.ErrInvalidManifest, says: `also written "id"`},
+		{name: "manifest with invalid UTF-8", archive: build(func(p *parts) {
+			b, _ := p.man.Marshal()
+			p.rawMan = bytes.Replace(b, []byte(`"Sample"`), []byte("\"Sam\xffple\""), 1)
+		}), want: ext.ErrInvalidManifest, says: "not valid UTF-8"},
+		{name: "manifest with a second object after it", archive: build(func(p *parts) {
+			b, _ := p.man.Marshal()
+			p.rawMan = append(b, []byte(`{"id":"clockify"}`)...)
+		}), want: ext.ErrInvalidManifest, says: "after top-level value"},
+		{name: "symlink with a long target", archive: extra(exttest.Entry{Name: "docs/link", Body: []byte(strings.Repeat("../", 12000)), Mode: fs.ModeSymlink | 0o777}), want: ext.ErrSymlink, says: "(36000 bytes)"},
+		{name: "zstd file named .ext", archive: func(*testing.T) []byte {
+			return []byte("\x28\xb5\x2f\xfd\x04\x58\x45\x00\x00\x10some zstd frame content")
+		}, want: ext.ErrNotZip, says: "zstd-compressed file; only zip archives are accepted"},
+		{name: "zip bomb hiding behind padding", archive: build(func(p *parts) {
+			zeros := make([]byte, 1536<<10)
+			raw := append(exttest.Deflate(t, zeros), make([]byte, 30<<10)...)
+			p.man.Files = append(p.man.Files, ext.File{Path: "padded.bin", SHA256: exttest.Sum(zeros), Size: int64(len(zeros))})
+			p.files = append(p.files, exttest.Entry{Name: "padded.bin", Raw: raw, RawSize: uint64(len(zeros))})
+		}), want: ext.ErrCompressionRatio, says: "bytes read from the archive produced more than"},
+		{name: "many small entries expanding together", archive: build(func(p *parts) {
+			for i := range 15 {
+				p.addFile(fmt.Sprintf("data/%02d.bin", i), make([]byte, 200<<10))
+			}
+		}), want: ext.ErrCompressionRatio, says: "bytes from a"},
 		{name: "downgrade without permission", before: func(t *testing.T, e *env) {
 			if _, err := e.m.Install(context.Background(), extensions.Source{File: writeArchive(t, newParts(key, "2.0.0").bytes(t))}); err != nil {
 				t.Fatal(err)

@@ -19,6 +19,22 @@ var (
 	ErrNoSource = errors.New("say where to install from: a file, a URL, or a name from a catalog")
 	// ErrInvalidCatalog: a catalog name or location cannot be used.
 	ErrInvalidCatalog = errors.New("invalid catalog")
+	// ErrPublisherChanged: an upgrade comes from another publisher than
+	// the one the installed extension is pinned to.
+	ErrPublisherChanged = errors.New("refusing to replace an extension with one from another publisher")
+	// ErrSignerChanged: an upgrade is signed by another key than the
+	// pinned one, and no rotation signed by the pinned key leads to it.
+	ErrSignerChanged = errors.New("refusing to replace an extension with one signed by another key")
+	// ErrNotAsked: the archive a catalog served is not the extension,
+	// version or publisher the catalog listed or the admin asked for.
+	ErrNotAsked = errors.New("the catalog served another extension than the one asked for")
+	// ErrDownload: a URL or catalog download failed: an error status, no
+	// answer, a stalled transfer, or more bytes than the limit.
+	ErrDownload = errors.New("the download failed")
+	// ErrCatalogUnavailable: no configured catalog could be read.
+	ErrCatalogUnavailable = errors.New("no configured catalog could be read")
+	// ErrUploadStalled: an uploaded archive stopped arriving.
+	ErrUploadStalled = errors.New("the upload stalled: nothing arrived for too long; send it again")
 	// ErrFilesChanged: an installed file no longer has its recorded hash.
 	ErrFilesChanged = errors.New("installed files were changed on disk since they were installed: uninstall and install the extension again")
 )

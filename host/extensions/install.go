@@ -3,17 +3,15 @@ package extensions
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
-	"net/http"
-	"net/url"
 	"os"
 	"path"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/idbridge/idbridge/marketplace/catalog"
@@ -24,7 +22,7 @@ import (
 // Source says where an archive comes from: exactly one of File, URL or
 // Name. Version only applies to Name.
 type Source struct {
-	// File is a path on the host.
+	// File is a path on the host; only a regular file is accepted.
 	File string `json:"file,omitempty"`
 	// URL is an http(s) address of an .ext.
 	URL string `json:"url,omitempty"`
@@ -48,68 +46,105 @@ type UpgradeOptions struct {
 }
 
 // Install installs an extension that is not installed yet. The archive is
-// opened, its signature checked against the trusted keys, its fit to this
-// host checked, and every file hashed while unpacking into staging; only
-// then is it moved into place and recorded.
+// fetched into staging, opened, its signature checked against the trusted
+// keys, its fit to this host checked and every file hashed while
+// unpacking into staging, all without holding the manager's lock; only
+// the final move into place and the record are done under it, so a slow
+// download or upload never holds up another install. See decision 0184.
 func (m *Manager) Install(ctx context.Context, src Source) (*Record, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	rec, err := m.fromSource(ctx, src, func(man *ext.Manifest) (*Record, error) {
-		old, err := m.record(ctx, man.ID)
-		switch {
-		case err == nil:
-			return nil, fmt.Errorf("%s %s (asked for %s): %w", old.ID, old.Version, man.Version, ErrAlreadyInstalled)
-		case errors.Is(err, ErrNotInstalled):
-			return nil, nil
-		default:
-			return nil, err
+	ctx, done := m.ops.begin(ctx, "install "+src.describe(), m.installTimeout())
+	defer done()
+	st, err := m.stage(ctx, src, "")
+	if err != nil {
+		return nil, err
+	}
+	defer st.discard()
+	rec, err := m.commit(ctx, st, func(old *Record) error {
+		if old != nil {
+			return fmt.Errorf("%s %s (asked for %s): %w", old.ID, old.Version, st.man.Version, ErrAlreadyInstalled)
 		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	m.changed(ctx, rec.ID, rec)
 	return rec, nil
 }
 
 // Upgrade replaces the installed release of id with another. Integrations
 // refer to the extension by id, so their configuration is untouched; the
 // old release folder is removed once the new record is written, and kept
-// working until then.
+// working until then. The new release must come from the publisher the
+// extension is pinned to, signed by the pinned key or a key it endorsed.
 func (m *Manager) Upgrade(ctx context.Context, id string, opts UpgradeOptions) (*Record, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	old, err := m.record(ctx, id)
-	if err != nil {
+	ctx, done := m.ops.begin(ctx, "upgrade of "+id, m.installTimeout())
+	defer done()
+	if _, err := m.record(ctx, id); err != nil {
 		return nil, err
 	}
 	src := opts.Source
 	if src.File == "" && src.URL == "" && src.Name == "" && src.Archive == nil {
 		src.Name = id
 	}
-	rec, err := m.fromSource(ctx, src, func(man *ext.Manifest) (*Record, error) {
-		if man.ID != id {
-			return nil, fmt.Errorf("%w: upgrading %q with an archive of %q", ErrIDMismatch, id, man.ID)
-		}
-		oldV, newV := mustVersion(old.Version), man.SemVer()
-		if !newV.GreaterThan(oldV) && !opts.AllowDowngrade {
-			return nil, fmt.Errorf("%s is installed at %s and the archive is %s: %w", id, old.Version, man.Version, ErrDowngrade)
-		}
-		return old, nil
-	})
+	st, err := m.stage(ctx, src, id)
 	if err != nil {
 		return nil, err
 	}
-	if err := os.RemoveAll(filepath.Join(m.root, filepath.FromSlash(old.Dir))); err != nil {
-		m.log.Warn("old release folder not removed; it is swept at the next start", "dir", old.Dir, "error", err)
-	}
-	m.changed(ctx, id, rec)
-	return rec, nil
+	defer st.discard()
+	return m.commit(ctx, st, func(old *Record) error {
+		if old == nil {
+			return fmt.Errorf("%q: %w", id, ErrNotInstalled)
+		}
+		if err := checkPin(old, st); err != nil {
+			return err
+		}
+		oldV, newV := mustVersion(old.Version), st.man.SemVer()
+		if !newV.GreaterThan(oldV) && !opts.AllowDowngrade {
+			return fmt.Errorf("%s is installed at %s and the archive is %s: %w", id, old.Version, st.man.Version, ErrDowngrade)
+		}
+		return nil
+	})
 }
 
-// fromSource fetches the archive named by src to a local file when it is
-// remote, and installs it.
-func (m *Manager) fromSource(ctx context.Context, src Source, check func(*ext.Manifest) (*Record, error)) (*Record, error) {
+// describe names a source in logs and in /readyz.
+func (s Source) describe() string {
+	switch {
+	case s.File != "":
+		return "from a file on the host"
+	case s.URL != "":
+		return "from a URL"
+	case s.Name != "":
+		return s.Name
+	}
+	return "from an upload"
+}
+
+// staged is an archive fetched, verified and unpacked into staging, ready
+// to be moved into place.
+type staged struct {
+	man       *ext.Manifest
+	v         ext.Verification
+	unpacked  *ext.Unpacked
+	dir       string // the unpacked release, inside staging
+	archive   string // the fetched archive, inside staging
+	sum       string // its sha256
+	origin    string
+	fromIndex *catalog.Candidate // set when installed by name
+}
+
+// discard removes whatever of st is still in staging.
+func (st *staged) discard() {
+	if st.dir != "" {
+		_ = os.RemoveAll(st.dir)
+	}
+	if st.archive != "" {
+		_ = os.Remove(st.archive)
+	}
+}
+
+// stage fetches src into staging, checks it completely and unpacks it
+// there. upgrading is the id being upgraded, or "" for an install.
+func (m *Manager) stage(ctx context.Context, src Source, upgrading string) (*staged, error) {
 	n := 0
 	for _, s := range []string{src.File, src.URL, src.Name} {
 		if s != "" {
@@ -122,191 +157,128 @@ func (m *Manager) fromSource(ctx context.Context, src Source, check func(*ext.Ma
 	if n != 1 {
 		return nil, ErrNoSource
 	}
-	if src.File != "" {
-		return m.place(ctx, src.File, src.File, check)
-	}
-	tmp, err := os.CreateTemp(filepath.Join(m.root, stagingDir), "download-*.ext")
-	if err != nil {
-		return nil, fmt.Errorf("prepare download: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	defer tmp.Close()
-	origin := src.URL
-	switch {
-	case src.Archive != nil:
-		origin = "upload"
-		limit := m.limits().MaxArchiveBytes
-		var n int64
-		if n, err = io.Copy(tmp, io.LimitReader(src.Archive, limit+1)); err == nil && n > limit {
-			err = fmt.Errorf("upload: %w (limit %d bytes)", ext.ErrArchiveTooLarge, limit)
+	if src.Version != "" {
+		if err := ext.CheckVersion(src.Version); err != nil {
+			return nil, fmt.Errorf("%w: version %v", catalog.ErrBadRequest, err)
 		}
-	case src.URL != "":
-		err = m.download(ctx, src.URL, tmp)
-	default:
-		origin, err = m.downloadFromCatalog(ctx, src, tmp)
 	}
-	if err != nil {
+	st := &staged{}
+	ok := false
+	defer func() {
+		if !ok {
+			st.discard()
+		}
+	}()
+	if err := m.fetch(ctx, src, st); err != nil {
 		return nil, err
 	}
-	if err := tmp.Close(); err != nil {
+	if err := m.verify(ctx, src, upgrading, st); err != nil {
 		return nil, err
 	}
-	return m.place(ctx, tmp.Name(), origin, check)
+	ok = true
+	return st, nil
 }
 
-// download fetches an .ext from an http(s) URL, bounded by the archive limit.
-func (m *Manager) download(ctx context.Context, rawURL string, w io.Writer) error {
-	u, err := url.Parse(rawURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
-		return fmt.Errorf("install from URL: %q is not an http(s) URL", rawURL)
+// fetch copies the archive into a staging file, hashing it on the way.
+func (m *Manager) fetch(ctx context.Context, src Source, st *staged) error {
+	tmp, err := os.CreateTemp(filepath.Join(m.root, stagingDir), "archive-*.ext")
+	if err != nil {
+		return fmt.Errorf("prepare staging: %w", err)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	st.archive = tmp.Name()
+	defer tmp.Close()
+	limit := m.limits().MaxArchiveBytes
+	hashed := newHashingWriter(tmp)
+	switch {
+	case src.File != "":
+		st.origin = src.File
+		err = copyHostFile(ctx, src.File, limit, hashed)
+	case src.Archive != nil:
+		st.origin = "upload"
+		err = copyLimited(ctx, src.Archive, limit, hashed, "upload")
+	case src.URL != "":
+		st.origin = src.URL
+		err = m.cat.Fetch(ctx, src.URL, limit, hashed)
+		if errors.Is(err, catalog.ErrUnavailable) {
+			err = fmt.Errorf("%w: %w", ErrDownload, err)
+		}
+	default:
+		st.origin, st.fromIndex, err = m.downloadFromCatalog(ctx, src, hashed)
+	}
 	if err != nil {
 		return err
 	}
-	client := m.cfg.HTTP
-	if client == nil {
-		client = http.DefaultClient
-	}
-	resp, err := client.Do(req)
+	st.sum = hashed.sum()
+	return tmp.Close()
+}
+
+// copyHostFile copies a regular file on the host into w.
+func copyHostFile(ctx context.Context, p string, limit int64, w io.Writer) error {
+	f, err := ext.OpenRegular(p)
 	if err != nil {
-		return fmt.Errorf("download %s: %w", u.Redacted(), err)
+		return err
 	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("download %s: %s", u.Redacted(), resp.Status)
-	}
-	limit := m.limits().MaxArchiveBytes
-	n, err := io.Copy(w, io.LimitReader(resp.Body, limit+1))
+	defer f.Close()
+	return copyLimited(ctx, f, limit, w, p)
+}
+
+// copyLimited copies at most limit bytes of r into w, refusing more.
+func copyLimited(ctx context.Context, r io.Reader, limit int64, w io.Writer, what string) error {
+	n, err := io.Copy(w, catalog.ContextReader(ctx, io.LimitReader(r, limit+1)))
 	if err != nil {
-		return fmt.Errorf("download %s: %w", u.Redacted(), err)
+		if ctx.Err() != nil && !errors.Is(err, ErrUploadStalled) {
+			return ctx.Err()
+		}
+		return fmt.Errorf("read %s: %w", what, err)
 	}
 	if n > limit {
-		return fmt.Errorf("download %s: %w (limit %d bytes)", u.Redacted(), ext.ErrArchiveTooLarge, limit)
+		return fmt.Errorf("%w: %s is more than %d bytes", ext.ErrArchiveTooLarge, what, limit)
 	}
 	return nil
 }
 
-// downloadFromCatalog resolves src.Name in the configured catalogs and
-// downloads the chosen version, checked against the index's sha256.
-func (m *Manager) downloadFromCatalog(ctx context.Context, src Source, w io.Writer) (string, error) {
-	named, browseErr := m.Browse(ctx)
-	if len(named) == 0 {
-		if browseErr != nil {
-			return "", browseErr
-		}
-		return "", fmt.Errorf("extension %q: %w (no catalog is configured; add one with `idbridge marketplace add`)", src.Name, catalog.ErrNotInCatalog)
-	}
-	cand, err := catalog.Resolve(named, src.Name, src.Version, catalog.Host{
-		Version: m.cfg.HostVersion, Protocols: m.cfg.Protocols, Platform: m.cfg.Platform,
-	})
+// verify opens the staged archive, checks trust, fit and what was asked
+// for, and unpacks it into a staging folder.
+func (m *Manager) verify(ctx context.Context, src Source, upgrading string, st *staged) error {
+	a, err := ext.Open(ctx, st.archive, m.cfg.Limits)
 	if err != nil {
-		if browseErr != nil {
-			err = errors.Join(err, browseErr)
-		}
-		return "", err
-	}
-	if cand.Version.Size > m.limits().MaxArchiveBytes {
-		return "", fmt.Errorf("%s %s: %w", cand.Extension.ID, cand.Version.Version, ext.ErrArchiveTooLarge)
-	}
-	m.log.Info("downloading from catalog", "id", cand.Extension.ID, "version", cand.Version.Version, "catalog", cand.Catalog)
-	if err := m.cat.Download(ctx, cand.Catalog, cand.Version, w); err != nil {
-		return "", err
-	}
-	return "catalog:" + cand.Catalog, nil
-}
-
-func (m *Manager) limits() ext.Limits {
-	l := m.cfg.Limits
-	if l.MaxArchiveBytes <= 0 {
-		l.MaxArchiveBytes = ext.DefaultLimits().MaxArchiveBytes
-	}
-	return l
-}
-
-// place is the one path every install and upgrade goes through. check
-// sees the verified manifest and returns the record being replaced (nil
-// for a fresh install) or a refusal.
-func (m *Manager) place(ctx context.Context, archivePath, origin string, check func(*ext.Manifest) (*Record, error)) (*Record, error) {
-	a, err := ext.Open(ctx, archivePath, m.cfg.Limits)
-	if err != nil {
-		return nil, err
+		return err
 	}
 	defer a.Close()
 	policy, err := m.policy(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	v, err := a.Verify(policy)
-	if err != nil {
-		return nil, err
+	if st.v, err = a.Verify(policy); err != nil {
+		return err
 	}
 	if err := a.CheckHost(m.cfg.HostVersion, m.cfg.Protocols, m.cfg.Platform); err != nil {
-		return nil, err
+		return err
 	}
-	man := a.Manifest
-	if man.Runtime != nil {
+	st.man = a.Manifest
+	if man := st.man; man.Runtime != nil {
 		// Refused now, with the packages to install, rather than at the
 		// first enable. See decision 0242.
 		if _, err := m.cfg.Runtimes.Find(ctx, *man.Runtime); err != nil {
-			return nil, fmt.Errorf("%s %s: %w", man.ID, man.Version, err)
+			return fmt.Errorf("%s %s: %w", man.ID, man.Version, err)
 		}
 	}
-	if _, err := check(man); err != nil {
-		return nil, err
+	if upgrading != "" && st.man.ID != upgrading {
+		return fmt.Errorf("%w: upgrading %q with an archive of %q", ErrIDMismatch, upgrading, st.man.ID)
 	}
-	archiveSum, err := fileSHA256(archivePath)
-	if err != nil {
-		return nil, err
+	if err := checkAsked(src, st); err != nil {
+		return err
 	}
-
-	staging, err := os.MkdirTemp(filepath.Join(m.root, stagingDir), man.ID+"-")
-	if err != nil {
-		return nil, fmt.Errorf("create staging folder: %w", err)
+	if st.dir, err = os.MkdirTemp(filepath.Join(m.root, stagingDir), "release-"); err != nil {
+		return fmt.Errorf("create staging folder: %w", err)
 	}
-	placed := false
-	defer func() {
-		if !placed {
-			_ = os.RemoveAll(staging)
-		}
-	}()
-	u, err := a.Unpack(ctx, staging, m.cfg.Platform)
-	if err != nil {
-		return nil, err
+	if st.unpacked, err = a.Unpack(ctx, st.dir, m.cfg.Platform); err != nil {
+		return err
 	}
-	if err := checkShippedTemplates(staging); err != nil {
-		return nil, fmt.Errorf("%s %s: %w", man.ID, man.Version, err)
+	if err := checkShippedTemplates(st.dir); err != nil {
+		return fmt.Errorf("%s %s: %w", st.man.ID, st.man.Version, err)
 	}
-	if err := os.Chmod(staging, 0o755); err != nil {
-		return nil, err
-	}
-
-	rel := path.Join(man.ID, man.Version+"-"+randomSuffix())
-	final := filepath.Join(m.root, filepath.FromSlash(rel))
-	if err := os.MkdirAll(filepath.Dir(final), 0o755); err != nil {
-		return nil, fmt.Errorf("prepare extension folder: %w", err)
-	}
-	if err := os.Rename(staging, final); err != nil {
-		return nil, fmt.Errorf("move extension into place: %w", err)
-	}
-	rec := &Record{
-		ID: man.ID, Name: man.Name, Version: man.Version, Publisher: man.Publisher, Description: man.Description,
-		ProtocolVersions: man.ProtocolVersions, HostVersion: man.HostVersion, OutboundHosts: man.OutboundHosts,
-		Dir: rel, Platform: m.cfg.Platform, Binary: u.Binary, Files: u.Files, Runtime: man.Runtime,
-		Signature: v.Status, KeyID: v.KeyID, ArchiveSHA256: archiveSum, Source: origin,
-		Installed: time.Now().UTC(),
-	}
-	// The record is the pointer: until this write succeeds, the previous
-	// release (if any) is what the host runs.
-	if err := m.cfg.Docs.Put(ctx, kindExtension, man.ID, rec); err != nil {
-		if rmErr := os.RemoveAll(final); rmErr != nil {
-			m.log.Warn("could not remove unrecorded release folder; it is swept at the next start", "dir", rel, "error", rmErr)
-		}
-		return nil, fmt.Errorf("record extension %s: %w", man.ID, err)
-	}
-	placed = true
-	m.log.Info("extension installed", "id", man.ID, "version", man.Version, "signature", string(v.Status), "key_id", v.KeyID, "source", origin)
-	return rec, nil
+	return os.Chmod(st.dir, 0o755)
 }
 
 // checkShippedTemplates reads the templates/ folder an extension ships, if
@@ -329,17 +301,142 @@ func checkShippedTemplates(root string) error {
 	return errors.Join(errs...)
 }
 
-func fileSHA256(p string) (string, error) {
-	f, err := os.Open(p)
+// checkAsked requires an archive found by name to be exactly what the
+// catalog said and what was asked for: the manifest's id, version and
+// publisher equal the catalog entry's, the id or name equals the request,
+// and the version equals the requested one. The archive's sha256 was
+// already checked against the index while downloading. See decision 0182.
+func checkAsked(src Source, st *staged) error {
+	c := st.fromIndex
+	if c == nil {
+		return nil
+	}
+	man := st.man
+	var wrong []string
+	if man.ID != c.Extension.ID {
+		wrong = append(wrong, fmt.Sprintf("id %q where the index says %q", man.ID, c.Extension.ID))
+	}
+	if man.Version != c.Version.Version {
+		wrong = append(wrong, fmt.Sprintf("version %s where the index says %s", man.Version, c.Version.Version))
+	}
+	if man.Publisher != c.Extension.Publisher {
+		wrong = append(wrong, fmt.Sprintf("publisher %q where the index says %q", man.Publisher, c.Extension.Publisher))
+	}
+	if !strings.EqualFold(src.Name, man.ID) && !strings.EqualFold(src.Name, man.Name) {
+		wrong = append(wrong, fmt.Sprintf("id %q where %q was asked for", man.ID, src.Name))
+	}
+	if src.Version != "" && !man.SemVer().Equal(mustVersion(src.Version)) {
+		wrong = append(wrong, fmt.Sprintf("version %s where %s was asked for", man.Version, src.Version))
+	}
+	if len(wrong) > 0 {
+		return fmt.Errorf("%w: %s from catalog %s holds %s; nothing was installed", ErrNotAsked, c.Version.Download, c.Catalog, strings.Join(wrong, ", "))
+	}
+	return nil
+}
+
+// downloadFromCatalog resolves src.Name in the configured catalogs and
+// downloads the chosen version, checked against the index's sha256.
+func (m *Manager) downloadFromCatalog(ctx context.Context, src Source, w io.Writer) (string, *catalog.Candidate, error) {
+	named, browseErr := m.Browse(ctx)
+	if len(named) == 0 {
+		if browseErr != nil {
+			return "", nil, fmt.Errorf("%w: %w", ErrCatalogUnavailable, browseErr)
+		}
+		return "", nil, fmt.Errorf("extension %q: %w (no catalog is configured; add one with `idbridge marketplace add`)", src.Name, catalog.ErrNotInCatalog)
+	}
+	cand, err := catalog.Resolve(named, src.Name, src.Version, catalog.Host{
+		Version: m.cfg.HostVersion, Protocols: m.cfg.Protocols, Platform: m.cfg.Platform,
+	})
 	if err != nil {
-		return "", err
+		if browseErr != nil {
+			err = errors.Join(err, browseErr)
+		}
+		return "", nil, err
 	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
+	if limit := m.limits().MaxArchiveBytes; cand.Version.Size > limit {
+		return "", nil, fmt.Errorf("%s %s: %w: the catalog lists it at %d bytes, limit %d", cand.Extension.ID, cand.Version.Version, ext.ErrArchiveTooLarge, cand.Version.Size, limit)
 	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	m.log.Info("downloading from catalog", "id", cand.Extension.ID, "version", cand.Version.Version, "catalog", cand.Catalog)
+	if err := m.cat.Download(ctx, cand.Catalog, cand.Version, w); err != nil {
+		if errors.Is(err, catalog.ErrUnavailable) {
+			err = fmt.Errorf("%w: %w", ErrDownload, err)
+		}
+		return "", nil, err
+	}
+	return "catalog:" + cand.Catalog, cand, nil
+}
+
+func (m *Manager) limits() ext.Limits {
+	l := m.cfg.Limits
+	if l.MaxArchiveBytes <= 0 {
+		l.MaxArchiveBytes = ext.DefaultLimits().MaxArchiveBytes
+	}
+	return l
+}
+
+// commit moves a staged release into place and records it, under the
+// manager's lock: check sees the current record (nil when not installed)
+// and refuses or allows. If anything fails, the data folder is left as it
+// was before.
+func (m *Manager) commit(ctx context.Context, st *staged, check func(old *Record) error) (*Record, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	man, v := st.man, st.v
+	old, err := m.record(ctx, man.ID)
+	switch {
+	case errors.Is(err, ErrNotInstalled):
+		old = nil
+	case err != nil:
+		return nil, err
+	}
+	if err := check(old); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	rel := path.Join(man.ID, man.Version+"-"+randomSuffix())
+	final := filepath.Join(m.root, filepath.FromSlash(rel))
+	idDir := filepath.Dir(final)
+	_, statErr := os.Stat(idDir)
+	createdIDDir := errors.Is(statErr, os.ErrNotExist)
+	undo := func() {
+		_ = os.RemoveAll(final)
+		if createdIDDir {
+			_ = os.Remove(idDir) // only when empty
+		}
+	}
+	if err := os.MkdirAll(idDir, 0o755); err != nil {
+		undo()
+		return nil, fmt.Errorf("prepare extension folder: %w", err)
+	}
+	if err := os.Rename(st.dir, final); err != nil {
+		undo()
+		return nil, fmt.Errorf("move extension into place: %w", err)
+	}
+	st.dir = ""
+	rec := &Record{
+		ID: man.ID, Name: man.Name, Version: man.Version, Publisher: man.Publisher, Description: man.Description,
+		ProtocolVersions: man.ProtocolVersions, HostVersion: man.HostVersion, OutboundHosts: man.OutboundHosts,
+		Dir: rel, Platform: m.cfg.Platform, Binary: st.unpacked.Binary, Files: st.unpacked.Files, Runtime: man.Runtime,
+		Signature: v.Status, KeyID: v.KeyID, SignerKey: v.PublicKey, ArchiveSHA256: st.sum, Source: st.origin,
+		Installed: time.Now().UTC(),
+	}
+	// The record is the pointer: until this write succeeds, the previous
+	// release (if any) is what the host runs.
+	if err := m.cfg.Docs.Put(ctx, kindExtension, man.ID, rec); err != nil {
+		undo()
+		return nil, fmt.Errorf("record extension %s: %w", man.ID, err)
+	}
+	if old != nil {
+		if err := os.RemoveAll(filepath.Join(m.root, filepath.FromSlash(old.Dir))); err != nil {
+			m.log.Warn("old release folder not removed; it is swept at the next start", "dir", old.Dir, "error", err)
+		}
+	}
+	m.log.Info("extension installed", "id", man.ID, "version", man.Version, "publisher", man.Publisher,
+		"signature", string(v.Status), "key_id", v.KeyID, "source", st.origin, "replaced", old != nil)
+	m.changed(ctx, man.ID, rec)
+	return rec, nil
 }
 
 func randomSuffix() string {

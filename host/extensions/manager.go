@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/hashicorp/go-hclog"
 
@@ -43,12 +44,18 @@ type Config struct {
 	Platform string
 	// Limits bound archives; zero fields take ext.DefaultLimits.
 	Limits ext.Limits
-	// HTTP downloads from URLs and catalogs; nil means a client with no
-	// overall timeout (the request context bounds it).
+	// HTTP downloads from URLs and catalogs; nil means
+	// catalog.NewHTTPClient (bounded connect, TLS and header waits).
 	HTTP *http.Client
 	// Runtimes finds the interpreters of interpreter-based connectors; nil
 	// means one that searches PATH and the Debian locations.
 	Runtimes *runtimes.Finder
+	// InstallTimeout bounds one install or upgrade; zero means
+	// DefaultInstallTimeout. One still running past it shows in Stuck.
+	InstallTimeout time.Duration
+	// IdleTimeout abandons a download or upload that received nothing for
+	// this long; zero means DefaultIdleTimeout.
+	IdleTimeout time.Duration
 	// Changed, when set, is called after an extension's record changed:
 	// with the new record after install and upgrade, with nil after
 	// uninstall. The application uses it to relaunch or stop the plugin
@@ -62,8 +69,9 @@ type Manager struct {
 	cfg  Config
 	root string // DataDir/extensions
 	log  hclog.Logger
-	mu   sync.Mutex // serialises install, upgrade and uninstall
+	mu   sync.Mutex // serialises the commit of install and upgrade, and uninstall
 	cat  *catalog.Client
+	ops  operations
 
 	usageMu sync.RWMutex
 	usageC  UsageChecker
@@ -119,8 +127,8 @@ func New(ctx context.Context, cfg Config) (*Manager, error) {
 		cfg:  cfg,
 		root: filepath.Join(cfg.DataDir, "extensions"),
 		log:  cfg.Logger.Named("extensions"),
-		cat:  &catalog.Client{HTTP: cfg.HTTP},
 	}
+	m.cat = &catalog.Client{HTTP: cfg.HTTP, IdleTimeout: m.idleTimeout()}
 	m.SetUsage(cfg.Usage)
 	if err := os.MkdirAll(filepath.Join(m.root, stagingDir), 0o755); err != nil {
 		return nil, fmt.Errorf("extensions: prepare data folder: %w", err)

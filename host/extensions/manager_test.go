@@ -81,6 +81,20 @@ func TestInstallRecordsEveryFileAndPinsTheBinary(t *testing.T) {
 	}
 }
 
+// failingHost is a manager trusting key whose store fails to record
+// extensions once armed.
+func failingHost(t *testing.T, key ed25519.PrivateKey) (string, *failingDocs, *extensions.Manager) {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "data")
+	docs := &failingDocs{Docs: store.NewMemoryDocs()}
+	m, err := extensions.New(context.Background(), extensions.Config{DataDir: dir, Docs: docs, HostVersion: "1.0.0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	trust(t, m, key)
+	return dir, docs, m
+}
+
 // failingDocs fails every Put of an extension record once armed.
 type failingDocs struct {
 	store.Docs
@@ -97,22 +111,13 @@ func (f *failingDocs) Put(ctx context.Context, kind, id string, v any) error {
 func TestFailedUpgradeKeepsTheInstalledReleaseWorking(t *testing.T) {
 	ctx := context.Background()
 	key := exttest.Key(t)
-	dir := filepath.Join(t.TempDir(), "data")
-	docs := &failingDocs{Docs: store.NewMemoryDocs()}
-	m, err := extensions.New(ctx, extensions.Config{DataDir: dir, Docs: docs, HostVersion: "1.0.0"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	pem, _ := ext.MarshalPublicKey(key.Public().(ed25519.PublicKey))
-	if _, err := m.TrustKey(ctx, "k", pem); err != nil {
-		t.Fatal(err)
-	}
+	dir, docs, m := failingHost(t, key)
 	install(t, m, newParts(key, "1.0.0").bytes(t))
 	oldPath, oldSum, _ := m.BinaryPath(ctx, "sample")
 	before := tree(t, dir)
 
 	docs.armed = true
-	_, err = m.Upgrade(ctx, "sample", extensions.UpgradeOptions{Source: extensions.Source{File: writeArchive(t, newParts(key, "1.1.0").bytes(t))}})
+	_, err := m.Upgrade(ctx, "sample", extensions.UpgradeOptions{Source: extensions.Source{File: writeArchive(t, newParts(key, "1.1.0").bytes(t))}})
 	if err == nil || !strings.Contains(err.Error(), "disk full") {
 		t.Fatalf("upgrade with a failing store: %v", err)
 	}

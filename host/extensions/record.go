@@ -1,6 +1,7 @@
 package extensions
 
 import (
+	"crypto/ed25519"
 	"time"
 
 	"github.com/idbridge/idbridge/marketplace/ext"
@@ -41,8 +42,12 @@ type Record struct {
 	Runtime *ext.Runtime `json:"runtime,omitempty"`
 	// Signature is how the origin was established.
 	Signature ext.SignatureStatus `json:"signature"`
-	// KeyID is the signing key, empty when unsigned.
+	// KeyID is the signing key, empty when unsigned. With Publisher it is
+	// the extension's pin: upgrades must match both (see checkPin).
 	KeyID string `json:"key_id,omitempty"`
+	// SignerKey is the signing key itself when the host trusted it, kept
+	// so that a rotation to a new key can be checked against it.
+	SignerKey ed25519.PublicKey `json:"signer_key,omitempty"`
 	// ArchiveSHA256 is the digest of the .ext it came from.
 	ArchiveSHA256 string `json:"archive_sha256"`
 	// Source says where it came from: a path, a URL or "catalog:<location>".

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/idbridge/idbridge/host/api"
@@ -55,17 +56,17 @@ func (m *Manager) Routes() []api.Route {
 			Response: []Summary{},
 			Handler: func(c *api.Call) (any, error) {
 				out, err := m.List(c.Context())
-				return out, apiError(err)
+				return out, m.apiError(err)
 			}},
 		{Method: http.MethodGet, Pattern: "/v1/extensions/{id}", MinRole: api.RoleAuditor,
 			Summary: "Show one installed extension", Response: Details{}, Errors: []int{http.StatusNotFound},
 			Handler: func(c *api.Call) (any, error) {
 				out, err := m.Show(c.Context(), c.PathValue("id"))
-				return out, apiError(err)
+				return out, m.apiError(err)
 			}},
 		{Method: http.MethodPost, Pattern: "/v1/extensions", MinRole: api.RoleAdmin,
 			Summary: "Install an extension from a file on the host, a URL, or by name from the configured catalogs",
-			Request: Source{}, Response: Record{}, Status: http.StatusCreated,
+			Request: Source{}, Response: Record{}, Status: http.StatusCreated, Errors: installErrors,
 			Handler: func(c *api.Call) (any, error) {
 				var src Source
 				if err := c.Decode(&src); err != nil {
@@ -73,23 +74,29 @@ func (m *Manager) Routes() []api.Route {
 				}
 				rec, err := m.Install(c.Context(), src)
 				if err != nil {
-					return nil, apiError(err)
+					return nil, m.apiError(err)
 				}
 				c.AuditChange(nil, rec)
 				return api.Created(rec), nil
 			}},
 		{Method: http.MethodPost, Pattern: "/v1/extensions/archive", MinRole: api.RoleAdmin, BodyTimeout: uploadTimeout,
 			Summary: "Install an uploaded .ext (the request body is the archive)", Response: Record{}, Status: http.StatusCreated,
+			Errors: installErrors,
 			Handler: func(c *api.Call) (any, error) {
-				rec, err := m.Install(c.Context(), Source{Archive: c.Request.Body})
+				body, release, err := m.uploadBody(c)
 				if err != nil {
-					return nil, apiError(err)
+					return nil, err
+				}
+				defer release()
+				rec, err := m.Install(c.Context(), Source{Archive: body})
+				if err != nil {
+					return nil, m.apiError(err)
 				}
 				c.AuditChange(nil, rec)
 				return api.Created(rec), nil
 			}},
 		{Method: http.MethodPost, Pattern: "/v1/extensions/{id}/upgrade", MinRole: api.RoleAdmin,
-			Summary: "Upgrade an installed extension from a file, a URL or the catalogs (newest by default)", Errors: []int{http.StatusNotFound},
+			Summary: "Upgrade an installed extension from a file, a URL or the catalogs (newest by default)", Errors: installErrors,
 			Request: UpgradeOptions{}, Response: Record{},
 			Handler: func(c *api.Call) (any, error) {
 				var opts UpgradeOptions
@@ -99,11 +106,16 @@ func (m *Manager) Routes() []api.Route {
 				return m.upgradeCall(c, opts)
 			}},
 		{Method: http.MethodPost, Pattern: "/v1/extensions/{id}/upgrade/archive", MinRole: api.RoleAdmin, BodyTimeout: uploadTimeout,
-			Summary: "Upgrade an installed extension with an uploaded .ext; ?allow_downgrade=true permits older versions", Errors: []int{http.StatusNotFound},
+			Summary: "Upgrade an installed extension with an uploaded .ext; ?allow_downgrade=true permits older versions", Errors: installErrors,
 			Response: Record{},
 			Handler: func(c *api.Call) (any, error) {
 				allow, _ := strconv.ParseBool(c.Query("allow_downgrade"))
-				return m.upgradeCall(c, UpgradeOptions{Source: Source{Archive: c.Request.Body}, AllowDowngrade: allow})
+				body, release, err := m.uploadBody(c)
+				if err != nil {
+					return nil, err
+				}
+				defer release()
+				return m.upgradeCall(c, UpgradeOptions{Source: Source{Archive: body}, AllowDowngrade: allow})
 			}},
 		{Method: http.MethodDelete, Pattern: "/v1/extensions/{id}", MinRole: api.RoleAdmin,
 			Summary: "Uninstall an extension; ?force=true even while integrations use it, ?purge=true also deletes their configuration", Errors: []int{http.StatusNotFound},
@@ -112,7 +124,7 @@ func (m *Manager) Routes() []api.Route {
 				purge, _ := strconv.ParseBool(c.Query("purge"))
 				before, _ := m.record(c.Context(), c.PathValue("id"))
 				if err := m.Uninstall(c.Context(), c.PathValue("id"), UninstallOptions{Force: force, Purge: purge}); err != nil {
-					return nil, apiError(err)
+					return nil, m.apiError(err)
 				}
 				c.AuditChange(before, nil)
 				return nil, nil
@@ -121,7 +133,7 @@ func (m *Manager) Routes() []api.Route {
 			Summary: "List the public keys trusted to sign extensions", Response: []TrustedKey{},
 			Handler: func(c *api.Call) (any, error) {
 				out, err := m.TrustedKeys(c.Context())
-				return out, apiError(err)
+				return out, m.apiError(err)
 			}},
 		{Method: http.MethodPost, Pattern: "/v1/extension-keys", MinRole: api.RoleAdmin,
 			Summary: "Trust a public key to sign extensions", Request: TrustKeyRequest{}, Response: TrustedKey{}, Status: http.StatusCreated,
@@ -132,7 +144,7 @@ func (m *Manager) Routes() []api.Route {
 				}
 				k, err := m.TrustKey(c.Context(), req.Name, []byte(req.PublicKey))
 				if err != nil {
-					return nil, apiError(err)
+					return nil, m.apiError(err)
 				}
 				c.AuditChange(nil, k)
 				return api.Created(k), nil
@@ -140,18 +152,18 @@ func (m *Manager) Routes() []api.Route {
 		{Method: http.MethodDelete, Pattern: "/v1/extension-keys/{key_id}", MinRole: api.RoleAdmin,
 			Summary: "Stop trusting a signing key", Errors: []int{http.StatusNotFound},
 			Handler: func(c *api.Call) (any, error) {
-				return nil, apiError(m.DistrustKey(c.Context(), c.PathValue("key_id")))
+				return nil, m.apiError(m.DistrustKey(c.Context(), c.PathValue("key_id")))
 			}},
 		{Method: http.MethodGet, Pattern: "/v1/extension-publishers", MinRole: api.RoleAuditor,
 			Summary: "List publishers whose unsigned or untrusted extensions are allowed", Response: []AllowedPublisher{},
 			Handler: func(c *api.Call) (any, error) {
 				out, err := m.AllowedPublishers(c.Context())
-				return out, apiError(err)
+				return out, m.apiError(err)
 			}},
 		{Method: http.MethodPut, Pattern: "/v1/extension-publishers/{publisher}", MinRole: api.RoleAdmin,
 			Summary: "Allow unsigned or untrusted extensions from a publisher (for connector development)",
 			Handler: func(c *api.Call) (any, error) {
-				return nil, apiError(m.AllowPublisher(c.Context(), c.PathValue("publisher"), true))
+				return nil, m.apiError(m.AllowPublisher(c.Context(), c.PathValue("publisher"), true))
 			}},
 		{Method: http.MethodDelete, Pattern: "/v1/extension-publishers/{publisher}", MinRole: api.RoleAdmin,
 			Summary: "Withdraw a publisher's allowance", Errors: []int{http.StatusNotFound},
@@ -159,13 +171,13 @@ func (m *Manager) Routes() []api.Route {
 				if err := m.publisherAllowed(c.Context(), c.PathValue("publisher")); err != nil {
 					return nil, err
 				}
-				return nil, apiError(m.AllowPublisher(c.Context(), c.PathValue("publisher"), false))
+				return nil, m.apiError(m.AllowPublisher(c.Context(), c.PathValue("publisher"), false))
 			}},
 		{Method: http.MethodGet, Pattern: "/v1/catalogs", MinRole: api.RoleAuditor,
 			Summary: "List the configured extension catalogs", Response: []Catalog{},
 			Handler: func(c *api.Call) (any, error) {
 				out, err := m.Catalogs(c.Context())
-				return out, apiError(err)
+				return out, m.apiError(err)
 			}},
 		{Method: http.MethodPost, Pattern: "/v1/catalogs", MinRole: api.RoleAdmin,
 			Summary: "Configure an extension catalog, optionally trusting its signing key", Request: AddCatalogRequest{}, Response: AddCatalogResponse{}, Status: http.StatusCreated,
@@ -178,13 +190,13 @@ func (m *Manager) Routes() []api.Route {
 				if req.PublicKey != "" {
 					k, err := m.TrustKey(c.Context(), "catalog "+req.Name, []byte(req.PublicKey))
 					if err != nil {
-						return nil, apiError(err)
+						return nil, m.apiError(err)
 					}
 					out.Key = k
 				}
 				cat, err := m.AddCatalog(c.Context(), req.Name, req.Location)
 				if err != nil {
-					return nil, apiError(err)
+					return nil, m.apiError(err)
 				}
 				out.Catalog = *cat
 				c.AuditChange(nil, out)
@@ -193,7 +205,7 @@ func (m *Manager) Routes() []api.Route {
 		{Method: http.MethodDelete, Pattern: "/v1/catalogs/{name}", MinRole: api.RoleAdmin,
 			Summary: "Forget an extension catalog", Errors: []int{http.StatusNotFound},
 			Handler: func(c *api.Call) (any, error) {
-				return nil, apiError(m.RemoveCatalog(c.Context(), c.PathValue("name")))
+				return nil, m.apiError(m.RemoveCatalog(c.Context(), c.PathValue("name")))
 			}},
 		{Method: http.MethodGet, Pattern: "/v1/catalogs/extensions", MinRole: api.RoleAuditor,
 			Summary: "List the extensions the configured catalogs offer", Response: []Available{},
@@ -217,53 +229,89 @@ func (m *Manager) upgradeCall(c *api.Call, opts UpgradeOptions) (any, error) {
 	before, _ := m.record(c.Context(), c.PathValue("id"))
 	rec, err := m.Upgrade(c.Context(), c.PathValue("id"), opts)
 	if err != nil {
-		return nil, apiError(err)
+		return nil, m.apiError(err)
 	}
 	c.AuditChange(before, rec)
 	return rec, nil
 }
 
+// installErrors are the statuses an install or upgrade answers itself:
+// a wrong request or source (400), nothing to upgrade or not in a catalog
+// (404), a stalled upload (408), already installed, a downgrade or a pin
+// (409), too large (413), a refused archive (422), and a catalog or URL
+// that failed or served something else (502).
+var installErrors = []int{http.StatusBadRequest, http.StatusNotFound, http.StatusRequestTimeout, http.StatusConflict,
+	http.StatusRequestEntityTooLarge, http.StatusUnprocessableEntity, http.StatusBadGateway}
+
+// codeArchiveTooLarge is the one error code of every archive that is
+// larger than this host accepts, however the size was found out.
+const codeArchiveTooLarge = "archive_too_large"
+
 // refusals are the archive problems, answered 422 with code
 // "extension_refused": the request was understood, the archive is not
 // acceptable.
 var refusals = []error{
-	ext.ErrEmptyArchive, ext.ErrNotZip, ext.ErrCorrupt, ext.ErrArchiveTooLarge, ext.ErrAbsolutePath,
+	ext.ErrEmptyArchive, ext.ErrNotZip, ext.ErrCorrupt, ext.ErrAbsolutePath,
 	ext.ErrPathTraversal, ext.ErrUnsafePath, ext.ErrSymlink, ext.ErrHardlink, ext.ErrSpecialFile,
 	ext.ErrDuplicateEntry, ext.ErrTooManyFiles, ext.ErrTooManyBytes, ext.ErrCompressionRatio,
 	ext.ErrCompressionMethod, ext.ErrNoManifest, ext.ErrManifestTooLarge, ext.ErrInvalidManifest,
 	ext.ErrInvalidSignatureFile, ext.ErrBadSignature, ext.ErrMissingFile, ext.ErrUnlistedFile,
 	ext.ErrHashMismatch, ext.ErrSizeMismatch, ext.ErrUnsupportedProtocol, ext.ErrHostVersion,
-	ext.ErrNoPlatform, ErrIDMismatch, templates.ErrInvalid,
+	ext.ErrNoPlatform, ext.ErrDirectoryTooLarge, ext.ErrOverlappingEntries, ErrIDMismatch, templates.ErrInvalid,
+}
+
+// statusOf is each expected failure's HTTP status and stable code, the
+// field clients (the CLI's exit code among them) branch on. Anything not
+// listed is unexpected: a 500 whose details go to the log only. See
+// decision 0185.
+var statusOf = []struct {
+	err    error
+	status int
+	code   string
+}{
+	{ErrNotInstalled, http.StatusNotFound, "not_installed"},
+	{ErrAlreadyInstalled, http.StatusConflict, "already_installed"},
+	{ErrDowngrade, http.StatusConflict, "downgrade_refused"},
+	{ErrPublisherChanged, http.StatusConflict, "pinned_publisher"},
+	{ErrSignerChanged, http.StatusConflict, "pinned_key"},
+	{ErrInUse, http.StatusConflict, "in_use"},
+	{ErrNoSource, http.StatusBadRequest, "invalid_request"},
+	{ext.ErrInvalidKey, http.StatusBadRequest, "invalid_request"},
+	{ErrInvalidCatalog, http.StatusBadRequest, "invalid_request"},
+	{catalog.ErrBadRequest, http.StatusBadRequest, "invalid_request"},
+	{ext.ErrNoSuchFile, http.StatusBadRequest, "invalid_source"},
+	{ext.ErrNotRegularFile, http.StatusBadRequest, "invalid_source"},
+	{ext.ErrFileNotReadable, http.StatusBadRequest, "invalid_source"},
+	{ErrUploadStalled, http.StatusRequestTimeout, "upload_stalled"},
+	{ext.ErrArchiveTooLarge, http.StatusRequestEntityTooLarge, codeArchiveTooLarge},
+	{ext.ErrUnsigned, http.StatusUnprocessableEntity, "untrusted_extension"},
+	{ext.ErrUntrustedKey, http.StatusUnprocessableEntity, "untrusted_extension"},
+	{runtimes.ErrMissing, http.StatusUnprocessableEntity, "runtime_missing"},
+	{catalog.ErrNotInCatalog, http.StatusNotFound, "not_in_catalog"},
+	{ErrNotAsked, http.StatusBadGateway, "catalog_broken"},
+	{catalog.ErrDownloadMismatch, http.StatusBadGateway, "catalog_broken"},
+	{catalog.ErrNoIndex, http.StatusBadGateway, "catalog_broken"},
+	{catalog.ErrBadIndex, http.StatusBadGateway, "catalog_broken"},
+	{catalog.ErrBadDownloadPath, http.StatusBadGateway, "catalog_broken"},
+	{ErrDownload, http.StatusBadGateway, "download_failed"},
+	{ErrCatalogUnavailable, http.StatusBadGateway, "catalog_unavailable"},
 }
 
 // apiError gives the manager's errors their HTTP status and stable code;
-// the message is the error's own text, which says what to do.
-func apiError(err error) error {
+// the message is the error's own text, which says what to do, with the
+// data folder's location taken out: answers never show where the host
+// keeps its files.
+func (m *Manager) apiError(err error) error {
 	if err == nil {
 		return nil
 	}
 	mk := func(status int, code string) error {
-		return &api.Error{Status: status, Code: code, Message: err.Error(), Err: err}
+		return &api.Error{Status: status, Code: code, Message: m.hidePaths(err.Error()), Err: err}
 	}
-	switch {
-	case errors.Is(err, ErrNotInstalled):
-		return mk(http.StatusNotFound, "not_installed")
-	case errors.Is(err, ErrAlreadyInstalled):
-		return mk(http.StatusConflict, "already_installed")
-	case errors.Is(err, ErrDowngrade):
-		return mk(http.StatusConflict, "downgrade_refused")
-	case errors.Is(err, ErrInUse):
-		return mk(http.StatusConflict, "in_use")
-	case errors.Is(err, ErrNoSource), errors.Is(err, ext.ErrInvalidKey), errors.Is(err, ErrInvalidCatalog):
-		return mk(http.StatusBadRequest, "invalid_request")
-	case errors.Is(err, ext.ErrUnsigned), errors.Is(err, ext.ErrUntrustedKey):
-		return mk(http.StatusUnprocessableEntity, "untrusted_extension")
-	case errors.Is(err, catalog.ErrNotInCatalog):
-		return mk(http.StatusNotFound, "not_in_catalog")
-	case errors.Is(err, runtimes.ErrMissing):
-		return mk(http.StatusUnprocessableEntity, "runtime_missing")
-	case errors.Is(err, catalog.ErrDownloadMismatch), errors.Is(err, catalog.ErrNoIndex):
-		return mk(http.StatusBadGateway, "catalog_broken")
+	for _, s := range statusOf {
+		if errors.Is(err, s.err) {
+			return mk(s.status, s.code)
+		}
 	}
 	for _, r := range refusals {
 		if errors.Is(err, r) {
@@ -271,6 +319,16 @@ func apiError(err error) error {
 		}
 	}
 	return err
+}
+
+// hidePaths replaces the data folder's path in msg.
+func (m *Manager) hidePaths(msg string) string {
+	for _, p := range []string{m.root, m.cfg.DataDir} {
+		if p != "" && p != "." {
+			msg = strings.ReplaceAll(msg, p, "<data folder>")
+		}
+	}
+	return msg
 }
 
 // uploadTimeout is how long a client has to upload an archive: the
