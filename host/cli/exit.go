@@ -37,8 +37,24 @@ func (e *ExitError) Error() string { return e.Err.Error() }
 // Unwrap returns the cause.
 func (e *ExitError) Unwrap() error { return e.Err }
 
+// exitByCode maps the host's stable error codes (the "code" field of an
+// error answer) to exit codes. The code decides, never the message's
+// wording; the HTTP status is the fallback for codes not listed here.
+var exitByCode = map[string]int{
+	"invalid_request":     ExitUsage,
+	"invalid_source":      ExitUsage,
+	"body_too_large":      ExitUsage,
+	"archive_too_large":   ExitFailure,
+	"extension_refused":   ExitFailure,
+	"untrusted_extension": ExitFailure,
+	"upload_stalled":      ExitFailure,
+	"pinned_publisher":    ExitConflict,
+	"pinned_key":          ExitConflict,
+}
+
 // ExitCode returns the exit code for err: ExitOK for nil, the code of an
-// ExitError or an APIError, ExitFailure otherwise.
+// ExitError, for an APIError the one its error code maps to (else its
+// status's), ExitFailure otherwise.
 func ExitCode(err error) int {
 	if err == nil {
 		return ExitOK
@@ -49,6 +65,9 @@ func ExitCode(err error) int {
 	}
 	var ae *APIError
 	if errors.As(err, &ae) {
+		if code, ok := exitByCode[ae.Code]; ok {
+			return code
+		}
 		switch ae.Status {
 		case http.StatusUnauthorized, http.StatusForbidden:
 			return ExitAuth

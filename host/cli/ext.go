@@ -371,16 +371,39 @@ func extPackCmd(g *Globals) *cobra.Command {
 
 func extSignCmd(g *Globals) *cobra.Command {
 	var key string
+	var previous []string
 	c := &cobra.Command{
-		Use:   "sign FILE.ext --key KEY",
+		Use:   "sign FILE.ext --key KEY [--previous-key OLD_KEY]...",
 		Short: "Sign an .ext with a private key, replacing any signature; works locally",
-		Args:  cobra.ExactArgs(1),
+		Long: `Sign an .ext with a private key, replacing any signature.
+
+Hosts pin an installed extension to the key that signed it. After moving to a
+new key, sign with --key NEW and --previous-key OLD (oldest first when there
+were several changes): the old key endorses the new one inside manifest.sig, so
+hosts that pinned the old key accept the upgrade.`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			k, err := ext.ReadPrivateKeyFile(key)
 			if err != nil {
 				return &ExitError{Code: ExitUsage, Err: err}
 			}
-			sig, err := ext.SignFile(cmd.Context(), args[0], k)
+			var rotations []ext.KeyRotation
+			chain := []ed25519.PrivateKey{}
+			for _, p := range previous {
+				old, err := ext.ReadPrivateKeyFile(p)
+				if err != nil {
+					return &ExitError{Code: ExitUsage, Err: err}
+				}
+				chain = append(chain, old)
+			}
+			for i, old := range chain {
+				next := k.Public().(ed25519.PublicKey)
+				if i+1 < len(chain) {
+					next = chain[i+1].Public().(ed25519.PublicKey)
+				}
+				rotations = append(rotations, ext.EndorseKey(old, next))
+			}
+			sig, err := ext.SignFile(cmd.Context(), args[0], k, rotations...)
 			if err != nil {
 				return err
 			}
@@ -391,6 +414,7 @@ func extSignCmd(g *Globals) *cobra.Command {
 		},
 	}
 	c.Flags().StringVar(&key, "key", "", "the private signing key (PEM)")
+	c.Flags().StringArrayVar(&previous, "previous-key", nil, "a key this one replaces, to endorse the new key for hosts that pinned it (repeat, oldest first)")
 	_ = c.MarkFlagRequired("key")
 	return c
 }

@@ -161,6 +161,12 @@ func Execute(ctx context.Context, args []string, g *Globals) int {
 		return ExitOK
 	}
 	fmt.Fprintln(g.Err, "error:", err)
+	return processExitCode(err)
+}
+
+// processExitCode is ExitCode, with cobra's own argument and flag errors
+// taken for usage errors.
+func processExitCode(err error) int {
 	code := ExitCode(err)
 	if code == ExitFailure && isUsageError(err) {
 		code = ExitUsage
@@ -169,8 +175,14 @@ func Execute(ctx context.Context, args []string, g *Globals) int {
 }
 
 // isUsageError recognises cobra's argument and flag errors, which it
-// returns as plain errors.
+// returns as plain errors. The host's answers are never judged by their
+// words (their code decides): "larger than this host accepts" is no
+// usage error.
 func isUsageError(err error) bool {
+	var ae *APIError
+	if errors.As(err, &ae) {
+		return false
+	}
 	msg := err.Error()
 	for _, s := range []string{"unknown command", "unknown flag", "unknown shorthand flag", "accepts ", "requires at least", "flag needs an argument", "invalid argument", "required flag"} {
 		if strings.Contains(msg, s) {
