@@ -46,6 +46,7 @@ test: lint build
 	.ci/install-browser
 	.ci/install-examples
 	.ci/with-directories $(GO) test -count=1 -timeout 40m $(PKGS)
+	.ci/fuzz-short
 
 # Tests that need no directory server.
 test-unit:

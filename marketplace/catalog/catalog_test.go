@@ -184,3 +184,26 @@ func TestServerBuildsTheIndexWhenTheFolderHasNone(t *testing.T) {
 		t.Fatalf("serving wrote into the catalog folder: %v", err)
 	}
 }
+
+// FuzzParseIndex feeds arbitrary bytes to the index parser: it must never
+// panic, and what it accepts has valid versions, hashes and sizes.
+func FuzzParseIndex(f *testing.F) {
+	f.Add([]byte(`{"format_version":1,"extensions":[{"id":"a","name":"A","publisher":"p","versions":[{"version":"1.0.0","download":"a.ext","sha256":"` + strings.Repeat("0", 64) + `","size":1}]}]}`))
+	f.Add([]byte(`{"format_version":1,"extensions":[{"id":"a","publisher":"p","versions":[{"version":"12345678901234567890.0.0"}]}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		idx, err := catalog.ParseIndex(data)
+		if err != nil {
+			if !errors.Is(err, catalog.ErrBadIndex) {
+				t.Fatalf("error without ErrBadIndex: %v", err)
+			}
+			return
+		}
+		for _, e := range idx.Extensions {
+			for _, v := range e.Versions {
+				if ext.CheckVersion(v.Version) != nil || len(v.SHA256) != 64 || v.Size <= 0 {
+					t.Fatalf("accepted %+v", v)
+				}
+			}
+		}
+	})
+}

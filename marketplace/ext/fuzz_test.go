@@ -104,3 +104,34 @@ func FuzzUnpack(f *testing.F) {
 		})
 	})
 }
+
+// FuzzCheckPath checks that every path CheckPath accepts is clean,
+// relative and portable, and that names folding to the same key are
+// caught as one.
+func FuzzCheckPath(f *testing.F) {
+	for _, s := range []string{"README.md", "bin/linux-amd64/x", "../x", "con.txt", "a\u202eb", "caf\u00e9", "cafe\u0301", "A/b"} {
+		f.Add(s, strings.ToUpper(s))
+	}
+	f.Fuzz(func(t *testing.T, a, b string) {
+		if ext.CheckPath(a) != nil {
+			return
+		}
+		if !fs.ValidPath(a) || strings.HasPrefix(a, "/") || strings.Contains(a, `\`) || strings.Contains(a, "..") && strings.Contains("/"+a+"/", "/../") {
+			t.Fatalf("accepted an unsafe path %q", a)
+		}
+		for _, elem := range strings.Split(a, "/") {
+			if ext.IsWindowsReserved(elem) {
+				t.Fatalf("accepted a Windows device name in %q", a)
+			}
+		}
+		if ext.CheckPath(b) != nil || a == b {
+			return
+		}
+		m := validManifest()
+		m.Files = append(m.Files, ext.File{Path: a, SHA256: strings.Repeat("a", 64)}, ext.File{Path: b, SHA256: strings.Repeat("a", 64)})
+		err := m.Validate()
+		if strings.EqualFold(a, b) && (err == nil || !strings.Contains(err.Error(), "same")) {
+			t.Fatalf("%q and %q differ only in case but were both accepted: %v", a, b, err)
+		}
+	})
+}
