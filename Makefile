@@ -10,7 +10,7 @@ GOFLAGS_BUILD := -trimpath -ldflags "$(LDFLAGS)"
 # should see all the code names each module.
 PKGS      := ./... ./sdk/... ./proto/connector/...
 
-.PHONY: all build proto proto-check proto-release test test-unit lint bench ext demo demo-build clean
+.PHONY: all build proto proto-check proto-release test test-unit lint bench ext demo demo-build screenshots clean
 
 all: build
 
@@ -44,6 +44,7 @@ lint:
 # missing server fails the run instead of skipping.
 test: lint build
 	.ci/install-browser
+	.ci/install-axe
 	.ci/install-examples
 	.ci/with-directories $(GO) test -count=1 -timeout 40m $(PKGS)
 	.ci/fuzz-short
@@ -69,6 +70,13 @@ package:
 # the service by its ExecStart line until /readyz answers, removes it again.
 package-check:
 	.ci/check-package "$$(.ci/package)"
+
+# The admin guide's screenshots of the console, taken by its browser test
+# (Chromium, axe-core) and written to docs/admin/img/.
+screenshots:
+	.ci/install-browser
+	.ci/install-axe
+	UPDATE_SCREENSHOTS=1 $(GO) test -count=1 -run TestConsoleInBrowser ./host/console/
 
 # The demo needs only this machine's platform: one `go build` of the three
 # binaries (sharing one compile of their common packages), then the

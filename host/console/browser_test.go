@@ -52,6 +52,8 @@ type browser struct {
 	ctx   context.Context
 	base  string
 	shots string
+	// axe is axe-core's script, run on every page shot; nil skips it.
+	axe []byte
 }
 
 func newBrowser(t *testing.T, base string) *browser {
@@ -77,7 +79,7 @@ func newBrowser(t *testing.T, base string) *browser {
 	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
 		t.Fatalf("start Chromium: %v", err)
 	}
-	return &browser{t: t, ctx: ctx, base: base, shots: artifacts(t)}
+	return &browser{t: t, ctx: ctx, base: base, shots: artifacts(t), axe: axeScript(t)}
 }
 
 // step runs actions with a time bound, failing the test with what.
@@ -141,8 +143,65 @@ func eval[T any](b *browser, js string) T {
 // html is the whole document as the browser holds it.
 func (b *browser) html() string { return eval[string](b, `document.documentElement.outerHTML`) }
 
-// shot writes a full-page screenshot as an artifact.
+// axeScript is axe-core (fetched by .ci/install-axe), or nil when it is
+// not there outside CI.
+func axeScript(t *testing.T) []byte {
+	t.Helper()
+	p, err := filepath.Abs(filepath.Join("..", "..", "testdata", "axe", "axe.min.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(p)
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("axe-core is missing (%v); CI must check the pages' accessibility (run .ci/install-axe)", err)
+		}
+		t.Logf("axe-core is missing (%v): the pages' accessibility is not checked (run .ci/install-axe)", err)
+		return nil
+	}
+	return raw
+}
+
+// checkAccessibility runs axe-core on the page and fails on any serious
+// or critical violation, naming the rule and the elements.
+func (b *browser) checkAccessibility(name string) {
+	b.t.Helper()
+	if b.axe == nil {
+		return
+	}
+	if !eval[bool](b, `typeof window.axe !== "undefined"`) {
+		eval[bool](b, string(b.axe)+";true")
+	}
+	found := eval[string](b, `axe.run(document, {resultTypes: ["violations"]}).then(function (r) {
+		return r.violations.filter(function (v) { return v.impact === "serious" || v.impact === "critical"; })
+			.map(function (v) { return v.impact + " " + v.id + ": " + v.help + " [" + v.nodes.slice(0, 3).map(function (n) { return n.target.join(" "); }).join(" | ") + "]"; })
+			.join("\n"); })`)
+	if found != "" {
+		b.t.Errorf("page %s has accessibility violations:\n%s", name, found)
+	}
+}
+
+// guideShots are the screenshots the admin guide shows, by the name the
+// test gives them and the file under docs/admin/img/. `make screenshots`
+// (UPDATE_SCREENSHOTS=1) writes them there, so the guide shows the
+// console as it is; other runs leave the documentation alone.
+var guideShots = map[string]string{
+	"00-overview":                      "overview",
+	"02-marketplace-installed":         "marketplace",
+	"04-integration-tested":            "integration",
+	"04b-integration-refused-settings": "integration-refused-settings",
+	"07-datasource-form":               "data-source-form",
+	"09-sync-plan":                     "sync-plan",
+	"11-outbound-test-form":            "webhook-test-picker",
+	"18-automation-run":                "automation-run",
+}
+
+// shot writes a full-page screenshot as an artifact, after checking the
+// page's accessibility.
 func (b *browser) shot(name string) {
+	if !strings.HasPrefix(name, "failed-") {
+		b.checkAccessibility(name)
+	}
 	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
 	defer cancel()
 	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
@@ -152,6 +211,11 @@ func (b *browser) shot(name string) {
 	}
 	if err := os.WriteFile(filepath.Join(b.shots, name+".png"), png, 0o644); err != nil {
 		b.t.Logf("screenshot %s: %v", name, err)
+	}
+	if doc, ok := guideShots[name]; ok && os.Getenv("UPDATE_SCREENSHOTS") == "1" {
+		if err := os.WriteFile(filepath.Join("..", "..", "docs", "admin", "img", doc+".png"), png, 0o644); err != nil {
+			b.t.Errorf("screenshot %s for the admin guide: %v", doc, err)
+		}
 	}
 }
 

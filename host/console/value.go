@@ -56,7 +56,7 @@ func writeValue(b *strings.Builder, v any, depth int) {
 
 func writeJSON(b *strings.Builder, v any) {
 	raw, _ := json.MarshalIndent(v, "", "  ")
-	b.WriteString(`<pre class="json">`)
+	b.WriteString(`<pre class="json" tabindex="0">`)
 	b.WriteString(html.EscapeString(string(raw)))
 	b.WriteString(`</pre>`)
 }

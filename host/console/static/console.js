@@ -103,6 +103,25 @@
         });
     }, 200);
   });
+  // A region that scrolls (a wide table in a card, a long answer) must be
+  // reachable from the keyboard to be scrolled: give it a tab stop.
+  function scrollablesFocusable() {
+    var all = document.querySelectorAll("main .card, main .detail, main pre, main .read, main section");
+    for (var i = 0; i < all.length; i++) {
+      var e = all[i];
+      if (!e.hasAttribute("tabindex") && (e.scrollWidth > e.clientWidth || e.scrollHeight > e.clientHeight)) {
+        var st = window.getComputedStyle(e);
+        if (/(auto|scroll)/.test(st.overflowX + st.overflowY)) {
+          e.setAttribute("tabindex", "0");
+        }
+      }
+    }
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", scrollablesFocusable);
+  } else {
+    scrollablesFocusable();
+  }
   document.addEventListener("click", function (ev) {
     var a = ev.target.closest && ev.target.closest("a[data-back]");
     if (a && window.history.length > 1) {
