@@ -135,6 +135,7 @@ func (c *Console) routes() {
 	c.mux.HandleFunc("POST /sync/save", c.signedIn(c.saveDataSource))
 	c.mux.HandleFunc("POST /sync/{id}/plan", c.signedIn(c.planDataSource))
 	c.mux.HandleFunc("POST /sync/{id}/apply", c.signedIn(c.applyDataSource))
+	c.mux.HandleFunc("GET /sync/{id}/runs/{run}", c.signedIn(c.syncRunPage))
 
 	c.mux.HandleFunc("GET /s/{section}", c.signedIn(c.sectionPage))
 	c.mux.HandleFunc("GET /s/{section}/view", c.signedIn(c.sectionView))

@@ -115,6 +115,12 @@ func (c *Console) outboundIndex(w http.ResponseWriter, r *http.Request, s *sessi
 }
 
 func (c *Console) outboundPage(w http.ResponseWriter, r *http.Request, s *session) {
+	if f := c.sessions.peekFlash(s); f != nil {
+		if o, ok := f.Outcome.(*webhookOutcome); ok {
+			c.renderOutbound(w, r, s, o.Result, o.Form)
+			return
+		}
+	}
 	c.renderOutbound(w, r, s, nil, outboundForm{Webhook: r.FormValue("webhook")})
 }
 
@@ -210,8 +216,9 @@ func (c *Console) testWebhook(w http.ResponseWriter, r *http.Request, s *session
 		c.refuse(w, r, s, http.StatusForbidden, a.Err)
 		return
 	case !a.ok():
-		c.sessions.setFlash(s, &flash{OK: false, Message: a.Err})
-		c.renderOutbound(w, r, s, nil, form)
+		// The form comes back as typed, on the page after the redirect.
+		c.sessions.setFlash(s, &flash{OK: false, Message: a.Err, Outcome: &webhookOutcome{Form: form}})
+		http.Redirect(w, r, outboundBack(id, form), http.StatusSeeOther)
 		return
 	}
 	var res webhookTest
@@ -225,6 +232,27 @@ func (c *Console) testWebhook(w http.ResponseWriter, r *http.Request, s *session
 	if !res.OK {
 		msg = "At least one call failed; see below. Nothing was saved."
 	}
-	c.sessions.setFlash(s, &flash{OK: res.OK, Message: msg})
-	c.renderOutbound(w, r, s, &res, form)
+	c.sessions.setFlash(s, &flash{OK: res.OK, Message: msg, Outcome: &webhookOutcome{Result: &res, Form: form}})
+	http.Redirect(w, r, outboundBack(id, form), http.StatusSeeOther)
+}
+
+// webhookOutcome is a webhook test's result and the form it ran from,
+// drawn by the page after the redirect: refreshing that page does not
+// call the app again (see decision 0226).
+type webhookOutcome struct {
+	Result *webhookTest
+	Form   outboundForm
+}
+
+// outboundBack is the page a webhook test redirects to.
+func outboundBack(id string, form outboundForm) string {
+	q := url.Values{}
+	if form.Webhook != "" {
+		q.Set("webhook", form.Webhook)
+	}
+	u := "/integrations/" + url.PathEscape(id) + "/outbound"
+	if len(q) > 0 {
+		u += "?" + q.Encode()
+	}
+	return u + "#test"
 }

@@ -54,6 +54,66 @@ type runsData struct {
 	CanRetry, CanCancel, CanApprove bool
 }
 
+// addEntries groups a page of a run's entries by object, in order.
+// byObject indexes d.Objects across pages.
+func (d *runsData) addEntries(byObject map[string]int, entries []runEntry) {
+	for _, e := range entries {
+		// Reported app accounts have no directory id: their name tells
+		// them apart.
+		key := e.ObjectID + "\x00" + e.Object
+		i, ok := byObject[key]
+		if !ok {
+			i = len(d.Objects)
+			byObject[key] = i
+			d.Objects = append(d.Objects, objectSteps{ObjectID: e.ObjectID, Object: e.Object})
+		}
+		if steps := d.Objects[i].Steps; len(steps) > 0 && steps[len(steps)-1].Outcome == "failed" {
+			steps[len(steps)-1].Branch = true
+		}
+		d.Objects[i].Steps = append(d.Objects[i].Steps, e)
+		// A failed step followed by others took its failure branch;
+		// the object failed only if its last step did.
+		d.Objects[i].Failed = e.Outcome == "failed" || e.Outcome == "unknown"
+	}
+}
+
+// syncRunPage shows one sync run of a data source, per object, as a
+// template's run is shown.
+func (c *Console) syncRunPage(w http.ResponseWriter, r *http.Request, s *session) {
+	id, run := r.PathValue("id"), r.PathValue("run")
+	base := "/v1/datasources/" + url.PathEscape(id) + "/runs/" + url.PathEscape(run)
+	d := runsData{Run: &runRecord{}}
+	byObject := map[string]int{}
+	after := ""
+	for page := 0; page < 50; page++ { // at most 50 pages of entries on one page
+		path := base
+		if after != "" {
+			path += "?after=" + url.QueryEscape(after)
+		}
+		a := c.api.call(r.Context(), r, s.token, "GET", path, nil, "")
+		if !a.ok() {
+			if page == 0 {
+				c.refuse(w, r, s, a.Status, a.Err)
+				return
+			}
+			d.Err = a.Err
+			break
+		}
+		var v struct {
+			Run     runRecord  `json:"run"`
+			Entries []runEntry `json:"entries"`
+			Next    string     `json:"next"`
+		}
+		_ = a.decode(&v)
+		*d.Run = v.Run
+		d.addEntries(byObject, v.Entries)
+		if after = v.Next; after == "" {
+			break
+		}
+	}
+	c.render(w, http.StatusOK, "run", c.newPage(s, "sync", "Sync run "+run, d))
+}
+
 // HasFailures reports whether any object of the run failed, by the run's
 // summary or by its steps: "Retry failed steps" is offered only then.
 func (d runsData) HasFailures() bool {
@@ -133,21 +193,7 @@ func (c *Console) runPage(w http.ResponseWriter, r *http.Request, s *session) {
 			Next    string     `json:"next"`
 		}
 		_ = ea.decode(&page)
-		for _, e := range page.Entries {
-			i, ok := byObject[e.ObjectID]
-			if !ok {
-				i = len(d.Objects)
-				byObject[e.ObjectID] = i
-				d.Objects = append(d.Objects, objectSteps{ObjectID: e.ObjectID, Object: e.Object})
-			}
-			if steps := d.Objects[i].Steps; len(steps) > 0 && steps[len(steps)-1].Outcome == "failed" {
-				steps[len(steps)-1].Branch = true
-			}
-			d.Objects[i].Steps = append(d.Objects[i].Steps, e)
-			// A failed step followed by others took its failure branch;
-			// the object failed only if its last step did.
-			d.Objects[i].Failed = e.Outcome == "failed" || e.Outcome == "unknown"
-		}
+		d.addEntries(byObject, page.Entries)
 		if page.Next == "" {
 			break
 		}

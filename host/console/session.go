@@ -49,6 +49,12 @@ type flash struct {
 	// (see page.Kept and page.FieldError).
 	Form   url.Values
 	Fields map[string]string
+	// Outcome is what a change produced that the page after the redirect
+	// draws (a plan, an applied sync, a webhook test), so the change runs
+	// once and a refresh only draws the page (post-redirect-get; see
+	// decision 0226). Pages read it with peekFlash before newPage takes
+	// the flash.
+	Outcome any
 }
 
 // sessions keeps sessions in memory: a restart signs everyone out, which
@@ -119,6 +125,14 @@ func (s *sessions) setFlash(ss *session, f *flash) {
 	s.mu.Lock()
 	ss.flash = f
 	s.mu.Unlock()
+}
+
+// peekFlash returns the flash without taking it: a page reads the outcome
+// it carries, and newPage takes it as usual.
+func (s *sessions) peekFlash(ss *session) *flash {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return ss.flash
 }
 
 func (s *sessions) takeFlash(ss *session) *flash {

@@ -188,6 +188,11 @@ func (c *Console) syncPage(w http.ResponseWriter, r *http.Request, s *session) {
 	if !ok {
 		return
 	}
+	if f := c.sessions.peekFlash(s); f != nil {
+		if o, ok := f.Outcome.(*syncOutcome); ok {
+			d.Plan, d.PlanOf, d.ReadMS, d.Result = o.Plan, o.PlanOf, o.ReadMS, o.Result
+		}
+	}
 	if d.CanEdit {
 		d.Endpoints = c.endpointChoices(r, s)
 		if id := r.FormValue("edit"); id != "" {
@@ -309,7 +314,17 @@ func (c *Console) saveDataSource(w http.ResponseWriter, r *http.Request, s *sess
 	c.done(w, r, s, a, "Saved data source "+d.Name+". Preview its plan before applying it.", "/sync")
 }
 
-// planDataSource runs a dry run and shows the plan by category.
+// syncOutcome is a plan or an applied sync, carried to the page after
+// the redirect.
+type syncOutcome struct {
+	Plan   *plan
+	PlanOf string
+	ReadMS int64
+	Result *syncResult
+}
+
+// planDataSource runs a dry run and redirects to the page that shows the
+// plan by category.
 func (c *Console) planDataSource(w http.ResponseWriter, r *http.Request, s *session) {
 	id := r.PathValue("id")
 	a := c.api.call(r.Context(), r, s.token, "POST", "/v1/datasources/"+url.PathEscape(id)+"/plan", nil, "")
@@ -317,20 +332,18 @@ func (c *Console) planDataSource(w http.ResponseWriter, r *http.Request, s *sess
 		c.done(w, r, s, a, "", "/sync")
 		return
 	}
-	d, ok := c.syncBase(w, r, s)
-	if !ok {
-		return
-	}
 	var pv struct {
 		Plan   *plan `json:"plan"`
 		ReadMS int64 `json:"readMs"`
 	}
 	_ = a.decode(&pv)
-	d.Plan, d.PlanOf, d.ReadMS = pv.Plan, id, pv.ReadMS
-	c.render(w, http.StatusOK, "sync", c.newPage(s, "sync", "Data sources & sync", d))
+	c.sessions.setFlash(s, &flash{OK: true, Message: "The plan of " + id + ", computed now; nothing was written.",
+		Outcome: &syncOutcome{Plan: pv.Plan, PlanOf: id, ReadMS: pv.ReadMS}})
+	http.Redirect(w, r, "/sync#plan", http.StatusSeeOther)
 }
 
-// applyDataSource plans afresh and applies, then shows the run's result.
+// applyDataSource plans afresh and applies, then redirects to the page
+// that shows the run's result: refreshing it does not apply again.
 func (c *Console) applyDataSource(w http.ResponseWriter, r *http.Request, s *session) {
 	id := r.PathValue("id")
 	path := "/v1/datasources/" + url.PathEscape(id) + "/apply"
@@ -342,12 +355,9 @@ func (c *Console) applyDataSource(w http.ResponseWriter, r *http.Request, s *ses
 		c.done(w, r, s, a, "", "/sync")
 		return
 	}
-	d, ok := c.syncBase(w, r, s)
-	if !ok {
-		return
-	}
 	var res syncResult
 	_ = a.decode(&res)
-	d.Result, d.PlanOf, d.Plan = &res, id, res.Plan
-	c.render(w, http.StatusOK, "sync", c.newPage(s, "sync", "Data sources & sync", d))
+	c.sessions.setFlash(s, &flash{OK: res.Status == "succeeded", Message: "Applied the plan of " + id + ": the run " + res.Status + ".",
+		Outcome: &syncOutcome{Result: &res, PlanOf: id, Plan: res.Plan}})
+	http.Redirect(w, r, "/sync#result", http.StatusSeeOther)
 }
