@@ -44,6 +44,12 @@ bench/sync.sh
 # Outbound: 10,000 actions at a 500/s limit, AD change to event, and AD
 # change to the Clockify call through automations.
 run ./host/orchestration 'RateLimitedRun' 1x "$@"
+# Outbound cost: calls/s as a share of a 500/s sandbox in its own process,
+# host and connector CPU per call, requests sent into 429 windows; then the
+# fault test's restart gap (process start to its first request).
+run ./host/orchestration 'OutboundCost' 1x "$@"
+echo "== ./host/orchestration (restart gap)"
+"$GO" test -count=1 -v -run 'TestOnboardingSurvivesEveryFault' ./host/orchestration | grep -E 'restart gap|--- '
 run ./host/watch 'ChangeToEvent' 1x "$@"
 run ./host/automation 'ChangeToClockifyCall' 1x "$@"
 

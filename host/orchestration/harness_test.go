@@ -24,6 +24,10 @@ import (
 var clockifyBin string
 
 func TestMain(m *testing.M) {
+	if os.Getenv(sandboxChildEnv) != "" {
+		serveSandboxChild() // this process is a benchmark's sandbox
+		return
+	}
 	dir, err := os.MkdirTemp("", "orchestration-test-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -65,6 +69,7 @@ type envOptions struct {
 	store       store.Backend
 	config      func(*Config)
 	seed        *sandbox.Seed
+	baseURL     string // an out-of-process sandbox; e.sb is nil then
 }
 
 const integ = "clockify-main"
@@ -76,11 +81,17 @@ func newEnv(t testing.TB, o envOptions) *env {
 	if rate == 0 {
 		rate = -1
 	}
-	sb, err := sandbox.Start(ctx, sandbox.Options{Rate: rate, Seed: o.seed})
-	if err != nil {
-		t.Fatal(err)
+	var sb *sandbox.Server
+	baseURL := o.baseURL
+	if baseURL == "" {
+		var err error
+		sb, err = sandbox.Start(ctx, sandbox.Options{Rate: rate, Seed: o.seed})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { sb.Close() })
+		baseURL = sb.BaseURL()
 	}
-	t.Cleanup(func() { sb.Close() })
 	ints := outboundtest.NewIntegrations(pluginhost.Config{Logger: hclog.NewNullLogger()})
 	t.Cleanup(func() { ints.Close(context.Background()) })
 	if o.rateLimit == "" {
@@ -90,7 +101,7 @@ func newEnv(t testing.TB, o envOptions) *env {
 	masker.Add(sandbox.DefaultAdminKey)
 	if _, err := ints.AddPlugin(integ, clockifyBin, map[string]string{
 		clockify.SettingWorkspaceID: sandbox.DefaultWorkspaceID,
-		clockify.SettingBaseURL:     sb.BaseURL(),
+		clockify.SettingBaseURL:     baseURL,
 		clockify.SettingAPIKey:      sandbox.DefaultAdminKey,
 		clockify.SettingRateLimit:   o.rateLimit,
 	}, clockify.SettingAPIKey); err != nil {
