@@ -104,6 +104,9 @@ func (e *Engine) resume(ctx context.Context, id int64) {
 	if a.Worker != e.cfg.Worker || (a.State != store.ActionClaimed && a.State != store.ActionSending) {
 		return // finished or taken over meanwhile
 	}
+	if !a.LeaseUntil.After(e.cfg.Now()) {
+		return // the lease ran out: the next claim takes it up, in doubt if it was sent
+	}
 	a.InDoubt = a.InDoubt || a.State == store.ActionSending
 	e.process(ctx, a)
 }
