@@ -40,6 +40,9 @@ run ./host/directory 'PagedUsers' 1x "$@"
 run ./host/directory/demodir 'PagedSearch10k' 3x "$@"
 run ./host/mapping 'Plan100kx100k' 1x "$@"
 bench/sync.sh
+# The same through the CLI against a serving host, and the change watcher
+# at 100,000 users (first snapshot, cost at rest).
+bench/sync-cli.sh
 
 # Outbound: 10,000 actions at a 500/s limit, AD change to event, and AD
 # change to the Clockify call through automations.
