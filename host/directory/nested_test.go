@@ -2,7 +2,9 @@ package directory_test
 
 import (
 	"context"
+	"errors"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -100,4 +102,24 @@ func keys(m map[string][]string) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// TestNestingDeeperThanTheWalkFollows: on a directory without in-chain
+// matching the walk stops at 16 levels and says how to fix it, with the
+// groups it found so far.
+func TestNestingDeeperThanTheWalkFollows(t *testing.T) {
+	c := dirtest.Connect(t, dirtest.OpenLDAP(t))
+	ou := dirtest.NewOU(t, c)
+	u := dirtest.AddUser(t, c, ou, dirtest.User{Name: dirtest.UniqueName("deep")})
+	member := u.DN
+	for i := range 18 {
+		member = dirtest.AddGroup(t, c, ou, dirtest.UniqueName("level"+strconv.Itoa(i)), member)
+	}
+	got, err := c.NestedGroups(context.Background(), u.DN)
+	if !errors.Is(err, directory.ErrNestingTooDeep) || !strings.Contains(err.Error(), "flatten") {
+		t.Fatalf("18 levels: %v, want ErrNestingTooDeep saying to flatten", err)
+	}
+	if len(got) != 16 {
+		t.Errorf("found %d groups before stopping, want the 16 levels followed", len(got))
+	}
 }
