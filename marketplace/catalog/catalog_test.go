@@ -207,3 +207,38 @@ func FuzzParseIndex(f *testing.F) {
 		}
 	})
 }
+
+// TestAnInterpretedConnectorFitsEveryPlatform indexes a script connector
+// and resolves it for a platform no binary exists for: the catalog lists
+// its runtime, and the host's own install check decides about the
+// interpreter.
+func TestAnInterpretedConnectorFitsEveryPlatform(t *testing.T) {
+	ctx := context.Background()
+	src, dir := t.TempDir(), t.TempDir()
+	for name, content := range map[string]string{
+		"manifest.json": `{"format_version":1,"id":"acme-python","name":"Acme (Python)","version":"0.1.0","publisher":"example",
+			"description":"d","protocol_versions":[1],"host_version":">= 0.1.0",
+			"runtime":{"name":"python3","min_version":"3.11","entry":"main.py"},"readme":"README.md","icon":"icon.svg"}`,
+		"main.py": "print()\n", "README.md": "r", "icon.svg": "<svg/>",
+	} {
+		if err := os.WriteFile(filepath.Join(src, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := ext.PackFile(ctx, src, filepath.Join(dir, "acme-python-0.1.0.ext"), ext.PackOptions{Key: exttest.Key(t)}); err != nil {
+		t.Fatal(err)
+	}
+	idx, err := catalog.WriteFile(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := idx.Extensions[0].Versions[0]
+	if v.Runtime == nil || v.Runtime.Name != "python3" || len(v.Platforms) != 0 {
+		t.Fatalf("version entry %+v", v)
+	}
+	c, err := catalog.Resolve([]catalog.Named{{Location: dir, Index: idx}}, "acme-python", "",
+		catalog.Host{Version: "0.5.0", Protocols: []int{1}, Platform: "plan9/386"})
+	if err != nil || c == nil {
+		t.Fatalf("resolve for a platform without binaries: %v", err)
+	}
+}

@@ -69,8 +69,12 @@ type Version struct {
 	ProtocolVersions []int `json:"protocol_versions"`
 	// HostVersion is the idbridge version range it supports.
 	HostVersion string `json:"host_version"`
-	// Platforms are the "os/arch" pairs it has binaries for.
+	// Platforms are the "os/arch" pairs it has binaries for; empty for an
+	// interpreter-based connector.
 	Platforms []string `json:"platforms"`
+	// Runtime is the interpreter an interpreter-based connector runs on,
+	// on any platform; the host checks it at install.
+	Runtime *ext.Runtime `json:"runtime,omitempty"`
 }
 
 // Build indexes every *.ext file directly inside dir. Each archive is
@@ -142,6 +146,7 @@ func describe(ctx context.Context, path string) (Version, *ext.Manifest, error) 
 	for plat := range a.Manifest.Platforms {
 		v.Platforms = append(v.Platforms, plat)
 	}
+	v.Runtime = a.Manifest.Runtime
 	sort.Strings(v.Platforms)
 	if a.SignatureBytes != nil {
 		sig, err := ext.ParseSignature(a.SignatureBytes)

@@ -104,7 +104,8 @@ func Resolve(catalogs []Named, id, version string, host Host) (*Candidate, error
 
 // fits says why v cannot run on host, or "" when it can.
 func fits(v Version, host Host, hostRelease *semver.Version) string {
-	if !slices.Contains(v.Platforms, host.Platform) {
+	// A script runs wherever its interpreter does; install checks that.
+	if v.Runtime == nil && !slices.Contains(v.Platforms, host.Platform) {
 		return "no " + host.Platform + " binary"
 	}
 	if !slices.ContainsFunc(v.ProtocolVersions, func(p int) bool { return slices.Contains(host.Protocols, p) }) {
