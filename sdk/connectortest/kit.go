@@ -320,7 +320,7 @@ func first(s []string) string {
 func (k *kit) invokes(t T, w *connectorv1.WebhookSpec) {
 	vars, ok := k.cfg.Samples[w.GetId()]
 	if !ok {
-		t.Fatalf("no sample inputs for webhook %q: add Config.Samples[%q]", w.GetId(), w.GetId())
+		t.Fatalf("no sample inputs for webhook %q: add Config.Samples[%q] (with idbridge plugin conform: an entry %q in the --samples file)", w.GetId(), w.GetId(), w.GetId())
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), k.cfg.timeout())
 	defer cancel()

@@ -129,7 +129,7 @@ func TestConformFailsABrokenConnector(t *testing.T) {
 	if code == cli.ExitOK || strings.Contains(out, "PASS: ") {
 		t.Fatalf("a run without samples and with a read-only key passed:\n%s", out)
 	}
-	if !strings.Contains(out, "--- FAIL: conformance/webhooks/add-user") || !strings.Contains(errs, "failed the conformance kit") {
+	if !strings.Contains(out, "--- FAIL: conformance/webhooks/add-user") || !strings.Contains(errs, "failed the conformance kit") || !strings.Contains(out, `an entry "add-user" in the --samples file`) {
 		t.Fatalf("the failure does not name the check:\n%s\n%s", out, errs)
 	}
 }
