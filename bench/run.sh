@@ -33,6 +33,9 @@ run ./plugins/clockify/sandbox '.' 3x "$@"
 
 # Marketplace: install of the Clockify .ext beside unzip + sha256sum.
 run ./host/extensions 'InstallClockify' 10x "$@"
+# Refusing a 1 GiB archive whose zip directory holds two million records:
+# peak RSS above idle (target < 64 MB) and time to refuse (target < 1 s).
+run ./host/extensions 'RefuseHugeDirectory' 3x "$@"
 
 # Inbound: directory reads, the planner alone, and the full dry-run plan of
 # 100,000 x 100,000 beside ldapsearch + curl (needs slapd, root).

@@ -1,11 +1,16 @@
 package extensions
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"hash"
 	"io"
 	"os"
+
+	"github.com/idbridge/idbridge/marketplace/catalog"
+	"github.com/idbridge/idbridge/marketplace/ext"
 )
 
 // hashingWriter hashes what it writes through, so an archive is hashed
@@ -38,4 +43,22 @@ func fileSHA256(p string) (string, error) {
 		return "", err
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// hashHostFile is the sha256 of the archive file on the host, recorded
+// with the installation. Only the size that was checked is read.
+func hashHostFile(ctx context.Context, p string, size int64) (string, error) {
+	f, err := ext.OpenRegular(p)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := newHashingWriter(io.Discard)
+	if _, err := io.Copy(h, catalog.ContextReader(ctx, io.LimitReader(f, size))); err != nil {
+		if ctx.Err() != nil {
+			return "", ctx.Err()
+		}
+		return "", fmt.Errorf("read %s: %w", p, err)
+	}
+	return h.sum(), nil
 }

@@ -126,7 +126,8 @@ type staged struct {
 	v         ext.Verification
 	unpacked  *ext.Unpacked
 	dir       string // the unpacked release, inside staging
-	archive   string // the fetched archive, inside staging
+	archive   string // the fetched archive, inside staging, or the host file
+	hostFile  bool   // archive is the admin's file on the host: read, never removed
 	sum       string // its sha256
 	origin    string
 	fromIndex *catalog.Candidate // set when installed by name
@@ -137,7 +138,7 @@ func (st *staged) discard() {
 	if st.dir != "" {
 		_ = os.RemoveAll(st.dir)
 	}
-	if st.archive != "" {
+	if st.archive != "" && !st.hostFile {
 		_ = os.Remove(st.archive)
 	}
 }
@@ -179,8 +180,22 @@ func (m *Manager) stage(ctx context.Context, src Source, upgrading string) (*sta
 	return st, nil
 }
 
-// fetch copies the archive into a staging file, hashing it on the way.
+// fetch copies the archive into a staging file, hashing it on the way. A
+// file on the host is read where it is instead: it is opened only if it
+// is a regular file, and whatever happens to it meanwhile, every unpacked
+// file is checked against the signed manifest read from it once. Reading
+// it in place lets a hostile archive be refused from its last few KiB,
+// without first copying up to a gigabyte.
 func (m *Manager) fetch(ctx context.Context, src Source, st *staged) error {
+	if src.File != "" {
+		f, err := ext.OpenRegular(src.File)
+		if err != nil {
+			return err
+		}
+		f.Close()
+		st.origin, st.archive, st.hostFile = src.File, src.File, true
+		return nil
+	}
 	tmp, err := os.CreateTemp(filepath.Join(m.root, stagingDir), "archive-*.ext")
 	if err != nil {
 		return fmt.Errorf("prepare staging: %w", err)
@@ -190,9 +205,6 @@ func (m *Manager) fetch(ctx context.Context, src Source, st *staged) error {
 	limit := m.limits().MaxArchiveBytes
 	hashed := newHashingWriter(tmp)
 	switch {
-	case src.File != "":
-		st.origin = src.File
-		err = copyHostFile(ctx, src.File, limit, hashed)
 	case src.Archive != nil:
 		st.origin = "upload"
 		err = copyLimited(ctx, src.Archive, limit, hashed, "upload")
@@ -210,16 +222,6 @@ func (m *Manager) fetch(ctx context.Context, src Source, st *staged) error {
 	}
 	st.sum = hashed.sum()
 	return tmp.Close()
-}
-
-// copyHostFile copies a regular file on the host into w.
-func copyHostFile(ctx context.Context, p string, limit int64, w io.Writer) error {
-	f, err := ext.OpenRegular(p)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	return copyLimited(ctx, f, limit, w, p)
 }
 
 // copyLimited copies at most limit bytes of r into w, refusing more.
@@ -256,6 +258,11 @@ func (m *Manager) verify(ctx context.Context, src Source, upgrading string, st *
 		return err
 	}
 	st.man = a.Manifest
+	if st.sum == "" {
+		if st.sum, err = hashHostFile(ctx, st.archive, a.Size); err != nil {
+			return err
+		}
+	}
 	if man := st.man; man.Runtime != nil {
 		// Refused now, with the packages to install, rather than at the
 		// first enable. See decision 0242.

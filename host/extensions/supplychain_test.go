@@ -595,6 +595,10 @@ func TestOrdinaryRefusalsAnswerWhatToDo(t *testing.T) {
 			b, n := jsonBody(extensions.Source{URL: web.URL + "/big.ext"})
 			return call(t, hs, admin, "POST", "/v1/extensions", b, n)
 		}, 502, "download_failed", "more than the 1048576 bytes"},
+		{"a URL that does not answer", func() answer {
+			b, n := jsonBody(extensions.Source{URL: "http://" + silent.Addr().String() + "/x.ext"})
+			return call(t, hs, admin, "POST", "/v1/extensions", b, n)
+		}, 502, "download_failed", "nothing received for 200ms"},
 		{"an upload declared too large", func() answer {
 			return rawCall(t, hs, fmt.Sprintf("POST /v1/extensions/archive HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Length: %d\r\n\r\nPK", admin, 2<<20))
 		}, 413, "archive_too_large", "nothing was read"},
