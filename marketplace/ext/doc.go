@@ -9,8 +9,16 @@
 // host's extension manager moves that folder into place only when Unpack
 // returned without error.
 //
+// Nothing an archive declares is believed before it is bounded: the zip's
+// end record is read first and a directory with more entries or bytes
+// than the limits is refused before a zip reader parses it; entries that
+// share bytes are refused; and every entry is decompressed here, counting
+// the bytes read from the archive and produced, so expansion limits hold
+// whatever the headers say (decision 0183).
+//
 // Writing uses the standard library's zip writer so archives are
-// reproducible; reading goes through github.com/mholt/archives, which also
-// recognises the other archive formats so that a tar or 7z renamed to .ext
-// is named as such in the error instead of being called "corrupt".
+// reproducible; reading walks the directory with klauspost/compress/zip
+// (the reader github.com/mholt/archives wraps). Other formats passed off as
+// .ext are named from their first bytes, and a tar's headers are read with
+// mholt/archives to report a link or device inside it.
 package ext

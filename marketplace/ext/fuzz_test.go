@@ -55,6 +55,9 @@ func FuzzUnpack(f *testing.F) {
 	f.Add(exttest.Build(f, exttest.Spec{}, key))
 	f.Add(exttest.Build(f, exttest.Spec{}, nil))
 	f.Add([]byte("PK\x05\x06" + strings.Repeat("\x00", 18)))
+	f.Add([]byte("\x28\xb5\x2f\xfd\x04\x58\x45\x00\x00\x10zstd"))
+	f.Add(exttest.Zip(f, []exttest.Entry{{Name: ext.ManifestName, Body: []byte("{}")}, {Name: "docs", Body: []byte("x")}, {Name: "docs/a", Body: []byte("y")}}))
+	f.Add(exttest.Zip(f, []exttest.Entry{{Name: "pad.bin", Raw: append(exttest.Deflate(f, make([]byte, 1<<16)), make([]byte, 512)...), RawSize: 1 << 16}}))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		ctx := context.Background()
 		limits := ext.Limits{MaxFiles: 64, MaxFileBytes: 4 << 20, MaxTotalBytes: 8 << 20}
