@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"net/http/httptest"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"github.com/idbridge/idbridge/host/api"
 	"github.com/idbridge/idbridge/host/extensions"
 	"github.com/idbridge/idbridge/host/store"
+	"github.com/idbridge/idbridge/marketplace/ext"
 	"github.com/idbridge/idbridge/marketplace/ext/exttest"
 )
 
@@ -129,5 +131,45 @@ func TestExtensionCommandsAgainstRealServer(t *testing.T) {
 	mustRun("marketplace", "remove", "local")
 	if code, _, errs := run(t, env, "ext", "install", "missing.ext"); code != ExitUsage || !strings.Contains(errs, "no such file") {
 		t.Fatalf("install of a missing file: %d %s", code, errs)
+	}
+}
+
+// A publisher changing keys signs with the new key and names the old one;
+// the archive's signature then carries the old key's endorsement, which
+// hosts that pinned the old key follow.
+func TestExtSignWithPreviousKeysEndorsesTheNewKey(t *testing.T) {
+	work := t.TempDir()
+	env := map[string]string{}
+	keys := []string{filepath.Join(work, "k1.key"), filepath.Join(work, "k2.key"), filepath.Join(work, "k3.key")}
+	for _, k := range keys {
+		if code, _, errs := run(t, env, "ext", "keygen", k); code != ExitOK {
+			t.Fatalf("keygen: %s", errs)
+		}
+	}
+	src := filepath.Join(work, "src")
+	exttest.WriteDir(t, src, exttest.Spec{})
+	file := filepath.Join(work, "x.ext")
+	if code, _, errs := run(t, env, "ext", "pack", src, "-o", file); code != ExitOK {
+		t.Fatalf("pack: %s", errs)
+	}
+	if code, _, errs := run(t, env, "ext", "sign", file, "--key", keys[2], "--previous-key", keys[0], "--previous-key", keys[1]); code != ExitOK {
+		t.Fatalf("sign: %s", errs)
+	}
+	a, err := ext.Open(context.Background(), file, ext.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	sig, err := ext.ParseSignature(a.SignatureBytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := ext.ReadPrivateKeyFile(keys[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	last, _ := ext.ReadPrivateKeyFile(keys[2])
+	if len(sig.Rotations) != 2 || sig.KeyID != ext.KeyID(last.Public().(ed25519.PublicKey)) || !sig.Succeeds(first.Public().(ed25519.PublicKey)) {
+		t.Fatalf("signature %+v does not lead from the first key to the last", sig)
 	}
 }
