@@ -311,6 +311,16 @@ func (b extensionBinaries) BinaryPath(ctx context.Context, id string) (string, s
 	return (*b.mgr).BinaryPath(ctx, id)
 }
 
+// Identity implements integrations.Identities from the installed
+// extension's record, which holds its manifest's promises.
+func (b extensionBinaries) Identity(ctx context.Context, id string) (string, string, []int, error) {
+	d, err := (*b.mgr).Show(ctx, id)
+	if err != nil {
+		return "", "", nil, err
+	}
+	return d.ID, d.Version, d.ProtocolVersions, nil
+}
+
 // Launch implements integrations.Launcher.
 func (b extensionBinaries) Launch(ctx context.Context, id string) (integrations.Binary, error) {
 	l, err := (*b.mgr).Launch(ctx, id)

@@ -18,6 +18,7 @@ import (
 	"github.com/idbridge/idbridge/host/extensions"
 	"github.com/idbridge/idbridge/host/version"
 	"github.com/idbridge/idbridge/marketplace/ext"
+	"github.com/idbridge/idbridge/marketplace/extbuild"
 )
 
 func init() { register(newExtCmd) }
@@ -318,12 +319,18 @@ func extAllowPublisherCmd(g *Globals) *cobra.Command {
 
 func extPackCmd(g *Globals) *cobra.Command {
 	var out, key string
+	var skipDescribe bool
 	c := &cobra.Command{
 		Use:   "pack DIR -o FILE.ext",
 		Short: "Pack a folder (manifest.json, binaries, README, icon) into an .ext; works locally",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts := ext.PackOptions{}
+			// The binary for this machine is run and must describe the
+			// manifest's id, version and protocol (decision 0204).
+			opts := ext.PackOptions{Describe: extbuild.Describe}
+			if skipDescribe {
+				opts.Describe = nil
+			}
 			if key != "" {
 				k, err := ext.ReadPrivateKeyFile(key)
 				if err != nil {
@@ -351,6 +358,7 @@ func extPackCmd(g *Globals) *cobra.Command {
 	}
 	c.Flags().StringVar(&out, "out", "", "the .ext file to write (also accepted as -o FILE.ext)")
 	c.Flags().StringVar(&key, "key", "", "sign with this private key in the same step")
+	c.Flags().BoolVar(&skipDescribe, "skip-describe", false, "do not run this platform's binary to compare its Describe with the manifest (the host still compares at first launch)")
 	// -o is the global --output flag; for pack a value other than text or
 	// json is the archive to write, so the documented `pack DIR -o FILE.ext`
 	// works. This hook replaces the root's, so it resolves the globals too.

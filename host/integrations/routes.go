@@ -3,6 +3,7 @@ package integrations
 import (
 	"context"
 	"errors"
+	"github.com/idbridge/idbridge/marketplace/ext"
 	"net/http"
 
 	"github.com/idbridge/idbridge/host/api"
@@ -140,6 +141,8 @@ func apiError(err error) error {
 		return &api.Error{Status: http.StatusConflict, Code: "disabled", Message: err.Error(), Err: err}
 	case errors.Is(err, extensions.ErrNotInstalled):
 		return &api.Error{Status: http.StatusNotFound, Code: "extension_not_installed", Message: err.Error(), Err: err}
+	case errors.Is(err, ext.ErrConnectorMismatch):
+		return &api.Error{Status: http.StatusConflict, Code: "connector_mismatch", Message: err.Error(), Err: err}
 	case errors.Is(err, ErrUnknownSchema), errors.Is(err, ErrConnectorUnavailable):
 		return &api.Error{Status: http.StatusBadGateway, Code: "connector_unavailable", Message: err.Error(), Err: err}
 	case errors.Is(err, secrets.ErrWrongKey), errors.Is(err, secrets.ErrTampered):

@@ -35,6 +35,14 @@ type Runner interface {
 
 // Binaries finds an installed extension's connector; the extension manager
 // implements it.
+// Identities is implemented by Binaries that know what an extension's
+// manifest promised about its connector (id, version, protocols); the
+// service then refuses a connector whose Describe says otherwise (see
+// decision 0204).
+type Identities interface {
+	Identity(ctx context.Context, extID string) (id, version string, protocols []int, err error)
+}
+
 type Binaries interface {
 	// BinaryPath returns the connector's path and pinned sha256.
 	BinaryPath(ctx context.Context, extID string) (path, sha256 string, err error)

@@ -25,6 +25,10 @@ type PackOptions struct {
 	// Key signs the archive in the same step when set; otherwise the
 	// archive is unsigned and `idbridge ext sign` signs it later.
 	Key ed25519.PrivateKey
+	// Describe, when set, runs the binary for this platform and the pack
+	// is refused when its id, version or protocol differ from the
+	// manifest's (see decision 0204).
+	Describe DescribeFunc
 }
 
 // Pack builds an .ext from dir and writes it to w. dir holds a
@@ -98,6 +102,9 @@ func Pack(ctx context.Context, dir string, w io.Writer, opts PackOptions) (*Mani
 	}
 	if err := m.Validate(); err != nil {
 		return nil, fmt.Errorf("pack: %w", err)
+	}
+	if err := checkHostBinary(ctx, dir, &m, opts.Describe); err != nil {
+		return nil, err
 	}
 	manifest, err := m.Marshal()
 	if err != nil {

@@ -51,6 +51,10 @@ type Options struct {
 	TemplatesDir string
 	// LDFlags are passed to go build, e.g. the host version stamp.
 	LDFlags string
+	// VersionVar is the string variable the release version is stamped
+	// into (-X), so the binary describes the version the manifest says;
+	// github.com/idbridge/idbridge/plugins/<id>.Version by default.
+	VersionVar string
 	// Logger reports progress; nil is silent.
 	Logger hclog.Logger
 }
@@ -81,6 +85,9 @@ func (o *Options) defaults() error {
 	}
 	if o.Package == "" {
 		o.Package = "./plugins/" + o.ID + "/cmd/idbridge-" + o.ID
+	}
+	if o.VersionVar == "" {
+		o.VersionVar = "github.com/idbridge/idbridge/plugins/" + o.ID + ".Version"
 	}
 	if len(o.Platforms) == 0 {
 		o.Platforms = DefaultPlatforms
@@ -145,7 +152,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 	out := filepath.Join(opts.OutDir, opts.ID+"-"+opts.Version+".ext")
-	packed, err := ext.PackFile(ctx, stage, out, ext.PackOptions{Key: key})
+	packed, err := ext.PackFile(ctx, stage, out, ext.PackOptions{Key: key, Describe: Describe})
 	if err != nil {
 		return nil, err
 	}
@@ -160,10 +167,8 @@ func goBuild(ctx context.Context, opts Options, platform, out string) error {
 	if !ok {
 		return fmt.Errorf("extbuild: platform %q must be os/arch", platform)
 	}
-	args := []string{"build", "-trimpath", "-o", out}
-	if opts.LDFlags != "" {
-		args = append(args, "-ldflags", opts.LDFlags)
-	}
+	args := []string{"build", "-trimpath", "-o", out,
+		"-ldflags", strings.TrimSpace(opts.LDFlags + " -X " + opts.VersionVar + "=" + opts.Version)}
 	args = append(args, opts.Package)
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = opts.ModuleRoot

@@ -21,8 +21,9 @@ const DefaultBaseURL = "https://api.clockify.me/api"
 // requests per second per workspace.
 const DefaultRate = 50
 
-// Version is the connector's release, reported by Describe.
-const Version = "0.1.0"
+// Version is the connector's release, reported by Describe; `make ext`
+// stamps the release being packed (-X), so it matches the manifest.
+var Version = "0.1.0"
 
 // Connector returns the Clockify connector's declaration.
 func Connector() sdk.Connector {

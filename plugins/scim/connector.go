@@ -9,8 +9,9 @@ const (
 	SettingRateLimit = "rateLimit"
 )
 
-// Version is the connector's release, reported by Describe.
-const Version = "0.1.0"
+// Version is the connector's release, reported by Describe; `make ext`
+// stamps the release being packed (-X), so it matches the manifest.
+var Version = "0.1.0"
 
 // mediaType is SCIM's own JSON media type (RFC 7644 §3.1).
 const mediaType = "application/scim+json"
