@@ -16,8 +16,8 @@ type Connector struct {
 	Info Info
 	// Settings are what an admin fills in when enabling an integration.
 	Settings []Setting
-	// BaseURL says where the app lives. Relative endpoint URLs resolve
-	// against it, and absolute ones must stay on its host.
+	// BaseURL says where the app lives. Relative endpoint URLs are
+	// appended to its path, and absolute ones must stay on its host.
 	BaseURL BaseURL
 	// Auth adds credentials to every request; nil sends none.
 	Auth Auth

@@ -114,7 +114,7 @@ func newTemplateCmd(g *Globals) *cobra.Command {
 
 	var integration, extension string
 	install := &cobra.Command{
-		Use: "install --integration ID", Short: "Install the templates an extension ships (default: clockify), bound to one of its integrations",
+		Use: "install --integration ID", Short: "Install the templates an extension ships (default: the integration's own), bound to one of its integrations",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if integration == "" {
@@ -139,7 +139,7 @@ func newTemplateCmd(g *Globals) *cobra.Command {
 		},
 	}
 	install.Flags().StringVar(&integration, "integration", "", "the integration the templates call through")
-	install.Flags().StringVar(&extension, "extension", "", "the extension whose templates to install (default clockify)")
+	install.Flags().StringVar(&extension, "extension", "", "the extension whose templates to install (default: the integration's extension)")
 	cmd.AddCommand(install)
 
 	var vfile string
