@@ -313,12 +313,12 @@ func (b extensionBinaries) BinaryPath(ctx context.Context, id string) (string, s
 
 // Identity implements integrations.Identities from the installed
 // extension's record, which holds its manifest's promises.
-func (b extensionBinaries) Identity(ctx context.Context, id string) (string, string, []int, error) {
+func (b extensionBinaries) Identity(ctx context.Context, id string) (integrations.Promise, error) {
 	d, err := (*b.mgr).Show(ctx, id)
 	if err != nil {
-		return "", "", nil, err
+		return integrations.Promise{}, err
 	}
-	return d.ID, d.Version, d.ProtocolVersions, nil
+	return integrations.Promise{ID: d.ID, Version: d.Version, Protocols: d.ProtocolVersions, OutboundHosts: d.OutboundHosts}, nil
 }
 
 // Launch implements integrations.Launcher.

@@ -52,7 +52,11 @@ func (s *Service) Create(ctx context.Context, req CreateRequest) (*View, error) 
 		return nil, err
 	}
 	problems := append(sch.check(req.Settings, false), sch.check(req.Authorization, true)...)
-	if len(problems) > 0 {
+	hp, err := s.hostProblems(ctx, in, sch, req.Settings)
+	if err != nil {
+		return nil, err
+	}
+	if problems = append(problems, hp...); len(problems) > 0 {
 		return nil, &ValidationError{problems}
 	}
 	in.Settings = mergeValues(nil, req.Settings)
@@ -142,7 +146,14 @@ func (s *Service) UpdateSettings(ctx context.Context, id string, patch map[strin
 	if problems := sch.check(patch, false); len(problems) > 0 {
 		return nil, &ValidationError{problems}
 	}
-	in.Settings = mergeValues(in.Settings, patch)
+	merged := mergeValues(in.Settings, patch)
+	if problems, err := s.hostProblems(ctx, in, sch, merged); err != nil || len(problems) > 0 {
+		if err != nil {
+			return nil, err
+		}
+		return nil, &ValidationError{problems}
+	}
+	in.Settings = merged
 	return s.saveChanged(ctx, in, "integration settings changed", patch)
 }
 

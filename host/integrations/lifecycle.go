@@ -83,6 +83,12 @@ func (s *Service) test(ctx context.Context, in *Integration, c connectorv1.Conne
 		}
 		return nil, &ValidationError{problems}
 	}
+	if problems, err := s.hostProblems(ctx, in, sch, in.Settings); err != nil || len(problems) > 0 {
+		if err != nil {
+			return nil, err
+		}
+		return nil, &ValidationError{problems}
+	}
 	values, err := s.values(in, sch)
 	if err != nil {
 		return nil, err

@@ -36,11 +36,22 @@ type Runner interface {
 // Binaries finds an installed extension's connector; the extension manager
 // implements it.
 // Identities is implemented by Binaries that know what an extension's
-// manifest promised about its connector (id, version, protocols); the
-// service then refuses a connector whose Describe says otherwise (see
-// decision 0204).
+// manifest promised about its connector; the service then refuses a
+// connector whose Describe says otherwise (see decision 0204) and URL
+// settings outside the promised hosts (decision 0205).
 type Identities interface {
-	Identity(ctx context.Context, extID string) (id, version string, protocols []int, err error)
+	Identity(ctx context.Context, extID string) (Promise, error)
+}
+
+// Promise is what an installed extension's manifest says its connector is
+// and may reach.
+type Promise struct {
+	ID, Version string
+	Protocols   []int
+	// OutboundHosts are host patterns ("api.example.com",
+	// "*.example.com", optionally ":port"); empty means the hosts the
+	// admin enters.
+	OutboundHosts []string
 }
 
 type Binaries interface {

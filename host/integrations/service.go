@@ -261,12 +261,12 @@ func (s *Service) describe(ctx context.Context, in *Integration, c connectorv1.C
 		return nil, fmt.Errorf("%w: describe the connector of integration %s: %w", ErrConnectorUnavailable, in.ID, err)
 	}
 	if ids, ok := s.cfg.Binaries.(Identities); ok {
-		id, version, protocols, err := ids.Identity(ctx, in.ExtensionID)
+		p, err := ids.Identity(ctx, in.ExtensionID)
 		if err != nil {
 			return nil, err
 		}
 		got := ext.Described{ID: d.GetInfo().GetId(), Version: d.GetInfo().GetVersion(), Protocol: int(d.GetProtocolVersion())}
-		if err := ext.CheckIdentity(id, version, protocols, got); err != nil {
+		if err := ext.CheckIdentity(p.ID, p.Version, p.Protocols, got); err != nil {
 			return nil, fmt.Errorf("integration %s, extension %s: %w; reinstall an extension whose binary matches it", in.ID, in.ExtensionID, err)
 		}
 	}
