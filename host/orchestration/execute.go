@@ -42,7 +42,9 @@ func (j *job) object() string { return j.p.Object.Name() }
 func (e *Engine) process(ctx context.Context, a store.Action) {
 	err := e.execute(ctx, a)
 	switch {
-	case err == nil, ctx.Err() != nil, stopped(ctx):
+	case err == nil, ctx.Err() != nil, stopped(ctx) && errors.Is(err, context.Canceled):
+		// Done, cut off by the end of the drain period, or a wait before a
+		// call that the stop ended: the action goes back to the queue.
 	case errors.Is(err, store.ErrLeaseLost):
 		e.log.Warn("lease lost; another worker owns the action now", "action", a.ID, "run", a.RunID)
 	default:
