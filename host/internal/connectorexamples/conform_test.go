@@ -91,7 +91,7 @@ func TestConnectorsConform(t *testing.T) {
 	for _, c := range connectors {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			ready(t, c)
+			m := ready(t, c)
 			srv, err := acmeapi.Start(acmeapi.Options{})
 			if err != nil {
 				t.Fatal(err)
@@ -99,7 +99,7 @@ func TestConnectorsConform(t *testing.T) {
 			t.Cleanup(func() { _ = srv.Close() })
 			code, out, errs := run(t, nil, "plugin", "conform", c.folder, "--app-url", srv.URL(),
 				"--set", "tenant="+acmeapi.DefaultTenant, "--secret", "apiKey=@"+key, "--samples", samples)
-			if code != cli.ExitOK || !strings.Contains(out, "PASS: acme-directory conforms to connector protocol v1") {
+			if code != cli.ExitOK || !strings.Contains(out, "PASS: "+m.ID+" conforms to connector protocol v1") {
 				t.Fatalf("conform: exit %d\n%s\n%s", code, out, errs)
 			}
 			if u, ok := srv.UserByEmail("new.hire@acme.example"); !ok || u.Name != "New Hire" || u.Team != "t_eng" {
@@ -137,13 +137,14 @@ func TestConformFailsABrokenConnector(t *testing.T) {
 // TestConnectorsDeclareWhatTheGoTutorialDeclares compares each example's
 // Describe, read through `idbridge plugin describe`, with the Go tutorial
 // connector's: the same settings, endpoints, webhooks and rate limit, so
-// the three are interchangeable for an admin.
+// the three are interchangeable for an admin; the info differs only in the
+// id and name, which are the extension's own.
 func TestConnectorsDeclareWhatTheGoTutorialDeclares(t *testing.T) {
 	want := tutorial.Connector().Describe()
 	for _, c := range connectors {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			ready(t, c)
+			m := ready(t, c)
 			code, out, errs := run(t, nil, "plugin", "describe", c.folder, "-o", "json")
 			if code != cli.ExitOK {
 				t.Fatalf("describe: exit %d: %s", code, errs)
@@ -156,7 +157,9 @@ func TestConnectorsDeclareWhatTheGoTutorialDeclares(t *testing.T) {
 				name      string
 				got, want proto.Message
 			}{
-				{"info", got.GetInfo(), want.GetInfo()},
+				// Each is its own extension: only the id and the name differ.
+				{"info", got.GetInfo(), &connectorv1.ConnectorInfo{Id: m.ID, Name: m.Name, Version: want.GetInfo().GetVersion(),
+					Publisher: want.GetInfo().GetPublisher(), Description: want.GetInfo().GetDescription()}},
 				{"rate limit", got.GetRateLimit(), want.GetRateLimit()},
 				{"settings", &connectorv1.DescribeResponse{Settings: got.GetSettings()}, &connectorv1.DescribeResponse{Settings: want.GetSettings()}},
 				{"endpoints", &connectorv1.DescribeResponse{Endpoints: got.GetEndpoints()}, &connectorv1.DescribeResponse{Endpoints: want.GetEndpoints()}},

@@ -130,7 +130,8 @@ def connector():
     """The Acme Directory connector's declaration."""
     return Connector(
         info=pb.ConnectorInfo(
-            id="acme-directory", name="Acme Directory", version=VERSION, publisher="idbridge",
+            # The manifest's id: a host refuses an extension whose connector says otherwise.
+            id="acme-directory-python", name="Acme Directory (Python)", version=VERSION, publisher="idbridge",
             description="Reads Acme Directory users and teams; adds, finds and deactivates users."),
         settings=SETTINGS, endpoints=ENDPOINTS, webhooks=WEBHOOKS,
         base_url_setting="baseUrl", auth_header="X-Acme-Key", auth_setting="apiKey",

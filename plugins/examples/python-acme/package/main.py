@@ -18,4 +18,4 @@ from idbridge_connector.service import Servicer  # noqa: E402
 import acme  # noqa: E402
 
 if __name__ == "__main__":
-    serve(Servicer(acme.connector()), "acme-directory")
+    serve(Servicer(acme.connector()), "acme-directory-python")

@@ -67,7 +67,8 @@ async function test(client: Client): Promise<{ checks: Check[]; account: string 
 /** The Acme Directory connector's declaration. */
 export const acme: Connector = {
   info: {
-    id: "acme-directory", name: "Acme Directory", version: VERSION, publisher: "idbridge",
+    // The manifest's id: a host refuses an extension whose connector says otherwise.
+    id: "acme-directory-ts", name: "Acme Directory (TypeScript)", version: VERSION, publisher: "idbridge",
     description: "Reads Acme Directory users and teams; adds, finds and deactivates users.",
   },
   settings: [
