@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -37,8 +38,16 @@ type host struct {
 
 func startHost(t *testing.T) *host {
 	t.Helper()
+	h, _ := startHostIn(t, t.TempDir())
+	return h
+}
+
+// startHostIn starts a host on the data folder dir; stop ends it and
+// waits (the store is closed, its log checkpointed). The test's cleanup
+// stops it too.
+func startHostIn(t *testing.T, dir string) (h *host, stop func()) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	dir := t.TempDir()
 	a, err := app.New(ctx, app.Options{DataDir: dir, DemoDirectory: true})
 	if err != nil {
 		cancel()
@@ -51,7 +60,9 @@ func startHost(t *testing.T) *host {
 	}
 	done := make(chan error, 1)
 	go func() { done <- a.Serve(ctx, ln) }()
-	t.Cleanup(func() { cancel(); <-done })
+	var once sync.Once
+	stop = func() { once.Do(func() { cancel(); <-done }) }
+	t.Cleanup(stop)
 	base := "http://" + ln.Addr().String()
 	deadline := time.Now().Add(15 * time.Second)
 	for {
@@ -71,7 +82,7 @@ func startHost(t *testing.T) *host {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &host{App: a, base: base, admin: strings.TrimSpace(string(raw))}
+	return &host{App: a, base: base, admin: strings.TrimSpace(string(raw))}, stop
 }
 
 // TestHostRoutesAnswerTheirDocumentedStatus drives every route of the
@@ -215,24 +226,7 @@ func TestHostRoutesAnswerTheirDocumentedStatus(t *testing.T) {
 	// integrations, their webhooks and inbound endpoints, data sources.
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	work := t.TempDir()
-	root, err := filepath.Abs(filepath.Join("..", ".."))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dist := filepath.Join(work, "dist")
-	built, err := extbuild.Build(ctx, extbuild.Options{ModuleRoot: root, Version: "0.1.0", OutDir: dist,
-		KeyPath: filepath.Join(work, "keys", "dev.key"), Platforms: []string{ext.HostPlatform()}})
-	if err != nil {
-		t.Fatalf("build the Clockify extension: %v", err)
-	}
-	if _, err := catalog.WriteFile(ctx, dist); err != nil {
-		t.Fatalf("index the catalog folder: %v", err)
-	}
-	devKey, err := os.ReadFile(built.KeyPath + ".pub")
-	if err != nil {
-		t.Fatal(err)
-	}
+	dist, devKey := clockifyCatalog(ctx, t)
 	sb, err := sandbox.Start(ctx, sandbox.Options{Rate: -1})
 	if err != nil {
 		t.Fatal(err)
@@ -314,6 +308,32 @@ func TestHostRoutesAnswerTheirDocumentedStatus(t *testing.T) {
 		}
 	}
 	t.Logf("%d of %d routes answered their documented status", len(called), len(routes))
+}
+
+// clockifyCatalog builds the Clockify extension for this platform into a
+// catalog folder, signed with a new key, and returns the folder and the
+// key's public half.
+func clockifyCatalog(ctx context.Context, t *testing.T) (dist string, devKey []byte) {
+	t.Helper()
+	work := t.TempDir()
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dist = filepath.Join(work, "dist")
+	built, err := extbuild.Build(ctx, extbuild.Options{ModuleRoot: root, Version: "0.1.0", OutDir: dist,
+		KeyPath: filepath.Join(work, "keys", "dev.key"), Platforms: []string{ext.HostPlatform()}})
+	if err != nil {
+		t.Fatalf("build the Clockify extension: %v", err)
+	}
+	if _, err := catalog.WriteFile(ctx, dist); err != nil {
+		t.Fatalf("index the catalog folder: %v", err)
+	}
+	devKey, err = os.ReadFile(built.KeyPath + ".pub")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dist, devKey
 }
 
 // field reads a string field of a JSON object answer.

@@ -35,6 +35,11 @@ type Options struct {
 	ReadyInfo func(ctx context.Context) map[string]any
 	// Title and Version describe the API in the OpenAPI document.
 	Title, Version string
+	// Mask, when set, is applied to every byte of every routed answer
+	// (JSON, errors and streams): the host passes its secrets masker, so a
+	// secret that reached an answer by any path (an app echoing its API
+	// key into a record) leaves the host masked. See decision 0194.
+	Mask func([]byte) []byte
 	// Timeouts bound how long a client may take to send a request and
 	// read the answer; zero fields take DefaultTimeouts.
 	Timeouts Timeouts
@@ -230,6 +235,9 @@ func (s *Server) serveReady(w http.ResponseWriter, r *http.Request) {
 func (s *Server) wrap(rt Route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
+		if s.opts.Mask != nil {
+			w = &maskingWriter{ResponseWriter: w, mask: s.opts.Mask}
+		}
 		reqID := newRequestID()
 		w.Header().Set("X-Request-Id", reqID)
 		call := &Call{Request: r, Route: rt, writer: w}
@@ -424,6 +432,24 @@ func (w *statusWriter) WriteHeader(code int) {
 // Unwrap lets http.ResponseController reach the real writer (Flush for
 // streamed answers).
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// maskingWriter passes every write of an answer through the mask.
+type maskingWriter struct {
+	http.ResponseWriter
+	mask func([]byte) []byte
+}
+
+// Write masks p; it reports len(p) written so callers do not mistake the
+// changed length for a short write.
+func (w *maskingWriter) Write(p []byte) (int, error) {
+	if _, err := w.ResponseWriter.Write(w.mask(p)); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// Unwrap lets http.ResponseController reach the real writer.
+func (w *maskingWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // denyAll refuses every token; it stands in when Options.Auth is missing.
 type denyAll struct{}

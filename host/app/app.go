@@ -224,6 +224,7 @@ func (a *App) build(ctx context.Context) error {
 		ReadyInfo: a.readyInfo,
 		Version:   version.Version,
 		Observe:   a.Metrics.ObserveAPI,
+		Mask:      a.Masker.Bytes,
 	})
 	if err := a.Metrics.Register(metrics.Plugins(a.Plugins), metrics.Queue(a.Store.Queue()), metrics.Runs(a.Store.Runs()),
 		leaseCollector{a}, heldCollector{a}); err != nil {

@@ -242,7 +242,9 @@ func (s *Service) run(ctx context.Context, integrationID, endpointID, digest str
 		return res
 	}
 	res.Records = len(records)
-	res.Fields = mapping.FlattenAll(records)
+	// Samples leave the host (API, console) and are stored with the
+	// endpoint: they pass the masker like every other value (decision 0194).
+	res.Fields = mapping.FlattenMasked(records, s.cfg.Masker.String)
 	if len(records) == 0 {
 		res.Error = "the call succeeded but returned no records, so no fields could be found: check the records path, or test when the app has data"
 		return res

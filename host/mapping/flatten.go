@@ -30,9 +30,17 @@ func Flatten(record map[string]any) []Field {
 // endpoint), so a field that is null or absent in the first record is still
 // found with its real type in a later one.
 func FlattenAll(records []map[string]any) []Field {
+	return FlattenMasked(records, nil)
+}
+
+// FlattenMasked is FlattenAll with every sample passed through mask before
+// it is shortened, so a secret the app echoes (an API key in a field) is
+// masked whole rather than cut into a prefix no masker recognises. A nil
+// mask keeps samples as they are.
+func FlattenMasked(records []map[string]any, mask func(string) string) []Field {
 	seen := map[string]*Field{}
 	for _, r := range records {
-		flattenInto(seen, "", r)
+		flattenInto(seen, "", r, mask)
 	}
 	out := make([]Field, 0, len(seen))
 	for _, f := range seen {
@@ -51,7 +59,7 @@ func FieldPaths(fields []Field) []string {
 	return out
 }
 
-func flattenInto(seen map[string]*Field, prefix string, v any) {
+func flattenInto(seen map[string]*Field, prefix string, v any, mask func(string) string) {
 	join := func(k string) string {
 		if prefix == "" {
 			return k
@@ -64,7 +72,7 @@ func flattenInto(seen map[string]*Field, prefix string, v any) {
 			note(seen, prefix, "object", "")
 		}
 		for k, child := range v {
-			flattenInto(seen, join(k), child)
+			flattenInto(seen, join(k), child, mask)
 		}
 	case []any:
 		if len(v) == 0 {
@@ -72,11 +80,14 @@ func flattenInto(seen map[string]*Field, prefix string, v any) {
 			return
 		}
 		for _, el := range v {
-			flattenInto(seen, prefix+"[]", el)
+			flattenInto(seen, prefix+"[]", el, mask)
 		}
 	default:
 		typ := jsonType(v)
 		sample, _ := scalarText(v)
+		if mask != nil {
+			sample = mask(sample)
+		}
 		note(seen, prefix, typ, shorten(sample))
 	}
 }

@@ -99,3 +99,20 @@ func TestScalarTextOfGoValues(t *testing.T) {
 		t.Error("a list is not a scalar")
 	}
 }
+
+// TestFlattenMaskedMasksBeforeShortening echoes a key longer than a
+// sample is kept: masked after shortening, its prefix would match no
+// secret and leak.
+func TestFlattenMaskedMasksBeforeShortening(t *testing.T) {
+	key := strings.Repeat("k3y", 40)
+	mask := func(s string) string { return strings.ReplaceAll(s, key, "****") }
+	fields := FlattenMasked([]map[string]any{{"token": key, "name": "Ada"}}, mask)
+	for _, f := range fields {
+		if strings.Contains(f.Sample, "k3yk3y") {
+			t.Errorf("field %s shows part of the key: %q", f.Path, f.Sample)
+		}
+	}
+	if len(fields) != 2 || fields[0].Sample != "Ada" || fields[1].Sample != "****" {
+		t.Errorf("fields = %+v", fields)
+	}
+}

@@ -82,6 +82,10 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	pragmas.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", opts.BusyTimeout.Milliseconds()))
 	pragmas.Add("_pragma", "foreign_keys(1)")
 	pragmas.Add("_pragma", "synchronous("+opts.Synchronous+")")
+	// Freed pages are zeroed: a document rewritten to drop a secret (a
+	// re-masked sample) must not leave the old text in the file's free
+	// pages, where a copy of the file would still hold it (decision 0194).
+	pragmas.Add("_pragma", "secure_delete(1)")
 
 	wq := url.Values{"_txlock": {"immediate"}}
 	wq["_pragma"] = append([]string{"journal_mode(WAL)"}, pragmas["_pragma"]...)

@@ -1,0 +1,106 @@
+package inbound
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/idbridge/idbridge/host/mapping"
+	"github.com/idbridge/idbridge/host/store"
+)
+
+// migrationKind and samplesMasked record that the stored field samples
+// were masked once; hosts before decision 0194 stored them raw.
+const (
+	migrationKind = "inbound-migration"
+	samplesMasked = "samples-masked-v1"
+)
+
+// Start masks, once, the field samples stored by hosts that did not mask
+// them: those of tested endpoints and of passed-test marks. It runs after
+// the integrations service has taught the Masker every stored secret.
+func (s *Service) Start(ctx context.Context) error {
+	var done struct{ At time.Time }
+	switch err := s.cfg.Docs.Get(ctx, migrationKind, samplesMasked, &done); {
+	case err == nil:
+		return nil
+	case !errors.Is(err, store.ErrNotFound):
+		return fmt.Errorf("inbound: read the sample migration's record: %w", err)
+	}
+	n, err := s.RemaskSamples(ctx)
+	if err != nil {
+		return fmt.Errorf("inbound: mask stored field samples: %w", err)
+	}
+	if n > 0 {
+		s.cfg.Logger.Warn("masked secrets in stored field samples of inbound endpoints", "documents", n)
+	}
+	done.At = s.cfg.Now().UTC()
+	return s.cfg.Docs.Put(ctx, migrationKind, samplesMasked, done)
+}
+
+// RemaskSamples passes every stored field sample through the Masker and
+// rewrites the documents that change. It returns how many it rewrote.
+func (s *Service) RemaskSamples(ctx context.Context) (int, error) {
+	n := 0
+	var endpoints []string
+	if err := s.cfg.Docs.List(ctx, Kind, func(id string, decode func(any) error) error {
+		var e Endpoint
+		if err := decode(&e); err != nil {
+			return err
+		}
+		if s.maskFields(e.Fields) {
+			endpoints = append(endpoints, id)
+		}
+		return nil
+	}); err != nil {
+		return 0, err
+	}
+	for _, id := range endpoints {
+		var e Endpoint
+		if err := s.cfg.Docs.Get(ctx, Kind, id, &e); err != nil {
+			return n, err
+		}
+		s.maskFields(e.Fields)
+		if err := s.cfg.Docs.Put(ctx, Kind, id, e); err != nil {
+			return n, err
+		}
+		n++
+	}
+	var marks []string
+	if err := s.cfg.Docs.List(ctx, TestMarkKind, func(id string, decode func(any) error) error {
+		var m testMark
+		if err := decode(&m); err != nil {
+			return err
+		}
+		if s.maskFields(m.Fields) {
+			marks = append(marks, id)
+		}
+		return nil
+	}); err != nil {
+		return n, err
+	}
+	for _, id := range marks {
+		var m testMark
+		if err := s.cfg.Docs.Get(ctx, TestMarkKind, id, &m); err != nil {
+			return n, err
+		}
+		s.maskFields(m.Fields)
+		if err := s.cfg.Docs.Put(ctx, TestMarkKind, id, m); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+// maskFields masks the samples in place and reports whether any changed.
+func (s *Service) maskFields(fields []mapping.Field) bool {
+	changed := false
+	for i := range fields {
+		if m := s.cfg.Masker.String(fields[i].Sample); m != fields[i].Sample {
+			fields[i].Sample, changed = m, true
+		}
+	}
+	return changed
+}
