@@ -79,6 +79,11 @@ type Options struct {
 	// IDBRIDGE_JOURNAL_RETENTION applies, then the engine's default. The
 	// host prunes the journals of finished runs with it every hour.
 	Engine orchestration.Config
+	// Hostnames are the names clients reach the host by, besides its
+	// listen address, localhost and loopback addresses: a request to
+	// /metrics without a token must name one of them in its Host header,
+	// so a web page that rebinds its own name to 127.0.0.1 cannot read it.
+	Hostnames []string
 	// NoConsole leaves the web console out (API only).
 	NoConsole bool
 	// SecureCookies marks the console's cookies Secure on plain HTTP too,
@@ -291,7 +296,6 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		a.Log.Warn("the API listens beyond this machine over plain HTTP: API tokens, console sessions and directory data cross the network in clear; "+
 			"serve HTTPS with --tls-cert and --tls-key, or listen on 127.0.0.1 behind a TLS reverse proxy", "addr", ln.Addr().String())
 	}
-	loopback := isLoopback(ln.Addr())
 	if a.opts.TLS != nil {
 		scheme = "https"
 		if exp := certExpiry(a.opts.TLS); !exp.IsZero() && time.Now().After(exp) {
@@ -312,7 +316,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 
 	a.ready.Store(true)
 	a.Log.Info("idbridge host ready", "version", version.Version, "api", scheme+"://"+ln.Addr().String(), "data", a.DataDir)
-	root, err := a.handler(loopback)
+	root, err := a.handler(ln.Addr())
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"fmt"
+	"net"
 	"net/http"
 	"strings"
 
@@ -10,9 +12,9 @@ import (
 
 // handler is the listener's root: /metrics, the API (/v1/, /healthz,
 // /readyz) and the web console for everything else.
-func (a *App) handler(loopback bool) (http.Handler, error) {
+func (a *App) handler(addr net.Addr) (http.Handler, error) {
 	mux := http.NewServeMux()
-	mux.Handle("GET /metrics", a.metricsHandler(loopback))
+	mux.Handle("GET /metrics", a.metricsHandler(addr))
 	if a.opts.NoConsole {
 		mux.Handle("/", a.API)
 		return a.secured(mux), nil
@@ -34,12 +36,21 @@ func (a *App) secured(h http.Handler) http.Handler {
 }
 
 // metricsHandler serves the registry. On a loopback listener it needs no
-// token, so a local Prometheus or curl can scrape it; otherwise it needs an
-// auditor token like any read (decision 0131).
-func (a *App) metricsHandler(loopback bool) http.Handler {
+// token, so a local Prometheus or curl can scrape it, but only under a
+// name the host answers to (decision 0195); otherwise it needs an auditor
+// token like any read (decision 0131).
+func (a *App) metricsHandler(addr net.Addr) http.Handler {
 	h := a.Metrics.Handler()
-	if loopback {
-		return h
+	if isLoopback(addr) {
+		names := a.hostNames(addr)
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !names.allow(r.Host) {
+				http.Error(w, fmt.Sprintf("/metrics without a token answers only requests addressed to this host (Host %q is not one of its names); "+
+					"scrape it at %s, or add the name with --hostname", r.Host, addr), http.StatusMisdirectedRequest)
+				return
+			}
+			h.ServeHTTP(w, r)
+		})
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		scheme, token, ok := cutBearer(r.Header.Get("Authorization"))

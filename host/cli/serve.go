@@ -22,6 +22,7 @@ type serveFlags struct {
 	data, listen, level string
 	logJSON             bool
 	catalogs            []string
+	hostnames           []string
 	demoDir             bool
 	demoDirListen       string
 	dirURL, dirBind     string
@@ -110,6 +111,7 @@ never from the URL.`,
 	fl.StringVar(&f.level, "log-level", "info", "log level: trace, debug, info, warn or error")
 	fl.BoolVar(&f.logJSON, "log-json", false, "log one JSON object per line")
 	fl.StringArrayVar(&f.catalogs, "catalog", nil, "extension catalog to configure, URL or NAME=URL (repeatable)")
+	fl.StringArrayVar(&f.hostnames, "hostname", nil, "a name clients reach the host by, besides its listen address and localhost; /metrics without a token answers only these (repeatable)")
 	fl.BoolVar(&f.demoDir, "demo-directory", false, "run the embedded demo directory (seeded users, OUs, groups) and use it")
 	fl.StringVar(&f.demoDirListen, "demo-directory-listen", "", "address of the embedded demo directory (default: a free loopback port)")
 	fl.StringVar(&f.dirURL, "directory-url", "", "directory URL, ldaps://host or ldap://host (StartTLS) (env IDBRIDGE_DIRECTORY_URL)")
@@ -162,7 +164,7 @@ func (f *serveFlags) options(g *Globals) (app.Options, error) {
 	if f.storePasswordFile != "" && f.storeURL == "" {
 		return app.Options{}, fmt.Errorf("--store-password-file needs --store postgres://...")
 	}
-	opts := app.Options{DataDir: f.data, StoreURL: f.storeURL, StorePasswordFile: f.storePasswordFile, Listen: f.listen, Catalogs: f.catalogs, DemoDirectory: f.demoDir,
+	opts := app.Options{DataDir: f.data, StoreURL: f.storeURL, StorePasswordFile: f.storePasswordFile, Listen: f.listen, Catalogs: f.catalogs, Hostnames: f.hostnames, DemoDirectory: f.demoDir,
 		DemoDirectoryListen: f.demoDirListen, WatchInterval: f.watchInterval, WatchMode: f.watchMode, NoConsole: f.noConsole, SecureCookies: f.secureCookies, Getenv: g.Env}
 	opts.Engine.JournalRetention = f.journalRetention
 	if f.tlsCert != "" || f.tlsKey != "" {
