@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"unicode/utf8"
 )
 
 // MaxBodyBytes bounds request bodies read by Call.Decode; configuration
@@ -39,9 +40,11 @@ func (c *Call) PathValue(name string) string { return c.Request.PathValue(name) 
 // Query returns a query parameter, or "" when absent.
 func (c *Call) Query(name string) string { return c.Request.URL.Query().Get(name) }
 
-// Decode reads the JSON body into v. Unknown fields, trailing data and
-// bodies over MaxBodyBytes are refused with a 400 that names the problem,
-// so a typo in a field name is not silently ignored.
+// Decode reads the JSON body into v. Unknown fields, trailing data,
+// bodies over MaxBodyBytes, invalid UTF-8, strings over their limits or
+// with forbidden characters (see MaxNameLen), and an "id" that differs
+// from the one in the path are refused with a 400 that names the field as
+// the API documents it, so a typo in a field name is not silently ignored.
 func (c *Call) Decode(v any) error {
 	if c.Request.Body == nil {
 		return BadRequest("a JSON body is required")
@@ -59,18 +62,35 @@ func (c *Call) Decode(v any) error {
 	if c.Route.audited() {
 		c.body = raw
 	}
+	if !utf8.Valid(raw) {
+		// The decoder would replace the bad bytes and store a value the
+		// caller never sent. See decision 0196.
+		at := 0
+		for at < len(raw) {
+			r, n := utf8.DecodeRune(raw[at:])
+			if r == utf8.RuneError && n <= 1 {
+				break
+			}
+			at += n
+		}
+		return BadRequest("the request body is not valid UTF-8 (at byte %d); send text encoded as UTF-8", at)
+	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		switch {
-		case errors.Is(err, io.EOF):
+		if errors.Is(err, io.EOF) {
 			return BadRequest("a JSON body is required")
-		default:
-			return BadRequest("the request body is not valid JSON for this route: %v", err)
 		}
+		return decodeError(err)
 	}
 	if dec.More() {
 		return BadRequest("the request body has data after the JSON value")
+	}
+	if err := checkStrings(v); err != nil {
+		return err
+	}
+	if err := c.checkBodyID(v); err != nil {
+		return err
 	}
 	return nil
 }

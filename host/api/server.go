@@ -297,6 +297,9 @@ func (s *Server) serve(w http.ResponseWriter, c *Call) (int, *Error) {
 			Message: fmt.Sprintf("this needs the %s role; token %q has %s", c.Route.MinRole, p.Name, p.Role)})
 	}
 
+	if e := checkPathValues(c.Request, c.Route.Pattern); e != nil {
+		return fail(e)
+	}
 	out, err := s.invoke(c)
 	if err != nil {
 		e, _ := ErrorFor(err)

@@ -10,6 +10,7 @@ import (
 type slotPath struct {
 	slot int
 	path path
+	name string // alias.path, for messages
 }
 
 // compiled is a mapping (or the match rule) ready to evaluate.
@@ -168,7 +169,7 @@ func (p *Planner) need(f FieldRef) error {
 		s := p.nslots
 		p.nslots++
 		p.byAlias[alias][f.Path] = s
-		p.slotPaths[ei] = append(p.slotPaths[ei], slotPath{slot: s, path: pp})
+		p.slotPaths[ei] = append(p.slotPaths[ei], slotPath{slot: s, path: pp, name: alias + "." + f.Path})
 		return s
 	}
 	if f.Endpoint != "" {

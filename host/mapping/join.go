@@ -8,9 +8,28 @@ import (
 
 // multiSep joins several values of one field into one string. A record
 // keeps one string per projected field, which halves the memory of a
-// [][]string for the common single value; NUL cannot occur in JSON text
-// values admins map.
+// [][]string for the common single value. JSON text can hold a NUL
+// ("\u0000"), so a record whose values hold one (or another control
+// character) is refused as a conflict when it is fed in (see badValue),
+// and the separator never occurs inside a value. See decision 0197.
 const multiSep = "\x00"
+
+// badValue says why an app value cannot be used, or "" when it can: a NUL
+// would split it into several values (and could match another user), and
+// other control characters (tab, line breaks aside) are never part of a
+// name, address or id an admin maps.
+func badValue(v string) string {
+	for i, r := range v {
+		switch {
+		case r == 0:
+			return fmt.Sprintf("holds a NUL character at byte %d", i)
+		case r == '\t' || r == '\n' || r == '\r':
+		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
+			return fmt.Sprintf("holds the control character %U at byte %d", r, i)
+		}
+	}
+	return ""
+}
 
 func splitMulti(s string) []string {
 	if s == "" {
@@ -143,8 +162,18 @@ func (p *Planner) AddRecords(alias string, batch []map[string]any) error {
 		if ei == 0 {
 			e.key = key // the primary endpoint's spelling is the one shown
 		}
+		if why := badValue(key); why != "" {
+			p.refuse(pos, "the primary key "+why)
+		}
 		for _, sp := range p.slotPaths[ei] {
 			buf = sp.path.values(rec, buf[:0])
+			for _, v := range buf {
+				if why := badValue(v); why != "" {
+					p.refuse(pos, "field "+sp.name+" "+why)
+					buf = buf[:0] // keep none of it: the record is left alone
+					break
+				}
+			}
 			switch len(buf) {
 			case 0:
 			case 1:
@@ -155,6 +184,17 @@ func (p *Planner) AddRecords(alias string, batch []map[string]any) error {
 		}
 	}
 	return nil
+}
+
+// refuse marks the record at pos as one the plan must leave alone, keeping
+// the first reason.
+func (p *Planner) refuse(pos int32, why string) {
+	if p.refused == nil {
+		p.refused = map[int32]string{}
+	}
+	if _, ok := p.refused[pos]; !ok {
+		p.refused[pos] = why
+	}
 }
 
 // joinReport finishes the report: unjoined secondary records and primary

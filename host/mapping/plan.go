@@ -127,6 +127,9 @@ const (
 	ConflictSeveralUsers ConflictKind = "record matches several users"
 	// ConflictSharedUser: several records match the same AD user.
 	ConflictSharedUser ConflictKind = "records share a user"
+	// ConflictBadValue: a value of the record holds a NUL or another
+	// control character; the record is neither matched nor changed.
+	ConflictBadValue ConflictKind = "record has an unusable value"
 )
 
 // UserRef names an AD user in a conflict.

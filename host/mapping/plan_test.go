@@ -432,3 +432,46 @@ func TestPlanFieldWithSeveralValuesWarns(t *testing.T) {
 		t.Fatalf("plan = %+v", plan.NoChange)
 	}
 }
+
+// TestPlanRefusesValuesWithNUL feeds the record an attacker would make: an
+// e-mail that is an outsider's address, a NUL, then an admin's. Split on
+// the NUL it matched the admin and would have rewritten her attributes;
+// the plan must leave the record alone as a conflict that says why, and
+// match whole values only.
+func TestPlanRefusesValuesWithNUL(t *testing.T) {
+	def := planDef()
+	def.Endpoints = def.Endpoints[:1]
+	def.Mappings = []Mapping{{Field: FieldRef{Path: "title"}, Attribute: "title"}}
+	def.Options.Create.Allowed = false
+	def.Options.Active = nil
+	p, err := NewPlanner(def)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.AddUser(ADUser{ID: "g1", DN: "CN=Grace,OU=Staff,DC=x", Enabled: true, Attributes: attrs("mail", "grace.admin@example.com", "title", "Admin")})
+	p.AddUser(ADUser{ID: "g2", DN: "CN=Hal,OU=Staff,DC=x", Enabled: true, Attributes: attrs("mail", "hal@example.com", "title", "Dev")})
+	must(t, p.AddRecords("users", recs(t,
+		`{"id": "evil", "email": "outsider@evil.example\u0000grace.admin@example.com", "title": "Owned"}`,
+		`{"id": "bell", "email": "hal@example.com", "title": "Ops\u0007"}`,
+		`{"id": "ok", "email": "grace.admin@example.com", "title": "Line one\nline two"}`,
+	)))
+	plan, err := p.Plan(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	reasons := map[string]string{}
+	for _, c := range plan.Conflicts {
+		if c.Kind == ConflictBadValue {
+			reasons[c.Keys[0]] = c.Reason
+		}
+	}
+	if !strings.Contains(reasons["evil"], "users.email") || !strings.Contains(reasons["evil"], "NUL") {
+		t.Errorf("the NUL record's conflict: %q; want one naming users.email and the NUL", reasons["evil"])
+	}
+	if !strings.Contains(reasons["bell"], "users.title") || !strings.Contains(reasons["bell"], "U+0007") {
+		t.Errorf("the bell record's conflict: %q", reasons["bell"])
+	}
+	if len(plan.Updates) != 1 || plan.Updates[0].Key != "ok" || plan.Updates[0].DN != "CN=Grace,OU=Staff,DC=x" {
+		t.Fatalf("updates = %+v; want only the record with Grace's whole address, with its line break", plan.Updates)
+	}
+}

@@ -39,6 +39,9 @@ type Planner struct {
 	byKey    map[string]int32
 	join     []EndpointReport
 	recSlots slab // backs entries' vals
+	// refused are the records whose values cannot be used, with why;
+	// sparse, since a well-behaved app has none.
+	refused map[int32]string
 
 	userMu          sync.Mutex
 	userSlots       slab // backs users' vals
@@ -109,6 +112,11 @@ func (p *Planner) PlanTo(ctx context.Context, fn func(Item) error) (*Plan, error
 			continue
 		}
 		plan.Summary.Records++
+		if why, bad := p.refused[int32(i)]; bad {
+			out.conflict(Conflict{Kind: ConflictBadValue, Keys: []string{e.key},
+				Reason: why + "; the record is left alone (not matched, updated or created): fix the value in the app"})
+			continue
+		}
 		if !p.isActive(e) {
 			plan.Summary.Inactive++
 			continue

@@ -65,13 +65,18 @@ func TestRoutesStartShowAndApprove(t *testing.T) {
 		}
 		return resp.StatusCode
 	}
-	if st := do("PUT", "/v1/templates/onboard", onboarding("ignored"), nil); st != http.StatusOK {
+	if st := do("PUT", "/v1/templates/onboard", onboarding("onboard"), nil); st != http.StatusOK {
 		t.Fatalf("save template: %d", st)
 	}
-	bad := onboarding("x")
+	bad := onboarding("looping")
 	bad.Steps[2].OnSuccess = "add"
 	if st := do("PUT", "/v1/templates/looping", bad, nil); st != http.StatusUnprocessableEntity {
 		t.Errorf("a looping template: %d, want 422", st)
+	}
+	// The path names the template; a body naming another is refused
+	// rather than saved under the path's id.
+	if st := do("PUT", "/v1/templates/onboard", onboarding("offboard"), nil); st != http.StatusBadRequest {
+		t.Errorf("a body id that differs from the path: %d, want 400", st)
 	}
 	e.start(t)
 	var started RunView
