@@ -10,7 +10,7 @@ GOFLAGS_BUILD := -trimpath -ldflags "$(LDFLAGS)"
 # should see all the code names each module.
 PKGS      := ./... ./sdk/... ./proto/connector/...
 
-.PHONY: all build proto proto-check proto-release test test-unit lint bench ext demo demo-build screenshots clean
+.PHONY: all build proto proto-check proto-release test test-unit lint bench ext demo demo-build screenshots docs clean
 
 all: build
 
@@ -35,6 +35,11 @@ proto-release:
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(PKGS)
+
+# Regenerate the parts of the docs made from the code: the security page's
+# role table (from the route table) and error codes.
+docs:
+	$(GO) test -count=1 ./host/api -run TestSecurityPageListsWhatEachRoleCanDo -args -update
 
 # The whole suite: installs Chromium for the console's browser test and
 # what the example connectors in other languages need (Debian packages,

@@ -81,7 +81,7 @@ func (c *Call) Decode(v any) error {
 		if errors.Is(err, io.EOF) {
 			return BadRequest("a JSON body is required")
 		}
-		return decodeError(err)
+		return decodeError(err, raw)
 	}
 	if dec.More() {
 		return BadRequest("the request body has data after the JSON value")

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -173,5 +172,3 @@ func quote(s string) string {
 	b.WriteByte('"')
 	return b.String()
 }
-
-var _ = http.MethodGet

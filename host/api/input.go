@@ -1,12 +1,14 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -163,12 +165,15 @@ func join(path, name string) string {
 
 // decodeError turns an encoding/json error into a 400 that names the field
 // as the API documents it, never a Go type.
-func decodeError(err error) *Error {
+func decodeError(err error, raw []byte) *Error {
 	var typeErr *json.UnmarshalTypeError
 	var syntaxErr *json.SyntaxError
 	switch {
 	case errors.As(err, &typeErr):
 		field := typeErr.Field
+		if field == "" {
+			field = keyOfKind(raw, typeErr.Value)
+		}
 		return invalidField(field, "must be %s, not a JSON %s", jsonKind(typeErr.Type), typeErr.Value)
 	case errors.As(err, &syntaxErr):
 		return BadRequest("the request body is not valid JSON: %s at byte %d", strings.TrimPrefix(syntaxErr.Error(), "json: "), syntaxErr.Offset)
@@ -181,6 +186,46 @@ func decodeError(err error) *Error {
 		return invalidField(name, "is not a field of this request; GET /v1/openapi.json lists the fields (check its spelling and case)")
 	}
 	return BadRequest("the request body is not valid JSON for this route: %s", msg)
+}
+
+// keyOfKind finds, in a JSON object body, the first key whose value is of
+// the JSON kind the decoder refused ("number", "object", ...): the decoder
+// leaves the field empty for values of a map.
+func keyOfKind(raw []byte, kind string) string {
+	var obj map[string]json.RawMessage
+	if json.Unmarshal(raw, &obj) != nil {
+		return ""
+	}
+	keys := make([]string, 0, len(obj))
+	for k := range obj {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		v := bytes.TrimSpace(obj[k])
+		if len(v) == 0 {
+			continue
+		}
+		var got string
+		switch v[0] {
+		case '"':
+			got = "string"
+		case '{':
+			got = "object"
+		case '[':
+			got = "array"
+		case 't', 'f':
+			got = "bool"
+		case 'n':
+			got = "null"
+		default:
+			got = "number"
+		}
+		if strings.HasPrefix(kind, got) {
+			return k
+		}
+	}
+	return ""
 }
 
 // jsonKind names a Go type the way the API documents it.

@@ -14,6 +14,9 @@ var (
 	ErrLoop = errors.New("the steps form a loop")
 	// ErrNotWaiting refuses Approve on a run that does not wait for it.
 	ErrNotWaiting = errors.New("the run is not waiting for approval")
+	// ErrNotRetryable refuses Retry on a run that is waiting for approval
+	// or canceled.
+	ErrNotRetryable = errors.New("only running or finished runs can be retried")
 	// ErrFinished refuses to change a run that has finished.
 	ErrFinished = errors.New("the run has finished")
 	// ErrInDoubt dead-letters a call a crash left in doubt when nothing

@@ -84,16 +84,16 @@ func (e *Engine) Routes() []api.Route {
 				return entryPage{Entries: entries, Next: next}, err
 			}},
 		{Method: http.MethodPost, Pattern: "/v1/runs/{id}/retry", MinRole: api.RoleOperator,
-			Summary: "Queue a run's failed steps again (?object= for one object)", Response: retryResult{}, Errors: []int{http.StatusNotFound},
+			Summary: "Queue a run's failed steps again (?object= for one object)", Response: retryResult{}, Errors: []int{http.StatusNotFound, http.StatusConflict},
 			Handler: func(c *api.Call) (any, error) {
 				n, err := e.Retry(c.Context(), c.PathValue("id"), c.Query("object"))
 				return retryResult{Requeued: n}, apiError(err)
 			}},
 		{Method: http.MethodPost, Pattern: "/v1/runs/{id}/approve", MinRole: api.RoleAdmin,
-			Summary: "Let a run stopped by the deactivation guard go ahead", Errors: []int{http.StatusNotFound},
+			Summary: "Let a run stopped by the deactivation guard go ahead", Errors: []int{http.StatusNotFound, http.StatusConflict},
 			Handler: func(c *api.Call) (any, error) { return nil, apiError(e.Approve(c.Context(), c.PathValue("id"))) }},
 		{Method: http.MethodPost, Pattern: "/v1/runs/{id}/cancel", MinRole: api.RoleOperator,
-			Summary: "Cancel a run (queued steps are dropped; calls in flight finish)", Errors: []int{http.StatusNotFound},
+			Summary: "Cancel a run (queued steps are dropped; calls in flight finish)", Errors: []int{http.StatusNotFound, http.StatusConflict},
 			Handler: func(c *api.Call) (any, error) { return nil, apiError(e.Cancel(c.Context(), c.PathValue("id"))) }},
 	}
 }
@@ -126,7 +126,7 @@ func apiError(err error) error {
 		return &api.Error{Status: http.StatusUnprocessableEntity, Code: "invalid_template", Message: err.Error(), Err: err}
 	case errors.Is(err, ErrNotFound):
 		return &api.Error{Status: http.StatusNotFound, Code: "not_found", Message: err.Error(), Err: err}
-	case errors.Is(err, ErrNotWaiting), errors.Is(err, ErrFinished):
+	case errors.Is(err, ErrNotWaiting), errors.Is(err, ErrFinished), errors.Is(err, ErrNotRetryable):
 		return &api.Error{Status: http.StatusConflict, Code: "conflict", Message: err.Error(), Err: err}
 	}
 	return err

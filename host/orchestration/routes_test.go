@@ -194,6 +194,19 @@ func TestStartRunTakesReferencesAndGuardsTheGuard(t *testing.T) {
 	if len(doc.Pending) != 2 || doc.Pending[0].Attributes["department"][0] != a.Attributes["department"][0] || doc.Pending[1].ID != b.ID {
 		t.Errorf("the pending objects are not the directory's: %+v", doc.Pending)
 	}
+	// Retrying it is refused with the reason, not a 500.
+	req, _ := http.NewRequest("POST", ts.URL+"/v1/runs/"+out["ID"].(string)+"/retry", nil)
+	req.Header.Set("Authorization", "Bearer "+operator)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var refused map[string]any
+	_ = json.NewDecoder(resp.Body).Decode(&refused)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusConflict || !strings.Contains(message(refused), "approve") {
+		t.Errorf("retrying a waiting run: %d %q; want 409 saying to approve or cancel it", resp.StatusCode, message(refused))
+	}
 	// An admin may turn the guard off for one run.
 	if st, out := post(admin, `{"templateId":"offboard","dryRun":true,"objects":[{"id":"`+a.ID+`"},{"id":"`+b.ID+`"}],"deactivationLimit":-1}`); st != http.StatusCreated || out["Status"] != string(store.RunRunning) {
 		t.Errorf("an admin's run with the guard off: %d %v", st, out)

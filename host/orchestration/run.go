@@ -281,7 +281,11 @@ func (e *Engine) Retry(ctx context.Context, runID, objectID string) (int, error)
 	}
 	idx := doc.Template.stepIndex()
 	if run.Status == store.RunCanceled || run.Status == StatusNeedsApproval {
-		return 0, fmt.Errorf("run %s is %s; only running or finished runs can be retried", runID, run.Status)
+		reason := "canceled runs stay canceled; start a new run"
+		if run.Status == StatusNeedsApproval {
+			reason = "nothing of it ran yet: approve it (POST /v1/runs/" + runID + "/approve) or cancel it"
+		}
+		return 0, fmt.Errorf("run %s is %s (%s): %w", runID, run.Status, reason, ErrNotRetryable)
 	}
 	var dead []store.Action
 	page := store.Page{Limit: store.MaxPageSize}

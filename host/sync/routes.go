@@ -10,6 +10,7 @@ import (
 
 	"github.com/idbridge/idbridge/host/api"
 	"github.com/idbridge/idbridge/host/directory"
+	"github.com/idbridge/idbridge/host/inbound"
 	"github.com/idbridge/idbridge/host/mapping"
 	"github.com/idbridge/idbridge/host/store"
 )
@@ -100,7 +101,7 @@ func (s *Service) Routes() []api.Route {
 		{Method: http.MethodPost, Pattern: "/v1/datasources/{id}/plan", MinRole: api.RoleOperator,
 			Summary: "Dry run: plan a sync without writing (?limit=N keeps the first N objects per category, the summary counts all; " +
 				"?stream=ndjson streams progress; with it, ?details=true streams every object as its own line)",
-			Response: Preview{}, Errors: []int{http.StatusBadRequest, http.StatusNotFound},
+			Response: Preview{}, Errors: []int{http.StatusBadRequest, http.StatusNotFound, http.StatusBadGateway},
 			Handler: func(c *api.Call) (any, error) {
 				o, details, err := planOptions(c)
 				if err != nil {
@@ -110,14 +111,14 @@ func (s *Service) Routes() []api.Route {
 				if c.Query("stream") == "ndjson" {
 					return stream(o, details, func(o RunOptions) Event {
 						pv, err := run(o)
-						return Event{Preview: pv, Error: eventError(err)}
+						return Event{Preview: pv, Error: s.eventError(err)}
 					}), nil
 				}
 				out, err := run(o)
 				return out, apiError(err)
 			}},
 		{Method: http.MethodPost, Pattern: "/v1/datasources/{id}/apply", MinRole: api.RoleOperator, Audit: true,
-			Summary: "Plan and apply a sync (?confirm=true beyond the change limit; ?stream=ndjson streams progress)", Response: Result{}, Errors: []int{http.StatusNotFound},
+			Summary: "Plan and apply a sync (?confirm=true beyond the change limit; ?stream=ndjson streams progress)", Response: Result{}, Errors: []int{http.StatusNotFound, http.StatusBadGateway},
 			Handler: func(c *api.Call) (any, error) {
 				run := func(o RunOptions) (*Result, error) {
 					return s.Apply(c.Context(), c.PathValue("id"), ApplyOptions{RunOptions: o, Confirm: c.Query("confirm") == "true"})
@@ -125,7 +126,7 @@ func (s *Service) Routes() []api.Route {
 				if c.Query("stream") == "ndjson" {
 					return stream(RunOptions{}, false, func(o RunOptions) Event {
 						res, err := run(o)
-						return Event{Result: res, Error: eventError(err)}
+						return Event{Result: res, Error: s.eventError(err)}
 					}), nil
 				}
 				out, err := run(RunOptions{})
@@ -241,11 +242,16 @@ func stream(o RunOptions, details bool, run func(RunOptions) Event) http.Handler
 	})
 }
 
-func eventError(err error) *EventError {
+func (s *Service) eventError(err error) *EventError {
 	if err == nil {
 		return nil
 	}
-	e, _ := api.ErrorFor(apiError(err))
+	e, expected := api.ErrorFor(apiError(err))
+	if !expected {
+		// The stream's 200 is already sent, so the server cannot log this
+		// as a failed call: without this line the log would say nothing.
+		s.cfg.Logger.Error("streamed sync call failed", "error", err)
+	}
 	return &EventError{Status: e.Status, Code: e.Code, Message: e.Message}
 }
 
@@ -263,6 +269,13 @@ func apiError(err error) error {
 		return &api.Error{Status: http.StatusConflict, Code: "needs_confirmation", Message: err.Error(), Err: err}
 	case errors.Is(err, ErrSchemaUnchecked), errors.Is(err, ErrDirectoryLost), errors.Is(err, directory.ErrUnavailable):
 		return &api.Error{Status: http.StatusServiceUnavailable, Code: "directory_unavailable", Message: err.Error(), Err: err}
+	}
+	var fetch *inbound.FetchError
+	if errors.As(err, &fetch) {
+		// The app refused or failed: not the host's fault, and the caller
+		// needs the app's status, message and the connector's advice,
+		// which the fetch error carries (masked). See decision 0198.
+		return &api.Error{Status: http.StatusBadGateway, Code: "app_error", Message: fetch.Error(), Err: err}
 	}
 	return err
 }
