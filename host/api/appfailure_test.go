@@ -69,7 +69,9 @@ func TestAppAndDownloadFailuresAreNotInternalErrors(t *testing.T) {
 	revoked.Store(true)
 
 	st, raw := send(t, h.base, "POST", "/v1/datasources/people/plan", h.admin, "")
-	var plain struct{ Error struct{ Code, Message string } }
+	var plain struct {
+		Error struct{ Code, Message string }
+	}
 	_ = json.Unmarshal(raw, &plain)
 	if st != http.StatusBadGateway || plain.Error.Code != "app_error" || !strings.Contains(plain.Error.Message, "401") ||
 		!strings.Contains(plain.Error.Message, "authentication") {
