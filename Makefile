@@ -35,6 +35,7 @@ proto-release:
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(PKGS)
+	$(GO) tool staticcheck $(PKGS)
 
 # Regenerate the parts of the docs made from the code: the security page's
 # role table (from the route table) and error codes.

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -162,7 +163,7 @@ func (f *serveFlags) options(g *Globals) (app.Options, error) {
 		return app.Options{}, fmt.Errorf("--store %q: want postgres://USER@HOST:PORT/DATABASE (leave it out to keep the store in the data folder)", f.storeURL)
 	}
 	if f.storePasswordFile != "" && f.storeURL == "" {
-		return app.Options{}, fmt.Errorf("--store-password-file needs --store postgres://...")
+		return app.Options{}, errors.New("--store-password-file needs --store postgres://USER@HOST:PORT/DATABASE")
 	}
 	opts := app.Options{DataDir: f.data, StoreURL: f.storeURL, StorePasswordFile: f.storePasswordFile, Listen: f.listen, Catalogs: f.catalogs, Hostnames: f.hostnames, DemoDirectory: f.demoDir,
 		DemoDirectoryListen: f.demoDirListen, WatchInterval: f.watchInterval, WatchMode: f.watchMode, NoConsole: f.noConsole, SecureCookies: f.secureCookies, Getenv: g.Env}

@@ -128,7 +128,10 @@ func (h *Handle) remove() {
 		inst.stop()
 		h.log.Info("connector stopped")
 	}
-	h.startMu.Lock() // a launch in progress sees StateRemoved and stops its process
+	// Wait for a launch in progress: it sees StateRemoved and stops its
+	// process. The empty section is the point.
+	//lint:ignore SA2001 waiting for the holder is all this lock is taken for
+	h.startMu.Lock()
 	h.startMu.Unlock()
 }
 

@@ -70,17 +70,17 @@ func fromPacket(p *ber.Packet) (*filter, error) {
 			f.children = append(f.children, cf)
 		}
 	case ldap.FilterPresent:
-		f.setAttr(string(p.Data.Bytes()))
+		f.setAttr(p.Data.String())
 	case ldap.FilterEqualityMatch, ldap.FilterGreaterOrEqual, ldap.FilterLessOrEqual, ldap.FilterApproxMatch:
 		if len(p.Children) != 2 {
 			return nil, fmt.Errorf("malformed %s filter", ldap.FilterMap[uint64(p.Tag)])
 		}
-		f.setAttr(string(p.Children[0].Data.Bytes()))
-		f.setValue(string(p.Children[1].Data.Bytes()))
+		f.setAttr(p.Children[0].Data.String())
+		f.setValue(p.Children[1].Data.String())
 	case ldap.FilterSubstrings:
-		f.setAttr(string(p.Children[0].Data.Bytes()))
+		f.setAttr(p.Children[0].Data.String())
 		for _, c := range p.Children[1].Children {
-			v := string(c.Data.Bytes())
+			v := c.Data.String()
 			if f.at == nil || f.at.syntax != synBinary {
 				v = strings.ToLower(v)
 			}
@@ -90,11 +90,11 @@ func fromPacket(p *ber.Packet) (*filter, error) {
 		for _, c := range p.Children {
 			switch c.Tag {
 			case ldap.MatchingRuleAssertionMatchingRule:
-				f.rule = string(c.Data.Bytes())
+				f.rule = c.Data.String()
 			case ldap.MatchingRuleAssertionType:
-				f.setAttr(string(c.Data.Bytes()))
+				f.setAttr(c.Data.String())
 			case ldap.MatchingRuleAssertionMatchValue:
-				f.setValue(string(c.Data.Bytes()))
+				f.setValue(c.Data.String())
 			}
 		}
 	default:

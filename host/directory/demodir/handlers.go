@@ -370,7 +370,7 @@ func modifyValues(raw []string) []string {
 			if err != nil {
 				break
 			}
-			out = append(out, string(p.Data.Bytes()))
+			out = append(out, p.Data.String())
 			b = b[len(p.Bytes()):]
 		}
 	}

@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"testing"
 	"time"
 
@@ -155,12 +154,15 @@ func Start(t testing.TB, opts Options) *Env {
 func ConnectorBinary(t testing.TB, dir string) (path, sum string) {
 	t.Helper()
 	path = filepath.Join(dir, "idbridge-clockify")
-	gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
+	gobin, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatalf("find the go command to build the connector: %v", err)
+	}
 	cmd := exec.Command(gobin, "build", "-o", path, "github.com/idbridge/idbridge/plugins/clockify/cmd/idbridge-clockify")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("build the Clockify connector: %v\n%s", err, out)
 	}
-	sum, err := pluginhost.FileSHA256(path)
+	sum, err = pluginhost.FileSHA256(path)
 	if err != nil {
 		t.Fatal(err)
 	}
