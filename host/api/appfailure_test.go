@@ -104,7 +104,7 @@ func TestAppAndDownloadFailuresAreNotInternalErrors(t *testing.T) {
 		status     int
 		code       string
 	}{
-		{"a missing file", `{"file":` + quote(filepath.Join(t.TempDir(), "none.ext")) + `}`, http.StatusBadRequest, "invalid_request"},
+		{"a missing file", `{"file":` + quote(filepath.Join(t.TempDir(), "none.ext")) + `}`, http.StatusBadRequest, "invalid_source"},
 		{"a file:// URL", `{"url":"file:///etc/passwd"}`, http.StatusBadRequest, "invalid_request"},
 		{"a dead URL", `{"url":"` + deadURL + `"}`, http.StatusBadGateway, "download_failed"},
 	} {

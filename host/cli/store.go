@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -72,7 +73,7 @@ func (f *copyFlags) run(cmd *cobra.Command, g *Globals) error {
 		f.passwordFile = g.Env("IDBRIDGE_STORE_PASSWORD_FILE")
 	}
 	if f.from == "" || f.to == "" {
-		return &ExitError{Code: ExitUsage, Err: fmt.Errorf("store copy needs --from DATA_FOLDER and --to postgres://...")}
+		return &ExitError{Code: ExitUsage, Err: errors.New("store copy needs --from DATA_FOLDER and --to postgres://USER@HOST:PORT/DATABASE")}
 	}
 	if !postgres.IsURL(f.to) {
 		return &ExitError{Code: ExitUsage, Err: fmt.Errorf("--to %q: want postgres://USER@HOST:PORT/DATABASE", f.to)}

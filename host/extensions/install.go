@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/url"
 	"os"
 	"path"
 	"path/filepath"
@@ -210,6 +211,11 @@ func (m *Manager) fetch(ctx context.Context, src Source, st *staged) error {
 		err = copyLimited(ctx, src.Archive, limit, hashed, "upload")
 	case src.URL != "":
 		st.origin = src.URL
+		if u, perr := url.Parse(src.URL); perr != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			// A file:// or other scheme is the caller's mistake, not a
+			// failed download. See decision 0198.
+			return fmt.Errorf("%w: url %q is not an http(s) URL; give a file on the host as \"file\"", catalog.ErrBadRequest, src.URL)
+		}
 		err = m.cat.Fetch(ctx, src.URL, limit, hashed)
 		if errors.Is(err, catalog.ErrUnavailable) {
 			err = fmt.Errorf("%w: %w", ErrDownload, err)

@@ -130,8 +130,8 @@ func (h *Handle) remove() {
 	}
 	// Wait for a launch in progress: it sees StateRemoved and stops its
 	// process. The empty section is the point.
-	//lint:ignore SA2001 waiting for the holder is all this lock is taken for
 	h.startMu.Lock()
+	//lint:ignore SA2001 waiting for the holder is all this lock is taken for
 	h.startMu.Unlock()
 }
 

@@ -21,10 +21,9 @@ import (
 
 // connector is one example connector and what it needs to run.
 type connector struct {
-	name    string
-	folder  string // the extension folder
-	runtime ext.Runtime
-	build   string // what to run when the folder is not ready
+	name   string
+	folder string // the extension folder
+	build  string // what to run when the folder is not ready
 }
 
 var connectors = []connector{
