@@ -2,7 +2,6 @@ package tutorial_test
 
 import (
 	"context"
-	"net/http"
 	"strings"
 	"testing"
 
@@ -133,21 +132,5 @@ func TestConnectionTestReportsTheKeysRole(t *testing.T) {
 	resp = test(bad)
 	if resp.GetOk() || status(resp, "settings") != connectorv1.CheckStatus_CHECK_STATUS_FAILED {
 		t.Errorf("malformed tenant: want a failed settings check, got %v", resp)
-	}
-}
-
-// TestDecodeError checks Acme's shape and the fallback for other bodies.
-func TestDecodeError(t *testing.T) {
-	msg, code := tutorial.DecodeError(409, http.Header{}, []byte(`{"errors":[{"code":"email_taken","detail":"a user with e-mail a@b.c already exists"}]}`))
-	if code != "email_taken" || msg != "a user with e-mail a@b.c already exists" {
-		t.Errorf("Acme body: got %q, %q", msg, code)
-	}
-	msg, code = tutorial.DecodeError(502, http.Header{}, []byte("<html>Bad gateway</html>\n<body>"))
-	if code != "" || msg != "<html>Bad gateway</html>" {
-		t.Errorf("proxy page: got %q, %q", msg, code)
-	}
-	msg, _ = tutorial.DecodeError(400, http.Header{}, []byte(`{"errors":[]}`))
-	if msg != "" {
-		t.Errorf("an empty error list should leave the message to the SDK, got %q", msg)
 	}
 }

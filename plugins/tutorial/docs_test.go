@@ -86,6 +86,11 @@ func TestTutorialQuotesTheCodeVerbatim(t *testing.T) {
 		if !strings.Contains(string(src), s.code) {
 			t.Errorf("%s:%d: the block quoting %s no longer matches the file; copy the current code into the tutorial", tutorialDoc, s.line, s.file)
 		}
+		// The connector's own files are quoted whole, package clause and
+		// imports included, so each block compiles as shown.
+		if strings.HasSuffix(rel, ".go") && !strings.HasSuffix(rel, "_test.go") && s.code != string(src) {
+			t.Errorf("%s:%d: quote all of %s, package clause and imports included, so the block compiles as shown", tutorialDoc, s.line, s.file)
+		}
 		quoted[rel] = true
 	}
 	for _, f := range []string{"connector.go", "endpoints.go", "webhooks.go", "errors.go", "test.go", "cmd/idbridge-acme/main.go", "conformance_test.go", "packaging/manifest.json"} {
