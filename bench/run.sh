@@ -59,7 +59,15 @@ echo "== ./host/orchestration (restart gap)"
 run ./host/watch 'ChangeToEvent' 1x "$@"
 run ./host/automation 'ChangeToClockifyCall' 1x "$@"
 
-# Store, secrets and macros.
+# Store, secrets and macros; the PostgreSQL store beside SQLite (the
+# private cluster of .ci/with-postgres, inside .ci/with-directories).
 run ./host/store/sqlite '.' 2s "$@"
+run ./host/store/postgres '.' 2000x "$@"
+
+# Several hosts on one PostgreSQL store: calls per second of 1 and 3 hosts
+# at a 500/s sandbox limit, and the watcher lease's failover over 10 kills.
+# The multi-host test with the 1,000 members:
+# IDBRIDGE_MULTIHOST_N=1000 go test -run ThreeHosts ./host/cluster/
+run ./host/cluster '.' 1x "$@"
 run ./host/secrets '.' 1s "$@"
 run ./host/macro '.' 1s "$@"
