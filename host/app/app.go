@@ -188,7 +188,7 @@ func New(ctx context.Context, opts Options) (*App, error) {
 	}
 	masker := secrets.NewMasker()
 	a := &App{DataDir: opts.DataDir, Log: secrets.WrapLogger(opts.Logger, masker), Masker: masker,
-		Store: opts.Store, Metrics: metrics.New(), opts: opts}
+		Store: opts.Store, Metrics: metrics.New(), opts: opts, local: store.NewMemoryCluster(nil)}
 	a.stopLast = append(a.stopLast, closer{"data folder lock", lock.Release})
 	if err := a.build(ctx); err != nil {
 		a.closeLast()

@@ -11,6 +11,7 @@ import (
 	"github.com/idbridge/idbridge/host/cluster"
 	"github.com/idbridge/idbridge/host/metrics"
 	"github.com/idbridge/idbridge/host/store"
+	"github.com/idbridge/idbridge/host/store/sqlite"
 )
 
 // clusterStore is a store shared by several hosts: it keeps leases and
@@ -26,9 +27,6 @@ type clusterStore interface {
 func (a *App) shared() (clusterStore, bool) {
 	if c, ok := a.Store.(clusterStore); ok {
 		return c, true
-	}
-	if a.local == nil {
-		a.local = store.NewMemoryCluster(nil)
 	}
 	return a.local, false
 }
@@ -56,8 +54,11 @@ func (a *App) singleton(name string, log hclog.Logger, work func(ctx context.Con
 // readyInfo tells /readyz which store the host runs on and which leases it
 // holds; holder names stay out, since /readyz needs no token.
 func (a *App) readyInfo(context.Context) map[string]any {
-	kind := "sqlite"
-	if _, ok := a.shared(); ok {
+	kind := "memory"
+	switch a.Store.(type) {
+	case *sqlite.Store:
+		kind = "sqlite"
+	case clusterStore:
 		kind = "postgres"
 	}
 	leases := map[string]string{}
@@ -68,7 +69,7 @@ func (a *App) readyInfo(context.Context) map[string]any {
 			leases[s.Name] = "held here"
 		case err != nil:
 			leases[s.Name] = "unknown: the store does not answer"
-		case l.Holder != "":
+		case l.Holder != "" && l.Until.After(time.Now()):
 			leases[s.Name] = "held by another host"
 		default:
 			leases[s.Name] = "free"
