@@ -172,6 +172,10 @@ type Stats struct {
 // Run polls every Interval until ctx ends. A failed poll (the directory is
 // down, the handler failed) is logged and retried on the next tick.
 func (w *Watcher) Run(ctx context.Context) error {
+	// On a shared store another host may have watched since this one last
+	// ran (the watcher runs under a lease, decision 0233): start from the
+	// stored high-water mark, not from what this process remembers.
+	w.loaded = false
 	t := time.NewTicker(w.opts.Interval)
 	defer t.Stop()
 	resting := false
