@@ -20,7 +20,10 @@
 // The snapshot is compact (per user: DN, enabled flag, one hash per watched
 // attribute, direct group DNs) and is persisted through State (DocsState
 // keeps it in compressed chunks), so a restarted host carries on where it
-// stopped. Events are delivered at least
+// stopped. Beside it the watcher keeps, in memory, which groups are nested
+// in which (groups only, read at start), so a group added into or taken out
+// of a group is a membership change for exactly the users whose effective
+// groups it changed. Events are delivered at least
 // once: an event whose handler failed is redelivered on the next poll.
 // Scope (OU, group, filter) is not evaluated here; each event carries the DN
 // and attributes the caller needs to decide.

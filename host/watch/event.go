@@ -44,6 +44,11 @@ type Event struct {
 	// GroupsAdded and GroupsRemoved are group DNs (GroupMembershipChanged).
 	GroupsAdded   []string
 	GroupsRemoved []string
+	// Nested marks a GroupMembershipChanged that came from a group added
+	// into or removed from a group: the user's own groups did not change,
+	// the groups they are in through nesting did, and GroupsAdded and
+	// GroupsRemoved name those (lower-cased). See decision 0217.
+	Nested bool
 	// DetectedAt is when the watcher saw the change.
 	DetectedAt time.Time
 }

@@ -106,6 +106,10 @@ func (w *Watcher) deltaUSN(ctx context.Context, from int64) (Stats, error) {
 		if err := w.recheckFormerMembers(ctx, g, nil, &st); err != nil {
 			return st, err
 		}
+		// Its member groups are members of nothing through it any more.
+		if err := w.renest(ctx, g, &st); err != nil {
+			return st, err
+		}
 	}
 	return st, nil
 }
@@ -162,6 +166,9 @@ func (w *Watcher) changedGroups(ctx context.Context, changed string, st *Stats) 
 	}
 	for _, g := range groups {
 		if err := w.regroup(ctx, g, st); err != nil {
+			return err
+		}
+		if err := w.renest(ctx, g, st); err != nil {
 			return err
 		}
 	}

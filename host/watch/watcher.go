@@ -101,6 +101,7 @@ type Watcher struct {
 	loaded  bool
 	cursor  Cursor
 	objects map[string]ObjectState
+	nest    nesting
 	polls   int
 	seenTS  string
 	seenCSN string
@@ -264,7 +265,11 @@ func (w *Watcher) load(ctx context.Context) error {
 	if err := w.state.LoadObjects(ctx, func(id string, o ObjectState) error { objs[id] = o; return nil }); err != nil {
 		return err
 	}
-	w.cursor, w.objects, w.loaded = cur, objs, true
+	nest, err := w.loadNesting(ctx)
+	if err != nil {
+		return err
+	}
+	w.cursor, w.objects, w.nest, w.loaded = cur, objs, nest, true
 	// A restart does not owe a full compare, but sweeps at once: users
 	// deleted while the host was down are found by the first poll.
 	w.lastFull = w.now()
