@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
+	"testing"
 	"time"
 
 	"github.com/idbridge/idbridge/host/automation"
@@ -32,7 +33,9 @@ type executor struct {
 
 	n      atomic.Int64
 	mu     sync.Mutex
-	failed []string // "template object: error"
+	failed []string       // "template object: error"
+	ran    map[string]int // finished runs by automation id
+	moved  chan struct{}  // closed and replaced when a run finishes
 }
 
 func newExecutor(ctx context.Context, conn connectorv1.ConnectorClient, settings map[string]string) (*executor, error) {
@@ -44,7 +47,8 @@ func newExecutor(ctx context.Context, conn connectorv1.ConnectorClient, settings
 	if err != nil {
 		return nil, err
 	}
-	e := &executor{conn: conn, settings: settings, hooks: map[string]*connectorv1.WebhookSpec{}, tmpl: map[string]templates.Template{}}
+	e := &executor{conn: conn, settings: settings, hooks: map[string]*connectorv1.WebhookSpec{}, tmpl: map[string]templates.Template{},
+		ran: map[string]int{}, moved: make(chan struct{})}
 	for _, w := range d.GetWebhooks() {
 		e.hooks[w.GetId()] = w
 	}
@@ -73,12 +77,15 @@ func (e *executor) Template(_ context.Context, id string) (automation.TemplateIn
 }
 
 // StartRun implements automation.Runner; it runs to the end before it
-// returns.
+// returns. A started run does not end with its caller's context: the
+// engine makes a run durable and its workers carry it on after StartRun
+// returned, so a schedule loop that stops does not cut a run in half.
 func (e *executor) StartRun(ctx context.Context, req automation.RunRequest) (string, error) {
 	t, ok := e.tmpl[req.Template]
 	if !ok {
 		return "", fmt.Errorf("template %s: %w", req.Template, store.ErrNotFound)
 	}
+	ctx = context.WithoutCancel(ctx)
 	for _, o := range req.Objects {
 		if err := e.runObject(ctx, t, o); err != nil {
 			e.mu.Lock()
@@ -86,7 +93,33 @@ func (e *executor) StartRun(ctx context.Context, req automation.RunRequest) (str
 			e.mu.Unlock()
 		}
 	}
+	e.mu.Lock()
+	e.ran[req.Automation]++
+	close(e.moved)
+	e.moved = make(chan struct{})
+	e.mu.Unlock()
 	return fmt.Sprintf("run-%d", e.n.Add(1)), nil
+}
+
+// waitRuns waits until n runs of the automation have finished. The
+// deadline is only a safety net against a hang; the wait ends on the run.
+func (e *executor) waitRuns(t testing.TB, automationID string, n int) {
+	t.Helper()
+	safety := time.NewTimer(2 * time.Minute)
+	defer safety.Stop()
+	for {
+		e.mu.Lock()
+		got, moved := e.ran[automationID], e.moved
+		e.mu.Unlock()
+		if got >= n {
+			return
+		}
+		select {
+		case <-moved:
+		case <-safety.C:
+			t.Fatalf("%d of %d runs of automation %s finished in 2 minutes", got, n, automationID)
+		}
+	}
 }
 
 func (e *executor) failures() []string {

@@ -3,6 +3,7 @@ package automation
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -13,11 +14,15 @@ import (
 // Run drives schedules and held runs until ctx ends: run it in its own
 // goroutine next to the watcher. Each schedule automation runs for every
 // user in its scope at its cron times; a run still listing its scope when
-// the next time comes makes that time skipped, not queued.
+// the next time comes makes that time skipped, not queued. Run returns
+// once the scheduled runs it started have handed their work to the runner,
+// so nothing it started still reads the directory or starts runs after it.
 func (s *Service) Run(ctx context.Context) error {
 	next := map[string]time.Time{}
 	busy := map[string]bool{}
 	done := make(chan string, 16)
+	var started sync.WaitGroup
+	defer started.Wait()
 	heldTick := time.NewTicker(s.cfg.HeldRetry)
 	defer heldTick.Stop()
 	for {
@@ -50,11 +55,16 @@ func (s *Service) Run(ctx context.Context) error {
 				continue
 			}
 			busy[a.ID] = true
+			started.Add(1)
 			go func(a Automation) {
+				defer started.Done()
 				if _, err := s.runScheduled(ctx, a); err != nil && ctx.Err() == nil {
 					s.log.Error("scheduled run failed", "automation", a.ID, "error", err)
 				}
-				done <- a.ID
+				select {
+				case done <- a.ID:
+				case <-ctx.Done(): // Run is returning and reads no more
+				}
 			}(a)
 		}
 		for id := range next {
