@@ -36,6 +36,7 @@ lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(PKGS)
 	$(GO) tool staticcheck $(PKGS)
+	cd marketplace/internal/makedeb && GOWORK=off $(GO) vet ./...
 
 # Regenerate the parts of the docs made from the code: the security page's
 # role table (from the route table) and error codes.
@@ -47,17 +48,21 @@ docs:
 # npm ci from the lockfile: both need the network, so before the servers'
 # private network namespace), starts Samba AD and OpenLDAP on loopback
 # (Debian, root), then runs every test against them. In CI (CI=true) a
-# missing server fails the run instead of skipping.
+# missing server fails the run instead of skipping. Last, the Debian
+# package is built, installed, started by its unit and purged.
 test: lint build
 	.ci/install-browser
 	.ci/install-axe
 	.ci/install-examples
 	.ci/with-directories $(GO) test -count=1 -timeout 40m $(PKGS)
 	.ci/fuzz-short
+	cd marketplace/internal/makedeb && GOWORK=off $(GO) test -count=1 ./...
+	$(MAKE) package-check
 
 # Tests that need no directory server.
 test-unit:
 	$(GO) test -count=1 $(PKGS)
+	cd marketplace/internal/makedeb && GOWORK=off $(GO) test -count=1 ./...
 
 # Benchmarks print figures; the directory ones run against the real servers.
 bench: build
@@ -67,13 +72,15 @@ bench: build
 ext: build
 	.ci/make-ext
 
-# The Debian package (dist/idbridge_VERSION_ARCH.deb): the binary, a hardened
-# systemd unit, the default settings file and the Clockify extension.
+# The Debian package (dist/idbridge_VERSION_ARCH.deb), packed with nfpm as a
+# library: the binary, a hardened systemd unit, the default settings file and
+# the Clockify extension as a folder catalog.
 package:
 	.ci/package
 
-# Installs the package on this machine (root, Debian), checks the unit, runs
-# the service by its ExecStart line until /readyz answers, removes it again.
+# Installs the package on this machine (root, Debian), verifies the unit, runs
+# the service by its ExecStart line as its user until /readyz answers,
+# installs Clockify from the packaged catalog, then purges it all.
 package-check:
 	.ci/check-package "$$(.ci/package)"
 

@@ -1,9 +1,11 @@
 #!/bin/sh
 # The service runs as its own system user, without a shell or a home of its own
-# beyond the data folder systemd creates (StateDirectory).
+# beyond the data folder systemd creates (StateDirectory). useradd (passwd,
+# essential) rather than adduser: the package needs nothing else installed.
 set -e
 if ! getent passwd idbridge >/dev/null; then
-	adduser --system --group --no-create-home --home /var/lib/idbridge --shell /usr/sbin/nologin idbridge >/dev/null
+	useradd --system --user-group --home-dir /var/lib/idbridge --no-create-home --shell /usr/sbin/nologin \
+		--comment "idbridge service" idbridge
 fi
 chown root:idbridge /etc/idbridge /etc/idbridge/idbridge.env
 chmod 0750 /etc/idbridge
