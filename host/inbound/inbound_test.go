@@ -42,7 +42,7 @@ func fieldByPath(fields []mapping.Field, path string) (mapping.Field, bool) {
 }
 
 func TestListShowsPreconfiguredEndpointsWithDeclaredFields(t *testing.T) {
-	env := synctest.Start(t, synctest.Options{})
+	env := startEnv(t)
 	list, err := env.Inbound.List(ctxT(t), integ)
 	if err != nil {
 		t.Fatal(err)
@@ -69,7 +69,7 @@ func TestListShowsPreconfiguredEndpointsWithDeclaredFields(t *testing.T) {
 }
 
 func TestTestAndSaveRunsTheEndpointForRealAndSavesItsFields(t *testing.T) {
-	env := synctest.Start(t, synctest.Options{})
+	env := startEnv(t)
 	ctx := ctxT(t)
 	res, saved, err := env.Inbound.TestAndSave(ctx, integ, groupsDef(), false)
 	if err != nil {
@@ -139,7 +139,7 @@ func TestTestAndSaveRunsTheEndpointForRealAndSavesItsFields(t *testing.T) {
 }
 
 func TestSaveIsRefusedWithoutAPassingTestOfTheSameDefinition(t *testing.T) {
-	env := synctest.Start(t, synctest.Options{})
+	env := startEnv(t)
 	ctx := ctxT(t)
 	def := groupsDef()
 	if _, err := env.Inbound.Save(ctx, integ, def, false); !errors.Is(err, inbound.ErrNotTested) {
@@ -165,7 +165,7 @@ func TestSaveIsRefusedWithoutAPassingTestOfTheSameDefinition(t *testing.T) {
 }
 
 func TestAFailedTestSavesNothingAndShowsTheAnswer(t *testing.T) {
-	env := synctest.Start(t, synctest.Options{})
+	env := startEnv(t)
 	ctx := ctxT(t)
 	def := groupsDef()
 	def.ID, def.URL = "broken", "/v1/workspaces/{WorkspaceID}/no-such-list"
@@ -191,7 +191,7 @@ func TestAFailedTestSavesNothingAndShowsTheAnswer(t *testing.T) {
 }
 
 func TestMacrosAreCheckedAndSecretsAreNotOffered(t *testing.T) {
-	env := synctest.Start(t, synctest.Options{})
+	env := startEnv(t)
 	ctx := ctxT(t)
 	var inv *inbound.InvalidError
 	for _, v := range []string{"%integration.nope%", "%integration.apiKey%", "%integration.workspaceId"} {
@@ -209,7 +209,7 @@ func TestMacrosAreCheckedAndSecretsAreNotOffered(t *testing.T) {
 }
 
 func TestPreconfiguredEndpointsAreTestedButNotEdited(t *testing.T) {
-	env := synctest.Start(t, synctest.Options{})
+	env := startEnv(t)
 	ctx := ctxT(t)
 	res, err := env.Inbound.TestEndpoint(ctx, integ, "list-users", true)
 	if err != nil || !res.OK || !res.Saved {

@@ -109,7 +109,7 @@ func countMarks(t *testing.T, docs store.Docs) int {
 // TestPassedTestsAreRecordedInTheStore runs every scenario over each
 // backend, against one sandbox and connector.
 func TestPassedTestsAreRecordedInTheStore(t *testing.T) {
-	env := synctest.Start(t, synctest.Options{})
+	env := startEnv(t)
 	scenarios := []struct {
 		name string
 		run  func(t *testing.T, env *synctest.Env, b backend)

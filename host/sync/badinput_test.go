@@ -24,7 +24,7 @@ import (
 func TestSaveRefusesUnknownFieldsAttributesAndKeys(t *testing.T) {
 	dir := dirtest.Connect(t, dirtest.OpenLDAP(t))
 	ou := dirtest.NewOU(t, dir)
-	env := synctest.Start(t, synctest.Options{})
+	env := startEnv(t, nil)
 	svc := newService(t, env, dir)
 	ctx := ctxT(t)
 
@@ -78,12 +78,12 @@ func TestRecordsMissingTheKeyAreReported(t *testing.T) {
 	dir := dirtest.Connect(t, dirtest.OpenLDAP(t))
 	ou := dirtest.NewOU(t, dir)
 	sfx := randHex(3)
-	env := synctest.Start(t, synctest.Options{Seed: seedWith(
+	env := startEnv(t, seedWith(
 		sandbox.User{Email: "owner-" + sfx + "@example.test", Name: "Owner " + sfx},
 		sandbox.User{Email: "member-" + sfx + "@example.test", Name: "Member " + sfx},
 		// Invited, not signed up: no name yet.
 		sandbox.User{Email: "invited-" + sfx + "@example.test", Status: "NOT_REGISTERED", MembershipStatus: "PENDING"},
-	)})
+	))
 	svc := newService(t, env, dir)
 	ctx := ctxT(t)
 	ds := usersAndWorkers("by-name", ou, mapping.CategoryOrphansReport)
@@ -118,14 +118,14 @@ func TestFilterInjectionInAFieldValueMatchesNothing(t *testing.T) {
 				names = append(names, n)
 				dirtest.AddUser(t, dir, ou, dirtest.User{Name: n, Attributes: map[string][]string{"displayName": {"Unchanged"}}})
 			}
-			env := synctest.Start(t, synctest.Options{Seed: seedWith(
+			env := startEnv(t, seedWith(
 				sandbox.User{Email: "*)(mail=*", Name: "Injected"},
 				sandbox.User{Email: "*", Name: "Star"},
 				sandbox.User{Email: names[0] + "@example.test)(|(mail=*", Name: "Also injected"},
 				// A value with filter syntax in a mapped field is written
 				// literally to the one matched user.
 				sandbox.User{Email: names[1] + "@example.test", Name: "*)(displayName=*"},
-			)})
+			))
 			svc := newService(t, env, dir)
 			ctx := ctxT(t)
 			ds := usersAndWorkers("inject", ou, mapping.CategoryUpdateUsers)
@@ -169,7 +169,7 @@ func TestDirectoryLostMidApply(t *testing.T) {
 		dirtest.AddUser(t, dir, ou, dirtest.User{Name: name, Attributes: map[string][]string{"displayName": {"Before"}}})
 		users = append(users, sandbox.User{Email: name + "@example.test", Name: "After " + string(rune('A'+i))})
 	}
-	env := synctest.Start(t, synctest.Options{Seed: seedWith(users...)})
+	env := startEnv(t, seedWith(users...))
 	svc := newService(t, env, dir)
 	ctx := ctxT(t)
 	ds := usersAndWorkers("lost", ou, mapping.CategoryUpdateUsers)
@@ -238,10 +238,11 @@ func TestNoSecretInLogsStoreOrRunRecords(t *testing.T) {
 	ou := dirtest.NewOU(t, dir)
 	name := dirtest.UniqueName("sec")
 	dirtest.AddUser(t, dir, ou, dirtest.User{Name: name})
-	env := synctest.Start(t, synctest.Options{Seed: seedWith(
+	var app *sandbox.Server
+	env := synctest.Start(t, synctest.Options{StartApp: sandboxApp(seedWith(
 		sandbox.User{Email: name + "@example.test", Name: "Secret Keeper"},
 		sandbox.User{Email: "orphan-" + name + "@example.test", Name: "Nobody"},
-	)})
+	), &app)})
 	svc := newService(t, env, dir)
 	ctx := ctxT(t)
 	if _, err := svc.Create(ctx, usersAndWorkers("secret", ou, mapping.CategoryUpdateUsers)); err != nil {
@@ -253,7 +254,7 @@ func TestNoSecretInLogsStoreOrRunRecords(t *testing.T) {
 	}
 	// The key was really used: the sandbox saw it on every call.
 	used := false
-	for _, r := range env.Sandbox.Requests() {
+	for _, r := range app.Requests() {
 		used = used || r.KeyID == sandbox.DefaultAdminKeyID
 	}
 	if !used {

@@ -40,8 +40,11 @@ func BenchmarkFullDryRun(b *testing.B) {
 		b.Skip("run bench/sync.sh: it seeds slapd and the Clockify sandbox and sets " + envBenchLDAPURL + " and " + envBenchClockify)
 	}
 	ctx := context.Background()
-	env := synctest.Start(b, synctest.Options{BaseURL: os.Getenv(envBenchClockify), APIKey: os.Getenv(envBenchKey),
-		WorkspaceID: os.Getenv(envBenchWorkspace),
+	// bench/sync.sh started and seeded the sandbox; the env only points at it.
+	app := func(context.Context, string) (synctest.App, error) {
+		return synctest.App{Settings: map[string]string{"baseUrl": os.Getenv(envBenchClockify), "workspaceId": os.Getenv(envBenchWorkspace)}}, nil
+	}
+	env := synctest.Start(b, synctest.Options{StartApp: app, APIKey: os.Getenv(envBenchKey),
 		// The connector paces calls at Clockify's 50 requests a second by
 		// default, which alone makes 501 pages take 10 s; the floor (curl)
 		// is not paced, so neither is this run. IDBRIDGE_BENCH_RATE sets

@@ -55,6 +55,35 @@ func seedWith(users ...sandbox.User) *sandbox.Seed {
 	return s
 }
 
+// sandboxApp starts a Clockify sandbox holding seed (nil: the default
+// seed) as an env's app; when into is not nil it receives the sandbox, so
+// a test can read the requests it served. The sandbox comes in here, in
+// test files, because the host's packages never import a connector's code
+// (decision 0206).
+func sandboxApp(seed *sandbox.Seed, into **sandbox.Server) synctest.StartApp {
+	return func(ctx context.Context, apiKey string) (synctest.App, error) {
+		if seed == nil {
+			seed = sandbox.DefaultSeed()
+		}
+		seed.APIKeys[0].Key = apiKey
+		srv, err := sandbox.Start(ctx, sandbox.Options{Seed: seed, Rate: -1})
+		if err != nil {
+			return synctest.App{}, err
+		}
+		if into != nil {
+			*into = srv
+		}
+		return synctest.App{Settings: map[string]string{"baseUrl": srv.BaseURL(), "workspaceId": sandbox.DefaultWorkspaceID}, Close: srv.Close}, nil
+	}
+}
+
+// startEnv starts an env against a fresh Clockify sandbox holding seed
+// (nil: the default seed).
+func startEnv(t testing.TB, seed *sandbox.Seed) *synctest.Env {
+	t.Helper()
+	return synctest.Start(t, synctest.Options{StartApp: sandboxApp(seed, nil)})
+}
+
 // newService wires the sync service to the env and a directory.
 func newService(t testing.TB, env *synctest.Env, dir idsync.Directory) *idsync.Service {
 	t.Helper()

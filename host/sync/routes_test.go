@@ -19,7 +19,6 @@ import (
 	"github.com/idbridge/idbridge/host/mapping"
 	"github.com/idbridge/idbridge/host/store"
 	idsync "github.com/idbridge/idbridge/host/sync"
-	"github.com/idbridge/idbridge/host/sync/synctest"
 	"github.com/idbridge/idbridge/plugins/clockify/sandbox"
 )
 
@@ -34,11 +33,11 @@ func TestCommandLineThroughTheAPI(t *testing.T) {
 	dirtest.AddUser(t, dir, ou, dirtest.User{Name: other, Attributes: map[string][]string{"displayName": {"Old Name"}}})
 	lacking := dirtest.UniqueName("cli")
 	dirtest.AddUser(t, dir, ou, dirtest.User{Name: lacking})
-	env := synctest.Start(t, synctest.Options{Seed: seedWith(
+	env := startEnv(t, seedWith(
 		sandbox.User{Email: name + "@example.test", Name: "New Name"},
 		sandbox.User{Email: other + "@example.test", Name: "Other New Name"},
 		sandbox.User{Email: "stale-" + name + "@example.test", Name: "Stale"},
-	)})
+	))
 	svc := newService(t, env, dir)
 
 	tokens := api.NewTokens(store.NewMemoryDocs())

@@ -12,7 +12,6 @@ import (
 	"github.com/idbridge/idbridge/host/mapping"
 	"github.com/idbridge/idbridge/host/store"
 	idsync "github.com/idbridge/idbridge/host/sync"
-	"github.com/idbridge/idbridge/host/sync/synctest"
 	"github.com/idbridge/idbridge/plugins/clockify/sandbox"
 )
 
@@ -43,14 +42,14 @@ func TestPlanEveryCategoryApplyThenNoChange(t *testing.T) {
 
 			// App side: bob takes the owner's place (and API key).
 			carolName := "Carol New " + sfx
-			env := synctest.Start(t, synctest.Options{Seed: seedWith(
+			env := startEnv(t, seedWith(
 				sandbox.User{Email: mail("bob"), Name: "Bob Same", TimeZone: "Etc/UTC"},
 				sandbox.User{Email: mail("carol"), Name: carolName, TimeZone: "Europe/Paris"},
 				sandbox.User{Email: strings.ToUpper(mail("alice")), Name: "Alice New", TimeZone: "Europe/Berlin"},
 				sandbox.User{Email: mail("dave"), Name: "Dave Gone"},
 				sandbox.User{Email: mail("erin"), Name: "Erin Twice"},
 				sandbox.User{Email: mail("frank"), Name: "Frank Left", MembershipStatus: "INACTIVE"},
-			)})
+			))
 			svc := newService(t, env, dir)
 			ctx := ctxT(t)
 
@@ -170,7 +169,7 @@ func TestChangeLimitNeedsConfirmation(t *testing.T) {
 		dirtest.AddUser(t, dir, ou, dirtest.User{Name: name, Attributes: map[string][]string{"mail": {name + "@example.test"}, "displayName": {"Old"}}})
 		users = append(users, sandbox.User{Email: name + "@example.test", Name: "New " + sfx + " " + string(rune('a'+i))})
 	}
-	env := synctest.Start(t, synctest.Options{Seed: seedWith(users...)})
+	env := startEnv(t, seedWith(users...))
 	svc := newService(t, env, dir)
 	ctx := ctxT(t)
 	ds := usersAndWorkers("limited", ou, mapping.CategoryUpdateUsers)

@@ -30,16 +30,18 @@ func area(path string) string {
 }
 
 // testSupport reports whether a host package exists only to help tests
-// (synctest, outboundtest, dirtest, ...): such packages may use a
-// connector's sandbox as a fixture, but nothing shipped may import them.
+// (synctest, outboundtest, dirtest, ...): nothing shipped may import them.
+// They are still packages that `go build ./host/...` compiles, so they keep
+// the host's rules: a connector or its sandbox comes in only through a
+// caller's test files. See decision 0206.
 func testSupport(path string) bool {
 	last := path[strings.LastIndex(path, "/")+1:]
 	return strings.HasSuffix(last, "test") && last != "test"
 }
 
 // forbidden says which areas the code of one area may not import, and
-// why. Tests count as the area's code, except in the host, whose tests may
-// drive real connectors as fixtures.
+// why. Tests count as the area's code, except in the host, whose tests
+// (the _test.go files only) may drive real connectors as fixtures.
 var forbidden = map[string]map[string]string{
 	"sdk":         {"host": "the SDK is a module of its own for connector authors", "plugins": "the SDK knows no connector", "marketplace": "the SDK does not depend on packaging"},
 	"proto":       {"host": "the protocol is shared by both sides", "sdk": "the protocol is below the SDK", "plugins": "the protocol knows no connector", "marketplace": "the protocol does not depend on packaging"},
@@ -58,7 +60,7 @@ func Violations(pkgs []Package) []string {
 	check := func(from, to string, test bool) {
 		a, b := area(from), area(to)
 		if why, bad := forbidden[a][b]; bad {
-			if a == "host" && (test || testSupport(from)) {
+			if a == "host" && test {
 				return
 			}
 			kind := "imports"

@@ -1,13 +1,20 @@
 // Package synctest starts what inbound and sync tests run against: the
-// Clockify sandbox, the real Clockify connector binary under the plugin
-// supervisor, an integration configured for the sandbox, an SQLite store
-// and the inbound endpoint service, all in a temporary data folder.
+// real Clockify connector binary under the plugin supervisor, an
+// integration configured for an app the caller starts, an SQLite store and
+// the inbound endpoint service, all in a temporary data folder.
+//
+// The app (in this repository's tests, the Clockify sandbox) comes in
+// through Options.StartApp from the caller's test files, so this package,
+// which is compiled with the host, imports no connector code. See decision
+// 0206.
 package synctest
 
 import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -21,7 +28,6 @@ import (
 	"github.com/idbridge/idbridge/host/pluginhost"
 	"github.com/idbridge/idbridge/host/secrets"
 	"github.com/idbridge/idbridge/host/store/sqlite"
-	"github.com/idbridge/idbridge/plugins/clockify/sandbox"
 )
 
 // IntegrationID is the id of the integration Start configures.
@@ -33,12 +39,10 @@ type Env struct {
 	DataDir string
 	// LogPath is the host log (every logger of the env writes there).
 	LogPath string
-	// APIKey is the integration's secret, unique to this env.
+	// APIKey is the integration's secret, unique to this env unless
+	// Options.APIKey chose it.
 	APIKey string
-	// Sandbox is nil when Options.BaseURL points at an app started
-	// elsewhere.
-	Sandbox *sandbox.Server
-	Store   *sqlite.Store
+	Store  *sqlite.Store
 	// Plugins supervises the connector process.
 	Plugins *pluginhost.Supervisor
 	Masker  *secrets.Masker
@@ -48,27 +52,44 @@ type Env struct {
 	Inbound      *inbound.Service
 }
 
+// App is the app an env's integration talks to, as the caller's fixture
+// started it.
+type App struct {
+	// Settings point the integration at the app: its baseUrl and whatever
+	// else the connector needs to find the data (Clockify's workspaceId).
+	Settings map[string]string
+	// Close stops the app when the test ends; nil when the caller owns
+	// the app's life (a benchmark's app started elsewhere).
+	Close func() error
+}
+
+// StartApp starts the app for one env. apiKey is the key the integration
+// will present, which the app must accept.
+type StartApp func(ctx context.Context, apiKey string) (App, error)
+
+// ErrNoApp is Start's answer to Options without StartApp.
+var ErrNoApp = errors.New("synctest: Options.StartApp is required: pass a function that starts the app (e.g. the Clockify sandbox) from the test's own files")
+
 // Options tune Start.
 type Options struct {
-	// Seed is the sandbox's state; nil means the default seed. Its first
-	// API key is replaced by a random one.
-	Seed *sandbox.Seed
-	// Rate is the sandbox's rate limit; 0 means none.
-	Rate float64
+	// StartApp starts the app; required.
+	StartApp StartApp
+	// APIKey is the integration's secret; empty means a random one.
+	APIKey string
 	// DataDir keeps the data folder somewhere chosen by the caller.
 	DataDir string
-	// BaseURL, with APIKey and WorkspaceID, points the integration at a
-	// sandbox started elsewhere (a benchmark's) instead of starting one.
-	BaseURL, APIKey, WorkspaceID string
 	// Settings are extra plain settings of the integration, e.g. the
 	// connector's rateLimit.
 	Settings map[string]string
 }
 
-// Start builds the connector, starts the sandbox and the services, creates
+// Start builds the connector, starts the app and the services, creates
 // and enables the integration, and stops everything when the test ends.
 func Start(t testing.TB, opts Options) *Env {
 	t.Helper()
+	if opts.StartApp == nil {
+		t.Fatal(ErrNoApp)
+	}
 	ctx := context.Background()
 	dir := opts.DataDir
 	if dir == "" {
@@ -82,25 +103,15 @@ func Start(t testing.TB, opts Options) *Env {
 	t.Cleanup(func() { logf.Close() })
 	e.Logger = secrets.NewLogger(&hclog.LoggerOptions{Name: "host", Level: hclog.Trace, Output: logf}, e.Masker)
 
-	baseURL, workspace := opts.BaseURL, opts.WorkspaceID
-	if baseURL != "" {
+	if opts.APIKey != "" {
 		e.APIKey = opts.APIKey
-	} else {
-		seed := opts.Seed
-		if seed == nil {
-			seed = sandbox.DefaultSeed()
-		}
-		seed.APIKeys[0].Key = e.APIKey
-		rate := opts.Rate
-		if rate == 0 {
-			rate = -1
-		}
-		e.Sandbox, err = sandbox.Start(ctx, sandbox.Options{Seed: seed, Rate: rate})
-		if err != nil {
-			t.Fatalf("start the Clockify sandbox: %v", err)
-		}
-		t.Cleanup(func() { _ = e.Sandbox.Close() })
-		baseURL, workspace = e.Sandbox.BaseURL(), sandbox.DefaultWorkspaceID
+	}
+	app, err := opts.StartApp(ctx, e.APIKey)
+	if err != nil {
+		t.Fatalf("start the app: %v", err)
+	}
+	if app.Close != nil {
+		t.Cleanup(func() { _ = app.Close() })
 	}
 
 	e.Store, err = sqlite.Open(ctx, filepath.Join(dir, sqlite.FileName), sqlite.Options{Logger: e.Logger.Named("store"), Synchronous: "NORMAL"})
@@ -129,10 +140,11 @@ func Start(t testing.TB, opts Options) *Env {
 	}
 	callCtx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	settings := map[string]string{"workspaceId": workspace, "baseUrl": baseURL}
-	for k, v := range opts.Settings {
-		settings[k] = v
+	settings := maps.Clone(app.Settings)
+	if settings == nil {
+		settings = map[string]string{}
 	}
+	maps.Copy(settings, opts.Settings)
 	if _, err := e.Integrations.Create(callCtx, integrations.CreateRequest{ID: IntegrationID, ExtensionID: "clockify", Name: "Clockify",
 		Settings:      settings,
 		Authorization: map[string]string{"apiKey": e.APIKey}}); err != nil {
