@@ -34,11 +34,17 @@ func (t *Tokens) Routes() []Route {
 				if err := c.Decode(&req); err != nil {
 					return nil, err
 				}
+				var fields []FieldError
 				if strings.TrimSpace(req.Name) == "" {
-					return nil, BadRequest("name is required: say who or what will use the token")
+					fields = append(fields, FieldError{Field: "name", Message: "required: say who or what will use the token"})
 				}
 				if req.Role == RoleNone {
-					return nil, BadRequest("role is required: admin, operator or auditor")
+					fields = append(fields, FieldError{Field: "role", Message: "required: admin, operator or auditor"})
+				}
+				if len(fields) > 0 {
+					e := BadRequest("%s is %s", fields[0].Field, fields[0].Message)
+					e.Fields = fields
+					return nil, e
 				}
 				secret, rec, err := t.Create(c.Context(), req.Name, req.Role)
 				if err != nil {

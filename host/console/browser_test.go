@@ -660,12 +660,47 @@ func TestConsoleInBrowser(t *testing.T) {
 	b.shot("00-overview")
 
 	// The other sections, as far as this host serves them.
-	for i, p := range []string{"/audit", "/s/audit", "/s/sync", "/s/runs", "/s/outbound", "/s/templates", "/s/automations", "/s/tokens"} {
+	for i, p := range []string{"/audit", "/runs", "/inbound", "/outbound"} {
 		if st := b.open(p); st != 200 {
 			t.Fatalf("%s answered %d", p, st)
 		}
 		b.shot(fmt.Sprintf("%02d-%s", 20+i, strings.Trim(strings.ReplaceAll(p, "/", "-"), "-")))
 	}
+	// API tokens: a refused create keeps what was chosen; a token's secret
+	// is shown once, and gone on refresh; revoking it removes it.
+	b.open("/tokens")
+	b.fill("#token-name", "   ")
+	b.step("choose the auditor role", chromedp.SetValue(chromedp.CSS("#token-role"), "auditor"))
+	eval[bool](b, `document.getElementById("token-name").removeAttribute("required") || true`)
+	b.submit("create a token without a name", "#create-token")
+	b.flashBad("create a token without a name")
+	if role, msg := eval[string](b, `document.getElementById("token-role").value`), b.text("#error-token-name"); role != "auditor" || msg == "" {
+		t.Fatalf("after a refused token: role %q, error %q", role, msg)
+	}
+	b.fill("#token-name", "quarterly review")
+	b.submit("create a token", "#create-token")
+	b.flashOK("create a token")
+	if secret := eval[string](b, `document.getElementById("created-secret").value`); len(secret) < 20 {
+		t.Fatalf("the new token's secret is %q", secret)
+	}
+	b.shot("28-tokens-created")
+	b.step("refresh after creating a token", chromedp.Reload())
+	if eval[bool](b, `!!document.getElementById("created-secret")`) {
+		t.Fatal("the token's secret is shown again after a refresh")
+	}
+	tokenID := eval[string](b, `(function () { var rows = document.querySelectorAll("tr[data-token]");
+		for (var i = 0; i < rows.length; i++) { if (rows[i].textContent.indexOf("quarterly review") >= 0) return rows[i].getAttribute("data-token"); }
+		return ""; })()`)
+	if tokenID == "" {
+		t.Fatal("the new token is not listed")
+	}
+	eval[bool](b, `document.querySelector('tr[data-token="`+tokenID+`"] form').removeAttribute("data-confirm") || true`)
+	b.submit("revoke the token", chromedp.CSS(`tr[data-token="`+tokenID+`"] button`))
+	b.flashOK("revoke the token")
+	if eval[bool](b, `!!document.querySelector('tr[data-token="`+tokenID+`"]')`) {
+		t.Fatal("the revoked token is still listed")
+	}
+
 	b.open("/audit")
 	if !strings.Contains(b.text("#audit"), "POST /v1/extensions/archive") {
 		t.Fatal("the audit log does not show the upload")

@@ -117,6 +117,9 @@ func (c *Console) routes() {
 
 	c.mux.HandleFunc("GET /audit", c.signedIn(c.auditPage))
 	c.mux.HandleFunc("GET /directory/search", c.signedIn(c.directorySearch))
+	c.mux.HandleFunc("GET /tokens", c.signedIn(c.tokensPage))
+	c.mux.HandleFunc("POST /tokens", c.signedIn(c.createToken))
+	c.mux.HandleFunc("POST /tokens/{id}/revoke", c.signedIn(c.revokeToken))
 
 	c.mux.HandleFunc("GET /templates", c.signedIn(c.templatesPage))
 	c.mux.HandleFunc("POST /templates/save", c.signedIn(c.saveTemplate))

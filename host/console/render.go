@@ -128,6 +128,9 @@ func (c *Console) nav() []navItem {
 		if sec.Key == "automations" && rt.has("GET", "/v1/automations") {
 			it.Href = "/automations" // the form, the toggle and apply now
 		}
+		if sec.Key == "tokens" && rt.has("GET", "/v1/tokens") {
+			it.Href = "/tokens" // create (the secret shown once), list, revoke
+		}
 		if sec.Key == "runs" && rt.has("GET", "/v1/runs") {
 			it.Href = "/runs" // per run and per object, each step's request and response
 		}
