@@ -104,6 +104,9 @@ func (c *Console) routes() {
 	c.mux.HandleFunc("POST /integrations/{id}/settings", c.signedIn(c.saveSettings))
 	c.mux.HandleFunc("POST /integrations/{id}/authorization", c.signedIn(c.saveAuthorization))
 	c.mux.HandleFunc("POST /integrations/{id}/test", c.signedIn(c.testIntegration))
+	c.mux.HandleFunc("POST /integrations/{id}/delete", c.signedIn(c.deleteIntegration))
+	c.mux.HandleFunc("POST /automations/{id}/delete", c.signedIn(c.deleteAutomation))
+	c.mux.HandleFunc("POST /sync/{id}/delete", c.signedIn(c.deleteDataSource))
 
 	c.mux.HandleFunc("GET /inbound", c.signedIn(c.inboundIndex))
 	c.mux.HandleFunc("GET /integrations/{id}/inbound", c.signedIn(c.inboundPage))

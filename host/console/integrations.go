@@ -141,6 +141,9 @@ type integrationData struct {
 	SchemaErr                                string
 	HasInbound, HasOutbound                  bool
 	CanSettings, CanAuth, CanToggle, CanTest bool
+	// CanDelete draws the delete form; the API refuses an enabled
+	// integration anyway, so it is drawn only for a disabled one.
+	CanDelete bool
 }
 
 func (c *Console) integrationPage(w http.ResponseWriter, r *http.Request, s *session) {
@@ -158,6 +161,7 @@ func (c *Console) integrationPage(w http.ResponseWriter, r *http.Request, s *ses
 		CanAuth:     rt.allows(role, "PATCH", "/v1/integrations/{id}/authorization"),
 		CanToggle:   rt.allows(role, "POST", "/v1/integrations/{id}/enable"),
 		CanTest:     rt.allows(role, "POST", "/v1/integrations/{id}/test"),
+		CanDelete:   rt.allows(role, "DELETE", "/v1/integrations/{id}"),
 		HasInbound:  rt.has("GET", "/v1/integrations/{id}/inbound"),
 		HasOutbound: rt.has("GET", "/v1/integrations/{integration}/webhooks"),
 	}
@@ -266,6 +270,31 @@ func (c *Console) testIntegration(w http.ResponseWriter, r *http.Request, s *ses
 		return
 	}
 	c.done(w, r, s, a, msg, "/integrations/"+url.PathEscape(id))
+}
+
+// deleteIntegration deletes a disabled integration and goes back to the
+// list.
+func (c *Console) deleteIntegration(w http.ResponseWriter, r *http.Request, s *session) {
+	id := r.PathValue("id")
+	a := c.api.call(r.Context(), r, s.token, "DELETE", "/v1/integrations/"+url.PathEscape(id), nil, "")
+	back := "/integrations"
+	if !a.ok() {
+		back += "/" + url.PathEscape(id)
+	}
+	c.done(w, r, s, a, "Deleted the integration "+id+" with its settings and API key.", back)
+}
+
+// deleteAutomation and deleteDataSource delete from their lists.
+func (c *Console) deleteAutomation(w http.ResponseWriter, r *http.Request, s *session) {
+	id := r.PathValue("id")
+	a := c.api.call(r.Context(), r, s.token, "DELETE", "/v1/automations/"+url.PathEscape(id), nil, "")
+	c.done(w, r, s, a, "Deleted the automation "+id+"; its runs stay in the history.", "/automations")
+}
+
+func (c *Console) deleteDataSource(w http.ResponseWriter, r *http.Request, s *session) {
+	id := r.PathValue("id")
+	a := c.api.call(r.Context(), r, s.token, "DELETE", "/v1/datasources/"+url.PathEscape(id), nil, "")
+	c.done(w, r, s, a, "Deleted the data source "+id+"; its sync runs stay in the history.", "/sync")
 }
 
 // backTo returns the form's "back" field when it is a local path.
