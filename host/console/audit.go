@@ -12,6 +12,8 @@ import (
 // the page keeps working whichever shape the host serves.
 type auditRow struct {
 	When, Actor, Action, Target, Outcome string
+	// What is the change in words: the summary the route declares.
+	What string
 	Failed                               bool
 	Before, After                        any
 }
@@ -94,6 +96,7 @@ func (c *Console) auditPage(w http.ResponseWriter, r *http.Request, s *session) 
 		if e := str(pick(m, "error")); e != "" {
 			row.Outcome += " " + e
 		}
+		row.What = describeAction(rt, row.Action)
 		row.Failed = row.Outcome != "ok" && !strings.HasPrefix(row.Outcome, "2")
 		if len(row.When) > 19 {
 			row.When = strings.Replace(row.When[:19], "T", " ", 1)
@@ -101,4 +104,20 @@ func (c *Console) auditPage(w http.ResponseWriter, r *http.Request, s *session) 
 		d.Rows = append(d.Rows, row)
 	}
 	c.render(w, http.StatusOK, "audit", c.newPage(s, "audit", "Audit log", d))
+}
+
+// describeAction says an audited "METHOD /v1/pattern" in words: the
+// summary its route declares, up to the first ";" (the rest explains
+// the route to API clients).
+func describeAction(rt routeTable, action string) string {
+	method, pattern, ok := strings.Cut(action, " ")
+	if !ok {
+		return ""
+	}
+	r, found := rt.find(method, pattern)
+	if !found || r.Summary == "" {
+		return ""
+	}
+	what, _, _ := strings.Cut(r.Summary, ";")
+	return strings.TrimSpace(what)
 }

@@ -52,3 +52,15 @@ func TestBranchesTakenByDesignAreNotFailures(t *testing.T) {
 		t.Error("a run without failures offers a retry")
 	}
 }
+
+// TestAuditSaysWhatInWords checks that an audited route is named by the
+// summary its route declares, before the first ";".
+func TestAuditSaysWhatInWords(t *testing.T) {
+	rt := routeTable{{Method: "POST", Pattern: "/v1/tokens", Summary: "Create an API token; its secret is returned once"}}
+	if got := describeAction(rt, "POST /v1/tokens"); got != "Create an API token" {
+		t.Errorf("describeAction = %q", got)
+	}
+	if got := describeAction(rt, "DELETE /v1/nowhere"); got != "" {
+		t.Errorf("an unknown route is described as %q", got)
+	}
+}
