@@ -51,12 +51,24 @@ func fieldErrors(fields []api.FieldError, form url.Values) (placed map[string]st
 	return placed, rest
 }
 
+// consoleWords are the console's own sentences for API error codes whose
+// message speaks to command-line users (flags, commands): the admin in
+// the console is told which control to use instead.
+var consoleWords = map[string]string{
+	"already_installed": "This extension is already installed. To change its version, use Upgrade in the list of installed extensions.",
+	"downgrade_refused": "That version is not newer than the installed one. To go back to it, uninstall the extension (keeping its integrations' settings) and install that version.",
+}
+
 // refusal is the flash for a refused change: the API's message, every
 // field problem placed beside its input, and what was typed.
 func refusal(r *http.Request, a answer) *flash {
 	form := keptForm(r)
 	placed, rest := fieldErrors(a.Fields, form)
-	f := &flash{OK: false, Message: a.Err, Detail: errorDetail(a), Form: form, Fields: placed}
+	msg := a.Err
+	if words, ok := consoleWords[a.Code]; ok {
+		msg = words
+	}
+	f := &flash{OK: false, Message: msg, Detail: errorDetail(a), Form: form, Fields: placed}
 	if len(placed) > 0 {
 		f.Message = "Not saved: correct the fields marked below; what you typed is kept."
 		for _, p := range rest {

@@ -2,6 +2,7 @@ package console
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -62,5 +63,16 @@ func TestAuditSaysWhatInWords(t *testing.T) {
 	}
 	if got := describeAction(rt, "DELETE /v1/nowhere"); got != "" {
 		t.Errorf("an unknown route is described as %q", got)
+	}
+}
+
+// TestRefusalsSpeakTheConsolesWords checks that an API refusal meant for
+// the command line is told in the console's words.
+func TestRefusalsSpeakTheConsolesWords(t *testing.T) {
+	r := httptest.NewRequest("POST", "/extensions/install", strings.NewReader("name=clockify"))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	f := refusal(r, answer{Status: http.StatusConflict, Code: "downgrade_refused", Err: "refusing to downgrade or reinstall: pass --allow-downgrade if that is what you want"})
+	if strings.Contains(f.Message, "--") || f.Form.Get("name") != "clockify" {
+		t.Errorf("refusal: %q, form %v", f.Message, f.Form)
 	}
 }
