@@ -13,9 +13,9 @@ import (
 type auditRow struct {
 	When, Actor, Action, Target, Outcome string
 	// What is the change in words: the summary the route declares.
-	What string
-	Failed                               bool
-	Before, After                        any
+	What          string
+	Failed        bool
+	Before, After any
 }
 
 // auditData is the audit log page.
