@@ -1,0 +1,98 @@
+package console
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/idbridge/idbridge/host/api"
+	"github.com/idbridge/idbridge/host/integrations"
+	"github.com/idbridge/idbridge/host/orchestration"
+	"github.com/idbridge/idbridge/host/store"
+	idsync "github.com/idbridge/idbridge/host/sync"
+)
+
+// jsonFields maps the JSON names a type decodes (lower-cased, as
+// encoding/json matches them) to their types, following embedded
+// structs.
+func jsonFields(t reflect.Type) map[string]reflect.Type {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	out := map[string]reflect.Type{}
+	if t.Kind() != reflect.Struct {
+		return out
+	}
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" || (!f.IsExported() && !f.Anonymous) {
+			continue
+		}
+		if f.Anonymous && name == "" {
+			for k, v := range jsonFields(f.Type) {
+				out[k] = v
+			}
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		out[strings.ToLower(name)] = f.Type
+	}
+	return out
+}
+
+// elem is the struct a field's value holds, through pointers, slices and
+// maps, or nil.
+func elem(t reflect.Type) reflect.Type {
+	for {
+		switch t.Kind() {
+		case reflect.Pointer, reflect.Slice, reflect.Array, reflect.Map:
+			t = t.Elem()
+		case reflect.Struct:
+			return t
+		default:
+			return nil
+		}
+	}
+}
+
+// agree reports every field the console's view reads that the API's type
+// does not send, recursively.
+func agree(path string, view, api reflect.Type) []string {
+	var missing []string
+	apiFields := jsonFields(api)
+	for name, vt := range jsonFields(view) {
+		at, ok := apiFields[name]
+		if !ok {
+			missing = append(missing, path+"."+name)
+			continue
+		}
+		if ve, ae := elem(vt), elem(at); ve != nil && ae != nil && ve.String() != "time.Time" {
+			missing = append(missing, agree(path+"."+name, ve, ae)...)
+		}
+	}
+	return missing
+}
+
+// TestConsoleViewsAgreeWithTheAPI fails when a console view reads a field
+// that the API's own answer type does not have: a renamed or removed
+// field in the API breaks this test, not a page in front of an admin.
+func TestConsoleViewsAgreeWithTheAPI(t *testing.T) {
+	for _, c := range []struct {
+		name      string
+		view, api any
+	}{
+		{"integration", integrationView{}, integrations.View{}},
+		{"setting", settingInfo{}, integrations.SettingInfo{}},
+		{"data source", dataSource{}, idsync.DataSource{}},
+		{"run", runRecord{}, orchestration.RunView{}},
+		{"run entry", runEntry{}, store.RunEntry{}},
+		{"token", api.TokenRecord{}, api.TokenRecord{}},
+	} {
+		if missing := agree(c.name, reflect.TypeOf(c.view), reflect.TypeOf(c.api)); len(missing) > 0 {
+			t.Errorf("the console reads fields the API does not send: %s", strings.Join(missing, ", "))
+		}
+	}
+}
