@@ -1,6 +1,7 @@
 package watch_test
 
 import (
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -90,3 +91,21 @@ func nestedOnly(t *testing.T, events []watch.Event, want map[string]directory.Us
 func TestNestedMembershipEventsAD(t *testing.T) { nestedChanges(t, dirtest.AD(t)) }
 
 func TestNestedMembershipEventsOpenLDAP(t *testing.T) { nestedChanges(t, dirtest.OpenLDAP(t)) }
+
+// TestNestedEventAgainAfterFailedHandler: a handler that fails on a nested
+// event gets it again at the next poll; the graph does not move past it.
+func TestNestedEventAgainAfterFailedHandler(t *testing.T) {
+	f := newFixture(t, dirtest.OpenLDAP(t), watch.NewMemoryState(), watch.Options{})
+	u := dirtest.AddUser(t, f.c, f.ou, dirtest.User{Name: dirtest.UniqueName("retry")})
+	keeper := dirtest.AddUser(t, f.c, f.ou, dirtest.User{Name: dirtest.UniqueName("keeper")})
+	leaf := dirtest.AddGroup(t, f.c, f.ou, dirtest.UniqueName("leaf"), u.DN)
+	top := dirtest.AddGroup(t, f.c, f.ou, dirtest.UniqueName("top"), keeper.DN)
+	f.poll()
+	must(t, f.c.AddToGroup(f.ctx, top, leaf))
+	f.rec.fail = errors.New("handler down")
+	if _, err := f.w.Poll(f.ctx); !errors.Is(err, watch.ErrHandler) {
+		t.Fatalf("poll with a failing handler: %v, want ErrHandler", err)
+	}
+	f.rec.fail = nil
+	nestedOnly(t, f.poll(), map[string]directory.User{u.ID: u}, top, true)
+}
