@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strconv"
 
@@ -20,7 +19,7 @@ func (a *audit) Append(ctx context.Context, e store.AuditEntry) (int64, error) {
 		e.At = a.now()
 	}
 	var seq int64
-	err := (*Store)(a).write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := (*Store)(a).write(ctx, func(ctx context.Context, tx wtx) error {
 		return tx.QueryRowContext(ctx, `INSERT INTO audit (at, actor, action, target, before, after, outcome)
 			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
 			millis(e.At), e.Actor, e.Action, e.Target, []byte(e.Before), []byte(e.After), e.Outcome).Scan(&seq)

@@ -34,7 +34,7 @@ func (s *Store) Put(ctx context.Context, kind, id string, v any) error {
 	if err != nil {
 		return fmt.Errorf("encode %s %q: %w", kind, id, err)
 	}
-	return s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.write(ctx, func(ctx context.Context, tx wtx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO docs (kind, id, body, updated_at) VALUES (?, ?, ?, ?)
 			ON CONFLICT (kind, id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at`,
 			kind, id, string(body), millis(s.now()))
@@ -47,7 +47,7 @@ func (s *Store) Put(ctx context.Context, kind, id string, v any) error {
 
 // Delete implements store.Docs.
 func (s *Store) Delete(ctx context.Context, kind, id string) error {
-	return s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.write(ctx, func(ctx context.Context, tx wtx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM docs WHERE kind = ? AND id = ?`, kind, id); err != nil {
 			return fmt.Errorf("delete %s %q: %w", kind, id, err)
 		}

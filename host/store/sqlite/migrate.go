@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"embed"
 	"fmt"
 
@@ -40,8 +39,9 @@ func (s *Store) applyMigrations(ctx context.Context, ms []store.Migration) error
 		return fmt.Errorf("store schema version %d, this idbridge knows up to %d: %w", current, len(ms), ErrSchemaTooNew)
 	}
 	for _, m := range ms[current:] {
-		err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-			if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+		err := s.write(ctx, func(ctx context.Context, tx wtx) error {
+			// A script runs once: not worth a cached statement.
+			if _, err := tx.Tx.ExecContext(ctx, m.SQL); err != nil {
 				return err
 			}
 			_, err := tx.ExecContext(ctx, `INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)`,

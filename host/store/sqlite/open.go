@@ -48,6 +48,11 @@ type Store struct {
 	closing    chan struct{}
 	writerDone chan struct{}
 	closeOnce  sync.Once
+
+	// stmts and batchStmts are the writer's statement cache
+	// (stmtcache.go), used only on the writer goroutine.
+	stmts      map[string]*sql.Stmt
+	batchStmts map[string]*sql.Stmt
 }
 
 var _ store.Backend = (*Store)(nil)
@@ -101,10 +106,12 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	w.SetConnMaxIdleTime(0)
 
 	s := &Store{w: w, now: opts.Now, log: opts.Logger.Named("store"),
-		writes: make(chan writeReq), closing: make(chan struct{}), writerDone: make(chan struct{})}
+		writes: make(chan writeReq), closing: make(chan struct{}), writerDone: make(chan struct{}),
+		stmts: map[string]*sql.Stmt{}, batchStmts: map[string]*sql.Stmt{}}
 	go s.writer()
 	if err := s.migrate(ctx); err != nil {
 		s.stopWriter()
+		s.closeStmts()
 		w.Close()
 		return nil, err
 	}
@@ -114,6 +121,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	r, err := sql.Open("sqlite", (&url.URL{Scheme: "file", Path: abs, RawQuery: rq.Encode()}).String())
 	if err != nil {
 		s.stopWriter()
+		s.closeStmts()
 		w.Close()
 		return nil, fmt.Errorf("open store %s for reading: %w", abs, err)
 	}
@@ -128,6 +136,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 // ErrClosed.
 func (s *Store) Close() error {
 	s.stopWriter()
+	s.closeStmts()
 	var errs []error
 	if s.r != nil {
 		errs = append(errs, s.r.Close())

@@ -48,27 +48,19 @@ func scanAction(row interface{ Scan(...any) error }) (store.Action, error) {
 func (q *queue) Enqueue(ctx context.Context, actions ...store.NewAction) ([]store.Enqueued, error) {
 	out := make([]store.Enqueued, len(actions))
 	now := millis(q.now())
-	err := (*Store)(q).write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		ins, err := tx.PrepareContext(ctx, `INSERT INTO actions (key, lane, run_id, object_id, step_id, payload, state,
+	err := (*Store)(q).write(ctx, func(ctx context.Context, tx wtx) error {
+		// The writer's prepared statements serve every row (see wtx).
+		const ins = `INSERT INTO actions (key, lane, run_id, object_id, step_id, payload, state,
 			max_attempts, not_before, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING RETURNING id`)
-		if err != nil {
-			return err
-		}
-		defer ins.Close()
-		find, err := tx.PrepareContext(ctx, `SELECT id FROM actions WHERE key = ?`)
-		if err != nil {
-			return err
-		}
-		defer find.Close()
+			VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING RETURNING id`
 		for i, a := range actions {
 			a = a.Defaults(instant(now))
 			key := a.Key
-			err := ins.QueryRowContext(ctx, key, a.Lane, a.RunID, a.ObjectID, a.StepID, []byte(a.Payload),
+			err := tx.QueryRowContext(ctx, ins, key, a.Lane, a.RunID, a.ObjectID, a.StepID, []byte(a.Payload),
 				a.MaxAttempts, millis(a.NotBefore), now, now).Scan(&out[i].ID)
 			if errors.Is(err, sql.ErrNoRows) {
 				out[i].Existed = true
-				err = find.QueryRowContext(ctx, key).Scan(&out[i].ID)
+				err = tx.QueryRowContext(ctx, `SELECT id FROM actions WHERE key = ?`, key).Scan(&out[i].ID)
 			}
 			if err != nil {
 				return fmt.Errorf("enqueue %q: %w", key, err)
@@ -107,7 +99,7 @@ func (q *queue) Claim(ctx context.Context, opts store.ClaimOptions) ([]store.Act
 	pick += ` ORDER BY not_before, id LIMIT ?`
 	args = append(args, opts.Limit)
 	var out []store.Action
-	err := (*Store)(q).write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := (*Store)(q).write(ctx, func(ctx context.Context, tx wtx) error {
 		rows, err := tx.QueryContext(ctx, `UPDATE actions SET
 			in_doubt = CASE WHEN state = 'sending' THEN 1 ELSE in_doubt END,
 			state = 'claimed', worker = ?, lease_until = ?, not_before = ?, updated_at = ?
@@ -136,7 +128,7 @@ func (q *queue) Claim(ctx context.Context, opts store.ClaimOptions) ([]store.Act
 
 // report runs a guarded update of a held action and turns "no row" into
 // ErrNotFound or ErrLeaseLost.
-func (q *queue) report(ctx context.Context, tx *sql.Tx, op string, id int64, query string, args ...any) error {
+func (q *queue) report(ctx context.Context, tx wtx, op string, id int64, query string, args ...any) error {
 	res, err := tx.ExecContext(ctx, query, args...)
 	if err != nil {
 		return fmt.Errorf("%s action %d: %w", op, id, err)
@@ -149,7 +141,7 @@ func (q *queue) report(ctx context.Context, tx *sql.Tx, op string, id int64, que
 
 // whyNotHeld explains why a worker does not hold action id: it does not
 // exist, or someone else holds it now (or it finished).
-func whyNotHeld(ctx context.Context, tx *sql.Tx, op string, id int64) error {
+func whyNotHeld(ctx context.Context, tx wtx, op string, id int64) error {
 	var state string
 	err := tx.QueryRowContext(ctx, `SELECT state FROM actions WHERE id = ?`, id).Scan(&state)
 	switch {
@@ -165,7 +157,7 @@ func whyNotHeld(ctx context.Context, tx *sql.Tx, op string, id int64) error {
 func (q *queue) Extend(ctx context.Context, id int64, worker string, lease time.Duration) error {
 	now := q.now()
 	until := millis(now.Add(lease))
-	return (*Store)(q).write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return (*Store)(q).write(ctx, func(ctx context.Context, tx wtx) error {
 		return q.report(ctx, tx, "extend", id, `UPDATE actions SET lease_until = ?, not_before = ?, updated_at = ?
 			WHERE `+held, until, until, millis(now), id, worker)
 	})
@@ -177,7 +169,7 @@ func (q *queue) Extend(ctx context.Context, id int64, worker string, lease time.
 func (q *queue) Release(ctx context.Context, worker string) (int, error) {
 	now := millis(q.now())
 	var n int64
-	err := (*Store)(q).write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := (*Store)(q).write(ctx, func(ctx context.Context, tx wtx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE actions SET
 			state = CASE WHEN state = 'claimed' THEN 'pending' ELSE state END,
 			worker = CASE WHEN state = 'claimed' THEN '' ELSE worker END,
@@ -197,7 +189,7 @@ func (q *queue) Release(ctx context.Context, worker string) (int, error) {
 // would race with a worker that claims it now.
 func (q *queue) MarkSending(ctx context.Context, id int64, worker string) error {
 	now := millis(q.now())
-	return (*Store)(q).write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return (*Store)(q).write(ctx, func(ctx context.Context, tx wtx) error {
 		return q.report(ctx, tx, "mark sending", id, `UPDATE actions SET state = 'sending', attempts = attempts + 1,
 			updated_at = ? WHERE `+held+` AND lease_until > ?`, now, id, worker, now)
 	})
@@ -206,7 +198,7 @@ func (q *queue) MarkSending(ctx context.Context, id int64, worker string) error 
 // Complete implements store.Queue.
 func (q *queue) Complete(ctx context.Context, id int64, worker string, result json.RawMessage) error {
 	now := millis(q.now())
-	return (*Store)(q).write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return (*Store)(q).write(ctx, func(ctx context.Context, tx wtx) error {
 		return q.report(ctx, tx, "complete", id, `UPDATE actions SET state = 'done', result = ?, worker = '',
 			lease_until = 0, in_doubt = 0, last_error = '', updated_at = ? WHERE `+held, []byte(result), now, id, worker)
 	})
@@ -225,7 +217,7 @@ func (q *queue) Fail(ctx context.Context, id int64, worker string, f store.Failu
 		inDoubt = 1
 	}
 	var next store.ActionState
-	err := (*Store)(q).write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := (*Store)(q).write(ctx, func(ctx context.Context, tx wtx) error {
 		var attempts, maxAttempts int
 		var state string
 		err := tx.QueryRowContext(ctx, `SELECT attempts, max_attempts, state FROM actions WHERE `+held, id, worker).
@@ -255,7 +247,7 @@ func (q *queue) Fail(ctx context.Context, id int64, worker string, f store.Failu
 // DeadLetter implements store.Queue.
 func (q *queue) DeadLetter(ctx context.Context, id int64, worker string, reason string) error {
 	now := millis(q.now())
-	return (*Store)(q).write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return (*Store)(q).write(ctx, func(ctx context.Context, tx wtx) error {
 		return q.report(ctx, tx, "dead-letter", id, `UPDATE actions SET state = 'dead', dead_reason = ?, worker = '',
 			lease_until = 0, updated_at = ? WHERE `+held, reason, now, id, worker)
 	})
@@ -264,7 +256,7 @@ func (q *queue) DeadLetter(ctx context.Context, id int64, worker string, reason 
 // Requeue implements store.Queue.
 func (q *queue) Requeue(ctx context.Context, id int64) error {
 	now := millis(q.now())
-	return (*Store)(q).write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return (*Store)(q).write(ctx, func(ctx context.Context, tx wtx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE actions SET state = 'pending', attempts = 0, dead_reason = '',
 			not_before = ?, updated_at = ? WHERE id = ? AND state = 'dead'`, now, now, id)
 		if err != nil {

@@ -56,7 +56,7 @@ func (r *runs) Create(ctx context.Context, run store.Run) error {
 	if run.Status == "" {
 		run.Status = store.RunRunning
 	}
-	return (*Store)(r).write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return (*Store)(r).write(ctx, func(ctx context.Context, tx wtx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO runs (id, automation, kind, trigger_kind, status, started_at,
 			finished_at, counts, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			run.ID, run.Automation, run.Kind, run.Trigger, string(run.Status), millis(run.Started),
@@ -73,7 +73,7 @@ func (r *runs) Create(ctx context.Context, run store.Run) error {
 
 // Update implements store.Runs.
 func (r *runs) Update(ctx context.Context, run store.Run) error {
-	return (*Store)(r).write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return (*Store)(r).write(ctx, func(ctx context.Context, tx wtx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE runs SET status = ?, finished_at = ?, counts = ?, error = ? WHERE id = ?`,
 			string(run.Status), millis(run.Finished), store.EncodeCounts(run.Counts), run.Error, run.ID)
 		if err != nil {
@@ -88,7 +88,7 @@ func (r *runs) Update(ctx context.Context, run store.Run) error {
 
 // AddCounts implements store.Runs.
 func (r *runs) AddCounts(ctx context.Context, runID string, delta map[string]int) error {
-	return (*Store)(r).write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return (*Store)(r).write(ctx, func(ctx context.Context, tx wtx) error {
 		var raw string
 		err := tx.QueryRowContext(ctx, `SELECT counts FROM runs WHERE id = ?`, runID).Scan(&raw)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -167,19 +167,16 @@ func (r *runs) List(ctx context.Context, f store.RunFilter) ([]store.Run, string
 // Append implements store.Runs.
 func (r *runs) Append(ctx context.Context, entries ...store.RunEntry) error {
 	now := r.now()
-	return (*Store)(r).write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		ins, err := tx.PrepareContext(ctx, `INSERT INTO run_entries (run_id, object_id, object, step, outcome,
-			request, response, error, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-		if err != nil {
-			return err
-		}
-		defer ins.Close()
+	return (*Store)(r).write(ctx, func(ctx context.Context, tx wtx) error {
+		// The writer's prepared statements serve every entry (see wtx).
+		const ins = `INSERT INTO run_entries (run_id, object_id, object, step, outcome,
+			request, response, error, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
 		for _, e := range entries {
 			at := e.At
 			if at.IsZero() {
 				at = now
 			}
-			_, err := ins.ExecContext(ctx, e.RunID, e.ObjectID, e.Object, e.Step, e.Outcome,
+			_, err := tx.ExecContext(ctx, ins, e.RunID, e.ObjectID, e.Object, e.Step, e.Outcome,
 				[]byte(e.Request), []byte(e.Response), e.Error, millis(at))
 			if sqliteCode(err) == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY {
 				return fmt.Errorf("append to run %s: create the run first: %w", e.RunID, store.ErrNotFound)

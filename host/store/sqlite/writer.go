@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 )
@@ -17,7 +16,7 @@ const maxBatch = 128
 // writeReq is one caller's write, waiting for the writer goroutine.
 type writeReq struct {
 	ctx  context.Context
-	fn   func(ctx context.Context, tx *sql.Tx) error
+	fn   func(ctx context.Context, tx wtx) error
 	done chan error
 }
 
@@ -34,7 +33,7 @@ type writeReq struct {
 // fn gets ctx without its cancellation: once a write has started it runs
 // to its end, because SQLite answers an interrupted statement by rolling
 // back the whole transaction, which would undo the other callers' writes.
-func (s *Store) write(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
+func (s *Store) write(ctx context.Context, fn func(ctx context.Context, tx wtx) error) error {
 	req := writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
 	select {
 	case s.writes <- req:
@@ -91,24 +90,28 @@ func (s *Store) commit(batch []writeReq) {
 	}
 	// The transaction is not bound to any caller's context: one caller
 	// giving up must not roll back the others.
-	tx, err := s.w.BeginTx(context.Background(), nil)
+	sqlTx, err := s.w.BeginTx(context.Background(), nil)
 	if err != nil {
 		answer(fmt.Errorf("begin write: %w", err))
 		return
 	}
+	// Statements first run in this batch are prepared once it ended.
+	defer s.prepareQueued()
+	tx := wtx{Tx: sqlTx, s: s}
+	bg := context.Background()
 	ok := 0
 	for i, r := range batch {
 		if err := r.ctx.Err(); err != nil {
 			errs[i] = err
 			continue
 		}
-		if _, err := tx.Exec(`SAVEPOINT w`); err != nil {
+		if _, err := tx.ExecContext(bg, `SAVEPOINT w`); err != nil {
 			errs[i] = fmt.Errorf("begin write: %w", err)
 			continue
 		}
 		if err := r.fn(context.WithoutCancel(r.ctx), tx); err != nil {
 			errs[i] = err
-			if _, rbErr := tx.Exec(`ROLLBACK TO w`); rbErr != nil {
+			if _, rbErr := tx.ExecContext(bg, `ROLLBACK TO w`); rbErr != nil {
 				// The transaction is in an unknown state: give up on all of it.
 				_ = tx.Rollback()
 				answer(fmt.Errorf("roll back a failed write: %w", rbErr))
@@ -117,7 +120,7 @@ func (s *Store) commit(batch []writeReq) {
 		} else {
 			ok++
 		}
-		if _, err := tx.Exec(`RELEASE w`); err != nil {
+		if _, err := tx.ExecContext(bg, `RELEASE w`); err != nil {
 			_ = tx.Rollback()
 			answer(fmt.Errorf("release a write: %w", err))
 			return

@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"testing"
 
@@ -10,13 +9,18 @@ import (
 )
 
 // TestBatchIsolatesFailures runs three writes in one group commit; the
-// middle one fails after writing, and only its work is undone.
+// middle one fails after writing, and only its work is undone. The second
+// round runs the same statements again, now prepared by the writer after
+// the first batch, and must behave the same.
 func TestBatchIsolatesFailures(t *testing.T) {
 	ctx := context.Background()
 	s, _ := openTest(t, Options{})
-	put := func(id string, fail error) func(context.Context, *sql.Tx) error {
-		return func(ctx context.Context, tx *sql.Tx) error {
-			if _, err := tx.Exec(`INSERT INTO docs (kind, id, body, updated_at) VALUES ('t', ?, '{}', 0)`, id); err != nil {
+	// The test plays the writer goroutine, which owns the statement cache.
+	s.stopWriter()
+	const insert = `INSERT INTO docs (kind, id, body, updated_at) VALUES ('t', ?, '{}', 0)`
+	put := func(id string, fail error) func(context.Context, wtx) error {
+		return func(ctx context.Context, tx wtx) error {
+			if _, err := tx.ExecContext(ctx, insert, id); err != nil {
 				return err
 			}
 			return fail
@@ -25,24 +29,29 @@ func TestBatchIsolatesFailures(t *testing.T) {
 	boom := errors.New("boom")
 	canceled, cancel := context.WithCancel(ctx)
 	cancel()
-	batch := []writeReq{
-		{ctx: ctx, fn: put("a", nil), done: make(chan error, 1)},
-		{ctx: ctx, fn: put("b", boom), done: make(chan error, 1)},
-		{ctx: canceled, fn: put("x", nil), done: make(chan error, 1)},
-		{ctx: ctx, fn: put("c", nil), done: make(chan error, 1)},
-	}
-	s.commit(batch)
-	want := []error{nil, boom, context.Canceled, nil}
-	for i, r := range batch {
-		if err := <-r.done; !errors.Is(err, want[i]) {
-			t.Errorf("write %d: err = %v, want %v", i, err, want[i])
+	for _, round := range []string{"1", "2"} {
+		batch := []writeReq{
+			{ctx: ctx, fn: put("a"+round, nil), done: make(chan error, 1)},
+			{ctx: ctx, fn: put("b"+round, boom), done: make(chan error, 1)},
+			{ctx: canceled, fn: put("x"+round, nil), done: make(chan error, 1)},
+			{ctx: ctx, fn: put("c"+round, nil), done: make(chan error, 1)},
 		}
-	}
-	for id, exists := range map[string]bool{"a": true, "b": false, "x": false, "c": true} {
-		var v any
-		err := s.Get(ctx, "t", id, &v)
-		if exists != (err == nil) {
-			t.Errorf("document %s: exists=%v, want %v (%v)", id, err == nil, exists, err)
+		s.commit(batch)
+		want := []error{nil, boom, context.Canceled, nil}
+		for i, r := range batch {
+			if err := <-r.done; !errors.Is(err, want[i]) {
+				t.Errorf("round %s, write %d: err = %v, want %v", round, i, err, want[i])
+			}
+		}
+		for id, exists := range map[string]bool{"a": true, "b": false, "x": false, "c": true} {
+			var v any
+			err := s.Get(ctx, "t", id+round, &v)
+			if exists != (err == nil) {
+				t.Errorf("round %s, document %s: exists=%v, want %v (%v)", round, id, err == nil, exists, err)
+			}
+		}
+		if s.stmts[insert] == nil || s.stmts[`SAVEPOINT w`] == nil || s.stmts[`ROLLBACK TO w`] == nil {
+			t.Fatalf("round %s: the batch's statements were not prepared for the next one", round)
 		}
 	}
 }
