@@ -90,7 +90,13 @@ type RateLimit struct {
 	// Burst is how many requests may go at once; 0 means 1.
 	Burst int
 	// Setting, if set, is the key of a setting that overrides PerSecond.
+	// Every connector with a budget wants admins to tune it, so unless
+	// Settings declares that key the SDK declares it: an Int labelled
+	// "Requests per second" whose default is PerSecond.
 	Setting string
+	// Description is shown under the setting the SDK declares for
+	// Setting: say what the app allows, so admins know how far to go.
+	Description string
 	// KeySetting, if set, is the key of the setting whose value partitions
 	// the budget (e.g. a workspace id).
 	KeySetting string

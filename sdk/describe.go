@@ -29,7 +29,7 @@ func (c Connector) Describe() *connectorv1.DescribeResponse {
 	if c.TestHook != nil {
 		resp.Capabilities = append(resp.Capabilities, connectorv1.Capability_CAPABILITY_TEST_PERMISSIONS)
 	}
-	for _, s := range c.Settings {
+	for _, s := range c.declaredSettings() {
 		resp.Settings = append(resp.Settings, s.proto())
 	}
 	for _, e := range c.Endpoints {

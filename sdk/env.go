@@ -27,7 +27,7 @@ type env struct {
 
 // newEnv resolves settings for one RPC.
 func (s *server) newEnv(given map[string]string) (*env, error) {
-	settings, err := resolveSettings(s.c.Settings, given)
+	settings, err := resolveSettings(s.c.declaredSettings(), given)
 	if err != nil {
 		return nil, err
 	}
@@ -76,7 +76,7 @@ func (s *server) newEnv(given map[string]string) (*env, error) {
 		settings: settings,
 		base:     base,
 		header:   h,
-		mask:     newMasker(s.c.Settings, settings, s.c.Auth, h),
+		mask:     newMasker(s.c.declaredSettings(), settings, s.c.Auth, h),
 		limitKey: key,
 		exec: httpexec.New(httpexec.Options{
 			Client: s.client, Limiters: s.limiters, Limit: lim,

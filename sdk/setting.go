@@ -40,6 +40,17 @@ type Setting struct {
 	Pattern string
 }
 
+// declaredSettings is Settings plus the rate-limit setting the SDK declares
+// for RateLimit.Setting when Settings does not.
+func (c Connector) declaredSettings() []Setting {
+	k := c.RateLimit.Setting
+	if k == "" || slices.ContainsFunc(c.Settings, func(s Setting) bool { return s.Key == k }) {
+		return c.Settings
+	}
+	return append(slices.Clip(c.Settings), Setting{Key: k, Label: "Requests per second", Type: Int,
+		Default: strconv.FormatFloat(c.RateLimit.PerSecond, 'f', -1, 64), Description: c.RateLimit.Description})
+}
+
 // Settings are the values of one integration, defaults applied.
 type Settings map[string]string
 

@@ -31,7 +31,7 @@ func (c Connector) Validate() error {
 		add("Info.ID %q must be lower case letters, digits and '-'", c.Info.ID)
 	}
 	keys := map[string]Setting{}
-	for _, s := range c.Settings {
+	for _, s := range c.declaredSettings() {
 		if !isSettingKey(s.Key) {
 			add("setting key %q must start with a letter and use letters, digits, '_', '-', '.'", s.Key)
 		}

@@ -27,12 +27,10 @@ func Connector() sdk.Connector {
 				Description: "The app's SCIM root, the URL that /Users is appended to, e.g. https://api.example.com/scim/v2."},
 			{Key: SettingToken, Label: "Bearer token", Required: true, Secret: true,
 				Description: "The provisioning token the app issues for SCIM; it is sent as Authorization: Bearer."},
-			{Key: SettingRateLimit, Label: "Requests per second", Type: sdk.Int, Default: "10",
-				Description: "Stay under the app's documented SCIM limit."},
 		},
 		BaseURL:   sdk.BaseURL{Setting: SettingBaseURL},
 		Auth:      sdk.BearerAuth(SettingToken),
-		RateLimit: sdk.RateLimit{PerSecond: 10, Burst: 5, Setting: SettingRateLimit},
+		RateLimit: sdk.RateLimit{PerSecond: 10, Burst: 5, Setting: SettingRateLimit, Description: "Stay under the app's documented SCIM limit."},
 		Headers:   []sdk.KV{{Name: "Accept", Value: mediaType}},
 		Errors: sdk.ErrorShape{MessagePath: "detail", CodePath: "scimType",
 			AdviceByCode: map[string]string{
