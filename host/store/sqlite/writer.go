@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // ErrClosed is returned by writes to a closed store.
@@ -12,6 +13,10 @@ var ErrClosed = errors.New("the store is closed")
 // maxBatch bounds how many writes share one transaction, so one commit
 // never holds the lock for long.
 const maxBatch = 128
+
+// lingerFor is how long the writer waits for more writes when several
+// arrived together; see decision 0177.
+const lingerFor = 2 * time.Millisecond
 
 // writeReq is one caller's write, waiting for the writer goroutine.
 type writeReq struct {
@@ -66,6 +71,21 @@ func (s *Store) writer() {
 			default:
 				break drain
 			}
+		}
+		if len(batch) > 1 && len(batch) < maxBatch {
+			// Writers are busy: a moment's wait lets more of them share
+			// this commit's fsync. A lone write does not wait.
+			linger := time.NewTimer(lingerFor)
+		more:
+			for len(batch) < maxBatch {
+				select {
+				case r := <-s.writes:
+					batch = append(batch, r)
+				case <-linger.C:
+					break more
+				}
+			}
+			linger.Stop()
 		}
 		s.commit(batch)
 	}
