@@ -36,6 +36,7 @@ lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(PKGS)
 	$(GO) tool staticcheck $(PKGS)
+	.ci/decisions-index --check
 	cd marketplace/internal/makedeb && GOWORK=off $(GO) vet ./...
 
 # Regenerate the parts of the docs made from the code: the security page's
