@@ -79,6 +79,15 @@ func (a *App) wire(ctx context.Context) error {
 	if err := a.Add(mgr, s.Integrations, s.Inbound); err != nil {
 		return err
 	}
+	if _, shared := a.shared(); shared {
+		// Extensions installed, upgraded or uninstalled through another
+		// host reach this one. See decision 0237.
+		if err := a.Add(newLoop("extension sync", log, func(ctx context.Context) error {
+			return mgr.Follow(ctx, extensionSyncInterval)
+		})); err != nil {
+			return err
+		}
+	}
 
 	dir, err := a.openDirectory(ctx)
 	if err != nil {
@@ -218,6 +227,11 @@ func catalogArg(arg string, i int) (name, loc string) {
 // extensionChanged drops the plugin handles of every integration that runs
 // the changed extension: the next call relaunches them on the new binary,
 // and after an uninstall nothing keeps the old one running.
+// extensionSyncInterval is how often a host on a shared store looks for
+// extensions changed through other hosts: one small read of the records.
+// A launch does not wait for it; it unpacks what it needs on demand.
+const extensionSyncInterval = 5 * time.Second
+
 func (a *App) extensionChanged(ctx context.Context, id string, rec *extensions.Record) {
 	used, err := a.Services.Integrations.IntegrationsUsing(ctx, id)
 	if err != nil {

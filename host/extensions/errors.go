@@ -37,4 +37,8 @@ var (
 	ErrUploadStalled = errors.New("the upload stalled: nothing arrived for too long; send it again")
 	// ErrFilesChanged: an installed file no longer has its recorded hash.
 	ErrFilesChanged = errors.New("installed files were changed on disk since they were installed: uninstall and install the extension again")
+	// ErrStoredArchive: the archive another host kept in the shared store
+	// is missing or is not the release its record describes, so this host
+	// refuses to unpack it. See decision 0237.
+	ErrStoredArchive = errors.New("the extension's archive in the shared store cannot be used on this host: upgrade or reinstall the extension through any host")
 )

@@ -435,11 +435,23 @@ func (m *Manager) commit(ctx context.Context, st *staged, check func(old *Record
 		Signature: v.Status, KeyID: v.KeyID, SignerKey: v.PublicKey, ArchiveSHA256: st.sum, Source: st.origin,
 		Installed: time.Now().UTC(),
 	}
+	// The archive is kept before the record points to it, so other hosts
+	// sharing the store can always unpack what a record names.
+	if err := m.keepArchive(ctx, st); err != nil {
+		undo()
+		return nil, err
+	}
 	// The record is the pointer: until this write succeeds, the previous
 	// release (if any) is what the host runs.
 	if err := m.cfg.Docs.Put(ctx, kindExtension, man.ID, rec); err != nil {
 		undo()
+		if old == nil || old.ArchiveSHA256 != st.sum {
+			m.dropArchive(ctx, man.ID, st.sum)
+		}
 		return nil, fmt.Errorf("record extension %s: %w", man.ID, err)
+	}
+	if old != nil && old.ArchiveSHA256 != st.sum {
+		m.dropArchive(ctx, man.ID, old.ArchiveSHA256)
 	}
 	if old != nil {
 		if err := os.RemoveAll(filepath.Join(m.root, filepath.FromSlash(old.Dir))); err != nil {

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 
@@ -152,52 +151,12 @@ func (m *Manager) sweep(ctx context.Context) error {
 			return fmt.Errorf("extensions: clean staging folder: %w", err)
 		}
 	}
-	live := map[string]bool{}
-	err = m.cfg.Docs.List(ctx, kindExtension, func(_ string, decode func(any) error) error {
-		var r Record
-		if err := decode(&r); err != nil {
-			return err
-		}
-		live[filepath.FromSlash(r.Dir)] = true
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("extensions: read records: %w", err)
-	}
-	ids, err := os.ReadDir(m.root)
+	recs, err := m.records(ctx)
 	if err != nil {
 		return err
 	}
-	for _, id := range ids {
-		if !id.IsDir() || strings.HasPrefix(id.Name(), ".") {
-			continue
-		}
-		releases, err := os.ReadDir(filepath.Join(m.root, id.Name()))
-		if err != nil {
-			return err
-		}
-		for _, rel := range releases {
-			p := filepath.Join(id.Name(), rel.Name())
-			if live[p] {
-				continue
-			}
-			m.log.Info("removing release folder no record points to", "dir", p)
-			if err := os.RemoveAll(filepath.Join(m.root, p)); err != nil {
-				// A binary still running on Windows cannot be removed;
-				// the next start tries again.
-				m.log.Warn("could not remove old release folder", "dir", p, "error", err)
-			}
-		}
-		if len(releases) == 0 || allGone(filepath.Join(m.root, id.Name())) {
-			_ = os.Remove(filepath.Join(m.root, id.Name()))
-		}
-	}
-	return nil
-}
-
-func allGone(dir string) bool {
-	entries, err := os.ReadDir(dir)
-	return err == nil && len(entries) == 0
+	_, err = m.removeUnreferenced(recs)
+	return err
 }
 
 // record loads an installed extension's record.

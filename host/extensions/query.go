@@ -59,6 +59,11 @@ func (m *Manager) BinaryPath(ctx context.Context, id string) (string, string, er
 	if r.Platform != m.cfg.Platform {
 		return "", "", fmt.Errorf("%s was installed for %s and this host is %s: reinstall it", id, r.Platform, m.cfg.Platform)
 	}
+	// Installed through another host: unpacked and verified here before
+	// its first launch. See decision 0237.
+	if r, err = m.ensureLocal(ctx, r); err != nil {
+		return "", "", err
+	}
 	p := filepath.Join(m.root, filepath.FromSlash(r.Dir), filepath.FromSlash(r.Binary.Path))
 	return p, r.Binary.SHA256, nil
 }
@@ -85,12 +90,17 @@ func (m *Manager) Launch(ctx context.Context, id string) (Launch, error) {
 	if err != nil {
 		return Launch{}, err
 	}
+	if r.Runtime == nil && r.Platform != m.cfg.Platform {
+		return Launch{}, fmt.Errorf("%s was installed for %s and this host is %s: reinstall it", id, r.Platform, m.cfg.Platform)
+	}
+	// Installed through another host: unpacked and verified here before
+	// its first launch. See decision 0237.
+	if r, err = m.ensureLocal(ctx, r); err != nil {
+		return Launch{}, err
+	}
 	dir := filepath.Join(m.root, filepath.FromSlash(r.Dir))
 	l := Launch{Path: filepath.Join(dir, filepath.FromSlash(r.Binary.Path)), SHA256: r.Binary.SHA256}
 	if r.Runtime == nil {
-		if r.Platform != m.cfg.Platform {
-			return Launch{}, fmt.Errorf("%s was installed for %s and this host is %s: reinstall it", id, r.Platform, m.cfg.Platform)
-		}
 		return l, nil
 	}
 	in, err := m.cfg.Runtimes.Find(ctx, *r.Runtime)

@@ -44,6 +44,7 @@ func (m *Manager) Uninstall(ctx context.Context, id string, opts UninstallOption
 	if err := m.cfg.Docs.Delete(ctx, kindExtension, id); err != nil {
 		return fmt.Errorf("remove record of %s: %w", id, err)
 	}
+	m.dropArchive(ctx, id, r.ArchiveSHA256)
 	if err := os.RemoveAll(filepath.Join(m.root, filepath.FromSlash(r.Dir))); err != nil {
 		m.log.Warn("release folder not removed; it is swept at the next start", "dir", r.Dir, "error", err)
 	}
