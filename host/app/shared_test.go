@@ -119,7 +119,8 @@ func TestMetricsShowLeasesAndThisHostsShare(t *testing.T) {
 		t.Fatal(err)
 	}
 	base, done := serve(t, ctx, a)
-	// The lease is taken as the watcher starts; wait for /readyz to say so.
+	// Each lease is taken as its work starts, independently of the others;
+	// wait for /readyz to show both that the scrape below counts.
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		resp, err := http.Get(base + "/readyz")
@@ -132,11 +133,11 @@ func TestMetricsShowLeasesAndThisHostsShare(t *testing.T) {
 		}
 		json.NewDecoder(resp.Body).Decode(&body)
 		resp.Body.Close()
-		if body.Leases["watcher"] == "held here" && body.Store == "postgres" {
+		if body.Leases["watcher"] == "held here" && body.Leases["scheduler"] == "held here" && body.Store == "postgres" {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("/readyz never showed the watcher lease held here: %s", body)
+			t.Fatalf("/readyz never showed the watcher and scheduler leases held here: %+v", body)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
