@@ -84,3 +84,17 @@ func (a basicAuth) Headers() []string { return []string{"Authorization"} }
 
 // SecretSettings implements Auth.
 func (a basicAuth) SecretSettings() []string { return []string{a.pass} }
+
+// DescribedAuth is a, with the label and description admins see for the
+// secret setting it reads. Unless Settings declares that key the SDK
+// declares it, after the base URL: a required, secret String. Connectors
+// then state the credential once, where it is used. See decision 0207.
+func DescribedAuth(a Auth, label, description string) Auth {
+	return describedAuth{Auth: a, label: label, description: description}
+}
+
+// describedAuth is an Auth whose secret settings the SDK declares.
+type describedAuth struct {
+	Auth
+	label, description string
+}

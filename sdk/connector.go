@@ -80,6 +80,11 @@ type BaseURL struct {
 	Setting string
 	// Default is used when the setting is empty or absent.
 	Default string
+	// Label and Description are what admins see for Setting. Unless
+	// Settings declares that key the SDK declares it, after the
+	// connector's own settings: a URL setting labelled Label ("Base URL"
+	// when empty), defaulting to Default and required when there is none.
+	Label, Description string
 }
 
 // RateLimit is a request budget. Apps count requests per account or

@@ -114,3 +114,25 @@ func (discard) SetTrailer(metadata.MD)                {}
 func (discard) Context() context.Context              { return context.Background() }
 func (discard) SendMsg(any) error                     { return nil }
 func (discard) RecvMsg(any) error                     { return errors.New("not a client stream") }
+
+// The standard settings need no declaration of their own: the SDK declares
+// the base URL, the credential of a DescribedAuth and the rate setting,
+// after the connector's own settings and in that order.
+func ExampleDescribedAuth() {
+	c := sdk.Connector{
+		Info:     sdk.Info{ID: "acme", Name: "Acme HR", Version: "1.0.0"},
+		Settings: []sdk.Setting{{Key: "tenant", Label: "Tenant", Required: true}},
+		BaseURL:  sdk.BaseURL{Setting: "baseUrl", Default: "https://api.acme.example"},
+		Auth: sdk.DescribedAuth(sdk.BearerAuth("token"), "API token",
+			"A token from Acme's admin settings; sent as Authorization: Bearer."),
+		RateLimit: sdk.RateLimit{PerSecond: 5, Setting: "rateLimit"},
+	}
+	for _, s := range c.Describe().GetSettings() {
+		fmt.Printf("%s %q required=%t secret=%t default=%q\n", s.GetKey(), s.GetLabel(), s.GetRequired(), s.GetSecret(), s.GetDefaultValue())
+	}
+	// Output:
+	// tenant "Tenant" required=true secret=false default=""
+	// baseUrl "Base URL" required=false secret=false default="https://api.acme.example"
+	// token "API token" required=true secret=true default=""
+	// rateLimit "Requests per second" required=false secret=false default="5"
+}

@@ -1,6 +1,7 @@
 package sdk
 
 import (
+	"cmp"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -40,15 +41,32 @@ type Setting struct {
 	Pattern string
 }
 
-// declaredSettings is Settings plus the rate-limit setting the SDK declares
-// for RateLimit.Setting when Settings does not.
+// declaredSettings is Settings followed by the standard settings the SDK
+// declares for the connector, always in this order: the base URL
+// (BaseURL.Setting), the credentials (an Auth from DescribedAuth) and the
+// request rate (RateLimit.Setting). A key Settings already declares is left
+// to the connector. See decision 0207.
 func (c Connector) declaredSettings() []Setting {
-	k := c.RateLimit.Setting
-	if k == "" || slices.ContainsFunc(c.Settings, func(s Setting) bool { return s.Key == k }) {
-		return c.Settings
+	out := slices.Clip(c.Settings)
+	add := func(s Setting) {
+		if s.Key != "" && !slices.ContainsFunc(out, func(d Setting) bool { return d.Key == s.Key }) {
+			out = append(out, s)
+		}
 	}
-	return append(slices.Clip(c.Settings), Setting{Key: k, Label: "Requests per second", Type: Int,
-		Default: strconv.FormatFloat(c.RateLimit.PerSecond, 'f', -1, 64), Description: c.RateLimit.Description})
+	if b := c.BaseURL; b.Setting != "" {
+		add(Setting{Key: b.Setting, Label: cmp.Or(b.Label, "Base URL"), Type: URL, Default: b.Default,
+			Required: b.Default == "", Description: b.Description})
+	}
+	if a, ok := c.Auth.(describedAuth); ok {
+		for _, k := range a.SecretSettings() {
+			add(Setting{Key: k, Label: a.label, Type: String, Required: true, Secret: true, Description: a.description})
+		}
+	}
+	if k := c.RateLimit.Setting; k != "" {
+		add(Setting{Key: k, Label: "Requests per second", Type: Int,
+			Default: strconv.FormatFloat(c.RateLimit.PerSecond, 'f', -1, 64), Description: c.RateLimit.Description})
+	}
+	return out
 }
 
 // Settings are the values of one integration, defaults applied.
