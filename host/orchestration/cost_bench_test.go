@@ -127,70 +127,126 @@ func cpuOf(b *testing.B, pid int) time.Duration {
 // plugin client), the sandbox excluded. Run it with -benchtime=1x; on a
 // shared machine the figures are noisy.
 func BenchmarkOutboundCost(b *testing.B) {
-	const n, limit = 5000, 500.0
 	for b.Loop() {
-		sb := startChildSandbox(b, n, limit)
-		st, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "bench.db"), sqlite.Options{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.Cleanup(func() { st.Close() })
-		e := newEnv(b, envOptions{baseURL: sb.baseURL, rateLimit: fmt.Sprint(limit), store: st,
-			config: func(c *Config) { c.Concurrency = 64 }})
-		mustSave(b, e, fieldTemplate())
-		var users []sandbox.User
-		sb.get(b, "/users", &users)
-		objs := fieldObjects(users)
-		id, err := e.eng.StartRun(context.Background(), RunRequest{TemplateID: "field", Objects: objs})
-		if err != nil {
-			b.Fatal(err)
-		}
-		in, ok := e.ints.Sup.Get(integ)
-		if !ok {
-			b.Fatal("the connector is not running")
-		}
-		hostBefore, connPID := cpuOf(b, 0), in.Status().PID
-		connBefore := cpuOf(b, connPID)
-		e.start(b)
-		e.wait(b, id, 10*time.Minute)
-		host, conn := cpuOf(b, 0)-hostBefore, cpuOf(b, connPID)-connBefore
+		measureOutboundCost(b, 1)
+	}
+}
 
+// BenchmarkOutboundCost3 is BenchmarkOutboundCost with three integrations,
+// each with its own connector and its own sandbox limited to 500/s, 5,000
+// calls each; the share of the limit is that of the slowest integration.
+func BenchmarkOutboundCost3(b *testing.B) {
+	for b.Loop() {
+		measureOutboundCost(b, 3)
+	}
+}
+
+// measureOutboundCost runs 5,000 calls on each of n integrations at once
+// and reports the figures BenchmarkOutboundCost describes.
+func measureOutboundCost(b *testing.B, n int) {
+	const calls, limit = 5000, 500.0
+	ids := []string{integ}
+	sbs := []childSandbox{startChildSandbox(b, calls, limit)}
+	more := map[string]string{}
+	for i := 1; i < n; i++ {
+		id := fmt.Sprintf("%s-%d", integ, i+1)
+		sb := startChildSandbox(b, calls, limit)
+		ids, sbs, more[id] = append(ids, id), append(sbs, sb), sb.baseURL
+	}
+	st, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "bench.db"), sqlite.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	e := newEnv(b, envOptions{baseURL: sbs[0].baseURL, rateLimit: fmt.Sprint(limit), store: st, more: more,
+		config: func(c *Config) { c.Concurrency = 64 }})
+	var runs []string
+	var connPIDs []int
+	var connBefore []time.Duration
+	for i, id := range ids {
+		tpl := fieldTemplate()
+		tpl.ID, tpl.Steps[0].Integration = fmt.Sprintf("field-%d", i+1), id
+		mustSave(b, e, tpl)
+		var users []sandbox.User
+		sbs[i].get(b, "/users", &users)
+		run, err := e.eng.StartRun(context.Background(), RunRequest{TemplateID: tpl.ID, Objects: fieldObjects(users)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		in, ok := e.ints.Sup.Get(id)
+		if !ok {
+			b.Fatalf("the connector of %s is not running", id)
+		}
+		runs, connPIDs = append(runs, run), append(connPIDs, in.Status().PID)
+		connBefore = append(connBefore, cpuOf(b, in.Status().PID))
+	}
+	hostBefore := cpuOf(b, 0)
+	e.start(b)
+	for _, run := range runs {
+		e.wait(b, run, 10*time.Minute)
+	}
+	host := cpuOf(b, 0) - hostBefore
+	var conn time.Duration
+	for i, pid := range connPIDs {
+		conn += cpuOf(b, pid) - connBefore[i]
+	}
+
+	sent, refused, intoWindow, share := 0, 0, 0, 2.0
+	var seconds float64
+	for _, sb := range sbs {
 		var recs []sandbox.RequestRecord
 		sb.get(b, "/requests", &recs)
-		var first, last time.Time
-		sent, refused, intoWindow := 0, 0, 0
-		var windowEnd time.Time
-		for _, r := range recs {
-			if r.Method != "PUT" {
-				continue
+		r := countRequests(recs)
+		sent, refused, intoWindow = sent+r.sent, refused+r.refused, intoWindow+r.intoWindow
+		rate := float64(r.sent) / r.last.Sub(r.first).Seconds()
+		share = min(share, rate/limit)
+		seconds = max(seconds, r.last.Sub(r.first).Seconds())
+	}
+	hostMS := float64(host.Microseconds()) / 1000 / float64(sent)
+	connMS := float64(conn.Microseconds()) / 1000 / float64(sent)
+	b.ReportMetric(share, "of-limit")
+	b.ReportMetric(hostMS, "host-ms/call")
+	b.ReportMetric(connMS, "connector-ms/call")
+	b.ReportMetric(float64(refused), "429s")
+	b.ReportMetric(float64(intoWindow), "into-429-window")
+	b.Logf("%d integrations: %d calls in %.1fs, slowest at %.2f of %v/s; host CPU %s (%.2f ms/call), connector CPU %s (%.2f ms/call); %d refused with 429, %d requests sent into a 429 window",
+		n, sent, seconds, share, limit, host.Round(time.Millisecond), hostMS, conn.Round(time.Millisecond), connMS, refused, intoWindow)
+}
+
+// requestCounts is what one sandbox saw of the benchmark's calls.
+type requestCounts struct {
+	sent, refused, intoWindow int
+	first, last               time.Time
+}
+
+// countRequests counts the calls (PUTs) a sandbox answered, those it
+// refused with 429, and those that arrived inside a Retry-After window it
+// had announced.
+func countRequests(recs []sandbox.RequestRecord) requestCounts {
+	var c requestCounts
+	var windowEnd time.Time
+	for _, r := range recs {
+		if r.Method != "PUT" {
+			continue
+		}
+		if c.first.IsZero() {
+			c.first = r.Time
+		}
+		c.last = r.Time
+		switch r.Status {
+		case http.StatusTooManyRequests:
+			c.refused++
+			// The sandbox asks for whole seconds (at least 1); a request
+			// sent before the answer arrived cannot know of it.
+			if end := r.Time.Add(r.Duration).Add(time.Second); end.After(windowEnd) {
+				windowEnd = end
 			}
-			if first.IsZero() {
-				first = r.Time
-			}
-			last = r.Time
-			switch r.Status {
-			case http.StatusTooManyRequests:
-				refused++
-				// The sandbox asks for whole seconds (at least 1); a request
-				// sent before the answer arrived cannot know of it.
-				if end := r.Time.Add(r.Duration).Add(time.Second); end.After(windowEnd) {
-					windowEnd = end
-				}
-			default:
-				sent++
-				if r.Time.Before(windowEnd) && r.Time.After(windowEnd.Add(-time.Second).Add(20*time.Millisecond)) {
-					intoWindow++
-				}
+		default:
+			c.sent++
+			if r.Time.Before(windowEnd) && r.Time.After(windowEnd.Add(-time.Second).Add(20*time.Millisecond)) {
+				c.intoWindow++
 			}
 		}
-		rate := float64(sent) / last.Sub(first).Seconds()
-		b.ReportMetric(rate/limit, "of-limit")
-		b.ReportMetric(float64(host.Microseconds())/1000/float64(sent), "host-ms/call")
-		b.ReportMetric(float64(conn.Microseconds())/1000/float64(sent), "connector-ms/call")
-		b.ReportMetric(float64(refused), "429s")
-		b.ReportMetric(float64(intoWindow), "into-429-window")
-		b.Logf("%d calls in %.1fs = %.0f/s (%.2f of %v/s); host CPU %s (%.2f ms/call), connector CPU %s (%.2f ms/call); %d refused with 429, %d requests sent into a 429 window",
-			sent, last.Sub(first).Seconds(), rate, rate/limit, limit, host.Round(time.Millisecond), float64(host.Microseconds())/1000/float64(sent),
-			conn.Round(time.Millisecond), float64(conn.Microseconds())/1000/float64(sent), refused, intoWindow)
 	}
+	return c
 }

@@ -20,9 +20,10 @@
 // [Engine.Run] is the worker loop: one worker per lane (integration,
 // directory, local steps), paced by a token bucket at the integration's rate
 // limit. Each action follows the store's queue protocol: claim with a
-// lease, MarkSending just before the call, then a journal entry, the run
-// record, the next step's action and the queue report, in that order (see
-// [Engine.finish] and decision 0082). Retryable failures back off
+// lease, MarkSending committed just before the call, then the journal
+// entry, the run record's entry, the next step's action and the queue
+// report, written together in one transaction by Queue.Settle (see
+// [Engine.finish] and decisions 0082 and 0178). Retryable failures back off
 // exponentially and honour Retry-After; permanent ones take the step's
 // failure branch, or fail the object. An action a crash left in doubt is
 // resolved by its journal entry, by the step's verification lookup, by

@@ -143,28 +143,32 @@ func succeeded(outcome string) bool {
 	return false
 }
 
-// finish records a step's final outcome and moves the object on, in the
-// order that keeps a crash harmless at every point:
+// finish records a step's final outcome and moves the object on with one
+// store write (Queue.Settle), in one transaction:
 //
 //  1. the journal entry (only for a call that was sent), so that from here
 //     on the action is never sent again;
 //  2. the run record entry;
-//  3. the next step's action (Enqueue ignores a key already queued);
+//  3. the next step's action (a key already queued is left alone);
 //  4. Complete or DeadLetter, which releases the action.
 //
-// A crash after 1 re-runs 2-4 from the journal when the action is claimed
-// again; only the run record may then show the entry twice.
+// The transaction keeps all of it or none: a failed write leaves the
+// action in doubt for a sent call (the next holder verifies), as a failed
+// journal write did when these were four writes. A lease lost meanwhile
+// still commits 1-3, so the new holder settles from the journal and finds
+// the entry. See decision 0178.
 func (e *Engine) finish(ctx context.Context, j *job, jr journal, req, resp any, sent, record bool) error {
 	jr.Done = true
+	set := store.Settlement{ID: j.a.ID, Worker: e.cfg.Worker}
 	if sent {
-		if err := e.cfg.Docs.Put(ctx, DocJournal, j.a.Key, jr); err != nil {
-			return e.retryLater(ctx, j, fmt.Errorf("write journal: %w", err), true, 0)
-		}
+		set.Journal = store.Doc{Kind: DocJournal, ID: j.a.Key, Value: jr}
 	}
 	if record {
-		if err := e.appendEntry(ctx, j, jr.Outcome, req, resp, jr.Error); err != nil {
+		entry, err := e.entryOf(j, jr.Outcome, req, resp, jr.Error)
+		if err != nil {
 			return e.retryLater(ctx, j, fmt.Errorf("record entry: %w", err), sent, 0)
 		}
+		set.Entries = []store.RunEntry{entry}
 	}
 	ok := succeeded(jr.Outcome)
 	var next string
@@ -174,22 +178,27 @@ func (e *Engine) finish(ctx context.Context, j *job, jr journal, req, resp any, 
 		next = j.rs.compiled.next(j.cs.ID, ok)
 	}
 	if next != "" && next != End {
-		if err := e.enqueueNext(ctx, j, jr, next); err != nil {
+		a, err := e.nextAction(j, jr, next)
+		if err != nil {
 			return e.retryLater(ctx, j, fmt.Errorf("queue next step: %w", err), sent, 0)
 		}
+		set.Next = []store.NewAction{a}
 	}
 	if ok || jr.Outcome == OutcomeFalse {
-		result, _ := json.Marshal(jr)
-		return e.cfg.Queue.Complete(ctx, j.a.ID, e.cfg.Worker, result)
+		set.Result, _ = json.Marshal(jr)
+	} else if set.DeadReason = jr.Error; set.DeadReason == "" {
+		set.DeadReason = "step failed"
 	}
-	reason := jr.Error
-	if reason == "" {
-		reason = "step failed"
+	err := e.cfg.Queue.Settle(ctx, set)
+	if err != nil && !errors.Is(err, store.ErrLeaseLost) {
+		return e.retryLater(ctx, j, fmt.Errorf("settle: %w", err), sent, 0)
 	}
-	return e.cfg.Queue.DeadLetter(ctx, j.a.ID, e.cfg.Worker, reason)
+	return err
 }
 
-func (e *Engine) enqueueNext(ctx context.Context, j *job, jr journal, next string) error {
+// nextAction is the action of the object's next step, carrying the
+// outputs of the steps so far.
+func (e *Engine) nextAction(j *job, jr journal, next string) (store.NewAction, error) {
 	s := j.rs.compiled.step(next)
 	p := j.p
 	outs := make(map[string]map[string][]string, len(p.Outputs)+1)
@@ -205,35 +214,46 @@ func (e *Engine) enqueueNext(ctx context.Context, j *job, jr journal, next strin
 	}
 	raw, err := json.Marshal(p)
 	if err != nil {
-		return err
+		return store.NewAction{}, err
 	}
 	var notBefore time.Time
 	if j.cs.Kind == KindDelay && !j.rs.doc.DryRun {
 		notBefore = e.cfg.Now().Add(time.Duration(j.cs.Delay))
 	}
-	_, err = e.cfg.Queue.Enqueue(ctx, e.newAction(&j.rs.doc, j.a.ObjectID, &s.Step, raw, notBefore))
-	return err
+	return e.newAction(&j.rs.doc, j.a.ObjectID, &s.Step, raw, notBefore), nil
 }
 
+// appendEntry writes a run record entry on its own, for what happens
+// before an action is settled (retries, verifies, doubts).
 func (e *Engine) appendEntry(ctx context.Context, j *job, outcome string, req, resp any, errText string) error {
+	entry, err := e.entryOf(j, outcome, req, resp, errText)
+	if err != nil {
+		return err
+	}
+	return e.cfg.Runs.Append(ctx, entry)
+}
+
+// entryOf is the run record entry of a step's outcome, with the request
+// and response masked.
+func (e *Engine) entryOf(j *job, outcome string, req, resp any, errText string) (store.RunEntry, error) {
 	entry := store.RunEntry{RunID: j.a.RunID, ObjectID: j.a.ObjectID, Object: j.object(), Step: j.cs.ID,
 		Outcome: outcome, Error: errText}
 	m := e.cfg.Webhooks.Masker()
 	if req != nil {
 		b, err := json.Marshal(req)
 		if err != nil {
-			return err
+			return entry, err
 		}
 		entry.Request = m.Bytes(b)
 	}
 	if resp != nil {
 		b, err := json.Marshal(resp)
 		if err != nil {
-			return err
+			return entry, err
 		}
 		entry.Response = m.Bytes(b)
 	}
-	return e.cfg.Runs.Append(ctx, entry)
+	return entry, nil
 }
 
 // journalRecord is the response of an entry recorded from the journal:

@@ -3,6 +3,7 @@ package orchestration
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"strings"
 	"sync"
@@ -70,6 +71,9 @@ type envOptions struct {
 	config      func(*Config)
 	seed        *sandbox.Seed
 	baseURL     string // an out-of-process sandbox; e.sb is nil then
+	// more are further Clockify integrations, by id, each on the sandbox
+	// at its base URL and with the same rate limit.
+	more map[string]string
 }
 
 const integ = "clockify-main"
@@ -99,13 +103,17 @@ func newEnv(t testing.TB, o envOptions) *env {
 	}
 	masker := secrets.NewMasker()
 	masker.Add(sandbox.DefaultAdminKey)
-	if _, err := ints.AddPlugin(integ, clockifyBin, map[string]string{
-		clockify.SettingWorkspaceID: sandbox.DefaultWorkspaceID,
-		clockify.SettingBaseURL:     baseURL,
-		clockify.SettingAPIKey:      sandbox.DefaultAdminKey,
-		clockify.SettingRateLimit:   o.rateLimit,
-	}, clockify.SettingAPIKey); err != nil {
-		t.Fatal(err)
+	urls := map[string]string{integ: baseURL}
+	maps.Copy(urls, o.more)
+	for id, url := range urls {
+		if _, err := ints.AddPlugin(id, clockifyBin, map[string]string{
+			clockify.SettingWorkspaceID: sandbox.DefaultWorkspaceID,
+			clockify.SettingBaseURL:     url,
+			clockify.SettingAPIKey:      sandbox.DefaultAdminKey,
+			clockify.SettingRateLimit:   o.rateLimit,
+		}, clockify.SettingAPIKey); err != nil {
+			t.Fatal(err)
+		}
 	}
 	st := o.store
 	if st == nil {

@@ -85,6 +85,13 @@ func (q fullQueue) DeadLetter(ctx context.Context, id int64, w, reason string) e
 	return q.Queue.DeadLetter(ctx, id, w, reason)
 }
 
+func (q fullQueue) Settle(ctx context.Context, set store.Settlement) error {
+	if err := q.s.refuse(); err != nil {
+		return err
+	}
+	return q.Queue.Settle(ctx, set)
+}
+
 type fullRuns struct {
 	store.Runs
 	s fullStore

@@ -29,7 +29,10 @@
 //  4. After the call, exactly one of Complete (with the result), Fail (with
 //     the error and the time of the next attempt, or dead-lettered once the
 //     attempts are used up) or DeadLetter (with the reason) records the
-//     outcome atomically and releases the lease.
+//     outcome atomically and releases the lease. Settle does Complete or
+//     DeadLetter in one transaction with what goes with it: the call's
+//     journal document, the run entries and the next actions (decision
+//     0178).
 //
 // A dispatcher finds the lanes with work through Lanes and lets each
 // worker sleep until NextDue instead of polling.

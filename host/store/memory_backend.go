@@ -26,10 +26,11 @@ func NewMemory(now func() time.Time) *Memory {
 	// Instants are kept at the precision the database backends keep, so
 	// tests see the same values on both.
 	clock := func() time.Time { return ms(now()) }
+	docs, runs := NewMemoryDocs(), &memoryRuns{now: clock, byID: map[string]*memoryRun{}}
 	return &Memory{
-		MemoryDocs: NewMemoryDocs(),
-		queue:      &memoryQueue{now: clock, byID: map[int64]*Action{}, byKey: map[string]int64{}},
-		runs:       &memoryRuns{now: clock, byID: map[string]*memoryRun{}},
+		MemoryDocs: docs,
+		queue:      &memoryQueue{now: clock, byID: map[int64]*Action{}, byKey: map[string]int64{}, docs: docs, runs: runs},
+		runs:       runs,
 		audit:      &memoryAudit{now: clock},
 	}
 }

@@ -20,6 +20,10 @@ type memoryQueue struct {
 	nextID int64
 	byID   map[int64]*Action
 	byKey  map[string]int64
+	// docs and runs are the backend's, for Settle; a queue made without
+	// them cannot settle.
+	docs *MemoryDocs
+	runs *memoryRuns
 }
 
 // Enqueue implements Queue.

@@ -180,6 +180,14 @@ type Queue interface {
 	Release(ctx context.Context, worker string) (int, error)
 	// DeadLetter gives up on a held action with a reason an admin reads.
 	DeadLetter(ctx context.Context, id int64, worker string, reason string) error
+	// Settle writes a settlement in one transaction: the journal document,
+	// the run entries, the next actions, then the action's end (Complete or
+	// DeadLetter). When worker no longer holds the action, the journal,
+	// entries and next actions are still committed, since the call they
+	// record did happen and the new holder settles from the journal, and
+	// Settle returns ErrLeaseLost or ErrNotFound. On any other error
+	// nothing is written. See decision 0178.
+	Settle(ctx context.Context, s Settlement) error
 	// Requeue makes a dead action pending again with fresh attempts, for an
 	// admin's retry. It keeps InDoubt so the worker still checks first.
 	Requeue(ctx context.Context, id int64) error

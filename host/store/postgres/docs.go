@@ -35,9 +35,14 @@ func (s *Store) Put(ctx context.Context, kind, id string, v any) error {
 	if err != nil {
 		return fmt.Errorf("encode %s %q: %w", kind, id, err)
 	}
-	_, err = s.pool.Exec(ctx, `INSERT INTO docs (kind, id, body, updated_at) VALUES ($1, $2, $3, $4)
+	return putDoc(ctx, s.pool, kind, id, body, millis(s.now()))
+}
+
+// putDoc creates or replaces a document on the pool or in a transaction.
+func putDoc(ctx context.Context, db querier, kind, id string, body []byte, now int64) error {
+	_, err := db.Exec(ctx, `INSERT INTO docs (kind, id, body, updated_at) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (kind, id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at`,
-		kind, id, string(body), millis(s.now()))
+		kind, id, string(body), now)
 	if err != nil {
 		return fmt.Errorf("write %s %q: %w", kind, id, err)
 	}

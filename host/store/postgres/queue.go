@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/idbridge/idbridge/host/store"
 )
@@ -47,28 +48,36 @@ func collectActions(rows pgx.Rows) ([]store.Action, error) {
 
 // Enqueue implements store.Queue.
 func (q *queue) Enqueue(ctx context.Context, actions ...store.NewAction) ([]store.Enqueued, error) {
-	out := make([]store.Enqueued, len(actions))
+	var out []store.Enqueued
 	now := millis(q.now())
-	err := pgx.BeginFunc(ctx, q.pool, func(tx pgx.Tx) error {
-		for i, a := range actions {
-			a = a.Defaults(instant(now))
-			key := a.Key
-			err := tx.QueryRow(ctx, `INSERT INTO actions (key, lane, run_id, object_id, step_id, payload, state,
-				max_attempts, not_before, created_at, updated_at)
-				VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8, $9, $9) ON CONFLICT (key) DO NOTHING RETURNING id`,
-				key, a.Lane, a.RunID, a.ObjectID, a.StepID, []byte(a.Payload), a.MaxAttempts, millis(a.NotBefore), now).Scan(&out[i].ID)
-			if errors.Is(err, pgx.ErrNoRows) {
-				out[i].Existed = true
-				err = tx.QueryRow(ctx, `SELECT id FROM actions WHERE key = $1`, key).Scan(&out[i].ID)
-			}
-			if err != nil {
-				return fmt.Errorf("enqueue %q: %w", key, err)
-			}
-		}
-		return nil
+	err := pgx.BeginFunc(ctx, q.pool, func(tx pgx.Tx) (err error) {
+		out, err = enqueue(ctx, tx, actions, now)
+		return err
 	})
 	if err != nil {
 		return nil, err
+	}
+	return out, nil
+}
+
+// enqueue adds actions inside a transaction, leaving keys already queued
+// alone.
+func enqueue(ctx context.Context, tx pgx.Tx, actions []store.NewAction, now int64) ([]store.Enqueued, error) {
+	out := make([]store.Enqueued, len(actions))
+	for i, a := range actions {
+		a = a.Defaults(instant(now))
+		key := a.Key
+		err := tx.QueryRow(ctx, `INSERT INTO actions (key, lane, run_id, object_id, step_id, payload, state,
+			max_attempts, not_before, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8, $9, $9) ON CONFLICT (key) DO NOTHING RETURNING id`,
+			key, a.Lane, a.RunID, a.ObjectID, a.StepID, []byte(a.Payload), a.MaxAttempts, millis(a.NotBefore), now).Scan(&out[i].ID)
+		if errors.Is(err, pgx.ErrNoRows) {
+			out[i].Existed = true
+			err = tx.QueryRow(ctx, `SELECT id FROM actions WHERE key = $1`, key).Scan(&out[i].ID)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("enqueue %q: %w", key, err)
+		}
 	}
 	return out, nil
 }
@@ -117,24 +126,30 @@ func (q *queue) Claim(ctx context.Context, opts store.ClaimOptions) ([]store.Act
 // held is the condition under which worker ($2) holds action $1.
 const held = `id = $1 AND worker = $2 AND state IN ('claimed', 'sending')`
 
+// querier runs statements on the pool or inside a transaction.
+type querier interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
 // report runs a guarded update of a held action and turns "no row" into
 // ErrNotFound or ErrLeaseLost.
-func (q *queue) report(ctx context.Context, op string, id int64, query string, args ...any) error {
-	tag, err := q.pool.Exec(ctx, query, args...)
+func (q *queue) report(ctx context.Context, db querier, op string, id int64, query string, args ...any) error {
+	tag, err := db.Exec(ctx, query, args...)
 	if err != nil {
 		return fmt.Errorf("%s action %d: %w", op, id, err)
 	}
 	if tag.RowsAffected() == 1 {
 		return nil
 	}
-	return q.whyNotHeld(ctx, op, id)
+	return whyNotHeld(ctx, db, op, id)
 }
 
 // whyNotHeld explains why a worker does not hold action id: it does not
 // exist, or someone else holds it now (or it finished).
-func (q *queue) whyNotHeld(ctx context.Context, op string, id int64) error {
+func whyNotHeld(ctx context.Context, db querier, op string, id int64) error {
 	var state string
-	err := q.pool.QueryRow(ctx, `SELECT state FROM actions WHERE id = $1`, id).Scan(&state)
+	err := db.QueryRow(ctx, `SELECT state FROM actions WHERE id = $1`, id).Scan(&state)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
 		return fmt.Errorf("%s action %d: %w", op, id, store.ErrNotFound)
@@ -148,7 +163,7 @@ func (q *queue) whyNotHeld(ctx context.Context, op string, id int64) error {
 func (q *queue) Extend(ctx context.Context, id int64, worker string, lease time.Duration) error {
 	now := q.now()
 	until := millis(now.Add(lease))
-	return q.report(ctx, "extend", id, `UPDATE actions SET lease_until = $3, not_before = $3, updated_at = $4
+	return q.report(ctx, q.pool, "extend", id, `UPDATE actions SET lease_until = $3, not_before = $3, updated_at = $4
 		WHERE `+held, id, worker, until, millis(now))
 }
 
@@ -173,15 +188,23 @@ func (q *queue) Release(ctx context.Context, worker string) (int, error) {
 // would race with a worker that claims it now.
 func (q *queue) MarkSending(ctx context.Context, id int64, worker string) error {
 	now := millis(q.now())
-	return q.report(ctx, "mark sending", id, `UPDATE actions SET state = 'sending', attempts = attempts + 1,
+	return q.report(ctx, q.pool, "mark sending", id, `UPDATE actions SET state = 'sending', attempts = attempts + 1,
 		updated_at = $3 WHERE `+held+` AND lease_until > $3`, id, worker, now)
 }
+
+// The guarded updates that end a held action; their arguments are
+// (id, worker, result, now) and (id, worker, reason, now).
+const (
+	completeHeld = `UPDATE actions SET state = 'done', result = $3, worker = '',
+		lease_until = 0, in_doubt = FALSE, last_error = '', updated_at = $4 WHERE ` + held
+	deadLetterHeld = `UPDATE actions SET state = 'dead', dead_reason = $3, worker = '',
+		lease_until = 0, updated_at = $4 WHERE ` + held
+)
 
 // Complete implements store.Queue.
 func (q *queue) Complete(ctx context.Context, id int64, worker string, result json.RawMessage) error {
 	now := millis(q.now())
-	return q.report(ctx, "complete", id, `UPDATE actions SET state = 'done', result = $3, worker = '',
-		lease_until = 0, in_doubt = FALSE, last_error = '', updated_at = $4 WHERE `+held, id, worker, []byte(result), now)
+	return q.report(ctx, q.pool, "complete", id, completeHeld, id, worker, []byte(result), now)
 }
 
 // Fail implements store.Queue. An attempt that failed before MarkSending
@@ -204,7 +227,7 @@ func (q *queue) Fail(ctx context.Context, id int64, worker string, f store.Failu
 		last_error = $3, in_doubt = $4, not_before = $5, worker = '', lease_until = 0, updated_at = $6
 		WHERE `+held+` RETURNING state`, id, worker, f.Error, f.MaybeSent, millis(retryAt), millis(now)).Scan(&next)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return "", q.whyNotHeld(ctx, "fail", id)
+		return "", whyNotHeld(ctx, q.pool, "fail", id)
 	}
 	if err != nil {
 		return "", fmt.Errorf("fail action %d: %w", id, err)
@@ -215,8 +238,7 @@ func (q *queue) Fail(ctx context.Context, id int64, worker string, f store.Failu
 // DeadLetter implements store.Queue.
 func (q *queue) DeadLetter(ctx context.Context, id int64, worker string, reason string) error {
 	now := millis(q.now())
-	return q.report(ctx, "dead-letter", id, `UPDATE actions SET state = 'dead', dead_reason = $3, worker = '',
-		lease_until = 0, updated_at = $4 WHERE `+held, id, worker, reason, now)
+	return q.report(ctx, q.pool, "dead-letter", id, deadLetterHeld, id, worker, reason, now)
 }
 
 // Requeue implements store.Queue.

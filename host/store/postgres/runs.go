@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -170,23 +171,29 @@ func (r *runs) List(ctx context.Context, f store.RunFilter) ([]store.Run, string
 func (r *runs) Append(ctx context.Context, entries ...store.RunEntry) error {
 	now := r.now()
 	return pgx.BeginFunc(ctx, r.pool, func(tx pgx.Tx) error {
-		for _, e := range entries {
-			at := e.At
-			if at.IsZero() {
-				at = now
-			}
-			_, err := tx.Exec(ctx, `INSERT INTO run_entries (run_id, object_id, object, step, outcome,
-				request, response, error, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-				e.RunID, e.ObjectID, e.Object, e.Step, e.Outcome, []byte(e.Request), []byte(e.Response), e.Error, millis(at))
-			if pgCode(err) == foreignKeyViolation {
-				return fmt.Errorf("append to run %s: create the run first: %w", e.RunID, store.ErrNotFound)
-			}
-			if err != nil {
-				return fmt.Errorf("append to run %s: %w", e.RunID, err)
-			}
-		}
-		return nil
+		return appendEntries(ctx, tx, entries, now)
 	})
+}
+
+// appendEntries adds run entries inside a transaction; an entry without a
+// time gets now.
+func appendEntries(ctx context.Context, tx pgx.Tx, entries []store.RunEntry, now time.Time) error {
+	for _, e := range entries {
+		at := e.At
+		if at.IsZero() {
+			at = now
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO run_entries (run_id, object_id, object, step, outcome,
+			request, response, error, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+			e.RunID, e.ObjectID, e.Object, e.Step, e.Outcome, []byte(e.Request), []byte(e.Response), e.Error, millis(at))
+		if pgCode(err) == foreignKeyViolation {
+			return fmt.Errorf("append to run %s: create the run first: %w", e.RunID, store.ErrNotFound)
+		}
+		if err != nil {
+			return fmt.Errorf("append to run %s: %w", e.RunID, err)
+		}
+	}
+	return nil
 }
 
 // Entries implements store.Runs.

@@ -35,14 +35,19 @@ func (s *Store) Put(ctx context.Context, kind, id string, v any) error {
 		return fmt.Errorf("encode %s %q: %w", kind, id, err)
 	}
 	return s.write(ctx, func(ctx context.Context, tx wtx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO docs (kind, id, body, updated_at) VALUES (?, ?, ?, ?)
-			ON CONFLICT (kind, id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at`,
-			kind, id, string(body), millis(s.now()))
-		if err != nil {
-			return fmt.Errorf("write %s %q: %w", kind, id, err)
-		}
-		return nil
+		return putDoc(ctx, tx, kind, id, body, millis(s.now()))
 	})
+}
+
+// putDoc creates or replaces a document inside a write.
+func putDoc(ctx context.Context, tx wtx, kind, id string, body []byte, now int64) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO docs (kind, id, body, updated_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (kind, id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at`,
+		kind, id, string(body), now)
+	if err != nil {
+		return fmt.Errorf("write %s %q: %w", kind, id, err)
+	}
+	return nil
 }
 
 // Delete implements store.Docs.

@@ -46,30 +46,37 @@ func scanAction(row interface{ Scan(...any) error }) (store.Action, error) {
 
 // Enqueue implements store.Queue.
 func (q *queue) Enqueue(ctx context.Context, actions ...store.NewAction) ([]store.Enqueued, error) {
-	out := make([]store.Enqueued, len(actions))
+	var out []store.Enqueued
 	now := millis(q.now())
-	err := (*Store)(q).write(ctx, func(ctx context.Context, tx wtx) error {
-		// The writer's prepared statements serve every row (see wtx).
-		const ins = `INSERT INTO actions (key, lane, run_id, object_id, step_id, payload, state,
-			max_attempts, not_before, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING RETURNING id`
-		for i, a := range actions {
-			a = a.Defaults(instant(now))
-			key := a.Key
-			err := tx.QueryRowContext(ctx, ins, key, a.Lane, a.RunID, a.ObjectID, a.StepID, []byte(a.Payload),
-				a.MaxAttempts, millis(a.NotBefore), now, now).Scan(&out[i].ID)
-			if errors.Is(err, sql.ErrNoRows) {
-				out[i].Existed = true
-				err = tx.QueryRowContext(ctx, `SELECT id FROM actions WHERE key = ?`, key).Scan(&out[i].ID)
-			}
-			if err != nil {
-				return fmt.Errorf("enqueue %q: %w", key, err)
-			}
-		}
-		return nil
+	err := (*Store)(q).write(ctx, func(ctx context.Context, tx wtx) (err error) {
+		out, err = enqueue(ctx, tx, actions, now)
+		return err
 	})
 	if err != nil {
 		return nil, err
+	}
+	return out, nil
+}
+
+// enqueue adds actions inside a write, leaving keys already queued alone.
+func enqueue(ctx context.Context, tx wtx, actions []store.NewAction, now int64) ([]store.Enqueued, error) {
+	out := make([]store.Enqueued, len(actions))
+	// The writer's prepared statements serve every row (see wtx).
+	const ins = `INSERT INTO actions (key, lane, run_id, object_id, step_id, payload, state,
+		max_attempts, not_before, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING RETURNING id`
+	for i, a := range actions {
+		a = a.Defaults(instant(now))
+		key := a.Key
+		err := tx.QueryRowContext(ctx, ins, key, a.Lane, a.RunID, a.ObjectID, a.StepID, []byte(a.Payload),
+			a.MaxAttempts, millis(a.NotBefore), now, now).Scan(&out[i].ID)
+		if errors.Is(err, sql.ErrNoRows) {
+			out[i].Existed = true
+			err = tx.QueryRowContext(ctx, `SELECT id FROM actions WHERE key = ?`, key).Scan(&out[i].ID)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("enqueue %q: %w", key, err)
+		}
 	}
 	return out, nil
 }
@@ -195,12 +202,20 @@ func (q *queue) MarkSending(ctx context.Context, id int64, worker string) error 
 	})
 }
 
+// The guarded updates that end a held action; their arguments are
+// (result, now, id, worker) and (reason, now, id, worker).
+const (
+	completeHeld = `UPDATE actions SET state = 'done', result = ?, worker = '',
+		lease_until = 0, in_doubt = 0, last_error = '', updated_at = ? WHERE ` + held
+	deadLetterHeld = `UPDATE actions SET state = 'dead', dead_reason = ?, worker = '',
+		lease_until = 0, updated_at = ? WHERE ` + held
+)
+
 // Complete implements store.Queue.
 func (q *queue) Complete(ctx context.Context, id int64, worker string, result json.RawMessage) error {
 	now := millis(q.now())
 	return (*Store)(q).write(ctx, func(ctx context.Context, tx wtx) error {
-		return q.report(ctx, tx, "complete", id, `UPDATE actions SET state = 'done', result = ?, worker = '',
-			lease_until = 0, in_doubt = 0, last_error = '', updated_at = ? WHERE `+held, []byte(result), now, id, worker)
+		return q.report(ctx, tx, "complete", id, completeHeld, []byte(result), now, id, worker)
 	})
 }
 
@@ -248,8 +263,7 @@ func (q *queue) Fail(ctx context.Context, id int64, worker string, f store.Failu
 func (q *queue) DeadLetter(ctx context.Context, id int64, worker string, reason string) error {
 	now := millis(q.now())
 	return (*Store)(q).write(ctx, func(ctx context.Context, tx wtx) error {
-		return q.report(ctx, tx, "dead-letter", id, `UPDATE actions SET state = 'dead', dead_reason = ?, worker = '',
-			lease_until = 0, updated_at = ? WHERE `+held, reason, now, id, worker)
+		return q.report(ctx, tx, "dead-letter", id, deadLetterHeld, reason, now, id, worker)
 	})
 }
 

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/idbridge/idbridge/host/store"
 	sqlite "modernc.org/sqlite"
@@ -168,25 +169,31 @@ func (r *runs) List(ctx context.Context, f store.RunFilter) ([]store.Run, string
 func (r *runs) Append(ctx context.Context, entries ...store.RunEntry) error {
 	now := r.now()
 	return (*Store)(r).write(ctx, func(ctx context.Context, tx wtx) error {
-		// The writer's prepared statements serve every entry (see wtx).
-		const ins = `INSERT INTO run_entries (run_id, object_id, object, step, outcome,
-			request, response, error, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
-		for _, e := range entries {
-			at := e.At
-			if at.IsZero() {
-				at = now
-			}
-			_, err := tx.ExecContext(ctx, ins, e.RunID, e.ObjectID, e.Object, e.Step, e.Outcome,
-				[]byte(e.Request), []byte(e.Response), e.Error, millis(at))
-			if sqliteCode(err) == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY {
-				return fmt.Errorf("append to run %s: create the run first: %w", e.RunID, store.ErrNotFound)
-			}
-			if err != nil {
-				return fmt.Errorf("append to run %s: %w", e.RunID, err)
-			}
-		}
-		return nil
+		return appendEntries(ctx, tx, entries, now)
 	})
+}
+
+// appendEntries adds run entries inside a write; an entry without a time
+// gets now.
+func appendEntries(ctx context.Context, tx wtx, entries []store.RunEntry, now time.Time) error {
+	// The writer's prepared statements serve every entry (see wtx).
+	const ins = `INSERT INTO run_entries (run_id, object_id, object, step, outcome,
+		request, response, error, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	for _, e := range entries {
+		at := e.At
+		if at.IsZero() {
+			at = now
+		}
+		_, err := tx.ExecContext(ctx, ins, e.RunID, e.ObjectID, e.Object, e.Step, e.Outcome,
+			[]byte(e.Request), []byte(e.Response), e.Error, millis(at))
+		if sqliteCode(err) == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY {
+			return fmt.Errorf("append to run %s: create the run first: %w", e.RunID, store.ErrNotFound)
+		}
+		if err != nil {
+			return fmt.Errorf("append to run %s: %w", e.RunID, err)
+		}
+	}
+	return nil
 }
 
 // Entries implements store.Runs.

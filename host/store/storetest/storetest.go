@@ -33,6 +33,10 @@ func Run(t *testing.T, open Opener) {
 		"RunsListNewestFirstWithPaging":     testRunsListNewestFirstWithPaging,
 		"RunEntries":                        testRunEntries,
 		"AuditAppendListAndFilters":         testAuditAppendListAndFilters,
+		"SettleWritesEverythingAtOnce":      testSettleWritesEverythingAtOnce,
+		"SettleDeadLetters":                 testSettleDeadLetters,
+		"SettleAfterLeaseLostKeepsTheCall":  testSettleAfterLeaseLostKeepsTheCall,
+		"SettleWritesNothingOnError":        testSettleWritesNothingOnError,
 	} {
 		t.Run(name, func(t *testing.T) { test(t, open) })
 	}

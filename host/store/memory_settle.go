@@ -1,0 +1,34 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+)
+
+// Settle implements Queue. Everything that can fail is checked before
+// anything changes, so an error other than a lost lease writes nothing.
+func (q *memoryQueue) Settle(ctx context.Context, s Settlement) error {
+	if q.docs == nil || q.runs == nil {
+		return errors.New("settle: this memory queue has no documents or run records; make it with NewMemory")
+	}
+	journal, err := s.EncodedJournal()
+	if err != nil {
+		return err
+	}
+	if err := q.runs.Append(ctx, s.Entries...); err != nil {
+		return err
+	}
+	if journal != nil {
+		if err := q.docs.Put(ctx, s.Journal.Kind, s.Journal.ID, json.RawMessage(journal)); err != nil {
+			return err
+		}
+	}
+	if _, err := q.Enqueue(ctx, s.Next...); err != nil {
+		return err
+	}
+	if s.DeadReason != "" {
+		return q.DeadLetter(ctx, s.ID, s.Worker, s.DeadReason)
+	}
+	return q.Complete(ctx, s.ID, s.Worker, s.Result)
+}
