@@ -50,7 +50,8 @@ bench/sync-cli.sh
 # Outbound: 10,000 actions at a 500/s limit, AD change to event, and AD
 # change to the Clockify call through automations.
 run ./host/orchestration 'RateLimitedRun' 1x "$@"
-# Outbound cost: calls/s as a share of a 500/s sandbox in its own process,
+# Outbound cost, one and three integrations: calls/s as a share of a 500/s
+# sandbox in its own process per integration,
 # host and connector CPU per call, requests sent into 429 windows; then the
 # fault test's restart gap (process start to its first request).
 run ./host/orchestration 'OutboundCost' 1x "$@"
