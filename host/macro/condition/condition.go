@@ -92,7 +92,8 @@ func Compile(expr string, scope macro.Scope, opts ...Option) (*Condition, error)
 	}
 	// The strings extension gives lowerAscii(), so DNs and names compare
 	// without regard to case as LDAP compares them. See decision 0215.
-	decls := []cel.EnvOption{ext.Strings()}
+	// inAnyGroup reads a table of groups kept as data. See decision 0218.
+	decls := []cel.EnvOption{ext.Strings(), inAnyGroup()}
 	for _, ns := range scope.Namespaces {
 		decls = append(decls, cel.Variable(ns.Name, cel.MapType(cel.StringType, cel.DynType)))
 	}

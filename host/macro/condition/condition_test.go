@@ -144,3 +144,37 @@ func TestCompileAcceptsSchemaAttributes(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// TestInAnyGroupReadsATable: a table of groups (text, one entry a line or
+// separated by ";", by CN or DN, any case) decides membership, and a table
+// that names no group of the user gives false.
+func TestInAnyGroupReadsATable(t *testing.T) {
+	groups := []string{"CN=Ops,OU=Groups,DC=example,DC=com", "CN=Clockify Workspace Admins,OU=Groups,DC=example,DC=com"}
+	cases := map[string]bool{
+		"clockify workspace admins":                        true,
+		"Finance; \n  cn=ops,ou=groups,dc=example,dc=com ": true,
+		"Finance\nClockify Team Managers":                  false,
+		"Clockify":                                         false, // a CN prefix is not the group
+		"":                                                 false,
+		" ; \n":                                            false,
+	}
+	c, err := Compile(`inAnyGroup(object.groups, integration.workspaceId)`, scope())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for table, want := range cases {
+		data := macro.Data{"object": {"groups": groups}, "integration": {"workspaceId": {table}}}
+		got, err := c.Eval(context.Background(), data, "CN=Bob")
+		if err != nil || got != want {
+			t.Errorf("table %q: %v, %v; want %v", table, got, err, want)
+		}
+	}
+	// No groups at all: nobody is in a mapped group.
+	got, err := c.Eval(context.Background(), macro.Data{"object": {"groups": nil}, "integration": {"workspaceId": {"Ops"}}}, "CN=Bob")
+	if err != nil || got {
+		t.Errorf("no groups: %v, %v; want false", got, err)
+	}
+	if _, err := Compile(`inAnyGroup(object.groups)`, scope()); !errors.Is(err, ErrCompile) {
+		t.Errorf("one argument: %v, want ErrCompile", err)
+	}
+}
