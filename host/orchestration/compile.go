@@ -35,6 +35,9 @@ type compiledStep struct {
 	// readsRunData marks a condition the deactivation guard cannot decide
 	// before the run: it reads what earlier steps produce.
 	readsRunData bool
+	// settingsOf is the integration whose settings a condition reads as
+	// integration.*, or "" when the template calls no single integration.
+	settingsOf string
 }
 
 // step returns the compiled step with id, or nil.
@@ -107,6 +110,7 @@ func compile(ctx context.Context, hooks *outbound.Service, t *Template) (*compil
 		}
 	}
 	ad := hooks.ADNamespace(ctx)
+	soleIntegration := soleIntegration(t)
 	for i, s := range t.Steps {
 		cs := &compiledStep{Step: s}
 		c.steps[i] = cs
@@ -165,6 +169,17 @@ func compile(ctx context.Context, hooks *outbound.Service, t *Template) (*compil
 				cs.adTarget = tm
 			}
 		case KindCondition:
+			if soleIntegration != "" {
+				// The integration's settings are data an admin edits, such
+				// as a table of groups, read here without touching the
+				// template's logic. See decision 0218.
+				full, err := hooks.Scope(ctx, soleIntegration, earlier...)
+				if err != nil {
+					fail(s, "%v", err)
+					continue
+				}
+				scope, cs.settingsOf = full, soleIntegration
+			}
 			cond, err := condition.Compile(s.Condition, scope)
 			if err != nil {
 				fail(s, "condition: %v", err)
@@ -181,6 +196,23 @@ func compile(ctx context.Context, hooks *outbound.Service, t *Template) (*compil
 		return nil, &InvalidError{Template: t.ID, Problems: problems}
 	}
 	return c, nil
+}
+
+// soleIntegration is the one integration every webhook step of t calls, or
+// "" when there is none or several: a condition belongs to no step's
+// integration, so it reads settings only when the template names just one.
+func soleIntegration(t *Template) string {
+	var only string
+	for _, s := range t.Steps {
+		if s.Kind != KindWebhook || s.Integration == "" {
+			continue
+		}
+		if only != "" && only != s.Integration {
+			return ""
+		}
+		only = s.Integration
+	}
+	return only
 }
 
 // effectiveVerify is the id of the lookup that verifies step s: its own

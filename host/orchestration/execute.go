@@ -100,6 +100,13 @@ func (e *Engine) execute(ctx context.Context, a store.Action) error {
 	}
 	switch cs.Kind {
 	case KindCondition:
+		if cs.settingsOf != "" {
+			settings, err := e.cfg.Webhooks.Values(ctx, cs.settingsOf)
+			if err != nil {
+				return e.retryLater(ctx, j, fmt.Errorf("read integration %s: %w", cs.settingsOf, err), false, 0)
+			}
+			j.data[macro.NamespaceIntegration] = settings
+		}
 		ok, err := cs.cond.Eval(ctx, j.data, j.object())
 		if err != nil {
 			return e.finish(ctx, j, journal{Outcome: OutcomeFailed, Error: e.mask(err.Error())}, nil, nil, false, true)

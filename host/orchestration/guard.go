@@ -127,7 +127,8 @@ func readsRunData(expr string, movedBefore bool) bool {
 			return false
 		}
 		switch e.AsIdent() {
-		case macro.NamespaceSteps:
+		case macro.NamespaceSteps, macro.NamespaceIntegration:
+			// Settings are read when the step runs (decision 0218).
 			return true
 		case macro.NamespaceObject:
 			return movedBefore

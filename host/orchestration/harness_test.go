@@ -74,6 +74,8 @@ type envOptions struct {
 	// more are further Clockify integrations, by id, each on the sandbox
 	// at its base URL and with the same rate limit.
 	more map[string]string
+	// settings are more settings of every integration.
+	settings map[string]string
 }
 
 const integ = "clockify-main"
@@ -106,12 +108,14 @@ func newEnv(t testing.TB, o envOptions) *env {
 	urls := map[string]string{integ: baseURL}
 	maps.Copy(urls, o.more)
 	for id, url := range urls {
-		if _, err := ints.AddPlugin(id, clockifyBin, map[string]string{
+		settings := map[string]string{
 			clockify.SettingWorkspaceID: sandbox.DefaultWorkspaceID,
 			clockify.SettingBaseURL:     url,
 			clockify.SettingAPIKey:      sandbox.DefaultAdminKey,
 			clockify.SettingRateLimit:   o.rateLimit,
-		}, clockify.SettingAPIKey); err != nil {
+		}
+		maps.Copy(settings, o.settings)
+		if _, err := ints.AddPlugin(id, clockifyBin, settings, clockify.SettingAPIKey); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -51,6 +51,31 @@ type Integration struct {
 	Settings map[string]string
 	// Secret names the settings never rendered into templates.
 	Secret []string
+
+	mu       sync.Mutex
+	defaults map[string]string // the connector's declared defaults, once described
+}
+
+// defaultSettings asks the connector once for its settings' defaults, so
+// that a connector stopped on purpose by a test does not fail every read
+// of the settings afterwards.
+func (in *Integration) defaultSettings(ctx context.Context) (map[string]string, error) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if in.defaults != nil {
+		return in.defaults, nil
+	}
+	d, err := in.Handle.Describe(ctx, &connectorv1.DescribeRequest{})
+	if err != nil {
+		return nil, err
+	}
+	in.defaults = map[string]string{}
+	for _, spec := range d.GetSettings() {
+		if v := spec.GetDefaultValue(); v != "" {
+			in.defaults[spec.GetKey()] = v
+		}
+	}
+	return in.defaults, nil
 }
 
 // NewIntegrations returns an empty set backed by a new supervisor.
@@ -98,12 +123,19 @@ func (s *Integrations) Connector(_ context.Context, id string) (outbound.Connect
 }
 
 // PlainSettings implements outbound.Integrations.
-func (s *Integrations) PlainSettings(_ context.Context, id string) (map[string]string, error) {
+// As the integrations service does, the connector's declared defaults
+// stand in for settings not given.
+func (s *Integrations) PlainSettings(ctx context.Context, id string) (map[string]string, error) {
 	in, err := s.get(id)
 	if err != nil {
 		return nil, err
 	}
-	out := maps.Clone(in.Settings)
+	defaults, err := in.defaultSettings(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("integration %s: describe: %w", id, err)
+	}
+	out := maps.Clone(defaults)
+	maps.Copy(out, in.Settings)
 	for _, k := range in.Secret {
 		delete(out, k)
 	}
