@@ -236,4 +236,5 @@ func (e *executor) step(ctx context.Context, t templates.Template, s templates.S
 }
 
 // templateSettings are the Clockify settings templates may read.
-var templateSettings = []string{clockify.SettingWorkspaceID, clockify.SettingBaseURL}
+var templateSettings = []string{clockify.SettingWorkspaceID, clockify.SettingBaseURL,
+	clockify.SettingWorkspaceAdminGroups, clockify.SettingTeamManagerGroups}

@@ -2,6 +2,7 @@ package automation_test
 
 import (
 	"context"
+	"maps"
 	"strings"
 	"testing"
 
@@ -22,6 +23,13 @@ type clockifyEnv struct {
 
 func startClockify(t testing.TB, rate float64) *clockifyEnv {
 	t.Helper()
+	return startClockifyWith(t, rate, nil)
+}
+
+// startClockifyWith is startClockify with integration settings beyond the
+// connection, such as the roles table.
+func startClockifyWith(t testing.TB, rate float64, extra map[string]string) *clockifyEnv {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	sb, err := sandbox.Start(ctx, sandbox.Options{Rate: rate})
@@ -35,6 +43,7 @@ func startClockify(t testing.TB, rate float64) *clockifyEnv {
 		clockify.SettingBaseURL:     sb.BaseURL(),
 		clockify.SettingAPIKey:      sandbox.DefaultAdminKey,
 	}
+	maps.Copy(settings, extra)
 	ex, err := newExecutor(ctx, conn, settings)
 	if err != nil {
 		t.Fatalf("prepare the templates: %v", err)

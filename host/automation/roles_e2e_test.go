@@ -2,29 +2,41 @@ package automation_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/idbridge/idbridge/host/automation"
 	"github.com/idbridge/idbridge/host/directory"
 	"github.com/idbridge/idbridge/host/directory/dirtest"
 	"github.com/idbridge/idbridge/host/watch"
+	"github.com/idbridge/idbridge/plugins/clockify"
 	"github.com/idbridge/idbridge/plugins/clockify/sandbox"
 )
 
 // TestRolesFollowNestedGroupsEndToEnd: the shipped roles template gives a
-// user the workspace admin role when they join a group nested in
-// "Clockify Workspace Admins" and takes it away when they leave it; a
-// member of "Clockify Team Managers" manages their department's Clockify
-// group.
+// user the workspace admin role when they join a group nested in a group
+// of the integration's admin table and takes it away when they leave it;
+// a member of a group of the team manager table manages their
+// department's Clockify group. The tables are the admin's own groups,
+// named in the integration's settings, not the template's defaults.
 func TestRolesFollowNestedGroupsEndToEnd(t *testing.T) {
 	everyDirectory(t, func(t *testing.T, c *directory.Client) {
-		cl := startClockify(t, 0)
+		adminsName, managersName := dirtest.UniqueName("Finance Admins"), dirtest.UniqueName("Leads")
+		cl := startClockifyWith(t, 0, map[string]string{
+			// By CN, after an entry that names no group; by CN again
+			// in another case for the managers.
+			clockify.SettingWorkspaceAdminGroups: "Nobody Here; " + adminsName,
+			clockify.SettingTeamManagerGroups:    strings.ToUpper(managersName),
+		})
 		f := newFixture(t, c, automation.Config{Runner: cl.exec, Templates: cl.exec})
 		scope := automation.Scope{OU: f.in, Subtree: true}
 		inner := dirtest.AddGroup(t, c, f.root, dirtest.UniqueName("ops"))
 		// The admins group holds the inner group, not the user.
-		dirtest.AddGroup(t, c, f.root, "Clockify Workspace Admins", inner)
-		managers := dirtest.AddGroup(t, c, f.root, "Clockify Team Managers")
+		dirtest.AddGroup(t, c, f.root, adminsName, inner)
+		managers := dirtest.AddGroup(t, c, f.root, managersName)
+		// The default group names are no longer the table: a member of
+		// one gets nothing.
+		unmapped := dirtest.AddGroup(t, c, f.root, clockify.DefaultWorkspaceAdminGroups)
 		f.create(eventAutomation("Clockify onboarding", "clockify-onboarding", scope, watch.UserCreated, automation.ScopeEntered))
 		f.create(eventAutomation("Clockify roles", "clockify-roles", scope, automation.ScopeEntered, watch.GroupMembershipChanged))
 
@@ -42,6 +54,11 @@ func TestRolesFollowNestedGroupsEndToEnd(t *testing.T) {
 		admin := sandbox.Role{Role: "WORKSPACE_ADMIN", EntityID: sandbox.DefaultWorkspaceID, SourceType: "USER_GROUP"}
 		if slices.Contains(roles(), admin) {
 			t.Fatalf("a user in no mapped group is a workspace admin: %+v", roles())
+		}
+		must(t, c.AddToGroup(f.ctx, unmapped, u.DN))
+		f.pollClean(cl)
+		if slices.Contains(roles(), admin) {
+			t.Fatalf("a member of a group the table does not name is a workspace admin: %+v", roles())
 		}
 
 		must(t, c.AddToGroup(f.ctx, inner, u.DN))

@@ -11,6 +11,18 @@ const (
 	SettingBaseURL     = "baseUrl"
 	SettingAPIKey      = "apiKey"
 	SettingRateLimit   = "rateLimit"
+	// SettingWorkspaceAdminGroups and SettingTeamManagerGroups are the
+	// roles template's table of AD groups, kept as data so that admins map
+	// their own groups without editing the template. See decision 0218.
+	SettingWorkspaceAdminGroups = "workspaceAdminGroups"
+	SettingTeamManagerGroups    = "teamManagerGroups"
+)
+
+// Default role groups: the AD groups the roles template maps until an
+// admin names others.
+const (
+	DefaultWorkspaceAdminGroups = "Clockify Workspace Admins"
+	DefaultTeamManagerGroups    = "Clockify Team Managers"
 )
 
 // DefaultBaseURL is Clockify's global API; regional hosts such as
@@ -40,6 +52,10 @@ func Connector() sdk.Connector {
 			{Key: SettingWorkspaceID, Label: "Workspace ID", Type: sdk.String, Required: true,
 				Pattern:     "^[0-9a-fA-F]{24}$",
 				Description: "The 24-character id of the Clockify workspace (Workspace settings, or the URL of the workspace)."},
+			{Key: SettingWorkspaceAdminGroups, Label: "Workspace admin groups", Type: sdk.String, Default: DefaultWorkspaceAdminGroups,
+				Description: "AD groups whose members, directly or through nested groups, are workspace admins (the Clockify roles template). Name each group by its CN or full DN, separated by semicolons. A user who leaves them loses the role. Removing the setting puts the default back; a name of no group (e.g. none) makes nobody an admin through AD."},
+			{Key: SettingTeamManagerGroups, Label: "Team manager groups", Type: sdk.String, Default: DefaultTeamManagerGroups,
+				Description: "AD groups whose members, directly or through nested groups, are team managers of the Clockify user group named after their department (the Clockify roles template). CNs or full DNs, separated by semicolons."},
 		},
 		BaseURL: sdk.BaseURL{Setting: SettingBaseURL, Default: DefaultBaseURL,
 			Description: "Clockify's API base, ending in /api. Use the regional host of your workspace (e.g. https://euc1.clockify.me/api) when it is not on the global one."},
