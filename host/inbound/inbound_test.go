@@ -197,8 +197,15 @@ func TestMacrosAreCheckedAndSecretsAreNotOffered(t *testing.T) {
 	for _, v := range []string{"%integration.nope%", "%integration.apiKey%", "%integration.workspaceId"} {
 		def := groupsDef()
 		def.Headers[0].Value = v
-		if _, err := env.Inbound.Test(ctx, integ, def); !errors.As(err, &inv) {
+		_, err := env.Inbound.Test(ctx, integ, def)
+		if !errors.As(err, &inv) {
 			t.Errorf("header %q: %v, want an InvalidError", v, err)
+			continue
+		}
+		// Named by the header's name and the line and column in words.
+		// See decision 0229.
+		if want := "Header " + def.Headers[0].Name + ", line 1, column "; !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "1:1") {
+			t.Errorf("header %q: %v, want it to say %q", v, err, want)
 		}
 	}
 	def := groupsDef()

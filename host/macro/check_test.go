@@ -87,8 +87,16 @@ func TestCheckReportsEveryProblem(t *testing.T) {
 	if list[1].Pos.Line != 2 || list[1].Pos.Col != 2 {
 		t.Errorf("second problem at %d:%d, want 2:2", list[1].Pos.Line, list[1].Pos.Col)
 	}
-	if !strings.Contains(err.Error(), "1:2: unknown macro %ad.mial%") || !strings.Contains(err.Error(), "(did you mean %ad.mail%?)") {
+	if !strings.Contains(err.Error(), "line 1, column 2: unknown macro %ad.mial%") || !strings.Contains(err.Error(), " — did you mean %ad.mail%?") {
 		t.Errorf("message = %q", err.Error())
+	}
+	labeled := In("Body", err)
+	if !errors.Is(labeled, ErrUnknownMacro) {
+		t.Errorf("In lost the kind: %v", labeled)
+	}
+	lines := strings.Split(labeled.Error(), "\n")
+	if len(lines) != 3 || !strings.HasPrefix(lines[0], "Body, line 1, column 2: unknown macro %ad.mial%") || !strings.HasPrefix(lines[2], "Body, line 2, column 16: ") {
+		t.Errorf("labeled = %q, want every problem prefixed with the field's label", labeled.Error())
 	}
 }
 

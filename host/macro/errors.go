@@ -38,12 +38,14 @@ type Error struct {
 	Suggestion string
 }
 
-// Error implements error as "line:col: message (did you mean ...?)".
+// Error implements error as "line 1, column 2: message — did you mean
+// ...?": the words an admin reads in a form, not an editor's "1:2:".
+// See decision 0229.
 func (e *Error) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d:%d: %s", e.Pos.Line, e.Pos.Col, e.Msg)
+	fmt.Fprintf(&b, "line %d, column %d: %s", e.Pos.Line, e.Pos.Col, e.Msg)
 	if e.Suggestion != "" {
-		fmt.Fprintf(&b, " (did you mean %s?)", e.Suggestion)
+		fmt.Fprintf(&b, " — did you mean %s?", e.Suggestion)
 	}
 	return b.String()
 }
@@ -111,3 +113,34 @@ func (e *RenderError) Error() string {
 
 // Unwrap exposes the kind for errors.Is.
 func (e *RenderError) Unwrap() error { return e.Kind }
+
+// In names the field a template error belongs to by the label the admin
+// sees ("Body", "the mapping to 'mail'"), so the message reads "Body, line
+// 1, column 2: unknown macro ...". Every problem of an ErrorList gets the
+// label, one per line (condition errors too, as they share the wording). The
+// result wraps err for errors.Is and errors.As. See decision 0229.
+func In(label string, err error) error {
+	if err == nil || label == "" {
+		return err
+	}
+	return &labeled{label: label, err: err}
+}
+
+type labeled struct {
+	label string
+	err   error
+}
+
+func (l *labeled) Error() string {
+	lines := strings.Split(l.err.Error(), "\n")
+	for i, line := range lines {
+		sep := ": "
+		if strings.HasPrefix(line, "line ") {
+			sep = ", "
+		}
+		lines[i] = l.label + sep + line
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (l *labeled) Unwrap() error { return l.err }

@@ -44,7 +44,15 @@ func ExampleCheck() {
 	_, err := macro.Check("Hello %ad.givenNmae%", macro.NewScope(macro.AD("givenName", "sn")))
 	fmt.Println(err)
 	// Output:
-	// 1:8: unknown macro %ad.givenNmae%: "givenNmae" is not one of the attributes of the AD object (did you mean %ad.givenName%?)
+	// line 1, column 8: unknown macro %ad.givenNmae%: "givenNmae" is not one of the attributes of the AD object — did you mean %ad.givenName%?
+}
+
+// In names the field a problem is in by the label the admin sees.
+func ExampleIn() {
+	_, err := macro.Check("%ad.mial%", macro.NewScope(macro.AD("mail")))
+	fmt.Println(macro.In("Body", err))
+	// Output:
+	// Body, line 1, column 2: unknown macro %ad.mial%: "mial" is not one of the attributes of the AD object — did you mean %ad.mail%?
 }
 
 // A missing value fails the render, naming the macro and the object.

@@ -48,7 +48,7 @@ func Parse(src string) (*Template, error) {
 		}
 		p.skipSpace()
 		if p.off >= len(src) || src[p.off] != '%' {
-			p.fail(p.pos(), "expected %% to close the macro that starts at %d:%d; write %%%% for a literal percent sign", start.Line, start.Col)
+			p.fail(p.pos(), "expected %% to close the macro that starts at line %d, column %d; write %%%% for a literal percent sign", start.Line, start.Col)
 			break
 		}
 		p.next()

@@ -61,7 +61,7 @@ func Compile(w Webhook, scope macro.Scope) (*Compiled, error) {
 	add := func(where, src string, ctx macro.Context) *field {
 		t, err := macro.Parse(src)
 		if err != nil {
-			problems = append(problems, fmt.Sprintf("%s: %v", where, err))
+			problems = append(problems, macro.In(where, err).Error())
 			return &field{where: where, tmpl: &macro.Template{Source: src}, ctx: ctx}
 		}
 		for _, r := range t.Refs() {
@@ -74,20 +74,22 @@ func Compile(w Webhook, scope macro.Scope) (*Compiled, error) {
 		parsed = append(parsed, f)
 		return f
 	}
-	c.url = *add("url", w.URL, macro.URL)
+	// Fields are named by the form's labels, so a problem reads "Body,
+	// line 1, column 2: ...". See decision 0229.
+	c.url = *add("URL", w.URL, macro.URL)
 	for _, h := range w.Headers {
-		c.headers = append(c.headers, *add("header "+h.Name, h.Value, macro.Header))
+		c.headers = append(c.headers, *add("Header "+h.Name, h.Value, macro.Header))
 	}
 	// The connector encodes query values itself, so they are rendered as
 	// text here; encoding twice would corrupt them.
 	for _, q := range w.Query {
-		c.query = append(c.query, *add("query "+q.Name, q.Value, macro.Text))
+		c.query = append(c.query, *add("Query parameter "+q.Name, q.Value, macro.Text))
 	}
 	if w.Body != "" {
-		c.body = add("body", w.Body, bodyCtx)
+		c.body = add("Body", w.Body, bodyCtx)
 	}
 	for _, o := range w.Outputs {
-		c.outputs = append(c.outputs, *add("output "+o.Name, o.Path, macro.Text))
+		c.outputs = append(c.outputs, *add("Output "+o.Name, o.Path, macro.Text))
 	}
 	for name := range inputs {
 		c.inputs = append(c.inputs, name)
@@ -101,7 +103,7 @@ func Compile(w Webhook, scope macro.Scope) (*Compiled, error) {
 	full.Namespaces = append(slices.Clone(scope.Namespaces), in)
 	for _, f := range parsed {
 		if err := macro.CheckTemplate(f.tmpl, full); err != nil {
-			problems = append(problems, fmt.Sprintf("%s: %v", f.where, err))
+			problems = append(problems, macro.In(f.where, err).Error())
 		}
 	}
 	if len(problems) > 0 {

@@ -36,9 +36,10 @@ type Error struct {
 
 // Error implements error.
 func (e *Error) Error() string {
-	s := fmt.Sprintf("%d:%d: %s", e.Line, e.Col, e.Msg)
+	// Worded like macro.Error so labels read the same. See decision 0229.
+	s := fmt.Sprintf("line %d, column %d: %s", e.Line, e.Col, e.Msg)
 	if e.Suggestion != "" {
-		s += " (did you mean " + e.Suggestion + "?)"
+		s += " — did you mean " + e.Suggestion + "?"
 	}
 	return s
 }

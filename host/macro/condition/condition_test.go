@@ -129,7 +129,7 @@ func TestStepsIndexAccessAndErrorText(t *testing.T) {
 		t.Fatalf("eval = %v, %v", ok, err)
 	}
 	_, err = Compile("ad.mial == \"x\" || ad.titel == \"y\"", scope())
-	if got := err.Error(); got != "1:1: ad.mial is not declared here (did you mean ad.mail?)\n1:19: ad.titel is not declared here (did you mean ad.title?)" {
+	if got := err.Error(); got != "line 1, column 1: ad.mial is not declared here — did you mean ad.mail?\nline 1, column 19: ad.titel is not declared here — did you mean ad.title?" {
 		t.Fatalf("message = %q", got)
 	}
 }
