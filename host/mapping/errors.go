@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/idbridge/idbridge/host/macro"
 )
 
 // Sentinels for errors.Is; each problem's message says what to fix.
@@ -26,21 +28,38 @@ var (
 )
 
 // Problem is one thing wrong with a data source. Where is a path into the
-// definition ("mappings[2].attribute") so the console can point at it.
+// definition ("mappings[2].attribute") so the console can point at it;
+// Label names the same place in the admin's words ("LDAP attribute of the
+// mapping to 'mail'") for the message. See decision 0229.
 type Problem struct {
 	Kind       error
 	Where      string
+	Label      string
 	Msg        string
 	Suggestion string
 }
 
-// Error implements error.
-func (p Problem) Error() string {
-	s := p.Where + ": " + p.Msg
+// Message is what is wrong, with the suggestion, without the place: the
+// text shown beside the field itself.
+func (p Problem) Message() string {
 	if p.Suggestion != "" {
-		s += " (did you mean " + p.Suggestion + "?)"
+		return p.Msg + " — did you mean " + p.Suggestion + "?"
 	}
-	return s
+	return p.Msg
+}
+
+// Error implements error as "Label: message", each line of a custom
+// format's problems under the label ("Custom format of the mapping to
+// 'mail', line 1, column 2: ...").
+func (p Problem) Error() string {
+	label := p.Label
+	if label == "" {
+		label = p.Where
+	}
+	if label != "" {
+		label = strings.ToUpper(label[:1]) + label[1:]
+	}
+	return macro.In(label, errors.New(p.Message())).Error()
 }
 
 // Unwrap exposes the kind.

@@ -1,6 +1,7 @@
 package mapping
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -68,7 +69,7 @@ type validator struct {
 }
 
 func (v *validator) add(kind error, where, msg, suggestion string) {
-	v.problems = append(v.problems, Problem{Kind: kind, Where: where, Msg: msg, Suggestion: suggestion})
+	v.problems = append(v.problems, Problem{Kind: kind, Where: where, Label: v.label(where), Msg: msg, Suggestion: suggestion})
 }
 
 func (v *validator) run() {
@@ -164,6 +165,15 @@ func (v *validator) field(where string, f FieldRef) {
 
 func (v *validator) format(where, src string, scope macro.Scope) {
 	if _, err := macro.Check(src, scope); err != nil {
+		// One problem per macro error, so each keeps its line and column
+		// under the field's label.
+		var list macro.ErrorList
+		if errors.As(err, &list) {
+			for _, e := range list {
+				v.add(ErrBadFormat, where, e.Error(), "")
+			}
+			return
+		}
 		v.add(ErrBadFormat, where, err.Error(), "")
 	}
 }
@@ -208,7 +218,7 @@ func (v *validator) duplicateTargets() {
 			continue
 		}
 		if j, dup := seen[k]; dup {
-			v.add(ErrInvalid, fmt.Sprintf("mappings[%d].attribute", i), fmt.Sprintf("%s is already written by mappings[%d]; one attribute takes one mapping", m.Attribute, j), "")
+			v.add(ErrInvalid, fmt.Sprintf("mappings[%d].attribute", i), fmt.Sprintf("%s is already written by mapping %d of the list (%s); one attribute takes one mapping", m.Attribute, j+1, mappingName(j, v.def.Mappings[j], "mapping")), "")
 			continue
 		}
 		seen[k] = i

@@ -68,7 +68,7 @@ func TestValidateRefuses(t *testing.T) {
 		{"read-only attribute", func(d *DataSource, _ *Schema) { d.Mappings[0].Attribute = "memberOf" },
 			ErrInvalid, "mappings[0].attribute", "group membership action", ""},
 		{"attribute mapped twice", func(d *DataSource, _ *Schema) { d.Mappings[1].Attribute = "Title" },
-			ErrInvalid, "mappings[1].attribute", "already written by mappings[0]", ""},
+			ErrInvalid, "mappings[1].attribute", "already written by mapping 1 of the list (the mapping to 'title')", ""},
 		{"primary key missing from an endpoint", func(_ *DataSource, s *Schema) { s.Fields["profiles"] = []string{"userid", "title", "department"} },
 			ErrMissingKey, "endpoints[1].primaryKey", `primary key "userId" is not a field of endpoint "profiles"`, "userid"},
 		{"primary key in a list", func(d *DataSource, _ *Schema) { d.Endpoints[0].PrimaryKey = "memberships[].membershipStatus" },
@@ -184,8 +184,45 @@ func TestValidationErrorText(t *testing.T) {
 	d.Mappings[0].Attribute = "titel"
 	err := Validate(d, testSchema())
 	if got := err.Error(); !strings.Contains(got, `data source "Clockify users" is not valid:`) ||
-		!strings.Contains(got, `mappings[0].attribute: the directory has no attribute "titel" (did you mean title?)`) {
-		t.Fatalf("message = %q", got)
+		!strings.Contains(got, `LDAP attribute of the mapping to 'titel': the directory has no attribute "titel" — did you mean title?`) ||
+		strings.Contains(got, "mappings[") {
+		t.Fatalf("message = %q, want the mapping named by its attribute, never by its index", got)
+	}
+	var ve *ValidationError
+	if !errors.As(err, &ve) || ve.Problems[0].Where != "mappings[0].attribute" {
+		t.Fatalf("problems = %+v, want the machine path kept in Where", ve)
+	}
+}
+
+// TestValidationErrorNamesPlaces pins the words each place of a data
+// source is named by in messages: the mapping by what it writes or reads,
+// the endpoint by its alias, a custom format's problem with its line and
+// column under the mapping's name.
+func TestValidationErrorNamesPlaces(t *testing.T) {
+	d := validDef()
+	d.Mappings[2].Format = "%lower(record.emial)%"
+	d.Mappings[0].Attribute = ""
+	d.Endpoints[1].PrimaryKey = ""
+	err := Validate(d, testSchema())
+	var ve *ValidationError
+	if !errors.As(err, &ve) {
+		t.Fatalf("err = %v", err)
+	}
+	want := map[string]string{
+		"mappings[2].format":      "Custom format of the mapping to '" + d.Mappings[2].Attribute + "', line 1, column 8: ",
+		"mappings[0].attribute":   "LDAP attribute of the mapping from '" + d.Mappings[0].Field.Path + "': choose an LDAP attribute",
+		"endpoints[1].primaryKey": "Primary key of endpoint 'profiles': choose the field",
+	}
+	for _, p := range ve.Problems {
+		if prefix, ok := want[p.Where]; ok {
+			if !strings.HasPrefix(p.Error(), prefix) {
+				t.Errorf("%s reads %q, want it to start %q", p.Where, p.Error(), prefix)
+			}
+			delete(want, p.Where)
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("no problem at %v in %v", want, err)
 	}
 }
 

@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/idbridge/idbridge/host/api"
 	"github.com/idbridge/idbridge/host/directory"
 	"github.com/idbridge/idbridge/host/directory/dirtest"
 	"github.com/idbridge/idbridge/host/mapping"
@@ -48,7 +50,7 @@ func TestSaveRefusesUnknownFieldsAttributesAndKeys(t *testing.T) {
 		}, mapping.ErrBadFormat, "timezone2"},
 		{"bad scope filter", func(d *idsync.DataSource) {
 			d.Scope.Filter = "(department=Sales"
-		}, idsync.ErrInvalid, "scope.filter"},
+		}, idsync.ErrInvalid, "LDAP filter of the scope"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -63,6 +65,46 @@ func TestSaveRefusesUnknownFieldsAttributesAndKeys(t *testing.T) {
 				t.Fatalf("an invalid data source was stored: %v", err)
 			}
 		})
+	}
+	// Through the API the message names places in words and the
+	// structured fields keep the paths a form places them by.
+	tokens := api.NewTokens(store.NewMemoryDocs())
+	admin, _, err := tokens.Create(ctx, "root", api.RoleAdmin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := api.NewServer(api.Options{Auth: tokens})
+	if err := srv.Mount(svc); err != nil {
+		t.Fatal(err)
+	}
+	bad := usersAndWorkers("bad", ou, mapping.CategoryUpdateUsers)
+	bad.Mappings[0].Attribute = "favouriteColour"
+	bad.Mappings[1] = mapping.Mapping{Format: "%lower(workers.settings.timezone2)%", Attribute: "title"}
+	body, _ := json.Marshal(bad)
+	req := httptest.NewRequest("POST", "/v1/datasources", bytes.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+admin)
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, req)
+	var answer struct {
+		Error api.Error `json:"error"`
+	}
+	if rec.Code != 400 || json.Unmarshal(rec.Body.Bytes(), &answer) != nil || answer.Error.Code != "invalid_datasource" {
+		t.Fatalf("POST = %d %s, want 400 invalid_datasource", rec.Code, rec.Body)
+	}
+	msg := answer.Error.Message
+	if strings.Contains(msg, "mappings[") || !strings.Contains(msg, "LDAP attribute of the mapping to 'favouriteColour': the directory has no attribute") ||
+		!strings.Contains(msg, "Custom format of the mapping to 'title', line 1, column 8: ") {
+		t.Errorf("message = %q, want each mapping named by its attribute and the format's line and column", msg)
+	}
+	paths := map[string]string{}
+	for _, f := range answer.Error.Fields {
+		paths[f.Field] = f.Message
+	}
+	if m := paths["mappings[0].attribute"]; !strings.HasPrefix(m, "the directory has no attribute") {
+		t.Errorf("fields = %+v, want mappings[0].attribute with the problem in words", answer.Error.Fields)
+	}
+	if m := paths["mappings[1].format"]; !strings.HasPrefix(m, "line 1, column 8: unknown macro") {
+		t.Errorf("fields = %+v, want mappings[1].format with its line and column", answer.Error.Fields)
 	}
 	// An endpoint that does not exist is named too.
 	ds := usersAndWorkers("bad", ou, mapping.CategoryUpdateUsers)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/idbridge/idbridge/host/api"
 	"regexp"
 	"slices"
 	"strings"
@@ -146,24 +147,31 @@ func (s *Service) Delete(ctx context.Context, id string) error {
 // *InvalidError.
 func (s *Service) Validate(ctx context.Context, d DataSource) error {
 	var problems []string
+	var fields []api.FieldError
+	// problem records one refusal: in words for the message, and under
+	// the definition's path for the form. See decision 0229.
+	problem := func(field, label, msg string) {
+		problems = append(problems, label+": "+msg)
+		fields = append(fields, api.FieldError{Field: field, Message: msg})
+	}
 	if !idPattern.MatchString(d.ID) {
-		problems = append(problems, fmt.Sprintf("id: %q must be 1-63 lower-case letters, digits and dashes", d.ID))
+		problem("id", "Id", fmt.Sprintf("%q must be 1-63 lower-case letters, digits and dashes", d.ID))
 	}
 	if d.Scope.Filter != "" {
 		if _, err := ldap.CompileFilter(d.Scope.Filter); err != nil {
-			problems = append(problems, fmt.Sprintf("scope.filter: %q is not an LDAP filter: %v", d.Scope.Filter, err))
+			problem("scope.filter", "LDAP filter of the scope", fmt.Sprintf("%q is not an LDAP filter: %v", d.Scope.Filter, err))
 		}
 	}
 	if d.Scope.Base != "" {
 		if _, err := ldap.ParseDN(d.Scope.Base); err != nil {
-			problems = append(problems, fmt.Sprintf("scope.base: %q is not a DN: %v", d.Scope.Base, err))
+			problem("scope.base", "Base of the scope", fmt.Sprintf("%q is not a DN: %v", d.Scope.Base, err))
 		}
 	}
 	schema := mapping.Schema{Fields: map[string][]string{}}
 	for i, ep := range d.Endpoints {
 		fields, err := s.cfg.Endpoints.Fields(ctx, ep.IntegrationID, ep.EndpointID)
 		if err != nil {
-			problems = append(problems, fmt.Sprintf("endpoints[%d]: %v", i, err))
+			problem(fmt.Sprintf("endpoints[%d]", i), fmt.Sprintf("Endpoint '%s'", ep.Alias), err.Error())
 			continue
 		}
 		schema.Fields[ep.Alias] = fields
@@ -184,12 +192,13 @@ func (s *Service) Validate(ctx context.Context, d DataSource) error {
 	if errors.As(verr, &ve) {
 		for _, p := range ve.Problems {
 			problems = append(problems, p.Error())
+			fields = append(fields, api.FieldError{Field: p.Where, Message: p.Message()})
 		}
 	} else if verr != nil {
 		return verr
 	}
 	if len(problems) > 0 {
-		return &InvalidError{DataSource: d.ID, Problems: problems, Err: verr}
+		return &InvalidError{DataSource: d.ID, Problems: problems, Fields: fields, Err: verr}
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package sync
 import (
 	"errors"
 	"fmt"
+	"github.com/idbridge/idbridge/host/api"
 	"strings"
 )
 
@@ -27,8 +28,13 @@ var (
 // InvalidError lists every problem of a data source at once.
 type InvalidError struct {
 	DataSource string
-	// Problems are "where: what is wrong" lines.
+	// Problems are "where: what is wrong" lines, the place named in the
+	// admin's words.
 	Problems []string
+	// Fields are the same problems under the definition's paths
+	// ("mappings[0].attribute"), for the API's structured error so a form
+	// places each beside its input. See decisions 0222 and 0229.
+	Fields []api.FieldError
 	// Err is the mapping's *ValidationError when it found problems.
 	Err error
 }

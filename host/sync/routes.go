@@ -262,7 +262,7 @@ func apiError(err error) error {
 	case err == nil:
 		return nil
 	case errors.As(err, &inv):
-		return &api.Error{Status: http.StatusBadRequest, Code: "invalid_datasource", Message: err.Error(), Err: err}
+		return &api.Error{Status: http.StatusBadRequest, Code: "invalid_datasource", Message: err.Error(), Fields: inv.Fields, Err: err}
 	case errors.Is(err, ErrBusy):
 		return &api.Error{Status: http.StatusConflict, Code: "busy", Message: err.Error(), Err: err}
 	case errors.Is(err, ErrNeedsConfirmation):
