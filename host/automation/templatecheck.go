@@ -46,14 +46,19 @@ func CheckTemplate(t templates.Template, preconfigured []*connectorv1.WebhookSpe
 	}
 	var earlier []macro.Step
 	for i, st := range t.Steps {
-		where := fmt.Sprintf("step %d (%s)", i+1, st.ID)
+		// Steps by number and name, fields by their label, positions in
+		// words. See decision 0229.
+		where := fmt.Sprintf("Step %d (%s)", i+1, st.ID)
+		if st.Name != "" {
+			where = fmt.Sprintf("Step %d “%s”", i+1, st.Name)
+		}
 		scope := TemplateScope(settings, earlier)
 		var outputs []string
 		switch st.Kind {
 		case templates.StepWebhook:
 			for name, src := range st.Inputs {
 				if _, err := macro.Check(src, scope); err != nil {
-					fail("%s: input %s: %v", where, name, err)
+					fail("%v", macro.In(where+", input "+name, err))
 				}
 			}
 			for _, o := range hooks[st.Webhook].GetOutputs() {
@@ -61,7 +66,7 @@ func CheckTemplate(t templates.Template, preconfigured []*connectorv1.WebhookSpe
 			}
 		case templates.StepCondition:
 			if _, err := condition.Compile(st.Condition, scope); err != nil {
-				fail("%s: condition: %v", where, err)
+				fail("%v", macro.In(where+", condition", err))
 			}
 		}
 		earlier = append(earlier, macro.Step{ID: st.ID, Outputs: outputs})

@@ -41,8 +41,12 @@ func TestCheckTemplateChecksMacros(t *testing.T) {
 		"future output":   {func(tp *templates.Template) { tp.Steps[0].Inputs["email"] = "%steps.join.userId%" }, "steps.join.userId"},
 		"unknown output":  {func(tp *templates.Template) { tp.Steps[2].Inputs["user"] = "%steps.lookup.groupId%" }, "steps.lookup.groupId"},
 		"unknown setting": {func(tp *templates.Template) { tp.Steps[2].Inputs["group"] = "%integration.apiKey%" }, "integration.apiKey"},
-		"bad condition":   {func(tp *templates.Template) { tp.Steps[1].Condition = "ad.department" }, "condition"},
-		"contract too":    {func(tp *templates.Template) { delete(tp.Steps[2].Inputs, "group") }, `needs the input "group"`},
+		"bad condition":   {func(tp *templates.Template) { tp.Steps[1].Condition = "ad.department" }, "Step 2 (" + base().Steps[1].ID + "), condition"},
+		"positions in words": {func(tp *templates.Template) {
+			tp.Steps[0].Name, tp.Steps[0].Inputs["email"] = "Look up the user", "%nope.mail%"
+		},
+			"Step 1 “Look up the user”, input email, line 1, column 2: unknown macro %nope.mail%"},
+		"contract too": {func(tp *templates.Template) { delete(tp.Steps[2].Inputs, "group") }, `needs the input "group"`},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -62,18 +62,18 @@ func (c *compiled) next(id string, ok bool) string {
 // scope of its place: a step sees the outputs of the steps that can run
 // before it.
 func compile(ctx context.Context, hooks *outbound.Service, t *Template) (*compiled, error) {
-	if problems := validate(t); len(problems) > 0 {
-		return nil, &InvalidError{Template: t.ID, Problems: problems}
+	if err := validate(t).err(t.ID); err != nil {
+		return nil, err
 	}
 	c := &compiled{t: t, idx: t.stepIndex(), steps: make([]*compiledStep, len(t.Steps))}
-	var problems []string
-	fail := func(s Step, format string, args ...any) {
-		problems = append(problems, fmt.Sprintf("step %s: ", s.ID)+fmt.Sprintf(format, args...))
+	var problems problemList
+	fail := func(i int, s Step, part, what string, err error) {
+		problems.step(i, s, part, what, err)
 	}
 	// Outputs of every webhook step, for the steps namespace of later ones.
 	outputs := map[string][]string{}
 	webhooks := map[string]outbound.Webhook{}
-	for _, s := range t.Steps {
+	for i, s := range t.Steps {
 		if s.Kind == KindAD && s.AD != nil && s.AD.Action == ADMove {
 			outputs[s.ID] = []string{"dn"} // the object's new DN
 		}
@@ -82,7 +82,7 @@ func compile(ctx context.Context, hooks *outbound.Service, t *Template) (*compil
 		}
 		w, err := hooks.Get(ctx, s.Integration, s.Webhook)
 		if err != nil {
-			fail(s, "%v", err)
+			fail(i, s, "webhook", "webhook", err)
 			continue
 		}
 		webhooks[s.ID] = w
@@ -129,15 +129,15 @@ func compile(ctx context.Context, hooks *outbound.Service, t *Template) (*compil
 			}
 			full, err := hooks.Scope(ctx, s.Integration, earlier...)
 			if err != nil {
-				fail(s, "%v", err)
+				fail(i, s, "integration", "integration", err)
 				continue
 			}
 			if cs.hook, err = outbound.Compile(w, full); err != nil {
-				fail(s, "%v", err)
+				fail(i, s, "webhook", "webhook", err)
 				continue
 			}
 			if cs.bind, err = cs.hook.Bind(s.Inputs, full); err != nil {
-				fail(s, "%v", err)
+				fail(i, s, "inputs", "inputs", err)
 			}
 			if v := declaredVerify(ctx, hooks, s, w, full); v != nil {
 				// The template shows, and its runs keep, the verification
@@ -145,7 +145,9 @@ func compile(ctx context.Context, hooks *outbound.Service, t *Template) (*compil
 				cs.Verify, t.Steps[i].Verify = v, v
 			}
 			if cs.Verify != nil {
-				compileVerify(ctx, hooks, cs, full, func(format string, args ...any) { fail(s, format, args...) })
+				compileVerify(ctx, hooks, cs, full, func(format string, args ...any) {
+					fail(i, s, "verify", "", fmt.Errorf(format, args...))
+				})
 			}
 		case KindAD:
 			cs.adAttrs = map[string]*macro.Template{}
@@ -156,7 +158,7 @@ func compile(ctx context.Context, hooks *outbound.Service, t *Template) (*compil
 				}
 				tm, err := macro.Check(src, scope)
 				if err != nil {
-					fail(s, "attribute %s: %v", name, err)
+					fail(i, s, "ad.attributes."+name, "attribute "+name, err)
 					continue
 				}
 				cs.adAttrs[name] = tm
@@ -164,7 +166,7 @@ func compile(ctx context.Context, hooks *outbound.Service, t *Template) (*compil
 			if s.AD.Target != "" {
 				tm, err := macro.Check(s.AD.Target, scope)
 				if err != nil {
-					fail(s, "target: %v", err)
+					fail(i, s, "ad.target", "target", err)
 				}
 				cs.adTarget = tm
 			}
@@ -182,7 +184,7 @@ func compile(ctx context.Context, hooks *outbound.Service, t *Template) (*compil
 			}
 			cond, err := condition.Compile(s.Condition, scope)
 			if err != nil {
-				fail(s, "condition: %v", err)
+				fail(i, s, "condition", "condition", err)
 			}
 			cs.cond = cond
 			movedBefore := false
@@ -192,8 +194,8 @@ func compile(ctx context.Context, hooks *outbound.Service, t *Template) (*compil
 			cs.readsRunData = readsRunData(s.Condition, movedBefore)
 		}
 	}
-	if len(problems) > 0 {
-		return nil, &InvalidError{Template: t.ID, Problems: problems}
+	if err := problems.err(t.ID); err != nil {
+		return nil, err
 	}
 	return c, nil
 }

@@ -3,6 +3,7 @@ package orchestration
 import (
 	"context"
 	"errors"
+	"github.com/idbridge/idbridge/host/api"
 	"slices"
 	"strings"
 	"sync"
@@ -266,18 +267,27 @@ func TestSaveRefusesBadTemplates(t *testing.T) {
 		{"unknown webhook", Template{ID: "t", Steps: []Step{{ID: "x", Kind: KindWebhook, Integration: integ, Webhook: "fire-everyone"}}},
 			[]string{"fire-everyone"}},
 		{"bad condition", Template{ID: "t", Steps: []Step{{ID: "c", Kind: KindCondition, Condition: `ad.departmnt == "x"`}}},
-			[]string{"ad.departmnt"}},
+			[]string{"Step 1 (c), condition, line 1, column 1: ad.departmnt"}},
 		{"duplicate ids and dangling branch", Template{ID: "t", Steps: []Step{
 			{ID: "c", Kind: KindCondition, Condition: "true", OnSuccess: "nowhere"},
 			{ID: "c", Kind: KindDelay, Delay: Duration(time.Second)},
-		}}, []string{"used twice", `"nowhere"`}},
+		}}, []string{"Step 2 (c), id: \"c\" is used twice", `Step 1 (c), next step on success: "nowhere"`}},
 	}
+	// The API's structured error keeps the JSON path of each problem for
+	// the form; the message names steps in words. See decision 0229.
+	fieldOf := map[string]string{"bad condition": "steps[0].condition", "duplicate ids and dangling branch": "steps[0].onSuccess"}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := e.eng.SaveTemplate(context.Background(), tc.tm)
 			var inv *InvalidError
 			if !errors.As(err, &inv) {
 				t.Fatalf("err = %v, want *InvalidError", err)
+			}
+			if strings.Contains(err.Error(), "steps[") || strings.Contains(err.Error(), "1:1:") {
+				t.Errorf("error %q speaks of list indexes or bare positions", err)
+			}
+			if want := fieldOf[tc.name]; want != "" && !slices.ContainsFunc(inv.Fields, func(f api.FieldError) bool { return f.Field == want }) {
+				t.Errorf("fields = %+v, want one at %s", inv.Fields, want)
 			}
 			for _, w := range tc.want {
 				if !strings.Contains(err.Error(), w) {

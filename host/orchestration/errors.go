@@ -3,6 +3,7 @@ package orchestration
 import (
 	"errors"
 	"fmt"
+	"github.com/idbridge/idbridge/host/api"
 	"strings"
 )
 
@@ -28,7 +29,11 @@ var (
 // in one pass.
 type InvalidError struct {
 	Template string
+	// Problems name each step by its number and name. See decision 0229.
 	Problems []string
+	// Fields are the same problems under JSON paths ("steps[1].condition")
+	// for the API's structured error.
+	Fields []api.FieldError
 }
 
 // Error implements error.

@@ -123,7 +123,7 @@ func apiError(err error) error {
 	case err == nil:
 		return nil
 	case errors.As(err, &inv):
-		return &api.Error{Status: http.StatusUnprocessableEntity, Code: "invalid_template", Message: err.Error(), Err: err}
+		return &api.Error{Status: http.StatusUnprocessableEntity, Code: "invalid_template", Message: err.Error(), Fields: inv.Fields, Err: err}
 	case errors.Is(err, ErrNotFound):
 		return &api.Error{Status: http.StatusNotFound, Code: "not_found", Message: err.Error(), Err: err}
 	case errors.Is(err, ErrNotWaiting), errors.Is(err, ErrFinished), errors.Is(err, ErrNotRetryable):

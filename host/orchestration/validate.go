@@ -1,6 +1,7 @@
 package orchestration
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -12,47 +13,46 @@ var stepIDPattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]{0,63}$`)
 // validate checks the structure of a template: ids, kinds, the fields each
 // kind needs, branch targets and loops. Macros and conditions are checked
 // by compile, which needs the integrations and the directory.
-func validate(t *Template) []string {
-	var problems []string
+func validate(t *Template) *problemList {
+	var problems problemList
 	if !stepIDPattern.MatchString(t.ID) {
-		problems = append(problems, fmt.Sprintf("template id %q must start with a letter and hold only letters, digits, '_' or '-'", t.ID))
+		problems.template("id", fmt.Sprintf("template id %q must start with a letter and hold only letters, digits, '_' or '-'", t.ID))
 	}
 	if len(t.Steps) == 0 {
-		problems = append(problems, "a template needs at least one step")
+		problems.template("steps", "a template needs at least one step")
 	}
 	seen := map[string]bool{}
-	for _, s := range t.Steps {
+	for i, s := range t.Steps {
 		switch {
 		case !stepIDPattern.MatchString(s.ID):
-			problems = append(problems, fmt.Sprintf("step id %q must start with a letter and hold only letters, digits, '_' or '-' (it is used in %%steps.<id>.<output>%%)", s.ID))
+			problems.step(i, s, "id", "id", fmt.Errorf("%q must start with a letter and hold only letters, digits, '_' or '-' (it is used in %%steps.<id>.<output>%%)", s.ID))
 		case s.ID == End:
-			problems = append(problems, "\"end\" is reserved for branches; give the step another id")
+			problems.step(i, s, "id", "id", errors.New("\"end\" is reserved for branches; give the step another id"))
 		case seen[s.ID]:
-			problems = append(problems, fmt.Sprintf("step id %q is used twice; step ids must be unique", s.ID))
+			problems.step(i, s, "id", "id", fmt.Errorf("%q is used twice; step ids must be unique", s.ID))
 		}
 		seen[s.ID] = true
-		problems = append(problems, stepFields(s)...)
+		stepFields(&problems, i, s)
 	}
-	for _, s := range t.Steps {
-		for _, b := range []struct{ name, to string }{{"onSuccess", s.OnSuccess}, {"onFailure", s.OnFailure}} {
+	for i, s := range t.Steps {
+		for _, b := range []struct{ field, words, to string }{{"onSuccess", "next step on success", s.OnSuccess}, {"onFailure", "next step on failure", s.OnFailure}} {
 			if b.to != "" && b.to != End && !seen[b.to] {
-				problems = append(problems, fmt.Sprintf("step %s: %s goes to %q, which is not a step of this template (use a step id or \"end\")", s.ID, b.name, b.to))
+				problems.step(i, s, b.field, b.words, fmt.Errorf("%q is not a step of this template (use a step id or \"end\")", b.to))
 			}
 		}
 	}
-	if len(problems) == 0 {
+	if len(problems.text) == 0 {
 		if cycle := findCycle(t); cycle != nil {
-			problems = append(problems, fmt.Sprintf("%s: %s; change a branch so the run always moves on to a later step or \"end\"", ErrLoop.Error(), strings.Join(cycle, " → ")))
+			problems.template("steps", fmt.Sprintf("%s: %s; change a branch so the run always moves on to a later step or \"end\"", ErrLoop.Error(), strings.Join(cycle, " → ")))
 		}
 	}
-	return problems
+	return &problems
 }
 
-func stepFields(s Step) []string {
-	var p []string
+func stepFields(p *problemList, i int, s Step) {
 	need := func(ok bool, msg string) {
 		if !ok {
-			p = append(p, fmt.Sprintf("step %s: %s", s.ID, msg))
+			p.step(i, s, "", "", errors.New(msg))
 		}
 	}
 	switch s.Kind {
@@ -86,7 +86,6 @@ func stepFields(s Step) []string {
 	default:
 		need(false, fmt.Sprintf("kind %q must be webhook, ad, condition or delay", s.Kind))
 	}
-	return p
 }
 
 // edges returns the steps a step can go to next, success first.
