@@ -174,9 +174,12 @@ func decodeError(err error, raw []byte) *Error {
 		if field == "" {
 			field = keyOfKind(raw, typeErr.Value)
 		}
-		return invalidField(field, "must be %s, not a JSON %s", jsonKind(typeErr.Type), typeErr.Value)
+		// The decoder's offset is the value's end, so only the line is
+		// sure to point at it.
+		line, _ := JSONPosition(raw, typeErr.Offset-1)
+		return invalidField(field, "must be %s, not a JSON %s (line %d)", jsonKind(typeErr.Type), typeErr.Value, line)
 	case errors.As(err, &syntaxErr):
-		return BadRequest("the request body is not valid JSON: %s at byte %d", strings.TrimPrefix(syntaxErr.Error(), "json: "), syntaxErr.Offset)
+		return BadRequest("the request body is not valid JSON: %s", DescribeJSONError(err, raw))
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return BadRequest("the request body is not valid JSON: it ends before the value does")
 	}

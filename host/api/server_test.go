@@ -307,6 +307,20 @@ func TestDecode(t *testing.T) {
 			}
 		})
 	}
+	// A JSON mistake is placed by line and column, as an editor shows
+	// them, never by byte offset. See decision 0229.
+	t.Run("syntax error has line and column", func(t *testing.T) {
+		a := f.do(t, "POST", "/v1/widgets", tok, "{\n  \"name\": \"a\",\n  \"count\": 2,\n}")
+		if m := a.errMessage(); !strings.Contains(m, "at line 4, column 1") || strings.Contains(m, "byte") {
+			t.Errorf("message %q, want the line and column of the stray }", m)
+		}
+	})
+	t.Run("type error has line and column", func(t *testing.T) {
+		a := f.do(t, "POST", "/v1/widgets", tok, "{\n  \"name\": \"ä\",\n  \"count\": \"two\"\n}")
+		if m := a.errMessage(); !strings.Contains(m, "count") || !strings.Contains(m, "(line 3)") {
+			t.Errorf("message %q, want the field and line of the wrong value", m)
+		}
+	})
 	t.Run("unknown field is named", func(t *testing.T) {
 		a := f.do(t, "POST", "/v1/widgets", tok, `{"colour":"red"}`)
 		if !strings.Contains(a.errMessage(), "colour") {

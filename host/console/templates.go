@@ -3,6 +3,7 @@ package console
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/idbridge/idbridge/host/api"
 	"net/http"
 	"net/url"
 	"strings"
@@ -147,8 +148,10 @@ func (c *Console) saveTemplate(w http.ResponseWriter, r *http.Request, s *sessio
 		http.Redirect(w, r, "/templates?draft="+url.QueryEscape(body), http.StatusSeeOther)
 		return
 	}
-	if !json.Valid([]byte(body)) {
-		c.sessions.setFlash(s, &flash{OK: false, Message: "The template is not valid JSON; nothing was saved."})
+	var parsed any
+	if err := json.Unmarshal([]byte(body), &parsed); err != nil {
+		// Where the mistake is, as the editor counts lines. See decision 0229.
+		c.sessions.setFlash(s, &flash{OK: false, Message: "The template is not valid JSON (" + api.DescribeJSONError(err, []byte(body)) + "); nothing was saved."})
 		http.Redirect(w, r, "/templates?draft="+url.QueryEscape(body), http.StatusSeeOther)
 		return
 	}
