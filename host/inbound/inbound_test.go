@@ -202,9 +202,8 @@ func TestMacrosAreCheckedAndSecretsAreNotOffered(t *testing.T) {
 			t.Errorf("header %q: %v, want an InvalidError", v, err)
 			continue
 		}
-		// Named by the header's name and the line and column in words.
-		// See decision 0229.
-		if want := "Header " + def.Headers[0].Name + ", line 1, column "; !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "1:1") {
+		// The position in words, never "1:2:". See decision 0229.
+		if want := "headers[0].value: line 1, column "; !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "1:1") {
 			t.Errorf("header %q: %v, want it to say %q", v, err, want)
 		}
 	}

@@ -41,14 +41,12 @@ func templated(d *Definition) []struct {
 		src   *string
 		ctx   macro.Context
 	}
-	// Named by the form's labels, so a problem reads "Header X-Key,
-	// line 1, column 2: ...". See decision 0229.
-	out := []t{{"URL", &d.URL, macro.URL}}
+	out := []t{{"url", &d.URL, macro.URL}}
 	for i := range d.Headers {
-		out = append(out, t{"Header " + d.Headers[i].Name, &d.Headers[i].Value, macro.Header})
+		out = append(out, t{fmt.Sprintf("headers[%d].value", i), &d.Headers[i].Value, macro.Header})
 	}
 	for i := range d.Query {
-		out = append(out, t{"Query parameter " + d.Query[i].Name, &d.Query[i].Value, macro.Text})
+		out = append(out, t{fmt.Sprintf("query[%d].value", i), &d.Query[i].Value, macro.Text})
 	}
 	return out
 }
@@ -63,7 +61,7 @@ func (s *Service) checkMacros(ctx context.Context, integrationID string, d Defin
 	var problems []string
 	for _, f := range templated(&d) {
 		if _, err := macro.Check(*f.src, scope); err != nil {
-			problems = append(problems, macro.In(f.where, err).Error())
+			problems = append(problems, fmt.Sprintf("%s: %v", f.where, err))
 		}
 	}
 	return problems, nil
@@ -93,7 +91,7 @@ func (s *Service) render(ctx context.Context, integrationID string, d Definition
 	for _, f := range templated(&out) {
 		t, err := macro.Check(*f.src, scope)
 		if err != nil {
-			return d, &InvalidError{Problems: []string{macro.In(f.where, err).Error()}}
+			return d, &InvalidError{Problems: []string{fmt.Sprintf("%s: %v", f.where, err)}}
 		}
 		v, err := t.Render(env, f.ctx)
 		if err != nil {

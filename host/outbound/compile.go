@@ -74,22 +74,23 @@ func Compile(w Webhook, scope macro.Scope) (*Compiled, error) {
 		parsed = append(parsed, f)
 		return f
 	}
-	// Fields are named by the form's labels, so a problem reads "Body,
-	// line 1, column 2: ...". See decision 0229.
-	c.url = *add("URL", w.URL, macro.URL)
+	// Fields are named by the form's labels, so a problem reads "body,
+	// line 1, column 2: ..."; lower case, as each problem's first words
+	// name its field for the API's fields. See decision 0229.
+	c.url = *add("url", w.URL, macro.URL)
 	for _, h := range w.Headers {
-		c.headers = append(c.headers, *add("Header "+h.Name, h.Value, macro.Header))
+		c.headers = append(c.headers, *add("header "+h.Name, h.Value, macro.Header))
 	}
 	// The connector encodes query values itself, so they are rendered as
 	// text here; encoding twice would corrupt them.
 	for _, q := range w.Query {
-		c.query = append(c.query, *add("Query parameter "+q.Name, q.Value, macro.Text))
+		c.query = append(c.query, *add("query parameter "+q.Name, q.Value, macro.Text))
 	}
 	if w.Body != "" {
-		c.body = add("Body", w.Body, bodyCtx)
+		c.body = add("body", w.Body, bodyCtx)
 	}
 	for _, o := range w.Outputs {
-		c.outputs = append(c.outputs, *add("Output "+o.Name, o.Path, macro.Text))
+		c.outputs = append(c.outputs, *add("output "+o.Name, o.Path, macro.Text))
 	}
 	for name := range inputs {
 		c.inputs = append(c.inputs, name)
