@@ -177,7 +177,7 @@ func compile(ctx context.Context, hooks *outbound.Service, t *Template) (*compil
 				// template's logic. See decision 0218.
 				full, err := hooks.Scope(ctx, soleIntegration, earlier...)
 				if err != nil {
-					fail(s, "%v", err)
+					fail(i, s, "condition", "condition", err)
 					continue
 				}
 				scope, cs.settingsOf = full, soleIntegration
