@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/idbridge/idbridge/host/api"
 )
 
 var (
@@ -53,3 +55,19 @@ func (e *TestError) Error() string { return "the endpoint test failed: " + e.Msg
 
 // Unwrap lets callers test for ErrTestFailed.
 func (e *TestError) Unwrap() error { return ErrTestFailed }
+
+// Fields lists each "field: what is wrong" problem with its field, so a
+// form shows it beside the input (see decisions 0222 and 0228). Fields
+// are the definition's JSON names ("url", "paging.pageParam",
+// "headers[0].name").
+func (e *InvalidError) Fields() []api.FieldError {
+	var out []api.FieldError
+	for _, p := range e.Problems {
+		field, msg, ok := strings.Cut(p, ": ")
+		if !ok || strings.ContainsAny(field, " ") {
+			continue
+		}
+		out = append(out, api.FieldError{Field: field, Message: msg})
+	}
+	return out
+}

@@ -112,7 +112,8 @@ func apiError(err error) error {
 	case errors.As(err, &te):
 		return &api.Error{Status: http.StatusUnprocessableEntity, Code: "test_failed", Message: err.Error(), Err: err}
 	case errors.As(err, &inv):
-		return &api.Error{Status: http.StatusBadRequest, Code: "invalid_endpoint", Message: err.Error(), Err: err}
+		return &api.Error{Status: http.StatusBadRequest, Code: "invalid_endpoint", Message: err.Error(), Err: err,
+			Fields: inv.Fields()}
 	case errors.Is(err, ErrTestNotRecorded):
 		return &api.Error{Status: http.StatusServiceUnavailable, Code: "test_not_recorded", Message: err.Error(), Err: err}
 	case errors.Is(err, ErrNotTested):

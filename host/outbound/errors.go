@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/idbridge/idbridge/host/api"
 )
 
 var (
@@ -31,4 +33,38 @@ type InvalidError struct {
 // Error implements error.
 func (e *InvalidError) Error() string {
 	return fmt.Sprintf("webhook %s is not valid: %s", e.Webhook, strings.Join(e.Problems, "; "))
+}
+
+// problemFields are the webhook's JSON fields by the words a problem
+// starts with, so a form can show each problem beside its field (see
+// decisions 0222 and 0228). Longer prefixes come first.
+var problemFields = []struct{ prefix, field string }{
+	{"message type", "messageType"},
+	{"a GET call cannot have a body", "body"},
+	{"an idempotent webhook", "verify"},
+	{"every output", "outputs"},
+	{"output ", "outputs"},
+	{"verify", "verify"},
+	{"header ", "headers"},
+	{"query ", "query"},
+	{"method", "method"},
+	{"body", "body"},
+	{"name", "name"},
+	{"url", "url"},
+	{"id ", "id"},
+}
+
+// Fields lists each problem with the webhook field it belongs to; a
+// problem no field is known for is left out (it stays in the message).
+func (e *InvalidError) Fields() []api.FieldError {
+	var out []api.FieldError
+	for _, p := range e.Problems {
+		for _, f := range problemFields {
+			if strings.HasPrefix(p, f.prefix) {
+				out = append(out, api.FieldError{Field: f.field, Message: p})
+				break
+			}
+		}
+	}
+	return out
 }

@@ -70,7 +70,10 @@ func apiError(err error) error {
 	switch {
 	case err == nil:
 		return nil
-	case errors.As(err, &inv), errors.Is(err, ErrInput), errors.Is(err, ErrNoObjects):
+	case errors.As(err, &inv):
+		return &api.Error{Status: http.StatusUnprocessableEntity, Code: "invalid_webhook", Message: err.Error(), Err: err,
+			Fields: inv.Fields()}
+	case errors.Is(err, ErrInput), errors.Is(err, ErrNoObjects):
 		return &api.Error{Status: http.StatusUnprocessableEntity, Code: "invalid_webhook", Message: err.Error(), Err: err}
 	case errors.Is(err, ErrPreconfigured):
 		return &api.Error{Status: http.StatusConflict, Code: "preconfigured", Message: err.Error(), Err: err}

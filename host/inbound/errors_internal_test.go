@@ -1,0 +1,21 @@
+package inbound
+
+import "testing"
+
+func TestInvalidDefinitionNamesTheFieldOfEachProblem(t *testing.T) {
+	d := Definition{ID: "Bad Id", Method: "DELETE", Paging: Paging{Kind: PagingPage},
+		Headers: []KV{{Name: "ok", Value: "1"}, {Name: "bad name", Value: "2"}}}.normalize()
+	e := &InvalidError{Problems: d.check(true)}
+	got := map[string]string{}
+	for _, f := range e.Fields() {
+		got[f.Field] = f.Message
+	}
+	for _, want := range []string{"id", "url", "method", "paging.pageParam", "headers[1].name"} {
+		if got[want] == "" {
+			t.Fatalf("no problem placed on %s: %v", want, got)
+		}
+	}
+	if _, ok := got["headers[0].name"]; ok {
+		t.Fatalf("a good header was refused: %v", got)
+	}
+}
