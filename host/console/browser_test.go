@@ -395,18 +395,57 @@ func TestConsoleInBrowser(t *testing.T) {
 	}
 	b.shot("06-inbound-test-and-save")
 
-	// A custom endpoint: tested against the app and saved with its fields.
-	b.step("fill the custom endpoint",
-		chromedp.SetValue(chromedp.CSS(`#custom-form input[name="endpoint_id"]`), "groups-custom"),
-		chromedp.SetValue(chromedp.CSS(`#custom-form input[name="name"]`), "Groups (custom)"),
-		chromedp.SetValue(chromedp.CSS(`#custom-form input[name="url"]`), "/v1/workspaces/{WorkspaceID}/user-groups"),
-		chromedp.SetValue(chromedp.CSS(`#custom-form input[name="primary_key"]`), "id"))
-	b.submit("save the custom endpoint", `#custom-form button`)
+	// A custom endpoint refused: page paging without its parameter and a
+	// header without a proper name; each problem beside its field, every
+	// typed value kept, nothing saved.
+	b.fill("#field-id", "groups-custom")
+	b.fill("#field-name", "Groups (custom)")
+	b.fill("#field-url", "/v1/workspaces/{WorkspaceID}/user-groups")
+	b.fill("#field-primaryKey", "id")
+	b.fill("#headers-name-0", "Bad Header")
+	b.fill("#headers-value-0", "x")
+	b.fill("#query-name-0", "sort-column")
+	b.fill("#query-value-0", "NAME")
+	b.fill(`select[name="paging.kind"]`, "page")
+	b.submit("save a bad custom endpoint", "#save-endpoint")
+	b.flashBad("save a bad custom endpoint")
+	kept := eval[string](b, `["#field-id", "#field-url", "#headers-name-0", "#query-value-0", "select[name='paging.kind']"].map(function (s) { return document.querySelector(s).value; }).join("|")`)
+	if kept != "groups-custom|/v1/workspaces/{WorkspaceID}/user-groups|Bad Header|NAME|page" {
+		t.Fatalf("after a refused endpoint save the form holds %q, want what was typed", kept)
+	}
+	for _, e := range []string{"#error-rows-headers", `[id="error-field-paging.pageParam"]`} {
+		if msg := b.text(chromedp.CSS(e)); msg == "" {
+			t.Fatalf("no error at %s", e)
+		}
+	}
+	if eval[bool](b, `!!document.querySelector('tr[data-endpoint="groups-custom"]')`) {
+		t.Fatal("a refused custom endpoint was saved")
+	}
+	b.shot("06a-inbound-custom-refused")
+
+	// Corrected: tested against the app and saved with its fields and
+	// its query parameter.
+	b.fill("#headers-name-0", "")
+	b.fill("#headers-value-0", "")
+	b.fill(`select[name="paging.kind"]`, "none")
+	b.submit("save the custom endpoint", "#save-endpoint")
 	b.flashOK("save the custom endpoint")
 	if row := b.text(`tr[data-endpoint="groups-custom"]`); !strings.Contains(row, "custom") || !strings.Contains(row, "tested") {
 		t.Fatalf("the custom endpoint is listed as %q", row)
 	}
 	b.shot("06b-inbound-custom")
+
+	// Edited through its own form: filled from the stored endpoint.
+	b.open("/integrations/clockify/inbound?edit=groups-custom")
+	if v := eval[string](b, `document.querySelector("#query-name-0").value + "=" + document.querySelector("#query-value-0").value`); v != "sort-column=NAME" {
+		t.Fatalf("the edit form shows the parameter %q", v)
+	}
+	b.fill("#field-name", "User groups")
+	b.submit("edit the custom endpoint", "#save-endpoint")
+	b.flashOK("edit the custom endpoint")
+	if row := b.text(`tr[data-endpoint="groups-custom"]`); !strings.Contains(row, "User groups") {
+		t.Fatalf("the edited endpoint is listed as %q", row)
+	}
 
 	// Data source: List Users joined on its id, a mapping with a custom
 	// format, matched on mail, scoped to one user.
@@ -525,6 +564,62 @@ func TestConsoleInBrowser(t *testing.T) {
 	}
 	if !inClockify(h, h.People.Mail["nora"]) {
 		t.Fatal("the webhook test did not add nora to Clockify")
+	}
+
+	// A custom webhook written in its own form. Refused first: no name;
+	// then an unknown macro in a header; each problem beside its field and
+	// the typed values, header rows included, kept.
+	b.open("/integrations/clockify/outbound")
+	b.fill("#field-id", "tag-user")
+	b.fill("#field-url", "/v1/workspaces/{WorkspaceID}/users/%userId%")
+	b.fill(`select[name="method"]`, "PUT")
+	b.fill("#headers-name-0", "X-Requested-By")
+	b.fill("#headers-value-0", "idbridge %ad.nosuch%")
+	b.fill("#field-body", `{"note": "%ad.mail%"}`)
+	b.submit("save a bad webhook", "#save-webhook")
+	b.flashBad("save a bad webhook")
+	kept = eval[string](b, `["#field-id", "#field-url", "select[name='method']", "#headers-name-0", "#headers-value-0", "#field-body"].map(function (s) { return document.querySelector(s).value; }).join("|")`)
+	if want := `tag-user|/v1/workspaces/{WorkspaceID}/users/%userId%|PUT|X-Requested-By|idbridge %ad.nosuch%|{"note": "%ad.mail%"}`; kept != want {
+		t.Fatalf("after a refused webhook save the form holds %q, want %q", kept, want)
+	}
+	if msg := b.text("#error-field-name"); msg == "" {
+		t.Fatal("no error beside the webhook's name")
+	}
+	b.shot("12a-webhook-refused")
+	// Named now; the unknown macro in a header is refused under the rows.
+	b.fill("#field-name", "Tag a user")
+	b.submit("save a webhook with an unknown macro", "#save-webhook")
+	b.flashBad("save a webhook with an unknown macro")
+	if msg := b.text("#error-rows-headers"); !strings.Contains(msg, "nosuch") {
+		t.Fatalf("the headers' error says %q", msg)
+	}
+	if v := eval[string](b, `document.querySelector("#field-name").value + "|" + document.querySelector("#headers-value-0").value`); v != "Tag a user|idbridge %ad.nosuch%" {
+		t.Fatalf("after the second refusal the form holds %q", v)
+	}
+	b.fill("#headers-value-0", "idbridge")
+	b.submit("save the webhook", "#save-webhook")
+	b.flashOK("save the webhook")
+	if row := b.text(`tr[data-webhook="tag-user"]`); !strings.Contains(row, "custom") || !strings.Contains(row, "Tag a user") {
+		t.Fatalf("the new webhook is listed as %q", row)
+	}
+	b.submit("edit the webhook", `a[data-edit="tag-user"]`)
+	if v := eval[string](b, `document.querySelector("#headers-name-0").value`); v != "X-Requested-By" {
+		t.Fatalf("the edit form shows the header %q", v)
+	}
+	b.fill("#field-name", "Tag a user (edited)")
+	b.submit("save the edited webhook", "#save-webhook")
+	b.flashOK("save the edited webhook")
+	if row := b.text(`tr[data-webhook="tag-user"]`); !strings.Contains(row, "(edited)") {
+		t.Fatalf("the edited webhook is listed as %q", row)
+	}
+	b.shot("12b-webhook-saved")
+	// The confirmation dialog is the browser's; the test answers it by
+	// taking the confirmation away.
+	eval[bool](b, `document.querySelector('button[data-delete="tag-user"]').form.removeAttribute("data-confirm") || true`)
+	b.submit("delete the webhook", `button[data-delete="tag-user"]`)
+	b.flashOK("delete the webhook")
+	if eval[bool](b, `!!document.querySelector('tr[data-webhook="tag-user"]')`) {
+		t.Fatal("the deleted webhook is still listed")
 	}
 
 	// Orchestration: an onboarding template, applied now to one user; the

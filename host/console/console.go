@@ -117,6 +117,9 @@ func (c *Console) routes() {
 	c.mux.HandleFunc("GET /outbound", c.signedIn(c.outboundIndex))
 	c.mux.HandleFunc("GET /integrations/{id}/outbound", c.signedIn(c.outboundPage))
 	c.mux.HandleFunc("POST /integrations/{id}/outbound/test", c.signedIn(c.testWebhook))
+	c.mux.HandleFunc("POST /integrations/{id}/outbound/webhooks", c.signedIn(c.saveWebhook))
+	c.mux.HandleFunc("POST /integrations/{id}/outbound/webhooks/{webhook}/delete", c.signedIn(c.deleteWebhook))
+	c.mux.HandleFunc("POST /integrations/{id}/inbound/{endpoint}/save", c.signedIn(c.saveCustomEndpoint))
 
 	c.mux.HandleFunc("GET /audit", c.signedIn(c.auditPage))
 	c.mux.HandleFunc("GET /directory/search", c.signedIn(c.directorySearch))

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/idbridge/idbridge/host/api"
 )
 
 type inboundEndpoint struct {
@@ -16,8 +18,18 @@ type inboundEndpoint struct {
 	URL         string `json:"url"`
 	RecordsPath string `json:"recordsPath"`
 	PrimaryKey  string `json:"primaryKey"`
-	Custom      bool   `json:"custom"`
-	Fields      []struct {
+	Headers     []kv   `json:"headers"`
+	Query       []kv   `json:"query"`
+	Paging      struct {
+		Kind       string `json:"kind"`
+		PageParam  string `json:"pageParam"`
+		SizeParam  string `json:"sizeParam"`
+		PageSize   int    `json:"pageSize"`
+		FirstPage  int    `json:"firstPage"`
+		CursorPath string `json:"cursorPath"`
+	} `json:"paging"`
+	Custom bool `json:"custom"`
+	Fields []struct {
 		Path   string `json:"path"`
 		Type   string `json:"type"`
 		Sample string `json:"sample"`
@@ -57,6 +69,9 @@ type inboundData struct {
 	CanTest, CanSave, CanRemove bool
 	// HasSync links to the data sources once that service is wired.
 	HasSync bool
+	// Edit is the custom endpoint in the edit form (?edit=id), or nil
+	// for the add form.
+	Edit *inboundEndpoint
 }
 
 func (c *Console) inboundPage(w http.ResponseWriter, r *http.Request, s *session) {
@@ -84,6 +99,11 @@ func (c *Console) inboundPage(w http.ResponseWriter, r *http.Request, s *session
 		_ = a.decode(&d.Endpoints)
 	} else {
 		d.Err = a.Err
+	}
+	for i := range d.Endpoints {
+		if e := &d.Endpoints[i]; e.Custom && e.ID == r.FormValue("edit") {
+			d.Edit = e
+		}
 	}
 	c.render(w, http.StatusOK, "inbound", c.newPage(s, "inbound", "Inbound: "+d.Integration.Name, d))
 }
@@ -144,36 +164,59 @@ type kv struct {
 	Value string `json:"value"`
 }
 
-// saveCustomEndpoint tests a custom endpoint and adds it when the test
-// passes (the API refuses to save an untested definition).
+// saveCustomEndpoint tests a custom endpoint and saves it when the test
+// passes (the API refuses to save an untested definition): a new one
+// from the add form, or a changed one from the edit form
+// (/inbound/{endpoint}/save). Inputs are named like the definition's JSON
+// fields, so the API's problems land beside them. See decision 0228.
 func (c *Console) saveCustomEndpoint(w http.ResponseWriter, r *http.Request, s *session) {
-	id := r.PathValue("id")
+	id, editing := r.PathValue("id"), r.PathValue("endpoint")
+	_ = r.ParseForm()
 	f := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
 	def := map[string]any{
-		"id": f("endpoint_id"), "name": f("name"), "description": f("description"),
-		"method": f("method"), "url": f("url"), "recordsPath": f("records_path"), "primaryKey": f("primary_key"),
+		"id": f("id"), "name": f("name"), "description": f("description"),
+		"method": f("method"), "url": f("url"), "recordsPath": f("recordsPath"), "primaryKey": f("primaryKey"),
+		"headers": formRows(r, "headers"), "query": formRows(r, "query"),
 	}
-	if kind := f("paging_kind"); kind != "" && kind != "none" {
-		p := map[string]any{"kind": kind, "pageParam": f("page_param"), "sizeParam": f("size_param")}
-		if n, err := strconv.Atoi(f("page_size")); err == nil {
-			p["pageSize"] = n
-		}
-		if n, err := strconv.Atoi(f("first_page")); err == nil {
-			p["firstPage"] = n
+	page := "/integrations/" + url.PathEscape(id) + "/inbound"
+	method, path, back := "POST", "/v1/integrations/"+url.PathEscape(id)+"/inbound", page+"#custom"
+	if editing != "" {
+		def["id"] = editing
+		method, path = "PUT", path+"/"+url.PathEscape(editing)
+		back = page + "?edit=" + url.QueryEscape(editing) + "#custom"
+	}
+	var bad []api.FieldError
+	if kind := f("paging.kind"); kind != "" && kind != "none" {
+		p := map[string]any{"kind": kind, "pageParam": f("paging.pageParam"), "sizeParam": f("paging.sizeParam"), "cursorPath": f("paging.cursorPath")}
+		for _, k := range []string{"pageSize", "firstPage"} {
+			v := f("paging." + k)
+			if v == "" {
+				continue
+			}
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				bad = append(bad, api.FieldError{Field: "paging." + k, Message: "a whole number, 0 or more"})
+				continue
+			}
+			p[k] = n
 		}
 		def["paging"] = p
 	}
-	a := c.api.callJSON(r.Context(), r, s.token, "POST", "/v1/integrations/"+url.PathEscape(id)+"/inbound", def)
-	back := "/integrations/" + url.PathEscape(id) + "/inbound"
+	if len(bad) > 0 {
+		c.done(w, r, s, answer{Status: http.StatusBadRequest, Code: "invalid_endpoint", Err: "The endpoint definition is not valid.", Fields: bad}, "", back)
+		return
+	}
+	a := c.api.callJSON(r.Context(), r, s.token, method, path, def)
+	msg := "Test passed; the custom endpoint is saved with the fields that came back."
 	var saved struct {
 		Test *inboundTest `json:"test"`
 	}
 	if a.ok() && a.decode(&saved) == nil && saved.Test != nil {
-		c.sessions.setFlash(s, &flash{OK: true, Message: "Test passed; the custom endpoint is saved with the fields that came back.", Inbound: saved.Test})
-		http.Redirect(w, r, back, http.StatusSeeOther)
+		c.sessions.setFlash(s, &flash{OK: true, Message: msg, Inbound: saved.Test})
+		http.Redirect(w, r, page+"#endpoints", http.StatusSeeOther)
 		return
 	}
-	c.done(w, r, s, a, "Test passed; the custom endpoint is saved with the fields that came back.", back)
+	c.done(w, r, s, a, msg, back)
 }
 
 func (c *Console) removeEndpoint(w http.ResponseWriter, r *http.Request, s *session) {

@@ -32,12 +32,23 @@ func keptForm(r *http.Request) url.Values {
 func fieldErrors(fields []api.FieldError, form url.Values) (placed map[string]string, rest []api.FieldError) {
 	placed = map[string]string{}
 	for _, f := range fields {
+		// An input named exactly like the field wins over one that only
+		// ends like it ("name" over "headers.name").
 		name := ""
+		if _, ok := form[f.Field]; ok {
+			name = f.Field
+		}
 		for k := range form {
-			if k == f.Field || strings.HasSuffix(k, "."+f.Field) {
+			if name == "" && strings.HasSuffix(k, "."+f.Field) {
 				name = k
-				break
 			}
+		}
+		// A problem with one row of a list ("headers[1].name") or with
+		// the list itself ("headers") belongs to the list's rows, drawn
+		// as inputs "headers.name", "headers.value"; it is placed on the
+		// list's name. See decision 0228.
+		if list := listOf(f.Field); name == "" && list != "" && hasRows(form, list) {
+			name = list
 		}
 		if name == "" {
 			rest = append(rest, f)
@@ -49,6 +60,25 @@ func fieldErrors(fields []api.FieldError, form url.Values) (placed map[string]st
 		placed[name] += f.Message
 	}
 	return placed, rest
+}
+
+// listOf is the list a field belongs to: "headers" for "headers[1].name"
+// and for "headers", "" for a field with no brackets and no rows.
+func listOf(field string) string {
+	if i := strings.IndexByte(field, '['); i > 0 {
+		return field[:i]
+	}
+	return field
+}
+
+// hasRows reports whether form has row inputs of list ("list.name").
+func hasRows(form url.Values, list string) bool {
+	for k := range form {
+		if strings.HasPrefix(k, list+".") {
+			return true
+		}
+	}
+	return false
 }
 
 // consoleWords are the console's own sentences for API error codes whose
@@ -96,4 +126,47 @@ func (p *page) FieldError(name string) string {
 		return ""
 	}
 	return p.Flash.Fields[name]
+}
+
+// KeptRows returns the rows of a name/value list (headers, parameters)
+// as the admin typed them into a refused form, from the inputs
+// "list.name" and "list.value", or def when nothing was refused. Rows
+// are padded with empty ones to at least min, so there is room to add.
+func (p *page) KeptRows(list string, def []kv, min int) []kv {
+	rows := def
+	if p.Flash != nil && p.Flash.Form != nil {
+		if names, ok := p.Flash.Form[list+".name"]; ok {
+			values := p.Flash.Form[list+".value"]
+			rows = nil
+			for i, n := range names {
+				r := kv{Name: n}
+				if i < len(values) {
+					r.Value = values[i]
+				}
+				rows = append(rows, r)
+			}
+		}
+	}
+	rows = append([]kv(nil), rows...)
+	for len(rows) < min {
+		rows = append(rows, kv{})
+	}
+	return rows
+}
+
+// formRows reads a name/value list posted as "list.name" and
+// "list.value" inputs; rows without a name and value are left out.
+func formRows(r *http.Request, list string) []kv {
+	names, values := r.PostForm[list+".name"], r.PostForm[list+".value"]
+	var out []kv
+	for i, n := range names {
+		row := kv{Name: strings.TrimSpace(n)}
+		if i < len(values) {
+			row.Value = strings.TrimSpace(values[i])
+		}
+		if row.Name != "" || row.Value != "" {
+			out = append(out, row)
+		}
+	}
+	return out
 }

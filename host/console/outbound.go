@@ -66,6 +66,11 @@ type outboundData struct {
 	Result  *webhookTest
 	Form    outboundForm
 	CanTest bool
+	// CanEdit shows the custom webhook editor and delete buttons (admins);
+	// Edit is the webhook in the editor: a stored custom one (?edit=id)
+	// or a new one.
+	CanEdit bool
+	Edit    webhook
 }
 
 // outboundForm is the test form's content.
@@ -138,7 +143,9 @@ func (c *Console) renderOutbound(w http.ResponseWriter, r *http.Request, s *sess
 		return
 	}
 	d := outboundData{Result: res, Form: form, Inputs: map[string][]string{},
-		CanTest: rt.allows(s.principal.Role, "POST", "/v1/integrations/{integration}/webhooks/test")}
+		CanTest: rt.allows(s.principal.Role, "POST", "/v1/integrations/{integration}/webhooks/test"),
+		CanEdit: rt.allows(s.principal.Role, "PUT", "/v1/integrations/{integration}/webhooks/{id}"),
+		Edit:    webhook{Method: "POST", MessageType: "json"}}
 	_ = a.decode(&d.Integration)
 	if a := c.api.call(r.Context(), r, s.token, "GET", base+"/webhooks", nil, ""); a.ok() {
 		_ = a.decode(&d.Webhooks)
@@ -147,8 +154,11 @@ func (c *Console) renderOutbound(w http.ResponseWriter, r *http.Request, s *sess
 	}
 	for _, wh := range d.Webhooks {
 		d.Inputs[wh.ID] = inputsOf(wh)
+		if wh.ID == r.FormValue("edit") && !wh.Preconfigured {
+			d.Edit = wh
+		}
 	}
-	if d.CanTest {
+	if d.CanTest || d.CanEdit {
 		if a := c.api.call(r.Context(), r, s.token, "GET", base+"/macros", nil, ""); a.ok() {
 			_ = a.decode(&d.Macros)
 		}

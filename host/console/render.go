@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
+	"strconv"
 	"strings"
 
 	"github.com/idbridge/idbridge/host/api"
@@ -35,6 +36,22 @@ func newRenderer() (*renderer, error) {
 		// finds, for the "picker" template.
 		"pick": func(target, kinds string) map[string]string {
 			return map[string]string{"Target": target, "Kinds": kinds}
+		},
+		// fieldOf and rowsOf feed the shared "field" and "rows" form
+		// templates: the typed value after a refusal, else def, and the
+		// problem beside it (see decisions 0222 and 0228).
+		"fieldOf": func(p *page, name, label, def string) formField {
+			return formField{Name: name, Label: label, Value: p.Kept(name, def), Err: p.FieldError(name), Format: name == "url"}
+		},
+		"rowsOf": func(p *page, list, label string, rows []kv) formRowsView {
+			return formRowsView{List: list, Label: label, Rows: rows, Err: p.FieldError(list)}
+		},
+		// num draws a count, leaving 0 (unset) empty.
+		"num": func(n int) string {
+			if n == 0 {
+				return ""
+			}
+			return strconv.Itoa(n)
 		},
 		"path":  url.PathEscape,
 		"query": url.QueryEscape,
@@ -248,3 +265,18 @@ func indexOrZero(list any, i int) any {
 }
 
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }
+
+// formField is one text input of a form with its problem.
+type formField struct {
+	Name, Label, Value, Err string
+	// Format marks inputs that take macros, for the macro chooser.
+	Format bool
+}
+
+// formRowsView is a name/value list (headers, parameters) drawn as rows
+// of inputs.
+type formRowsView struct {
+	List, Label string
+	Rows        []kv
+	Err         string
+}
