@@ -59,7 +59,11 @@ func (c *Console) saveWebhook(w http.ResponseWriter, r *http.Request, s *session
 		return
 	}
 	a := c.api.callJSON(r.Context(), r, s.token, "PUT", base+url.PathEscape(id), body)
-	c.done(w, r, s, a, "Saved the webhook "+id+". Test it below before a template uses it.", page+"?webhook="+url.QueryEscape(id)+"#webhooks")
+	if a.ok() {
+		// Saved: the test form is opened on it, the natural next step.
+		back = page + "?webhook=" + url.QueryEscape(id) + "#webhooks"
+	}
+	c.done(w, r, s, a, "Saved the webhook "+id+". Test it below before a template uses it.", back)
 }
 
 // deleteWebhook removes a custom webhook.

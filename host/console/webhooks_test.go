@@ -75,6 +75,8 @@ func (f *fakeWebhooks) Routes() []api.Route {
 				f.puts++
 				return w, nil
 			}},
+		{Method: "POST", Pattern: base + "/test", MinRole: api.RoleAdmin, Summary: "Test a webhook",
+			Handler: func(*api.Call) (any, error) { return nil, nil }},
 		{Method: "DELETE", Pattern: base + "/{id}", MinRole: api.RoleAdmin, Summary: "Delete a webhook",
 			Handler: func(c *api.Call) (any, error) {
 				f.mu.Lock()
@@ -85,12 +87,16 @@ func (f *fakeWebhooks) Routes() []api.Route {
 	}
 }
 
-// afterPost posts form and opens the page it redirects to.
-func afterPost(t *testing.T, b *http.Client, base, path string, form url.Values) string {
+// afterPost posts form and opens the page it redirects to, which must
+// begin with want.
+func afterPost(t *testing.T, b *http.Client, base, path string, form url.Values, want string) string {
 	t.Helper()
 	resp, _ := post(t, b, base+path, form)
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("POST %s answered %d, want a redirect", path, resp.StatusCode)
+	}
+	if loc := resp.Header.Get("Location"); !strings.HasPrefix(loc, want) {
+		t.Fatalf("POST %s redirected to %s, want %s", path, loc, want)
 	}
 	_, page := get(t, b, base+resp.Header.Get("Location"))
 	return page
@@ -104,7 +110,7 @@ func TestWebhookEditorKeepsWhatWasTypedAndPlacesEveryProblem(t *testing.T) {
 		"url": {""}, "messageType": {"json"}, "body": {`{"note":"%ad.mail%"}`},
 		"headers.name": {"", "X-Trace"}, "headers.value": {"orphan", "%ad.objectGUID%"},
 		"query.name": {"dry"}, "query.value": {"true"}}
-	page := afterPost(t, b, f.srv.URL, "/integrations/clockify/outbound/webhooks", form)
+	page := afterPost(t, b, f.srv.URL, "/integrations/clockify/outbound/webhooks", form, "/integrations/clockify/outbound#editor")
 	for _, want := range []string{`id="error-field-name"`, `id="error-field-url"`, `id="error-rows-headers"`,
 		`value="add-note"`, `value="X-Trace"`, `value="%ad.objectGUID%"`, `value="orphan"`, `value="dry"`,
 		`{&#34;note&#34;:&#34;%ad.mail%&#34;}`, `<option selected>PATCH</option>`} {
@@ -120,7 +126,7 @@ func TestWebhookEditorKeepsWhatWasTypedAndPlacesEveryProblem(t *testing.T) {
 	form.Set("url", "/v1/notes")
 	form["headers.name"] = []string{"X-Trace", ""}
 	form["headers.value"] = []string{"%ad.objectGUID%", ""}
-	afterPost(t, b, f.srv.URL, "/integrations/clockify/outbound/webhooks", form)
+	afterPost(t, b, f.srv.URL, "/integrations/clockify/outbound/webhooks", form, "/integrations/clockify/outbound?webhook=add-note")
 	got := wh.saved["add-note"]
 	if got == nil || got["method"] != "PATCH" || got["url"] != "/v1/notes" {
 		t.Fatalf("saved %v", got)
@@ -130,7 +136,7 @@ func TestWebhookEditorKeepsWhatWasTypedAndPlacesEveryProblem(t *testing.T) {
 	}
 
 	// A new webhook may not take an existing id.
-	page = afterPost(t, b, f.srv.URL, "/integrations/clockify/outbound/webhooks", form)
+	page = afterPost(t, b, f.srv.URL, "/integrations/clockify/outbound/webhooks", form, "/integrations/clockify/outbound#editor")
 	if !strings.Contains(page, `id="error-field-id"`) || wh.puts != 1 {
 		t.Fatalf("a second webhook with the same id was not refused (%d saves)", wh.puts)
 	}
@@ -143,12 +149,18 @@ func TestWebhookEditorKeepsWhatWasTypedAndPlacesEveryProblem(t *testing.T) {
 	}
 	edit := url.Values{"csrf_token": {csrf}, "editing": {"add-note"}, "name": {"Add a note v2"}, "method": {"POST"},
 		"url": {"/v1/notes"}, "messageType": {"json"}, "body": {"{}"}}
-	afterPost(t, b, f.srv.URL, "/integrations/clockify/outbound/webhooks", edit)
+	edit.Set("url", "")
+	page = afterPost(t, b, f.srv.URL, "/integrations/clockify/outbound/webhooks", edit, "/integrations/clockify/outbound?edit=add-note#editor")
+	if !strings.Contains(page, `value="Add a note v2"`) || !strings.Contains(page, `id="error-field-url"`) {
+		t.Fatalf("a refused edit does not come back to the edit form with what was typed:\n%s", page)
+	}
+	edit.Set("url", "/v1/notes")
+	afterPost(t, b, f.srv.URL, "/integrations/clockify/outbound/webhooks", edit, "/integrations/clockify/outbound?webhook=add-note")
 	if got := wh.saved["add-note"]; got["name"] != "Add a note v2" || got["outputs"] == nil {
 		t.Fatalf("edited webhook %v: the name must change and the outputs stay", got)
 	}
 
-	afterPost(t, b, f.srv.URL, "/integrations/clockify/outbound/webhooks/add-note/delete", url.Values{"csrf_token": {csrf}})
+	afterPost(t, b, f.srv.URL, "/integrations/clockify/outbound/webhooks/add-note/delete", url.Values{"csrf_token": {csrf}}, "/integrations/clockify/outbound#webhooks")
 	if _, ok := wh.saved["add-note"]; ok {
 		t.Fatal("delete did not remove the webhook")
 	}
