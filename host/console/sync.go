@@ -311,6 +311,10 @@ func (c *Console) saveDataSource(w http.ResponseWriter, r *http.Request, s *sess
 	if a.ok() {
 		a.Body = nil // the list below shows it
 	}
+	// This form does not draw problems beside its inputs yet, and its
+	// rows are not numbered like the API's list items: the message, which
+	// names each place in words, is shown whole. See decision 0229.
+	a.Fields = nil
 	c.done(w, r, s, a, "Saved data source "+d.Name+". Preview its plan before applying it.", "/sync")
 }
 

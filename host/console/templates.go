@@ -165,6 +165,9 @@ func (c *Console) saveTemplate(w http.ResponseWriter, r *http.Request, s *sessio
 	if a.ok() {
 		a.Body = nil
 	}
+	// The JSON editor has no input per step field: the message, which
+	// names each step in words, is shown whole. See decision 0229.
+	a.Fields = nil
 	c.done(w, r, s, a, "Saved template "+id+"; it was checked against the integrations and the directory.", back)
 }
 
