@@ -70,14 +70,7 @@ func TestRunServesAndShutsDownInOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- a.Serve(ctx, ln) }()
-	base := "http://" + ln.Addr().String()
-	waitReady(t, base)
+	base, done := serve(t, ctx, a)
 
 	raw, err := os.ReadFile(filepath.Join(dir, "data", api.AdminTokenFile))
 	if err != nil {
@@ -155,14 +148,7 @@ func TestAdminChangesAreAuditedToTheLog(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- a.Serve(ctx, ln) }()
-	base := "http://" + ln.Addr().String()
-	waitReady(t, base)
+	base, done := serve(t, ctx, a)
 	raw, _ := os.ReadFile(filepath.Join(dir, api.AdminTokenFile))
 	req, _ := http.NewRequest("POST", base+"/v1/tokens", strings.NewReader(`{"name":"ci","role":"operator"}`))
 	req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(string(raw)))
@@ -246,6 +232,21 @@ func TestDuplicateRoutesAreRefused(t *testing.T) {
 	if err := a.Add(&service{"x", ev}); err == nil {
 		t.Fatal("a second service with the same route was mounted")
 	}
+}
+
+// serve runs a on a loopback port until ctx ends and waits until it is
+// ready; done yields Serve's result.
+func serve(t *testing.T, ctx context.Context, a *app.App) (base string, done <-chan error) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch := make(chan error, 1)
+	go func() { ch <- a.Serve(ctx, ln) }()
+	base = "http://" + ln.Addr().String()
+	waitReady(t, base)
+	return base, ch
 }
 
 func waitReady(t *testing.T, base string) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"net"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -38,14 +37,7 @@ func TestReadyzFailsWhileTheStoreCannotWrite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- a.Serve(ctx, ln) }()
-	base := "http://" + ln.Addr().String()
-	waitReady(t, base)
+	base, done := serve(t, ctx, a)
 	full.Store(true)
 	status, body := readyz(t, base)
 	if status != http.StatusServiceUnavailable || !strings.Contains(body, "store cannot write") || !strings.Contains(body, "disk is full") {

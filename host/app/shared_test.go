@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -40,21 +39,6 @@ func openShared(t *testing.T, srv pgtest.Server, schema string) *postgres.Store 
 	}
 	t.Cleanup(func() { st.Close() })
 	return st
-}
-
-// serve runs a on a loopback port until ctx ends and waits until it is
-// ready; done yields Serve's result.
-func serve(t *testing.T, ctx context.Context, a *app.App) (base string, done <-chan error) {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ch := make(chan error, 1)
-	go func() { ch <- a.Serve(ctx, ln) }()
-	base = "http://" + ln.Addr().String()
-	waitReady(t, base)
-	return base, ch
 }
 
 // TestSharedStoreRefusesAForeignMasterKey starts two hosts on one shared
