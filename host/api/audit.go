@@ -42,3 +42,24 @@ type AuditorFunc func(ctx context.Context, e AuditEntry) error
 
 // Audit implements Auditor.
 func (f AuditorFunc) Audit(ctx context.Context, e AuditEntry) error { return f(ctx, e) }
+
+// AuditPage is one page of the audit log, newest first, as GET /v1/audit
+// answers it. It is declared here, not where the route is served, so API
+// clients can name it (decision 0265).
+type AuditPage struct {
+	Entries []AuditView `json:"entries"`
+	// Next is the cursor of the following (older) page; empty at the end.
+	Next string `json:"next,omitempty"`
+}
+
+// AuditView is an audit entry as the API shows it.
+type AuditView struct {
+	Seq     int64           `json:"seq"`
+	At      time.Time       `json:"at"`
+	Actor   string          `json:"actor"`
+	Action  string          `json:"action"`
+	Target  string          `json:"target"`
+	Before  json.RawMessage `json:"before,omitempty"`
+	After   json.RawMessage `json:"after,omitempty"`
+	Outcome string          `json:"outcome"`
+}

@@ -29,7 +29,7 @@ func (s *Server) OpenAPI() map[string]any {
 		}
 		op := map[string]any{
 			"summary":     r.Summary,
-			"operationId": operationID(r),
+			"operationId": OperationID(r),
 			"x-min-role":  r.MinRole.String(),
 			"responses":   responses(g, r),
 		}
@@ -73,7 +73,11 @@ func openAPIPath(pattern string) (string, []any) {
 	return path, params
 }
 
-func operationID(r Route) string {
+// OperationID is the route's OpenAPI operationId, e.g. "getIntegrationsId"
+// for GET /v1/integrations/{id}: the method and the pattern's words. The
+// generated Go client names its methods after it, so a route has one name
+// in the document and in code (decision 0265).
+func OperationID(r Route) string {
 	var b strings.Builder
 	b.WriteString(strings.ToLower(r.Method))
 	for _, part := range strings.FieldsFunc(r.Pattern, func(c rune) bool { return c == '/' || c == '{' || c == '}' || c == '.' || c == '-' || c == '$' }) {

@@ -94,30 +94,11 @@ func target(path string) string { return strings.TrimPrefix(path, "/v1/") }
 // auditRoutes serves the audit log to auditors and above.
 type auditRoutes struct{ a store.Audit }
 
-// AuditPage is one page of the audit log, newest first.
-type AuditPage struct {
-	Entries []AuditView `json:"entries"`
-	// Next is the cursor of the following (older) page; empty at the end.
-	Next string `json:"next,omitempty"`
-}
-
-// AuditView is an audit entry as the API shows it.
-type AuditView struct {
-	Seq     int64           `json:"seq"`
-	At      time.Time       `json:"at"`
-	Actor   string          `json:"actor"`
-	Action  string          `json:"action"`
-	Target  string          `json:"target"`
-	Before  json.RawMessage `json:"before,omitempty"`
-	After   json.RawMessage `json:"after,omitempty"`
-	Outcome string          `json:"outcome"`
-}
-
 // Routes implements api.RouteProvider.
 func (r auditRoutes) Routes() []api.Route {
 	return []api.Route{{Method: http.MethodGet, Pattern: "/v1/audit", MinRole: api.RoleAuditor,
 		Summary:  "The audit log, newest first; filter with actor, action, target (prefix), since, until (RFC 3339), limit and after",
-		Response: AuditPage{}, Handler: r.list}}
+		Response: api.AuditPage{}, Handler: r.list}}
 }
 
 func (r auditRoutes) list(c *api.Call) (any, error) {
@@ -143,9 +124,9 @@ func (r auditRoutes) list(c *api.Call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	page := AuditPage{Entries: make([]AuditView, 0, len(entries)), Next: next}
+	page := api.AuditPage{Entries: make([]api.AuditView, 0, len(entries)), Next: next}
 	for _, e := range entries {
-		page.Entries = append(page.Entries, AuditView{Seq: e.Seq, At: e.At, Actor: e.Actor, Action: e.Action,
+		page.Entries = append(page.Entries, api.AuditView{Seq: e.Seq, At: e.At, Actor: e.Actor, Action: e.Action,
 			Target: e.Target, Before: e.Before, After: e.After, Outcome: e.Outcome})
 	}
 	return page, nil

@@ -174,7 +174,7 @@ func TestConfigurationChangesAreInTheAuditLog(t *testing.T) {
 	resp.Body.Close()
 
 	auditor := h.token(t, api.RoleAuditor)
-	var page app.AuditPage
+	var page api.AuditPage
 	if st := getJSON(t, h.base+"/v1/audit?target=catalogs", auditor, &page); st != 200 {
 		t.Fatalf("/v1/audit as auditor: %d", st)
 	}

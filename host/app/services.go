@@ -149,7 +149,7 @@ func (a *App) wire(ctx context.Context) error {
 	if interval <= 0 {
 		interval = watch.DefaultInterval
 	}
-	watched := &watchStatus{now: time.Now, st: WatcherStatus{Mode: a.opts.WatchMode, Directory: dir.Config().URL,
+	watched := &watchStatus{now: time.Now, st: watch.Status{Mode: a.opts.WatchMode, Directory: dir.Config().URL,
 		Base: dir.BaseDN(), Interval: interval.String()}}
 	if watched.st.Mode == "" {
 		watched.st.Mode = WatchPoll

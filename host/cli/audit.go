@@ -9,7 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/idbridge/idbridge/host/app"
+	"github.com/idbridge/idbridge/host/api"
 )
 
 func init() { register(newAuditCmd) }
@@ -52,7 +52,7 @@ before and after of each entry.`,
 			if err != nil {
 				return err
 			}
-			var page app.AuditPage
+			var page api.AuditPage
 			if err := c.Get(cmd.Context(), "/v1/audit?"+q.Encode(), &page); err != nil {
 				return err
 			}

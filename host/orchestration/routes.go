@@ -60,11 +60,11 @@ func (e *Engine) Routes() []api.Route {
 				return v, apiError(err)
 			}},
 		{Method: http.MethodGet, Pattern: "/v1/runs", MinRole: api.RoleAuditor,
-			Summary: "List orchestration runs, newest first (?status=, ?automation=, ?after=, ?limit=)", Response: runPage{},
+			Summary: "List orchestration runs, newest first (?status=, ?automation=, ?after=, ?limit=)", Response: RunPage{},
 			Handler: func(c *api.Call) (any, error) {
 				runs, next, err := e.Runs(c.Context(), store.RunFilter{
 					Status: store.RunStatus(c.Query("status")), Automation: c.Query("automation"), Page: pageOf(c)})
-				return runPage{Runs: runs, Next: next}, err
+				return RunPage{Runs: runs, Next: next}, err
 			}},
 		{Method: http.MethodGet, Pattern: "/v1/runs/{id}", MinRole: api.RoleAuditor,
 			Summary: "Show a run with its tallies", Response: RunView{}, Errors: []int{http.StatusNotFound},
@@ -73,7 +73,7 @@ func (e *Engine) Routes() []api.Route {
 				return v, apiError(err)
 			}},
 		{Method: http.MethodGet, Pattern: "/v1/runs/{id}/entries", MinRole: api.RoleAuditor,
-			Summary: "A run's entries per object and step: request and response (masked) and outcome (?object=, ?outcome=, ?after=, ?limit=)", Response: entryPage{},
+			Summary: "A run's entries per object and step: request and response (masked) and outcome (?object=, ?outcome=, ?after=, ?limit=)", Response: EntryPage{},
 			Errors: []int{http.StatusNotFound},
 			Handler: func(c *api.Call) (any, error) {
 				if _, _, err := e.load(c.Context(), c.PathValue("id")); err != nil {
@@ -81,13 +81,13 @@ func (e *Engine) Routes() []api.Route {
 				}
 				entries, next, err := e.Entries(c.Context(), c.PathValue("id"), store.EntryFilter{
 					ObjectID: c.Query("object"), Outcome: c.Query("outcome"), Page: pageOf(c)})
-				return entryPage{Entries: entries, Next: next}, err
+				return EntryPage{Entries: entries, Next: next}, err
 			}},
 		{Method: http.MethodPost, Pattern: "/v1/runs/{id}/retry", MinRole: api.RoleOperator,
-			Summary: "Queue a run's failed steps again (?object= for one object)", Response: retryResult{}, Errors: []int{http.StatusNotFound, http.StatusConflict},
+			Summary: "Queue a run's failed steps again (?object= for one object)", Response: RetryResult{}, Errors: []int{http.StatusNotFound, http.StatusConflict},
 			Handler: func(c *api.Call) (any, error) {
 				n, err := e.Retry(c.Context(), c.PathValue("id"), c.Query("object"))
-				return retryResult{Requeued: n}, apiError(err)
+				return RetryResult{Requeued: n}, apiError(err)
 			}},
 		{Method: http.MethodPost, Pattern: "/v1/runs/{id}/approve", MinRole: api.RoleAdmin,
 			Summary: "Let a run stopped by the deactivation guard go ahead", Errors: []int{http.StatusNotFound, http.StatusConflict},
@@ -98,17 +98,24 @@ func (e *Engine) Routes() []api.Route {
 	}
 }
 
-type runPage struct {
+// RunPage is one page of runs, newest first; clients name it to read
+// GET /v1/runs.
+type RunPage struct {
 	Runs []store.Run `json:"runs"`
-	Next string      `json:"next,omitempty"`
+	// Next is the cursor of the following page; empty at the end.
+	Next string `json:"next,omitempty"`
 }
 
-type entryPage struct {
+// EntryPage is one page of a run's entries; clients name it to read
+// GET /v1/runs/{id}/entries.
+type EntryPage struct {
 	Entries []store.RunEntry `json:"entries"`
-	Next    string           `json:"next,omitempty"`
+	// Next is the cursor of the following page; empty at the end.
+	Next string `json:"next,omitempty"`
 }
 
-type retryResult struct {
+// RetryResult says how many failed steps a retry queued again.
+type RetryResult struct {
 	Requeued int `json:"requeued"`
 }
 

@@ -93,7 +93,7 @@ func TestRoutesStartShowAndApprove(t *testing.T) {
 	if shown.Status != store.RunSucceeded || shown.Summary.Succeeded != 2 {
 		t.Errorf("shown run: %+v", shown)
 	}
-	var entries entryPage
+	var entries EntryPage
 	do("GET", "/v1/runs/"+started.ID+"/entries?object=api-00001", nil, &entries)
 	if len(entries.Entries) != 3 {
 		t.Errorf("entries of one object: %d, want 3", len(entries.Entries))
