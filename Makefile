@@ -10,7 +10,7 @@ GOFLAGS_BUILD := -trimpath -ldflags "$(LDFLAGS)"
 # should see all the code names each module.
 PKGS      := ./... ./sdk/... ./proto/connector/...
 
-.PHONY: all build proto proto-check proto-release test test-unit lint bench ext demo demo-build screenshots docs clean
+.PHONY: all build client proto proto-check proto-release test test-unit lint bench ext demo demo-build screenshots docs clean
 
 all: build
 
@@ -18,6 +18,12 @@ build:
 	$(GO) build $(GOFLAGS_BUILD) -o $(BIN)/idbridge ./host/cmd/idbridge
 	$(GO) build $(GOFLAGS_BUILD) -o $(BIN)/idbridge-clockify ./plugins/clockify/cmd/idbridge-clockify
 	$(GO) build $(GOFLAGS_BUILD) -o $(BIN)/clockify-sandbox ./plugins/clockify/cmd/clockify-sandbox
+
+# Regenerate the typed REST client (host/apiclient/routes_gen.go) from the
+# host's route table after adding or changing a route; the apiclient tests
+# fail while it is stale.
+client:
+	$(GO) generate ./host/apiclient
 
 # Regenerate the plugin protocol's Go code with the generators pinned in go.mod.
 proto:

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/idbridge/idbridge/host/api"
@@ -16,6 +17,10 @@ const maxErrorBody = 1 << 20
 // the API's error document, its stable code, message and per-field
 // problems.
 type Error struct {
+	// Method and Path are the request that was refused, e.g. "POST" and
+	// "/v1/integrations/clockify/enable", for messages that say which
+	// call failed.
+	Method, Path string
 	// Status is the HTTP status, e.g. 404.
 	Status int
 	// Code is the API's stable error code, e.g. "not_found"; empty when
@@ -39,6 +44,9 @@ func (e *Error) FromAPI() bool { return e.Code != "" }
 
 // readError turns an error answer into *Error.
 func readError(resp *http.Response) *Error {
+	if resp.Request == nil { // a Doer that does not set it
+		resp.Request = &http.Request{URL: &url.URL{}}
+	}
 	raw, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	var doc struct {
 		Error struct {
@@ -48,11 +56,11 @@ func readError(resp *http.Response) *Error {
 		} `json:"error"`
 	}
 	if json.Unmarshal(raw, &doc) == nil && doc.Error.Message != "" {
-		return &Error{Status: resp.StatusCode, Code: doc.Error.Code, Message: doc.Error.Message, Fields: doc.Error.Fields}
+		return &Error{Method: resp.Request.Method, Path: resp.Request.URL.Path, Status: resp.StatusCode, Code: doc.Error.Code, Message: doc.Error.Message, Fields: doc.Error.Fields}
 	}
 	msg := strings.TrimSpace(string(raw))
 	if msg == "" {
 		msg = http.StatusText(resp.StatusCode)
 	}
-	return &Error{Status: resp.StatusCode, Message: msg}
+	return &Error{Method: resp.Request.Method, Path: resp.Request.URL.Path, Status: resp.StatusCode, Message: msg}
 }

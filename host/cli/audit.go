@@ -9,7 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/idbridge/idbridge/host/api"
+	"github.com/idbridge/idbridge/host/apiclient"
 )
 
 func init() { register(newAuditCmd) }
@@ -52,8 +52,8 @@ before and after of each entry.`,
 			if err != nil {
 				return err
 			}
-			var page api.AuditPage
-			if err := c.Get(cmd.Context(), "/v1/audit?"+q.Encode(), &page); err != nil {
+			page, err := c.GetAudit(cmd.Context(), apiclient.Query(q))
+			if err != nil {
 				return err
 			}
 			return g.Print(page, func(w io.Writer) error {

@@ -1,29 +1,19 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
-	"net/url"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
+	"github.com/idbridge/idbridge/host/apiclient"
 	"github.com/idbridge/idbridge/host/automation"
 )
 
 func init() { register(newAutomationCmd) }
-
-func automationPath(id string, rest ...string) string {
-	p := "/v1/automations"
-	if id != "" {
-		p += "/" + url.PathEscape(id)
-	}
-	for _, r := range rest {
-		p += "/" + r
-	}
-	return p
-}
 
 // newAutomationCmd manages automations: a trigger, a scope and what runs.
 // Create and edit send the whole definition; the host checks it (template,
@@ -33,7 +23,7 @@ func newAutomationCmd(g *Globals) *cobra.Command {
 
 	cmd.AddCommand(&cobra.Command{
 		Use: "list", Short: "List automations", Args: cobra.NoArgs,
-		RunE: showing(g, func([]string) string { return automationPath("") }, func(w io.Writer, list []automation.Automation) error {
+		RunE: showing(g, list((*apiclient.Client).GetAutomations), func(w io.Writer, list []automation.Automation) error {
 			tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "ID\tNAME\tENABLED\tTRIGGER\tRUNS")
 			for _, a := range list {
@@ -45,7 +35,7 @@ func newAutomationCmd(g *Globals) *cobra.Command {
 
 	cmd.AddCommand(&cobra.Command{
 		Use: "show ID", Short: "Show an automation", Args: cobra.ExactArgs(1),
-		RunE: showing(g, func(args []string) string { return automationPath(args[0]) }, func(w io.Writer, a automation.Automation) error {
+		RunE: showing(g, one((*apiclient.Client).GetAutomationsID), func(w io.Writer, a automation.Automation) error {
 			fmt.Fprintf(w, "%s (%s), enabled: %v\n", a.Name, a.ID, a.Enabled)
 			if a.Description != "" {
 				fmt.Fprintln(w, a.Description)
@@ -78,12 +68,12 @@ func newAutomationCmd(g *Globals) *cobra.Command {
 				}
 				var out automation.Automation
 				if create {
-					err = c.Post(cmd.Context(), automationPath(""), a, &out)
+					out, err = c.PostAutomations(cmd.Context(), a)
 				} else {
 					if len(args) != 1 {
 						return &ExitError{Code: ExitUsage, Err: fmt.Errorf("usage: automation edit ID --file DEF.json")}
 					}
-					err = c.Put(cmd.Context(), automationPath(args[0]), a, &out)
+					out, err = c.PutAutomationsID(cmd.Context(), args[0], a)
 				}
 				if err != nil {
 					return err
@@ -104,7 +94,7 @@ func newAutomationCmd(g *Globals) *cobra.Command {
 	cmd.AddCommand(save("create --file DEF.json", "Create an automation from a JSON definition", true))
 	cmd.AddCommand(save("edit ID --file DEF.json", "Replace an automation's definition", false))
 
-	toggle := func(use, short, action string) *cobra.Command {
+	toggle := func(use, short, action string, call func(*apiclient.Client, context.Context, string, ...apiclient.Option) (automation.Automation, error)) *cobra.Command {
 		return &cobra.Command{
 			Use: use, Short: short, Args: cobra.ExactArgs(1),
 			RunE: func(cmd *cobra.Command, args []string) error {
@@ -112,8 +102,8 @@ func newAutomationCmd(g *Globals) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				var out automation.Automation
-				if err := c.Post(cmd.Context(), automationPath(args[0], action), nil, &out); err != nil {
+				out, err := call(c.Client, cmd.Context(), args[0])
+				if err != nil {
 					return err
 				}
 				return g.Print(out, func(w io.Writer) error {
@@ -123,12 +113,12 @@ func newAutomationCmd(g *Globals) *cobra.Command {
 			},
 		}
 	}
-	cmd.AddCommand(toggle("enable ID", "Enable an automation (its scope is learnt afresh)", "enable"))
-	cmd.AddCommand(toggle("disable ID", "Disable an automation (its configuration is kept)", "disable"))
+	cmd.AddCommand(toggle("enable ID", "Enable an automation (its scope is learnt afresh)", "enable", (*apiclient.Client).PostAutomationsIDEnable))
+	cmd.AddCommand(toggle("disable ID", "Disable an automation (its configuration is kept)", "disable", (*apiclient.Client).PostAutomationsIDDisable))
 
 	cmd.AddCommand(&cobra.Command{
 		Use: "delete ID", Short: "Delete an automation and the runs held for it", Args: cobra.ExactArgs(1),
-		RunE: deleting(g, "automation", func(args []string) string { return automationPath(args[0]) }),
+		RunE: deleting(g, "automation", (*apiclient.Client).DeleteAutomationsID),
 	})
 
 	var users, groups []string
@@ -143,9 +133,8 @@ func newAutomationCmd(g *Globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var out automation.ApplyResult
-			req := automation.ApplyRequest{Users: users, Groups: groups}
-			if err := c.Post(cmd.Context(), automationPath(args[0], "apply-now"), req, &out); err != nil {
+			out, err := c.PostAutomationsIDApplyNow(cmd.Context(), args[0], automation.ApplyRequest{Users: users, Groups: groups})
+			if err != nil {
 				return err
 			}
 			return g.Print(out, func(w io.Writer) error {

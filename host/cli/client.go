@@ -1,29 +1,28 @@
 package cli
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
+	"github.com/idbridge/idbridge/host/apiclient"
 	"github.com/idbridge/idbridge/host/version"
 )
 
-// Client calls the host's REST API with the bearer token. It turns error
-// answers into *APIError and transport failures into messages that say how
-// to reach the host.
+// Client calls the host's REST API with the bearer token through the
+// typed client generated from the route table (decision 0265), so every
+// command names a route's method, not a path. Error answers become
+// *APIError and transport failures messages that say how to reach the
+// host, so exit codes follow them.
 type Client struct {
+	*apiclient.Client
 	// Base is the host's address, e.g. http://127.0.0.1:8470.
 	Base *url.URL
-	// Token is the bearer token; it is sent only to Base.
-	Token string
 	// HTTP is the transport; NewClient sets one with a timeout, and
 	// TrustCAFile gives it a private CA for an https:// host.
 	HTTP *http.Client
@@ -37,7 +36,11 @@ func NewClient(addr, token string) (*Client, error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, &ExitError{Code: ExitUsage, Err: fmt.Errorf("host address %q is not an http(s) URL such as http://127.0.0.1:8470 (set IDBRIDGE_ADDR or --addr)", addr)}
 	}
-	return &Client{Base: u, Token: token, HTTP: &http.Client{Timeout: 5 * time.Minute}}, nil
+	c := &Client{Base: u, HTTP: &http.Client{Timeout: 5 * time.Minute}}
+	c.Client = apiclient.New(u.String(), token, c.HTTP)
+	c.UserAgent = "idbridge-cli/" + version.Version
+	c.WrapError = c.cliError
+	return c, nil
 }
 
 // APIError is an error answer from the host.
@@ -61,77 +64,19 @@ func (e *APIError) Error() string {
 	return e.Message
 }
 
-// Get sends GET path and decodes the answer into out.
-func (c *Client) Get(ctx context.Context, path string, out any) error {
-	return c.Do(ctx, http.MethodGet, path, nil, out)
-}
-
-// Post sends in as JSON with POST and decodes the answer into out.
-func (c *Client) Post(ctx context.Context, path string, in, out any) error {
-	return c.Do(ctx, http.MethodPost, path, in, out)
-}
-
-// Put sends in as JSON with PUT and decodes the answer into out.
-func (c *Client) Put(ctx context.Context, path string, in, out any) error {
-	return c.Do(ctx, http.MethodPut, path, in, out)
-}
-
-// Delete sends DELETE path.
-func (c *Client) Delete(ctx context.Context, path string) error {
-	return c.Do(ctx, http.MethodDelete, path, nil, nil)
-}
-
-// Do sends a JSON request (in may be nil) and decodes a JSON answer into
-// out (which may be nil to discard it).
-func (c *Client) Do(ctx context.Context, method, path string, in, out any) error {
-	resp, err := c.Send(ctx, method, path, in)
-	if err != nil {
-		return err
+// cliError turns the typed client's errors into the CLI's: an error
+// answer into *APIError (with what to do when the answer is not the
+// API's), a failure to reach the host into an ExitError that says how.
+func (c *Client) cliError(err error) error {
+	var ae *apiclient.Error
+	if errors.As(err, &ae) {
+		return apiError(ae)
 	}
-	defer resp.Body.Close()
-	if out == nil || resp.StatusCode == http.StatusNoContent {
-		_, _ = io.Copy(io.Discard, resp.Body)
-		return nil
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return c.transportError(err)
 	}
-	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
-		return fmt.Errorf("%s %s: the host's answer is not the expected JSON: %w", method, path, err)
-	}
-	return nil
-}
-
-// Send sends the request and returns the successful response for the
-// caller to read (for streamed or binary answers); the caller closes its
-// body. An error answer is returned as *APIError.
-func (c *Client) Send(ctx context.Context, method, path string, in any) (*http.Response, error) {
-	var body io.Reader
-	if in != nil {
-		b, err := json.Marshal(in)
-		if err != nil {
-			return nil, fmt.Errorf("encode request: %w", err)
-		}
-		body = bytes.NewReader(b)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, c.Base.String()+path, body)
-	if err != nil {
-		return nil, &ExitError{Code: ExitUsage, Err: fmt.Errorf("build request: %w", err)}
-	}
-	if in != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", "idbridge-cli/"+version.Version)
-	if c.Token != "" {
-		req.Header.Set("Authorization", "Bearer "+c.Token)
-	}
-	resp, err := c.HTTP.Do(req)
-	if err != nil {
-		return nil, c.transportError(err)
-	}
-	if resp.StatusCode >= 300 {
-		defer resp.Body.Close()
-		return nil, decodeAPIError(resp)
-	}
-	return resp, nil
+	return err
 }
 
 func (c *Client) transportError(err error) error {
@@ -146,25 +91,15 @@ func (c *Client) transportError(err error) error {
 	return fmt.Errorf("request to %s: %w", c.Base, err)
 }
 
-func decodeAPIError(resp *http.Response) error {
-	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	var body struct {
-		Error struct {
-			Code    string `json:"code"`
-			Message string `json:"message"`
-		} `json:"error"`
+// apiError is the CLI's view of an error answer.
+func apiError(e *apiclient.Error) error {
+	if e.FromAPI() {
+		return &APIError{Status: e.Status, Code: e.Code, Message: e.Message}
 	}
-	if json.Unmarshal(raw, &body) == nil && body.Error.Message != "" {
-		return &APIError{Status: resp.StatusCode, Code: body.Error.Code, Message: body.Error.Message}
-	}
-	msg := strings.TrimSpace(string(raw))
-	if msg == "" {
-		msg = http.StatusText(resp.StatusCode)
-	}
-	if resp.StatusCode == http.StatusBadRequest && strings.Contains(msg, "HTTP request to an HTTPS server") {
-		return &APIError{Status: resp.StatusCode, Code: "http_400",
+	if e.Status == http.StatusBadRequest && strings.Contains(e.Message, "HTTP request to an HTTPS server") {
+		return &APIError{Status: e.Status, Code: "http_400",
 			Message: "the host serves HTTPS at this address: use an https:// IDBRIDGE_ADDR (and IDBRIDGE_CA_FILE for a private CA)"}
 	}
-	return &APIError{Status: resp.StatusCode, Code: "http_" + fmt.Sprint(resp.StatusCode),
-		Message: fmt.Sprintf("the host answered %d: %s (is IDBRIDGE_ADDR pointing at an idbridge host?)", resp.StatusCode, msg)}
+	return &APIError{Status: e.Status, Code: "http_" + fmt.Sprint(e.Status),
+		Message: fmt.Sprintf("the host answered %d: %s (is IDBRIDGE_ADDR pointing at an idbridge host?)", e.Status, e.Message)}
 }

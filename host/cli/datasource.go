@@ -3,26 +3,16 @@ package cli
 import (
 	"fmt"
 	"io"
-	"net/url"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	idsync "github.com/idbridge/idbridge/host/sync"
+
+	"github.com/idbridge/idbridge/host/apiclient"
 )
 
 func init() { register(newDataSourceCmd) }
-
-func dataSourcePath(id string, rest ...string) string {
-	p := "/v1/datasources"
-	if id != "" {
-		p += "/" + url.PathEscape(id)
-	}
-	for _, r := range rest {
-		p += "/" + r
-	}
-	return p
-}
 
 // newDataSourceCmd manages data sources. Create and edit send the whole
 // definition; the host validates it against the endpoints' fields and the
@@ -32,7 +22,7 @@ func newDataSourceCmd(g *Globals) *cobra.Command {
 
 	cmd.AddCommand(&cobra.Command{
 		Use: "list", Short: "List data sources", Args: cobra.NoArgs,
-		RunE: showing(g, func([]string) string { return dataSourcePath("") }, func(w io.Writer, list []idsync.DataSource) error {
+		RunE: showing(g, list((*apiclient.Client).GetDatasources), func(w io.Writer, list []idsync.DataSource) error {
 			tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "ID\tNAME\tCATEGORY\tENDPOINTS\tMAPPINGS\tMATCH")
 			for _, d := range list {
@@ -45,7 +35,7 @@ func newDataSourceCmd(g *Globals) *cobra.Command {
 
 	cmd.AddCommand(&cobra.Command{
 		Use: "show ID", Short: "Show a data source", Args: cobra.ExactArgs(1),
-		RunE: showing(g, func(args []string) string { return dataSourcePath(args[0]) }, func(w io.Writer, d idsync.DataSource) error {
+		RunE: showing(g, one((*apiclient.Client).GetDatasourcesID), func(w io.Writer, d idsync.DataSource) error {
 			fmt.Fprintf(w, "%s (%s), %s\n", d.Name, d.ID, d.Category)
 			if d.Description != "" {
 				fmt.Fprintln(w, d.Description)
@@ -84,12 +74,12 @@ func newDataSourceCmd(g *Globals) *cobra.Command {
 				}
 				var out idsync.DataSource
 				if create {
-					err = c.Post(cmd.Context(), dataSourcePath(""), d, &out)
+					out, err = c.PostDatasources(cmd.Context(), d)
 				} else {
 					if len(args) != 1 {
 						return &ExitError{Code: ExitUsage, Err: fmt.Errorf("usage: datasource edit ID --file DEF.json")}
 					}
-					err = c.Put(cmd.Context(), dataSourcePath(args[0]), d, &out)
+					out, err = c.PutDatasourcesID(cmd.Context(), args[0], d)
 				}
 				if err != nil {
 					return err
@@ -108,7 +98,7 @@ func newDataSourceCmd(g *Globals) *cobra.Command {
 
 	cmd.AddCommand(&cobra.Command{
 		Use: "delete ID", Short: "Delete a data source (its run records stay)", Args: cobra.ExactArgs(1),
-		RunE: deleting(g, "data source", func(args []string) string { return dataSourcePath(args[0]) }),
+		RunE: deleting(g, "data source", (*apiclient.Client).DeleteDatasourcesID),
 	})
 	return cmd
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -15,8 +14,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/idbridge/idbridge/host/apiclient"
 	"github.com/idbridge/idbridge/host/extensions"
-	"github.com/idbridge/idbridge/host/version"
 	"github.com/idbridge/idbridge/marketplace/ext"
 	"github.com/idbridge/idbridge/marketplace/extbuild"
 )
@@ -74,10 +73,10 @@ func extInstallCmd(g *Globals) *cobra.Command {
 			}
 			var rec extensions.Record
 			if upload != "" {
-				err = uploadArchive(cmd.Context(), c, "/v1/extensions/archive", upload, &rec)
+				rec, err = uploadArchive(cmd.Context(), c, (*apiclient.Client).PostExtensionsArchive, upload)
 			} else {
 				stop := c.bars.spinner("downloading and installing " + args[0])
-				err = c.Post(cmd.Context(), "/v1/extensions", src, &rec)
+				rec, err = c.PostExtensions(cmd.Context(), src)
 				stop()
 			}
 			if err != nil {
@@ -99,7 +98,7 @@ func extListCmd(g *Globals) *cobra.Command {
 		Use:   "list",
 		Short: "List installed extensions",
 		Args:  cobra.NoArgs,
-		RunE: showing(g, func([]string) string { return "/v1/extensions" }, func(w io.Writer, list []extensions.Summary) error {
+		RunE: showing(g, list((*apiclient.Client).GetExtensions), func(w io.Writer, list []extensions.Summary) error {
 			tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "ID\tVERSION\tPUBLISHER\tSIGNATURE\tINTEGRATIONS")
 			for _, s := range list {
@@ -127,7 +126,7 @@ func extShowCmd(g *Globals) *cobra.Command {
 		Use:   "show ID",
 		Short: "Show an installed extension",
 		Args:  cobra.ExactArgs(1),
-		RunE: showing(g, func(args []string) string { return "/v1/extensions/" + url.PathEscape(args[0]) }, func(w io.Writer, d extensions.Details) error {
+		RunE: showing(g, one((*apiclient.Client).GetExtensionsID), func(w io.Writer, d extensions.Details) error {
 			tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 			fmt.Fprintf(tw, "ID:\t%s\nName:\t%s\nVersion:\t%s\nPublisher:\t%s\nDescription:\t%s\n", d.ID, d.Name, d.Version, d.Publisher, d.Description)
 			fmt.Fprintf(tw, "Signature:\t%s\nProtocols:\t%v\nHost versions:\t%s\nOutbound hosts:\t%s\n", signatureText(d.Signature, d.KeyID), d.ProtocolVersions, d.HostVersion, strings.Join(d.OutboundHosts, ", "))
@@ -166,11 +165,12 @@ func extUpgradeCmd(g *Globals) *cobra.Command {
 				return err
 			}
 			var rec extensions.Record
-			base := "/v1/extensions/" + url.PathEscape(id) + "/upgrade"
 			if upload != "" {
-				err = uploadArchive(cmd.Context(), c, base+"/archive?allow_downgrade="+fmt.Sprint(allow), upload, &rec)
+				rec, err = uploadArchive(cmd.Context(), c, func(c *apiclient.Client, ctx context.Context, o ...apiclient.Option) (extensions.Record, error) {
+					return c.PostExtensionsIDUpgradeArchive(ctx, id, append(o, apiclient.Query(url.Values{"allow_downgrade": {fmt.Sprint(allow)}}))...)
+				}, upload)
 			} else {
-				err = c.Post(cmd.Context(), base, opts, &rec)
+				rec, err = c.PostExtensionsIDUpgrade(cmd.Context(), id, opts)
 			}
 			if err != nil {
 				return err
@@ -205,11 +205,7 @@ func extUninstallCmd(g *Globals) *cobra.Command {
 			if purge {
 				q.Set("purge", "true")
 			}
-			p := "/v1/extensions/" + url.PathEscape(args[0])
-			if len(q) > 0 {
-				p += "?" + q.Encode()
-			}
-			if err := c.Delete(cmd.Context(), p); err != nil {
+			if err := c.DeleteExtensionsID(cmd.Context(), args[0], apiclient.Query(q)); err != nil {
 				return err
 			}
 			return g.Print(map[string]any{"uninstalled": args[0], "purged": purge}, func(w io.Writer) error {
@@ -239,8 +235,8 @@ func extTrustCmd(g *Globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var k extensions.TrustedKey
-			if err := c.Post(cmd.Context(), "/v1/extension-keys", extensions.TrustKeyRequest{Name: name, PublicKey: string(pem)}, &k); err != nil {
+			k, err := c.PostExtensionKeys(cmd.Context(), extensions.TrustKeyRequest{Name: name, PublicKey: string(pem)})
+			if err != nil {
 				return err
 			}
 			return g.Print(k, func(w io.Writer) error {
@@ -254,7 +250,7 @@ func extTrustCmd(g *Globals) *cobra.Command {
 		Use:   "list",
 		Short: "List trusted signing keys",
 		Args:  cobra.NoArgs,
-		RunE: showing(g, func([]string) string { return "/v1/extension-keys" }, func(w io.Writer, keys []extensions.TrustedKey) error {
+		RunE: showing(g, list((*apiclient.Client).GetExtensionKeys), func(w io.Writer, keys []extensions.TrustedKey) error {
 			tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "KEY ID\tNAME\tADDED")
 			for _, k := range keys {
@@ -271,7 +267,7 @@ func extTrustCmd(g *Globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := c.Delete(cmd.Context(), "/v1/extension-keys/"+url.PathEscape(args[0])); err != nil {
+			if err := c.DeleteExtensionKeysKeyID(cmd.Context(), args[0]); err != nil {
 				return err
 			}
 			return g.Print(map[string]string{"removed": args[0]}, func(w io.Writer) error {
@@ -294,11 +290,10 @@ func extAllowPublisherCmd(g *Globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			p := "/v1/extension-publishers/" + url.PathEscape(args[0])
 			if revoke {
-				err = c.Delete(cmd.Context(), p)
+				err = c.DeleteExtensionPublishersPublisher(cmd.Context(), args[0])
 			} else {
-				err = c.Put(cmd.Context(), p, nil, nil)
+				err = c.PutExtensionPublishersPublisher(cmd.Context(), args[0])
 			}
 			if err != nil {
 				return err
@@ -456,11 +451,12 @@ func extKeygenCmd(g *Globals) *cobra.Command {
 	}
 }
 
-// uploadArchive sends a local .ext as the request body.
-func uploadArchive(ctx context.Context, c *Client, path, file string, out any) error {
+// uploadArchive sends a local .ext as the body of an archive route, with
+// a progress bar on a terminal.
+func uploadArchive(ctx context.Context, c *Client, send func(*apiclient.Client, context.Context, ...apiclient.Option) (extensions.Record, error), file string) (extensions.Record, error) {
 	f, err := os.Open(file)
 	if err != nil {
-		return &ExitError{Code: ExitUsage, Err: err}
+		return extensions.Record{}, &ExitError{Code: ExitUsage, Err: err}
 	}
 	defer f.Close()
 	var body io.Reader = f
@@ -469,26 +465,7 @@ func uploadArchive(ctx context.Context, c *Client, path, file string, out any) e
 		body, done = c.bars.reader(f, st.Size(), "uploading "+filepath.Base(file))
 		defer done()
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.Base.String()+path, body)
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/zip")
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", "idbridge-cli/"+version.Version)
-	req.Header.Set("Authorization", "Bearer "+c.Token)
-	resp, err := c.HTTP.Do(req)
-	if err != nil {
-		return c.transportError(err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode >= 300 {
-		return decodeAPIError(resp)
-	}
-	if err := jsonDecode(resp.Body, out); err != nil {
-		return fmt.Errorf("POST %s: the host's answer is not the expected JSON: %w", path, err)
-	}
-	return nil
+	return send(c.Client, ctx, apiclient.Body(body, "application/zip"))
 }
 
 func signatureText(s ext.SignatureStatus, keyID string) string {

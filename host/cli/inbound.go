@@ -11,20 +11,12 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/idbridge/idbridge/host/apiclient"
 	"github.com/idbridge/idbridge/host/inbound"
 	"github.com/idbridge/idbridge/host/mapping"
 )
 
 func init() { register(newInboundCmd) }
-
-// inboundPath is the API path of an integration's inbound endpoints.
-func inboundPath(integration string, rest ...string) string {
-	p := "/v1/integrations/" + url.PathEscape(integration) + "/inbound"
-	for _, r := range rest {
-		p += "/" + url.PathEscape(r)
-	}
-	return p
-}
 
 // readJSONFile decodes a definition from a file, or from stdin for "-".
 // Unknown fields are refused, so a typo is not silently dropped.
@@ -56,7 +48,7 @@ func newInboundCmd(g *Globals) *cobra.Command {
 
 	cmd.AddCommand(&cobra.Command{
 		Use: "list INTEGRATION", Short: "List an integration's inbound endpoints", Args: cobra.ExactArgs(1),
-		RunE: showing(g, func(args []string) string { return inboundPath(args[0]) }, func(w io.Writer, list []inbound.Endpoint) error {
+		RunE: showing(g, one((*apiclient.Client).GetIntegrationsIDInbound), func(w io.Writer, list []inbound.Endpoint) error {
 			tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "ID\tNAME\tKIND\tFIELDS\tKEY\tURL")
 			for _, e := range list {
@@ -72,7 +64,7 @@ func newInboundCmd(g *Globals) *cobra.Command {
 
 	cmd.AddCommand(&cobra.Command{
 		Use: "show INTEGRATION ENDPOINT", Short: "Show an inbound endpoint and its fields", Args: cobra.ExactArgs(2),
-		RunE: showing(g, func(args []string) string { return inboundPath(args[0], args[1]) }, func(w io.Writer, e inbound.Endpoint) error {
+		RunE: showing(g, two((*apiclient.Client).GetIntegrationsIDInboundEndpoint), func(w io.Writer, e inbound.Endpoint) error {
 			fmt.Fprintf(w, "%s (%s)\n%s %s\n", e.Name, e.ID, e.Method, e.URL)
 			if e.Description != "" {
 				fmt.Fprintln(w, e.Description)
@@ -104,17 +96,17 @@ endpoint; to save a draft use "inbound add" or "inbound edit", which test first.
 			var res inbound.TestResult
 			switch {
 			case len(args) == 2 && file == "":
-				p := inboundPath(args[0], args[1], "test")
+				var opts []apiclient.Option
 				if save {
-					p += "?save=true"
+					opts = append(opts, apiclient.Query(url.Values{"save": {"true"}}))
 				}
-				err = c.Post(cmd.Context(), p, nil, &res)
+				res, err = c.PostIntegrationsIDInboundEndpointTest(cmd.Context(), args[0], args[1], opts...)
 			case len(args) == 1 && file != "":
 				var d inbound.Definition
 				if err := readJSONFile(file, &d); err != nil {
 					return err
 				}
-				err = c.Post(cmd.Context(), inboundPath(args[0], "test"), d, &res)
+				res, err = c.PostIntegrationsIDInboundTest(cmd.Context(), args[0], d)
 			default:
 				return &ExitError{Code: ExitUsage, Err: fmt.Errorf("give either ENDPOINT or --file DRAFT.json")}
 			}
@@ -152,9 +144,9 @@ endpoint; to save a draft use "inbound add" or "inbound edit", which test first.
 					if len(args) != 2 {
 						return &ExitError{Code: ExitUsage, Err: fmt.Errorf("usage: inbound edit INTEGRATION ENDPOINT --file DEF.json")}
 					}
-					err = c.Put(cmd.Context(), inboundPath(args[0], args[1]), d, &out)
+					out, err = c.PutIntegrationsIDInboundEndpoint(cmd.Context(), args[0], args[1], d)
 				} else {
-					err = c.Post(cmd.Context(), inboundPath(args[0]), d, &out)
+					out, err = c.PostIntegrationsIDInbound(cmd.Context(), args[0], d)
 				}
 				if err != nil {
 					return err
@@ -181,7 +173,7 @@ endpoint; to save a draft use "inbound add" or "inbound edit", which test first.
 			if err != nil {
 				return err
 			}
-			if err := c.Delete(cmd.Context(), inboundPath(args[0], args[1])); err != nil {
+			if err := c.DeleteIntegrationsIDInboundEndpoint(cmd.Context(), args[0], args[1]); err != nil {
 				return err
 			}
 			return g.Print(map[string]string{"removed": args[1]}, func(w io.Writer) error {

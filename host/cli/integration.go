@@ -1,10 +1,9 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
-	"net/http"
-	"net/url"
 	"os"
 	"sort"
 	"strings"
@@ -12,21 +11,11 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/idbridge/idbridge/host/apiclient"
 	"github.com/idbridge/idbridge/host/integrations"
 )
 
 func init() { register(newIntegrationCmd) }
-
-func integrationPath(id string, rest ...string) string {
-	p := "/v1/integrations"
-	if id != "" {
-		p += "/" + url.PathEscape(id)
-	}
-	for _, r := range rest {
-		p += "/" + r
-	}
-	return p
-}
 
 // newIntegrationCmd manages integrations: an installed extension's
 // connector with its settings and credentials. Secrets are read from
@@ -38,7 +27,7 @@ func newIntegrationCmd(g *Globals) *cobra.Command {
 
 	cmd.AddCommand(&cobra.Command{
 		Use: "list", Short: "List integrations", Args: cobra.NoArgs,
-		RunE: showing(g, func([]string) string { return integrationPath("") }, func(w io.Writer, list []integrations.View) error {
+		RunE: showing(g, list((*apiclient.Client).GetIntegrations), func(w io.Writer, list []integrations.View) error {
 			tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "ID\tNAME\tEXTENSION\tENABLED\tLAST TEST")
 			for _, v := range list {
@@ -50,7 +39,7 @@ func newIntegrationCmd(g *Globals) *cobra.Command {
 
 	cmd.AddCommand(&cobra.Command{
 		Use: "show ID", Short: "Show an integration; secrets show only whether they are set", Args: cobra.ExactArgs(1),
-		RunE: showing(g, func(args []string) string { return integrationPath(args[0]) }, func(w io.Writer, v integrations.View) error { return printIntegration(w, &v) }),
+		RunE: showing(g, one((*apiclient.Client).GetIntegrationsID), func(w io.Writer, v integrations.View) error { return printIntegration(w, &v) }),
 	})
 
 	var create struct {
@@ -75,9 +64,9 @@ func newIntegrationCmd(g *Globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var v integrations.View
 			req := integrations.CreateRequest{ID: create.id, ExtensionID: args[0], Name: create.name, Settings: settings, Authorization: auth}
-			if err := c.Post(cmd.Context(), integrationPath(""), req, &v); err != nil {
+			v, err := c.PostIntegrations(cmd.Context(), req)
+			if err != nil {
 				return err
 			}
 			return g.Print(v, func(w io.Writer) error {
@@ -102,7 +91,7 @@ func newIntegrationCmd(g *Globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return patchIntegration(cmd, g, args[0], "settings", patch)
+			return patchIntegration(cmd, g, args[0], "settings", (*apiclient.Client).PatchIntegrationsIDSettings, patch)
 		},
 	}
 	cmd.AddCommand(setCmd)
@@ -118,14 +107,17 @@ func newIntegrationCmd(g *Globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return patchIntegration(cmd, g, args[0], "authorization", patch)
+			return patchIntegration(cmd, g, args[0], "authorization", (*apiclient.Client).PatchIntegrationsIDAuthorization, patch)
 		},
 	}
 	cmd.AddCommand(authCmd)
 
-	for _, action := range []struct{ name, short string }{
-		{"enable", "Start the connector, describe it, test the connection and enable the integration"},
-		{"disable", "Stop the connector and pause what uses the integration (configuration is kept)"},
+	for _, action := range []struct {
+		name, short string
+		call        func(*apiclient.Client, context.Context, string, ...apiclient.Option) (integrations.View, error)
+	}{
+		{"enable", "Start the connector, describe it, test the connection and enable the integration", (*apiclient.Client).PostIntegrationsIDEnable},
+		{"disable", "Stop the connector and pause what uses the integration (configuration is kept)", (*apiclient.Client).PostIntegrationsIDDisable},
 	} {
 		cmd.AddCommand(&cobra.Command{
 			Use: action.name + " ID", Short: action.short, Args: cobra.ExactArgs(1),
@@ -134,8 +126,8 @@ func newIntegrationCmd(g *Globals) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				var v integrations.View
-				if err := c.Post(cmd.Context(), integrationPath(args[0], action.name), nil, &v); err != nil {
+				v, err := action.call(c.Client, cmd.Context(), args[0])
+				if err != nil {
 					return err
 				}
 				return g.Print(v, func(w io.Writer) error {
@@ -156,8 +148,8 @@ func newIntegrationCmd(g *Globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var r integrations.TestResult
-			if err := c.Post(cmd.Context(), integrationPath(args[0], "test"), nil, &r); err != nil {
+			r, err := c.PostIntegrationsIDTest(cmd.Context(), args[0])
+			if err != nil {
 				return err
 			}
 			if err := g.Print(r, func(w io.Writer) error { printConnectionTest(w, &r); return nil }); err != nil {
@@ -172,18 +164,19 @@ func newIntegrationCmd(g *Globals) *cobra.Command {
 
 	cmd.AddCommand(&cobra.Command{
 		Use: "delete ID", Short: "Delete a disabled integration and its configuration", Args: cobra.ExactArgs(1),
-		RunE: deleting(g, "integration", func(args []string) string { return integrationPath(args[0]) }),
+		RunE: deleting(g, "integration", (*apiclient.Client).DeleteIntegrationsID),
 	})
 	return cmd
 }
 
-func patchIntegration(cmd *cobra.Command, g *Globals, id, what string, patch map[string]string) error {
+func patchIntegration(cmd *cobra.Command, g *Globals, id, what string,
+	send func(*apiclient.Client, context.Context, string, map[string]string, ...apiclient.Option) (integrations.View, error), patch map[string]string) error {
 	c, err := g.Client()
 	if err != nil {
 		return err
 	}
-	var v integrations.View
-	if err := c.Do(cmd.Context(), http.MethodPatch, integrationPath(id, what), patch, &v); err != nil {
+	v, err := send(c.Client, cmd.Context(), id, patch)
+	if err != nil {
 		return err
 	}
 	return g.Print(v, func(w io.Writer) error {

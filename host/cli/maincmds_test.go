@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +14,8 @@ import (
 	"github.com/idbridge/idbridge/host/api"
 	"github.com/idbridge/idbridge/host/app"
 	"github.com/idbridge/idbridge/host/integrations"
+	"github.com/idbridge/idbridge/host/orchestration"
+	"github.com/idbridge/idbridge/host/store"
 	"github.com/idbridge/idbridge/marketplace/ext"
 	"github.com/idbridge/idbridge/marketplace/extbuild"
 	"github.com/idbridge/idbridge/plugins/clockify/sandbox"
@@ -146,7 +149,7 @@ func TestMainCommandsAgainstServe(t *testing.T) {
 	if !strings.Contains(out, "Started") {
 		t.Fatalf("apply-now: %q", out)
 	}
-	var page runPage
+	var page orchestration.RunPage
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		if err := json.Unmarshal([]byte(must(t, env, "run", "list", "-o", "json")), &page); err != nil {
@@ -200,9 +203,9 @@ func TestMainCommandsAgainstServe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var syncRuns json.RawMessage
-	if err := c.Get(context.Background(), "/v1/datasources/people/runs", &syncRuns); err != nil || !strings.Contains(string(syncRuns), applied.Runs[0]) {
-		t.Fatalf("the sync run %s is not among the data source's runs: %s %v", applied.Runs[0], syncRuns, err)
+	syncRuns, err := c.GetDatasourcesIDRuns(context.Background(), "people")
+	if err != nil || !slices.ContainsFunc(syncRuns, func(r store.Run) bool { return r.ID == applied.Runs[0] }) {
+		t.Fatalf("the sync run %s is not among the data source's runs: %+v %v", applied.Runs[0], syncRuns, err)
 	}
 
 	// The reading and deleting commands that share one implementation

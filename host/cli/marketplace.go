@@ -1,11 +1,9 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"net"
-	"net/url"
 	"os"
 	"os/signal"
 	"strings"
@@ -90,8 +88,8 @@ func mpAddCmd(g *Globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var out extensions.AddCatalogResponse
-			if err := c.Post(cmd.Context(), "/v1/catalogs", req, &out); err != nil {
+			out, err := c.PostCatalogs(cmd.Context(), req)
+			if err != nil {
 				return err
 			}
 			return g.Print(out, func(w io.Writer) error {
@@ -119,8 +117,8 @@ func mpListCmd(g *Globals) *cobra.Command {
 				return err
 			}
 			if available {
-				var list []extensions.Available
-				if err := c.Get(cmd.Context(), "/v1/catalogs/extensions", &list); err != nil {
+				list, err := c.GetCatalogsExtensions(cmd.Context())
+				if err != nil {
 					return err
 				}
 				return g.Print(list, func(w io.Writer) error {
@@ -136,8 +134,8 @@ func mpListCmd(g *Globals) *cobra.Command {
 					return tw.Flush()
 				})
 			}
-			var cats []extensions.Catalog
-			if err := c.Get(cmd.Context(), "/v1/catalogs", &cats); err != nil {
+			cats, err := c.GetCatalogs(cmd.Context())
+			if err != nil {
 				return err
 			}
 			if len(cats) == 0 && !g.JSON() {
@@ -167,7 +165,7 @@ func mpRemoveCmd(g *Globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := c.Delete(cmd.Context(), "/v1/catalogs/"+url.PathEscape(args[0])); err != nil {
+			if err := c.DeleteCatalogsName(cmd.Context(), args[0]); err != nil {
 				return err
 			}
 			return g.Print(map[string]string{"removed": args[0]}, func(w io.Writer) error {
@@ -176,13 +174,4 @@ func mpRemoveCmd(g *Globals) *cobra.Command {
 			})
 		},
 	}
-}
-
-// jsonDecode decodes one JSON value from r into out (nil discards).
-func jsonDecode(r io.Reader, out any) error {
-	if out == nil {
-		_, err := io.Copy(io.Discard, r)
-		return err
-	}
-	return json.NewDecoder(r).Decode(out)
 }

@@ -160,12 +160,12 @@ func newPluginStatusCmd(g *Globals) *cobra.Command {
 			}
 			var list []pluginhost.Status
 			if len(args) == 1 {
-				var one pluginhost.Status
-				if err := c.Get(cmd.Context(), "/v1/plugins/"+args[0], &one); err != nil {
+				one, err := c.GetPluginsID(cmd.Context(), args[0])
+				if err != nil {
 					return err
 				}
 				list = []pluginhost.Status{one}
-			} else if err := c.Get(cmd.Context(), "/v1/plugins", &list); err != nil {
+			} else if list, err = c.GetPlugins(cmd.Context()); err != nil {
 				return err
 			}
 			return g.Print(list, func(w io.Writer) error {
@@ -190,8 +190,8 @@ func newPluginResetCmd(g *Globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var st pluginhost.Status
-			if err := c.Post(cmd.Context(), "/v1/plugins/"+args[0]+"/reset", nil, &st); err != nil {
+			st, err := c.PostPluginsIDReset(cmd.Context(), args[0])
+			if err != nil {
 				return err
 			}
 			return g.Print(st, func(w io.Writer) error {

@@ -1,40 +1,66 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
 
 	"github.com/spf13/cobra"
+
+	"github.com/idbridge/idbridge/host/apiclient"
 )
 
 // Most resource commands are one API call and a printout; these build
-// their RunE so that each command states only its path and its text.
+// their RunE so that each command states only its route and its text. The
+// routes are the typed client's methods, taken as method expressions such
+// as (*apiclient.Client).GetTemplatesID, so a command cannot name a route
+// the API does not have.
+
+// getter reads a resource for a command's arguments.
+type getter[T any] func(ctx context.Context, c *apiclient.Client, args []string) (T, error)
+
+// list adapts a route without path parameters.
+func list[T any](f func(*apiclient.Client, context.Context, ...apiclient.Option) (T, error)) getter[T] {
+	return func(ctx context.Context, c *apiclient.Client, _ []string) (T, error) { return f(c, ctx) }
+}
+
+// one adapts a route whose one path parameter is the first argument.
+func one[T any](f func(*apiclient.Client, context.Context, string, ...apiclient.Option) (T, error)) getter[T] {
+	return func(ctx context.Context, c *apiclient.Client, args []string) (T, error) { return f(c, ctx, args[0]) }
+}
+
+// two adapts a route whose two path parameters are the first arguments.
+func two[T any](f func(*apiclient.Client, context.Context, string, string, ...apiclient.Option) (T, error)) getter[T] {
+	return func(ctx context.Context, c *apiclient.Client, args []string) (T, error) {
+		return f(c, ctx, args[0], args[1])
+	}
+}
 
 // showing is the RunE of a command that reads one resource, or a list of
-// them, at path(args) and prints it: JSON as the API answered, or text.
-func showing[T any](g *Globals, path func(args []string) string, text func(w io.Writer, v T) error) func(*cobra.Command, []string) error {
+// them, with get and prints it: JSON as the API answered, or text.
+func showing[T any](g *Globals, get getter[T], text func(w io.Writer, v T) error) func(*cobra.Command, []string) error {
 	return func(cmd *cobra.Command, args []string) error {
 		c, err := g.Client()
 		if err != nil {
 			return err
 		}
-		var v T
-		if err := c.Get(cmd.Context(), path(args), &v); err != nil {
+		v, err := get(cmd.Context(), c.Client, args)
+		if err != nil {
 			return err
 		}
 		return g.Print(v, func(w io.Writer) error { return text(w, v) })
 	}
 }
 
-// deleting is the RunE of `<noun> delete ID`: it deletes path(args) and
+// deleting is the RunE of `<noun> delete ID`: it calls del with the ID and
 // answers {"deleted": ID}, or "Deleted <noun> ID." as text.
-func deleting(g *Globals, noun string, path func(args []string) string) func(*cobra.Command, []string) error {
+func deleting(g *Globals, noun string, del func(*apiclient.Client, context.Context, string, ...apiclient.Option) error) func(*cobra.Command, []string) error {
 	return func(cmd *cobra.Command, args []string) error {
 		c, err := g.Client()
 		if err != nil {
 			return err
 		}
-		if err := c.Delete(cmd.Context(), path(args)); err != nil {
+		if err := del(c.Client, cmd.Context(), args[0]); err != nil {
 			return err
 		}
 		return g.Print(map[string]string{"deleted": args[0]}, func(w io.Writer) error {

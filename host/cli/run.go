@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/url"
@@ -11,33 +12,12 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/idbridge/idbridge/host/apiclient"
 	"github.com/idbridge/idbridge/host/orchestration"
 	"github.com/idbridge/idbridge/host/store"
 )
 
 func init() { register(newRunCmd) }
-
-func runPath(id string, rest ...string) string {
-	p := "/v1/runs"
-	if id != "" {
-		p += "/" + url.PathEscape(id)
-	}
-	for _, r := range rest {
-		p += "/" + r
-	}
-	return p
-}
-
-// runPage and entryPage are the host's paged answers.
-type runPage struct {
-	Runs []store.Run `json:"runs"`
-	Next string      `json:"next,omitempty"`
-}
-
-type entryPage struct {
-	Entries []store.RunEntry `json:"entries"`
-	Next    string           `json:"next,omitempty"`
-}
 
 // newRunCmd shows orchestration runs and acts on them: retry failed steps,
 // approve a run stopped by the deactivation guard, cancel.
@@ -62,8 +42,8 @@ func newRunCmd(g *Globals) *cobra.Command {
 			if limit > 0 {
 				q.Set("limit", fmt.Sprint(limit))
 			}
-			var page runPage
-			if err := c.Get(cmd.Context(), runPath("")+"?"+q.Encode(), &page); err != nil {
+			page, err := c.GetRuns(cmd.Context(), apiclient.Query(q))
+			if err != nil {
 				return err
 			}
 			return g.Print(page, func(w io.Writer) error {
@@ -96,8 +76,8 @@ func newRunCmd(g *Globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var v orchestration.RunView
-			if err := c.Get(cmd.Context(), runPath(args[0]), &v); err != nil {
+			v, err := c.GetRunsID(cmd.Context(), args[0])
+			if err != nil {
 				return err
 			}
 			out := struct {
@@ -113,8 +93,8 @@ func newRunCmd(g *Globals) *cobra.Command {
 					if after != "" {
 						q.Set("after", after)
 					}
-					var page entryPage
-					if err := c.Get(cmd.Context(), runPath(args[0], "entries")+"?"+q.Encode(), &page); err != nil {
+					page, err := c.GetRunsIDEntries(cmd.Context(), args[0], apiclient.Query(q))
+					if err != nil {
 						return err
 					}
 					out.Entries = append(out.Entries, page.Entries...)
@@ -160,14 +140,12 @@ func newRunCmd(g *Globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			path := runPath(args[0], "retry")
+			q := url.Values{}
 			if retryObject != "" {
-				path += "?object=" + url.QueryEscape(retryObject)
+				q.Set("object", retryObject)
 			}
-			var out struct {
-				Requeued int `json:"requeued"`
-			}
-			if err := c.Post(cmd.Context(), path, nil, &out); err != nil {
+			out, err := c.PostRunsIDRetry(cmd.Context(), args[0], apiclient.Query(q))
+			if err != nil {
 				return err
 			}
 			return g.Print(out, func(w io.Writer) error {
@@ -179,9 +157,12 @@ func newRunCmd(g *Globals) *cobra.Command {
 	retry.Flags().StringVar(&retryObject, "object", "", "retry only this object's steps")
 	cmd.AddCommand(retry)
 
-	for _, a := range []struct{ name, short, done string }{
-		{"approve", "Let a run stopped by the deactivation guard go ahead (admin)", "approved"},
-		{"cancel", "Cancel a run: queued steps are dropped, calls in flight finish", "canceled"},
+	for _, a := range []struct {
+		name, short, done string
+		call              func(*apiclient.Client, context.Context, string, ...apiclient.Option) error
+	}{
+		{"approve", "Let a run stopped by the deactivation guard go ahead (admin)", "approved", (*apiclient.Client).PostRunsIDApprove},
+		{"cancel", "Cancel a run: queued steps are dropped, calls in flight finish", "canceled", (*apiclient.Client).PostRunsIDCancel},
 	} {
 		cmd.AddCommand(&cobra.Command{
 			Use: a.name + " ID", Short: a.short, Args: cobra.ExactArgs(1),
@@ -190,7 +171,7 @@ func newRunCmd(g *Globals) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				if err := c.Post(cmd.Context(), runPath(args[0], a.name), nil, nil); err != nil {
+				if err := a.call(c.Client, cmd.Context(), args[0]); err != nil {
 					return err
 				}
 				return g.Print(map[string]string{a.done: args[0]}, func(w io.Writer) error {

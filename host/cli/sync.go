@@ -6,7 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -16,6 +16,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
+	"github.com/idbridge/idbridge/host/apiclient"
 	"github.com/idbridge/idbridge/host/mapping"
 	idsync "github.com/idbridge/idbridge/host/sync"
 )
@@ -36,15 +37,15 @@ directory. With --details the host streams every object as it plans it and the
 command prints each as it arrives, in the planner's order, holding none; with
 --output json that is one JSON line per object ({"item":...}) and then the preview.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			path := dataSourcePath(args[0], "plan") + "?stream=ndjson"
+			q := url.Values{"stream": {"ndjson"}}
 			var onItem func(mapping.Item) error
 			if details {
-				path += "&details=true"
+				q.Set("details", "true")
 				onItem = printItem(g)
 			} else {
-				path += "&limit=" + strconv.Itoa(planSample)
+				q.Set("limit", strconv.Itoa(planSample))
 			}
-			ev, err := streamRun(cmd, g, path, onItem)
+			ev, err := streamRun(cmd, g, apiclient.RoutePostDatasourcesIDPlan, args[0], q, onItem)
 			if err != nil {
 				return err
 			}
@@ -67,11 +68,11 @@ command prints each as it arrives, in the planner's order, holding none; with
 	apply := &cobra.Command{
 		Use: "apply DATASOURCE", Short: "Plan afresh and write the changes to the directory, recording each", Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p := dataSourcePath(args[0], "apply") + "?stream=ndjson"
+			q := url.Values{"stream": {"ndjson"}}
 			if confirm {
-				p += "&confirm=true"
+				q.Set("confirm", "true")
 			}
-			ev, err := streamRun(cmd, g, p, nil)
+			ev, err := streamRun(cmd, g, apiclient.RoutePostDatasourcesIDApply, args[0], q, nil)
 			if ev != nil && ev.Result != nil {
 				perr := g.Print(ev.Result, func(w io.Writer) error {
 					r := ev.Result
@@ -94,16 +95,17 @@ command prints each as it arrives, in the planner's order, holding none; with
 	return cmd
 }
 
-// streamRun posts to an NDJSON route, shows progress on a terminal, hands
+// streamRun posts to an NDJSON route (plan or apply of the data source
+// id, with ?stream=ndjson in q), shows progress on a terminal, hands
 // each plan object to onItem as it arrives (keeping none) and returns the
 // final event. An error event becomes an *APIError so exit codes follow the
 // status.
-func streamRun(cmd *cobra.Command, g *Globals, path string, onItem func(mapping.Item) error) (*idsync.Event, error) {
+func streamRun(cmd *cobra.Command, g *Globals, route apiclient.Route, id string, q url.Values, onItem func(mapping.Item) error) (*idsync.Event, error) {
 	c, err := g.Client()
 	if err != nil {
 		return nil, err
 	}
-	resp, err := c.Send(cmd.Context(), http.MethodPost, path, nil)
+	resp, err := c.Send(cmd.Context(), route, []string{id}, nil, apiclient.Query(q))
 	if err != nil {
 		return nil, err
 	}

@@ -3,25 +3,17 @@ package cli
 import (
 	"fmt"
 	"io"
-	"net/url"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
+	"github.com/idbridge/idbridge/host/apiclient"
 	"github.com/idbridge/idbridge/host/automation"
 	"github.com/idbridge/idbridge/host/orchestration"
 )
 
 func init() { register(newTemplateCmd) }
-
-func templatePath(id string) string {
-	p := "/v1/templates"
-	if id != "" {
-		p += "/" + url.PathEscape(id)
-	}
-	return p
-}
 
 // newTemplateCmd manages orchestration templates through the engine's
 // routes. The host checks a template when it is saved (ids, branches,
@@ -32,7 +24,7 @@ func newTemplateCmd(g *Globals) *cobra.Command {
 
 	cmd.AddCommand(&cobra.Command{
 		Use: "list", Short: "List orchestration templates", Args: cobra.NoArgs,
-		RunE: showing(g, func([]string) string { return templatePath("") }, func(w io.Writer, list []orchestration.Template) error {
+		RunE: showing(g, list((*apiclient.Client).GetTemplates), func(w io.Writer, list []orchestration.Template) error {
 			tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "ID\tNAME\tSTEPS")
 			for _, t := range list {
@@ -44,7 +36,7 @@ func newTemplateCmd(g *Globals) *cobra.Command {
 
 	cmd.AddCommand(&cobra.Command{
 		Use: "show ID", Short: "Show a template and its steps", Args: cobra.ExactArgs(1),
-		RunE: showing(g, func(args []string) string { return templatePath(args[0]) }, func(w io.Writer, t orchestration.Template) error {
+		RunE: showing(g, one((*apiclient.Client).GetTemplatesID), func(w io.Writer, t orchestration.Template) error {
 			fmt.Fprintf(w, "%s (%s)\n", t.Name, t.ID)
 			if t.Description != "" {
 				fmt.Fprintln(w, t.Description)
@@ -86,13 +78,12 @@ func newTemplateCmd(g *Globals) *cobra.Command {
 					return err
 				}
 				if create {
-					var existing orchestration.Template
-					if err := c.Get(cmd.Context(), templatePath(id), &existing); err == nil {
+					if _, err := c.GetTemplatesID(cmd.Context(), id); err == nil {
 						return &ExitError{Code: ExitUsage, Err: fmt.Errorf("template %s exists: change it with `idbridge template edit %s --file %s`", id, id, file)}
 					}
 				}
-				var out orchestration.Template
-				if err := c.Put(cmd.Context(), templatePath(id), t, &out); err != nil {
+				out, err := c.PutTemplatesID(cmd.Context(), id, t)
+				if err != nil {
 					return err
 				}
 				return g.Print(out, func(w io.Writer) error {
@@ -109,7 +100,7 @@ func newTemplateCmd(g *Globals) *cobra.Command {
 
 	cmd.AddCommand(&cobra.Command{
 		Use: "delete ID", Short: "Delete a template; runs already started keep their copy", Args: cobra.ExactArgs(1),
-		RunE: deleting(g, "template", func(args []string) string { return templatePath(args[0]) }),
+		RunE: deleting(g, "template", (*apiclient.Client).DeleteTemplatesID),
 	})
 
 	var integration, extension string
@@ -124,9 +115,8 @@ func newTemplateCmd(g *Globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var out automation.InstallResult
-			req := automation.InstallRequest{Integration: integration, Extension: extension}
-			if err := c.Post(cmd.Context(), "/v1/templates/install", req, &out); err != nil {
+			out, err := c.PostTemplatesInstall(cmd.Context(), automation.InstallRequest{Integration: integration, Extension: extension})
+			if err != nil {
 				return err
 			}
 			return g.Print(out, func(w io.Writer) error {

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/idbridge/idbridge/host/api"
+	"github.com/idbridge/idbridge/host/apiclient"
 )
 
 func init() { register(newTokenCmd) }
@@ -21,7 +22,7 @@ func newTokenCmd(g *Globals) *cobra.Command {
 		Use:   "list",
 		Short: "List API tokens (their secrets are never shown again)",
 		Args:  cobra.NoArgs,
-		RunE: showing(g, func([]string) string { return "/v1/tokens" }, func(w io.Writer, recs []api.TokenRecord) error {
+		RunE: showing(g, list((*apiclient.Client).GetTokens), func(w io.Writer, recs []api.TokenRecord) error {
 			tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "ID\tNAME\tROLE\tCREATED")
 			for _, r := range recs {
@@ -45,8 +46,8 @@ func newTokenCmd(g *Globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var out api.CreatedToken
-			if err := c.Post(cmd.Context(), "/v1/tokens", api.CreateTokenRequest{Name: args[0], Role: r}, &out); err != nil {
+			out, err := c.PostTokens(cmd.Context(), api.CreateTokenRequest{Name: args[0], Role: r})
+			if err != nil {
 				return err
 			}
 			return g.Print(out, func(w io.Writer) error {
@@ -68,7 +69,7 @@ func newTokenCmd(g *Globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := c.Delete(cmd.Context(), "/v1/tokens/"+args[0]); err != nil {
+			if err := c.DeleteTokensID(cmd.Context(), args[0]); err != nil {
 				return err
 			}
 			return g.Print(map[string]string{"revoked": args[0]}, func(w io.Writer) error {

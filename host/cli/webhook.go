@@ -3,24 +3,16 @@ package cli
 import (
 	"fmt"
 	"io"
-	"net/url"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
+	"github.com/idbridge/idbridge/host/apiclient"
 	"github.com/idbridge/idbridge/host/macro"
 	"github.com/idbridge/idbridge/host/outbound"
 )
 
 func init() { register(newWebhookCmd) }
-
-func webhookPath(integration, id string) string {
-	p := "/v1/integrations/" + url.PathEscape(integration) + "/webhooks"
-	if id != "" {
-		p += "/" + url.PathEscape(id)
-	}
-	return p
-}
 
 // newWebhookCmd manages an integration's outbound webhooks: the calls the
 // host makes to the app, tested against real directory users before they
@@ -30,7 +22,7 @@ func newWebhookCmd(g *Globals) *cobra.Command {
 
 	cmd.AddCommand(&cobra.Command{
 		Use: "list INTEGRATION", Short: "List the preconfigured and custom webhooks of an integration", Args: cobra.ExactArgs(1),
-		RunE: showing(g, func(args []string) string { return webhookPath(args[0], "") }, func(w io.Writer, list []outbound.Webhook) error {
+		RunE: showing(g, one((*apiclient.Client).GetIntegrationsIntegrationWebhooks), func(w io.Writer, list []outbound.Webhook) error {
 			tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "ID\tNAME\tMETHOD\tURL\tKIND")
 			for _, h := range list {
@@ -46,7 +38,7 @@ func newWebhookCmd(g *Globals) *cobra.Command {
 
 	cmd.AddCommand(&cobra.Command{
 		Use: "show INTEGRATION ID", Short: "Show one webhook", Args: cobra.ExactArgs(2),
-		RunE: showing(g, func(args []string) string { return webhookPath(args[0], args[1]) }, func(w io.Writer, h outbound.Webhook) error {
+		RunE: showing(g, two((*apiclient.Client).GetIntegrationsIntegrationWebhooksID), func(w io.Writer, h outbound.Webhook) error {
 			fmt.Fprintf(w, "%s (%s): %s %s\n", h.Name, h.ID, h.Method, h.URL)
 			if h.Description != "" {
 				fmt.Fprintln(w, h.Description)
@@ -97,8 +89,8 @@ func newWebhookCmd(g *Globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var res outbound.TestResult
-			if err := c.Post(cmd.Context(), webhookPath(args[0], "")+"/test", req, &res); err != nil {
+			res, err := c.PostIntegrationsIntegrationWebhooksTest(cmd.Context(), args[0], req)
+			if err != nil {
 				return err
 			}
 			if err := g.Print(res, func(w io.Writer) error { return printWebhookTest(w, &res) }); err != nil {
@@ -129,8 +121,8 @@ func newWebhookCmd(g *Globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var out outbound.Webhook
-			if err := c.Put(cmd.Context(), webhookPath(args[0], args[1]), h, &out); err != nil {
+			out, err := c.PutIntegrationsIntegrationWebhooksID(cmd.Context(), args[0], args[1], h)
+			if err != nil {
 				return err
 			}
 			return g.Print(out, func(w io.Writer) error {
@@ -149,7 +141,7 @@ func newWebhookCmd(g *Globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := c.Delete(cmd.Context(), webhookPath(args[0], args[1])); err != nil {
+			if err := c.DeleteIntegrationsIntegrationWebhooksID(cmd.Context(), args[0], args[1]); err != nil {
 				return err
 			}
 			return g.Print(map[string]string{"deleted": args[1]}, func(w io.Writer) error {
@@ -161,7 +153,7 @@ func newWebhookCmd(g *Globals) *cobra.Command {
 
 	cmd.AddCommand(&cobra.Command{
 		Use: "macros INTEGRATION", Short: "List the macros a webhook of the integration may use", Args: cobra.ExactArgs(1),
-		RunE: showing(g, func(args []string) string { return "/v1/integrations/" + url.PathEscape(args[0]) + "/macros" }, func(w io.Writer, list []macro.MacroInfo) error {
+		RunE: showing(g, one((*apiclient.Client).GetIntegrationsIntegrationMacros), func(w io.Writer, list []macro.MacroInfo) error {
 			tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "MACRO\tDESCRIPTION")
 			for _, m := range list {

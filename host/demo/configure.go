@@ -3,19 +3,18 @@ package demo
 import (
 	"context"
 	"fmt"
-	"net/http"
+	"net/url"
 	"os"
 	"sort"
 	"strings"
 	"time"
 
+	"github.com/idbridge/idbridge/host/apiclient"
 	"github.com/idbridge/idbridge/host/automation"
 	"github.com/idbridge/idbridge/host/directory"
 	"github.com/idbridge/idbridge/host/extensions"
-	"github.com/idbridge/idbridge/host/inbound"
 	"github.com/idbridge/idbridge/host/integrations"
 	"github.com/idbridge/idbridge/host/mapping"
-	"github.com/idbridge/idbridge/host/orchestration"
 	idsync "github.com/idbridge/idbridge/host/sync"
 	"github.com/idbridge/idbridge/host/watch"
 )
@@ -34,33 +33,32 @@ func (r *runner) configure(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := h.call(ctx, http.MethodPost, "/v1/catalogs", extensions.AddCatalogRequest{Name: "demo",
-		Location: r.report.Marketplace, PublicKey: string(pem)}, nil); err != nil {
+	if _, err := h.PostCatalogs(ctx, extensions.AddCatalogRequest{Name: "demo",
+		Location: r.report.Marketplace, PublicKey: string(pem)}); err != nil {
 		return err
 	}
 
 	r.step("Installing the Clockify extension by name")
-	var rec extensions.Record
-	if err := h.call(ctx, http.MethodPost, "/v1/extensions", extensions.Source{Name: "clockify"}, &rec); err != nil {
+	rec, err := h.PostExtensions(ctx, extensions.Source{Name: "clockify"})
+	if err != nil {
 		return err
 	}
 	rep.Extension = fmt.Sprintf("%s %s by %s", rec.ID, rec.Version, rec.Publisher)
 
 	r.step("Creating the integration, setting the API key and enabling it")
-	if err := h.call(ctx, http.MethodPost, "/v1/integrations", integrations.CreateRequest{ID: Integration, ExtensionID: rec.ID,
+	if _, err := h.PostIntegrations(ctx, integrations.CreateRequest{ID: Integration, ExtensionID: rec.ID,
 		Name: "Clockify (sandbox)", Settings: map[string]string{
 			// The Clockify extension's setting names, as its Describe
 			// declares them and an admin types them.
 			"workspaceId": r.sb.workspace, "baseUrl": r.sb.base, "rateLimit": "50"},
-	}, nil); err != nil {
+	}); err != nil {
 		return err
 	}
-	if err := h.call(ctx, http.MethodPatch, "/v1/integrations/"+Integration+"/authorization",
-		map[string]string{"apiKey": r.sb.key}, nil); err != nil {
+	if _, err := h.PatchIntegrationsIDAuthorization(ctx, Integration, map[string]string{"apiKey": r.sb.key}); err != nil {
 		return err
 	}
-	var view integrations.View
-	if err := h.call(ctx, http.MethodPost, "/v1/integrations/"+Integration+"/enable", nil, &view); err != nil {
+	view, err := h.PostIntegrationsIDEnable(ctx, Integration)
+	if err != nil {
 		return err
 	}
 	rep.Enabled = view.Enabled
@@ -75,8 +73,8 @@ func (r *runner) configure(ctx context.Context) error {
 	}
 
 	r.step("Testing and saving the List Users endpoint")
-	var it inbound.TestResult
-	if err := h.call(ctx, http.MethodPost, "/v1/integrations/"+Integration+"/inbound/list-users/test?save=true", nil, &it); err != nil {
+	it, err := h.PostIntegrationsIDInboundEndpointTest(ctx, Integration, "list-users", apiclient.Query(url.Values{"save": {"true"}}))
+	if err != nil {
 		return err
 	}
 	rep.ListUsers = fmt.Sprintf("%d records, %d fields, saved: %v", it.Records, len(it.Fields), it.Saved)
@@ -85,11 +83,12 @@ func (r *runner) configure(ctx context.Context) error {
 	}
 
 	r.step("Creating a data source and running a dry-run plan")
-	if err := h.call(ctx, http.MethodPost, "/v1/datasources", dataSource(), nil); err != nil {
+	ds, err := h.PostDatasources(ctx, dataSource())
+	if err != nil {
 		return err
 	}
-	var pv idsync.Preview
-	if err := h.call(ctx, http.MethodPost, "/v1/datasources/clockify-people/plan", nil, &pv); err != nil {
+	pv, err := h.PostDatasourcesIDPlan(ctx, ds.ID)
+	if err != nil {
 		return err
 	}
 	if pv.Plan != nil {
@@ -107,8 +106,8 @@ func (r *runner) configure(ctx context.Context) error {
 	}
 
 	r.step("Installing the lifecycle templates and the automations")
-	var inst automation.InstallResult
-	if err := h.call(ctx, http.MethodPost, "/v1/templates/install", automation.InstallRequest{Integration: Integration}, &inst); err != nil {
+	inst, err := h.PostTemplatesInstall(ctx, automation.InstallRequest{Integration: Integration})
+	if err != nil {
 		return err
 	}
 	rep.Templates = inst.Installed
@@ -130,8 +129,8 @@ func (r *runner) configure(ctx context.Context) error {
 			Action:  automation.Action{Template: "clockify-offboarding"}},
 	}
 	for _, a := range autos {
-		var saved automation.Automation
-		if err := h.call(ctx, http.MethodPost, "/v1/automations", a, &saved); err != nil {
+		saved, err := h.PostAutomations(ctx, a)
+		if err != nil {
 			return fmt.Errorf("%w (templates installed: %s; refused: %s)", err, strings.Join(inst.Installed, ", "), inst.Refused)
 		}
 		rep.Automations = append(rep.Automations, saved.Name)
@@ -196,9 +195,8 @@ func (r *runner) onboard(ctx context.Context, dir *directory.Client) error {
 	for _, sam := range onboard {
 		before[sam], _ = r.sb.member(ctx, mailOf(sam))
 	}
-	var res automation.ApplyResult
-	if err := r.host.call(ctx, http.MethodPost, "/v1/automations/clockify-onboarding/apply-now",
-		automation.ApplyRequest{Users: dns}, &res); err != nil {
+	res, err := r.host.PostAutomationsIDApplyNow(ctx, "clockify-onboarding", automation.ApplyRequest{Users: dns})
+	if err != nil {
 		return err
 	}
 	runStatus := map[string]string{}
@@ -235,16 +233,10 @@ func (r *runner) offboard(ctx context.Context, dir *directory.Client) error {
 			Before: orNone(before[sam]), After: orNone(status), OK: before[sam] == "ACTIVE" && status == "INACTIVE"})
 	}
 	// Name the runs the watcher started, for the report.
-	var page struct {
-		Runs []struct {
-			ID     string
-			Status string
-		} `json:"runs"`
-	}
-	if err := r.host.call(ctx, http.MethodGet, "/v1/runs?automation=clockify-offboarding", nil, &page); err == nil {
+	if page, err := r.host.GetRuns(ctx, apiclient.Query(url.Values{"automation": {"clockify-offboarding"}})); err == nil {
 		st := map[string]string{}
 		for _, run := range page.Runs {
-			st[run.ID] = run.Status
+			st[run.ID] = string(run.Status)
 		}
 		for i := range r.report.Outcomes {
 			if r.report.Outcomes[i].Flow == "offboarding" {
@@ -259,8 +251,7 @@ func (r *runner) offboard(ctx context.Context, dir *directory.Client) error {
 func (r *runner) waitRun(ctx context.Context, id string) string {
 	deadline := time.Now().Add(outcomeTimeout)
 	for {
-		var v orchestration.RunView
-		err := r.host.call(ctx, http.MethodGet, "/v1/runs/"+id, nil, &v)
+		v, err := r.host.GetRunsID(ctx, id)
 		if err == nil && v.Status != "running" && v.Status != "waiting" {
 			return string(v.Status)
 		}

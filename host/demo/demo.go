@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/idbridge/idbridge/host/api"
+	"github.com/idbridge/idbridge/host/apiclient"
 	"github.com/idbridge/idbridge/host/app"
 )
 
@@ -70,7 +71,7 @@ type runner struct {
 	data      string
 	out       io.Writer
 	kids      []*child
-	host      *client
+	host      *apiclient.Client
 	sb        sandboxClient
 	report    Report
 	started   time.Time
@@ -213,7 +214,7 @@ func (r *runner) startAll(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("read the admin token: %w", err)
 	}
-	r.host = &client{base: base, token: strings.TrimSpace(string(raw)), http: &http.Client{Timeout: 2 * time.Minute}}
+	r.host = newClient(base, strings.TrimSpace(string(raw)), &http.Client{Timeout: 2 * time.Minute})
 	r.report.Console, r.report.TokenPath, r.report.Logs = base+"/", tokenPath, r.logs
 	return nil
 }
