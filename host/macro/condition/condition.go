@@ -93,8 +93,9 @@ func Compile(expr string, scope macro.Scope, opts ...Option) (*Condition, error)
 	}
 	// The strings extension gives lowerAscii(), so DNs and names compare
 	// without regard to case as LDAP compares them. See decision 0215.
-	// inAnyGroup reads a table of groups kept as data. See decision 0218.
-	decls := []cel.EnvOption{ext.Strings(), inAnyGroup()}
+	// inAnyGroup and tableMaps read tables of groups kept as data. See
+	// decisions 0218 and 0260.
+	decls := []cel.EnvOption{ext.Strings(), inAnyGroup(), tableMaps()}
 	for _, ns := range scope.Namespaces {
 		decls = append(decls, cel.Variable(ns.Name, cel.MapType(cel.StringType, cel.DynType)))
 	}

@@ -178,3 +178,33 @@ func TestInAnyGroupReadsATable(t *testing.T) {
 		t.Errorf("one argument: %v, want ErrCompile", err)
 	}
 }
+
+// TestInAnyGroupReadsRowsForOneValue: in a table of rows "group -> value"
+// only the rows of the value asked for count, the typographic arrow reads
+// as "->", and tableMaps says whether any row names a value at all.
+func TestInAnyGroupReadsRowsForOneValue(t *testing.T) {
+	groups := []string{"CN=Apollo Leads,OU=Groups,DC=example,DC=com"}
+	table := "Clockify Workspace Admins -> WORKSPACE_ADMIN;\nCN=Apollo Leads,OU=Groups,DC=example,DC=com → project_manager; Ops"
+	data := macro.Data{"object": {"groups": groups}, "integration": {"workspaceId": {table}}}
+	cases := map[string]bool{
+		`inAnyGroup(object.groups, integration.workspaceId, "PROJECT_MANAGER")`: true,
+		`inAnyGroup(object.groups, integration.workspaceId, "WORKSPACE_ADMIN")`: false,
+		`inAnyGroup(object.groups, integration.workspaceId)`:                    true, // any row
+		`tableMaps(integration.workspaceId, "WORKSPACE_ADMIN")`:                 true,
+		`tableMaps(integration.workspaceId, "TEAM_MANAGER")`:                    false,
+	}
+	for expr, want := range cases {
+		c, err := Compile(expr, scope())
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := c.Eval(context.Background(), data, "CN=Bob")
+		if err != nil || got != want {
+			t.Errorf("%s: %v, %v; want %v", expr, got, err, want)
+		}
+	}
+	rows := GroupRows(" Leads ->TEAM_MANAGER ;; CN=X,DC=y\n")
+	if len(rows) != 2 || rows[0] != (GroupRow{Group: "Leads", Value: "TEAM_MANAGER"}) || rows[1] != (GroupRow{Group: "CN=X,DC=y"}) {
+		t.Fatalf("rows %+v", rows)
+	}
+}
