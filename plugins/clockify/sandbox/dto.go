@@ -264,6 +264,10 @@ func (w *wsState) entityName(r Role) string {
 		if g := w.group(r.EntityID); g != nil {
 			return g.Name
 		}
+	case r.Role == "PROJECT_MANAGER":
+		if p := w.project(r.EntityID); p != nil {
+			return p.Name
+		}
 	default:
 		if u := w.user(r.EntityID); u != nil {
 			return u.Name

@@ -17,7 +17,8 @@ var grantableRoles = []string{"WORKSPACE_ADMIN", "TEAM_MANAGER", "PROJECT_MANAGE
 // roleTarget checks a role request against the workspace and answers 400
 // when it cannot apply. WORKSPACE_ADMIN applies to the workspace itself;
 // TEAM_MANAGER to a group (sourceType USER_GROUP) or a user; PROJECT_MANAGER
-// to a project, which the sandbox does not model, so any id is taken.
+// to a project of the workspace, named without a sourceType (the only
+// source type, USER_GROUP, names a user group).
 func roleTarget(c *call, req roleRequest) (Role, bool) {
 	if !slices.Contains(grantableRoles, req.Role) {
 		writeError(c.w, http.StatusBadRequest, codeBusiness, enumMessage("role", grantableRoles...))
@@ -41,6 +42,9 @@ func roleTarget(c *call, req roleRequest) (Role, bool) {
 		return Role{}, false
 	case req.Role == "TEAM_MANAGER" && req.SourceType == "" && c.ws.user(req.EntityID) == nil:
 		writeError(c.w, http.StatusBadRequest, codeBusiness, msgUserNotInWS)
+		return Role{}, false
+	case req.Role == "PROJECT_MANAGER" && (req.SourceType != "" || c.ws.project(req.EntityID) == nil):
+		writeError(c.w, http.StatusBadRequest, codeBusiness, msgProjectNotInWS)
 		return Role{}, false
 	}
 	return r, true

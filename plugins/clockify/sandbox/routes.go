@@ -41,6 +41,8 @@ var routes = []route{
 	{pattern("workspaces/{workspaceId}/users/{userId}/roles"), map[string]func(*Server, *call){
 		http.MethodPost: (*Server).createRole, http.MethodDelete: (*Server).deleteRole}},
 	{pattern("workspaces/{workspaceId}/users/{userId}/managers"), map[string]func(*Server, *call){http.MethodGet: (*Server).listManagers}},
+	{pattern("workspaces/{workspaceId}/projects"), map[string]func(*Server, *call){
+		http.MethodGet: (*Server).listProjects, http.MethodPost: (*Server).createProject}},
 	{pattern("workspaces/{workspaceId}/custom-fields"), map[string]func(*Server, *call){http.MethodGet: (*Server).listCustomFields}},
 	{pattern("workspaces/{workspaceId}/user-groups"), map[string]func(*Server, *call){
 		http.MethodGet: (*Server).listGroups, http.MethodPost: (*Server).createGroup}},

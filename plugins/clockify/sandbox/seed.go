@@ -39,6 +39,19 @@ type Workspace struct {
 	Groups []Group `json:"groups"`
 	// CustomFields define the user custom fields values may be set for.
 	CustomFields []CustomField `json:"customFields,omitempty"`
+	// Projects are the workspace's projects, the entities of
+	// PROJECT_MANAGER roles.
+	Projects []Project `json:"projects,omitempty"`
+}
+
+// Project is a Clockify project in a seed. The sandbox keeps only what
+// roles and lookups by name need.
+type Project struct {
+	// ID is the project's 24-hex id, the entityId of a PROJECT_MANAGER role.
+	ID string `json:"id"`
+	// Name is unique in the workspace, 2 to 250 characters.
+	Name     string `json:"name"`
+	Archived bool   `json:"archived,omitempty"`
 }
 
 // User is one member of a workspace: the account fields Clockify reports for
@@ -188,6 +201,11 @@ func (s *Seed) Validate() error {
 				if !ids[m] {
 					return fmt.Errorf("%w: workspace %s: group %s lists user %s who is not a member", ErrInvalidSeed, ws.ID, g.ID, m)
 				}
+			}
+		}
+		for _, p := range ws.Projects {
+			if !isID(p.ID) || p.Name == "" {
+				return fmt.Errorf("%w: workspace %s: project %q needs a 24-hex id and a name", ErrInvalidSeed, ws.ID, p.ID)
 			}
 		}
 		for _, f := range ws.CustomFields {

@@ -75,6 +75,7 @@ func DefaultSeed() *Seed {
 				{ID: defaultDepartmentField, Name: "Department", Type: "DROPDOWN_SINGLE",
 					AllowedValues: []string{"Engineering", "Sales", "Support"}},
 			},
+			Projects: []Project{{ID: "6650a1b2c3d4e5f6a7b8cc01", Name: "Engineering"}},
 		}},
 		APIKeys: []APIKey{
 			{ID: DefaultAdminKeyID, Key: DefaultAdminKey, UserID: DefaultAdminUserID},

@@ -176,6 +176,21 @@ func (s *Server) Groups(workspaceID string) []Group {
 	return out
 }
 
+// Projects returns a copy of a workspace's projects, for tests.
+func (s *Server) Projects(workspaceID string) []Project {
+	s.store.mu.RLock()
+	defer s.store.mu.RUnlock()
+	w := s.store.byID[workspaceID]
+	if w == nil {
+		return nil
+	}
+	out := make([]Project, len(w.projects))
+	for i, p := range w.projects {
+		out[i] = *p
+	}
+	return out
+}
+
 // SpecViolations lists every way a request or response differed from the
 // official spec since the server started; nil when ValidateSpec is off.
 func (s *Server) SpecViolations() []string {

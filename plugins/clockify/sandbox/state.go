@@ -29,6 +29,7 @@ type wsState struct {
 	emailIdx  map[string]int // lower-cased e-mail
 	groups    []*Group       // in creation order
 	groupIdx  map[string]int
+	projects  []*Project // in creation order
 
 	// version counts mutations; cached views are valid for one version.
 	version uint64
@@ -81,6 +82,10 @@ func newStore(seed *Seed) (*store, error) {
 		}
 		for _, g := range ws.Groups {
 			w.addGroup(&Group{ID: g.ID, Name: g.Name, UserIDs: slices.Clone(g.UserIDs)})
+		}
+		for _, p := range ws.Projects {
+			cp := p
+			w.projects = append(w.projects, &cp)
 		}
 		st.workspaces = append(st.workspaces, w)
 		st.byID[ws.ID] = w

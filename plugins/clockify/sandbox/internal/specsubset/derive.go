@@ -30,6 +30,8 @@ var Served = []Operation{
 	{"post", "/v1/workspaces/{workspaceId}/users/{userId}/roles"},
 	{"delete", "/v1/workspaces/{workspaceId}/users/{userId}/roles"},
 	{"get", "/v1/workspaces/{workspaceId}/users/{userId}/managers"},
+	{"get", "/v1/workspaces/{workspaceId}/projects"},
+	{"post", "/v1/workspaces/{workspaceId}/projects"},
 	{"get", "/v1/workspaces/{workspaceId}/custom-fields"},
 	{"get", "/v1/workspaces/{workspaceId}/user-groups"},
 	{"post", "/v1/workspaces/{workspaceId}/user-groups"},
