@@ -3,6 +3,7 @@ package automation_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -46,6 +47,18 @@ func newExecutor(ctx context.Context, conn connectorv1.ConnectorClient, settings
 	all, err := clockifyTemplates()
 	if err != nil {
 		return nil, err
+	}
+	// The host applies the defaults of settings left unset; so does this
+	// stand-in, or a template would read a table the admin never emptied
+	// as empty.
+	settings = maps.Clone(settings)
+	if settings == nil {
+		settings = map[string]string{}
+	}
+	for _, s := range d.GetSettings() {
+		if _, set := settings[s.GetKey()]; !set && s.GetDefaultValue() != "" {
+			settings[s.GetKey()] = s.GetDefaultValue()
+		}
 	}
 	e := &executor{conn: conn, settings: settings, hooks: map[string]*connectorv1.WebhookSpec{}, tmpl: map[string]templates.Template{},
 		ran: map[string]int{}, moved: make(chan struct{})}
@@ -237,4 +250,4 @@ func (e *executor) step(ctx context.Context, t templates.Template, s templates.S
 
 // templateSettings are the Clockify settings templates may read.
 var templateSettings = []string{clockify.SettingWorkspaceID, clockify.SettingBaseURL,
-	clockify.SettingWorkspaceAdminGroups, clockify.SettingTeamManagerGroups}
+	clockify.SettingRoleTable}

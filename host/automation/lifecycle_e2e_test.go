@@ -2,7 +2,9 @@ package automation_test
 
 import (
 	"context"
+	"encoding/json"
 	"maps"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -49,6 +51,42 @@ func startClockifyWith(t testing.TB, rate float64, extra map[string]string) *clo
 		t.Fatalf("prepare the templates: %v", err)
 	}
 	return &clockifyEnv{sb: sb, exec: ex}
+}
+
+// call sends one request to the sandbox's workspace API as its admin and
+// decodes a JSON answer into out (nil: none expected).
+func (c *clockifyEnv) call(t testing.TB, method, path, body string, want int, out any) {
+	t.Helper()
+	req, err := http.NewRequest(method, c.sb.BaseURL()+"/v1/workspaces/"+sandbox.DefaultWorkspaceID+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("X-Api-Key", sandbox.DefaultAdminKey)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != want {
+		t.Fatalf("%s %s: %d, want %d", method, path, resp.StatusCode, want)
+	}
+	if out != nil {
+		if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+			t.Fatalf("%s %s: %v", method, path, err)
+		}
+	}
+}
+
+// createProject makes a project in the sandbox's workspace through its
+// API and returns its id.
+func (c *clockifyEnv) createProject(t testing.TB, name string) string {
+	t.Helper()
+	var p struct {
+		ID string `json:"id"`
+	}
+	c.call(t, http.MethodPost, "/projects", `{"name":"`+name+`"}`, http.StatusCreated, &p)
+	return p.ID
 }
 
 // member is the sandbox's record of the person with email, if any.

@@ -17,11 +17,11 @@ import (
 // user in a group the table names. A secret setting is not readable.
 func TestConditionReadsIntegrationSettings(t *testing.T) {
 	e := newEnv(t, envOptions{settings: map[string]string{
-		clockify.SettingWorkspaceAdminGroups: "Nobody; CN=Admins,OU=Groups,DC=corp,DC=example",
+		clockify.SettingRoleTable: "Nobody -> WORKSPACE_ADMIN; CN=Admins,OU=Groups,DC=corp,DC=example -> WORKSPACE_ADMIN; CN=Staff,OU=Groups,DC=corp,DC=example -> TEAM_MANAGER",
 	}})
 	tm := addOnly("admins-only")
 	tm.Steps = append([]Step{{ID: "isAdmin", Kind: KindCondition,
-		Condition: "inAnyGroup(object.groups, integration." + clockify.SettingWorkspaceAdminGroups + ")", OnFailure: End}}, tm.Steps...)
+		Condition: "inAnyGroup(object.groups, integration." + clockify.SettingRoleTable + `, "WORKSPACE_ADMIN")`, OnFailure: End}}, tm.Steps...)
 	mustSave(t, e, tm)
 
 	secret := addOnly("reads-secret")

@@ -18,6 +18,7 @@ const (
 	groupSales  = "6650a1b2c3d4e5f6a7b8cb02"
 	groupSupp   = "6650a1b2c3d4e5f6a7b8cb03"
 	fieldEmpID  = "6650a1b2c3d4e5f6a7b8ca01"
+	projectEng  = "6650a1b2c3d4e5f6a7b8cc01"
 )
 
 // TestConformance runs the SDK's conformance kit on the connector, in
@@ -45,6 +46,9 @@ func TestConformance(t *testing.T) {
 			clockify.WebhookDeleteGroup:       {"groupId": groupSales},
 			clockify.WebhookGiveRole:          {"userId": userBarbara, "role": "TEAM_MANAGER", "entityId": groupEng},
 			clockify.WebhookRemoveRole:        {"userId": userLinus, "role": "TEAM_MANAGER", "entityId": groupEng},
+			clockify.WebhookFindProjectByName: {"name": "Engineering"},
+			clockify.WebhookGiveProjectRole:   {"userId": userBarbara, "projectId": projectEng},
+			clockify.WebhookRemoveProjectRole: {"userId": userBarbara, "projectId": projectEng},
 		},
 	})
 }

@@ -11,19 +11,32 @@ const (
 	SettingBaseURL     = "baseUrl"
 	SettingAPIKey      = "apiKey"
 	SettingRateLimit   = "rateLimit"
-	// SettingWorkspaceAdminGroups and SettingTeamManagerGroups are the
-	// roles template's table of AD groups, kept as data so that admins map
-	// their own groups without editing the template. See decision 0218.
-	SettingWorkspaceAdminGroups = "workspaceAdminGroups"
-	SettingTeamManagerGroups    = "teamManagerGroups"
+	// SettingRoleTable is the table AD group -> Clockify role that the
+	// roles template and a roles data source read, kept as data so that an
+	// admin adds a row, for any role, without editing the template. See
+	// decision 0260.
+	SettingRoleTable = "roleTable"
 )
 
-// Default role groups: the AD groups the roles template maps until an
-// admin names others.
+// The roles Clockify gives through its API, the values of the role table.
+// OWNER cannot be given or taken through it.
 const (
-	DefaultWorkspaceAdminGroups = "Clockify Workspace Admins"
-	DefaultTeamManagerGroups    = "Clockify Team Managers"
+	RoleWorkspaceAdmin = "WORKSPACE_ADMIN"
+	RoleTeamManager    = "TEAM_MANAGER"
+	RoleProjectManager = "PROJECT_MANAGER"
 )
+
+// Default role groups: the AD groups the role table maps until an admin
+// names others.
+const (
+	DefaultWorkspaceAdminGroup = "Clockify Workspace Admins"
+	DefaultTeamManagerGroup    = "Clockify Team Managers"
+)
+
+// DefaultRoleTable maps the default groups. It has no PROJECT_MANAGER row,
+// so the template leaves project managers alone until an admin adds one.
+const DefaultRoleTable = DefaultWorkspaceAdminGroup + " -> " + RoleWorkspaceAdmin + "; " +
+	DefaultTeamManagerGroup + " -> " + RoleTeamManager
 
 // DefaultBaseURL is Clockify's global API; regional hosts such as
 // https://euc1.clockify.me/api work the same way.
@@ -52,10 +65,8 @@ func Connector() sdk.Connector {
 			{Key: SettingWorkspaceID, Label: "Workspace ID", Type: sdk.String, Required: true,
 				Pattern:     "^[0-9a-fA-F]{24}$",
 				Description: "The 24-character id of the Clockify workspace (Workspace settings, or the URL of the workspace)."},
-			{Key: SettingWorkspaceAdminGroups, Label: "Workspace admin groups", Type: sdk.String, Default: DefaultWorkspaceAdminGroups,
-				Description: "AD groups whose members, directly or through nested groups, are workspace admins (the Clockify roles template). Name each group by its CN or full DN, separated by semicolons. A user who leaves them loses the role. Removing the setting puts the default back; a name of no group (e.g. none) makes nobody an admin through AD."},
-			{Key: SettingTeamManagerGroups, Label: "Team manager groups", Type: sdk.String, Default: DefaultTeamManagerGroups,
-				Description: "AD groups whose members, directly or through nested groups, are team managers of the Clockify user group named after their department (the Clockify roles template). CNs or full DNs, separated by semicolons."},
+			{Key: SettingRoleTable, Label: "Role table (AD group -> role)", Type: sdk.String, Default: DefaultRoleTable,
+				Description: "Rows \"AD group -> role\" separated by semicolons, e.g. \"Timesheet Admins -> WORKSPACE_ADMIN; Project Leads -> PROJECT_MANAGER\". A group is named by its CN or full DN; members, directly or through nested groups, get the role: WORKSPACE_ADMIN over the workspace, TEAM_MANAGER over the user group named after their department, PROJECT_MANAGER over the project named after their department. A user who leaves the groups loses the role; a role no row names is left alone. Removing the setting puts the default back."},
 		},
 		BaseURL: sdk.BaseURL{Setting: SettingBaseURL, Default: DefaultBaseURL,
 			Description: "Clockify's API base, ending in /api. Use the regional host of your workspace (e.g. https://euc1.clockify.me/api) when it is not on the global one."},

@@ -18,15 +18,19 @@ const (
 	WebhookDeleteGroup       = "delete-group"
 	WebhookGiveRole          = "give-role"
 	WebhookRemoveRole        = "remove-role"
+	WebhookFindProjectByName = "find-project-by-name"
+	WebhookGiveProjectRole   = "give-project-role"
+	WebhookRemoveProjectRole = "remove-project-role"
 )
 
 // The macros below (%email%, %userId%, ...) are the webhooks' inputs; the
 // host renders them from AD attributes or earlier steps' outputs.
 const (
-	usersURL  = "/v1/workspaces/{WorkspaceID}/users"
-	userURL   = usersURL + "/%userId%"
-	groupsURL = "/v1/workspaces/{WorkspaceID}/user-groups"
-	groupURL  = groupsURL + "/%groupId%"
+	usersURL    = "/v1/workspaces/{WorkspaceID}/users"
+	userURL     = usersURL + "/%userId%"
+	groupsURL   = "/v1/workspaces/{WorkspaceID}/user-groups"
+	groupURL    = groupsURL + "/%groupId%"
+	projectsURL = "/v1/workspaces/{WorkspaceID}/projects"
 )
 
 // Webhooks are the preconfigured outbound webhooks. Idempotent marks the
@@ -120,7 +124,7 @@ func Webhooks() []sdk.Webhook {
 		},
 		{
 			ID: WebhookGiveRole, Name: "Give role", Category: "roles",
-			Description: "Gives %userId% the role %role% (WORKSPACE_ADMIN, TEAM_MANAGER or PROJECT_MANAGER) over %entityId%, a user group id as sourceType USER_GROUP says. OWNER cannot be given through the API.",
+			Description: "Gives %userId% the role %role% (WORKSPACE_ADMIN over the workspace id, or TEAM_MANAGER over a user group id, as sourceType USER_GROUP says). Project managers are made with Give project manager role. OWNER cannot be given through the API.",
 			Method:      "POST", URL: userURL + "/roles", MessageType: sdk.JSON,
 			Body: `{"entityId":"%entityId%","role":"%role%","sourceType":"USER_GROUP"}`,
 			// Giving a role the user already holds changes nothing and
@@ -132,6 +136,33 @@ func Webhooks() []sdk.Webhook {
 			Description: "Takes the role %role% over %entityId% away from %userId%.",
 			Method:      "DELETE", URL: userURL + "/roles", MessageType: sdk.JSON,
 			Body:       `{"entityId":"%entityId%","role":"%role%","sourceType":"USER_GROUP"}`,
+			Idempotent: true,
+		},
+		{
+			ID: WebhookFindProjectByName, Name: "Find project by name", Category: "projects",
+			Description: "Looks up the project whose name is exactly %name%, archived ones included, and returns its id. Fails as not found when there is none.",
+			Method:      "GET", URL: projectsURL,
+			Query: []sdk.KV{{Name: "name", Value: "%name%"}, {Name: "strict-name-search", Value: "true"}},
+			// strict-name-search already matches the whole name; the
+			// selector keeps the exact one should the app widen it.
+			Outputs:    []sdk.Output{{Name: "projectId", Path: "[name=%name%].id", Description: "the project's id"}},
+			Idempotent: true,
+		},
+		// Clockify gives PROJECT_MANAGER over a project without sourceType:
+		// the role request's only source type, USER_GROUP, would make the
+		// id a user group's. See decision 0261.
+		{
+			ID: WebhookGiveProjectRole, Name: "Give project manager role", Category: "roles",
+			Description: "Makes %userId% a project manager of the project %projectId%. Giving it again changes nothing.",
+			Method:      "POST", URL: userURL + "/roles", MessageType: sdk.JSON,
+			Body:       `{"entityId":"%projectId%","role":"PROJECT_MANAGER"}`,
+			Idempotent: true,
+		},
+		{
+			ID: WebhookRemoveProjectRole, Name: "Remove project manager role", Category: "roles",
+			Description: "Takes the project manager role over the project %projectId% away from %userId%; taking one not held changes nothing.",
+			Method:      "DELETE", URL: userURL + "/roles", MessageType: sdk.JSON,
+			Body:       `{"entityId":"%projectId%","role":"PROJECT_MANAGER"}`,
 			Idempotent: true,
 		},
 	}

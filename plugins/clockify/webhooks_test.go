@@ -142,3 +142,36 @@ func TestMemberKeyIsRefusedOnAdminCalls(t *testing.T) {
 		}
 	}
 }
+
+// TestProjectManagerRole: the project is found by its exact name, the
+// role is given over its id (without a sourceType, which would name a
+// user group), shown with the project, and taken away again.
+func TestProjectManagerRole(t *testing.T) {
+	sb := startSandbox(t, sandbox.DefaultSeed())
+	s := settings(sb, sandbox.DefaultAdminKey)
+	cl := connectortest.InProcess(t, clockify.Connector())
+	if _, err := invoke(t, cl, s, clockify.WebhookFindProjectByName, map[string]string{"name": "Engin"}); err == nil {
+		t.Fatal("a part of a project's name found a project")
+	}
+	resp, err := invoke(t, cl, s, clockify.WebhookFindProjectByName, map[string]string{"name": "Engineering"})
+	if err != nil {
+		t.Fatalf("find project: %v", err)
+	}
+	pid := resp.GetOutputs().GetFields()["projectId"].GetStringValue()
+	if pid != projectEng {
+		t.Fatalf("project id %q, want %s", pid, projectEng)
+	}
+	if _, err := invoke(t, cl, s, clockify.WebhookGiveProjectRole, map[string]string{"userId": userBarbara, "projectId": pid}); err != nil {
+		t.Fatalf("give: %v", err)
+	}
+	want := sandbox.Role{Role: clockify.RoleProjectManager, EntityID: pid}
+	if !slices.Contains(user(sb, userBarbara).Roles, want) {
+		t.Fatalf("roles %+v, want %+v", user(sb, userBarbara).Roles, want)
+	}
+	if _, err := invoke(t, cl, s, clockify.WebhookRemoveProjectRole, map[string]string{"userId": userBarbara, "projectId": pid}); err != nil {
+		t.Fatalf("remove: %v", err)
+	}
+	if slices.Contains(user(sb, userBarbara).Roles, want) {
+		t.Fatalf("roles after removal %+v", user(sb, userBarbara).Roles)
+	}
+}
