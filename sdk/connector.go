@@ -25,6 +25,10 @@ type Connector struct {
 	RateLimit RateLimit
 	// Retry bounds retries; the zero value uses httpexec.DefaultRetryPolicy.
 	Retry httpexec.RetryPolicy
+	// Paging is how the app pages its lists, for every endpoint whose
+	// Paging has no Kind: most apps page all lists alike. An endpoint that
+	// is one page says Paging{Kind: NoPaging}. See decision 0256.
+	Paging Paging
 	// Endpoints are the preconfigured inbound endpoints.
 	Endpoints []Endpoint
 	// Webhooks are the preconfigured outbound webhooks.

@@ -6,6 +6,7 @@ import (
 
 // Describe returns what the connector declares, as the host receives it.
 func (c Connector) Describe() *connectorv1.DescribeResponse {
+	c = c.withDefaults()
 	resp := &connectorv1.DescribeResponse{
 		Info: &connectorv1.ConnectorInfo{
 			Id: c.Info.ID, Name: c.Info.Name, Version: c.Info.Version, Publisher: c.Info.Publisher,

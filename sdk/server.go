@@ -44,6 +44,7 @@ type Options struct {
 // NewServer validates c and returns it as a connectorv1.ConnectorServer,
 // for tests that serve a connector in-process and for Serve.
 func NewServer(c Connector, opts Options) (connectorv1.ConnectorServer, error) {
+	c = c.withDefaults()
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}

@@ -25,6 +25,7 @@ var (
 // settings unique and sensible, credentials declared secret, URLs that
 // parse, paging that can terminate. It lists every problem at once.
 func (c Connector) Validate() error {
+	c = c.withDefaults()
 	var p []string
 	add := func(format string, a ...any) { p = append(p, fmt.Sprintf(format, a...)) }
 	if !idPattern.MatchString(c.Info.ID) {
