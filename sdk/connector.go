@@ -37,9 +37,12 @@ type Connector struct {
 	// and webhook headers, which may override them. The same KV as
 	// everywhere else, so order is kept and a name may repeat.
 	Headers []KV
-	// TestHook checks settings and permissions against the app. Without
-	// it, Test checks the settings and fetches one page of the first
-	// endpoint.
+	// Test declares the connection test as one call and checks on its
+	// answer, with no code; see TestCall.
+	Test *TestCall
+	// TestHook checks settings and permissions against the app, for tests
+	// Test cannot describe; set at most one of the two. Without either,
+	// Test checks the settings and fetches one page of the first endpoint.
 	TestHook TestHook
 	// Errors declares where the app's error bodies keep their message and
 	// code, and the advice for each code or status. Most connectors need

@@ -27,7 +27,7 @@ func (c Connector) Describe() *connectorv1.DescribeResponse {
 	if !c.DisableCustomWebhooks {
 		resp.Capabilities = append(resp.Capabilities, connectorv1.Capability_CAPABILITY_CUSTOM_WEBHOOKS)
 	}
-	if c.TestHook != nil {
+	if c.TestHook != nil || c.Test != nil {
 		resp.Capabilities = append(resp.Capabilities, connectorv1.Capability_CAPABILITY_TEST_PERMISSIONS)
 	}
 	for _, s := range c.declaredSettings() {

@@ -37,7 +37,7 @@ type TestReport struct {
 }
 
 // Test checks the integration's settings, then runs the connector's
-// TestHook (or fetches one page of the first endpoint). Problems are
+// TestCall or TestHook (or fetches one page of the first endpoint). Problems are
 // reported as failed checks, not errors: an error means the test itself
 // could not run.
 func (s *server) Test(ctx context.Context, req *connectorv1.TestRequest) (*connectorv1.TestResponse, error) {
@@ -55,7 +55,9 @@ func (s *server) Test(ctx context.Context, req *connectorv1.TestRequest) (*conne
 		}}}), nil
 	}
 	var rep *TestReport
-	if s.c.TestHook != nil {
+	if s.c.Test != nil {
+		rep = s.c.Test.run(ctx, &Client{e: e}, s.credentialLabel())
+	} else if s.c.TestHook != nil {
 		rep, err = s.c.TestHook(ctx, &Client{e: e})
 		if err != nil {
 			return nil, e.fail(nil, err)
@@ -102,4 +104,13 @@ func report(r *TestReport) *connectorv1.TestResponse {
 		})
 	}
 	return resp
+}
+
+// credentialLabel is the label admins know the credential by, "" when the
+// Auth is not described.
+func (s *server) credentialLabel() string {
+	if a, ok := s.c.Auth.(describedAuth); ok {
+		return a.label
+	}
+	return ""
 }

@@ -125,6 +125,12 @@ func (c Connector) Validate() error {
 			add("webhook %q: %s", w.ID, msg)
 		}
 	}
+	if c.Test != nil {
+		if c.TestHook != nil {
+			add("Test and TestHook are both set; use one")
+		}
+		p = append(p, c.Test.check()...)
+	}
 	if len(p) > 0 {
 		return fmt.Errorf("%w: %s", ErrBadDeclaration, strings.Join(p, "; "))
 	}
