@@ -14,7 +14,7 @@ func TestConformance(t *testing.T) {
 	connectortest.Run(t, connectortest.Config{
 		Connector:      tutorial.Connector(),
 		Plugin:         pluginPath,
-		BaseURLSetting: tutorial.SettingBaseURL,
+		BaseURLSetting: "baseUrl",
 		Start: func(t *testing.T) map[string]string {
 			srv, err := acmeapi.Start(acmeapi.Options{})
 			if err != nil {
@@ -22,15 +22,15 @@ func TestConformance(t *testing.T) {
 			}
 			t.Cleanup(func() { srv.Close() })
 			return map[string]string{
-				tutorial.SettingTenant:  acmeapi.DefaultTenant,
-				tutorial.SettingBaseURL: srv.URL(),
-				tutorial.SettingAPIKey:  acmeapi.DefaultAdminKey,
+				"tenant":  acmeapi.DefaultTenant,
+				"baseUrl": srv.URL(),
+				"apiKey":  acmeapi.DefaultAdminKey,
 			}
 		},
 		Samples: map[string]map[string]string{
-			tutorial.WebhookAddUser:         {"email": "new.hire@acme.example", "name": "New Hire", "teamId": "t_eng"},
-			tutorial.WebhookFindUserByEmail: {"email": "new.hire@acme.example"},
-			tutorial.WebhookDeactivateUser:  {"userId": "u_0001"},
+			"add-user":           {"email": "new.hire@acme.example", "name": "New Hire", "teamId": "t_eng"},
+			"find-user-by-email": {"email": "new.hire@acme.example"},
+			"deactivate-user":    {"userId": "u_0001"},
 		},
 	})
 }

@@ -6,32 +6,40 @@ package tutorial
 
 import "github.com/idbridge/idbridge/sdk"
 
-// Setting keys. They are also the {Key} placeholders of the URLs.
-const (
-	SettingTenant    = "tenant"
-	SettingBaseURL   = "baseUrl"
-	SettingAPIKey    = "apiKey"
-	SettingRateLimit = "rateLimit"
-)
-
-// Version is the connector's release, reported by Describe.
-const Version = "0.1.0"
-
-// Connector returns the Acme Directory connector's declaration. The SDK
-// declares the base URL, API key and rate settings, after the tenant, from
-// BaseURL, Auth and RateLimit.
+// Connector returns the Acme Directory connector's declaration: what holds
+// for every call to Acme here, the endpoints and webhooks in their own
+// files. The SDK declares the base URL, API key and rate settings, after
+// the tenant, from BaseURL, Auth and RateLimit.
 func Connector() sdk.Connector {
 	return sdk.Connector{
-		Info: sdk.Info{ID: "acme-directory", Name: "Acme Directory", Version: Version, Publisher: "idbridge",
+		Info: sdk.Info{ID: "acme-directory", Name: "Acme Directory", Version: "0.1.0", Publisher: "idbridge",
 			Description: "Reads Acme Directory users and teams; adds, finds and deactivates users."},
-		Settings: []sdk.Setting{{Key: SettingTenant, Label: "Tenant", Type: sdk.String, Required: true, Pattern: "^[a-z0-9-]{3,32}$",
+		Settings: []sdk.Setting{{Key: "tenant", Required: true, Pattern: "^[a-z0-9-]{3,32}$",
 			Description: "Your tenant's short name, as in https://directory.acme.example/v1/tenants/<tenant>."}},
-		BaseURL: sdk.BaseURL{Setting: SettingBaseURL, Default: "https://directory.acme.example",
+		BaseURL: sdk.BaseURL{Setting: "baseUrl", Default: "https://directory.acme.example",
 			Description: "Acme's API address; change it only for a test server."},
-		Auth: sdk.DescribedAuth(sdk.HeaderAuth("X-Acme-Key", SettingAPIKey), "API key",
+		Auth: sdk.DescribedAuth(sdk.HeaderAuth("X-Acme-Key", "apiKey"), "API key",
 			"An Acme API key with the admin role (reader keys can only list); sent as X-Acme-Key."),
-		RateLimit: sdk.RateLimit{PerSecond: 20, Burst: 5, Setting: SettingRateLimit, KeySetting: SettingTenant,
+		RateLimit: sdk.RateLimit{PerSecond: 20, Burst: 5, Setting: "rateLimit", KeySetting: "tenant",
 			Description: "Acme allows 20 requests per second per key."},
-		Endpoints: Endpoints(), Webhooks: Webhooks(), TestHook: Test, Errors: Errors,
+		// Lists page by ?offset (records already read) and ?limit (at most
+		// 100); a short page is the last.
+		Paging: sdk.Paging{Kind: sdk.Offset, PageParam: "offset", SizeParam: "limit", PageSize: 50},
+		// Error bodies are {"errors":[{"code","detail"}]}; any other shape
+		// (a proxy's HTML page, say) goes to the SDK's default decoder.
+		Errors: sdk.ErrorShape{MessagePath: "errors[].detail", CodePath: "errors[].code",
+			AdviceByStatus: map[int]string{
+				401: "Acme refused the API key: create a key under Settings → API keys in Acme and enter it in the integration"},
+			AdviceByCode: map[string]string{
+				"forbidden":      "the API key is read-only: use a key with the admin role for outbound webhooks",
+				"unknown_tenant": "check the tenant name in the integration's settings",
+				"email_taken":    "the user already exists: look them up with Find user by email instead of adding them"}},
+		// Acme's /me says whose key it is and its role: one call tells
+		// whether the key works and whether it may change users.
+		Test: &sdk.TestCall{URL: "/v1/tenants/{tenant}/me", Account: "email",
+			Expect: []sdk.Expect{{ID: "manage-users", Name: "Manage users (outbound)", Path: "role", Equals: "admin",
+				Passed: "the key has the admin role", Remedy: "use a key with the admin role to add or deactivate users",
+				Otherwise: "the key has the {value} role: inbound endpoints work, outbound webhooks will be refused"}}},
+		Endpoints: Endpoints(), Webhooks: Webhooks(),
 	}
 }

@@ -18,7 +18,7 @@ func TestWebhooksChangeTheTenant(t *testing.T) {
 	cl := connectortest.InProcess(t, tutorial.Connector())
 	s := settingsFor(srv, acmeapi.DefaultAdminKey)
 
-	resp, err := invoke(t, cl, s, tutorial.WebhookAddUser, map[string]string{"email": "ada@acme.example", "name": "Ada", "teamId": "t_ops"})
+	resp, err := invoke(t, cl, s, "add-user", map[string]string{"email": "ada@acme.example", "name": "Ada", "teamId": "t_ops"})
 	if err != nil {
 		t.Fatalf("add-user: %v", err)
 	}
@@ -27,7 +27,7 @@ func TestWebhooksChangeTheTenant(t *testing.T) {
 		t.Fatalf("after add-user, user %q is %+v (found %v)", id, u, ok)
 	}
 
-	resp, err = invoke(t, cl, s, tutorial.WebhookFindUserByEmail, map[string]string{"email": "ada@acme.example"})
+	resp, err = invoke(t, cl, s, "find-user-by-email", map[string]string{"email": "ada@acme.example"})
 	if err != nil {
 		t.Fatalf("find-user-by-email: %v", err)
 	}
@@ -36,7 +36,7 @@ func TestWebhooksChangeTheTenant(t *testing.T) {
 	}
 
 	for range 2 { // deactivation is idempotent: twice is fine
-		if _, err := invoke(t, cl, s, tutorial.WebhookDeactivateUser, map[string]string{"userId": id}); err != nil {
+		if _, err := invoke(t, cl, s, "deactivate-user", map[string]string{"userId": id}); err != nil {
 			t.Fatalf("deactivate-user: %v", err)
 		}
 	}
@@ -56,19 +56,19 @@ func TestAppErrorsCarryAcmesCodeAndRemedy(t *testing.T) {
 		kind               connectorv1.ErrorKind
 		code, remedy       string
 	}{
-		{"existing e-mail", acmeapi.DefaultAdminKey, tutorial.WebhookAddUser,
+		{"existing e-mail", acmeapi.DefaultAdminKey, "add-user",
 			map[string]string{"email": "user0001@acme.example", "name": "Dup", "teamId": ""},
 			connectorv1.ErrorKind_ERROR_KIND_REJECTED, acmeapi.CodeEmailTaken, "Find user by email"},
-		{"reader key", acmeapi.DefaultReaderKey, tutorial.WebhookDeactivateUser,
+		{"reader key", acmeapi.DefaultReaderKey, "deactivate-user",
 			map[string]string{"userId": "u_0002"},
 			connectorv1.ErrorKind_ERROR_KIND_PERMISSION_DENIED, acmeapi.CodeForbidden, "admin role"},
-		{"revoked key", "revoked-key-000", tutorial.WebhookDeactivateUser,
+		{"revoked key", "revoked-key-000", "deactivate-user",
 			map[string]string{"userId": "u_0002"},
 			connectorv1.ErrorKind_ERROR_KIND_UNAUTHENTICATED, acmeapi.CodeInvalidKey, "Settings → API keys"},
-		{"unknown user", acmeapi.DefaultAdminKey, tutorial.WebhookDeactivateUser,
+		{"unknown user", acmeapi.DefaultAdminKey, "deactivate-user",
 			map[string]string{"userId": "u_9999"},
 			connectorv1.ErrorKind_ERROR_KIND_NOT_FOUND, acmeapi.CodeNotFound, "does not exist"},
-		{"nobody with that e-mail", acmeapi.DefaultAdminKey, tutorial.WebhookFindUserByEmail,
+		{"nobody with that e-mail", acmeapi.DefaultAdminKey, "find-user-by-email",
 			map[string]string{"email": "nobody@acme.example"},
 			connectorv1.ErrorKind_ERROR_KIND_NOT_FOUND, "", ""},
 	}
@@ -113,22 +113,22 @@ func TestConnectionTestReportsTheKeysRole(t *testing.T) {
 	}
 
 	resp := test(settingsFor(srv, acmeapi.DefaultAdminKey))
-	if !resp.GetOk() || resp.GetAccount() != "it-admin@acme.example" || status(resp, tutorial.CheckManageUsers) != connectorv1.CheckStatus_CHECK_STATUS_OK {
+	if !resp.GetOk() || resp.GetAccount() != "it-admin@acme.example" || status(resp, "manage-users") != connectorv1.CheckStatus_CHECK_STATUS_OK {
 		t.Errorf("admin key: %v", resp)
 	}
 
 	resp = test(settingsFor(srv, acmeapi.DefaultReaderKey))
-	if !resp.GetOk() || status(resp, tutorial.CheckManageUsers) != connectorv1.CheckStatus_CHECK_STATUS_WARNING {
-		t.Errorf("reader key: want ok with a warning on %s, got %v", tutorial.CheckManageUsers, resp)
+	if !resp.GetOk() || status(resp, "manage-users") != connectorv1.CheckStatus_CHECK_STATUS_WARNING {
+		t.Errorf("reader key: want ok with a warning on %s, got %v", "manage-users", resp)
 	}
 
 	resp = test(settingsFor(srv, "wrong-key-123"))
-	if resp.GetOk() || status(resp, tutorial.CheckCredentials) != connectorv1.CheckStatus_CHECK_STATUS_FAILED {
+	if resp.GetOk() || status(resp, "credentials") != connectorv1.CheckStatus_CHECK_STATUS_FAILED {
 		t.Errorf("wrong key: want a failed credentials check, got %v", resp)
 	}
 
 	bad := settingsFor(srv, acmeapi.DefaultAdminKey)
-	bad[tutorial.SettingTenant] = "No Such Tenant!"
+	bad["tenant"] = "No Such Tenant!"
 	resp = test(bad)
 	if resp.GetOk() || status(resp, "settings") != connectorv1.CheckStatus_CHECK_STATUS_FAILED {
 		t.Errorf("malformed tenant: want a failed settings check, got %v", resp)

@@ -25,9 +25,9 @@ func Example_connectionTest() {
 		return
 	}
 	resp, err := conn.Test(context.Background(), &connectorv1.TestRequest{Settings: map[string]string{
-		tutorial.SettingTenant:  acmeapi.DefaultTenant,
-		tutorial.SettingBaseURL: srv.URL(),
-		tutorial.SettingAPIKey:  acmeapi.DefaultReaderKey,
+		"tenant":  acmeapi.DefaultTenant,
+		"baseUrl": srv.URL(),
+		"apiKey":  acmeapi.DefaultReaderKey,
 	}})
 	if err != nil {
 		fmt.Println(sdk.FormatAppError(sdk.ErrorFromStatus(err)))
@@ -60,11 +60,11 @@ func Example_invoke() {
 	}
 	resp, err := conn.Invoke(context.Background(), &connectorv1.InvokeRequest{
 		Settings: map[string]string{
-			tutorial.SettingTenant:  acmeapi.DefaultTenant,
-			tutorial.SettingBaseURL: srv.URL(),
-			tutorial.SettingAPIKey:  acmeapi.DefaultAdminKey,
+			"tenant":  acmeapi.DefaultTenant,
+			"baseUrl": srv.URL(),
+			"apiKey":  acmeapi.DefaultAdminKey,
 		},
-		WebhookId: tutorial.WebhookFindUserByEmail,
+		WebhookId: "find-user-by-email",
 		Call: &connectorv1.RenderedCall{Method: "GET", Url: "/v1/tenants/{tenant}/users",
 			Query: []*connectorv1.KeyValue{{Name: "email", Value: "user0042@acme.example"}}},
 		Outputs: []*connectorv1.OutputSpec{{Name: "userId", Path: "users[email=user0042@acme.example].id"}},

@@ -48,9 +48,9 @@ func startAcme(t *testing.T, opts acmeapi.Options) *acmeapi.Server {
 // settingsFor are an integration's settings for srv with key.
 func settingsFor(srv *acmeapi.Server, key string) map[string]string {
 	return map[string]string{
-		tutorial.SettingTenant:  acmeapi.DefaultTenant,
-		tutorial.SettingBaseURL: srv.URL(),
-		tutorial.SettingAPIKey:  key,
+		"tenant":  acmeapi.DefaultTenant,
+		"baseUrl": srv.URL(),
+		"apiKey":  key,
 	}
 }
 

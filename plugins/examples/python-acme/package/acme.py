@@ -35,21 +35,21 @@ def _field(path, label, kind, description=""):
 
 ENDPOINTS = [
     pb.EndpointSpec(
-        id="list-users", name="List Users", description="Every user of the tenant, active or not, with their team.",
+        id="list-users", name="List users", description="Every user of the tenant, active or not, with their team.",
         method="GET", url="/v1/tenants/{tenant}/users", paging=PAGING, records_path="users", primary_key="id",
         fields=[
-            _field("id", "User ID", pb.FIELD_TYPE_STRING),
-            _field("email", "E-mail", pb.FIELD_TYPE_STRING),
+            _field("id", "ID", pb.FIELD_TYPE_STRING),
+            _field("email", "Email", pb.FIELD_TYPE_STRING),
             _field("name", "Name", pb.FIELD_TYPE_STRING),
             _field("team", "Team ID", pb.FIELD_TYPE_STRING, "empty when the user has no team"),
             _field("active", "Active", pb.FIELD_TYPE_BOOL, "false once the user is deactivated"),
-            _field("createdAt", "Created", pb.FIELD_TYPE_DATETIME),
+            _field("createdAt", "Created at", pb.FIELD_TYPE_DATETIME),
         ]),
     pb.EndpointSpec(
-        id="list-teams", name="List Teams", description="The tenant's teams and how many active members each has.",
+        id="list-teams", name="List teams", description="The tenant's teams and how many active members each has.",
         method="GET", url="/v1/tenants/{tenant}/teams", paging=PAGING, records_path="teams", primary_key="id",
         fields=[
-            _field("id", "Team ID", pb.FIELD_TYPE_STRING),
+            _field("id", "ID", pb.FIELD_TYPE_STRING),
             _field("name", "Name", pb.FIELD_TYPE_STRING),
             _field("memberCount", "Active members", pb.FIELD_TYPE_NUMBER),
         ]),
@@ -115,7 +115,7 @@ def test(client):
                          remedy="check the tenant, the base URL and the API key")], ""
     email, role = me.get("email", ""), me.get("role", "")
     checks = [pb.Check(id="credentials", name="API key", status=pb.CHECK_STATUS_OK,
-                       message="the key belongs to %s" % email)]
+                       message="the API key belongs to %s" % email)]
     manage = pb.Check(id="manage-users", name="Manage users (outbound)", status=pb.CHECK_STATUS_OK,
                       message="the key has the admin role")
     if role != "admin":

@@ -61,7 +61,7 @@ async function test(client: Client): Promise<{ checks: Check[]; account: string 
     manage.message = `the key has the ${me.role} role: inbound endpoints work, outbound webhooks will be refused`;
     manage.remedy = "use a key with the admin role to add or deactivate users";
   }
-  return { account: email, checks: [{ id: "credentials", name: "API key", status: CheckStatus.CHECK_STATUS_OK, message: `the key belongs to ${email}` }, manage] };
+  return { account: email, checks: [{ id: "credentials", name: "API key", status: CheckStatus.CHECK_STATUS_OK, message: `the API key belongs to ${email}` }, manage] };
 }
 
 /** The Acme Directory connector's declaration. */
@@ -83,22 +83,22 @@ export const acme: Connector = {
   ],
   endpoints: [
     {
-      id: "list-users", name: "List Users", description: "Every user of the tenant, active or not, with their team.",
+      id: "list-users", name: "List users", description: "Every user of the tenant, active or not, with their team.",
       method: "GET", url: "/v1/tenants/{tenant}/users", paging, records_path: "users", primary_key: "id",
       fields: [
-        field("id", "User ID", FieldType.FIELD_TYPE_STRING),
-        field("email", "E-mail", FieldType.FIELD_TYPE_STRING),
+        field("id", "ID", FieldType.FIELD_TYPE_STRING),
+        field("email", "Email", FieldType.FIELD_TYPE_STRING),
         field("name", "Name", FieldType.FIELD_TYPE_STRING),
         field("team", "Team ID", FieldType.FIELD_TYPE_STRING, "empty when the user has no team"),
         field("active", "Active", FieldType.FIELD_TYPE_BOOL, "false once the user is deactivated"),
-        field("createdAt", "Created", FieldType.FIELD_TYPE_DATETIME),
+        field("createdAt", "Created at", FieldType.FIELD_TYPE_DATETIME),
       ],
     },
     {
-      id: "list-teams", name: "List Teams", description: "The tenant's teams and how many active members each has.",
+      id: "list-teams", name: "List teams", description: "The tenant's teams and how many active members each has.",
       method: "GET", url: "/v1/tenants/{tenant}/teams", paging, records_path: "teams", primary_key: "id",
       fields: [
-        field("id", "Team ID", FieldType.FIELD_TYPE_STRING),
+        field("id", "ID", FieldType.FIELD_TYPE_STRING),
         field("name", "Name", FieldType.FIELD_TYPE_STRING),
         field("memberCount", "Active members", FieldType.FIELD_TYPE_NUMBER),
       ],
