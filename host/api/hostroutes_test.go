@@ -176,6 +176,10 @@ func TestHostRoutesAnswerTheirDocumentedStatus(t *testing.T) {
 	if found := call("GET", "/v1/directory/search", "/v1/directory/search?q=nora&kind=user", nil); !bytes.Contains(found, []byte("nora.quinn")) {
 		t.Errorf("the directory search for nora found %s", found)
 	}
+	// The schema's user attributes, for the data source form.
+	if attrs := call("GET", "/v1/directory/attributes", "/v1/directory/attributes", nil); !bytes.Contains(attrs, []byte(`"employeeID"`)) {
+		t.Errorf("the directory's user attributes are %.300s", attrs)
+	}
 
 	var watcher struct{ Running bool }
 	if w := call("GET", "/v1/watcher", "/v1/watcher", nil); json.Unmarshal(w, &watcher) != nil || !watcher.Running {

@@ -133,7 +133,7 @@ func (a *App) wire(ctx context.Context) error {
 		return err
 	}
 	s.Integrations.Observe(s.Automations)
-	services := []any{s.Sync, s.Webhooks, s.Engine, dirsearch.Routes{Directory: dir},
+	services := []any{s.Sync, s.Webhooks, s.Engine, dirsearch.Routes{Directory: dir, Attributes: dir},
 		newLoop("orchestration engine", log, s.Engine.Run),
 		a.singleton("journal-retention", log, s.Engine.RetainJournals),
 		s.Automations, automation.Installer{Hooks: s.Webhooks, Engine: s.Engine, Shipped: a.shippedTemplates, ExtensionOf: a.integrationExtension},

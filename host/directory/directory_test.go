@@ -447,3 +447,39 @@ func TestGroupsFollowsMemberRanges(t *testing.T) {
 		}
 	}
 }
+
+func TestUserAttributeTypes(t *testing.T) {
+	ctx := context.Background()
+	check := func(t *testing.T, c *directory.Client, want, absent []string) {
+		t.Helper()
+		got, err := c.UserAttributeTypes(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		byName := map[string]directory.AttributeType{}
+		for _, a := range got {
+			byName[strings.ToLower(a.Name)] = a
+		}
+		for _, n := range want {
+			if _, ok := byName[strings.ToLower(n)]; !ok {
+				t.Errorf("%s is not offered for users (%d offered)", n, len(got))
+			}
+		}
+		for _, n := range absent {
+			if _, ok := byName[strings.ToLower(n)]; ok {
+				t.Errorf("%s is offered for users, but users cannot hold it", n)
+			}
+		}
+		if a := byName["mail"]; a.ReadOnly {
+			t.Errorf("mail is marked read-only: %+v", a)
+		}
+	}
+	t.Run("AD", func(t *testing.T) {
+		check(t, dirtest.Connect(t, dirtest.AD(t)), []string{"mail", "employeeID", "sAMAccountName", "displayName", "department", "telephoneNumber"},
+			[]string{"groupType", "gPLink"})
+	})
+	t.Run("OpenLDAP", func(t *testing.T) {
+		check(t, dirtest.Connect(t, dirtest.OpenLDAP(t)), []string{"mail", "cn", "sn", "employeeNumber", "departmentNumber"},
+			[]string{"olcDatabase", "dc"})
+	})
+}

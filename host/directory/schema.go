@@ -12,6 +12,10 @@ import (
 type schemaCache struct {
 	attributes map[string]bool
 	classes    map[string]bool
+	// attrTypes and classDefs are the definitions by lower-cased name,
+	// for UserAttributeTypes.
+	attrTypes map[string]AttributeType
+	classDefs map[string]objectClass
 }
 
 // AttributeExists reports whether the directory's schema defines the
@@ -49,14 +53,17 @@ func (c *Client) loadSchema(ctx context.Context) (*schemaCache, error) {
 	if root.SubschemaSubentry == "" {
 		return nil, newError("read schema", ErrUnsupported, "grant the bind account read access to the subschema", errors.New("the rootDSE names no subschemaSubentry"))
 	}
-	s := &schemaCache{attributes: map[string]bool{}, classes: map[string]bool{}}
+	s := &schemaCache{attributes: map[string]bool{}, classes: map[string]bool{},
+		attrTypes: map[string]AttributeType{}, classDefs: map[string]objectClass{}}
 	err = c.Search(ctx, Query{Base: root.SubschemaSubentry, Scope: ScopeBase, Filter: "(objectClass=subschema)",
 		Attributes: []string{"attributeTypes", "objectClasses"}}, func(e Entry) error {
 		for _, d := range e.Values("attributeTypes") {
 			addDefinition(s.attributes, d)
+			addAttributeType(s.attrTypes, d)
 		}
 		for _, d := range e.Values("objectClasses") {
 			addDefinition(s.classes, d)
+			addObjectClass(s.classDefs, d)
 		}
 		return nil
 	})

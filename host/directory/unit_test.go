@@ -191,3 +191,25 @@ func TestRangedPart(t *testing.T) {
 		}
 	}
 }
+
+func TestSchemaDefinitionsForForms(t *testing.T) {
+	types := map[string]AttributeType{}
+	addAttributeType(types, "( 2.5.4.3 NAME ( 'cn' 'commonName' ) DESC 'a name (common)' SUP name SINGLE-VALUE X-ORIGIN ( 'RFC 4519' 'x' ) )")
+	addAttributeType(types, "( 1.2.840.113556.1.2.3 NAME 'whenChanged' SYNTAX '1.3.6.1.4.1.1466.115.121.1.24' SINGLE-VALUE NO-USER-MODIFICATION )")
+	addAttributeType(types, "( 2.5.4.13 NAME 'description' SYNTAX 1.3.6.1.4.1.1466.115.121.1.15 )")
+	if got := types["commonname"]; got != (AttributeType{Name: "cn", SingleValued: true}) {
+		t.Errorf("commonName = %+v", got)
+	}
+	if got := types["whenchanged"]; !got.ReadOnly || !got.SingleValued {
+		t.Errorf("whenChanged = %+v", got)
+	}
+	if got := types["description"]; got.SingleValued || got.ReadOnly || got.Name != "description" {
+		t.Errorf("description = %+v", got)
+	}
+	classes := map[string]objectClass{}
+	addObjectClass(classes, "( 1.2.840.113556.1.5.9 NAME 'user' SUP organizationalPerson STRUCTURAL AUX ( mailRecipient $ securityPrincipal ) MUST ( cn ) MAY ( mail $ displayName ) )")
+	u := classes["user"]
+	if strings.Join(u.sup, ",") != "organizationalPerson" || strings.Join(u.aux, ",") != "mailRecipient,securityPrincipal" || strings.Join(u.attrs, ",") != "cn,mail,displayName" {
+		t.Errorf("user = %+v", u)
+	}
+}

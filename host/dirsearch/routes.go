@@ -19,10 +19,20 @@ type Searcher interface {
 	SearchObjects(ctx context.Context, text string, kinds []directory.ObjectKind, skip, limit int) ([]directory.Found, bool, error)
 }
 
-// Routes serves the directory search.
+// AttributeLister is the part of *directory.Client the attributes route
+// needs.
+type AttributeLister interface {
+	UserAttributeTypes(ctx context.Context) ([]directory.AttributeType, error)
+}
+
+// Routes serves the directory search and the user attributes of the
+// directory's schema.
 type Routes struct {
 	// Directory is searched; required.
 	Directory Searcher
+	// Attributes lists the schema's user attributes; nil leaves the
+	// route out.
+	Attributes AttributeLister
 }
 
 // Page is one page of search results.
@@ -36,12 +46,32 @@ type Page struct {
 
 // Routes implements api.RouteProvider.
 func (r Routes) Routes() []api.Route {
-	return []api.Route{{
+	routes := []api.Route{{
 		Method: http.MethodGet, Pattern: "/v1/directory/search", MinRole: api.RoleOperator,
 		Summary:  "Find users, groups and OUs whose name, logon name or mail begins with q (kind=user,group,ou; page, limit)",
 		Response: Page{}, Errors: []int{http.StatusBadRequest, http.StatusServiceUnavailable},
 		Handler: r.search,
 	}}
+	if r.Attributes != nil {
+		// Forms offer these as choices (a data source's LDAP attributes);
+		// the API still checks every name at save. See decision 0270.
+		routes = append(routes, api.Route{
+			Method: http.MethodGet, Pattern: "/v1/directory/attributes", MinRole: api.RoleOperator,
+			Summary:  "List the attributes user objects may hold under the directory's schema, with whether each is single-valued or read-only",
+			Response: []directory.AttributeType{}, Errors: []int{http.StatusServiceUnavailable},
+			Handler:  r.attributes,
+		})
+	}
+	return routes
+}
+
+func (r Routes) attributes(c *api.Call) (any, error) {
+	out, err := r.Attributes.UserAttributeTypes(c.Context())
+	if err != nil {
+		return nil, &api.Error{Status: http.StatusServiceUnavailable, Code: "directory_unavailable",
+			Message: "the directory's schema cannot be read; check that the directory answers and that the bind account may read the schema", Err: err}
+	}
+	return out, nil
 }
 
 func (r Routes) search(c *api.Call) (any, error) {

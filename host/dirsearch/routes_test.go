@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/idbridge/idbridge/host/api"
@@ -69,6 +70,54 @@ func TestSearchRoute(t *testing.T) {
 		fields, _ := e["fields"].([]any)
 		if code != http.StatusBadRequest || len(fields) != 1 || fields[0].(map[string]any)["field"] != field {
 			t.Errorf("%q: %d %v, want 400 naming %s", query, code, body, field)
+		}
+	}
+}
+
+// fakeSchema lists two attributes, or fails like an unreadable schema.
+type fakeSchema struct{ fail bool }
+
+func (f fakeSchema) UserAttributeTypes(context.Context) ([]directory.AttributeType, error) {
+	if f.fail {
+		return nil, directory.ErrUnavailable
+	}
+	return []directory.AttributeType{{Name: "mail", SingleValued: true}, {Name: "whenChanged", SingleValued: true, ReadOnly: true}}, nil
+}
+
+// TestAttributesRoute checks that the schema's user attributes are
+// listed for operators, refused to auditors, and that an unreadable
+// schema is a 503 saying what to check.
+func TestAttributesRoute(t *testing.T) {
+	for _, fail := range []bool{false, true} {
+		tokens := api.NewTokens(store.NewMemoryDocs())
+		srv := api.NewServer(api.Options{Auth: tokens})
+		if err := srv.Mount(dirsearch.Routes{Directory: &fakeDirectory{}, Attributes: fakeSchema{fail: fail}}); err != nil {
+			t.Fatal(err)
+		}
+		get := func(role api.Role) *httptest.ResponseRecorder {
+			secret, _, err := tokens.Create(context.Background(), role.String(), role)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req := httptest.NewRequest("GET", "/v1/directory/attributes", nil)
+			req.Header.Set("Authorization", "Bearer "+secret)
+			rec := httptest.NewRecorder()
+			srv.ServeHTTP(rec, req)
+			return rec
+		}
+		if rec := get(api.RoleAuditor); rec.Code != http.StatusForbidden {
+			t.Errorf("an auditor read the schema: %d", rec.Code)
+		}
+		rec := get(api.RoleOperator)
+		if fail {
+			if rec.Code != http.StatusServiceUnavailable || !strings.Contains(rec.Body.String(), "schema") {
+				t.Errorf("an unreadable schema answered %d %s", rec.Code, rec.Body)
+			}
+			continue
+		}
+		var got []directory.AttributeType
+		if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil || rec.Code != http.StatusOK || len(got) != 2 || got[0].Name != "mail" || !got[1].ReadOnly {
+			t.Errorf("attributes: %d %s (%v)", rec.Code, rec.Body, err)
 		}
 	}
 }
