@@ -59,7 +59,7 @@ func (r Routes) Routes() []api.Route {
 			Method: http.MethodGet, Pattern: "/v1/directory/attributes", MinRole: api.RoleOperator,
 			Summary:  "List the attributes user objects may hold under the directory's schema, with whether each is single-valued or read-only",
 			Response: []directory.AttributeType{}, Errors: []int{http.StatusServiceUnavailable},
-			Handler:  r.attributes,
+			Handler: r.attributes,
 		})
 	}
 	return routes
