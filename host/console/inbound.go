@@ -185,6 +185,10 @@ func (c *Console) saveCustomEndpoint(w http.ResponseWriter, r *http.Request, s *
 		method, path = "PUT", path+"/"+url.PathEscape(editing)
 		back = page + "?edit=" + url.QueryEscape(editing) + "#custom"
 	}
+	if form, ok := rowEdit(r); ok {
+		c.redraw(w, r, s, form, back)
+		return
+	}
 	var bad []api.FieldError
 	if kind := f("paging.kind"); kind != "" && kind != "none" {
 		p := map[string]any{"kind": kind, "pageParam": f("paging.pageParam"), "sizeParam": f("paging.sizeParam"), "cursorPath": f("paging.cursorPath")}

@@ -43,6 +43,12 @@ func fieldErrors(fields []api.FieldError, form url.Values) (placed map[string]st
 				name = k
 			}
 		}
+		// A problem with a whole row of a numbered list ("steps[1]") or
+		// with a part drawn as rows ("steps[1].inputs") belongs to that
+		// row or those rows. See decision 0268.
+		if name == "" && hasRows(form, f.Field) {
+			name = f.Field
+		}
 		// A problem with one row of a list ("headers[1].name") or with
 		// the list itself ("headers") belongs to the list's rows, drawn
 		// as inputs "headers.name", "headers.value"; it is placed on the

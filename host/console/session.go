@@ -49,6 +49,10 @@ type flash struct {
 	// (see page.Kept and page.FieldError).
 	Form   url.Values
 	Fields map[string]string
+	// Redraw marks a form sent back by a row button (add, remove, move a
+	// row) without being checked or saved: there is nothing to say, only
+	// the form to draw. See decision 0268.
+	Redraw bool
 	// Outcome is what a change produced that the page after the redirect
 	// draws (a plan, an applied sync, a webhook test), so the change runs
 	// once and a refresh only draws the page (post-redirect-get; see

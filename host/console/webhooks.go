@@ -33,6 +33,10 @@ func (c *Console) saveWebhook(w http.ResponseWriter, r *http.Request, s *session
 	if editing == "" {
 		back = page + "#editor"
 	}
+	if form, ok := rowEdit(r); ok {
+		c.redraw(w, r, s, form, back)
+		return
+	}
 	base := "/v1/integrations/" + url.PathEscape(integ) + "/webhooks/"
 	body := map[string]any{}
 	if id != "" {
