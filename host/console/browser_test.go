@@ -463,6 +463,40 @@ func TestConsoleInBrowser(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS("#match-attribute"), "mail"),
 		chromedp.Click(chromedp.CSS("#match-ci")),
 		chromedp.SetValue(chromedp.CSS("#scope-filter"), "(mail="+h.People.Mail["barbara"]+")"))
+	// Add mapping redraws the form with one more row, nothing lost and
+	// nothing saved; the chosen endpoint's tested fields are now offered
+	// as alias:path, the directory's attributes from its schema.
+	b.submit("add a mapping row", "#add-mapping")
+	dsKept := `["#ds-id", "#ep0-endpoint", "#map0-format", "#map0-attribute", "#match-field", "#scope-filter"].map(function (s) { return document.querySelector(s).value; }).join("|") + "|" + document.querySelector("#match-ci").checked`
+	wantDS := "clockify-people|clockify/list-users|clockify:%users.id%|description|users:email|(mail=" + h.People.Mail["barbara"] + ")|true"
+	if v := eval[string](b, dsKept); v != wantDS {
+		t.Fatalf("after Add mapping the form holds %q, want %q", v, wantDS)
+	}
+	if !eval[bool](b, `!!document.querySelector("#map2-field") && !document.querySelector("#map3-field") && !document.querySelector("#flash")`) {
+		t.Fatal("Add mapping did not draw exactly one more row, or showed a message")
+	}
+	if !eval[bool](b, `!!document.querySelector('#app-fields option[value="users:email"]') && !!document.querySelector('#ad-attributes option[value="employeeID"]')`) {
+		t.Fatal("the data source form does not offer the endpoint's tested fields and the directory's attributes")
+	}
+	b.submit("remove the added mapping row", `button[value="remove:mappings[]:2"]`)
+	if eval[bool](b, `!!document.querySelector("#map2-field")`) || eval[string](b, dsKept) != wantDS {
+		t.Fatal("Remove did not take the row away, or lost what was typed")
+	}
+	// A mapping to an attribute the directory does not have is refused
+	// beside its input, on its row; every typed value stays.
+	b.fill("#map1-field", "users:name")
+	b.fill("#map1-attribute", "titel")
+	b.submit("save a data source with an unknown attribute", "#save-datasource")
+	b.flashBad("save a data source with an unknown attribute")
+	if msg := b.text("#error-map1-attribute"); !strings.Contains(msg, "titel") {
+		t.Fatalf("the unknown attribute's error says %q", msg)
+	}
+	if v := eval[string](b, dsKept+` + "|" + document.querySelector("#map1-field").value + "|" + document.querySelector("#map1-attribute").value`); v != wantDS+"|users:name|titel" {
+		t.Fatalf("after a refused data source save the form holds %q", v)
+	}
+	b.shot("07a-datasource-refused")
+	b.fill("#map1-field", "")
+	b.fill("#map1-attribute", "")
 	b.shot("07-datasource-form")
 	b.submit("create the data source", "#save-datasource")
 	b.flashOK("create the data source")

@@ -49,14 +49,16 @@ func TestDataSourceFormBuildsTheMapping(t *testing.T) {
 	f := newFixture(t, cp)
 	b, csrf := f.signIn(t, api.RoleAdmin)
 	form := url.Values{"csrf_token": {csrf}, "id": {"people"}, "name": {"People"}, "category": {"update users"},
-		"ep0.alias": {"users"}, "ep0.endpoint": {"clockify/list-users"}, "ep0.key": {"id"},
-		"ep1.alias": {"extra"}, "ep1.endpoint": {"clockify/custom:profiles"}, "ep1.key": {"userId"},
-		"map0.field": {"users:name"}, "map0.attribute": {"displayName"},
-		"map1.format": {"%upper(users.email)%"}, "map1.attribute": {"description"}, "map1.clear": {"on"},
-		"map2.field":  {"users:ignored"}, // no attribute: an empty row
-		"match.field": {"users:email"}, "match.attribute": {"mail"}, "match.ci": {"on"},
-		"active.field": {"users:memberships[].membershipStatus"}, "active.values": {"ACTIVE, PENDING"},
-		"scope.filter": {"(department=Sales)"}, "change_limit": {"25"}}
+		"endpoints[0].alias": {"users"}, "endpoints[0].endpoint": {"clockify/list-users"}, "endpoints[0].primaryKey": {"id"},
+		"endpoints[1].alias": {""}, "endpoints[1].endpoint": {""}, "endpoints[1].primaryKey": {""}, // an empty row
+		"endpoints[2].alias": {"extra"}, "endpoints[2].endpoint": {"clockify/custom:profiles"}, "endpoints[2].primaryKey": {"userId"},
+		"mappings[0].field": {"users:name"}, "mappings[0].attribute": {"displayName"},
+		"mappings[1].field": {""}, "mappings[1].format": {""}, "mappings[1].attribute": {""}, // an empty row
+		"mappings[2].format": {"%upper(users.email)%"}, "mappings[2].attribute": {"description"}, "mappings[2].clearWhenMissing": {"on"},
+		"mappings[3].field": {"users:title"}, // no attribute yet: sent, so the API says what is missing
+		"match.field":       {"users:email"}, "match.attribute": {"mail"}, "match.caseInsensitive": {"on"},
+		"options.active.field": {"users:memberships[].membershipStatus"}, "options.active.values": {"ACTIVE, PENDING"},
+		"scope.filter": {"(department=Sales)"}, "options.changeLimit": {"25"}}
 	resp, _ := post(t, b, f.srv.URL+"/sync/save", form)
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("save answered %d", resp.StatusCode)
@@ -65,7 +67,7 @@ func TestDataSourceFormBuildsTheMapping(t *testing.T) {
 	if err := json.Unmarshal(cp.body("datasource"), &got); err != nil {
 		t.Fatalf("body %s: %v", cp.body("datasource"), err)
 	}
-	want := `{"category":"update users","endpoints":[{"alias":"users","endpointId":"list-users","integrationId":"clockify","primaryKey":"id"},{"alias":"extra","custom":true,"endpointId":"profiles","integrationId":"clockify","primaryKey":"userId"}],"id":"people","mappings":[{"attribute":"displayName","field":{"endpoint":"users","path":"name"}},{"attribute":"description","clearWhenMissing":true,"format":"%upper(users.email)%"}],"match":{"attribute":"mail","caseInsensitive":true,"field":{"endpoint":"users","path":"email"}},"name":"People","options":{"active":{"field":{"endpoint":"users","path":"memberships[].membershipStatus"},"values":["ACTIVE","PENDING"]},"changeLimit":25},"scope":{"filter":"(department=Sales)"}}`
+	want := `{"category":"update users","endpoints":[{"alias":"users","endpointId":"list-users","integrationId":"clockify","primaryKey":"id"},{"alias":"extra","custom":true,"endpointId":"profiles","integrationId":"clockify","primaryKey":"userId"}],"id":"people","mappings":[{"attribute":"displayName","field":{"endpoint":"users","path":"name"}},{"attribute":"description","clearWhenMissing":true,"format":"%upper(users.email)%"},{"attribute":"","field":{"endpoint":"users","path":"title"}}],"match":{"attribute":"mail","caseInsensitive":true,"field":{"endpoint":"users","path":"email"}},"name":"People","options":{"active":{"field":{"endpoint":"users","path":"memberships[].membershipStatus"},"values":["ACTIVE","PENDING"]},"changeLimit":25},"scope":{"filter":"(department=Sales)"}}`
 	if g, _ := json.Marshal(got); string(g) != want {
 		t.Fatalf("posted\n%s\nwant\n%s", g, want)
 	}

@@ -5,6 +5,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"html"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -45,6 +46,22 @@ func newRenderer() (*renderer, error) {
 		},
 		"rowsOf": func(p *page, list, label string, rows []kv) formRowsView {
 			return formRowsView{List: list, Label: label, Rows: rows, Err: p.FieldError(list)}
+		},
+		// invalid and problem mark an input whose field the API refused
+		// and draw the problem beside it, for inputs drawn by hand rather
+		// than by the "field" template. id is the input's id.
+		"invalid": func(p *page, name, id string) template.HTMLAttr {
+			if p.FieldError(name) == "" {
+				return ""
+			}
+			return template.HTMLAttr(`aria-invalid="true" aria-describedby="error-` + html.EscapeString(id) + `"`) //nolint:gosec // id is escaped
+		},
+		"problem": func(p *page, name, id string) template.HTML {
+			msg := p.FieldError(name)
+			if msg == "" {
+				return ""
+			}
+			return template.HTML(`<span class="field-error" id="error-` + html.EscapeString(id) + `">` + html.EscapeString(msg) + `</span>`) //nolint:gosec // both escaped
 		},
 		// num draws a count, leaving 0 (unset) empty.
 		"num": func(n int) string {

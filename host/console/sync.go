@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/idbridge/idbridge/host/api"
 	"github.com/idbridge/idbridge/host/macro"
 )
 
@@ -125,7 +126,13 @@ type plan struct {
 type endpointChoice struct {
 	IntegrationID, EndpointID, Name string
 	Custom                          bool
-	Fields                          []string
+	Fields                          []fieldChoice
+}
+
+// fieldChoice is an app field offered in the data-source form, with the
+// sample value its endpoint's last test saw.
+type fieldChoice struct {
+	Value, Sample string
 }
 
 // syncData is the data sources page.
@@ -148,6 +155,14 @@ type syncData struct {
 	HasGeneric bool
 	// Functions feed the format functions chooser.
 	Functions []macro.FuncInfo
+	// ChangeLimit is the change limit as typed or stored.
+	ChangeLimit string
+	// Attributes are the LDAP attributes offered, from the directory's
+	// schema; AppFields the fields of the chosen endpoints, as their last
+	// test found them. Both feed lists of choices that still take any
+	// typed value. See decision 0270.
+	Attributes []attributeChoice
+	AppFields  []fieldChoice
 }
 
 type syncResult struct {
@@ -205,8 +220,21 @@ func (c *Console) syncPage(w http.ResponseWriter, r *http.Request, s *session) {
 			d.Editing = true
 		}
 		_, d.Functions = chooser()
-		d.EndpointRows = rows(len(d.Form.Endpoints), 1, 3)
-		d.MappingRows = rows(len(d.Form.Mappings), 2, 8)
+		d.EndpointRows = rows(len(d.Form.Endpoints), 1, 1)
+		d.MappingRows = rows(len(d.Form.Mappings), 1, 2)
+		// A refused save or a row button: the editor shows what was typed,
+		// row for row. See decisions 0222 and 0268.
+		if kept := keptOf(c.sessions.peekFlash(s), dataSourceForm); kept != nil {
+			d.Form, _ = dataSourceFromForm(kept, true)
+			d.Editing = kept.Get("editing") == "true"
+			d.EndpointRows = rows(len(d.Form.Endpoints), 0, 1)
+			d.MappingRows = rows(len(d.Form.Mappings), 0, 1)
+			d.ChangeLimit = kept.Get("options.changeLimit")
+		} else if d.Form.Options.ChangeLimit != 0 {
+			d.ChangeLimit = strconv.Itoa(d.Form.Options.ChangeLimit)
+		}
+		d.Attributes = c.attributeChoices(r, s)
+		d.AppFields = appFieldChoices(d.Endpoints, d.Form.Endpoints)
 	}
 	c.render(w, http.StatusOK, "sync", c.newPage(s, "sync", "Data sources & sync", d))
 }
@@ -238,7 +266,7 @@ func (c *Console) endpointChoices(r *http.Request, s *session) []endpointChoice 
 		for _, ep := range eps {
 			ch := endpointChoice{IntegrationID: in.ID, EndpointID: ep.ID, Name: in.Name + ": " + ep.Name, Custom: ep.Custom}
 			for _, f := range ep.Fields {
-				ch.Fields = append(ch.Fields, f.Path)
+				ch.Fields = append(ch.Fields, fieldChoice{Value: f.Path, Sample: f.Sample})
 			}
 			out = append(out, ch)
 		}
@@ -246,54 +274,65 @@ func (c *Console) endpointChoices(r *http.Request, s *session) []endpointChoice 
 	return out
 }
 
-// saveDataSource builds the data source from the form and creates or
-// replaces it; the API validates it against the endpoints' fields and the
-// directory's schema and says what is wrong.
-func (c *Console) saveDataSource(w http.ResponseWriter, r *http.Request, s *session) {
-	_ = r.ParseForm()
-	f := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
+// dataSourceForm is the name the data source editor's kept form carries,
+// so the page draws what was typed only into that form.
+const dataSourceForm = "datasource"
+
+// dataSourceFromForm reads the editor's inputs. Rows are numbered like
+// the API's lists ("mappings[2].attribute"); with keepEmpty every row is
+// kept, as the editor draws them again, else rows left wholly empty are
+// dropped and rowOf tells which form row each item sent came from.
+func dataSourceFromForm(form url.Values, keepEmpty bool) (dataSource, map[string][]int) {
+	f := func(k string) string { return strings.TrimSpace(form.Get(k)) }
 	var d dataSource
 	d.ID, d.Name, d.Description, d.Category = f("id"), f("name"), f("description"), f("category")
-	d.KeyFold = f("key_fold") == "on"
-	for i := 0; i < 10; i++ {
-		n := strconv.Itoa(i)
-		ep := f("ep" + n + ".endpoint")
-		if ep == "" {
+	d.KeyFold = f("keyFold") == "on"
+	rowOf := map[string][]int{}
+	for i, row := range rowValues(form, "endpoints") {
+		g := func(k string) string { return strings.TrimSpace(row.Get(k)) }
+		ep := dsEndpoint{Alias: g("alias"), PrimaryKey: g("primaryKey")}
+		if v := g("endpoint"); v != "" {
+			integ, id, _ := strings.Cut(v, "/")
+			ep.IntegrationID = integ
+			ep.EndpointID, ep.Custom = strings.CutPrefix(id, "custom:")
+		}
+		if !keepEmpty && ep == (dsEndpoint{}) {
 			continue
 		}
-		integ, id, _ := strings.Cut(ep, "/")
-		id, custom := strings.CutPrefix(id, "custom:")
-		d.Endpoints = append(d.Endpoints, dsEndpoint{Alias: f("ep" + n + ".alias"), IntegrationID: integ, EndpointID: id,
-			Custom: custom, PrimaryKey: f("ep" + n + ".key")})
+		d.Endpoints = append(d.Endpoints, ep)
+		rowOf["endpoints"] = append(rowOf["endpoints"], i)
 	}
 	d.Mappings = []dsMapping{}
-	for i := 0; i < 20; i++ {
-		n := strconv.Itoa(i)
-		attr := f("map" + n + ".attribute")
-		if attr == "" {
+	for i, row := range rowValues(form, "mappings") {
+		g := func(k string) string { return strings.TrimSpace(row.Get(k)) }
+		m := dsMapping{Field: parseRef(g("field")), Format: g("format"), Attribute: g("attribute"), ClearWhenMissing: g("clearWhenMissing") == "on"}
+		if !keepEmpty && m.Field == nil && m.Format == "" && m.Attribute == "" {
 			continue
 		}
-		d.Mappings = append(d.Mappings, dsMapping{Field: parseRef(f("map" + n + ".field")), Format: f("map" + n + ".format"),
-			Attribute: attr, ClearWhenMissing: f("map"+n+".clear") == "on"})
+		d.Mappings = append(d.Mappings, m)
+		rowOf["mappings"] = append(rowOf["mappings"], i)
 	}
 	d.Match.Field, d.Match.Format, d.Match.Attribute = parseRef(f("match.field")), f("match.format"), f("match.attribute")
-	d.Match.CaseInsensitive = f("match.ci") == "on"
-	if n, err := strconv.Atoi(f("change_limit")); err == nil {
+	d.Match.CaseInsensitive = f("match.caseInsensitive") == "on"
+	if n, err := strconv.Atoi(f("options.changeLimit")); err == nil {
 		d.Options.ChangeLimit = n
 	}
-	if f("create.allowed") == "on" || f("create.ou") != "" || f("create.name") != "" {
+	if f("options.create.allowed") == "on" || f("options.create.ou") != "" || f("options.create.name") != "" {
 		d.Options.Create = &struct {
 			Allowed bool   `json:"allowed,omitempty"`
 			OU      string `json:"ou,omitempty"`
 			Name    string `json:"name,omitempty"`
-		}{f("create.allowed") == "on", f("create.ou"), f("create.name")}
+		}{f("options.create.allowed") == "on", f("options.create.ou"), f("options.create.name")}
 	}
-	if ref := parseRef(f("active.field")); ref != nil {
-		var vals []string
-		for _, v := range strings.Split(f("active.values"), ",") {
-			if v = strings.TrimSpace(v); v != "" {
-				vals = append(vals, v)
-			}
+	var vals []string
+	for _, v := range strings.Split(f("options.active.values"), ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			vals = append(vals, v)
+		}
+	}
+	if ref := parseRef(f("options.active.field")); ref != nil || (keepEmpty && len(vals) > 0) {
+		if ref == nil {
+			ref = &fieldRef{}
 		}
 		d.Options.Active = &struct {
 			Field  fieldRef `json:"field"`
@@ -301,21 +340,43 @@ func (c *Console) saveDataSource(w http.ResponseWriter, r *http.Request, s *sess
 		}{*ref, vals}
 	}
 	d.Scope.Base, d.Scope.Filter = f("scope.base"), f("scope.filter")
+	return d, rowOf
+}
 
+// saveDataSource builds the data source from the form and creates or
+// replaces it; the API validates it against the endpoints' fields and the
+// directory's schema, and each problem is drawn beside its input.
+func (c *Console) saveDataSource(w http.ResponseWriter, r *http.Request, s *session) {
+	back := "/sync#editor"
+	if r.PostFormValue("editing") == "true" {
+		back = "/sync?edit=" + url.QueryEscape(r.PostFormValue("id")) + "#editor"
+	}
+	if form, ok := rowEdit(r); ok {
+		c.redraw(w, r, s, form, back)
+		return
+	}
+	d, rowOf := dataSourceFromForm(r.PostForm, false)
+	if v := strings.TrimSpace(r.PostFormValue("options.changeLimit")); v != "" {
+		if n, err := strconv.Atoi(v); err != nil || n < 0 {
+			c.done(w, r, s, answer{Status: http.StatusBadRequest, Code: "invalid_datasource", Err: "The change limit is not a number.",
+				Fields: []api.FieldError{{Field: "options.changeLimit", Message: "a whole number, 0 or more (empty for no limit)"}}}, "", back)
+			return
+		}
+	}
 	var a answer
-	if f("editing") == "true" {
+	if r.PostFormValue("editing") == "true" {
 		a = c.api.callJSON(r.Context(), r, s.token, "PUT", "/v1/datasources/"+url.PathEscape(d.ID), d)
 	} else {
 		a = c.api.callJSON(r.Context(), r, s.token, "POST", "/v1/datasources", d)
 	}
 	if a.ok() {
 		a.Body = nil // the list below shows it
+		back = "/sync#datasources"
 	}
-	// This form does not draw problems beside its inputs yet, and its
-	// rows are not numbered like the API's list items: the message, which
-	// names each place in words, is shown whole. See decision 0229.
-	a.Fields = nil
-	c.done(w, r, s, a, "Saved data source "+d.Name+". Preview its plan before applying it.", "/sync")
+	// Rows left empty were not sent: the API's item numbers are turned
+	// back into the form's rows, so each problem lands on its input.
+	a.Fields = toFormRows(a.Fields, rowOf)
+	c.done(w, r, s, a, "Saved data source "+d.Name+". Preview its plan before applying it.", back)
 }
 
 // syncOutcome is a plan or an applied sync, carried to the page after
