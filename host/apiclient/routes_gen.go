@@ -7,6 +7,7 @@ import (
 
 	"github.com/idbridge/idbridge/host/api"
 	"github.com/idbridge/idbridge/host/automation"
+	"github.com/idbridge/idbridge/host/directory"
 	"github.com/idbridge/idbridge/host/dirsearch"
 	"github.com/idbridge/idbridge/host/extensions"
 	"github.com/idbridge/idbridge/host/inbound"
@@ -66,6 +67,8 @@ var (
 	RouteGetDatasourcesIDRuns = Route{Method: "GET", Pattern: "/v1/datasources/{id}/runs"}
 	// RouteGetDatasourcesIDRunsRun is GET /v1/datasources/{id}/runs/{run}: Show a sync run with its entries (?outcome= filters, ?after= pages)
 	RouteGetDatasourcesIDRunsRun = Route{Method: "GET", Pattern: "/v1/datasources/{id}/runs/{run}"}
+	// RouteGetDirectoryAttributes is GET /v1/directory/attributes: List the attributes user objects may hold under the directory's schema, with whether each is single-valued or read-only.
+	RouteGetDirectoryAttributes = Route{Method: "GET", Pattern: "/v1/directory/attributes"}
 	// RouteGetDirectorySearch is GET /v1/directory/search: Find users, groups and OUs whose name, logon name or mail begins with q (kind=user,group,ou; page, limit)
 	RouteGetDirectorySearch = Route{Method: "GET", Pattern: "/v1/directory/search"}
 	// RouteGetExtensionKeys is GET /v1/extension-keys: List the public keys trusted to sign extensions.
@@ -206,6 +209,7 @@ var Routes = []Route{
 	RoutePostDatasourcesIDPlan,
 	RouteGetDatasourcesIDRuns,
 	RouteGetDatasourcesIDRunsRun,
+	RouteGetDirectoryAttributes,
 	RouteGetDirectorySearch,
 	RouteGetExtensionKeys,
 	RoutePostExtensionKeys,
@@ -410,6 +414,13 @@ func (c *Client) GetDatasourcesIDRuns(ctx context.Context, id string, opts ...Op
 func (c *Client) GetDatasourcesIDRunsRun(ctx context.Context, id string, run string, opts ...Option) (idsync.RunView, error) {
 	var out idsync.RunView
 	err := c.Call(ctx, RouteGetDatasourcesIDRunsRun, []string{id, run}, nil, &out, opts...)
+	return out, err
+}
+
+// GetDirectoryAttributes calls GET /v1/directory/attributes: List the attributes user objects may hold under the directory's schema, with whether each is single-valued or read-only.
+func (c *Client) GetDirectoryAttributes(ctx context.Context, opts ...Option) ([]directory.AttributeType, error) {
+	var out []directory.AttributeType
+	err := c.Call(ctx, RouteGetDirectoryAttributes, nil, nil, &out, opts...)
 	return out, err
 }
 
