@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 )
 
 // Doer sends one request; *http.Client and Handler implement it.
@@ -85,7 +86,18 @@ func Body(r io.Reader, contentType string) Option {
 // read, e.g. a streamed answer; the caller closes its body. An error
 // answer is returned as *Error.
 func (c *Client) Send(ctx context.Context, route Route, args []string, in any, opts ...Option) (*http.Response, error) {
-	resp, err := c.send(ctx, route, args, in, opts)
+	resp, err := c.send(ctx, route.Method, route.Path(args...), in, opts)
+	if err != nil {
+		return nil, c.wrap(err)
+	}
+	return resp, nil
+}
+
+// SendPath is Send for a path already filled in (with its query, if any),
+// for generic tools that offer whatever routes the host's table holds,
+// such as the console's API explorer pages. Typed callers use Send.
+func (c *Client) SendPath(ctx context.Context, method, path string, in any, opts ...Option) (*http.Response, error) {
+	resp, err := c.send(ctx, method, path, in, opts)
 	if err != nil {
 		return nil, c.wrap(err)
 	}
@@ -100,7 +112,7 @@ func (c *Client) Call(ctx context.Context, route Route, args []string, in, out a
 }
 
 func (c *Client) do(ctx context.Context, route Route, args []string, in, out any, opts []Option) error {
-	resp, err := c.send(ctx, route, args, in, opts)
+	resp, err := c.send(ctx, route.Method, route.Path(args...), in, opts)
 	if err != nil {
 		return err
 	}
@@ -115,7 +127,7 @@ func (c *Client) do(ctx context.Context, route Route, args []string, in, out any
 	return nil
 }
 
-func (c *Client) send(ctx context.Context, route Route, args []string, in any, opts []Option) (*http.Response, error) {
+func (c *Client) send(ctx context.Context, method, path string, in any, opts []Option) (*http.Response, error) {
 	var cl call
 	for _, o := range opts {
 		o(&cl)
@@ -124,17 +136,21 @@ func (c *Client) send(ctx context.Context, route Route, args []string, in any, o
 	if body == nil && in != nil {
 		raw, err := json.Marshal(in)
 		if err != nil {
-			return nil, fmt.Errorf("encode the request to %s: %w", route, err)
+			return nil, fmt.Errorf("encode the request to %s %s: %w", method, path, err)
 		}
 		body, contentType = bytes.NewReader(raw), "application/json"
 	}
-	target := c.Base + route.Path(args...)
+	target := c.Base + path
 	if len(cl.query) > 0 {
-		target += "?" + cl.query.Encode()
+		sep := "?"
+		if strings.Contains(path, "?") {
+			sep = "&"
+		}
+		target += sep + cl.query.Encode()
 	}
-	req, err := http.NewRequestWithContext(ctx, route.Method, target, body)
+	req, err := http.NewRequestWithContext(ctx, method, target, body)
 	if err != nil {
-		return nil, fmt.Errorf("build the request to %s: %w", route, err)
+		return nil, fmt.Errorf("build the request to %s %s: %w", method, path, err)
 	}
 	for k, vs := range cl.header {
 		req.Header[k] = vs

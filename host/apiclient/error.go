@@ -33,6 +33,9 @@ type Error struct {
 	// Fields are the API's problems with single input fields, for forms
 	// that show each beside its input.
 	Fields []api.FieldError
+	// Body is the answer's body as sent (at most 1 MiB), for tools that
+	// show it whole.
+	Body []byte
 }
 
 // Error implements error.
@@ -56,11 +59,11 @@ func readError(resp *http.Response) *Error {
 		} `json:"error"`
 	}
 	if json.Unmarshal(raw, &doc) == nil && doc.Error.Message != "" {
-		return &Error{Method: resp.Request.Method, Path: resp.Request.URL.Path, Status: resp.StatusCode, Code: doc.Error.Code, Message: doc.Error.Message, Fields: doc.Error.Fields}
+		return &Error{Method: resp.Request.Method, Path: resp.Request.URL.Path, Status: resp.StatusCode, Code: doc.Error.Code, Message: doc.Error.Message, Fields: doc.Error.Fields, Body: raw}
 	}
 	msg := strings.TrimSpace(string(raw))
 	if msg == "" {
 		msg = http.StatusText(resp.StatusCode)
 	}
-	return &Error{Method: resp.Request.Method, Path: resp.Request.URL.Path, Status: resp.StatusCode, Message: msg}
+	return &Error{Method: resp.Request.Method, Path: resp.Request.URL.Path, Status: resp.StatusCode, Message: msg, Body: raw}
 }

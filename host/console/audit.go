@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/idbridge/idbridge/host/apiclient"
 )
 
 // auditRow is one audit entry as the page shows it. The audit log's JSON
@@ -47,7 +49,7 @@ func str(v any) string {
 
 func (c *Console) auditPage(w http.ResponseWriter, r *http.Request, s *session) {
 	rt := c.routeTable()
-	if !rt.has("GET", "/v1/audit") {
+	if !rt.has(apiclient.RouteGetAudit) {
 		http.Redirect(w, r, "/s/audit", http.StatusSeeOther)
 		return
 	}
@@ -57,11 +59,7 @@ func (c *Console) auditPage(w http.ResponseWriter, r *http.Request, s *session) 
 			d.Query.Set(k, v)
 		}
 	}
-	path := "/v1/audit"
-	if len(d.Query) > 0 {
-		path += "?" + d.Query.Encode()
-	}
-	a := c.api.call(r.Context(), r, s.token, "GET", path, nil, "")
+	a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetAudit, nil, nil, apiclient.Query(d.Query))
 	if !a.ok() {
 		d.Err = a.Err
 		c.render(w, http.StatusOK, "audit", c.newPage(s, "audit", "Audit log", d))

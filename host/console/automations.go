@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/idbridge/idbridge/host/apiclient"
 )
 
 // automation mirrors the automation API's JSON.
@@ -55,31 +57,31 @@ type automationsData struct {
 
 func (c *Console) automationsPage(w http.ResponseWriter, r *http.Request, s *session) {
 	rt := c.routeTable()
-	if !rt.has("GET", "/v1/automations") {
+	if !rt.has(apiclient.RouteGetAutomations) {
 		http.Redirect(w, r, "/s/automations", http.StatusSeeOther)
 		return
 	}
 	role := s.principal.Role
 	d := automationsData{Events: eventKinds,
-		CanEdit:   rt.allows(role, "POST", "/v1/automations"),
-		CanToggle: rt.allows(role, "POST", "/v1/automations/{id}/enable"),
-		CanApply:  rt.allows(role, "POST", "/v1/automations/{id}/apply-now"),
+		CanEdit:   rt.allows(role, apiclient.RoutePostAutomations),
+		CanToggle: rt.allows(role, apiclient.RoutePostAutomationsIDEnable),
+		CanApply:  rt.allows(role, apiclient.RoutePostAutomationsIDApplyNow),
 	}
 	d.Form.Trigger.Type = "manual"
-	if a := c.api.call(r.Context(), r, s.token, "GET", "/v1/automations", nil, ""); a.ok() {
+	if a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetAutomations, nil, nil); a.ok() {
 		_ = a.decode(&d.Automations)
 	} else {
 		d.Err = a.Err
 	}
 	if d.CanEdit {
-		if a := c.api.call(r.Context(), r, s.token, "GET", "/v1/templates", nil, ""); a.ok() {
+		if a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetTemplates, nil, nil); a.ok() {
 			_ = a.decode(&d.Templates)
 		}
-		if a := c.api.call(r.Context(), r, s.token, "GET", "/v1/datasources", nil, ""); a.ok() {
+		if a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetDatasources, nil, nil); a.ok() {
 			_ = a.decode(&d.Sources)
 		}
 		if id := r.FormValue("edit"); id != "" {
-			a := c.api.call(r.Context(), r, s.token, "GET", "/v1/automations/"+url.PathEscape(id), nil, "")
+			a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetAutomationsID, []string{id}, nil)
 			if !a.ok() {
 				c.refuse(w, r, s, a.Status, a.Err)
 				return
@@ -117,21 +119,21 @@ func (c *Console) saveAutomation(w http.ResponseWriter, r *http.Request, s *sess
 	}
 	var ans answer
 	if f("editing") == "true" {
-		ans = c.api.callJSON(r.Context(), r, s.token, "PUT", "/v1/automations/"+url.PathEscape(a.ID), a)
+		ans = c.api.call(r.Context(), r, s.token, apiclient.RoutePutAutomationsID, []string{a.ID}, a)
 	} else {
 		a.ID = ""
-		ans = c.api.callJSON(r.Context(), r, s.token, "POST", "/v1/automations", a)
+		ans = c.api.call(r.Context(), r, s.token, apiclient.RoutePostAutomations, nil, a)
 	}
 	c.done(w, r, s, ans, "Saved automation "+a.Name+". It runs on its trigger once enabled; apply it now for chosen users at any time.", "/automations")
 }
 
 func (c *Console) toggleAutomation(w http.ResponseWriter, r *http.Request, s *session) {
 	id := r.PathValue("id")
-	op, msg := "disable", "Disabled "+id+"; its configuration is kept."
+	route, msg := apiclient.RoutePostAutomationsIDDisable, "Disabled "+id+"; its configuration is kept."
 	if r.PostFormValue("enabled") == "true" {
-		op, msg = "enable", "Enabled "+id+"."
+		route, msg = apiclient.RoutePostAutomationsIDEnable, "Enabled "+id+"."
 	}
-	a := c.api.call(r.Context(), r, s.token, "POST", "/v1/automations/"+url.PathEscape(id)+"/"+op, nil, "")
+	a := c.api.call(r.Context(), r, s.token, route, []string{id}, nil)
 	c.done(w, r, s, a, msg, "/automations")
 }
 
@@ -155,7 +157,7 @@ func (c *Console) applyAutomation(w http.ResponseWriter, r *http.Request, s *ses
 	if g := lines("groups"); len(g) > 0 {
 		req["groups"] = g
 	}
-	a := c.api.callJSON(r.Context(), r, s.token, "POST", "/v1/automations/"+url.PathEscape(id)+"/apply-now", req)
+	a := c.api.call(r.Context(), r, s.token, apiclient.RoutePostAutomationsIDApplyNow, []string{id}, req)
 	var res struct {
 		Runs    []string `json:"runs"`
 		Objects int      `json:"objects"`
@@ -167,7 +169,7 @@ func (c *Console) applyAutomation(w http.ResponseWriter, r *http.Request, s *ses
 		switch {
 		case res.Held:
 			msg = "An integration it uses is disabled: the run is held until it is enabled."
-		case len(res.Runs) == 1 && c.routeTable().has("GET", "/v1/runs/{id}"):
+		case len(res.Runs) == 1 && c.routeTable().has(apiclient.RouteGetRunsID):
 			back = "/runs/" + url.PathEscape(res.Runs[0])
 			msg = "Applied " + id + " now for " + strconv.Itoa(res.Objects) + " user(s); this is its run."
 		}

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+
+	"github.com/idbridge/idbridge/host/apiclient"
 )
 
 // keptOf is what was typed into the form named name (its hidden "form"
@@ -34,13 +36,13 @@ var commonUserAttributes = []string{"company", "department", "description", "dis
 // maintains itself. See decision 0270.
 func (c *Console) attributeChoices(r *http.Request, s *session) []attributeChoice {
 	var out []attributeChoice
-	if c.routeTable().has("GET", "/v1/directory/attributes") {
+	if c.routeTable().has(apiclient.RouteGetDirectoryAttributes) {
 		var attrs []struct {
 			Name         string `json:"name"`
 			SingleValued bool   `json:"singleValued"`
 			ReadOnly     bool   `json:"readOnly"`
 		}
-		if a := c.api.call(r.Context(), r, s.token, "GET", "/v1/directory/attributes", nil, ""); a.ok() && a.decode(&attrs) == nil {
+		if a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetDirectoryAttributes, nil, nil); a.ok() && a.decode(&attrs) == nil {
 			for _, at := range attrs {
 				if !at.ReadOnly {
 					out = append(out, attributeChoice{Name: at.Name, Multi: !at.SingleValued})

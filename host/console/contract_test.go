@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/idbridge/idbridge/host/api"
-	"github.com/idbridge/idbridge/host/integrations"
 	"github.com/idbridge/idbridge/host/orchestration"
 	"github.com/idbridge/idbridge/host/store"
 	idsync "github.com/idbridge/idbridge/host/sync"
@@ -84,8 +83,6 @@ func TestConsoleViewsAgreeWithTheAPI(t *testing.T) {
 		name      string
 		view, api any
 	}{
-		{"integration", integrationView{}, integrations.View{}},
-		{"setting", settingInfo{}, integrations.SettingInfo{}},
 		{"data source", dataSource{}, idsync.DataSource{}},
 		{"run", runRecord{}, orchestration.RunView{}},
 		{"run entry", runEntry{}, store.RunEntry{}},

@@ -4,12 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"strings"
 
 	"github.com/idbridge/idbridge/host/api"
+	"github.com/idbridge/idbridge/host/apiclient"
 )
 
 // API is what the console needs of the API server: its handler, through
@@ -67,97 +68,81 @@ func (a answer) value() any {
 	return v
 }
 
-// dispatcher calls the API in-process as the session's principal.
+// dispatcher calls the API in-process as the session's principal, through
+// the typed client's in-process transport (decision 0266).
 type dispatcher struct {
 	api API
 }
 
-// call runs one API request through the API server's handler with the
-// session's token and returns its answer. The browser's address is passed
-// on so the audit log records where the change came from.
-func (d dispatcher) call(ctx context.Context, from *http.Request, token, method, path string, body io.Reader, contentType string) answer {
-	req, err := http.NewRequestWithContext(ctx, method, path, body)
+// client is the typed API client acting for token, in process. The
+// browser's request from is passed on, so the audit log records where a
+// change came from.
+func (d dispatcher) client(from *http.Request, token string) *apiclient.Client {
+	return apiclient.New("", token, apiclient.Handler{Handler: d.api, From: from, MaxBody: maxAnswer})
+}
+
+// client is the typed API client acting for the session, in process.
+func (c *Console) client(r *http.Request, s *session) *apiclient.Client {
+	return c.api.client(r, s.token)
+}
+
+// call runs one API request to route, with the path arguments args and
+// the JSON body in (nil for none), with the session's token, and returns
+// its answer as pages draw it.
+func (d dispatcher) call(ctx context.Context, from *http.Request, token string, route apiclient.Route, args []string, in any, opts ...apiclient.Option) answer {
+	resp, err := d.client(from, token).Send(ctx, route, args, in, opts...)
+	return answerOf(resp, err)
+}
+
+// raw runs one request to an already filled path, for the generic pages
+// that offer whatever routes the table holds.
+func (d dispatcher) raw(ctx context.Context, from *http.Request, token, method, path string, body io.Reader, contentType string) answer {
+	var opts []apiclient.Option
+	if body != nil {
+		opts = append(opts, apiclient.Body(body, contentType))
+	}
+	resp, err := d.client(from, token).SendPath(ctx, method, path, nil, opts...)
+	return answerOf(resp, err)
+}
+
+// typed turns the outcome of one of the typed client's methods into its
+// value and the answer pages draw refusals and flashes from (the value
+// re-encoded, for a result shown whole).
+func typed[T any](v T, err error) (T, answer) {
 	if err != nil {
-		return answer{Status: http.StatusBadRequest, Code: "invalid_request", Err: err.Error()}
+		return v, answerOf(nil, err)
 	}
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Accept", "application/json")
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
+	body, err := json.Marshal(v)
+	if err != nil {
+		return v, answer{Status: http.StatusOK}
 	}
-	if from != nil {
-		req.RemoteAddr = from.RemoteAddr
-		req.TLS = from.TLS
+	return v, answer{Status: http.StatusOK, Body: body}
+}
+
+// done is typed for the methods of routes that answer no content.
+func done(err error) answer {
+	if err != nil {
+		return answerOf(nil, err)
 	}
-	rec := newRecorder()
-	d.api.ServeHTTP(rec, req)
-	a := answer{Status: rec.status, Body: rec.buf.Bytes()}
-	if rec.overflow {
+	return answer{Status: http.StatusNoContent}
+}
+
+// answerOf reads a call's outcome into an answer.
+func answerOf(resp *http.Response, err error) answer {
+	var ae *apiclient.Error
+	switch {
+	case err == nil:
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		if err != nil {
+			return answer{Status: http.StatusBadGateway, Code: "bad_answer", Err: err.Error()}
+		}
+		return answer{Status: resp.StatusCode, Body: body}
+	case errors.As(err, &ae):
+		return answer{Status: ae.Status, Body: ae.Body, Err: ae.Message, Code: ae.Code, Fields: ae.Fields}
+	case errors.Is(err, apiclient.ErrTooLarge):
 		return answer{Status: http.StatusInsufficientStorage, Code: "too_large",
 			Err: fmt.Sprintf("the answer is larger than %d MiB; use the CLI with --output json", maxAnswer>>20)}
 	}
-	if !a.ok() {
-		var e struct {
-			Error struct {
-				Code    string           `json:"code"`
-				Message string           `json:"message"`
-				Fields  []api.FieldError `json:"fields"`
-			} `json:"error"`
-		}
-		if json.Unmarshal(a.Body, &e) == nil && e.Error.Message != "" {
-			a.Err, a.Code, a.Fields = e.Error.Message, e.Error.Code, e.Error.Fields
-		} else {
-			a.Err = strings.TrimSpace(string(a.Body))
-			if a.Err == "" {
-				a.Err = http.StatusText(a.Status)
-			}
-		}
-	}
-	return a
+	return answer{Status: http.StatusBadRequest, Code: "invalid_request", Err: err.Error()}
 }
-
-// callJSON is call with a JSON-encoded body (nil sends none).
-func (d dispatcher) callJSON(ctx context.Context, from *http.Request, token, method, path string, v any) answer {
-	if v == nil {
-		return d.call(ctx, from, token, method, path, nil, "")
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return answer{Status: http.StatusBadRequest, Code: "invalid_request", Err: err.Error()}
-	}
-	return d.call(ctx, from, token, method, path, bytes.NewReader(b), "application/json")
-}
-
-// recorder is an in-memory http.ResponseWriter for dispatched calls.
-type recorder struct {
-	header   http.Header
-	status   int
-	wrote    bool
-	buf      bytes.Buffer
-	overflow bool
-}
-
-func newRecorder() *recorder { return &recorder{header: http.Header{}, status: http.StatusOK} }
-
-// Header implements http.ResponseWriter.
-func (r *recorder) Header() http.Header { return r.header }
-
-// WriteHeader implements http.ResponseWriter.
-func (r *recorder) WriteHeader(code int) {
-	if !r.wrote {
-		r.status, r.wrote = code, true
-	}
-}
-
-// Write implements http.ResponseWriter, refusing more than maxAnswer bytes.
-func (r *recorder) Write(p []byte) (int, error) {
-	r.WriteHeader(http.StatusOK)
-	if r.buf.Len()+len(p) > maxAnswer {
-		r.overflow = true
-		return 0, fmt.Errorf("answer larger than %d bytes", maxAnswer)
-	}
-	return r.buf.Write(p)
-}
-
-// Flush lets streaming handlers flush; the answer is buffered anyway.
-func (r *recorder) Flush() {}

@@ -6,94 +6,59 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
+
+	"github.com/idbridge/idbridge/host/apiclient"
+	"github.com/idbridge/idbridge/host/extensions"
 )
 
-// The shapes below mirror the API's JSON; the console decodes answers
-// into them rather than importing the services, so it depends on the
-// contract clients see and on nothing else.
-
-type extensionSummary struct {
-	ID           string `json:"id"`
-	Name         string `json:"name"`
-	Version      string `json:"version"`
-	Publisher    string `json:"publisher"`
-	Signature    string `json:"signature"`
-	KeyID        string `json:"key_id"`
-	Integrations []struct {
-		ID      string `json:"id"`
-		Name    string `json:"name"`
-		Enabled bool   `json:"enabled"`
-	} `json:"integrations"`
-}
-
-type catalogEntry struct {
-	Name     string    `json:"name"`
-	Location string    `json:"location"`
-	Added    time.Time `json:"added"`
-}
-
+// availableExtension is an extension a catalog offers, with the version
+// installed here, if any. The page reads the API's own types through the
+// typed client (decision 0266).
 type availableExtension struct {
-	Catalog     string `json:"catalog"`
-	ID          string `json:"id"`
-	Name        string `json:"name"`
-	Publisher   string `json:"publisher"`
-	Description string `json:"description"`
-	Versions    []struct {
-		Version   string   `json:"version"`
-		KeyID     string   `json:"key_id"`
-		Platforms []string `json:"platforms"`
-	} `json:"versions"`
+	extensions.Available
 	// Installed is the installed version, filled by the page.
-	Installed string `json:"-"`
-}
-
-type trustedKey struct {
-	KeyID string    `json:"key_id"`
-	Name  string    `json:"name"`
-	Added time.Time `json:"added"`
+	Installed string
 }
 
 // extensionsData is the Marketplace page.
 type extensionsData struct {
-	Installed    []extensionSummary
+	Installed    []extensions.Summary
 	InstalledErr string
-	Catalogs     []catalogEntry
+	Catalogs     []extensions.Catalog
 	Available    []availableExtension
 	BrowseErr    string
-	Keys         []trustedKey
+	Keys         []extensions.TrustedKey
 	// Can* say which controls the role and the route table allow.
 	CanInstall, CanUninstall, CanUpgrade, CanCatalogs, CanKeys bool
 }
 
 func (c *Console) extensionsPage(w http.ResponseWriter, r *http.Request, s *session) {
 	rt := c.routeTable()
-	if !rt.has("GET", "/v1/extensions") {
+	if !rt.has(apiclient.RouteGetExtensions) {
 		c.render(w, http.StatusOK, "unavailable", c.newPage(s, "extensions", "Marketplace", "the extension manager"))
 		return
 	}
 	role := s.principal.Role
 	d := extensionsData{
-		CanInstall:   rt.allows(role, "POST", "/v1/extensions") || rt.allows(role, "POST", "/v1/extensions/archive"),
-		CanUninstall: rt.allows(role, "DELETE", "/v1/extensions/{id}"),
-		CanUpgrade:   rt.allows(role, "POST", "/v1/extensions/{id}/upgrade"),
-		CanCatalogs:  rt.allows(role, "POST", "/v1/catalogs"),
-		CanKeys:      rt.allows(role, "POST", "/v1/extension-keys"),
+		CanInstall:   rt.allows(role, apiclient.RoutePostExtensions) || rt.allows(role, apiclient.RoutePostExtensionsArchive),
+		CanUninstall: rt.allows(role, apiclient.RouteDeleteExtensionsID),
+		CanUpgrade:   rt.allows(role, apiclient.RoutePostExtensionsIDUpgrade),
+		CanCatalogs:  rt.allows(role, apiclient.RoutePostCatalogs),
+		CanKeys:      rt.allows(role, apiclient.RoutePostExtensionKeys),
 	}
-	ctx := r.Context()
-	if a := c.api.call(ctx, r, s.token, "GET", "/v1/extensions", nil, ""); a.ok() {
-		_ = a.decode(&d.Installed)
-	} else {
+	ctx, cl := r.Context(), c.client(r, s)
+	var a answer
+	if d.Installed, a = typed(cl.GetExtensions(ctx)); !a.ok() {
 		d.InstalledErr = a.Err
 	}
-	if a := c.api.call(ctx, r, s.token, "GET", "/v1/catalogs", nil, ""); a.ok() {
-		_ = a.decode(&d.Catalogs)
-	}
+	d.Catalogs, _ = typed(cl.GetCatalogs(ctx))
 	if len(d.Catalogs) > 0 {
-		if a := c.api.call(ctx, r, s.token, "GET", "/v1/catalogs/extensions", nil, ""); a.ok() {
-			_ = a.decode(&d.Available)
-		} else {
+		offered, a := typed(cl.GetCatalogsExtensions(ctx))
+		if !a.ok() {
 			d.BrowseErr = a.Err
+		}
+		for _, e := range offered {
+			d.Available = append(d.Available, availableExtension{Available: e})
 		}
 	}
 	installed := map[string]string{}
@@ -103,9 +68,7 @@ func (c *Console) extensionsPage(w http.ResponseWriter, r *http.Request, s *sess
 	for i := range d.Available {
 		d.Available[i].Installed = installed[d.Available[i].ID]
 	}
-	if a := c.api.call(ctx, r, s.token, "GET", "/v1/extension-keys", nil, ""); a.ok() {
-		_ = a.decode(&d.Keys)
-	}
+	d.Keys, _ = typed(cl.GetExtensionKeys(ctx))
 	c.render(w, http.StatusOK, "extensions", c.newPage(s, "extensions", "Marketplace", d))
 }
 
@@ -114,7 +77,7 @@ func (c *Console) installFromCatalog(w http.ResponseWriter, r *http.Request, s *
 	if v := r.PostFormValue("version"); v != "" {
 		body["version"] = v
 	}
-	a := c.api.callJSON(r.Context(), r, s.token, "POST", "/v1/extensions", body)
+	a := c.api.call(r.Context(), r, s.token, apiclient.RoutePostExtensions, nil, body)
 	c.done(w, r, s, a, "Installed "+r.PostFormValue("name")+".", "/extensions")
 }
 
@@ -153,13 +116,13 @@ func (c *Console) installUpload(w http.ResponseWriter, r *http.Request, s *sessi
 		}
 	}
 	name := part.FileName()
-	a := c.api.call(r.Context(), r, s.token, "POST", "/v1/extensions/archive", part, "application/octet-stream")
+	a := c.api.call(r.Context(), r, s.token, apiclient.RoutePostExtensionsArchive, nil, nil, apiclient.Body(part, "application/octet-stream"))
 	c.done(w, r, s, a, "Installed "+name+".", "/extensions")
 }
 
 func (c *Console) upgradeExtension(w http.ResponseWriter, r *http.Request, s *session) {
 	id := r.PathValue("id")
-	a := c.api.callJSON(r.Context(), r, s.token, "POST", "/v1/extensions/"+url.PathEscape(id)+"/upgrade", map[string]any{})
+	a := c.api.call(r.Context(), r, s.token, apiclient.RoutePostExtensionsIDUpgrade, []string{id}, map[string]any{})
 	c.done(w, r, s, a, "Upgraded "+id+".", "/extensions")
 }
 
@@ -169,11 +132,7 @@ func (c *Console) uninstallExtension(w http.ResponseWriter, r *http.Request, s *
 	if r.PostFormValue("force") == "on" {
 		q.Set("force", "true")
 	}
-	path := "/v1/extensions/" + url.PathEscape(id)
-	if len(q) > 0 {
-		path += "?" + q.Encode()
-	}
-	a := c.api.call(r.Context(), r, s.token, "DELETE", path, nil, "")
+	a := c.api.call(r.Context(), r, s.token, apiclient.RouteDeleteExtensionsID, []string{id}, nil, apiclient.Query(q))
 	c.done(w, r, s, a, "Uninstalled "+id+"; the integrations' configuration is kept.", "/extensions")
 }
 
@@ -182,18 +141,18 @@ func (c *Console) addCatalog(w http.ResponseWriter, r *http.Request, s *session)
 	if k := strings.TrimSpace(r.PostFormValue("public_key")); k != "" {
 		body["public_key"] = k + "\n"
 	}
-	a := c.api.callJSON(r.Context(), r, s.token, "POST", "/v1/catalogs", body)
+	a := c.api.call(r.Context(), r, s.token, apiclient.RoutePostCatalogs, nil, body)
 	c.done(w, r, s, a, "Added catalog "+body["name"]+".", "/extensions")
 }
 
 func (c *Console) removeCatalog(w http.ResponseWriter, r *http.Request, s *session) {
 	name := r.PathValue("name")
-	a := c.api.call(r.Context(), r, s.token, "DELETE", "/v1/catalogs/"+url.PathEscape(name), nil, "")
+	a := c.api.call(r.Context(), r, s.token, apiclient.RouteDeleteCatalogsName, []string{name}, nil)
 	c.done(w, r, s, a, "Removed catalog "+name+".", "/extensions")
 }
 
 func (c *Console) trustKey(w http.ResponseWriter, r *http.Request, s *session) {
 	body := map[string]string{"name": strings.TrimSpace(r.PostFormValue("name")), "public_key": strings.TrimSpace(r.PostFormValue("public_key")) + "\n"}
-	a := c.api.callJSON(r.Context(), r, s.token, "POST", "/v1/extension-keys", body)
+	a := c.api.call(r.Context(), r, s.token, apiclient.RoutePostExtensionKeys, nil, body)
 	c.done(w, r, s, a, "Trusted key "+body["name"]+".", "/extensions")
 }

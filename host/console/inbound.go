@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/idbridge/idbridge/host/api"
+	"github.com/idbridge/idbridge/host/apiclient"
 )
 
 type inboundEndpoint struct {
@@ -46,12 +47,12 @@ type inboundIndexData struct {
 
 func (c *Console) inboundIndex(w http.ResponseWriter, r *http.Request, s *session) {
 	rt := c.routeTable()
-	if !rt.has("GET", "/v1/integrations/{id}/inbound") {
+	if !rt.has(apiclient.RouteGetIntegrationsIDInbound) {
 		c.render(w, http.StatusOK, "unavailable", c.newPage(s, "inbound", "Inbound", "the inbound endpoints service"))
 		return
 	}
 	var d inboundIndexData
-	if a := c.api.call(r.Context(), r, s.token, "GET", "/v1/integrations", nil, ""); a.ok() {
+	if a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetIntegrations, nil, nil); a.ok() {
 		_ = a.decode(&d.Integrations)
 	} else {
 		d.Err = a.Err
@@ -76,26 +77,25 @@ type inboundData struct {
 
 func (c *Console) inboundPage(w http.ResponseWriter, r *http.Request, s *session) {
 	rt := c.routeTable()
-	if !rt.has("GET", "/v1/integrations/{id}/inbound") {
+	if !rt.has(apiclient.RouteGetIntegrationsIDInbound) {
 		c.render(w, http.StatusOK, "unavailable", c.newPage(s, "inbound", "Inbound", "the inbound endpoints service"))
 		return
 	}
 	id := r.PathValue("id")
-	base := "/v1/integrations/" + url.PathEscape(id)
 	role := s.principal.Role
 	d := inboundData{
-		CanTest:   rt.allows(role, "POST", "/v1/integrations/{id}/inbound/{endpoint}/test"),
-		CanSave:   rt.allows(role, "POST", "/v1/integrations/{id}/inbound"),
-		CanRemove: rt.allows(role, "DELETE", "/v1/integrations/{id}/inbound/{endpoint}"),
+		CanTest:   rt.allows(role, apiclient.RoutePostIntegrationsIDInboundEndpointTest),
+		CanSave:   rt.allows(role, apiclient.RoutePostIntegrationsIDInbound),
+		CanRemove: rt.allows(role, apiclient.RouteDeleteIntegrationsIDInboundEndpoint),
 		HasSync:   len(rt.section(sections[0])) > 0,
 	}
-	a := c.api.call(r.Context(), r, s.token, "GET", base, nil, "")
+	a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetIntegrationsID, []string{id}, nil)
 	if !a.ok() {
 		c.refuse(w, r, s, a.Status, a.Err)
 		return
 	}
 	_ = a.decode(&d.Integration)
-	if a := c.api.call(r.Context(), r, s.token, "GET", base+"/inbound", nil, ""); a.ok() {
+	if a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetIntegrationsIDInbound, []string{id}, nil); a.ok() {
 		_ = a.decode(&d.Endpoints)
 	} else {
 		d.Err = a.Err
@@ -112,14 +112,14 @@ func (c *Console) inboundPage(w http.ResponseWriter, r *http.Request, s *session
 // save=true (admins) the fields found are recorded: test and save.
 func (c *Console) testEndpoint(w http.ResponseWriter, r *http.Request, s *session) {
 	id, ep := r.PathValue("id"), r.PathValue("endpoint")
-	path := "/v1/integrations/" + url.PathEscape(id) + "/inbound/" + url.PathEscape(ep) + "/test"
+	q := url.Values{}
 	save := r.PostFormValue("save") == "true"
 	msg := "Test passed."
 	if save {
-		path += "?save=true"
+		q.Set("save", "true")
 		msg = "Test passed and saved: the fields that came back are below."
 	}
-	a := c.api.call(r.Context(), r, s.token, "POST", path, nil, "")
+	a := c.api.call(r.Context(), r, s.token, apiclient.RoutePostIntegrationsIDInboundEndpointTest, []string{id, ep}, nil, apiclient.Query(q))
 	back := "/integrations/" + url.PathEscape(id) + "/inbound"
 	var res inboundTest
 	if !a.ok() || a.decode(&res) != nil {
@@ -179,10 +179,10 @@ func (c *Console) saveCustomEndpoint(w http.ResponseWriter, r *http.Request, s *
 		"headers": formRows(r, "headers"), "query": formRows(r, "query"),
 	}
 	page := "/integrations/" + url.PathEscape(id) + "/inbound"
-	method, path, back := "POST", "/v1/integrations/"+url.PathEscape(id)+"/inbound", page+"#custom"
+	route, args, back := apiclient.RoutePostIntegrationsIDInbound, []string{id}, page+"#custom"
 	if editing != "" {
 		def["id"] = editing
-		method, path = "PUT", path+"/"+url.PathEscape(editing)
+		route, args = apiclient.RoutePutIntegrationsIDInboundEndpoint, []string{id, editing}
 		back = page + "?edit=" + url.QueryEscape(editing) + "#custom"
 	}
 	if form, ok := rowEdit(r); ok {
@@ -210,7 +210,7 @@ func (c *Console) saveCustomEndpoint(w http.ResponseWriter, r *http.Request, s *
 		c.done(w, r, s, answer{Status: http.StatusBadRequest, Code: "invalid_endpoint", Err: "The endpoint definition is not valid.", Fields: bad}, "", back)
 		return
 	}
-	a := c.api.callJSON(r.Context(), r, s.token, method, path, def)
+	a := c.api.call(r.Context(), r, s.token, route, args, def)
 	msg := "Test passed; the custom endpoint is saved with the fields that came back."
 	var saved struct {
 		Test *inboundTest `json:"test"`
@@ -225,6 +225,6 @@ func (c *Console) saveCustomEndpoint(w http.ResponseWriter, r *http.Request, s *
 
 func (c *Console) removeEndpoint(w http.ResponseWriter, r *http.Request, s *session) {
 	id, ep := r.PathValue("id"), r.PathValue("endpoint")
-	a := c.api.call(r.Context(), r, s.token, "DELETE", "/v1/integrations/"+url.PathEscape(id)+"/inbound/"+url.PathEscape(ep), nil, "")
+	a := c.api.call(r.Context(), r, s.token, apiclient.RouteDeleteIntegrationsIDInboundEndpoint, []string{id, ep}, nil)
 	c.done(w, r, s, a, "Removed "+ep+".", "/integrations/"+url.PathEscape(id)+"/inbound")
 }

@@ -4,27 +4,26 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
+
+	"github.com/idbridge/idbridge/host/apiclient"
+	"github.com/idbridge/idbridge/host/extensions"
+	"github.com/idbridge/idbridge/host/integrations"
 )
 
+// integrationView is the API's view of an integration with the words the
+// pages draw its status in. It embeds the API's own type, so a field the
+// API renames fails to compile here (decision 0266).
 type integrationView struct {
-	ID            string            `json:"id"`
-	ExtensionID   string            `json:"extension_id"`
-	Name          string            `json:"name"`
-	Enabled       bool              `json:"enabled"`
-	Settings      map[string]string `json:"settings"`
-	Authorization map[string]struct {
-		Set bool `json:"set"`
-	} `json:"authorization"`
-	Missing   []string `json:"missing"`
-	Connector *struct {
-		Name    string `json:"name"`
-		Version string `json:"version"`
-	} `json:"connector"`
-	LastTest      *testResult `json:"last_test"`
-	Status        string      `json:"status"`
-	StatusMessage string      `json:"status_message"`
-	Updated       time.Time   `json:"updated"`
+	integrations.View
+}
+
+// integrationViews wraps the API's list for the pages.
+func integrationViews(list []integrations.View) []integrationView {
+	out := make([]integrationView, len(list))
+	for i, v := range list {
+		out[i] = integrationView{v}
+	}
+	return out
 }
 
 // Good reports whether the status may be drawn as good: only a ready
@@ -52,32 +51,15 @@ func (v integrationView) StatusLabel() string {
 	return v.Status
 }
 
-type testResult struct {
-	OK      bool   `json:"ok"`
-	Account string `json:"account"`
-	Checks  []struct {
-		Name    string `json:"name"`
-		Status  string `json:"status"`
-		Message string `json:"message"`
-		Remedy  string `json:"remedy"`
-	} `json:"checks"`
-	At time.Time `json:"at"`
-}
-
+// settingInfo is one setting of the connector's schema as the form draws
+// it: the API's description with the stored value or secret state.
 type settingInfo struct {
-	Key         string   `json:"key"`
-	Label       string   `json:"label"`
-	Description string   `json:"description"`
-	Type        string   `json:"type"`
-	Required    bool     `json:"required"`
-	Secret      bool     `json:"secret"`
-	Default     string   `json:"default"`
-	Enum        []string `json:"enum"`
+	integrations.SettingInfo
 	// Value is the saved plain value, filled by the page; secrets never
 	// have one.
-	Value string `json:"-"`
+	Value string
 	// Set says whether a secret has a stored value.
-	Set bool `json:"-"`
+	Set bool
 }
 
 // integrationsData is the integrations list.
@@ -85,50 +67,43 @@ type integrationsData struct {
 	Integrations []integrationView
 	Err          string
 	// Extensions are the installed extensions, for the create form.
-	Extensions []extensionSummary
+	Extensions []extensions.Summary
 	CanCreate  bool
 	CanToggle  bool
 }
 
 func (c *Console) integrationsPage(w http.ResponseWriter, r *http.Request, s *session) {
 	rt := c.routeTable()
-	if !rt.has("GET", "/v1/integrations") {
+	if !rt.has(apiclient.RouteGetIntegrations) {
 		c.render(w, http.StatusOK, "unavailable", c.newPage(s, "integrations", "Integrations", "the integrations service"))
 		return
 	}
 	role := s.principal.Role
 	d := integrationsData{
-		CanCreate: rt.allows(role, "POST", "/v1/integrations"),
-		CanToggle: rt.allows(role, "POST", "/v1/integrations/{id}/enable"),
+		CanCreate: rt.allows(role, apiclient.RoutePostIntegrations),
+		CanToggle: rt.allows(role, apiclient.RoutePostIntegrationsIDEnable),
 	}
-	if a := c.api.call(r.Context(), r, s.token, "GET", "/v1/integrations", nil, ""); a.ok() {
-		_ = a.decode(&d.Integrations)
+	cl := c.client(r, s)
+	if list, a := typed(cl.GetIntegrations(r.Context())); a.ok() {
+		d.Integrations = integrationViews(list)
 	} else {
 		d.Err = a.Err
 	}
 	if d.CanCreate {
-		if a := c.api.call(r.Context(), r, s.token, "GET", "/v1/extensions", nil, ""); a.ok() {
-			_ = a.decode(&d.Extensions)
-		}
+		d.Extensions, _ = typed(cl.GetExtensions(r.Context()))
 	}
 	c.render(w, http.StatusOK, "integrations", c.newPage(s, "integrations", "Integrations", d))
 }
 
 func (c *Console) createIntegration(w http.ResponseWriter, r *http.Request, s *session) {
-	body := map[string]string{
-		"extension_id": r.PostFormValue("extension_id"),
-		"name":         strings.TrimSpace(r.PostFormValue("name")),
-	}
-	if id := strings.TrimSpace(r.PostFormValue("id")); id != "" {
-		body["id"] = id
-	}
-	a := c.api.callJSON(r.Context(), r, s.token, "POST", "/v1/integrations", body)
+	v, a := typed(c.client(r, s).PostIntegrations(r.Context(), integrations.CreateRequest{
+		ExtensionID: r.PostFormValue("extension_id"),
+		Name:        strings.TrimSpace(r.PostFormValue("name")),
+		ID:          strings.TrimSpace(r.PostFormValue("id")),
+	}))
 	back := "/integrations"
-	if a.ok() {
-		var v integrationView
-		if a.decode(&v) == nil && v.ID != "" {
-			back = "/integrations/" + url.PathEscape(v.ID)
-		}
+	if a.ok() && v.ID != "" {
+		back = "/integrations/" + url.PathEscape(v.ID)
 	}
 	c.done(w, r, s, a, "Created the integration; it stays disabled until you enter its settings and enable it.", back)
 }
@@ -148,8 +123,8 @@ type integrationData struct {
 
 func (c *Console) integrationPage(w http.ResponseWriter, r *http.Request, s *session) {
 	id := r.PathValue("id")
-	base := "/v1/integrations/" + url.PathEscape(id)
-	a := c.api.call(r.Context(), r, s.token, "GET", base, nil, "")
+	cl := c.client(r, s)
+	v, a := typed(cl.GetIntegrationsID(r.Context(), id))
 	if !a.ok() {
 		c.refuse(w, r, s, a.Status, a.Err)
 		return
@@ -157,22 +132,21 @@ func (c *Console) integrationPage(w http.ResponseWriter, r *http.Request, s *ses
 	rt := c.routeTable()
 	role := s.principal.Role
 	d := integrationData{
-		CanSettings: rt.allows(role, "PATCH", "/v1/integrations/{id}/settings"),
-		CanAuth:     rt.allows(role, "PATCH", "/v1/integrations/{id}/authorization"),
-		CanToggle:   rt.allows(role, "POST", "/v1/integrations/{id}/enable"),
-		CanTest:     rt.allows(role, "POST", "/v1/integrations/{id}/test"),
-		CanDelete:   rt.allows(role, "DELETE", "/v1/integrations/{id}"),
-		HasInbound:  rt.has("GET", "/v1/integrations/{id}/inbound"),
-		HasOutbound: rt.has("GET", "/v1/integrations/{integration}/webhooks"),
+		CanSettings: rt.allows(role, apiclient.RoutePatchIntegrationsIDSettings),
+		CanAuth:     rt.allows(role, apiclient.RoutePatchIntegrationsIDAuthorization),
+		CanToggle:   rt.allows(role, apiclient.RoutePostIntegrationsIDEnable),
+		CanTest:     rt.allows(role, apiclient.RoutePostIntegrationsIDTest),
+		CanDelete:   rt.allows(role, apiclient.RouteDeleteIntegrationsID),
+		HasInbound:  rt.has(apiclient.RouteGetIntegrationsIDInbound),
+		HasOutbound: rt.has(apiclient.RouteGetIntegrationsIntegrationWebhooks),
 	}
-	_ = a.decode(&d.Integration)
-	var schema []settingInfo
-	if sa := c.api.call(r.Context(), r, s.token, "GET", base+"/schema", nil, ""); sa.ok() {
-		_ = sa.decode(&schema)
-	} else {
+	d.Integration = integrationView{v}
+	schema, sa := typed(cl.GetIntegrationsIDSchema(r.Context(), id))
+	if !sa.ok() {
 		d.SchemaErr = sa.Err
 	}
-	for _, st := range schema {
+	for _, info := range schema {
+		st := settingInfo{SettingInfo: info}
 		if st.Secret {
 			st.Set = d.Integration.Authorization[st.Key].Set
 			d.Secret = append(d.Secret, st)
@@ -186,11 +160,11 @@ func (c *Console) integrationPage(w http.ResponseWriter, r *http.Request, s *ses
 
 func (c *Console) toggleIntegration(w http.ResponseWriter, r *http.Request, s *session) {
 	id := r.PathValue("id")
-	op, msg := "disable", "Disabled "+id+": its connector stopped, what uses it is paused, its configuration is kept."
+	route, msg := apiclient.RoutePostIntegrationsIDDisable, "Disabled "+id+": its connector stopped, what uses it is paused, its configuration is kept."
 	if r.PostFormValue("enabled") == "true" {
-		op, msg = "enable", "Enabled "+id+": the connector started and the connection test passed."
+		route, msg = apiclient.RoutePostIntegrationsIDEnable, "Enabled "+id+": the connector started and the connection test passed."
 	}
-	a := c.api.call(r.Context(), r, s.token, "POST", "/v1/integrations/"+url.PathEscape(id)+"/"+op, nil, "")
+	a := c.api.call(r.Context(), r, s.token, route, []string{id}, nil)
 	c.done(w, r, s, a, msg, backTo(r, "/integrations"))
 }
 
@@ -205,16 +179,15 @@ func (c *Console) saveSettings(w http.ResponseWriter, r *http.Request, s *sessio
 			patch[name] = strings.TrimSpace(v[0])
 		}
 	}
-	a := c.api.callJSON(r.Context(), r, s.token, "PATCH", "/v1/integrations/"+url.PathEscape(id)+"/settings", patch)
-	c.savedAndTested(w, r, s, a, "settings", "/integrations/"+url.PathEscape(id))
+	v, a := typed(c.client(r, s).PatchIntegrationsIDSettings(r.Context(), id, patch))
+	c.savedAndTested(w, r, s, integrationView{v}, a, "settings", "/integrations/"+url.PathEscape(id))
 }
 
 // savedAndTested reports a saved change of settings or authorization with
 // the connection test the API ran after it: green only when the test
 // passed with the new values (see decision 0221).
-func (c *Console) savedAndTested(w http.ResponseWriter, r *http.Request, s *session, a answer, what, back string) {
-	var v integrationView
-	if !a.ok() || a.decode(&v) != nil {
+func (c *Console) savedAndTested(w http.ResponseWriter, r *http.Request, s *session, v integrationView, a answer, what, back string) {
+	if !a.ok() {
 		c.done(w, r, s, a, "", back)
 		return
 	}
@@ -254,16 +227,15 @@ func (c *Console) saveAuthorization(w http.ResponseWriter, r *http.Request, s *s
 		http.Redirect(w, r, "/integrations/"+url.PathEscape(id), http.StatusSeeOther)
 		return
 	}
-	a := c.api.callJSON(r.Context(), r, s.token, "PATCH", "/v1/integrations/"+url.PathEscape(id)+"/authorization", patch)
-	c.savedAndTested(w, r, s, a, "authorization (stored encrypted, never shown again)", "/integrations/"+url.PathEscape(id))
+	v, a := typed(c.client(r, s).PatchIntegrationsIDAuthorization(r.Context(), id, patch))
+	c.savedAndTested(w, r, s, integrationView{v}, a, "authorization (stored encrypted, never shown again)", "/integrations/"+url.PathEscape(id))
 }
 
 func (c *Console) testIntegration(w http.ResponseWriter, r *http.Request, s *session) {
 	id := r.PathValue("id")
-	a := c.api.call(r.Context(), r, s.token, "POST", "/v1/integrations/"+url.PathEscape(id)+"/test", nil, "")
+	tr, a := typed(c.client(r, s).PostIntegrationsIDTest(r.Context(), id))
 	msg := "Connection test passed."
-	var tr testResult
-	if a.ok() && a.decode(&tr) == nil && !tr.OK {
+	if a.ok() && !tr.OK {
 		msg = "Connection test failed; see the checks below."
 		c.sessions.setFlash(s, &flash{OK: false, Message: msg, Detail: a.value()})
 		http.Redirect(w, r, "/integrations/"+url.PathEscape(id), http.StatusSeeOther)
@@ -276,7 +248,7 @@ func (c *Console) testIntegration(w http.ResponseWriter, r *http.Request, s *ses
 // list.
 func (c *Console) deleteIntegration(w http.ResponseWriter, r *http.Request, s *session) {
 	id := r.PathValue("id")
-	a := c.api.call(r.Context(), r, s.token, "DELETE", "/v1/integrations/"+url.PathEscape(id), nil, "")
+	a := done(c.client(r, s).DeleteIntegrationsID(r.Context(), id))
 	back := "/integrations"
 	if !a.ok() {
 		back += "/" + url.PathEscape(id)
@@ -287,13 +259,13 @@ func (c *Console) deleteIntegration(w http.ResponseWriter, r *http.Request, s *s
 // deleteAutomation and deleteDataSource delete from their lists.
 func (c *Console) deleteAutomation(w http.ResponseWriter, r *http.Request, s *session) {
 	id := r.PathValue("id")
-	a := c.api.call(r.Context(), r, s.token, "DELETE", "/v1/automations/"+url.PathEscape(id), nil, "")
+	a := done(c.client(r, s).DeleteAutomationsID(r.Context(), id))
 	c.done(w, r, s, a, "Deleted the automation "+id+"; its runs stay in the history.", "/automations")
 }
 
 func (c *Console) deleteDataSource(w http.ResponseWriter, r *http.Request, s *session) {
 	id := r.PathValue("id")
-	a := c.api.call(r.Context(), r, s.token, "DELETE", "/v1/datasources/"+url.PathEscape(id), nil, "")
+	a := done(c.client(r, s).DeleteDatasourcesID(r.Context(), id))
 	c.done(w, r, s, a, "Deleted the data source "+id+"; its sync runs stay in the history.", "/sync")
 }
 

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/idbridge/idbridge/host/apiclient"
 	"github.com/idbridge/idbridge/host/macro"
 )
 
@@ -106,12 +107,12 @@ func inputsOf(w webhook) []string {
 
 func (c *Console) outboundIndex(w http.ResponseWriter, r *http.Request, s *session) {
 	rt := c.routeTable()
-	if !rt.has("GET", "/v1/integrations/{integration}/webhooks") {
+	if !rt.has(apiclient.RouteGetIntegrationsIntegrationWebhooks) {
 		http.Redirect(w, r, "/s/outbound", http.StatusSeeOther)
 		return
 	}
 	var d inboundIndexData
-	if a := c.api.call(r.Context(), r, s.token, "GET", "/v1/integrations", nil, ""); a.ok() {
+	if a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetIntegrations, nil, nil); a.ok() {
 		_ = a.decode(&d.Integrations)
 	} else {
 		d.Err = a.Err
@@ -131,23 +132,22 @@ func (c *Console) outboundPage(w http.ResponseWriter, r *http.Request, s *sessio
 
 func (c *Console) renderOutbound(w http.ResponseWriter, r *http.Request, s *session, res *webhookTest, form outboundForm) {
 	rt := c.routeTable()
-	if !rt.has("GET", "/v1/integrations/{integration}/webhooks") {
+	if !rt.has(apiclient.RouteGetIntegrationsIntegrationWebhooks) {
 		c.render(w, http.StatusOK, "unavailable", c.newPage(s, "outbound", "Outbound", "the outbound webhooks service"))
 		return
 	}
 	id := r.PathValue("id")
-	base := "/v1/integrations/" + url.PathEscape(id)
-	a := c.api.call(r.Context(), r, s.token, "GET", base, nil, "")
+	a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetIntegrationsID, []string{id}, nil)
 	if !a.ok() {
 		c.refuse(w, r, s, a.Status, a.Err)
 		return
 	}
 	d := outboundData{Result: res, Form: form, Inputs: map[string][]string{},
-		CanTest: rt.allows(s.principal.Role, "POST", "/v1/integrations/{integration}/webhooks/test"),
-		CanEdit: rt.allows(s.principal.Role, "PUT", "/v1/integrations/{integration}/webhooks/{id}"),
+		CanTest: rt.allows(s.principal.Role, apiclient.RoutePostIntegrationsIntegrationWebhooksTest),
+		CanEdit: rt.allows(s.principal.Role, apiclient.RoutePutIntegrationsIntegrationWebhooksID),
 		Edit:    webhook{Method: "POST", MessageType: "json"}}
 	_ = a.decode(&d.Integration)
-	if a := c.api.call(r.Context(), r, s.token, "GET", base+"/webhooks", nil, ""); a.ok() {
+	if a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetIntegrationsIntegrationWebhooks, []string{id}, nil); a.ok() {
 		_ = a.decode(&d.Webhooks)
 	} else {
 		d.Err = a.Err
@@ -159,7 +159,7 @@ func (c *Console) renderOutbound(w http.ResponseWriter, r *http.Request, s *sess
 		}
 	}
 	if d.CanTest || d.CanEdit {
-		if a := c.api.call(r.Context(), r, s.token, "GET", base+"/macros", nil, ""); a.ok() {
+		if a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetIntegrationsIntegrationMacros, []string{id}, nil); a.ok() {
 			_ = a.decode(&d.Macros)
 		}
 		if len(d.Macros) == 0 {
@@ -220,7 +220,7 @@ func (c *Console) testWebhook(w http.ResponseWriter, r *http.Request, s *session
 	if form.Save {
 		req["save"] = true
 	}
-	a := c.api.callJSON(r.Context(), r, s.token, "POST", "/v1/integrations/"+url.PathEscape(id)+"/webhooks/test", req)
+	a := c.api.call(r.Context(), r, s.token, apiclient.RoutePostIntegrationsIntegrationWebhooksTest, []string{id}, req)
 	switch {
 	case a.Status == http.StatusForbidden:
 		c.refuse(w, r, s, http.StatusForbidden, a.Err)

@@ -3,23 +3,10 @@ package console
 import (
 	"net/http"
 	"net/url"
-	"time"
-)
 
-// watcherView is the API's view of the change watcher (GET /v1/watcher).
-type watcherView struct {
-	Running     bool      `json:"running"`
-	Directory   string    `json:"directory"`
-	Base        string    `json:"base"`
-	Interval    string    `json:"interval"`
-	Since       time.Time `json:"since"`
-	Events      int       `json:"events"`
-	LastEvent   time.Time `json:"last_event"`
-	LastKind    string    `json:"last_kind"`
-	LastObject  string    `json:"last_object"`
-	LastError   string    `json:"last_error"`
-	LastErrorAt time.Time `json:"last_error_at"`
-}
+	"github.com/idbridge/idbridge/host/apiclient"
+	"github.com/idbridge/idbridge/host/watch"
+)
 
 // lastSync is a data source with its newest sync run.
 type lastSync struct {
@@ -44,7 +31,7 @@ type overviewData struct {
 	Syncs        []lastSync
 	Waiting      []runRecord
 	Failed       []runRecord
-	Watcher      *watcherView
+	Watcher      *watch.Status
 	Errs         []string
 	HasRuns      bool
 }
@@ -55,35 +42,35 @@ const overviewRuns = 5
 func (c *Console) overviewPage(w http.ResponseWriter, r *http.Request, s *session) {
 	rt := c.routeTable()
 	var d overviewData
-	get := func(path string, v any) bool {
-		a := c.api.call(r.Context(), r, s.token, "GET", path, nil, "")
+	get := func(route apiclient.Route, args []string, v any, opts ...apiclient.Option) bool {
+		a := c.api.call(r.Context(), r, s.token, route, args, nil, opts...)
 		if !a.ok() {
 			d.Errs = append(d.Errs, a.Err)
 			return false
 		}
 		return a.decode(v) == nil
 	}
-	if rt.has("GET", "/v1/integrations") {
-		get("/v1/integrations", &d.Integrations)
+	if rt.has(apiclient.RouteGetIntegrations) {
+		get(apiclient.RouteGetIntegrations, nil, &d.Integrations)
 	}
-	if rt.has("GET", "/v1/datasources") && rt.has("GET", "/v1/datasources/{id}/runs") {
+	if rt.has(apiclient.RouteGetDatasources) && rt.has(apiclient.RouteGetDatasourcesIDRuns) {
 		var sources []dataSource
-		get("/v1/datasources", &sources)
+		get(apiclient.RouteGetDatasources, nil, &sources)
 		for _, ds := range sources {
 			l := lastSync{DataSource: ds}
 			var runs []runRecord
-			if get("/v1/datasources/"+url.PathEscape(ds.ID)+"/runs", &runs) && len(runs) > 0 {
+			if get(apiclient.RouteGetDatasourcesIDRuns, []string{ds.ID}, &runs) && len(runs) > 0 {
 				l.Run = &runs[0]
 			}
 			d.Syncs = append(d.Syncs, l)
 		}
 	}
-	if d.HasRuns = rt.has("GET", "/v1/runs"); d.HasRuns {
+	if d.HasRuns = rt.has(apiclient.RouteGetRuns); d.HasRuns {
 		for status, into := range map[string]*[]runRecord{"waiting": &d.Waiting, "failed": &d.Failed} {
 			var page struct {
 				Runs []runRecord `json:"runs"`
 			}
-			if get("/v1/runs?status="+status, &page) {
+			if get(apiclient.RouteGetRuns, nil, &page, apiclient.Query(url.Values{"status": {status}})) {
 				if len(page.Runs) > overviewRuns {
 					page.Runs = page.Runs[:overviewRuns]
 				}
@@ -91,10 +78,11 @@ func (c *Console) overviewPage(w http.ResponseWriter, r *http.Request, s *sessio
 			}
 		}
 	}
-	if rt.has("GET", "/v1/watcher") {
-		d.Watcher = &watcherView{}
-		if !get("/v1/watcher", d.Watcher) {
-			d.Watcher = nil
+	if rt.has(apiclient.RouteGetWatcher) {
+		if st, a := typed(c.client(r, s).GetWatcher(r.Context())); a.ok() {
+			d.Watcher = &st
+		} else {
+			d.Errs = append(d.Errs, a.Err)
 		}
 	}
 	c.render(w, http.StatusOK, "overview", c.newPage(s, "overview", "Overview", d))

@@ -3,6 +3,8 @@ package console
 import (
 	"net/http"
 	"net/url"
+
+	"github.com/idbridge/idbridge/host/apiclient"
 )
 
 // directorySearch answers the picker's requests: the API's directory
@@ -15,7 +17,7 @@ func (c *Console) directorySearch(w http.ResponseWriter, r *http.Request, s *ses
 			q.Set(k, v)
 		}
 	}
-	a := c.api.call(r.Context(), r, s.token, "GET", "/v1/directory/search?"+q.Encode(), nil, "")
+	a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetDirectorySearch, nil, nil, apiclient.Query(q))
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(a.Status)
 	_, _ = w.Write(a.Body)

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/idbridge/idbridge/host/api"
+	"github.com/idbridge/idbridge/host/apiclient"
 )
 
 //go:embed templates/*.html static/*
@@ -144,31 +145,31 @@ func (c *Console) nav() []navItem {
 	rt := c.routeTable()
 	items := []navItem{
 		{Key: "overview", Label: "Overview", Href: "/", Available: true},
-		{Key: "extensions", Label: "Marketplace", Href: "/extensions", Available: rt.has("GET", "/v1/extensions")},
-		{Key: "integrations", Label: "Integrations", Href: "/integrations", Available: rt.has("GET", "/v1/integrations")},
-		{Key: "inbound", Label: "Inbound", Href: "/inbound", Available: rt.has("GET", "/v1/integrations/{id}/inbound")},
+		{Key: "extensions", Label: "Marketplace", Href: "/extensions", Available: rt.has(apiclient.RouteGetExtensions)},
+		{Key: "integrations", Label: "Integrations", Href: "/integrations", Available: rt.has(apiclient.RouteGetIntegrations)},
+		{Key: "inbound", Label: "Inbound", Href: "/inbound", Available: rt.has(apiclient.RouteGetIntegrationsIDInbound)},
 	}
 	for _, sec := range sections {
 		it := navItem{Key: sec.Key, Label: sec.Label, Href: "/s/" + sec.Key, Available: len(rt.section(sec)) > 0}
-		if sec.Key == "sync" && rt.has("GET", "/v1/datasources") {
+		if sec.Key == "sync" && rt.has(apiclient.RouteGetDatasources) {
 			it.Href = "/sync" // the dedicated page, with the form and the plan by category
 		}
-		if sec.Key == "audit" && rt.has("GET", "/v1/audit") {
+		if sec.Key == "audit" && rt.has(apiclient.RouteGetAudit) {
 			it.Href = "/audit" // one line per change, before and after folded
 		}
-		if sec.Key == "templates" && rt.has("GET", "/v1/templates") {
+		if sec.Key == "templates" && rt.has(apiclient.RouteGetTemplates) {
 			it.Href = "/templates" // the steps table and the editor with the macro chooser
 		}
-		if sec.Key == "automations" && rt.has("GET", "/v1/automations") {
+		if sec.Key == "automations" && rt.has(apiclient.RouteGetAutomations) {
 			it.Href = "/automations" // the form, the toggle and apply now
 		}
-		if sec.Key == "tokens" && rt.has("GET", "/v1/tokens") {
+		if sec.Key == "tokens" && rt.has(apiclient.RouteGetTokens) {
 			it.Href = "/tokens" // create (the secret shown once), list, revoke
 		}
-		if sec.Key == "runs" && rt.has("GET", "/v1/runs") {
+		if sec.Key == "runs" && rt.has(apiclient.RouteGetRuns) {
 			it.Href = "/runs" // per run and per object, each step's request and response
 		}
-		if sec.Key == "outbound" && rt.has("GET", "/v1/integrations/{integration}/webhooks") {
+		if sec.Key == "outbound" && rt.has(apiclient.RouteGetIntegrationsIntegrationWebhooks) {
 			it.Href = "/outbound" // per integration, with the test form and the macro chooser
 		}
 		items = append(items, it)

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/idbridge/idbridge/host/api"
+	"github.com/idbridge/idbridge/host/apiclient"
 )
 
 // routeTable is the API's route list as pages query it: which operations
@@ -13,7 +14,8 @@ type routeTable []api.Route
 
 func (c *Console) routeTable() routeTable { return routeTable(c.opts.API.Routes()) }
 
-// find returns the route with method and pattern.
+// find returns the route with method and pattern, as written in the route
+// table (the audit log names routes so).
 func (t routeTable) find(method, pattern string) (api.Route, bool) {
 	for _, r := range t {
 		if r.Method == method && r.Pattern == pattern {
@@ -23,16 +25,18 @@ func (t routeTable) find(method, pattern string) (api.Route, bool) {
 	return api.Route{}, false
 }
 
-// has reports whether the route exists.
-func (t routeTable) has(method, pattern string) bool {
-	_, ok := t.find(method, pattern)
+// has reports whether the route exists: a service may not be wired on
+// this host. Routes are named by the typed client's descriptors, so a
+// page cannot ask about a route the API does not have.
+func (t routeTable) has(route apiclient.Route) bool {
+	_, ok := t.find(route.Method, route.Pattern)
 	return ok
 }
 
 // allows reports whether the route exists and role may call it; pages draw
 // a control only when it does.
-func (t routeTable) allows(role api.Role, method, pattern string) bool {
-	r, ok := t.find(method, pattern)
+func (t routeTable) allows(role api.Role, route apiclient.Route) bool {
+	r, ok := t.find(route.Method, route.Pattern)
 	return ok && role.Allows(r.MinRole)
 }
 

@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strconv"
 	"time"
+
+	"github.com/idbridge/idbridge/host/apiclient"
 )
 
 // The run shapes mirror the orchestration API's JSON (store.Run and
@@ -81,16 +83,15 @@ func (d *runsData) addEntries(byObject map[string]int, entries []runEntry) {
 // template's run is shown.
 func (c *Console) syncRunPage(w http.ResponseWriter, r *http.Request, s *session) {
 	id, run := r.PathValue("id"), r.PathValue("run")
-	base := "/v1/datasources/" + url.PathEscape(id) + "/runs/" + url.PathEscape(run)
 	d := runsData{Run: &runRecord{}}
 	byObject := map[string]int{}
 	after := ""
 	for page := 0; page < 50; page++ { // at most 50 pages of entries on one page
-		path := base
+		q := url.Values{}
 		if after != "" {
-			path += "?after=" + url.QueryEscape(after)
+			q.Set("after", after)
 		}
-		a := c.api.call(r.Context(), r, s.token, "GET", path, nil, "")
+		a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetDatasourcesIDRunsRun, []string{id, run}, nil, apiclient.Query(q))
 		if !a.ok() {
 			if page == 0 {
 				c.refuse(w, r, s, a.Status, a.Err)
@@ -129,7 +130,7 @@ func (d runsData) HasFailures() bool {
 }
 
 func (c *Console) runsPage(w http.ResponseWriter, r *http.Request, s *session) {
-	if !c.routeTable().has("GET", "/v1/runs") {
+	if !c.routeTable().has(apiclient.RouteGetRuns) {
 		http.Redirect(w, r, "/s/runs", http.StatusSeeOther)
 		return
 	}
@@ -139,12 +140,8 @@ func (c *Console) runsPage(w http.ResponseWriter, r *http.Request, s *session) {
 			q.Set(k, v)
 		}
 	}
-	path := "/v1/runs"
-	if len(q) > 0 {
-		path += "?" + q.Encode()
-	}
 	var d runsData
-	a := c.api.call(r.Context(), r, s.token, "GET", path, nil, "")
+	a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetRuns, nil, nil, apiclient.Query(q))
 	if a.ok() {
 		var page struct {
 			Runs []runRecord `json:"runs"`
@@ -163,27 +160,26 @@ func (c *Console) runsPage(w http.ResponseWriter, r *http.Request, s *session) {
 func (c *Console) runPage(w http.ResponseWriter, r *http.Request, s *session) {
 	rt := c.routeTable()
 	id := r.PathValue("id")
-	base := "/v1/runs/" + url.PathEscape(id)
-	a := c.api.call(r.Context(), r, s.token, "GET", base, nil, "")
+	a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetRunsID, []string{id}, nil)
 	if !a.ok() {
 		c.refuse(w, r, s, a.Status, a.Err)
 		return
 	}
 	role := s.principal.Role
 	d := runsData{Run: &runRecord{},
-		CanRetry:   rt.allows(role, "POST", "/v1/runs/{id}/retry"),
-		CanCancel:  rt.allows(role, "POST", "/v1/runs/{id}/cancel"),
-		CanApprove: rt.allows(role, "POST", "/v1/runs/{id}/approve"),
+		CanRetry:   rt.allows(role, apiclient.RoutePostRunsIDRetry),
+		CanCancel:  rt.allows(role, apiclient.RoutePostRunsIDCancel),
+		CanApprove: rt.allows(role, apiclient.RoutePostRunsIDApprove),
 	}
 	_ = a.decode(d.Run)
 	byObject := map[string]int{}
 	after := ""
 	for range 50 { // at most 50 pages of entries on one page
-		path := base + "/entries"
+		q := url.Values{}
 		if after != "" {
-			path += "?after=" + url.QueryEscape(after)
+			q.Set("after", after)
 		}
-		ea := c.api.call(r.Context(), r, s.token, "GET", path, nil, "")
+		ea := c.api.call(r.Context(), r, s.token, apiclient.RouteGetRunsIDEntries, []string{id}, nil, apiclient.Query(q))
 		if !ea.ok() {
 			d.Err = ea.Err
 			break
@@ -206,17 +202,25 @@ func (c *Console) runPage(w http.ResponseWriter, r *http.Request, s *session) {
 // approves a run.
 func (c *Console) runAction(w http.ResponseWriter, r *http.Request, s *session) {
 	id, op := r.PathValue("id"), r.PathValue("op")
-	msgs := map[string]string{"retry": "Queued the failed steps again.", "cancel": "Canceled the run.", "approve": "Approved the run."}
-	msg, ok := msgs[op]
+	actions := map[string]struct {
+		route apiclient.Route
+		msg   string
+	}{
+		"retry":   {apiclient.RoutePostRunsIDRetry, "Queued the failed steps again."},
+		"cancel":  {apiclient.RoutePostRunsIDCancel, "Canceled the run."},
+		"approve": {apiclient.RoutePostRunsIDApprove, "Approved the run."},
+	}
+	act, ok := actions[op]
 	if !ok {
 		c.refuse(w, r, s, http.StatusNotFound, "There is no such run action.")
 		return
 	}
-	path := "/v1/runs/" + url.PathEscape(id) + "/" + op
+	msg := act.msg
+	q := url.Values{}
 	if obj := r.PostFormValue("object"); obj != "" && op == "retry" {
-		path += "?object=" + url.QueryEscape(obj)
+		q.Set("object", obj)
 	}
-	a := c.api.call(r.Context(), r, s.token, "POST", path, nil, "")
+	a := c.api.call(r.Context(), r, s.token, act.route, []string{id}, nil, apiclient.Query(q))
 	c.done(w, r, s, a, msg, "/runs/"+url.PathEscape(id))
 }
 

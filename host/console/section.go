@@ -138,21 +138,21 @@ func (c *Console) sectionCall(w http.ResponseWriter, r *http.Request, s *session
 	body := strings.TrimSpace(r.PostFormValue("body"))
 	var a answer
 	if body == "" {
-		a = c.api.call(r.Context(), r, s.token, rt.Method, path, nil, "")
+		a = c.api.raw(r.Context(), r, s.token, rt.Method, path, nil, "")
 	} else {
 		if !json.Valid([]byte(body)) {
 			c.sessions.setFlash(s, &flash{OK: false, Message: "The body is not valid JSON; nothing was sent."})
 			http.Redirect(w, r, backTo(r, "/s/"+sec.Key), http.StatusSeeOther)
 			return
 		}
-		a = c.api.call(r.Context(), r, s.token, rt.Method, path, bytes.NewReader([]byte(body)), "application/json")
+		a = c.api.raw(r.Context(), r, s.token, rt.Method, path, bytes.NewReader([]byte(body)), "application/json")
 	}
 	c.show(w, r, s, a, rt.Summary+": done.", backTo(r, "/s/"+sec.Key))
 }
 
 // read runs one GET and keeps its answer for a panel.
 func (c *Console) read(r *http.Request, s *session, summary, path string) panel {
-	a := c.api.call(r.Context(), r, s.token, http.MethodGet, path, nil, "")
+	a := c.api.raw(r.Context(), r, s.token, http.MethodGet, path, nil, "")
 	p := panel{Summary: summary, Path: path}
 	if a.ok() {
 		p.Value = a.value()

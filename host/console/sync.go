@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/idbridge/idbridge/host/api"
+	"github.com/idbridge/idbridge/host/apiclient"
 	"github.com/idbridge/idbridge/host/macro"
 )
 
@@ -177,18 +178,18 @@ var categories = []string{"update users", "create users", "orphans report"}
 
 func (c *Console) syncBase(w http.ResponseWriter, r *http.Request, s *session) (*syncData, bool) {
 	rt := c.routeTable()
-	if !rt.has("GET", "/v1/datasources") {
+	if !rt.has(apiclient.RouteGetDatasources) {
 		http.Redirect(w, r, "/s/sync", http.StatusSeeOther)
 		return nil, false
 	}
 	role := s.principal.Role
 	d := &syncData{
 		Categories: categories,
-		CanEdit:    rt.allows(role, "POST", "/v1/datasources"),
-		CanRun:     rt.allows(role, "POST", "/v1/datasources/{id}/plan"),
+		CanEdit:    rt.allows(role, apiclient.RoutePostDatasources),
+		CanRun:     rt.allows(role, apiclient.RoutePostDatasourcesIDPlan),
 		HasGeneric: true,
 	}
-	if a := c.api.call(r.Context(), r, s.token, "GET", "/v1/datasources", nil, ""); a.ok() {
+	if a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetDatasources, nil, nil); a.ok() {
 		_ = a.decode(&d.Sources)
 	} else {
 		d.Err = a.Err
@@ -211,7 +212,7 @@ func (c *Console) syncPage(w http.ResponseWriter, r *http.Request, s *session) {
 	if d.CanEdit {
 		d.Endpoints = c.endpointChoices(r, s)
 		if id := r.FormValue("edit"); id != "" {
-			a := c.api.call(r.Context(), r, s.token, "GET", "/v1/datasources/"+url.PathEscape(id), nil, "")
+			a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetDatasourcesID, []string{id}, nil)
 			if !a.ok() {
 				c.refuse(w, r, s, a.Status, a.Err)
 				return
@@ -253,13 +254,13 @@ func rows(n, spare, min int) []int {
 // fields known for them, for the form's pickers.
 func (c *Console) endpointChoices(r *http.Request, s *session) []endpointChoice {
 	var ins []integrationView
-	if a := c.api.call(r.Context(), r, s.token, "GET", "/v1/integrations", nil, ""); !a.ok() || a.decode(&ins) != nil {
+	if a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetIntegrations, nil, nil); !a.ok() || a.decode(&ins) != nil {
 		return nil
 	}
 	var out []endpointChoice
 	for _, in := range ins {
 		var eps []inboundEndpoint
-		a := c.api.call(r.Context(), r, s.token, "GET", "/v1/integrations/"+url.PathEscape(in.ID)+"/inbound", nil, "")
+		a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetIntegrationsIDInbound, []string{in.ID}, nil)
 		if !a.ok() || a.decode(&eps) != nil {
 			continue
 		}
@@ -365,9 +366,9 @@ func (c *Console) saveDataSource(w http.ResponseWriter, r *http.Request, s *sess
 	}
 	var a answer
 	if r.PostFormValue("editing") == "true" {
-		a = c.api.callJSON(r.Context(), r, s.token, "PUT", "/v1/datasources/"+url.PathEscape(d.ID), d)
+		a = c.api.call(r.Context(), r, s.token, apiclient.RoutePutDatasourcesID, []string{d.ID}, d)
 	} else {
-		a = c.api.callJSON(r.Context(), r, s.token, "POST", "/v1/datasources", d)
+		a = c.api.call(r.Context(), r, s.token, apiclient.RoutePostDatasources, nil, d)
 	}
 	if a.ok() {
 		a.Body = nil // the list below shows it
@@ -392,7 +393,7 @@ type syncOutcome struct {
 // plan by category.
 func (c *Console) planDataSource(w http.ResponseWriter, r *http.Request, s *session) {
 	id := r.PathValue("id")
-	a := c.api.call(r.Context(), r, s.token, "POST", "/v1/datasources/"+url.PathEscape(id)+"/plan", nil, "")
+	a := c.api.call(r.Context(), r, s.token, apiclient.RoutePostDatasourcesIDPlan, []string{id}, nil)
 	if !a.ok() {
 		c.done(w, r, s, a, "", "/sync")
 		return
@@ -411,11 +412,11 @@ func (c *Console) planDataSource(w http.ResponseWriter, r *http.Request, s *sess
 // that shows the run's result: refreshing it does not apply again.
 func (c *Console) applyDataSource(w http.ResponseWriter, r *http.Request, s *session) {
 	id := r.PathValue("id")
-	path := "/v1/datasources/" + url.PathEscape(id) + "/apply"
+	q := url.Values{}
 	if r.PostFormValue("confirm") == "on" {
-		path += "?confirm=true"
+		q.Set("confirm", "true")
 	}
-	a := c.api.call(r.Context(), r, s.token, "POST", path, nil, "")
+	a := c.api.call(r.Context(), r, s.token, apiclient.RoutePostDatasourcesIDApply, []string{id}, nil, apiclient.Query(q))
 	if !a.ok() {
 		c.done(w, r, s, a, "", "/sync")
 		return

@@ -3,11 +3,12 @@ package console
 import (
 	"bytes"
 	"encoding/json"
-	"github.com/idbridge/idbridge/host/api"
 	"net/http"
 	"net/url"
 	"strings"
 
+	"github.com/idbridge/idbridge/host/api"
+	"github.com/idbridge/idbridge/host/apiclient"
 	"github.com/idbridge/idbridge/host/macro"
 )
 
@@ -64,18 +65,18 @@ const exampleTemplate = `{
 
 func (c *Console) templatesPage(w http.ResponseWriter, r *http.Request, s *session) {
 	rt := c.routeTable()
-	if !rt.has("GET", "/v1/templates") {
+	if !rt.has(apiclient.RouteGetTemplates) {
 		http.Redirect(w, r, "/s/templates", http.StatusSeeOther)
 		return
 	}
-	d := templatesData{CanEdit: rt.allows(s.principal.Role, "PUT", "/v1/templates/{id}")}
-	if a := c.api.call(r.Context(), r, s.token, "GET", "/v1/templates", nil, ""); a.ok() {
+	d := templatesData{CanEdit: rt.allows(s.principal.Role, apiclient.RoutePutTemplatesID)}
+	if a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetTemplates, nil, nil); a.ok() {
 		_ = a.decode(&d.Templates)
 	} else {
 		d.Err = a.Err
 	}
 	if id := r.FormValue("id"); id != "" {
-		a := c.api.call(r.Context(), r, s.token, "GET", "/v1/templates/"+url.PathEscape(id), nil, "")
+		a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetTemplatesID, []string{id}, nil)
 		if !a.ok() {
 			c.refuse(w, r, s, a.Status, a.Err)
 			return
@@ -113,13 +114,13 @@ func (c *Console) templateMacros(r *http.Request, s *session, t *tmpl) []macro.M
 	}
 	if integ == "" {
 		var ins []integrationView
-		if a := c.api.call(r.Context(), r, s.token, "GET", "/v1/integrations", nil, ""); a.ok() && a.decode(&ins) == nil && len(ins) > 0 {
+		if a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetIntegrations, nil, nil); a.ok() && a.decode(&ins) == nil && len(ins) > 0 {
 			integ = ins[0].ID
 		}
 	}
 	var out []macro.MacroInfo
-	if integ != "" && c.routeTable().has("GET", "/v1/integrations/{integration}/macros") {
-		if a := c.api.call(r.Context(), r, s.token, "GET", "/v1/integrations/"+url.PathEscape(integ)+"/macros", nil, ""); a.ok() {
+	if integ != "" && c.routeTable().has(apiclient.RouteGetIntegrationsIntegrationMacros) {
+		if a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetIntegrationsIntegrationMacros, []string{integ}, nil); a.ok() {
 			_ = a.decode(&out)
 		}
 	}
@@ -155,7 +156,7 @@ func (c *Console) saveTemplate(w http.ResponseWriter, r *http.Request, s *sessio
 		http.Redirect(w, r, "/templates?draft="+url.QueryEscape(body), http.StatusSeeOther)
 		return
 	}
-	a := c.api.call(r.Context(), r, s.token, "PUT", "/v1/templates/"+url.PathEscape(id), strings.NewReader(body), "application/json")
+	a := c.api.call(r.Context(), r, s.token, apiclient.RoutePutTemplatesID, []string{id}, nil, apiclient.Body(strings.NewReader(body), "application/json"))
 	if !a.ok() && a.Status != http.StatusForbidden && a.Status != http.StatusUnauthorized {
 		back = "/templates?draft=" + url.QueryEscape(body)
 		if r.PostFormValue("existing") == "true" {
@@ -173,6 +174,6 @@ func (c *Console) saveTemplate(w http.ResponseWriter, r *http.Request, s *sessio
 
 func (c *Console) deleteTemplate(w http.ResponseWriter, r *http.Request, s *session) {
 	id := r.PathValue("id")
-	a := c.api.call(r.Context(), r, s.token, "DELETE", "/v1/templates/"+url.PathEscape(id), nil, "")
+	a := c.api.call(r.Context(), r, s.token, apiclient.RouteDeleteTemplatesID, []string{id}, nil)
 	c.done(w, r, s, a, "Deleted template "+id+"; runs already started keep their copy.", "/templates")
 }

@@ -2,10 +2,10 @@ package console
 
 import (
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/idbridge/idbridge/host/api"
+	"github.com/idbridge/idbridge/host/apiclient"
 )
 
 // tokensData is the API tokens page. It reads and shows the API's own
@@ -20,12 +20,12 @@ type tokensData struct {
 }
 
 func (c *Console) tokensPage(w http.ResponseWriter, r *http.Request, s *session) {
-	if !c.routeTable().has("GET", "/v1/tokens") {
+	if !c.routeTable().has(apiclient.RouteGetTokens) {
 		http.Redirect(w, r, "/s/tokens", http.StatusSeeOther)
 		return
 	}
 	d := tokensData{Roles: []string{api.RoleAuditor.String(), api.RoleOperator.String(), api.RoleAdmin.String()}}
-	a := c.api.call(r.Context(), r, s.token, "GET", "/v1/tokens", nil, "")
+	a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetTokens, nil, nil)
 	if a.Status == http.StatusForbidden {
 		c.refuse(w, r, s, a.Status, a.Err)
 		return
@@ -48,7 +48,7 @@ func (c *Console) tokensPage(w http.ResponseWriter, r *http.Request, s *session)
 // that page.
 func (c *Console) createToken(w http.ResponseWriter, r *http.Request, s *session) {
 	req := map[string]string{"name": strings.TrimSpace(r.PostFormValue("name")), "role": r.PostFormValue("role")}
-	a := c.api.callJSON(r.Context(), r, s.token, "POST", "/v1/tokens", req)
+	a := c.api.call(r.Context(), r, s.token, apiclient.RoutePostTokens, nil, req)
 	if !a.ok() {
 		c.done(w, r, s, a, "", "/tokens")
 		return
@@ -64,6 +64,6 @@ func (c *Console) createToken(w http.ResponseWriter, r *http.Request, s *session
 
 func (c *Console) revokeToken(w http.ResponseWriter, r *http.Request, s *session) {
 	id := r.PathValue("id")
-	a := c.api.call(r.Context(), r, s.token, "DELETE", "/v1/tokens/"+url.PathEscape(id), nil, "")
+	a := c.api.call(r.Context(), r, s.token, apiclient.RouteDeleteTokensID, []string{id}, nil)
 	c.done(w, r, s, a, "Revoked the token "+id+": it no longer signs anything in, and its console sessions end.", "/tokens")
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/idbridge/idbridge/host/api"
+	"github.com/idbridge/idbridge/host/apiclient"
 )
 
 // The custom webhook editor: create, edit and delete an integration's own
@@ -37,10 +38,9 @@ func (c *Console) saveWebhook(w http.ResponseWriter, r *http.Request, s *session
 		c.redraw(w, r, s, form, back)
 		return
 	}
-	base := "/v1/integrations/" + url.PathEscape(integ) + "/webhooks/"
 	body := map[string]any{}
 	if id != "" {
-		existing := c.api.call(r.Context(), r, s.token, "GET", base+url.PathEscape(id), nil, "")
+		existing := c.api.call(r.Context(), r, s.token, apiclient.RouteGetIntegrationsIntegrationWebhooksID, []string{integ, id}, nil)
 		switch {
 		case editing == "" && existing.ok():
 			c.done(w, r, s, answer{Status: http.StatusConflict, Code: "exists", Err: "A webhook with this id exists.",
@@ -62,7 +62,7 @@ func (c *Console) saveWebhook(w http.ResponseWriter, r *http.Request, s *session
 			Fields: []api.FieldError{{Field: "id", Message: "required: lower-case letters, digits, '.', '_' or '-'"}}}, "", back)
 		return
 	}
-	a := c.api.callJSON(r.Context(), r, s.token, "PUT", base+url.PathEscape(id), body)
+	a := c.api.call(r.Context(), r, s.token, apiclient.RoutePutIntegrationsIntegrationWebhooksID, []string{integ, id}, body)
 	if a.ok() {
 		// Saved: the test form is opened on it, the natural next step.
 		back = page + "?webhook=" + url.QueryEscape(id) + "#webhooks"
@@ -73,6 +73,6 @@ func (c *Console) saveWebhook(w http.ResponseWriter, r *http.Request, s *session
 // deleteWebhook removes a custom webhook.
 func (c *Console) deleteWebhook(w http.ResponseWriter, r *http.Request, s *session) {
 	integ, id := r.PathValue("id"), r.PathValue("webhook")
-	a := c.api.call(r.Context(), r, s.token, "DELETE", "/v1/integrations/"+url.PathEscape(integ)+"/webhooks/"+url.PathEscape(id), nil, "")
+	a := c.api.call(r.Context(), r, s.token, apiclient.RouteDeleteIntegrationsIntegrationWebhooksID, []string{integ, id}, nil)
 	c.done(w, r, s, a, "Deleted the webhook "+id+".", "/integrations/"+url.PathEscape(integ)+"/outbound#webhooks")
 }
