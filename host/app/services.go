@@ -114,7 +114,7 @@ func (a *App) wire(ctx context.Context) error {
 	}
 	if budget, shared := a.shared(); shared && ocfg.SharedRate == nil {
 		// Hosts on one store share each integration's rate limit.
-		ocfg.SharedRate = cluster.Budget{Slots: budget}
+		ocfg.SharedRate = cluster.NewBudget(budget, log.Named("rate"))
 	}
 	if ocfg.Worker == "" {
 		ocfg.Worker = workerName(a.DataDir)

@@ -32,8 +32,9 @@ func isDone(h *host) bool {
 // PostgreSQL schema against the Clockify sandbox at Clockify's limit of 50
 // requests a second. It kills the watcher lease's holder with SIGKILL at
 // about a third of the work, then another host past half way, and checks
-// that every member exists exactly once, that the lease moved to a live host within 10 s, and that the sandbox never found a call over its
-// rate limit.
+// that every member exists exactly once, that the lease moved to a live
+// host within 10 s, and that the sandbox never counted more than its limit
+// in any sliding second.
 func TestThreeHostsKilledOneByOneDoEverythingOnce(t *testing.T) {
 	n := multiHostMembers
 	if v := os.Getenv("IDBRIDGE_MULTIHOST_N"); v != "" {
@@ -169,12 +170,12 @@ func TestThreeHostsKilledOneByOneDoEverythingOnce(t *testing.T) {
 	checkRate(t, sb.Requests(), limit)
 }
 
-// checkRate fails when the sandbox refused a call for its rate limit: the
-// sandbox meters each workspace as Clockify does (a token bucket of one
-// second's calls), so no refusal means no second over the limit. It also
-// logs the pace reached and the busiest sliding second as received, which
-// scheduling jitter after each host's slot can push a call or two past the
-// spacing the hosts keep between them.
+// checkRate fails when the sandbox counted more calls than the limit in
+// any sliding second, or refused one with 429. It counts what the sandbox
+// saw, when each request reached it; it is no timing assertion: the
+// budget counts a call from before it leaves its host until after it is
+// answered (decision 0275), so a stalled host or a slow network can only
+// spread calls out, never crowd a second beyond the limit.
 func checkRate(t *testing.T, reqs []sandbox.RequestRecord, limit int) {
 	t.Helper()
 	var times []time.Time
@@ -185,20 +186,17 @@ func checkRate(t *testing.T, reqs []sandbox.RequestRecord, limit int) {
 			refused++
 		}
 	}
-	slices.SortFunc(times, func(a, b time.Time) int { return a.Compare(b) })
-	most, j := 0, 0
-	for i := range times {
-		for times[i].Sub(times[j]) >= time.Second {
-			j++
-		}
-		most = max(most, i-j+1)
+	most := busiestSecond(times)
+	if len(times) > 1 {
+		slices.SortFunc(times, func(a, b time.Time) int { return a.Compare(b) })
+		span := times[len(times)-1].Sub(times[0]).Seconds()
+		t.Logf("%d calls in %.1f s (%.1f/s overall, kills included); busiest sliding second %d of %d", len(times), span,
+			float64(len(times))/span, most, limit)
 	}
 	if refused > 0 {
 		t.Errorf("the sandbox refused %d calls with 429", refused)
 	}
-	if len(times) > 1 {
-		span := times[len(times)-1].Sub(times[0]).Seconds()
-		t.Logf("%d calls in %.1f s (%.1f/s overall, kills included); busiest second %d of %d", len(times), span,
-			float64(len(times))/span, most, limit)
+	if most > limit {
+		t.Errorf("the sandbox saw %d calls in one sliding second; the limit is %d", most, limit)
 	}
 }

@@ -394,17 +394,21 @@ func (e *Engine) runWebhook(ctx context.Context, j *job, forced bool) error {
 			return e.cfg.Queue.DeadLetter(ctx, j.a.ID, e.cfg.Worker, ErrInDoubt.Error())
 		}
 	}
-	if err := e.limiters.wait(stopSignal(ctx), cs.Integration); err != nil {
+	sent, err := e.limiters.wait(stopSignal(ctx), cs.Integration)
+	if err != nil {
 		return err
 	}
 	if stopped(ctx) {
 		// Stopping: a call not yet started is handed back, never begun.
+		sent(false)
 		return nil
 	}
 	if err := e.cfg.Queue.MarkSending(ctx, j.a.ID, e.cfg.Worker); err != nil {
+		sent(false)
 		return err
 	}
 	resp, err := e.cfg.Webhooks.Invoke(ctx, cs.Integration, req)
+	sent(true)
 	m := e.cfg.Webhooks.Masker()
 	if err == nil {
 		rq, rp := outbound.Exchange(resp.GetExchange(), m)
@@ -461,11 +465,13 @@ func (e *Engine) verify(ctx context.Context, j *job) (bool, map[string][]string,
 		return false, nil, err
 	}
 	call.Request.IdempotencyKey = j.a.Key + "verify"
-	if err := e.limiters.wait(stopSignal(ctx), cs.Integration); err != nil {
+	sent, err := e.limiters.wait(stopSignal(ctx), cs.Integration)
+	if err != nil {
 		return false, nil, err
 	}
 	m := e.cfg.Webhooks.Masker()
 	resp, err := e.cfg.Webhooks.Invoke(ctx, cs.Integration, call.Request)
+	sent(true)
 	if err != nil {
 		ce := outbound.AsCallError(err, m)
 		rq, rp := outbound.Exchange(ce.App.GetExchange(), m)

@@ -40,10 +40,13 @@ func newLimiters(e *Engine) *limiters {
 
 // wait blocks until lane may send one request, and reports how long it
 // waited to Config.RateWait. A pause that began while the call waited for
-// its token holds it too: no request goes into a Retry-After window.
-func (l *limiters) wait(ctx context.Context, lane string) error {
+// its token holds it too: no request goes into a Retry-After window. The
+// caller calls done once the call is over, or with false when it did not
+// send it after all.
+func (l *limiters) wait(ctx context.Context, lane string) (done func(sent bool), err error) {
+	nothing := func(bool) {}
 	if strings.HasPrefix(lane, "~") {
-		return nil
+		return nothing, nil
 	}
 	if report := l.e.cfg.RateWait; report != nil {
 		start := time.Now()
@@ -70,16 +73,21 @@ func (l *limiters) wait(ctx context.Context, lane string) error {
 	}
 	if shared := l.e.cfg.SharedRate; shared != nil {
 		// The hosts' shared budget replaces the local bucket; a pause
-		// (Retry-After) holds the call before and after its shared token.
+		// (Retry-After) holds the call before and after its shared permit.
 		if err := l.reg.Wait(ctx, lane, httpexec.Limit{}); err != nil {
-			return err
+			return nil, err
 		}
-		if err := shared.Wait(ctx, lane, limit.PerSecond); err != nil {
-			return err
+		done, err := shared.Wait(ctx, lane, limit.PerSecond)
+		if err != nil {
+			return nil, err
 		}
-		return l.reg.Wait(ctx, lane, httpexec.Limit{})
+		if err := l.reg.Wait(ctx, lane, httpexec.Limit{}); err != nil {
+			done(false)
+			return nil, err
+		}
+		return done, nil
 	}
-	return l.reg.Wait(ctx, lane, limit)
+	return nothing, l.reg.Wait(ctx, lane, limit)
 }
 
 // pause holds lane back until the given time: the app refuses every call

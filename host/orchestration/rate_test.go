@@ -12,12 +12,12 @@ import (
 func TestPauseHoldsCallsAlreadyWaitingForAToken(t *testing.T) {
 	e := newEnv(t, envOptions{rateLimit: "1"}) // one token a second
 	ctx := context.Background()
-	if err := e.eng.limiters.wait(ctx, integ); err != nil { // spends the token
+	if _, err := e.eng.limiters.wait(ctx, integ); err != nil { // spends the token
 		t.Fatal(err)
 	}
 	released := make(chan time.Time, 1)
 	go func() {
-		if err := e.eng.limiters.wait(ctx, integ); err != nil {
+		if _, err := e.eng.limiters.wait(ctx, integ); err != nil {
 			t.Error(err)
 		}
 		released <- time.Now()

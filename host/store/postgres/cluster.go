@@ -69,19 +69,101 @@ func (s *Store) ListLeases(ctx context.Context) ([]store.Lease, error) {
 	return out, nil
 }
 
-// ReserveSlot implements store.RateBudget with one row per lane, moved
-// forward by one interval per call. It runs on the pool that does not wait
-// for the commit to reach disk: a reservation lost in a database crash
-// only leaves a slot unused. See decision 0234.
-func (s *Store) ReserveSlot(ctx context.Context, lane string, interval time.Duration) (time.Time, error) {
-	now := s.now().UnixMicro()
-	step := interval.Microseconds()
-	var slot int64
-	err := s.fast.QueryRow(ctx, `INSERT INTO rate_slots (lane, next_us) VALUES ($1, $2::bigint + $3::bigint)
-		ON CONFLICT (lane) DO UPDATE SET next_us = GREATEST(rate_slots.next_us, $2::bigint) + $3::bigint
-		RETURNING next_us - $3::bigint`, lane, now, step).Scan(&slot)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("reserve a send slot of lane %s: %w", lane, err)
+// AcquirePermits implements store.RateBudget in one statement: it takes
+// up to Want free permits (rows other hosts are granting at the same
+// moment are skipped, not waited for) and moves the lane's send slot on by
+// one interval per permit granted. Budget statements run on the pool that
+// does not wait for the commit to reach disk: a database crash loses at
+// most grants and releases of calls in flight, which a restarted host
+// resolves through the queue, and the permits come back after their hold.
+// See decisions 0234 and 0275.
+func (s *Store) AcquirePermits(ctx context.Context, req store.PermitRequest) (store.PermitGrant, error) {
+	var g store.PermitGrant
+	if err := s.ensurePermits(ctx, req.Lane, req.Permits); err != nil {
+		return g, err
 	}
-	return time.UnixMicro(slot).UTC(), nil
+	now := s.now().UnixMicro()
+	rows, err := s.fast.Query(ctx, `WITH picked AS (
+			SELECT slot FROM rate_permits
+			WHERE lane = $1 AND slot < $2 AND CASE WHEN held_until_us > 0 THEN held_until_us <= $3 ELSE free_us <= $3 END
+			ORDER BY slot LIMIT $4 FOR UPDATE SKIP LOCKED),
+		granted AS (
+			UPDATE rate_permits p SET gen = p.gen + 1, held_until_us = $3::bigint + $5::bigint
+			FROM picked WHERE p.lane = $1 AND p.slot = picked.slot
+			RETURNING p.slot, p.gen),
+		paced AS (
+			INSERT INTO rate_slots (lane, next_us) SELECT $1, $3::bigint + count(*) * $6::bigint FROM granted HAVING count(*) > 0
+			ON CONFLICT (lane) DO UPDATE SET next_us = GREATEST(rate_slots.next_us, $3::bigint) + (excluded.next_us - $3::bigint)
+			RETURNING next_us)
+		SELECT slot, gen, (SELECT next_us FROM paced) - (SELECT count(*) FROM granted) * $6::bigint FROM granted ORDER BY slot`,
+		req.Lane, req.Permits, now, req.Want, req.Hold.Microseconds(), req.Interval.Microseconds())
+	if err != nil {
+		return g, fmt.Errorf("take send permits of lane %s: %w", req.Lane, err)
+	}
+	var first int64
+	for rows.Next() {
+		var p store.Permit
+		if err := rows.Scan(&p.Slot, &p.Gen, &first); err != nil {
+			rows.Close()
+			return g, fmt.Errorf("take send permits of lane %s: %w", req.Lane, err)
+		}
+		p.At = time.UnixMicro(first + int64(len(g.Permits))*req.Interval.Microseconds()).UTC()
+		g.Permits = append(g.Permits, p)
+	}
+	if err := rows.Err(); err != nil {
+		return g, fmt.Errorf("take send permits of lane %s: %w", req.Lane, err)
+	}
+	if len(g.Permits) > 0 {
+		return g, nil
+	}
+	// None free: the wanted permits are back when the Want-th resting one
+	// is (or the last, when fewer rest).
+	rows, err = s.fast.Query(ctx, `SELECT free_us FROM rate_permits WHERE lane = $1 AND slot < $2 AND held_until_us = 0
+		ORDER BY free_us LIMIT $3`, req.Lane, req.Permits, max(req.Want, 1))
+	if err != nil {
+		return g, fmt.Errorf("read send permits of lane %s: %w", req.Lane, err)
+	}
+	resting, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return g, fmt.Errorf("read send permits of lane %s: %w", req.Lane, err)
+	}
+	g.Retry = time.UnixMicro(now).Add(time.Duration(max(req.Want, 1)) * req.Interval).UTC()
+	if len(resting) > 0 {
+		g.Retry = time.UnixMicro(resting[len(resting)-1]).UTC()
+	}
+	return g, nil
+}
+
+// ensurePermits creates lane's permit rows up to n once per store handle
+// and size, so the grant itself never inserts.
+func (s *Store) ensurePermits(ctx context.Context, lane string, n int) error {
+	if have, ok := s.permitRows.Load(lane); ok && have.(int) >= n {
+		return nil
+	}
+	if _, err := s.fast.Exec(ctx, `INSERT INTO rate_permits (lane, slot) SELECT $1, g FROM generate_series(0, $2::int - 1) AS g
+		ON CONFLICT DO NOTHING`, lane, n); err != nil {
+		return fmt.Errorf("prepare send permits of lane %s: %w", lane, err)
+	}
+	s.permitRows.Store(lane, n)
+	return nil
+}
+
+// ReleasePermits implements store.RateBudget in one statement for any
+// number of permits; a permit granted again since (its generation moved)
+// is left alone.
+func (s *Store) ReleasePermits(ctx context.Context, lane string, permits []store.Permit, rest time.Duration) error {
+	if len(permits) == 0 {
+		return nil
+	}
+	slots, gens := make([]int32, len(permits)), make([]int64, len(permits))
+	for i, p := range permits {
+		slots[i], gens[i] = int32(p.Slot), p.Gen
+	}
+	if _, err := s.fast.Exec(ctx, `UPDATE rate_permits p SET held_until_us = 0, free_us = $2
+		FROM unnest($3::int[], $4::bigint[]) AS r(slot, gen)
+		WHERE p.lane = $1 AND p.slot = r.slot AND p.gen = r.gen AND p.held_until_us > 0`,
+		lane, s.now().Add(rest).UnixMicro(), slots, gens); err != nil {
+		return fmt.Errorf("release send permits of lane %s: %w", lane, err)
+	}
+	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -52,7 +53,10 @@ type Store struct {
 	// writes whose loss in a crash costs nothing (rate slots).
 	fast *pgxpool.Pool
 	now  func() time.Time
-	log  hclog.Logger
+	// permitRows remembers, per lane, how many rate permit rows this
+	// handle has made sure exist.
+	permitRows sync.Map
+	log        hclog.Logger
 	// where names the database for messages, without credentials.
 	where string
 }

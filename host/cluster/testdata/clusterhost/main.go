@@ -78,7 +78,7 @@ func run(f flags) error {
 	hooks := outbound.New(outbound.Config{Docs: st, Integrations: ints, Masker: masker})
 	eng, err := orchestration.New(orchestration.Config{Docs: st, Queue: st.Queue(), Runs: st.Runs(), Webhooks: hooks,
 		Worker: f.name, Concurrency: 48, Lease: 5 * time.Second, Poll: 50 * time.Millisecond, MinBackoff: 50 * time.Millisecond,
-		SharedRate: cluster.Budget{Slots: st}, Logger: log})
+		SharedRate: cluster.NewBudget(st, log), Logger: log})
 	if err != nil {
 		return err
 	}
