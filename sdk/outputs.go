@@ -156,6 +156,9 @@ func extractOutputs(body []byte, outs []namedPath) (*structpb.Struct, error) {
 	if len(outs) == 0 {
 		return res, nil
 	}
+	if res, ok := extractNamedOutputs(body, outs); ok {
+		return res, nil
+	}
 	var doc any
 	jsonErr := json.Unmarshal(body, &doc)
 	for _, o := range outs {
@@ -182,4 +185,49 @@ func extractOutputs(body []byte, outs []namedPath) (*structpb.Struct, error) {
 		res.Fields[o.name] = pv
 	}
 	return res, nil
+}
+
+// extractNamedOutputs finds outputs whose paths are field names only
+// ("id", "a.b") by stepping over everything else in body: an app may
+// answer a small write with a large document (Clockify's add-user returns
+// the whole workspace, every membership included), and decoding all of it
+// to read one field cost more CPU than the rest of the call. Only the
+// output's value is decoded strictly; what comes before it is checked for
+// structure, what comes after is not read, and of a field named twice the
+// first counts. It reports false, to let the full decoding answer (and
+// word any error), when a path is of another kind or an output is not
+// found as a JSON value.
+func extractNamedOutputs(body []byte, outs []namedPath) (*structpb.Struct, bool) {
+	res := &structpb.Struct{Fields: make(map[string]*structpb.Value, len(outs))}
+	for _, o := range outs {
+		path := strings.Split(o.path, ".")
+		for _, name := range path {
+			if name == "" || strings.ContainsAny(name, "[]") {
+				return nil, false
+			}
+			if _, err := strconv.Atoi(name); err == nil {
+				return nil, false // a list index or a field name
+			}
+		}
+		s := &jsonScanner{data: body}
+		found, err := s.seek(path, nil)
+		if err != nil || !found {
+			return nil, false
+		}
+		s.peek()
+		start := s.pos
+		if err := s.skip(); err != nil {
+			return nil, false
+		}
+		var v any
+		if err := json.Unmarshal(body[start:s.pos], &v); err != nil {
+			return nil, false
+		}
+		pv, err := structpb.NewValue(v)
+		if err != nil {
+			return nil, false
+		}
+		res.Fields[o.name] = pv
+	}
+	return res, true
 }

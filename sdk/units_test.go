@@ -1,11 +1,14 @@
 package sdk
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
 
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/structpb"
 
 	connectorv1 "github.com/idbridge/idbridge/proto/connector/v1"
@@ -156,4 +159,74 @@ func TestValidateChecksVerifyDeclarations(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestNamedOutputsStepOverTheRest: an output named by fields only is read
+// without decoding the rest of the answer, with the same values as the
+// full decoding and the same errors where it is missing or the answer is
+// not JSON.
+func TestNamedOutputsStepOverTheRest(t *testing.T) {
+	var big strings.Builder
+	big.WriteString(`{"memberships": [`)
+	for i := range 2000 {
+		if i > 0 {
+			big.WriteString(",")
+		}
+		fmt.Fprintf(&big, `{"userId": "u%d", "status": "ACTIVE", "rate": {"amount": %d}}`, i, i)
+	}
+	big.WriteString(`], "id": "ws-1", "settings": {"plan": {"seats": 25, "tags": ["a", "é"]}}}`)
+	body := []byte(big.String())
+	got, err := extractOutputs(body, []namedPath{{"workspaceId", "id"}, {"seats", "settings.plan.seats"}, {"plan", "settings.plan"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := structpb.NewStruct(map[string]any{"workspaceId": "ws-1", "seats": 25.0,
+		"plan": map[string]any{"seats": 25.0, "tags": []any{"a", "é"}}})
+	if !proto.Equal(got, want) {
+		t.Fatalf("got %v; want %v", got, want)
+	}
+	for _, c := range []struct{ body, path string }{
+		{`{"id": "x"}`, "name"},
+		{`{"id": {"name": 1}}`, "id.other"},
+		{`not json`, "id"},
+		{`[{"id": "x"}]`, "id"},
+	} {
+		if _, err := extractOutputs([]byte(c.body), []namedPath{{"v", c.path}}); !errors.Is(err, ErrOutputMissing) {
+			t.Errorf("%s at %q: %v; want ErrOutputMissing", c.body, c.path, err)
+		}
+	}
+}
+
+// BenchmarkOutputOfALargeAnswer reads the one field after 5,000
+// memberships, as Clockify's add-user answers for a workspace that size:
+// stepping over the rest, and, for comparison, decoding all of it as
+// outputs were read before.
+func BenchmarkOutputOfALargeAnswer(b *testing.B) {
+	var big strings.Builder
+	big.WriteString(`{"memberships": [`)
+	for i := range 5000 {
+		if i > 0 {
+			big.WriteString(",")
+		}
+		fmt.Fprintf(&big, `{"userId": "%024d", "hourlyRate": null, "costRate": null, "targetId": "ws-1", "membershipType": "WORKSPACE", "membershipStatus": "ACTIVE"}`, i)
+	}
+	big.WriteString(`], "id": "ws-1"}`)
+	body := []byte(big.String())
+	b.Run("stepping-over", func(b *testing.B) {
+		b.SetBytes(int64(len(body)))
+		for b.Loop() {
+			if _, err := extractOutputs(body, []namedPath{{"workspaceId", "id"}}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("decoding-all", func(b *testing.B) {
+		b.SetBytes(int64(len(body)))
+		for b.Loop() {
+			var doc any
+			if err := json.Unmarshal(body, &doc); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
