@@ -67,10 +67,11 @@ func Shape(perSecond float64) (permits int, window, interval time.Duration) {
 }
 
 // Wait blocks until this host may send one call on lane, whose limit is
-// perSecond for all hosts together, and returns done, which the caller
-// calls exactly once: with sent true once the call is over (answered,
-// failed or cut off), with sent false when it never left.
-func (b *Budget) Wait(ctx context.Context, lane string, perSecond float64) (done func(sent bool), err error) {
+// perSecond for all hosts together, and returns over: called with sent
+// true once the call is over (answered, failed or cut off), with sent
+// false when it never left. Only the first call counts, so a deferred
+// over(false) safely covers every return before the call.
+func (b *Budget) Wait(ctx context.Context, lane string, perSecond float64) (over func(sent bool), err error) {
 	if perSecond <= 0 {
 		return func(bool) {}, nil
 	}
@@ -82,7 +83,7 @@ func (b *Budget) Wait(ctx context.Context, lane string, perSecond float64) (done
 		return nil, err
 	}
 	var once sync.Once
-	done = func(sent bool) {
+	over = func(sent bool) {
 		once.Do(func() {
 			rest := time.Duration(0)
 			if sent {
@@ -92,10 +93,10 @@ func (b *Budget) Wait(ctx context.Context, lane string, perSecond float64) (done
 		})
 	}
 	if err := sleepUntil(ctx, p.At); err != nil {
-		done(false)
+		over(false)
 		return nil, err
 	}
-	return done, nil
+	return over, nil
 }
 
 func (b *Budget) lane(name string) *lane {

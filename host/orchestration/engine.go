@@ -50,12 +50,14 @@ type Directory interface {
 // SharedRate paces the calls of a lane across every host of a store.
 type SharedRate interface {
 	// Wait blocks until this host may send one call on lane, whose limit
-	// is perSecond for all hosts together, and returns done, called once
-	// the call is over (sent true: answered, failed or cut off) or when it
-	// never left (sent false): the budget counts a call from before it
-	// leaves until after it is answered, so no delay on the way can crowd
-	// more calls into one second of the app's meter. See decision 0275.
-	Wait(ctx context.Context, lane string, perSecond float64) (done func(sent bool), err error)
+	// is perSecond for all hosts together, and returns over, to be called
+	// once the call is over (sent true: answered, failed or cut off) or
+	// when it never left (sent false); only the first call counts, so a
+	// deferred over(false) covers every early return. The budget counts a
+	// call from before it leaves until after it is answered, so no delay
+	// on the way can crowd more calls into one second of the app's meter.
+	// See decision 0275.
+	Wait(ctx context.Context, lane string, perSecond float64) (over func(sent bool), err error)
 }
 
 // Config wires an Engine.

@@ -394,21 +394,22 @@ func (e *Engine) runWebhook(ctx context.Context, j *job, forced bool) error {
 			return e.cfg.Queue.DeadLetter(ctx, j.a.ID, e.cfg.Worker, ErrInDoubt.Error())
 		}
 	}
-	sent, err := e.limiters.wait(stopSignal(ctx), cs.Integration)
+	over, err := e.limiters.wait(stopSignal(ctx), cs.Integration)
 	if err != nil {
 		return err
 	}
+	// A return before the call gives its rate permit back unused; the
+	// first report wins.
+	defer over(false)
 	if stopped(ctx) {
 		// Stopping: a call not yet started is handed back, never begun.
-		sent(false)
 		return nil
 	}
 	if err := e.cfg.Queue.MarkSending(ctx, j.a.ID, e.cfg.Worker); err != nil {
-		sent(false)
 		return err
 	}
 	resp, err := e.cfg.Webhooks.Invoke(ctx, cs.Integration, req)
-	sent(true)
+	over(true)
 	m := e.cfg.Webhooks.Masker()
 	if err == nil {
 		rq, rp := outbound.Exchange(resp.GetExchange(), m)
@@ -465,13 +466,13 @@ func (e *Engine) verify(ctx context.Context, j *job) (bool, map[string][]string,
 		return false, nil, err
 	}
 	call.Request.IdempotencyKey = j.a.Key + "verify"
-	sent, err := e.limiters.wait(stopSignal(ctx), cs.Integration)
+	over, err := e.limiters.wait(stopSignal(ctx), cs.Integration)
 	if err != nil {
 		return false, nil, err
 	}
 	m := e.cfg.Webhooks.Masker()
 	resp, err := e.cfg.Webhooks.Invoke(ctx, cs.Integration, call.Request)
-	sent(true)
+	over(true)
 	if err != nil {
 		ce := outbound.AsCallError(err, m)
 		rq, rp := outbound.Exchange(ce.App.GetExchange(), m)

@@ -41,9 +41,9 @@ func newLimiters(e *Engine) *limiters {
 // wait blocks until lane may send one request, and reports how long it
 // waited to Config.RateWait. A pause that began while the call waited for
 // its token holds it too: no request goes into a Retry-After window. The
-// caller calls done once the call is over, or with false when it did not
+// caller calls over once the call is over, or with false when it did not
 // send it after all.
-func (l *limiters) wait(ctx context.Context, lane string) (done func(sent bool), err error) {
+func (l *limiters) wait(ctx context.Context, lane string) (over func(sent bool), err error) {
 	nothing := func(bool) {}
 	if strings.HasPrefix(lane, "~") {
 		return nothing, nil
@@ -77,15 +77,15 @@ func (l *limiters) wait(ctx context.Context, lane string) (done func(sent bool),
 		if err := l.reg.Wait(ctx, lane, httpexec.Limit{}); err != nil {
 			return nil, err
 		}
-		done, err := shared.Wait(ctx, lane, limit.PerSecond)
+		over, err := shared.Wait(ctx, lane, limit.PerSecond)
 		if err != nil {
 			return nil, err
 		}
 		if err := l.reg.Wait(ctx, lane, httpexec.Limit{}); err != nil {
-			done(false)
+			over(false)
 			return nil, err
 		}
-		return done, nil
+		return over, nil
 	}
 	return nothing, l.reg.Wait(ctx, lane, limit)
 }
