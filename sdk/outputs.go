@@ -196,7 +196,7 @@ func extractOutputs(body []byte, outs []namedPath) (*structpb.Struct, error) {
 // structure, what comes after is not read, and of a field named twice the
 // first counts. It reports false, to let the full decoding answer (and
 // word any error), when a path is of another kind or an output is not
-// found as a JSON value.
+// found as a JSON value. See decision 0276.
 func extractNamedOutputs(body []byte, outs []namedPath) (*structpb.Struct, bool) {
 	res := &structpb.Struct{Fields: make(map[string]*structpb.Value, len(outs))}
 	for _, o := range outs {
