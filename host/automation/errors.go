@@ -3,6 +3,8 @@ package automation
 import (
 	"errors"
 	"strings"
+
+	"github.com/idbridge/idbridge/host/api"
 )
 
 // Sentinel errors, each naming the fix. Problems found at save are returned
@@ -19,22 +21,22 @@ var (
 	// ErrBadDN: the OU or group is not a distinguished name.
 	ErrBadDN = errors.New("not a distinguished name: write it as OU=Sales,DC=example,DC=com")
 	// ErrUnknownTemplate: the template id names no template.
-	ErrUnknownTemplate = errors.New("no orchestration template has this id: list them with `idbridge template list`")
+	ErrUnknownTemplate = errors.New("no orchestration template has this id: choose one from the list of templates")
 	// ErrUnknownSync: the data source id names no data source.
-	ErrUnknownSync = errors.New("no data source has this id: list them with `idbridge datasource list`")
+	ErrUnknownSync = errors.New("no data source has this id: choose one from the list of data sources")
 	// ErrBadAction: both or neither of template and sync were given.
-	ErrBadAction = errors.New("say what runs: set exactly one of action.template and action.sync")
+	ErrBadAction = errors.New("say what runs: choose one template or one data source, not both")
 	// ErrBadTrigger: unknown trigger type, event kind or missing events.
 	ErrBadTrigger = errors.New("the trigger is not valid")
 	// ErrNestedNeedsAD: nested group scope on a directory without in-chain
 	// matching.
 	ErrNestedNeedsAD = errors.New("nested group membership needs Active Directory's in-chain matching rule: on this directory set nested to false")
 	// ErrNotFound: no automation has the id.
-	ErrNotFound = errors.New("no automation has this id: list them with `idbridge automation list`")
+	ErrNotFound = errors.New("no automation has this id: the list of automations shows the ids")
 	// ErrNoObjects: apply-now was called without users or groups.
 	ErrNoObjects = errors.New("choose at least one user or group to apply the automation to")
 	// ErrDisabledAutomation: an event or schedule reached a disabled one.
-	ErrDisabledAutomation = errors.New("the automation is disabled: enable it first with `idbridge automation enable`")
+	ErrDisabledAutomation = errors.New("the automation is disabled: enable it first")
 	// ErrPaused: an integration the automation uses is disabled.
 	ErrPaused = errors.New("an integration the automation uses is disabled: the run is held and starts when the integration is enabled again")
 )
@@ -57,13 +59,31 @@ type ValidationError struct {
 	Problems []Problem
 }
 
-// Error implements error.
+// Error implements error. Each problem names its field in words
+// ("Schedule: ..."), never by its JSON path, which stays in Field. See
+// decision 0271.
 func (e *ValidationError) Error() string {
 	parts := make([]string, len(e.Problems))
 	for i, p := range e.Problems {
-		parts[i] = p.Field + ": " + p.Err.Error()
+		parts[i] = api.Labelled(api.FieldLabel(p.Field, fieldLabels), p.Err.Error())
 	}
 	return ErrInvalid.Error() + ": " + strings.Join(parts, "; ")
+}
+
+// fieldLabels name an automation's fields as the console's form does.
+var fieldLabels = map[string]string{
+	"trigger":                   "Trigger",
+	"trigger.type":              "Trigger",
+	"trigger.events":            "Events",
+	"trigger.schedule":          "Schedule",
+	"scope.ou":                  "OU",
+	"scope.group":               "Group",
+	"scope.filter":              "LDAP filter",
+	"scope.nested":              "Nested group members",
+	"action":                    "What runs",
+	"action.template":           "Template",
+	"action.sync":               "Data source",
+	"options.deactivationLimit": "Deactivation limit",
 }
 
 // Unwrap returns ErrInvalid and each problem's error, for errors.Is.

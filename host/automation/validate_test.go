@@ -101,8 +101,19 @@ func TestSaveRefuses(t *testing.T) {
 			if !errors.As(err, &ve) || !errors.Is(err, tc.want) || !errors.Is(err, automation.ErrInvalid) {
 				t.Fatalf("Create = %v, want a ValidationError wrapping %v", err, tc.want)
 			}
-			if !strings.Contains(err.Error(), tc.field+": ") {
-				t.Errorf("error %q does not name the field %s", err, tc.field)
+			named := false
+			for _, p := range ve.Problems {
+				named = named || p.Field == tc.field
+			}
+			if !named {
+				t.Errorf("error %q has no problem with the field %s", err, tc.field)
+			}
+			// The message names fields in words, the path stays in the
+			// problem's Field. See decision 0271.
+			for _, path := range []string{"trigger.type", "trigger.events", "trigger.schedule", "scope.ou", "scope.group", "scope.filter", "action.template", "action.sync", "options."} {
+				if strings.Contains(err.Error(), path) {
+					t.Errorf("error %q shows the path %s", err, path)
+				}
 			}
 		})
 	}

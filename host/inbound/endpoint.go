@@ -128,7 +128,7 @@ func (d Definition) check(needID bool) []string {
 		}
 	case PagingCursor:
 		if d.Paging.PageParam == "" || d.Paging.CursorPath == "" {
-			p = append(p, "paging: cursor paging needs pageParam and cursorPath")
+			p = append(p, "paging: cursor paging needs a page parameter and a cursor path")
 		}
 	default:
 		p = append(p, fmt.Sprintf("paging.kind: %q is not none, page, offset or cursor", d.Paging.Kind))

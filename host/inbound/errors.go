@@ -11,7 +11,7 @@ import (
 var (
 	// ErrNotTested refuses a save of a definition that has not passed a test
 	// in its current form within TestMarkTTL.
-	ErrNotTested = errors.New("the endpoint has not passed a test in its current form: run test and save (inbound test --save) and save the definition that passed")
+	ErrNotTested = errors.New("the endpoint has not passed a test in its current form: use test and save, which saves the definition that passed")
 	// ErrTestNotRecorded reports a test that passed but whose mark the store
 	// refused, so the definition cannot be saved on the strength of it.
 	ErrTestNotRecorded = errors.New("the endpoint test passed but the host could not record it, so it cannot be saved yet: check the host's store (disk space, permissions, database errors in the log) and test again")
@@ -26,18 +26,56 @@ var (
 	ErrCustomUnsupported = errors.New("this connector does not accept custom endpoints")
 	// ErrUnknownEndpoint names an endpoint that neither the connector nor the
 	// admin defined.
-	ErrUnknownEndpoint = errors.New("unknown inbound endpoint: list the integration's endpoints with `idbridge inbound list`")
+	ErrUnknownEndpoint = errors.New("unknown inbound endpoint: the integration's list of endpoints shows the ids")
 )
 
 // InvalidError lists every problem of a definition at once.
 type InvalidError struct {
-	// Problems are "field: what is wrong" lines.
+	// Problems are "field: what is wrong" lines, the field as the
+	// definition's JSON path ("headers[0].value").
 	Problems []string
 }
 
-// Error implements error.
+// Error implements error. Each problem names its field in words
+// ("Header 1 value, line 1, column 2: ..."), never by its JSON path,
+// which stays in Fields. See decision 0271.
 func (e *InvalidError) Error() string {
-	return fmt.Sprintf("the endpoint definition is not valid: %s", strings.Join(e.Problems, "; "))
+	parts := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		parts[i] = p
+		if field, msg, ok := cutField(p); ok {
+			parts[i] = api.Labelled(api.FieldLabel(field, definitionLabels), msg)
+		}
+	}
+	return fmt.Sprintf("the endpoint definition is not valid: %s", strings.Join(parts, "; "))
+}
+
+// definitionLabels name a definition's fields as the admin guide and the
+// console's endpoint form do.
+var definitionLabels = map[string]string{
+	"id":                "ID",
+	"url":               "URL",
+	"recordsPath":       "Records path",
+	"primaryKey":        "Primary key",
+	"headers[]":         "Header #",
+	"query[]":           "Query parameter #",
+	"paging":            "Paging",
+	"paging.kind":       "Paging",
+	"paging.pageParam":  "Page parameter",
+	"paging.sizeParam":  "Page size parameter",
+	"paging.pageSize":   "Page size",
+	"paging.firstPage":  "First page",
+	"paging.cursorPath": "Cursor path",
+}
+
+// cutField splits a "field: what is wrong" problem; a problem whose
+// first words are not a field path is not split.
+func cutField(p string) (field, msg string, ok bool) {
+	field, msg, ok = strings.Cut(p, ": ")
+	if !ok || strings.ContainsAny(field, " ") {
+		return "", p, false
+	}
+	return field, msg, true
 }
 
 // TestError is a failed test: the call's error (already masked) with the
@@ -63,8 +101,8 @@ func (e *TestError) Unwrap() error { return ErrTestFailed }
 func (e *InvalidError) Fields() []api.FieldError {
 	var out []api.FieldError
 	for _, p := range e.Problems {
-		field, msg, ok := strings.Cut(p, ": ")
-		if !ok || strings.ContainsAny(field, " ") {
+		field, msg, ok := cutField(p)
+		if !ok {
 			continue
 		}
 		out = append(out, api.FieldError{Field: field, Message: msg})

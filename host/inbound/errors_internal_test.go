@@ -1,6 +1,9 @@
 package inbound
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestInvalidDefinitionNamesTheFieldOfEachProblem(t *testing.T) {
 	d := Definition{ID: "Bad Id", Method: "DELETE", Paging: Paging{Kind: PagingPage},
@@ -17,5 +20,16 @@ func TestInvalidDefinitionNamesTheFieldOfEachProblem(t *testing.T) {
 	}
 	if _, ok := got["headers[0].name"]; ok {
 		t.Fatalf("a good header was refused: %v", got)
+	}
+	// The message names the fields in words; the paths stay in Fields.
+	// See decision 0271.
+	msg := e.Error()
+	for _, want := range []string{"Header 2 name: ", "Page parameter: ", "URL: ", "ID: "} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("message %q does not name %q", msg, want)
+		}
+	}
+	if strings.Contains(msg, "headers[") || strings.Contains(msg, "paging.") {
+		t.Errorf("message %q shows a JSON path", msg)
 	}
 }

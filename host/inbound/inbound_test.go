@@ -202,8 +202,9 @@ func TestMacrosAreCheckedAndSecretsAreNotOffered(t *testing.T) {
 			t.Errorf("header %q: %v, want an InvalidError", v, err)
 			continue
 		}
-		// The position in words, never "1:2:". See decision 0229.
-		if want := "headers[0].value: line 1, column "; !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "1:1") {
+		// The field and the position in words, never "1:2:" nor the
+		// JSON path. See decisions 0229 and 0271.
+		if want := "Header 1 value, line 1, column "; !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "1:1") || strings.Contains(err.Error(), "headers[0]") {
 			t.Errorf("header %q: %v, want it to say %q", v, err, want)
 		}
 	}

@@ -19,7 +19,8 @@ const NamespaceInput = "input"
 // field is one compiled template and the context its values are escaped
 // for.
 type field struct {
-	where string // for error messages: "url", "header X-Foo", "body", ...
+	path  string // the webhook's JSON path, for the API's fields: "headers[0].value"
+	where string // the field in words, for messages: "URL", "Header X-Foo", "Body"
 	tmpl  *macro.Template
 	ctx   macro.Context
 }
@@ -53,16 +54,16 @@ func Compile(w Webhook, scope macro.Scope) (*Compiled, error) {
 	c := &Compiled{Webhook: w}
 	bodyCtx, err := macro.ContextFor(w.MessageType)
 	if err != nil {
-		return nil, &InvalidError{Webhook: w.ID, Problems: []string{err.Error()}}
+		return nil, &InvalidError{Webhook: w.ID, Problems: []Problem{{Field: "messageType", Label: "Message type", Message: err.Error()}}}
 	}
 	var parsed []*field
-	var problems []string
+	var problems []Problem
 	inputs := map[string]bool{}
-	add := func(where, src string, ctx macro.Context) *field {
+	add := func(path, where, src string, ctx macro.Context) *field {
 		t, err := macro.Parse(src)
 		if err != nil {
-			problems = append(problems, macro.In(where, err).Error())
-			return &field{where: where, tmpl: &macro.Template{Source: src}, ctx: ctx}
+			problems = append(problems, Problem{Field: path, Label: where, Message: err.Error()})
+			return &field{path: path, where: where, tmpl: &macro.Template{Source: src}, ctx: ctx}
 		}
 		for _, r := range t.Refs() {
 			if r.Namespace == "" && r.Name != "now" {
@@ -70,27 +71,27 @@ func Compile(w Webhook, scope macro.Scope) (*Compiled, error) {
 				inputs[r.Name] = true
 			}
 		}
-		f := &field{where: where, tmpl: t, ctx: ctx}
+		f := &field{path: path, where: where, tmpl: t, ctx: ctx}
 		parsed = append(parsed, f)
 		return f
 	}
-	// Fields are named by the form's labels, so a problem reads "body,
-	// line 1, column 2: ..."; lower case, as each problem's first words
-	// name its field for the API's fields. See decision 0229.
-	c.url = *add("url", w.URL, macro.URL)
-	for _, h := range w.Headers {
-		c.headers = append(c.headers, *add("header "+h.Name, h.Value, macro.Header))
+	// Each field is named by its JSON path for the API's fields and in
+	// words for the message: "Body, line 1, column 2: ...". See decisions
+	// 0229 and 0271.
+	c.url = *add("url", "URL", w.URL, macro.URL)
+	for i, h := range w.Headers {
+		c.headers = append(c.headers, *add(fmt.Sprintf("headers[%d].value", i), "Header "+h.Name, h.Value, macro.Header))
 	}
 	// The connector encodes query values itself, so they are rendered as
 	// text here; encoding twice would corrupt them.
-	for _, q := range w.Query {
-		c.query = append(c.query, *add("query parameter "+q.Name, q.Value, macro.Text))
+	for i, q := range w.Query {
+		c.query = append(c.query, *add(fmt.Sprintf("query[%d].value", i), "Query parameter "+q.Name, q.Value, macro.Text))
 	}
 	if w.Body != "" {
-		c.body = add("body", w.Body, bodyCtx)
+		c.body = add("body", "Body", w.Body, bodyCtx)
 	}
-	for _, o := range w.Outputs {
-		c.outputs = append(c.outputs, *add("output "+o.Name, o.Path, macro.Text))
+	for i, o := range w.Outputs {
+		c.outputs = append(c.outputs, *add(fmt.Sprintf("outputs[%d].path", i), "Output "+o.Name, o.Path, macro.Text))
 	}
 	for name := range inputs {
 		c.inputs = append(c.inputs, name)
@@ -104,7 +105,7 @@ func Compile(w Webhook, scope macro.Scope) (*Compiled, error) {
 	full.Namespaces = append(slices.Clone(scope.Namespaces), in)
 	for _, f := range parsed {
 		if err := macro.CheckTemplate(f.tmpl, full); err != nil {
-			problems = append(problems, macro.In(f.where, err).Error())
+			problems = append(problems, Problem{Field: f.path, Label: f.where, Message: err.Error()})
 		}
 	}
 	if len(problems) > 0 {

@@ -102,7 +102,7 @@ func TestCompileRefusesUnknownMacrosAndBadFields(t *testing.T) {
 	}
 	// Each problem names the form's field by its label, with the line
 	// and column in words. See decision 0229.
-	for _, want := range []string{"body, line 1, column 12: unknown macro %ad.mial%", "— did you mean %ad.mail%?", "header X, line 1, column 2: unknown function shout"} {
+	for _, want := range []string{"Body, line 1, column 12: unknown macro %ad.mial%", "— did you mean %ad.mail%?", "Header X, line 1, column 2: unknown function shout"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not mention %q", err, want)
 		}
@@ -111,7 +111,7 @@ func TestCompileRefusesUnknownMacrosAndBadFields(t *testing.T) {
 	w.ID, w.Method, w.MessageType = "Bad Id", "FETCH", "yaml"
 	w.Outputs = append(w.Outputs, Output{Name: "tagId"})
 	_, err = Compile(w, testScope)
-	for _, want := range []string{"id", "method", "message type", "declared twice"} {
+	for _, want := range []string{"ID", "Method", "Message type", "declared twice"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("error %v does not mention %q", err, want)
 		}

@@ -27,44 +27,42 @@ var (
 // fixes everything in one pass.
 type InvalidError struct {
 	Webhook  string
-	Problems []string
+	Problems []Problem
 }
+
+// Problem is one thing wrong with a webhook: the field it is about, as
+// the API's JSON path and in words, and what is wrong. The message reads
+// the problem after its label ("URL: required", "Header X-Tag, line 1,
+// column 3: unknown macro ..."); the API's fields carry the path and the
+// problem alone, so a form writes its own label before it. See decisions
+// 0229 and 0271.
+type Problem struct {
+	// Field is the webhook's JSON path: "url", "headers[0].value".
+	Field string
+	// Label names the field in words: "URL", "Header X-Tag".
+	Label string
+	// Message says what is wrong, without the field's name.
+	Message string
+}
+
+// String is the problem after its label.
+func (p Problem) String() string { return api.Labelled(p.Label, p.Message) }
 
 // Error implements error.
 func (e *InvalidError) Error() string {
-	return fmt.Sprintf("webhook %s is not valid: %s", e.Webhook, strings.Join(e.Problems, "; "))
+	parts := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		parts[i] = p.String()
+	}
+	return fmt.Sprintf("webhook %s is not valid: %s", e.Webhook, strings.Join(parts, "; "))
 }
 
-// problemFields are the webhook's JSON fields by the words a problem
-// starts with, so a form can show each problem beside its field (see
-// decisions 0222 and 0228). Longer prefixes come first.
-var problemFields = []struct{ prefix, field string }{
-	{"message type", "messageType"},
-	{"a GET call cannot have a body", "body"},
-	{"an idempotent webhook", "verify"},
-	{"every output", "outputs"},
-	{"output ", "outputs"},
-	{"verify", "verify"},
-	{"header ", "headers"},
-	{"query ", "query"},
-	{"method", "method"},
-	{"body", "body"},
-	{"name", "name"},
-	{"url", "url"},
-	{"id ", "id"},
-}
-
-// Fields lists each problem with the webhook field it belongs to; a
-// problem no field is known for is left out (it stays in the message).
+// Fields lists each problem with the webhook field it belongs to (see
+// decisions 0222 and 0228).
 func (e *InvalidError) Fields() []api.FieldError {
-	var out []api.FieldError
+	out := make([]api.FieldError, 0, len(e.Problems))
 	for _, p := range e.Problems {
-		for _, f := range problemFields {
-			if strings.HasPrefix(p, f.prefix) {
-				out = append(out, api.FieldError{Field: f.field, Message: p})
-				break
-			}
-		}
+		out = append(out, api.FieldError{Field: p.Field, Message: p.Message})
 	}
 	return out
 }

@@ -2,6 +2,7 @@ package outbound
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -39,7 +40,19 @@ func TestInvalidWebhookNamesTheFieldOfEachProblem(t *testing.T) {
 	for _, f := range inv.Fields() {
 		got[f.Field] = true
 	}
-	if !got["headers"] || !got["body"] || len(got) != 2 {
-		t.Fatalf("macro problems placed on %v, want headers and body (problems %q)", got, inv.Problems)
+	if !got["headers[0].value"] || !got["body"] || len(got) != 2 {
+		t.Fatalf("macro problems placed on %v, want the first header's value and the body (problems %q)", got, inv.Problems)
+	}
+	// The message names each field in words, capitalised; the fields keep
+	// the path and the problem alone. See decision 0271.
+	for _, want := range []string{"Header " + w.Headers[0].Name + ", line 1", "Body, line 1"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("message %q does not name %q", err, want)
+		}
+	}
+	for _, f := range inv.Fields() {
+		if strings.HasPrefix(f.Message, "header") || strings.HasPrefix(f.Message, "body") || strings.HasPrefix(f.Message, "Body") {
+			t.Errorf("field %s's problem repeats the field's name: %q", f.Field, f.Message)
+		}
 	}
 }

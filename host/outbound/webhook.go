@@ -77,46 +77,50 @@ var webhookID = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
 
 // validate checks the fields that need no macro scope.
 func (w *Webhook) validate() error {
-	var problems []string
+	var problems []Problem
+	bad := func(field, label, format string, args ...any) {
+		problems = append(problems, Problem{Field: field, Label: label, Message: fmt.Sprintf(format, args...)})
+	}
 	if !webhookID.MatchString(w.ID) {
-		problems = append(problems, fmt.Sprintf("id %q must be 1-64 lower-case letters, digits, '.', '_' or '-'", w.ID))
+		bad("id", "ID", "%q must be 1-64 lower-case letters, digits, '.', '_' or '-'", w.ID)
 	}
 	if w.Integration == "" {
-		problems = append(problems, "integration is required")
+		bad("integration", "Integration", "required")
 	}
 	if strings.TrimSpace(w.Name) == "" {
-		problems = append(problems, "name is required")
+		bad("name", "Name", "required")
 	}
 	switch strings.ToUpper(w.Method) {
 	case http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete:
 	default:
-		problems = append(problems, fmt.Sprintf("method %q must be GET, POST, PUT, PATCH or DELETE", w.Method))
+		bad("method", "Method", "%q must be GET, POST, PUT, PATCH or DELETE", w.Method)
 	}
 	if strings.TrimSpace(w.URL) == "" {
-		problems = append(problems, "url is required")
+		bad("url", "URL", "required")
 	}
 	switch strings.ToLower(w.MessageType) {
 	case "", MessageJSON, MessageForm, MessageXML, MessageText:
 	default:
-		problems = append(problems, fmt.Sprintf("message type %q must be json, form, xml or text", w.MessageType))
+		bad("messageType", "Message type", "%q must be json, form, xml or text", w.MessageType)
 	}
 	if w.Body != "" && strings.EqualFold(w.Method, http.MethodGet) {
-		problems = append(problems, "a GET call cannot have a body; use query parameters")
+		bad("body", "Body", "a GET call cannot have a body; use query parameters")
 	}
 	if w.Verify != nil {
 		switch {
 		case w.Idempotent:
-			problems = append(problems, "an idempotent webhook needs no verify; remove one of them")
+			bad("verify", "Verify", "an idempotent webhook needs no verify; remove one of them")
 		case w.Verify.Webhook == "" || w.Verify.Webhook == w.ID:
-			problems = append(problems, "verify needs the id of another webhook of the integration, a lookup such as find-user-by-email")
+			bad("verify", "Verify", "needs the id of another webhook of the integration, a lookup such as find-user-by-email")
 		}
 	}
 	seen := map[string]bool{}
-	for _, o := range w.Outputs {
+	for i, o := range w.Outputs {
+		field := fmt.Sprintf("outputs[%d].name", i)
 		if o.Name == "" {
-			problems = append(problems, "every output needs a name")
+			bad(field, fmt.Sprintf("Output %d", i+1), "a name is required")
 		} else if seen[o.Name] {
-			problems = append(problems, fmt.Sprintf("output %q is declared twice", o.Name))
+			bad(field, "Output "+o.Name, "declared twice")
 		}
 		seen[o.Name] = true
 	}
