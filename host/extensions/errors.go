@@ -6,7 +6,7 @@ import "errors"
 // marketplace/ext and are passed through wrapped.
 var (
 	// ErrNotInstalled: the extension id is not installed.
-	ErrNotInstalled = errors.New("extension is not installed: `idbridge ext list` shows what is")
+	ErrNotInstalled = errors.New("extension is not installed: the list of installed extensions shows what is")
 	// ErrAlreadyInstalled: Install of an id that is installed.
 	ErrAlreadyInstalled = errors.New("extension is already installed: use `idbridge ext upgrade` to change its version")
 	// ErrDowngrade: Upgrade to an older (or the same) version without AllowDowngrade.

@@ -355,7 +355,7 @@ func (m *Manager) downloadFromCatalog(ctx context.Context, src Source, w io.Writ
 		if browseErr != nil {
 			return "", nil, fmt.Errorf("%w: %w", ErrCatalogUnavailable, browseErr)
 		}
-		return "", nil, fmt.Errorf("extension %q: %w (no catalog is configured; add one with `idbridge marketplace add`)", src.Name, catalog.ErrNotInCatalog)
+		return "", nil, fmt.Errorf("extension %q: %w (no catalog is configured: add a catalog first)", src.Name, catalog.ErrNotInCatalog)
 	}
 	cand, err := catalog.Resolve(named, src.Name, src.Version, catalog.Host{
 		Version: m.cfg.HostVersion, Protocols: m.cfg.Protocols, Platform: m.cfg.Platform,

@@ -84,7 +84,7 @@ func (s *Service) Get(ctx context.Context, id string) (*DataSource, error) {
 	var d DataSource
 	if err := s.cfg.Docs.Get(ctx, Kind, id, &d); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
-			return nil, fmt.Errorf("data source %q: %w (list them with `idbridge datasource list`)", id, err)
+			return nil, fmt.Errorf("data source %q: %w (the list of data sources shows the ids)", id, err)
 		}
 		return nil, err
 	}
