@@ -68,6 +68,7 @@ func (c *Console) automationsPage(w http.ResponseWriter, r *http.Request, s *ses
 		CanApply:  rt.allows(role, apiclient.RoutePostAutomationsIDApplyNow),
 	}
 	d.Form.Trigger.Type = "manual"
+	pg := c.newPage(s, "automations", "Automations", nil)
 	if a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetAutomations, nil, nil); a.ok() {
 		_ = a.decode(&d.Automations)
 	} else {
@@ -80,7 +81,12 @@ func (c *Console) automationsPage(w http.ResponseWriter, r *http.Request, s *ses
 		if a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetDatasources, nil, nil); a.ok() {
 			_ = a.decode(&d.Sources)
 		}
-		if id := r.FormValue("edit"); id != "" {
+		// A refused save draws the form again as it was typed (see
+		// decision 0222).
+		if fl := pg.Flash; fl != nil && fl.Form.Has("trigger.type") {
+			d.Form, d.Editing = automationFromForm(fl.Form), fl.Form.Get("editing") == "true"
+			d.Form.Trigger.Schedule, d.Form.Trigger.Events = fl.Form.Get("trigger.schedule"), fl.Form["trigger.events"]
+		} else if id := r.FormValue("edit"); id != "" {
 			a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetAutomationsID, []string{id}, nil)
 			if !a.ok() {
 				c.refuse(w, r, s, a.Status, a.Err)
@@ -90,19 +96,34 @@ func (c *Console) automationsPage(w http.ResponseWriter, r *http.Request, s *ses
 			d.Editing = true
 		}
 	}
-	c.render(w, http.StatusOK, "automations", c.newPage(s, "automations", "Automations", d))
+	pg.Data = d
+	c.render(w, http.StatusOK, "automations", pg)
 }
 
 // saveAutomation creates or replaces an automation from the form; the API
 // checks trigger, scope and action and says what is wrong.
 func (c *Console) saveAutomation(w http.ResponseWriter, r *http.Request, s *session) {
 	_ = r.ParseForm()
-	f := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
+	a := automationFromForm(r.PostForm)
+	var ans answer
+	if r.PostFormValue("editing") == "true" {
+		ans = c.api.call(r.Context(), r, s.token, apiclient.RoutePutAutomationsID, []string{a.ID}, a)
+	} else {
+		a.ID = ""
+		ans = c.api.call(r.Context(), r, s.token, apiclient.RoutePostAutomations, nil, a)
+	}
+	c.done(w, r, s, ans, "Saved automation "+a.Name+". It runs on its trigger once enabled; apply it now for chosen users at any time.", editorUnless("/automations", ans))
+}
+
+// automationFromForm reads the automation form: to save it, and to draw
+// a refused one again as it was typed.
+func automationFromForm(form url.Values) automation {
+	f := func(k string) string { return strings.TrimSpace(form.Get(k)) }
 	var a automation
 	a.ID, a.Name, a.Description = f("id"), f("name"), f("description")
 	a.Trigger.Type, a.Trigger.Schedule = f("trigger.type"), f("trigger.schedule")
 	if a.Trigger.Type == "event" {
-		a.Trigger.Events = r.PostForm["trigger.events"]
+		a.Trigger.Events = form["trigger.events"]
 	}
 	if a.Trigger.Type != "schedule" {
 		a.Trigger.Schedule = ""
@@ -117,14 +138,7 @@ func (c *Console) saveAutomation(w http.ResponseWriter, r *http.Request, s *sess
 	if n, err := strconv.Atoi(f("deactivation_limit")); err == nil {
 		a.Options.DeactivationLimit = n
 	}
-	var ans answer
-	if f("editing") == "true" {
-		ans = c.api.call(r.Context(), r, s.token, apiclient.RoutePutAutomationsID, []string{a.ID}, a)
-	} else {
-		a.ID = ""
-		ans = c.api.call(r.Context(), r, s.token, apiclient.RoutePostAutomations, nil, a)
-	}
-	c.done(w, r, s, ans, "Saved automation "+a.Name+". It runs on its trigger once enabled; apply it now for chosen users at any time.", "/automations")
+	return a
 }
 
 func (c *Console) toggleAutomation(w http.ResponseWriter, r *http.Request, s *session) {

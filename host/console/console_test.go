@@ -51,11 +51,21 @@ type fixture struct {
 
 func newFixture(t *testing.T, providers ...api.RouteProvider) *fixture {
 	t.Helper()
+	fake := &fakeAutomations{}
+	f := newBareFixture(t, append([]api.RouteProvider{fake}, providers...)...)
+	f.fake = fake
+	return f
+}
+
+// newBareFixture is newFixture without the stand-in automations, for
+// tests that bring their own.
+func newBareFixture(t *testing.T, providers ...api.RouteProvider) *fixture {
+	t.Helper()
 	docs := store.NewMemoryDocs()
 	tokens := api.NewTokens(docs)
 	srv := api.NewServer(api.Options{Auth: tokens})
-	f := &fixture{tokens: tokens, fake: &fakeAutomations{}}
-	if err := srv.Mount(append([]api.RouteProvider{f.fake}, providers...)...); err != nil {
+	f := &fixture{tokens: tokens}
+	if err := srv.Mount(providers...); err != nil {
 		t.Fatal(err)
 	}
 	c, err := New(Options{API: srv, Auth: tokens})

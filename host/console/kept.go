@@ -3,6 +3,7 @@ package console
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/idbridge/idbridge/host/api"
@@ -24,18 +25,21 @@ func keptForm(r *http.Request) url.Values {
 	return out
 }
 
-// fieldErrors places the API's field problems on the form's inputs: a
-// problem with field "workspaceId" belongs to the input named
-// "workspaceId" or ending in ".workspaceId" (such as
-// "setting.workspaceId"). Problems no input matches are returned apart,
-// to be shown in the flash.
-func fieldErrors(fields []api.FieldError, form url.Values) (placed map[string]string, rest []api.FieldError) {
+// fieldErrors places the API's field problems on the inputs of the form
+// posted to the route pattern, each named with the form's label (see
+// decisions 0222 and 0271): a problem with field "workspaceId" belongs to
+// the input named "workspaceId" or ending in ".workspaceId" (such as
+// "setting.workspaceId"); one with a row of a name/value list
+// ("headers[1].value") to that row, as the admin typed it. Problems no
+// input matches are returned apart, to be shown in the flash.
+func fieldErrors(pattern string, fields []api.FieldError, form url.Values) (placed map[string]string, rest []api.FieldError) {
 	placed = map[string]string{}
+	labelled := formLabels[pattern] != nil
 	for _, f := range fields {
 		// An input named exactly like the field wins over one that only
 		// ends like it ("name" over "headers.name").
-		name := ""
-		if _, ok := form[f.Field]; ok {
+		name := formInputs[pattern][f.Field]
+		if _, ok := form[f.Field]; ok && name == "" {
 			name = f.Field
 		}
 		for k := range form {
@@ -46,15 +50,22 @@ func fieldErrors(fields []api.FieldError, form url.Values) (placed map[string]st
 		// A problem with a whole row of a numbered list ("steps[1]") or
 		// with a part drawn as rows ("steps[1].inputs") belongs to that
 		// row or those rows. See decision 0268.
-		if name == "" && hasRows(form, f.Field) {
+		if name == "" && strings.Contains(f.Field, "[") && hasRows(form, f.Field) {
 			name = f.Field
 		}
-		// A problem with one row of a list ("headers[1].name") or with
-		// the list itself ("headers") belongs to the list's rows, drawn
-		// as inputs "headers.name", "headers.value"; it is placed on the
-		// list's name. See decision 0228.
-		if list := listOf(f.Field); name == "" && list != "" && hasRows(form, list) {
+		msg := f.Message
+		if labelled {
+			msg = api.Labelled(labelOf(pattern, f.Field), f.Message)
+		}
+		// A problem with one row of a name/value list goes to the row the
+		// admin typed it in, named by that row's number; one with the list
+		// itself ("headers") under the list's rows. See decision 0228.
+		if list := listOf(f.Field); name == "" && list != "" && hasNameValueRows(form, list) {
 			name = list
+			if row, sub, ok := typedRow(f.Field, form); ok {
+				name = list + "[" + strconv.Itoa(row) + "]"
+				msg = api.Labelled(labelOf(pattern, name+sub), f.Message)
+			}
 		}
 		if name == "" {
 			rest = append(rest, f)
@@ -63,9 +74,40 @@ func fieldErrors(fields []api.FieldError, form url.Values) (placed map[string]st
 		if placed[name] != "" {
 			placed[name] += "; "
 		}
-		placed[name] += f.Message
+		placed[name] += msg
 	}
 	return placed, rest
+}
+
+// typedRow finds the form's row of a list item's field: the API counts only
+// the rows that were sent (formRows drops empty ones), so "headers[0]"
+// is the first row the admin filled in. sub is the rest of the path
+// (".value").
+func typedRow(field string, form url.Values) (row int, sub string, ok bool) {
+	open, end := strings.IndexByte(field, '['), strings.IndexByte(field, ']')
+	if open <= 0 || end < open {
+		return 0, "", false
+	}
+	n, err := strconv.Atoi(field[open+1 : end])
+	if err != nil || n < 0 {
+		return 0, "", false
+	}
+	list, sub := field[:open], field[end+1:]
+	names, values := form[list+".name"], form[list+".value"]
+	for i := range names {
+		v := ""
+		if i < len(values) {
+			v = values[i]
+		}
+		if strings.TrimSpace(names[i]) == "" && strings.TrimSpace(v) == "" {
+			continue
+		}
+		if n == 0 {
+			return i, sub, true
+		}
+		n--
+	}
+	return 0, "", false
 }
 
 // listOf is the list a field belongs to: "headers" for "headers[1].name"
@@ -77,7 +119,7 @@ func listOf(field string) string {
 	return field
 }
 
-// hasRows reports whether form has row inputs of list ("list.name").
+// hasRows reports whether form has inputs of list's rows ("list.…").
 func hasRows(form url.Values, list string) bool {
 	for k := range form {
 		if strings.HasPrefix(k, list+".") {
@@ -87,31 +129,66 @@ func hasRows(form url.Values, list string) bool {
 	return false
 }
 
+// hasNameValueRows reports whether form has the rows of a name/value
+// list ("list.name"), as the shared rows template draws them.
+func hasNameValueRows(form url.Values, list string) bool {
+	_, ok := form[list+".name"]
+	return ok
+}
+
 // consoleWords are the console's own sentences for API error codes whose
 // message speaks to command-line users (flags, commands): the admin in
-// the console is told which control to use instead.
-var consoleWords = map[string]string{
-	"already_installed": "This extension is already installed. To change its version, use Upgrade in the list of installed extensions.",
-	"downgrade_refused": "That version is not newer than the installed one. To go back to it, uninstall the extension (keeping its integrations' settings) and install that version.",
+// the console is told which control to use instead. Each gets the API's
+// message, to keep what it says about the case at hand.
+var consoleWords = map[string]func(msg string) string{
+	"already_installed": func(string) string {
+		return "This extension is already installed. To change its version, use Upgrade in the list of installed extensions."
+	},
+	"downgrade_refused": func(string) string {
+		return "That version is not newer than the installed one. To go back to it, uninstall the extension (keeping its integrations' settings) and install that version."
+	},
+	"in_use": func(string) string {
+		return "Enabled integrations use this extension. Disable them first, or tick \u201ceven while in use\u201d to uninstall it anyway; they stop working until it is installed again."
+	},
+	"needs_confirmation": func(msg string) string {
+		why := ""
+		if i := strings.LastIndex(msg, " ("); i >= 0 && strings.HasSuffix(msg, ")") {
+			why = " " + msg[i+1:]
+		}
+		return "The plan changes more than the data source's change limit" + why + ". Review the plan below; to apply it anyway, tick \u201capply beyond the change limit\u201d and apply again."
+	},
+	"no_directory": func(string) string {
+		return "This host has no directory connection to find users in. The host's administrator configures it when starting the host (see the installation guide)."
+	},
 }
 
 // refusal is the flash for a refused change: the API's message, every
-// field problem placed beside its input, and what was typed.
+// field problem placed beside its input in the form's words, and what was
+// typed.
 func refusal(r *http.Request, a answer) *flash {
 	form := keptForm(r)
-	placed, rest := fieldErrors(a.Fields, form)
+	placed, rest := fieldErrors(r.Pattern, a.Fields, form)
 	msg := a.Err
 	if words, ok := consoleWords[a.Code]; ok {
-		msg = words
+		msg = words(a.Err)
 	}
 	f := &flash{OK: false, Message: msg, Detail: errorDetail(a), Form: form, Fields: placed}
 	if len(placed) > 0 {
 		f.Message = "Not saved: correct the fields marked below; what you typed is kept."
 		for _, p := range rest {
-			f.Message += " " + p.Field + ": " + p.Message + "."
+			f.Message += " " + api.Labelled(labelOf(r.Pattern, p.Field), p.Message) + "."
 		}
 	}
 	return f
+}
+
+// editorUnless is where a form's save returns: page, or the form itself
+// (#editor) when the save was refused, so what was typed is in view.
+func editorUnless(page string, a answer) string {
+	if a.ok() {
+		return page
+	}
+	return page + "#editor"
 }
 
 // Kept returns what the admin typed into the field name of a refused

@@ -46,7 +46,11 @@ func newRenderer() (*renderer, error) {
 			return formField{Name: name, Label: label, Value: p.Kept(name, def), Err: p.FieldError(name), Format: name == "url"}
 		},
 		"rowsOf": func(p *page, list, label string, rows []kv) formRowsView {
-			return formRowsView{List: list, Label: label, Rows: rows, Err: p.FieldError(list)}
+			v := formRowsView{List: list, Label: label, Err: p.FieldError(list)}
+			for i, r := range rows {
+				v.Rows = append(v.Rows, formRow{kv: r, Err: p.FieldError(list + "[" + strconv.Itoa(i) + "]")})
+			}
+			return v
 		},
 		// invalid and problem mark an input whose field the API refused
 		// and draw the problem beside it, for inputs drawn by hand rather
@@ -71,6 +75,8 @@ func newRenderer() (*renderer, error) {
 			}
 			return strconv.Itoa(n)
 		},
+		// inc counts rows from 1, as labels and problems name them.
+		"inc":   func(i int) int { return i + 1 },
 		"path":  url.PathEscape,
 		"query": url.QueryEscape,
 		// index0 is index that yields the zero value past the end, so a
@@ -292,9 +298,17 @@ type formField struct {
 }
 
 // formRowsView is a name/value list (headers, parameters) drawn as rows
-// of inputs.
+// of inputs, each with its problem beside it; Err is a problem with the
+// whole list.
 type formRowsView struct {
 	List, Label string
-	Rows        []kv
+	Rows        []formRow
 	Err         string
+}
+
+// formRow is one row of a name/value list and its problem, named by the
+// row's number ("Header 2 value: ...").
+type formRow struct {
+	kv
+	Err string
 }

@@ -86,7 +86,7 @@ func TestProblemsOfSentItemsLandOnTheirRows(t *testing.T) {
 		}
 	}
 	// A problem with a whole row or its input rows is placed on it.
-	placed, rest := fieldErrors([]api.FieldError{{Field: "steps[1]", Message: "unreachable"}, {Field: "steps[1].inputs", Message: "missing email"}},
+	placed, rest := fieldErrors("", []api.FieldError{{Field: "steps[1]", Message: "unreachable"}, {Field: "steps[1].inputs", Message: "missing email"}},
 		url.Values{"steps[1].id": {"b"}, "steps[1].inputs.name": {""}})
 	if placed["steps[1]"] != "unreachable" || placed["steps[1].inputs"] != "missing email" || len(rest) != 0 {
 		t.Fatalf("placed %v, rest %v", placed, rest)

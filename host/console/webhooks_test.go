@@ -2,6 +2,7 @@ package console
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -59,11 +60,17 @@ func (f *fakeWebhooks) Routes() []api.Route {
 				var fields []api.FieldError
 				for _, k := range []string{"name", "url"} {
 					if w[k] == "" {
-						fields = append(fields, api.FieldError{Field: k, Message: k + " is required"})
+						fields = append(fields, api.FieldError{Field: k, Message: "required"})
 					}
 				}
-				if hs, _ := w["headers"].([]any); len(hs) > 0 && hs[0].(map[string]any)["name"] == "" {
-					fields = append(fields, api.FieldError{Field: "headers", Message: "header  needs a name"})
+				hs, _ := w["headers"].([]any)
+				for i, h := range hs {
+					if h.(map[string]any)["name"] == "" {
+						fields = append(fields, api.FieldError{Field: fmt.Sprintf("headers[%d].name", i), Message: "a header needs a name"})
+					}
+					if h.(map[string]any)["value"] == "%bad%" {
+						fields = append(fields, api.FieldError{Field: fmt.Sprintf("headers[%d].value", i), Message: "line 1, column 1: unknown macro %bad%"})
+					}
 				}
 				if len(fields) > 0 {
 					return nil, &api.Error{Status: http.StatusUnprocessableEntity, Code: "invalid_webhook", Message: "not valid", Fields: fields}
@@ -108,15 +115,27 @@ func TestWebhookEditorKeepsWhatWasTypedAndPlacesEveryProblem(t *testing.T) {
 	b, csrf := f.signIn(t, api.RoleAdmin)
 	form := url.Values{"csrf_token": {csrf}, "editing": {""}, "id": {"add-note"}, "name": {""}, "method": {"PATCH"},
 		"url": {""}, "messageType": {"json"}, "body": {`{"note":"%ad.mail%"}`},
-		"headers.name": {"", "X-Trace"}, "headers.value": {"orphan", "%ad.objectGUID%"},
+		"headers.name": {"", "", "X-Trace", "X-Bad"}, "headers.value": {"orphan", "", "%ad.objectGUID%", "%bad%"},
 		"query.name": {"dry"}, "query.value": {"true"}}
 	page := afterPost(t, b, f.srv.URL, "/integrations/clockify/outbound/webhooks", form, "/integrations/clockify/outbound#editor")
-	for _, want := range []string{`id="error-field-name"`, `id="error-field-url"`, `id="error-rows-headers"`,
+	for _, want := range []string{`id="error-field-name"`, `id="error-field-url"`,
 		`value="add-note"`, `value="X-Trace"`, `value="%ad.objectGUID%"`, `value="orphan"`, `value="dry"`,
-		`{&#34;note&#34;:&#34;%ad.mail%&#34;}`, `<option selected>PATCH</option>`} {
+		`{&#34;note&#34;:&#34;%ad.mail%&#34;}`, `<option selected>PATCH</option>`,
+		// Every problem in the form's words, beside its field: a row's
+		// by the row the admin typed it in (the empty second row is not
+		// sent, so the API's headers[2] is the form's fourth row). See
+		// decision 0271.
+		`<span class="field-error" id="error-field-url">URL: required</span>`,
+		`<span class="field-error" id="error-field-name">Name: required</span>`,
+		`<span class="field-error" id="error-headers-0">Header 1 name: a header needs a name</span>`,
+		`<span class="field-error" id="error-headers-3">Header 4 value, line 1, column 1: unknown macro %bad%</span>`,
+		`id="headers-value-3" aria-label="Headers, row 4: value" class="format" value="%bad%" aria-invalid="true" aria-describedby="error-headers-3"`} {
 		if !strings.Contains(page, want) {
 			t.Fatalf("after a refused save the editor lacks %s:\n%s", want, page)
 		}
+	}
+	if strings.Contains(page, "headers[") || strings.Contains(page, "error-headers-2") {
+		t.Fatalf("the editor shows a machine path or misplaces a row's problem:\n%s", page)
 	}
 	if wh.puts != 0 {
 		t.Fatal("a refused webhook was stored")
