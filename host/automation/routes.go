@@ -96,7 +96,13 @@ func apiError(err error) error {
 	case err == nil:
 		return nil
 	case errors.As(err, &ve):
-		return &api.Error{Status: http.StatusBadRequest, Code: "invalid_automation", Message: ve.Error(), Err: err}
+		// Each problem with its field, so a form shows it beside the
+		// input (decisions 0222 and 0271).
+		fields := make([]api.FieldError, len(ve.Problems))
+		for i, p := range ve.Problems {
+			fields[i] = api.FieldError{Field: p.Field, Message: p.Message}
+		}
+		return &api.Error{Status: http.StatusBadRequest, Code: "invalid_automation", Message: ve.Error(), Fields: fields, Err: err}
 	case errors.Is(err, ErrNotFound):
 		return &api.Error{Status: http.StatusNotFound, Code: "not_found", Message: err.Error(), Err: err}
 	case errors.Is(err, ErrNoObjects), errors.Is(err, ErrBadDN):

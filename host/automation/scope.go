@@ -37,11 +37,11 @@ func normalizeFilter(f string) (string, error) {
 	}
 	p, err := ldap.CompileFilter(f)
 	if err != nil {
-		return "", fmt.Errorf("%w: %v", ErrBadFilter, err)
+		return "", fmt.Errorf("%w (%s)", ErrBadFilter, directory.Reason(err))
 	}
 	out, err := ldap.DecompileFilter(p)
 	if err != nil {
-		return "", fmt.Errorf("%w: %v", ErrBadFilter, err)
+		return "", fmt.Errorf("%w (%s)", ErrBadFilter, directory.Reason(err))
 	}
 	return out, nil
 }

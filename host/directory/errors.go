@@ -163,3 +163,18 @@ func isTLSError(err error) bool {
 func isConnectionError(err error) bool {
 	return errors.Is(err, ErrUnavailable)
 }
+
+// Reason is what a go-ldap error says without its result code, for
+// messages people read: "unexpected end of filter" rather than
+// `LDAP Result Code 201 "Filter Compile Error": ldap: unexpected end of
+// filter`. Other errors are returned as they are. See decision 0271.
+func Reason(err error) string {
+	if err == nil {
+		return ""
+	}
+	var le *ldap.Error
+	if errors.As(err, &le) && le.Err != nil {
+		return strings.TrimPrefix(le.Err.Error(), "ldap: ")
+	}
+	return strings.TrimPrefix(err.Error(), "ldap: ")
+}

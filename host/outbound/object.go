@@ -115,11 +115,13 @@ func (d DirectoryObjects) Lookup(ctx context.Context, ref string) (Object, error
 			obj = &Object{ID: firstOf(e, "objectGUID", "entryUUID"), DN: e.DN, Kind: KindGroup, Attributes: e.Attributes}
 			return nil
 		})
-	if err != nil {
+	// A DN nobody has is "not found" at the search's base: said in words,
+	// without the server's result code. See decision 0271.
+	if err != nil && !errors.Is(err, directory.ErrNotFound) {
 		return Object{}, err
 	}
 	if obj == nil {
-		return Object{}, fmt.Errorf("%s is neither a user nor a group: %w", ref, directory.ErrNotFound)
+		return Object{}, fmt.Errorf("no user or group has the DN %s; search for the person and pick them: %w", ref, directory.ErrNotFound)
 	}
 	return *obj, nil
 }

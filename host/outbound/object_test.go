@@ -33,6 +33,16 @@ func TestLookupTakesWhatAdminsType(t *testing.T) {
 	if !errors.Is(err, directory.ErrNotFound) || !strings.Contains(err.Error(), "logon name") {
 		t.Fatalf("unknown logon name: %v; want ErrNotFound saying what to give", err)
 	}
+	// A DN nobody has is said in words, without the server's result code.
+	nobody := "CN=Nobody Here," + dn[strings.Index(dn, ",")+1:]
+	if _, err := objs.Lookup(ctx, nobody); !errors.Is(err, directory.ErrNotFound) ||
+		!strings.Contains(err.Error(), "no user or group has the DN") || strings.Contains(err.Error(), "Result Code") {
+		t.Fatalf("unknown DN: %v; want ErrNotFound in words", err)
+	}
+	nowhere := "CN=Nobody Here,OU=Nowhere," + dn[strings.Index(dn, ",")+1:]
+	if _, err := objs.Lookup(ctx, nowhere); !errors.Is(err, directory.ErrNotFound) || strings.Contains(err.Error(), "Result Code") {
+		t.Fatalf("DN under an OU nobody has: %v; want ErrNotFound in words", err)
+	}
 	// A logon name is a value, never a filter.
 	if _, err := objs.Lookup(ctx, "*"); !errors.Is(err, directory.ErrNotFound) {
 		t.Fatalf("lookup of \"*\": %v; want not found", err)

@@ -159,12 +159,12 @@ func (s *Service) Validate(ctx context.Context, d DataSource) error {
 	}
 	if d.Scope.Filter != "" {
 		if _, err := ldap.CompileFilter(d.Scope.Filter); err != nil {
-			problem("scope.filter", "LDAP filter of the scope", fmt.Sprintf("%q is not an LDAP filter: %v", d.Scope.Filter, err))
+			problem("scope.filter", "LDAP filter of the scope", fmt.Sprintf("%q is not an LDAP filter (%s): write it in parentheses, e.g. (department=Sales)", d.Scope.Filter, directory.Reason(err)))
 		}
 	}
 	if d.Scope.Base != "" {
 		if _, err := ldap.ParseDN(d.Scope.Base); err != nil {
-			problem("scope.base", "Base of the scope", fmt.Sprintf("%q is not a DN: %v", d.Scope.Base, err))
+			problem("scope.base", "Base of the scope", fmt.Sprintf("%q is not a DN (%s): write it as OU=Sales,DC=example,DC=com, or pick it with the search box", d.Scope.Base, directory.Reason(err)))
 		}
 	}
 	schema := mapping.Schema{Fields: map[string][]string{}}
