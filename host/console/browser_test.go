@@ -3,13 +3,16 @@ package console_test
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"github.com/idbridge/idbridge/host/directory"
@@ -54,6 +57,12 @@ type browser struct {
 	shots string
 	// axe is axe-core's script, run on every page shot; nil skips it.
 	axe []byte
+
+	// explorer collects every page the tab was sent to under /s/ (the
+	// API explorer), redirects included: the admin's path goes through
+	// the forms only.
+	mu       sync.Mutex
+	explorer []string
 }
 
 func newBrowser(t *testing.T, base string) *browser {
@@ -79,7 +88,36 @@ func newBrowser(t *testing.T, base string) *browser {
 	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
 		t.Fatalf("start Chromium: %v", err)
 	}
-	return &browser{t: t, ctx: ctx, base: base, shots: artifacts(t), axe: axeScript(t)}
+	b := &browser{t: t, ctx: ctx, base: base, shots: artifacts(t), axe: axeScript(t)}
+	// Listen runs on the tab's reading loop: it only notes the address.
+	if err := chromedp.Listen(ctx, func(ev any) {
+		req, ok := ev.(*network.EventRequestWillBeSent)
+		if !ok || req.Type != network.ResourceTypeDocument {
+			return
+		}
+		if u, err := url.Parse(req.Request.URL); err == nil && strings.HasPrefix(u.Path, "/s/") {
+			b.mu.Lock()
+			b.explorer = append(b.explorer, u.RequestURI())
+			b.mu.Unlock()
+		}
+	}); err != nil {
+		t.Fatalf("listen to the tab: %v", err)
+	}
+	t.Cleanup(b.formsOnly)
+	return b
+}
+
+// formsOnly fails the test when the tab has been sent to an explorer
+// page (/s/...) since the last check.
+func (b *browser) formsOnly() {
+	b.t.Helper()
+	b.mu.Lock()
+	pages := b.explorer
+	b.explorer = nil
+	b.mu.Unlock()
+	if len(pages) > 0 {
+		b.t.Fatalf("the console sent the browser to the API explorer (%s); every step must have a form", strings.Join(pages, ", "))
+	}
 }
 
 // step runs actions with a time bound, failing the test with what.
@@ -103,6 +141,7 @@ func (b *browser) submit(what string, sel chromedp.CSS) int64 {
 		b.shot("failed-" + strings.ReplaceAll(what, " ", "-"))
 		b.t.Fatalf("%s: %v", what, err)
 	}
+	b.formsOnly()
 	return resp.Status
 }
 
@@ -114,6 +153,7 @@ func (b *browser) open(path string) int64 {
 	if err != nil {
 		b.t.Fatalf("open %s: %v", path, err)
 	}
+	b.formsOnly()
 	return resp.Status
 }
 
@@ -184,7 +224,8 @@ func (b *browser) checkAccessibility(name string) {
 // guideShots are the screenshots the admin guide shows, by the name the
 // test gives them and the file under docs/admin/img/. `make screenshots`
 // (UPDATE_SCREENSHOTS=1) writes them there, so the guide shows the
-// console as it is; other runs leave the documentation alone.
+// console as it is; other runs leave the documentation alone. See
+// decision 0272.
 var guideShots = map[string]string{
 	"00-overview":                      "overview",
 	"02-marketplace-installed":         "marketplace",
@@ -239,6 +280,26 @@ func (b *browser) flash(what, want string) string {
 	return msg
 }
 
+// values reads the values of the inputs sels, joined by "|".
+func (b *browser) values(sels ...string) string {
+	b.t.Helper()
+	js := fmt.Sprintf(`%q.split("\n").map(function (s) { var e = document.querySelector(s); return e ? e.value : "<no " + s + ">"; }).join("|")`, strings.Join(sels, "\n"))
+	return eval[string](b, js)
+}
+
+// noMachineWords fails when what the admin reads shows an API path, an
+// LDAP result code or a command-line hint instead of words.
+func (b *browser) noMachineWords(what string) {
+	b.t.Helper()
+	msg := b.text("main")
+	for _, bad := range []string{"LDAP Result Code", "headers[", "mappings[", "trigger.", "scope.ou", "action.template", "pass --", "`idbridge ", "use idbridge"} {
+		if strings.Contains(msg, bad) {
+			b.shot("failed-" + strings.ReplaceAll(what, " ", "-"))
+			b.t.Fatalf("%s: the page shows %q: %.600s", what, bad, msg)
+		}
+	}
+}
+
 // fill types value into the input sel (an empty value too, which
 // SetValue cannot).
 func (b *browser) fill(sel, value string) {
@@ -265,10 +326,16 @@ func (b *browser) signOut() {
 
 // TestConsoleInBrowser is the admin's path through the console in a real
 // browser against a host with the real Clockify connector, the Clockify
-// sandbox and an LDAP directory: install by upload, configure, test, test
-// and save an inbound endpoint, create a data source, preview and apply a
-// plan to one user; then the auditor's read-only pages, a change refused
-// for want of a CSRF token and one refused by role (403).
+// sandbox and an LDAP directory, through the forms only (a visit to an
+// API explorer page, /s/..., fails it): install by upload, configure,
+// test, test and save an inbound endpoint, create a data source, preview
+// and apply a plan to one user, test and write webhooks, write a
+// template, create an automation and apply it now; then the operator's
+// and the auditor's pages, a change refused for want of a CSRF token and
+// one refused by role (403). Each bad input the admin may type (a wrong
+// API key, a blanked setting, a user or DN nobody has, a refused custom
+// endpoint, data source, webhook or automation) is refused in words and
+// leaves what was typed in the form. See decision 0272.
 func TestConsoleInBrowser(t *testing.T) {
 	chromium(t) // skip (or fail in CI) before building anything
 	h := startHost(t)
@@ -346,14 +413,17 @@ func TestConsoleInBrowser(t *testing.T) {
 	b.fill("#setting-rateLimit", "fast")
 	b.submit("save bad settings", "#save-settings")
 	b.flashBad("save bad settings")
-	if v := eval[string](b, `document.querySelector("#setting-rateLimit").value`); v != "fast" {
-		t.Fatalf("after a refused save the rate field holds %q, want what was typed", v)
+	// The blanked Workspace ID stays blank (not the stored value back),
+	// the bad rate stays as typed.
+	if v := b.values("#setting-workspaceId", "#setting-rateLimit"); v != "|fast" {
+		t.Fatalf("after a refused save the fields hold %q, want what was typed", v)
 	}
 	for _, f := range []string{"workspaceId", "rateLimit"} {
 		if msg := b.text(chromedp.CSS("#error-setting-" + f)); msg == "" {
 			t.Fatalf("no error next to %s", f)
 		}
 	}
+	b.noMachineWords("save bad settings")
 	b.shot("04b-integration-refused-settings")
 
 	// A wrong API key: saved, tested at once, shown as failed, and the
@@ -368,6 +438,14 @@ func TestConsoleInBrowser(t *testing.T) {
 	}
 	if lt := b.text("#last-test"); strings.Contains(lt, "Passed") {
 		t.Fatalf("after a wrong key the last test says %q", lt)
+	}
+	// The key is a secret: never kept nor shown back (decision 0222); the
+	// settings beside it are still the stored ones.
+	if v := b.values("#secret-apiKey", "#setting-workspaceId"); v != "|"+sandbox.DefaultWorkspaceID {
+		t.Fatalf("after a wrong key the form holds %q", v)
+	}
+	if strings.Contains(b.html(), "wrong-key-0000") {
+		t.Fatal("the page shows the wrong key back")
 	}
 	b.step("enter the API key again", chromedp.SetValue(chromedp.CSS("#secret-apiKey"), sandbox.DefaultAdminKey))
 	b.submit("save the key again", "#save-authorization")
@@ -413,10 +491,15 @@ func TestConsoleInBrowser(t *testing.T) {
 	if kept != "groups-custom|/v1/workspaces/{WorkspaceID}/user-groups|Bad Header|NAME|page" {
 		t.Fatalf("after a refused endpoint save the form holds %q, want what was typed", kept)
 	}
-	for _, e := range []string{"#error-rows-headers", `[id="error-field-paging.pageParam"]`} {
-		if msg := b.text(chromedp.CSS(e)); msg == "" {
-			t.Fatalf("no error at %s", e)
+	// Each problem beside its field in the form's words, never the API's
+	// path (headers[0].name). See decision 0271.
+	for e, want := range map[string]string{"#error-headers-0": "Header 1 name: ", `[id="error-field-paging.pageParam"]`: "Page, offset or cursor parameter: "} {
+		if msg := b.text(chromedp.CSS(e)); !strings.HasPrefix(msg, want) {
+			t.Fatalf("the error at %s says %q, want it to start with %q", e, msg, want)
 		}
+	}
+	if msg := b.text("#flash"); strings.Contains(msg, "headers[") || strings.Contains(msg, "paging.") {
+		t.Fatalf("the refusal shows an API path: %s", msg)
 	}
 	if eval[bool](b, `!!document.querySelector('tr[data-endpoint="groups-custom"]')`) {
 		t.Fatal("a refused custom endpoint was saved")
@@ -488,6 +571,7 @@ func TestConsoleInBrowser(t *testing.T) {
 	b.fill("#map1-attribute", "titel")
 	b.submit("save a data source with an unknown attribute", "#save-datasource")
 	b.flashBad("save a data source with an unknown attribute")
+	b.noMachineWords("save a data source with an unknown attribute")
 	if msg := b.text("#error-map1-attribute"); !strings.Contains(msg, "titel") {
 		t.Fatalf("the unknown attribute's error says %q", msg)
 	}
@@ -562,6 +646,20 @@ func TestConsoleInBrowser(t *testing.T) {
 	if chosen != "%ad.mail%" {
 		t.Fatalf("the macro chooser inserted %q", chosen)
 	}
+	// A DN nobody has is refused in words, and the test form comes back
+	// as typed.
+	unknownDN := "CN=Nobody Here," + h.People.ScopeOU
+	b.step("fill the webhook test with an unknown DN",
+		chromedp.SetValue(chromedp.CSS("#input-value-1"), "false"),
+		chromedp.SetValue(chromedp.CSS("#wh-objects"), unknownDN))
+	b.submit("test add-user for an unknown DN", "#run-test")
+	b.flashBad("test add-user for an unknown DN")
+	b.noMachineWords("test add-user for an unknown DN")
+	if v := b.values("#wh-objects", "#input-value-0", "#input-value-1"); v != unknownDN+"|%ad.mail%|false" {
+		t.Fatalf("after the refused test the form holds %q", v)
+	}
+	b.shot("11a-outbound-test-unknown-user")
+	b.fill("#wh-objects", "")
 	// The user is picked with the directory picker: typed, found, chosen.
 	b.step("fill the webhook test",
 		chromedp.SetValue(chromedp.CSS("#input-value-1"), "false"),
@@ -616,16 +714,16 @@ func TestConsoleInBrowser(t *testing.T) {
 	if want := `tag-user|/v1/workspaces/{WorkspaceID}/users/%userId%|PUT|X-Requested-By|idbridge %ad.nosuch%|{"note": "%ad.mail%"}`; kept != want {
 		t.Fatalf("after a refused webhook save the form holds %q, want %q", kept, want)
 	}
-	if msg := b.text("#error-field-name"); msg == "" {
-		t.Fatal("no error beside the webhook's name")
+	if msg := b.text("#error-field-name"); msg != "Name: required" {
+		t.Fatalf("the error beside the webhook's name says %q", msg)
 	}
 	b.shot("12a-webhook-refused")
 	// Named now; the unknown macro in a header is refused under the rows.
 	b.fill("#field-name", "Tag a user")
 	b.submit("save a webhook with an unknown macro", "#save-webhook")
 	b.flashBad("save a webhook with an unknown macro")
-	if msg := b.text("#error-rows-headers"); !strings.Contains(msg, "nosuch") {
-		t.Fatalf("the headers' error says %q", msg)
+	if msg := b.text("#error-headers-0"); !strings.HasPrefix(msg, "Header 1 value, line 1") || !strings.Contains(msg, "nosuch") {
+		t.Fatalf("the header's error says %q", msg)
 	}
 	if v := eval[string](b, `document.querySelector("#field-name").value + "|" + document.querySelector("#headers-value-0").value`); v != "Tag a user|idbridge %ad.nosuch%" {
 		t.Fatalf("after the second refusal the form holds %q", v)
@@ -656,8 +754,8 @@ func TestConsoleInBrowser(t *testing.T) {
 		t.Fatal("the deleted webhook is still listed")
 	}
 
-	// Orchestration: an onboarding template, applied now to one user; the
-	// run shows per object and per step what was sent and received.
+	// Orchestration: an onboarding template, applied below by an
+	// automation.
 	tmpl := `{"id":"onboard","name":"Onboarding","steps":[{"id":"add","name":"Add to Clockify","kind":"webhook",
  "integration":"clockify","webhook":"add-user","inputs":{"email":"%lower(ad.mail)%","sendEmail":"false"}}]}`
 	b.open("/templates")
@@ -682,30 +780,79 @@ func TestConsoleInBrowser(t *testing.T) {
 	}
 	b.shot("13b-template-refused")
 
-	var omar []directory.User
-	if err := h.DirConn.Users(context.Background(), directory.UserQuery{Filter: directory.Equal("mail", h.People.Mail["omar"])},
-		func(u directory.User) error { omar = append(omar, u); return nil }); err != nil || len(omar) != 1 {
-		t.Fatalf("read omar: %d, %v", len(omar), err)
+	// Automations: the onboarding template saved above, run by an
+	// automation scoped to the staff. Refused first: a schedule that is
+	// not a cron expression, named in the form's words beside its field,
+	// everything typed kept.
+	b.open("/automations")
+	b.shot("16-automations-empty")
+	b.step("fill the automation",
+		chromedp.SetValue(chromedp.CSS("#au-name"), "Onboard staff"),
+		chromedp.SetValue(chromedp.CSS("#au-trigger"), "schedule"),
+		chromedp.SetValue(chromedp.CSS("#au-schedule"), "every morning"),
+		chromedp.SetValue(chromedp.CSS("#au-ou"), h.People.ScopeOU),
+		chromedp.Click(chromedp.CSS("#au-subtree")),
+		chromedp.SetValue(chromedp.CSS("#au-action"), "template:onboard"))
+	b.submit("create an automation with a bad schedule", "#save-automation")
+	b.flashBad("create an automation with a bad schedule")
+	b.noMachineWords("create an automation with a bad schedule")
+	if msg := b.text(`[id="error-field-trigger.schedule"]`); !strings.HasPrefix(msg, "Schedule: ") {
+		t.Fatalf("the schedule's error says %q", msg)
 	}
-	const runID = "6f1c2d3e-4a5b-4c6d-8e7f-8091a2b3c4d5"
-	run := fmt.Sprintf(`{"runId":%q,"templateId":"onboard","objects":[{"id":%q}]}`, runID, omar[0].ID)
-	b.open("/s/runs")
-	start := `form[data-op="POST /v1/runs"]`
-	b.step("fill the run", chromedp.Click(chromedp.CSS(`details:has(`+start+`) > summary`)),
-		chromedp.SetValue(chromedp.CSS(start+` textarea[name="body"]`), run))
-	b.submit("apply onboarding now", chromedp.CSS(start+` button`))
-	b.flashOK("apply onboarding now")
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		b.open("/runs/" + runID)
-		if st := b.text("#run-state"); st == "succeeded" {
-			break
-		} else if time.Now().After(deadline) {
-			b.shot("failed-run")
-			t.Fatalf("the onboarding run is %q, not succeeded", st)
+	if v, want := b.values("#au-name", "#au-trigger", "#au-schedule", "#au-ou", "#au-action"), "Onboard staff|schedule|every morning|"+h.People.ScopeOU+"|template:onboard"; v != want {
+		t.Fatalf("after a refused automation the form holds %q, want %q", v, want)
+	}
+	if !eval[bool](b, `document.getElementById("au-subtree").checked`) {
+		t.Fatal("after a refused automation 'include sub-OUs' is unticked")
+	}
+	b.shot("16a-automation-refused")
+	b.fill("#au-trigger", "manual")
+	b.fill("#au-schedule", "")
+	b.submit("create the automation", "#save-automation")
+	b.flashOK("create the automation")
+	autoID := eval[string](b, `document.querySelector("tr[data-automation]").getAttribute("data-automation")`)
+	b.submit("enable the automation", chromedp.CSS(`button[data-toggle="`+autoID+`"]`))
+	b.flashOK("enable the automation")
+	if !eval[bool](b, `document.querySelector('button[data-toggle="`+autoID+`"]').classList.contains("on")`) {
+		t.Fatal("the automation does not show as enabled")
+	}
+	b.shot("17-automations")
+
+	// Apply now: a user nobody is refused in words and what was typed
+	// comes back; then omar, by mail as the webhook test takes him.
+	apply := `form[data-apply="` + autoID + `"]`
+	b.step("fill apply now for nobody", chromedp.Click(chromedp.CSS(`tr[data-automation="`+autoID+`"] details.apply > summary`)),
+		chromedp.SetValue(chromedp.CSS(apply+` textarea[name="users"]`), "nobody.here"))
+	b.submit("apply onboarding now for nobody", chromedp.CSS(apply+` button`))
+	b.flashBad("apply onboarding now for nobody")
+	b.noMachineWords("apply onboarding now for nobody")
+	if v := eval[string](b, `document.querySelector('`+apply+` textarea[name="users"]').value`); v != "nobody.here" {
+		t.Fatalf("after a refused apply-now the users field holds %q", v)
+	}
+	b.shot("17a-apply-now-refused")
+	applyNow := func(who string) string {
+		t.Helper()
+		b.open("/automations")
+		b.step("fill apply now", chromedp.Click(chromedp.CSS(`tr[data-automation="`+autoID+`"] details.apply > summary`)),
+			chromedp.SetValue(chromedp.CSS(apply+` textarea[name="users"]`), h.People.Mail[who]))
+		b.submit("apply onboarding now for "+who, chromedp.CSS(apply+` button`))
+		b.flashOK("apply onboarding now for " + who)
+		run := eval[string](b, `location.pathname`)
+		deadline := time.Now().Add(60 * time.Second)
+		for {
+			b.open(run)
+			if st := b.text("#run-state"); st == "succeeded" {
+				break
+			} else if time.Now().After(deadline) {
+				b.shot("failed-automation-run")
+				t.Fatalf("the run for %s is %q, not succeeded", who, st)
+			}
+			time.Sleep(300 * time.Millisecond)
 		}
-		time.Sleep(300 * time.Millisecond)
+		return strings.TrimPrefix(run, "/runs/")
 	}
+	// The run shows per object and per step what was sent and received.
+	runID := applyNow("omar")
 	b.step("open the step", chromedp.Click(chromedp.CSS(`details.step[data-step="add"] > summary`)))
 	if req := b.text(`details.step[data-step="add"] .request`); !strings.Contains(req, h.People.Mail["omar"]) {
 		t.Fatalf("the run's step does not show its request: %.500s", req)
@@ -729,43 +876,7 @@ func TestConsoleInBrowser(t *testing.T) {
 	if !inClockify(h, h.People.Mail["omar"]) {
 		t.Fatal("the onboarding run did not add omar to Clockify")
 	}
-
-	// Automations: the onboarding template saved above, applied now to one
-	// user of an automation scoped to the staff.
-	b.open("/automations")
-	b.shot("16-automations-empty")
-	b.step("fill the automation",
-		chromedp.SetValue(chromedp.CSS("#au-name"), "Onboard staff"),
-		chromedp.SetValue(chromedp.CSS("#au-trigger"), "manual"),
-		chromedp.SetValue(chromedp.CSS("#au-ou"), h.People.ScopeOU),
-		chromedp.Click(chromedp.CSS("#au-subtree")),
-		chromedp.SetValue(chromedp.CSS("#au-action"), "template:onboard"))
-	b.submit("create the automation", "#save-automation")
-	b.flashOK("create the automation")
-	autoID := eval[string](b, `document.querySelector("tr[data-automation]").getAttribute("data-automation")`)
-	b.submit("enable the automation", chromedp.CSS(`button[data-toggle="`+autoID+`"]`))
-	b.flashOK("enable the automation")
-	if !eval[bool](b, `document.querySelector('button[data-toggle="`+autoID+`"]').classList.contains("on")`) {
-		t.Fatal("the automation does not show as enabled")
-	}
-	b.shot("17-automations")
-	// Apply now takes the person by mail, as the webhook test does.
-	apply := `form[data-apply="` + autoID + `"]`
-	b.step("fill apply now", chromedp.Click(chromedp.CSS(`tr[data-automation="`+autoID+`"] details.apply > summary`)),
-		chromedp.SetValue(chromedp.CSS(apply+` textarea[name="users"]`), h.People.Mail["paul"]))
-	b.submit("apply onboarding now", chromedp.CSS(apply+` button`))
-	b.flashOK("apply onboarding now")
-	deadline = time.Now().Add(60 * time.Second)
-	for {
-		b.open(eval[string](b, `location.pathname`))
-		if st := b.text("#run-state"); st == "succeeded" {
-			break
-		} else if time.Now().After(deadline) {
-			b.shot("failed-automation-run")
-			t.Fatalf("the automation's run is %q, not succeeded", st)
-		}
-		time.Sleep(300 * time.Millisecond)
-	}
+	applyNow("paul")
 	if steps := eval[int](b, `document.querySelectorAll("details.step").length`); steps < 1 {
 		t.Fatal("the onboarding run recorded no step")
 	}
@@ -893,7 +1004,7 @@ func TestConsoleInBrowser(t *testing.T) {
 	// with a valid CSRF token refused by the API's roles.
 	auditor := h.createToken(t, "ian", "auditor")
 	b.signIn(auditor)
-	for i, p := range []string{"/extensions", "/integrations", "/integrations/clockify", "/integrations/clockify/inbound", "/integrations/clockify/outbound", "/sync", "/s/sync", "/templates", "/templates?id=onboard", "/automations", "/runs", "/runs/" + runID, "/audit", "/s/audit"} {
+	for i, p := range []string{"/", "/extensions", "/integrations", "/integrations/clockify", "/integrations/clockify/inbound", "/integrations/clockify/outbound", "/sync", "/templates", "/templates?id=onboard", "/automations", "/runs", "/runs/" + runID, "/audit"} {
 		if st := b.open(p); st != 200 {
 			t.Fatalf("auditor %s answered %d", p, st)
 		}
