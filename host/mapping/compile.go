@@ -40,14 +40,13 @@ func NewPlanner(def DataSource) (*Planner, error) {
 		return nil, fmt.Errorf("%w: a data source needs 1 to %d endpoints", ErrInvalid, maxEndpoints)
 	}
 	p := &Planner{
-		def:       def,
-		aliases:   map[string]int{},
-		merged:    map[string][]int{},
-		byAlias:   map[string]map[string]int{},
-		byKey:     map[string]int32{},
-		index:     map[string]int32{},
-		seenUsers: map[string]struct{}{},
-		join:      make([]EndpointReport, len(def.Endpoints)),
+		def:     def,
+		aliases: map[string]int{},
+		merged:  map[string][]int{},
+		byAlias: map[string]map[string]int{},
+		byKey:   map[string]int32{},
+		index:   map[string]int32{},
+		join:    make([]EndpointReport, len(def.Endpoints)),
 	}
 	p.slotPaths = make([][]slotPath, len(def.Endpoints))
 	for i, e := range def.Endpoints {

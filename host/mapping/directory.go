@@ -1,6 +1,7 @@
 package mapping
 
 import (
+	"slices"
 	"strings"
 )
 
@@ -32,28 +33,21 @@ const dupFlag = int32(-1 << 31)
 func (p *Planner) AddUser(u ADUser) {
 	p.userMu.Lock()
 	defer p.userMu.Unlock()
-	id := u.ID
-	if id == "" {
-		id = "dn:" + strings.ToLower(u.DN)
+	// The values the plan reads, still the caller's strings: they are
+	// copied below in one piece.
+	var rawBuf [4][]string
+	raw := rawBuf[:0]
+	if len(p.attrs) > len(rawBuf) {
+		raw = make([][]string, 0, len(p.attrs))
 	}
-	if _, dup := p.seenUsers[id]; dup {
-		return
-	}
-	// One copy of the ID serves as both the seen key and the user's id.
-	cid := strings.Clone(u.ID)
-	if id == u.ID {
-		p.seenUsers[cid] = struct{}{}
-	} else {
-		p.seenUsers[id] = struct{}{} // built above, so already a copy
-	}
-	cu := adUser{id: cid, dn: strings.Clone(u.DN), enabled: u.Enabled, vals: p.userSlots.take(len(p.attrs))}
+	raw = raw[:len(p.attrs)]
+	size := len(u.ID) + len(u.DN)
 	for name, vals := range u.Attributes {
 		for i, a := range p.attrs {
 			if strings.EqualFold(a, name) && len(vals) > 0 {
-				if len(vals) == 1 {
-					cu.vals[i] = strings.Clone(vals[0])
-				} else {
-					cu.vals[i] = strings.Join(vals, multiSep)
+				raw[i] = vals
+				for _, v := range vals {
+					size += len(v) + len(multiSep)
 				}
 			}
 		}
@@ -62,21 +56,62 @@ func (p *Planner) AddUser(u ADUser) {
 	// keep nothing.
 	var buf [2]string // most users have one match value; no allocation then
 	keys := buf[:0]
-	for k := range strings.SplitSeq(cu.vals[p.matchAttr], multiSep) {
-		if k = p.normMatch(k); k != "" {
-			keys = append(keys, k)
+	match := raw[p.matchAttr]
+	for _, v := range match {
+		for k := range strings.SplitSeq(v, multiSep) {
+			if k = p.normMatch(k); k != "" {
+				keys = append(keys, k)
+			}
 		}
 	}
 	if len(keys) == 0 {
+		if p.seenWithoutKey(u) {
+			return
+		}
 		p.usersWithoutKey++
 		p.userCount++
 		return
 	}
+	// A user streamed twice has the same match values both times, so the
+	// index already leads to its first copy: no set of every ID is needed.
+	prev, exists := p.index[keys[0]]
+	if exists && p.sameUser(prev, u) {
+		return
+	}
+	// One allocation holds the user's ID, DN and values: the planner keeps
+	// them for the whole plan, and a hundred thousand users are then a
+	// hundred thousand objects for the collector, not half a million.
+	var sb strings.Builder
+	sb.Grow(size)
+	cut := func(s string) string {
+		start := sb.Len()
+		sb.WriteString(s)
+		return sb.String()[start:]
+	}
+	cu := adUser{id: cut(u.ID), dn: cut(u.DN), enabled: u.Enabled, vals: p.userSlots.take(len(p.attrs))}
+	for i, vals := range raw {
+		switch len(vals) {
+		case 0:
+		case 1:
+			cu.vals[i] = cut(vals[0])
+		default:
+			start := sb.Len()
+			for j, v := range vals {
+				if j > 0 {
+					sb.WriteString(multiSep)
+				}
+				sb.WriteString(v)
+			}
+			cu.vals[i] = sb.String()[start:]
+		}
+	}
 	pos := int32(len(p.users))
 	p.users = append(p.users, cu)
 	p.userCount++
-	for _, k := range keys {
-		prev, exists := p.index[k]
+	for i, k := range keys {
+		if i > 0 {
+			prev, exists = p.index[k]
+		}
 		switch {
 		case !exists:
 			p.index[k] = pos
@@ -89,6 +124,39 @@ func (p *Planner) AddUser(u ADUser) {
 			p.index[k] = int32(len(p.dups)-1) | dupFlag
 		}
 	}
+}
+
+// sameUser tells whether the user (or any of the users) an index value
+// leads to is u itself, by ID, or by DN when there is no ID.
+func (p *Planner) sameUser(at int32, u ADUser) bool {
+	same := func(i int32) bool {
+		cu := &p.users[i]
+		if u.ID != "" || cu.id != "" {
+			return cu.id == u.ID
+		}
+		return strings.EqualFold(cu.dn, u.DN)
+	}
+	if at&dupFlag == 0 {
+		return same(at)
+	}
+	return slices.ContainsFunc(p.dups[at&^dupFlag], same)
+}
+
+// seenWithoutKey tells whether a user without a match value was counted
+// before, and remembers it. Such users are rare, so their set is small.
+func (p *Planner) seenWithoutKey(u ADUser) bool {
+	id := u.ID
+	if id == "" {
+		id = "dn:" + strings.ToLower(u.DN)
+	}
+	if _, dup := p.keylessUsers[id]; dup {
+		return true
+	}
+	if p.keylessUsers == nil {
+		p.keylessUsers = map[string]struct{}{}
+	}
+	p.keylessUsers[strings.Clone(id)] = struct{}{}
+	return false
 }
 
 // lookupUsers returns the users with a match value, and whether several

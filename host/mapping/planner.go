@@ -50,7 +50,9 @@ type Planner struct {
 	dups            [][]int32
 	usersWithoutKey int
 	userCount       int
-	seenUsers       map[string]struct{}
+	// keylessUsers are the users without a match value counted so far,
+	// by ID (or DN), so a user streamed twice is counted once.
+	keylessUsers map[string]struct{}
 }
 
 // Plan computes the plan from everything fed so far, every object of every

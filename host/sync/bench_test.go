@@ -51,7 +51,7 @@ func BenchmarkFullDryRun(b *testing.B) {
 		// a pace to measure with.
 		Settings: map[string]string{"rateLimit": benchRate()}})
 	dir, err := directory.Open(ctx, directory.Config{URL: url, PlainText: true, BindDN: os.Getenv(envBenchLDAPBind),
-		Password: os.Getenv(envBenchLDAPPass), BaseDN: os.Getenv(envBenchLDAPBase), PageSize: 1000, Flavor: directory.FlavorLDAP})
+		Password: os.Getenv(envBenchLDAPPass), BaseDN: os.Getenv(envBenchLDAPBase), PageSize: benchPageSize(), Flavor: directory.FlavorLDAP})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -203,6 +203,14 @@ func benchRate() string {
 		return r
 	}
 	return "0"
+}
+
+// benchPageSize is the directory's page size for the benchmark: the
+// client's default, as the host runs, unless IDBRIDGE_BENCH_PAGE_SIZE says
+// otherwise.
+func benchPageSize() int {
+	n, _ := strconv.Atoi(os.Getenv("IDBRIDGE_BENCH_PAGE_SIZE"))
+	return n
 }
 
 // startHeapSampler samples the Go heap every 5 ms until the returned
