@@ -457,7 +457,9 @@ func (a *attrNames) lookup(wire []byte) wireName {
 }
 
 // entry decodes a SearchResultEntry (RFC 4511 §4.5.2) into the same Entry
-// Search would deliver. All of an entry's values share one backing slice.
+// Search would deliver. All of an entry's values share one backing slice,
+// and its DN and values one string allocation: a scan of a whole directory
+// then makes a few objects per entry for the collector, not one per value.
 func (a *attrNames) entry(b []byte) (Entry, error) {
 	dn, b, err := expect(b, tagOctetString, "entry DN")
 	if err != nil {
@@ -467,11 +469,14 @@ func (a *attrNames) entry(b []byte) (Entry, error) {
 	if err != nil {
 		return Entry{}, err
 	}
-	attrs, values, err := countAttributes(list)
+	attrs, values, size, err := countAttributes(list)
 	if err != nil {
 		return Entry{}, err
 	}
-	e := Entry{DN: string(dn), Attributes: make(map[string][]string, attrs)}
+	var text strings.Builder
+	text.Grow(len(dn) + size)
+	text.Write(dn)
+	e := Entry{DN: text.String(), Attributes: make(map[string][]string, attrs)}
 	slab := make([]string, values)
 	for len(list) > 0 {
 		var attr []byte
@@ -487,7 +492,11 @@ func (a *attrNames) entry(b []byte) (Entry, error) {
 			if name.guid {
 				slab[start+n] = FormatGUID(v)
 			} else {
-				slab[start+n] = string(v)
+				// The builder has room for every value, so earlier
+				// strings are never moved; each is a slice of it.
+				at := text.Len()
+				text.Write(v)
+				slab[start+n] = text.String()[at:]
 			}
 			n++
 		}
@@ -498,28 +507,31 @@ func (a *attrNames) entry(b []byte) (Entry, error) {
 }
 
 // countAttributes validates an entry's attribute list and counts its
-// attributes and values, so entry can size its map and value slab once.
-func countAttributes(list []byte) (attrs, values int, err error) {
+// attributes, values and the values' bytes, so entry can size its map,
+// value slab and text once.
+func countAttributes(list []byte) (attrs, values, size int, err error) {
 	for len(list) > 0 {
 		var attr []byte
 		if attr, list, err = expect(list, tagSequence, "attribute"); err != nil {
-			return 0, 0, err
+			return 0, 0, 0, err
 		}
 		_, rest, err := expect(attr, tagOctetString, "attribute type")
 		if err != nil {
-			return 0, 0, err
+			return 0, 0, 0, err
 		}
 		set, _, err := expect(rest, tagSet, "attribute values")
 		if err != nil {
-			return 0, 0, err
+			return 0, 0, 0, err
 		}
 		for len(set) > 0 {
-			if _, set, err = expect(set, tagOctetString, "attribute value"); err != nil {
-				return 0, 0, err
+			var v []byte
+			if v, set, err = expect(set, tagOctetString, "attribute value"); err != nil {
+				return 0, 0, 0, err
 			}
 			values++
+			size += len(v)
 		}
 		attrs++
 	}
-	return attrs, values, nil
+	return attrs, values, size, nil
 }
