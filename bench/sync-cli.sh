@@ -10,7 +10,10 @@
 # Needs what bench/sync.sh needs, and sqlite3. Prints the median of the paired rounds,
 # the host's CPU per plan, and its resident memory after ten plans. Wall
 # times depend on what else runs on the machine.
-# IDBRIDGE_BENCH_IDLE_SECONDS (60) is how long the watcher's rest is measured.
+# IDBRIDGE_BENCH_IDLE_SECONDS (60) is how long the watcher's rest is measured;
+# IDBRIDGE_BENCH_WATCH=0 skips the watcher. IDBRIDGE_BENCH_PROFILE=DIR records
+# one more plan with perf (host, connector, slapd and sandbox, call graphs)
+# into DIR/perf.data and prints where their CPU went.
 set -euo pipefail
 N=${1:-100000}
 ROUNDS=${2:-5}
@@ -62,58 +65,81 @@ cat >"$work/ds.json" <<JSON
 JSON
 idb datasource create --file "$work/ds.json" >/dev/null
 
+# --- the watcher: first snapshot, then rest ---------------------------------------------
+# watcher_bench sets snap_ms, snap_cpu and idle_cpu.
+watcher_bench() {
+	# Without an automation the watcher takes its first snapshot and then rests;
+	# an event automation keeps it polling, as a real deployment does.
+	serve poll
+	local c0 t0
+	c0=$(cpu_ms "$host_pid")
+	t0=$(now_ms)
+	# The cursor is saved when the first snapshot is complete.
+	until [ "$(sqlite3 -readonly "$work/data/idbridge.db" "select count(*) from docs where kind = 'watch.directory.cursor'" 2>/dev/null)" = 1 ]; do
+		sleep 0.2
+		[ $(( $(now_ms) - t0 )) -lt 600000 ] || { echo "sync-cli.sh: no first snapshot after 10 minutes" >&2; exit 1; }
+	done
+	snap_ms=$(( $(now_ms) - t0 ))
+	snap_cpu=$(( $(cpu_ms "$host_pid") - c0 ))
+	idb template install --integration clockify >/dev/null
+	idb automation create --file - >/dev/null <<-JSON
+	{"id": "bench-events", "name": "bench events", "enabled": true,
+	 "trigger": {"type": "event", "events": ["user.changed"]},
+	 "scope": {"ou": "$ou"}, "action": {"template": "clockify-move"}}
+	JSON
+	sleep 5
+	c0=$(cpu_ms "$host_pid")
+	sleep "$idle_s"
+	idle_cpu=$(( $(cpu_ms "$host_pid") - c0 ))
+	stop_host
+}
+
 # --- paired rounds: floor, then the CLI plan ------------------------------------------
-plan_ms=() floors=() host_cpu=()
+# The connector is the host's child process; the plan's CPU is the host's,
+# the connector's and the CLI's own, beside slapd's and the sandbox's.
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+idb sync plan bench >/dev/null # the connector starts on first use; rounds time a running host
+connector_pid=$(pgrep -P "$host_pid" | head -n 1)
+plan_ms=() floors=() ldaps=() curls=() host_cpu=() conn_cpu=() cli_cpu=() servers_cpu=()
 for r in $(seq "$ROUNDS"); do
 	measure_floor
-	floors+=("$floor_ms")
-	c0=$(cpu_ms "$host_pid")
+	floors+=("$floor_ms") ldaps+=("$ldap_ms") curls+=("$curl_ms")
+	c0=$(cpu_ms "$host_pid") k0=$(cpu_ms "$connector_pid") s0=$(( $(cpu_ms "$slapd_pid") + $(cpu_ms "$sandbox_pid") ))
 	timed "$work/plan.t" sh -c "'$work/idbridge' sync plan bench >'$work/plan.out'"
 	host_cpu+=($(( $(cpu_ms "$host_pid") - c0 )))
-	read -r ms _ <"$work/plan.t"
-	plan_ms+=("$ms")
-	echo "round $r: floor $floor_ms ms, sync plan $ms ms" >&2
+	conn_cpu+=($(( $(cpu_ms "$connector_pid") - k0 )))
+	servers_cpu+=($(( $(cpu_ms "$slapd_pid") + $(cpu_ms "$sandbox_pid") - s0 )))
+	read -r ms cms <"$work/plan.t"
+	plan_ms+=("$ms") cli_cpu+=("$cms")
+	echo "round $r: floor $floor_ms ms (ldapsearch $ldap_ms + curl $curl_ms), sync plan $ms ms ($(sed -n 's/^Plan for [^(]*(\(.*\))$/\1/p' "$work/plan.out"))" >&2
 done
-for _ in $(seq $(( 10 - ROUNDS ))); do idb sync plan bench >/dev/null; done
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+if [ -n "${IDBRIDGE_BENCH_PROFILE:-}" ]; then
+	mkdir -p "$IDBRIDGE_BENCH_PROFILE"
+	perf record -q -F 999 -g -o "$IDBRIDGE_BENCH_PROFILE/perf.data" -p "$host_pid,$connector_pid,$slapd_pid,$sandbox_pid" -- \
+		"$work/idbridge" sync plan bench >/dev/null 2>&1
+	perf report -i "$IDBRIDGE_BENCH_PROFILE/perf.data" --no-children --sort comm,dso --stdio -g none 2>/dev/null | grep -v '^#' | grep . | head -n 20 || true
+fi
+for _ in $(seq $(( 9 - ROUNDS ))); do idb sync plan bench >/dev/null; done
 rss_after=$(status_kb "$host_pid" VmRSS:)
 rss_peak=$(status_kb "$host_pid" VmHWM:)
 median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 ratios=()
 for i in "${!plan_ms[@]}"; do ratios+=("$(awk -v a="${plan_ms[$i]}" -v b="${floors[$i]}" 'BEGIN { printf "%.3f", a / b }')"); done
 stop_host
-
-# --- the watcher: first snapshot, then rest ---------------------------------------------
-# Without an automation the watcher takes its first snapshot and then rests;
-# an event automation keeps it polling, as a real deployment does.
-serve poll
-c0=$(cpu_ms "$host_pid")
-t0=$(now_ms)
-# The cursor is saved when the first snapshot is complete.
-until [ "$(sqlite3 -readonly "$work/data/idbridge.db" "select count(*) from docs where kind = 'watch.directory.cursor'" 2>/dev/null)" = 1 ]; do
-	sleep 0.2
-	[ $(( $(now_ms) - t0 )) -lt 600000 ] || { echo "sync-cli.sh: no first snapshot after 10 minutes" >&2; exit 1; }
-done
-snap_ms=$(( $(now_ms) - t0 ))
-snap_cpu=$(( $(cpu_ms "$host_pid") - c0 ))
-idb template install --integration clockify >/dev/null
-idb automation create --file - >/dev/null <<JSON
-{"id": "bench-events", "name": "bench events", "enabled": true,
- "trigger": {"type": "event", "events": ["user.changed"]},
- "scope": {"ou": "$ou"}, "action": {"template": "clockify-move"}}
-JSON
-sleep 5
-c0=$(cpu_ms "$host_pid")
-sleep "$idle_s"
-idle_cpu=$(( $(cpu_ms "$host_pid") - c0 ))
-stop_host
+[ "${IDBRIDGE_BENCH_WATCH:-1}" = 0 ] || watcher_bench
 
 echo
 echo "== idbridge sync plan from the CLI, $N directory users x $N app accounts, $ROUNDS paired rounds"
 printf '  %-40s %s ms (rounds: %s)\n' "floor: ldapsearch + curl, median" "$(median "${floors[@]}")" "${floors[*]}"
 printf '  %-40s %s ms (rounds: %s)\n' "idbridge sync plan, median" "$(median "${plan_ms[@]}")" "${plan_ms[*]}"
 printf '  %-40s %s x the floor (paired ratios: %s; target <= 1.2)\n' "median of paired ratios" "$(median "${ratios[@]}")" "${ratios[*]}"
-printf '  %-40s %s ms per plan (median)\n' "host CPU" "$(median "${host_cpu[@]}")"
+printf '  %-40s ldapsearch %s ms + curl %s ms\n' "  floor's parts, medians" "$(median "${ldaps[@]}")" "$(median "${curls[@]}")"
+printf '  %-40s host %s, connector %s, CLI %s, slapd + sandbox %s ms (medians; %s cores)\n' "CPU per plan" \
+	"$(median "${host_cpu[@]}")" "$(median "${conn_cpu[@]}")" "$(median "${cli_cpu[@]}")" "$(median "${servers_cpu[@]}")" "$(nproc)"
+printf '  %-40s %s before the rounds, %s after (1, 5, 15 min)\n' "machine load average" "$load_before" "$load_after"
 printf '  %-40s %s MB peak, %s MB after (target <= 250)\n' "host RSS over 10 plans" "$(( rss_peak / 1024 ))" "$(( rss_after / 1024 ))"
+[ "${IDBRIDGE_BENCH_WATCH:-1}" = 0 ] && exit 0
 echo "== change watcher at $N users (poll mode)"
 printf '  %-40s %s ms host CPU, %s ms wall (target <= 5000 ms CPU)\n' "first snapshot" "$snap_cpu" "$snap_ms"
 printf '  %-40s %s ms host CPU in %s s = %s%% of a core (target <= 1%%)\n' "at rest, an event automation enabled" "$idle_cpu" "$idle_s" \
