@@ -78,31 +78,15 @@ func (p *Planner) AddUser(u ADUser) {
 	if exists && p.sameUser(prev, u) {
 		return
 	}
-	// One allocation holds the user's ID, DN and values: the planner keeps
-	// them for the whole plan, and a hundred thousand users are then a
-	// hundred thousand objects for the collector, not half a million.
-	var sb strings.Builder
-	sb.Grow(size)
-	cut := func(s string) string {
-		start := sb.Len()
-		sb.WriteString(s)
-		return sb.String()[start:]
-	}
-	cu := adUser{id: cut(u.ID), dn: cut(u.DN), enabled: u.Enabled, vals: p.userSlots.take(len(p.attrs))}
+	t := newText(size)
+	cu := adUser{id: t.keep(u.ID), dn: t.keep(u.DN), enabled: u.Enabled, vals: p.userSlots.take(len(p.attrs))}
 	for i, vals := range raw {
 		switch len(vals) {
 		case 0:
 		case 1:
-			cu.vals[i] = cut(vals[0])
+			cu.vals[i] = t.keep(vals[0])
 		default:
-			start := sb.Len()
-			for j, v := range vals {
-				if j > 0 {
-					sb.WriteString(multiSep)
-				}
-				sb.WriteString(v)
-			}
-			cu.vals[i] = sb.String()[start:]
+			cu.vals[i] = t.keepJoined(vals)
 		}
 	}
 	pos := int32(len(p.users))

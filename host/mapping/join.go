@@ -159,11 +159,12 @@ func (p *Planner) AddRecords(alias string, batch []map[string]any) error {
 			continue
 		}
 		e.present |= bit
-		if ei == 0 {
-			e.key = key // the primary endpoint's spelling is the one shown
-		}
 		if why := badValue(key); why != "" {
 			p.refuse(pos, "the primary key "+why)
+		}
+		size := 0
+		if ei == 0 {
+			size = len(key)
 		}
 		for _, sp := range p.slotPaths[ei] {
 			buf = sp.path.values(rec, buf[:0])
@@ -177,13 +178,33 @@ func (p *Planner) AddRecords(alias string, batch []map[string]any) error {
 			switch len(buf) {
 			case 0:
 			case 1:
-				e.vals[sp.slot] = strings.Clone(buf[0])
+				e.vals[sp.slot] = buf[0] // the record's own string, copied below
 			default:
 				e.vals[sp.slot] = strings.Join(buf, multiSep)
 			}
+			size += len(e.vals[sp.slot])
 		}
+		p.keepCompact(e, ei, key, size)
 	}
 	return nil
+}
+
+// keepCompact copies what the entry keeps of one endpoint's record (the
+// key, for the primary endpoint, and the values of its slots) into one
+// string, so the planner holds no part of the batch.
+func (p *Planner) keepCompact(e *entry, ei int, key string, size int) {
+	if size == 0 {
+		return
+	}
+	t := newText(size)
+	if ei == 0 {
+		e.key = t.keep(key) // the primary endpoint's spelling is the one shown
+	}
+	for _, sp := range p.slotPaths[ei] {
+		if v := e.vals[sp.slot]; v != "" {
+			e.vals[sp.slot] = t.keep(v)
+		}
+	}
 }
 
 // refuse marks the record at pos as one the plan must leave alone, keeping

@@ -1,5 +1,7 @@
 package mapping
 
+import "strings"
+
 // slabChunk is how many strings a slab allocates at a time: large enough
 // that 100,000 users or records cost a few hundred allocations instead of
 // one each, small enough that the unused tail of the last chunk is noise.
@@ -22,4 +24,37 @@ func (s *slab) take(n int) []string {
 	out := s.free[:n:n]
 	s.free = s.free[n:]
 	return out
+}
+
+// text copies the strings one user or record keeps into one allocation:
+// the planner holds them for the whole plan, and a hundred thousand users
+// are then a hundred thousand objects for the collector, not half a
+// million, and none of them pins a part of the caller's input.
+type text struct{ b strings.Builder }
+
+// newText returns a text with room for size bytes. Strings keep returns
+// stay valid as it grows: a builder never changes bytes it has written.
+func newText(size int) *text {
+	t := &text{}
+	t.b.Grow(size)
+	return t
+}
+
+// keep returns a copy of s held in t.
+func (t *text) keep(s string) string {
+	at := t.b.Len()
+	t.b.WriteString(s)
+	return t.b.String()[at:]
+}
+
+// keepJoined returns vals joined by multiSep, held in t.
+func (t *text) keepJoined(vals []string) string {
+	at := t.b.Len()
+	for i, v := range vals {
+		if i > 0 {
+			t.b.WriteString(multiSep)
+		}
+		t.b.WriteString(v)
+	}
+	return t.b.String()[at:]
 }
