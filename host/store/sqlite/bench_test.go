@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/idbridge/idbridge/host/store"
@@ -72,4 +73,37 @@ func BenchmarkDocs(b *testing.B) {
 	}
 	defer s.Close()
 	storetest.BenchDocs(b, s)
+}
+
+// BenchmarkGetBesideLargeDocument reads small documents from a store that
+// holds what a host with the Clockify connector installed holds, its
+// archive (14 MB) among them: a read must not depend on the archive's
+// size. See decision 0263.
+func BenchmarkGetBesideLargeDocument(b *testing.B) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(b.TempDir(), FileName), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	// The documents of a host that has just installed the connector; the
+	// archive sits in the middle of their order.
+	for _, kind := range []string{"api-token", "datasource", "extension", "extension-trusted-key", "host.ready",
+		"inbound-migration", "integration"} {
+		if err := s.Put(ctx, kind, "x", map[string]string{"kind": kind}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := s.Put(ctx, "extension-archive", "x", strings.Repeat("a", 14<<20)); err != nil {
+		b.Fatal(err)
+	}
+	var v map[string]string
+	for b.Loop() {
+		for _, kind := range []string{"api-token", "datasource", "integration"} {
+			if err := s.Get(ctx, kind, "x", &v); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(3*b.N), "µs/get")
 }
