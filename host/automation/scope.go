@@ -119,9 +119,20 @@ func (s Scope) contains(ctx context.Context, dir Directory, dn string) (bool, er
 	return found, nil
 }
 
+// userScanner is a Directory that reads many users faster than Users
+// (*directory.Client decodes entries straight from the wire): learning the
+// scope of an automation over a whole directory reads every user in it.
+type userScanner interface {
+	ScanUsers(ctx context.Context, q directory.UserQuery, fn func(directory.User) error) error
+}
+
 // members streams the users in scope.
 func (s Scope) members(ctx context.Context, dir Directory, fn func(directory.User) error) error {
-	if err := dir.Users(ctx, s.query(), fn); err != nil {
+	read := dir.Users
+	if sc, ok := dir.(userScanner); ok {
+		read = sc.ScanUsers
+	}
+	if err := read(ctx, s.query(), fn); err != nil {
 		return fmt.Errorf("list the users in scope: %w", err)
 	}
 	return nil
