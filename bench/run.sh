@@ -59,6 +59,9 @@ echo "== ./host/orchestration (restart gap)"
 "$GO" test -count=1 -v -run 'TestOnboardingSurvivesEveryFault' ./host/orchestration | grep -E 'restart gap|--- '
 run ./host/watch 'ChangeToEvent' 1x "$@"
 run ./host/automation 'ChangeToClockifyCall' 1x "$@"
+# The same at 100,000 users: a slapd loaded in bulk, watched whole, with
+# automations over every user (needs slapd, root).
+bench/latency.sh
 
 # Store, secrets and macros; the PostgreSQL store beside SQLite (the
 # private cluster of .ci/with-postgres, inside .ci/with-directories).

@@ -81,17 +81,20 @@ for _ in $(seq 100); do
 done
 
 # --- Clockify sandbox with N members -------------------------------------------
-key="sbx-bench-$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-$GO build -o "$work/clockify-sandbox" ./plugins/clockify/cmd/clockify-sandbox
-"$work/clockify-sandbox" --listen "127.0.0.1:$sandbox_port" --generate-users "$N" --rate -1 --api-key "$key" >"$work/sandbox.log" 2>&1 &
-pids+=($!)
-sandbox_pid=$!
-sandbox_url="http://127.0.0.1:$sandbox_port/api"
-workspace=6650a1b2c3d4e5f6a7b8c9d0
-for _ in $(seq 300); do
-	curl -fs -o /dev/null -H "X-Api-Key: $key" "$sandbox_url/v1/user" && break
-	sleep 0.1
-done
+# A caller that needs no app (bench/latency.sh) sets with_sandbox=0.
+if [ "${with_sandbox:-1}" = 1 ]; then
+	key="sbx-bench-$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+	$GO build -o "$work/clockify-sandbox" ./plugins/clockify/cmd/clockify-sandbox
+	"$work/clockify-sandbox" --listen "127.0.0.1:$sandbox_port" --generate-users "$N" --rate -1 --api-key "$key" >"$work/sandbox.log" 2>&1 &
+	pids+=($!)
+	sandbox_pid=$!
+	sandbox_url="http://127.0.0.1:$sandbox_port/api"
+	workspace=6650a1b2c3d4e5f6a7b8c9d0
+	for _ in $(seq 300); do
+		curl -fs -o /dev/null -H "X-Api-Key: $key" "$sandbox_url/v1/user" && break
+		sleep 0.1
+	done
+fi
 
 # --- the floor ------------------------------------------------------------------
 # cpu_ms PID: user+system CPU of a running process, in ms.
