@@ -122,6 +122,7 @@ func (s Scope) contains(ctx context.Context, dir Directory, dn string) (bool, er
 // userScanner is a Directory that reads many users faster than Users
 // (*directory.Client decodes entries straight from the wire): learning the
 // scope of an automation over a whole directory reads every user in it.
+// See decision 0264.
 type userScanner interface {
 	ScanUsers(ctx context.Context, q directory.UserQuery, fn func(directory.User) error) error
 }

@@ -74,6 +74,7 @@ func (p *Planner) AddUser(u ADUser) {
 	}
 	// A user streamed twice has the same match values both times, so the
 	// index already leads to its first copy: no set of every ID is needed.
+	// See decision 0264.
 	prev, exists := p.index[keys[0]]
 	if exists && p.sameUser(prev, u) {
 		return
