@@ -103,10 +103,10 @@ watcher_bench() {
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 idb sync plan bench >/dev/null # the connector starts on first use; rounds time a running host
 connector_pid=$(pgrep -P "$host_pid" | head -n 1)
-plan_ms=() floors=() ldaps=() curls=() host_cpu=() conn_cpu=() cli_cpu=() servers_cpu=()
+plan_ms=() floors=() ldaps=() curls=() floor_cpus=() host_cpu=() conn_cpu=() cli_cpu=() servers_cpu=()
 for r in $(seq "$ROUNDS"); do
 	measure_floor
-	floors+=("$floor_ms") ldaps+=("$ldap_ms") curls+=("$curl_ms")
+	floors+=("$floor_ms") ldaps+=("$ldap_ms") curls+=("$curl_ms") floor_cpus+=("$floor_cpu")
 	c0=$(cpu_ms "$host_pid") k0=$(cpu_ms "$connector_pid") s0=$(( $(cpu_ms "$slapd_pid") + $(cpu_ms "$sandbox_pid") ))
 	timed "$work/plan.t" sh -c "'$work/idbridge' sync plan bench >'$work/plan.out'"
 	host_cpu+=($(( $(cpu_ms "$host_pid") - c0 )))
@@ -140,6 +140,7 @@ printf '  %-40s %s x the floor (paired ratios: %s; target <= 1.2)\n' "median of 
 printf '  %-40s ldapsearch %s ms + curl %s ms\n' "  floor's parts, medians" "$(median "${ldaps[@]}")" "$(median "${curls[@]}")"
 printf '  %-40s host %s, connector %s, CLI %s, slapd + sandbox %s ms (medians; %s cores)\n' "CPU per plan" \
 	"$(median "${host_cpu[@]}")" "$(median "${conn_cpu[@]}")" "$(median "${cli_cpu[@]}")" "$(median "${servers_cpu[@]}")" "$(nproc)"
+printf '  %-40s %s ms (ldapsearch, curl, slapd and sandbox; median)\n' "CPU of the floor" "$(median "${floor_cpus[@]}")"
 printf '  %-40s %s before the rounds, %s after (1, 5, 15 min)\n' "machine load average" "$load_before" "$load_after"
 printf '  %-40s %s MB peak, %s MB after (target <= 250)\n' "host RSS over 10 plans" "$(( rss_peak / 1024 ))" "$(( rss_after / 1024 ))"
 [ "${IDBRIDGE_BENCH_WATCH:-1}" = 0 ] && exit 0
