@@ -5,13 +5,14 @@ import (
 	"net/url"
 
 	"github.com/idbridge/idbridge/host/apiclient"
+	"github.com/idbridge/idbridge/host/store"
 	"github.com/idbridge/idbridge/host/watch"
 )
 
 // lastSync is a data source with its newest sync run.
 type lastSync struct {
 	DataSource dataSource
-	Run        *runRecord
+	Run        *store.Run
 }
 
 // Orphans is the number of app accounts without an active directory user
@@ -29,8 +30,8 @@ func (l lastSync) Orphans() int {
 type overviewData struct {
 	Integrations []integrationView
 	Syncs        []lastSync
-	Waiting      []runRecord
-	Failed       []runRecord
+	Waiting      []store.Run
+	Failed       []store.Run
 	Watcher      *watch.Status
 	Errs         []string
 	HasRuns      bool
@@ -58,19 +59,21 @@ func (c *Console) overviewPage(w http.ResponseWriter, r *http.Request, s *sessio
 		get(apiclient.RouteGetDatasources, nil, &sources)
 		for _, ds := range sources {
 			l := lastSync{DataSource: ds}
-			var runs []runRecord
-			if get(apiclient.RouteGetDatasourcesIDRuns, []string{ds.ID}, &runs) && len(runs) > 0 {
+			runs, a := typed(c.client(r, s).GetDatasourcesIDRuns(r.Context(), ds.ID))
+			if !a.ok() {
+				d.Errs = append(d.Errs, a.Err)
+			} else if len(runs) > 0 {
 				l.Run = &runs[0]
 			}
 			d.Syncs = append(d.Syncs, l)
 		}
 	}
 	if d.HasRuns = rt.has(apiclient.RouteGetRuns); d.HasRuns {
-		for status, into := range map[string]*[]runRecord{"waiting": &d.Waiting, "failed": &d.Failed} {
-			var page struct {
-				Runs []runRecord `json:"runs"`
-			}
-			if get(apiclient.RouteGetRuns, nil, &page, apiclient.Query(url.Values{"status": {status}})) {
+		for status, into := range map[string]*[]store.Run{"waiting": &d.Waiting, "failed": &d.Failed} {
+			page, a := typed(c.client(r, s).GetRuns(r.Context(), apiclient.Query(url.Values{"status": {status}})))
+			if !a.ok() {
+				d.Errs = append(d.Errs, a.Err)
+			} else {
 				if len(page.Runs) > overviewRuns {
 					page.Runs = page.Runs[:overviewRuns]
 				}

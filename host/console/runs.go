@@ -6,36 +6,22 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"time"
 
 	"github.com/idbridge/idbridge/host/apiclient"
+	"github.com/idbridge/idbridge/host/orchestration"
+	"github.com/idbridge/idbridge/host/store"
 )
 
-// The run shapes mirror the orchestration API's JSON (store.Run and
-// store.RunEntry encode with their Go field names).
+// The run pages hold the API's own types (store.Run, store.RunEntry and
+// orchestration.RunView), read through the typed client (decision 0267).
 
-type runRecord struct {
-	ID, Automation, Kind, Trigger, Status, Error string
-	Started, Finished                            time.Time
-	Counts                                       map[string]int
-	Template                                     string `json:"template"`
-	DryRun                                       bool   `json:"dryRun"`
-	Summary                                      *struct {
-		Objects   int `json:"objects"`
-		Failed    int `json:"failed"`
-		Succeeded int `json:"succeeded"`
-	} `json:"summary"`
-}
-
+// runEntry is one step of a run as the page draws it.
 type runEntry struct {
-	Seq                                    int64
-	ObjectID, Object, Step, Outcome, Error string
-	Request, Response                      json.RawMessage
-	At                                     time.Time
+	store.RunEntry
 	// Branch marks a failed step after which the object went on: its
 	// failure branch was taken by design (a lookup that found nothing
 	// leads to "add"), so it is drawn as a branch, not as a failure.
-	Branch bool `json:"-"`
+	Branch bool
 }
 
 // objectSteps are one object's entries in a run.
@@ -47,19 +33,23 @@ type objectSteps struct {
 
 // runsData is the runs list or one run.
 type runsData struct {
-	Runs    []runRecord
-	Next    string
-	Err     string
-	Run     *runRecord
-	Objects []objectSteps
+	Runs []store.Run
+	Next string
+	Err  string
+	Run  *orchestration.RunView
+	// Summarized is set for an orchestration run, whose Run.Summary
+	// counts its objects; a sync run has none.
+	Summarized bool
+	Objects    []objectSteps
 	// Can* follow the route table and the role.
 	CanRetry, CanCancel, CanApprove bool
 }
 
 // addEntries groups a page of a run's entries by object, in order.
 // byObject indexes d.Objects across pages.
-func (d *runsData) addEntries(byObject map[string]int, entries []runEntry) {
-	for _, e := range entries {
+func (d *runsData) addEntries(byObject map[string]int, entries []store.RunEntry) {
+	for _, entry := range entries {
+		e := runEntry{RunEntry: entry}
 		// Reported app accounts have no directory id: their name tells
 		// them apart.
 		key := e.ObjectID + "\x00" + e.Object
@@ -83,7 +73,7 @@ func (d *runsData) addEntries(byObject map[string]int, entries []runEntry) {
 // template's run is shown.
 func (c *Console) syncRunPage(w http.ResponseWriter, r *http.Request, s *session) {
 	id, run := r.PathValue("id"), r.PathValue("run")
-	d := runsData{Run: &runRecord{}}
+	d := runsData{Run: &orchestration.RunView{}}
 	byObject := map[string]int{}
 	after := ""
 	for page := 0; page < 50; page++ { // at most 50 pages of entries on one page
@@ -91,7 +81,7 @@ func (c *Console) syncRunPage(w http.ResponseWriter, r *http.Request, s *session
 		if after != "" {
 			q.Set("after", after)
 		}
-		a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetDatasourcesIDRunsRun, []string{id, run}, nil, apiclient.Query(q))
+		v, a := typed(c.client(r, s).GetDatasourcesIDRunsRun(r.Context(), id, run, apiclient.Query(q)))
 		if !a.ok() {
 			if page == 0 {
 				c.refuse(w, r, s, a.Status, a.Err)
@@ -100,13 +90,7 @@ func (c *Console) syncRunPage(w http.ResponseWriter, r *http.Request, s *session
 			d.Err = a.Err
 			break
 		}
-		var v struct {
-			Run     runRecord  `json:"run"`
-			Entries []runEntry `json:"entries"`
-			Next    string     `json:"next"`
-		}
-		_ = a.decode(&v)
-		*d.Run = v.Run
+		d.Run.Run = v.Run
 		d.addEntries(byObject, v.Entries)
 		if after = v.Next; after == "" {
 			break
@@ -118,7 +102,7 @@ func (c *Console) syncRunPage(w http.ResponseWriter, r *http.Request, s *session
 // HasFailures reports whether any object of the run failed, by the run's
 // summary or by its steps: "Retry failed steps" is offered only then.
 func (d runsData) HasFailures() bool {
-	if d.Run != nil && d.Run.Summary != nil && d.Run.Summary.Failed > 0 {
+	if d.Run != nil && d.Run.Summary.Failed > 0 {
 		return true
 	}
 	for _, o := range d.Objects {
@@ -141,13 +125,7 @@ func (c *Console) runsPage(w http.ResponseWriter, r *http.Request, s *session) {
 		}
 	}
 	var d runsData
-	a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetRuns, nil, nil, apiclient.Query(q))
-	if a.ok() {
-		var page struct {
-			Runs []runRecord `json:"runs"`
-			Next string      `json:"next"`
-		}
-		_ = a.decode(&page)
+	if page, a := typed(c.client(r, s).GetRuns(r.Context(), apiclient.Query(q))); a.ok() {
 		d.Runs, d.Next = page.Runs, page.Next
 	} else {
 		d.Err = a.Err
@@ -160,18 +138,18 @@ func (c *Console) runsPage(w http.ResponseWriter, r *http.Request, s *session) {
 func (c *Console) runPage(w http.ResponseWriter, r *http.Request, s *session) {
 	rt := c.routeTable()
 	id := r.PathValue("id")
-	a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetRunsID, []string{id}, nil)
+	cl := c.client(r, s)
+	run, a := typed(cl.GetRunsID(r.Context(), id))
 	if !a.ok() {
 		c.refuse(w, r, s, a.Status, a.Err)
 		return
 	}
 	role := s.principal.Role
-	d := runsData{Run: &runRecord{},
+	d := runsData{Run: &run, Summarized: true,
 		CanRetry:   rt.allows(role, apiclient.RoutePostRunsIDRetry),
 		CanCancel:  rt.allows(role, apiclient.RoutePostRunsIDCancel),
 		CanApprove: rt.allows(role, apiclient.RoutePostRunsIDApprove),
 	}
-	_ = a.decode(d.Run)
 	byObject := map[string]int{}
 	after := ""
 	for range 50 { // at most 50 pages of entries on one page
@@ -179,16 +157,11 @@ func (c *Console) runPage(w http.ResponseWriter, r *http.Request, s *session) {
 		if after != "" {
 			q.Set("after", after)
 		}
-		ea := c.api.call(r.Context(), r, s.token, apiclient.RouteGetRunsIDEntries, []string{id}, nil, apiclient.Query(q))
+		page, ea := typed(cl.GetRunsIDEntries(r.Context(), id, apiclient.Query(q)))
 		if !ea.ok() {
 			d.Err = ea.Err
 			break
 		}
-		var page struct {
-			Entries []runEntry `json:"entries"`
-			Next    string     `json:"next"`
-		}
-		_ = ea.decode(&page)
 		d.addEntries(byObject, page.Entries)
 		if page.Next == "" {
 			break
