@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/idbridge/idbridge/host/store"
 )
@@ -77,5 +78,34 @@ func TestWriteHonoursCanceledContext(t *testing.T) {
 	var v int
 	if err := s.Get(context.Background(), "k", "i", &v); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("a canceled write was applied: %v", err)
+	}
+}
+
+// TestLoneWritesLingerOnlyInAStream: a lone write waits for company only
+// soon after a commit and while waiting brings company; a caller writing
+// in a loop, whose next write never comes during the wait, is tried again
+// only once per probeEvery.
+func TestLoneWritesLingerOnlyInAStream(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var p lingerPolicy
+	p.lastCommit = t0
+	if p.lingerLone(t0.Add(streamGap)) {
+		t.Fatal("a write after a quiet time lingered")
+	}
+	if !p.lingerLone(t0.Add(time.Millisecond)) {
+		t.Fatal("the first write of a stream did not try lingering")
+	}
+	p.pays = true // the wait brought company
+	if !p.lingerLone(t0.Add(2 * time.Millisecond)) {
+		t.Fatal("a write in a stream whose waits bring company did not linger")
+	}
+	p.pays = false // a caller writing in a loop: the wait brought none
+	p.lastCommit = t0.Add(10 * time.Millisecond)
+	if p.lingerLone(t0.Add(11 * time.Millisecond)) {
+		t.Fatal("a lone writer lingered again right after a wait that brought no company")
+	}
+	p.lastCommit = t0.Add(probeEvery + time.Millisecond)
+	if !p.lingerLone(t0.Add(probeEvery + 2*time.Millisecond)) {
+		t.Fatal("a lone writer was not tried again after probeEvery")
 	}
 }
