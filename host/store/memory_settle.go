@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 )
 
 // Settle implements Queue. Everything that can fail is checked before
@@ -27,8 +28,18 @@ func (q *memoryQueue) Settle(ctx context.Context, s Settlement) error {
 	if _, err := q.Enqueue(ctx, s.Next...); err != nil {
 		return err
 	}
-	if s.DeadReason != "" {
-		return q.DeadLetter(ctx, s.ID, s.Worker, s.DeadReason)
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	a, err := q.held("settle", s.ID, s.Worker)
+	if err != nil {
+		return err
 	}
-	return q.Complete(ctx, s.ID, s.Worker, s.Result)
+	if s.DeadReason != "" {
+		a.State, a.DeadReason = ActionDead, s.DeadReason
+	} else {
+		a.State, a.Result, a.InDoubt, a.LastError = ActionDone, slices.Clone(s.Result), false, ""
+	}
+	a.Attempts += s.Attempts()
+	release(a, q.now())
+	return nil
 }

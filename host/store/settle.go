@@ -28,6 +28,20 @@ type Settlement struct {
 	// DeadReason, when set, dead-letters the action instead, like
 	// DeadLetter.
 	DeadReason string
+	// CountAttempt counts the call as an attempt, as MarkSending would
+	// have: the engine sends a call whose repetition is harmless (an
+	// idempotent webhook) without marking it first, and its settlement
+	// keeps the action's attempts true. See decision 0251.
+	CountAttempt bool
+}
+
+// Attempts is what a settlement adds to the action's attempts: one for a
+// call sent without MarkSending, else none.
+func (s Settlement) Attempts() int {
+	if s.CountAttempt {
+		return 1
+	}
+	return 0
 }
 
 // Doc is one document to write, by kind and id; Value is encoded as JSON.

@@ -193,18 +193,19 @@ func (q *queue) MarkSending(ctx context.Context, id int64, worker string) error 
 }
 
 // The guarded updates that end a held action; their arguments are
-// (id, worker, result, now) and (id, worker, reason, now).
+// (id, worker, result, now, attempts added) and (id, worker, reason, now,
+// attempts added).
 const (
-	completeHeld = `UPDATE actions SET state = 'done', result = $3, worker = '',
+	completeHeld = `UPDATE actions SET attempts = attempts + $5, state = 'done', result = $3, worker = '',
 		lease_until = 0, in_doubt = FALSE, last_error = '', updated_at = $4 WHERE ` + held
-	deadLetterHeld = `UPDATE actions SET state = 'dead', dead_reason = $3, worker = '',
+	deadLetterHeld = `UPDATE actions SET attempts = attempts + $5, state = 'dead', dead_reason = $3, worker = '',
 		lease_until = 0, updated_at = $4 WHERE ` + held
 )
 
 // Complete implements store.Queue.
 func (q *queue) Complete(ctx context.Context, id int64, worker string, result json.RawMessage) error {
 	now := millis(q.now())
-	return q.report(ctx, q.pool, "complete", id, completeHeld, id, worker, []byte(result), now)
+	return q.report(ctx, q.pool, "complete", id, completeHeld, id, worker, []byte(result), now, 0)
 }
 
 // Fail implements store.Queue. An attempt that failed before MarkSending
@@ -238,7 +239,7 @@ func (q *queue) Fail(ctx context.Context, id int64, worker string, f store.Failu
 // DeadLetter implements store.Queue.
 func (q *queue) DeadLetter(ctx context.Context, id int64, worker string, reason string) error {
 	now := millis(q.now())
-	return q.report(ctx, q.pool, "dead-letter", id, deadLetterHeld, id, worker, reason, now)
+	return q.report(ctx, q.pool, "dead-letter", id, deadLetterHeld, id, worker, reason, now, 0)
 }
 
 // Requeue implements store.Queue.

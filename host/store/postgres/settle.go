@@ -38,7 +38,7 @@ func (q *queue) Settle(ctx context.Context, s store.Settlement) error {
 		if s.DeadReason != "" {
 			op, query, arg = "dead-letter", deadLetterHeld, s.DeadReason
 		}
-		err := q.report(ctx, tx, op, s.ID, query, s.ID, s.Worker, arg, now)
+		err := q.report(ctx, tx, op, s.ID, query, s.ID, s.Worker, arg, now, s.Attempts())
 		if errors.Is(err, store.ErrLeaseLost) || errors.Is(err, store.ErrNotFound) {
 			notHeld = err
 			return nil

@@ -203,11 +203,12 @@ func (q *queue) MarkSending(ctx context.Context, id int64, worker string) error 
 }
 
 // The guarded updates that end a held action; their arguments are
-// (result, now, id, worker) and (reason, now, id, worker).
+// (attempts added, result, now, id, worker) and (attempts added, reason,
+// now, id, worker).
 const (
-	completeHeld = `UPDATE actions SET state = 'done', result = ?, worker = '',
+	completeHeld = `UPDATE actions SET attempts = attempts + ?, state = 'done', result = ?, worker = '',
 		lease_until = 0, in_doubt = 0, last_error = '', updated_at = ? WHERE ` + held
-	deadLetterHeld = `UPDATE actions SET state = 'dead', dead_reason = ?, worker = '',
+	deadLetterHeld = `UPDATE actions SET attempts = attempts + ?, state = 'dead', dead_reason = ?, worker = '',
 		lease_until = 0, updated_at = ? WHERE ` + held
 )
 
@@ -215,7 +216,7 @@ const (
 func (q *queue) Complete(ctx context.Context, id int64, worker string, result json.RawMessage) error {
 	now := millis(q.now())
 	return (*Store)(q).write(ctx, func(ctx context.Context, tx wtx) error {
-		return q.report(ctx, tx, "complete", id, completeHeld, []byte(result), now, id, worker)
+		return q.report(ctx, tx, "complete", id, completeHeld, 0, []byte(result), now, id, worker)
 	})
 }
 
@@ -263,7 +264,7 @@ func (q *queue) Fail(ctx context.Context, id int64, worker string, f store.Failu
 func (q *queue) DeadLetter(ctx context.Context, id int64, worker string, reason string) error {
 	now := millis(q.now())
 	return (*Store)(q).write(ctx, func(ctx context.Context, tx wtx) error {
-		return q.report(ctx, tx, "dead-letter", id, deadLetterHeld, reason, now, id, worker)
+		return q.report(ctx, tx, "dead-letter", id, deadLetterHeld, 0, reason, now, id, worker)
 	})
 }
 

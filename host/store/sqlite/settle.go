@@ -36,7 +36,7 @@ func (q *queue) Settle(ctx context.Context, s store.Settlement) error {
 		if s.DeadReason != "" {
 			op, query, arg = "dead-letter", deadLetterHeld, s.DeadReason
 		}
-		err := q.report(ctx, tx, op, s.ID, query, arg, now, s.ID, s.Worker)
+		err := q.report(ctx, tx, op, s.ID, query, s.Attempts(), arg, now, s.ID, s.Worker)
 		if errors.Is(err, store.ErrLeaseLost) || errors.Is(err, store.ErrNotFound) {
 			notHeld = err
 			return nil

@@ -151,3 +151,39 @@ func testSettleWritesNothingOnError(t *testing.T, open Opener) {
 		t.Fatalf("a failed Settle wrote part of it: journal %q, %d entries, next %+v", outcome, entries, next)
 	}
 }
+
+// A call sent without MarkSending (an idempotent one, decision 0251)
+// counts its attempt when it is settled, done or dead; one that was marked
+// was counted by the mark and is not counted twice.
+func testSettleCountsAnUnmarkedCall(t *testing.T, open Opener) {
+	ctx := context.Background()
+	c := newClock()
+	s := open(t, c.Now)
+	q := s.Queue()
+	if err := s.Runs().Create(ctx, store.Run{ID: "r"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, obj := range []string{"done", "dead", "marked"} {
+		if _, err := q.Enqueue(ctx, store.NewAction{Lane: "l", RunID: "r", ObjectID: obj, StepID: "set"}); err != nil {
+			t.Fatal(err)
+		}
+		a := claimOne(t, q, "w1")
+		set := store.Settlement{ID: a.ID, Worker: "w1", Result: json.RawMessage(`{}`), CountAttempt: true}
+		switch obj {
+		case "dead":
+			set.Result, set.DeadReason = nil, "the app refused the value"
+		case "marked":
+			if err := q.MarkSending(ctx, a.ID, "w1"); err != nil {
+				t.Fatal(err)
+			}
+			set.CountAttempt = false
+		}
+		if err := q.Settle(ctx, set); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := q.Get(ctx, a.ID)
+		if got.Attempts != 1 || got.Worker != "" || (got.State != store.ActionDone && got.State != store.ActionDead) {
+			t.Errorf("%s: settled action = %+v, want 1 attempt, finished", obj, got)
+		}
+	}
+}

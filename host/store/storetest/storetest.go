@@ -37,6 +37,7 @@ func Run(t *testing.T, open Opener) {
 		"SettleDeadLetters":                 testSettleDeadLetters,
 		"SettleAfterLeaseLostKeepsTheCall":  testSettleAfterLeaseLostKeepsTheCall,
 		"SettleWritesNothingOnError":        testSettleWritesNothingOnError,
+		"SettleCountsAnUnmarkedCall":        testSettleCountsAnUnmarkedCall,
 	} {
 		t.Run(name, func(t *testing.T) { test(t, open) })
 	}
