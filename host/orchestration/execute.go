@@ -34,6 +34,9 @@ type job struct {
 	cs   *compiledStep
 	p    payload
 	data macro.Data
+	// unmarked is set when the call went out without MarkSending (see
+	// sendUnmarked), so its settlement counts the attempt.
+	unmarked bool
 }
 
 func (j *job) object() string { return j.p.Object.Name() }
@@ -153,8 +156,8 @@ func succeeded(outcome string) bool {
 // finish records a step's final outcome and moves the object on with one
 // store write (Queue.Settle), in one transaction:
 //
-//  1. the journal entry (only for a call that was sent), so that from here
-//     on the action is never sent again;
+//  1. the journal entry (only for a call that was sent and marked), so that
+//     from here on the action is never sent again;
 //  2. the run record entry;
 //  3. the next step's action (a key already queued is left alone);
 //  4. Complete or DeadLetter, which releases the action.
@@ -164,10 +167,15 @@ func succeeded(outcome string) bool {
 // journal write did when these were four writes. A lease lost meanwhile
 // still commits 1-3, so the new holder settles from the journal and finds
 // the entry. See decision 0178.
+//
+// A call sent unmarked (sendUnmarked) gets no journal entry: the journal is
+// read only for an action in doubt, to learn that its call went through,
+// and such a call, in doubt or not, is sent again rather than checked. See
+// decision 0251.
 func (e *Engine) finish(ctx context.Context, j *job, jr journal, req, resp any, sent, record bool) error {
 	jr.Done = true
-	set := store.Settlement{ID: j.a.ID, Worker: e.cfg.Worker}
-	if sent {
+	set := store.Settlement{ID: j.a.ID, Worker: e.cfg.Worker, CountAttempt: sent && j.unmarked}
+	if sent && !j.unmarked {
 		set.Journal = store.Doc{Kind: DocJournal, ID: j.a.Key, Value: jr}
 	}
 	if record {
@@ -405,7 +413,14 @@ func (e *Engine) runWebhook(ctx context.Context, j *job, forced bool) error {
 		// Stopping: a call not yet started is handed back, never begun.
 		return nil
 	}
-	if err := e.cfg.Queue.MarkSending(ctx, j.a.ID, e.cfg.Worker); err != nil {
+	if sendUnmarked(cs) {
+		// MarkSending also refuses a lease that ran out while the call
+		// waited for its rate; without it, the lease is checked here.
+		if !j.a.LeaseUntil.After(e.cfg.Now()) {
+			return fmt.Errorf("send action %d: its lease ran out while it waited for the rate limit: %w", j.a.ID, store.ErrLeaseLost)
+		}
+		j.unmarked = true
+	} else if err := e.cfg.Queue.MarkSending(ctx, j.a.ID, e.cfg.Worker); err != nil {
 		return err
 	}
 	resp, err := e.cfg.Webhooks.Invoke(ctx, cs.Integration, req)
@@ -446,6 +461,17 @@ func (e *Engine) runWebhook(ctx context.Context, j *job, forced bool) error {
 		msg = fmt.Sprintf("gave up after %d attempts: %s", j.a.Attempts+1, msg)
 	}
 	return e.finish(ctx, j, journal{Outcome: OutcomeFailed, Error: msg}, rq, rp, true, true)
+}
+
+// sendUnmarked reports whether a webhook step's call goes out without the
+// durable "about to send" mark (Queue.MarkSending): the mark only makes an
+// interrupted call in doubt, and a call in doubt of an idempotent webhook
+// without a verify is sent again without any check, exactly what an
+// interrupted call that was never marked gets. Skipping the mark saves one
+// store write and commit per call; calls whose doubt is settled by a
+// verify or an admin keep it. See decision 0251.
+func sendUnmarked(cs *compiledStep) bool {
+	return cs.hook.Webhook.Idempotent && cs.verifyHook == nil
 }
 
 // retryAfterOf reads the app's Retry-After from a failed call.
