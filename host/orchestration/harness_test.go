@@ -154,22 +154,33 @@ func (e *env) start(t testing.TB) {
 // wait polls a run until it finished.
 func (e *env) wait(t testing.TB, runID string, timeout time.Duration) *RunView {
 	t.Helper()
+	finished := e.waitRecord(t, runID, timeout)
+	v, err := e.eng.Status(context.Background(), runID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !finished {
+		t.Fatalf("run %s did not finish in %s: %+v", runID, timeout, v.Summary)
+	}
+	return v
+}
+
+// waitRecord waits until the run's record says it finished, or timeout
+// passed, reading only the record (cheap; Status walks every action). It
+// reports whether the run finished.
+func (e *env) waitRecord(t testing.TB, runID string, timeout time.Duration) bool {
+	t.Helper()
 	deadline := time.Now().Add(timeout)
 	for {
-		// The run record is cheap to read; Status walks every action.
 		r, err := e.st.Runs().Get(context.Background(), runID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !r.Finished.IsZero() || time.Now().After(deadline) {
-			v, err := e.eng.Status(context.Background(), runID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if r.Finished.IsZero() {
-				t.Fatalf("run %s did not finish in %s: %+v", runID, timeout, v.Summary)
-			}
-			return v
+		if !r.Finished.IsZero() {
+			return true
+		}
+		if time.Now().After(deadline) {
+			return false
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
