@@ -23,7 +23,10 @@
 // lease, MarkSending committed just before the call, then the journal
 // entry, the run record's entry, the next step's action and the queue
 // report, written together in one transaction by Queue.Settle (see
-// [Engine.finish] and decisions 0082 and 0178). Retryable failures back off
+// [Engine.finish] and decisions 0082 and 0178). A call of an idempotent
+// webhook without a verify, which would be resent unchecked if it were in
+// doubt, skips the mark and the journal: one store write per call instead
+// of two (decision 0251). Retryable failures back off
 // exponentially and honour Retry-After; permanent ones take the step's
 // failure branch, or fail the object. An action a crash left in doubt is
 // resolved by its journal entry, by the step's verification lookup, by

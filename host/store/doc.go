@@ -25,7 +25,10 @@
 //     that expires (the worker crashed or hung) makes the action claimable
 //     again; Extend keeps a long call's lease alive.
 //  3. MarkSending is called immediately BEFORE the HTTP call. It is durable
-//     once it returns.
+//     once it returns. A caller may skip it for a call whose repetition is
+//     harmless (an idempotent webhook resent without a check): such a call
+//     is never in doubt, Settle with CountAttempt counts its attempt, and
+//     the caller checks the lease's expiry itself (decision 0251).
 //  4. After the call, exactly one of Complete (with the result), Fail (with
 //     the error and the time of the next attempt, or dead-lettered once the
 //     attempts are used up) or DeadLetter (with the reason) records the
@@ -45,7 +48,8 @@
 // the call may or may not have reached the app. An in-doubt action must be
 // checked before it is sent again (for example, look the user up by e-mail
 // before adding them) unless the webhook is idempotent; an action claimed
-// while not in doubt was certainly never sent and can be sent directly.
+// while not in doubt was never sent, or was sent unmarked because sending it
+// again is harmless, and can be sent directly.
 // This is what makes exactly-once effects possible on top of an
 // at-least-once queue. Fail clears InDoubt unless Failure.MaybeSent says the
 // error happened after the request may have left (a timeout, a reset
