@@ -67,7 +67,7 @@ func (e *Engine) execute(ctx context.Context, a store.Action) error {
 		if errors.Is(err, ErrNotFound) {
 			return e.cfg.Queue.DeadLetter(ctx, a.ID, e.cfg.Worker, "the run no longer exists")
 		}
-		return e.retryLater(ctx, &job{a: a}, fmt.Errorf("load run: %w", err), false, 0)
+		return e.retryLater(ctx, &job{a: a}, fmt.Errorf("load run: %w", err), a.InDoubt, 0)
 	}
 	if rs.status == store.RunCanceled {
 		return e.cfg.Queue.DeadLetter(ctx, a.ID, e.cfg.Worker, "the run was canceled")
@@ -168,12 +168,19 @@ func succeeded(outcome string) bool {
 // still commits 1-3, so the new holder settles from the journal and finds
 // the entry. See decision 0178.
 //
+// An action that was in doubt when it was claimed stays in doubt when its
+// settlement cannot be written, also when this attempt sent nothing (it was
+// verified, or read from the journal): an earlier attempt may have sent the
+// call, and the next attempt must check again instead of sending. See
+// decision 0253.
+//
 // A call sent unmarked (sendUnmarked) gets no journal entry: the journal is
 // read only for an action in doubt, to learn that its call went through,
 // and such a call, in doubt or not, is sent again rather than checked. See
 // decision 0251.
 func (e *Engine) finish(ctx context.Context, j *job, jr journal, req, resp any, sent, record bool) error {
 	jr.Done = true
+	maybeSent := sent || j.a.InDoubt
 	set := store.Settlement{ID: j.a.ID, Worker: e.cfg.Worker, CountAttempt: sent && j.unmarked}
 	if sent && !j.unmarked {
 		set.Journal = store.Doc{Kind: DocJournal, ID: j.a.Key, Value: jr}
@@ -181,7 +188,7 @@ func (e *Engine) finish(ctx context.Context, j *job, jr journal, req, resp any, 
 	if record {
 		entry, err := e.entryOf(j, jr.Outcome, req, resp, jr.Error)
 		if err != nil {
-			return e.retryLater(ctx, j, fmt.Errorf("record entry: %w", err), sent, 0)
+			return e.retryLater(ctx, j, fmt.Errorf("record entry: %w", err), maybeSent, 0)
 		}
 		set.Entries = []store.RunEntry{entry}
 	}
@@ -195,7 +202,7 @@ func (e *Engine) finish(ctx context.Context, j *job, jr journal, req, resp any, 
 	if next != "" && next != End {
 		a, err := e.nextAction(j, jr, next)
 		if err != nil {
-			return e.retryLater(ctx, j, fmt.Errorf("queue next step: %w", err), sent, 0)
+			return e.retryLater(ctx, j, fmt.Errorf("queue next step: %w", err), maybeSent, 0)
 		}
 		set.Next = []store.NewAction{a}
 	}
@@ -206,7 +213,7 @@ func (e *Engine) finish(ctx context.Context, j *job, jr journal, req, resp any, 
 	}
 	err := e.cfg.Queue.Settle(ctx, set)
 	if err != nil && !errors.Is(err, store.ErrLeaseLost) {
-		return e.retryLater(ctx, j, fmt.Errorf("settle: %w", err), sent, 0)
+		return e.retryLater(ctx, j, fmt.Errorf("settle: %w", err), maybeSent, 0)
 	}
 	return err
 }

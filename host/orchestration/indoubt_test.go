@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -201,5 +202,52 @@ func TestCallSettledFromTheJournalHasItsRunEntry(t *testing.T) {
 				t.Errorf("the journaled call was sent again (%d requests)", n)
 			}
 		})
+	}
+}
+
+// settleFailsOnce refuses the first settlement of step, as a store that
+// has just run out of room refuses a write that needs a new page, while
+// smaller writes (Fail) still go through.
+type settleFailsOnce struct {
+	store.Backend
+	step   string
+	failed *atomic.Bool
+}
+
+func (s settleFailsOnce) Queue() store.Queue { return settleFailsOnceQueue{s.Backend.Queue(), s} }
+
+type settleFailsOnceQueue struct {
+	store.Queue
+	s settleFailsOnce
+}
+
+func (q settleFailsOnceQueue) Settle(ctx context.Context, set store.Settlement) error {
+	a, err := q.Queue.Get(ctx, set.ID)
+	if err == nil && a.StepID == q.s.step && q.s.failed.CompareAndSwap(false, true) {
+		return errDiskFull
+	}
+	return q.Queue.Settle(ctx, set)
+}
+
+// TestInDoubtStaysInDoubtWhenItsSettlementFails: a stranded add is verified
+// (the user exists), but writing that outcome fails. The action must stay
+// in doubt, so the next attempt verifies again; clearing the doubt because
+// this attempt sent nothing would send add-user a second time. See
+// decision 0253.
+func TestInDoubtStaysInDoubtWhenItsSettlementFails(t *testing.T) {
+	failed := &atomic.Bool{}
+	e := newEnv(t, envOptions{store: settleFailsOnce{store.NewMemory(nil), "add", failed}})
+	mustSave(t, e, onboarding("refused"))
+	objs := people("refused", 1)
+	objs[0].Attributes["mail"] = []string{"barbara.dev@example.com"} // the stranded call reached Clockify
+	id := runStranded(t, e, "refused", objs)
+	if !failed.Load() {
+		t.Fatal("the settlement was never refused")
+	}
+	if p := postsOf(e.sb); len(p) != 0 {
+		t.Errorf("add-user was sent again after a refused settlement: %v", p)
+	}
+	if steps := stepOutcomes(t, e, id); !strings.HasPrefix(steps, "add:verify add:verify add:verified") {
+		t.Errorf("entries = %v; want the add verified twice", steps)
 	}
 }
