@@ -1,8 +1,11 @@
 // Package sdk is what a connector author imports. A connector is a
-// declaration — its settings, base URL, authentication, rate limit,
-// preconfigured inbound endpoints and outbound webhooks — plus hooks only
-// where an app is odd (a connection test, an error format). Serve turns the
-// declaration into a go-plugin gRPC server, so a connector's main is one line:
+// declaration — its settings, base URL, authentication, rate limit, paging,
+// error shape, connection test (TestCall), preconfigured inbound endpoints
+// and outbound webhooks — plus hooks only where an app is too odd for data
+// (TestHook, ErrorDecoder). What a declaration leaves out the SDK derives:
+// the standard settings from BaseURL, Auth and RateLimit, and names, labels
+// and field types from ids, keys and paths. Serve turns the declaration into
+// a go-plugin gRPC server, so a connector's main is one line:
 //
 //	func main() { sdk.Serve(myapp.Connector()) }
 //
