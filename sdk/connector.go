@@ -26,8 +26,10 @@ type Connector struct {
 	// Retry bounds retries; the zero value uses httpexec.DefaultRetryPolicy.
 	Retry httpexec.RetryPolicy
 	// Paging is how the app pages its lists, for every endpoint whose
-	// Paging has no Kind: most apps page all lists alike. An endpoint that
-	// is one page says Paging{Kind: NoPaging}. See decision 0256.
+	// Paging has no Kind: most apps page all lists alike. Such an
+	// endpoint's own non-zero paging fields still win (e.g. a bigger
+	// PageSize); one that is a single page says Paging{Kind: NoPaging}.
+	// See decision 0256.
 	Paging Paging
 	// Endpoints are the preconfigured inbound endpoints.
 	Endpoints []Endpoint

@@ -40,13 +40,18 @@ func TestConnectorPagingIsTheEndpointsDefault(t *testing.T) {
 	c := testConnector(base)
 	c.Paging, c.Endpoints[0].Paging = c.Endpoints[0].Paging, Paging{}
 	c.Paging.LastPageHeader = ""
+	c.Endpoints = append(c.Endpoints, Endpoint{ID: "big-pages", URL: "/v1/workspaces/{workspaceId}/users",
+		Paging: Paging{PageSize: 50}, Fields: []Field{{Path: "id"}}, PrimaryKey: "id"})
 	c.Endpoints = append(c.Endpoints, Endpoint{ID: "one-page", URL: "/v1/workspaces/{workspaceId}/users",
 		Query: []KV{{Name: "status", Value: "ALL"}}, Paging: Paging{Kind: NoPaging}, Fields: []Field{{Path: "id"}}, PrimaryKey: "id"})
 	d := c.Describe()
 	if got := d.GetEndpoints()[0].GetPaging(); got.GetKind() != PageNumber || got.GetPageParam() != "page" || got.GetFirstPage() != 1 {
 		t.Fatalf("list-users paging %v, want the connector's", got)
 	}
-	if got := d.GetEndpoints()[1].GetPaging().GetKind(); got != NoPaging {
+	if got := d.GetEndpoints()[1].GetPaging(); got.GetKind() != PageNumber || got.GetPageSize() != 50 || got.GetPageParam() != "page" {
+		t.Fatalf("big-pages paging %v, want the connector's with 50 a page", got)
+	}
+	if got := d.GetEndpoints()[2].GetPaging().GetKind(); got != NoPaging {
 		t.Fatalf("one-page paging %v, want NONE as declared", got)
 	}
 	cl := dial(t, c)
