@@ -25,13 +25,13 @@ func (c *Console) tokensPage(w http.ResponseWriter, r *http.Request, s *session)
 		return
 	}
 	d := tokensData{Roles: []string{api.RoleAuditor.String(), api.RoleOperator.String(), api.RoleAdmin.String()}}
-	a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetTokens, nil, nil)
+	tokens, a := typed(c.client(r, s).GetTokens(r.Context()))
 	if a.Status == http.StatusForbidden {
 		c.refuse(w, r, s, a.Status, a.Err)
 		return
 	}
 	if a.ok() {
-		_ = a.decode(&d.Tokens)
+		d.Tokens = tokens
 	} else {
 		d.Err = a.Err
 	}
@@ -64,6 +64,6 @@ func (c *Console) createToken(w http.ResponseWriter, r *http.Request, s *session
 
 func (c *Console) revokeToken(w http.ResponseWriter, r *http.Request, s *session) {
 	id := r.PathValue("id")
-	a := c.api.call(r.Context(), r, s.token, apiclient.RouteDeleteTokensID, []string{id}, nil)
+	a := done(c.client(r, s).DeleteTokensID(r.Context(), id))
 	c.done(w, r, s, a, "Revoked the token "+id+": it no longer signs anything in, and its console sessions end.", "/tokens")
 }
