@@ -112,9 +112,11 @@ func (a *App) wire(ctx context.Context) error {
 	if ocfg.RateWait == nil {
 		ocfg.RateWait = a.Metrics.ObserveRateWait
 	}
-	if budget, shared := a.shared(); shared && ocfg.SharedRate == nil {
+	var budget *cluster.Budget
+	if permits, shared := a.shared(); shared && ocfg.SharedRate == nil {
 		// Hosts on one store share each integration's rate limit.
-		ocfg.SharedRate = cluster.NewBudget(budget, log.Named("rate"))
+		budget = cluster.NewBudget(permits, log.Named("rate"))
+		ocfg.SharedRate = budget
 	}
 	if ocfg.Worker == "" {
 		ocfg.Worker = workerName(a.DataDir)
@@ -141,6 +143,11 @@ func (a *App) wire(ctx context.Context) error {
 		// watcher resumes from the high-water mark in the shared store.
 		// See decision 0233.
 		a.singleton("scheduler", log, s.Automations.Run)}
+	if budget != nil {
+		// First in the list, so stopped after the engine: it gives back
+		// the permits of the engine's last calls.
+		services = append([]any{budget}, services...)
+	}
 	mode, err := watchMode(a.opts.WatchMode)
 	if err != nil {
 		return err

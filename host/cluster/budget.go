@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 
@@ -37,9 +38,15 @@ const (
 // back in batches, so a call costs the store a fraction of a round trip.
 // See decisions 0234 and 0275.
 type Budget struct {
-	permits     store.RateBudget
-	log         hclog.Logger
-	hold, delay time.Duration
+	// Hold is how long the store lets a permit stay granted without a
+	// release, and ReleaseDelay how long releases gather before they are
+	// written; NewBudget sets DefaultHold and DefaultReleaseDelay. Change
+	// them before the first Wait only.
+	Hold, ReleaseDelay time.Duration
+
+	permits store.RateBudget
+	log     hclog.Logger
+	writing sync.WaitGroup
 
 	mu    sync.Mutex
 	lanes map[string]*lane
@@ -51,7 +58,30 @@ func NewBudget(permits store.RateBudget, log hclog.Logger) *Budget {
 	if log == nil {
 		log = hclog.NewNullLogger()
 	}
-	return &Budget{permits: permits, log: log, hold: DefaultHold, delay: DefaultReleaseDelay, lanes: map[string]*lane{}}
+	return &Budget{Hold: DefaultHold, ReleaseDelay: DefaultReleaseDelay, permits: permits, log: log, lanes: map[string]*lane{}}
+}
+
+// Stop writes the releases not yet written and waits for those being
+// written, so a host that stops gracefully leaves no permit held for the
+// other hosts to wait out. Run it after the calls have stopped.
+func (b *Budget) Stop(ctx context.Context) error {
+	b.mu.Lock()
+	lanes := make([]*lane, 0, len(b.lanes))
+	for _, l := range b.lanes {
+		lanes = append(lanes, l)
+	}
+	b.mu.Unlock()
+	for _, l := range lanes {
+		l.writeReleases(ctx)
+	}
+	written := make(chan struct{})
+	go func() { b.writing.Wait(); close(written) }()
+	select {
+	case <-written:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("give back send permits: %w", ctx.Err())
+	}
 }
 
 // Shape returns how a limit of perSecond calls a second is kept: permits
@@ -77,7 +107,7 @@ func (b *Budget) Wait(ctx context.Context, lane string, perSecond float64) (over
 	}
 	permits, window, interval := Shape(perSecond)
 	l := b.lane(lane)
-	req := store.PermitRequest{Lane: lane, Permits: permits, Interval: interval, Hold: b.hold}
+	req := store.PermitRequest{Lane: lane, Permits: permits, Interval: interval, Hold: b.Hold}
 	p, err := l.take(ctx, req)
 	if err != nil {
 		return nil, err
@@ -208,25 +238,36 @@ func (l *lane) queueRelease(ps []store.Permit, rest time.Duration) {
 // after their hold: fewer calls for a while, never more.
 func (l *lane) releaseLoop() {
 	for {
-		time.Sleep(l.b.delay)
-		l.mu.Lock()
-		batch := l.rest
-		if len(batch) == 0 {
-			l.releasing = false
-			l.mu.Unlock()
+		time.Sleep(l.b.ReleaseDelay)
+		if !l.writeReleases(context.Background()) {
 			return
 		}
-		l.rest = map[time.Duration][]store.Permit{}
-		l.mu.Unlock()
-		for rest, ps := range batch {
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			if err := l.b.permits.ReleasePermits(ctx, l.name, ps, rest); err != nil {
-				l.b.log.Warn("could not give send permits back; they return after their hold", "lane", l.name,
-					"permits", len(ps), "hold", l.b.hold, "error", err)
-			}
-			cancel()
-		}
 	}
+}
+
+// writeReleases writes the releases queued now, and reports whether there
+// were any; with none it marks the releaser stopped.
+func (l *lane) writeReleases(ctx context.Context) bool {
+	l.mu.Lock()
+	batch := l.rest
+	if len(batch) == 0 {
+		l.releasing = false
+		l.mu.Unlock()
+		return false
+	}
+	l.rest = map[time.Duration][]store.Permit{}
+	l.b.writing.Add(1)
+	l.mu.Unlock()
+	defer l.b.writing.Done()
+	for rest, ps := range batch {
+		ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		if err := l.b.permits.ReleasePermits(ctx, l.name, ps, rest); err != nil {
+			l.b.log.Warn("could not give send permits back; they return after their hold", "lane", l.name,
+				"permits", len(ps), "hold", l.b.Hold, "error", err)
+		}
+		cancel()
+	}
+	return true
 }
 
 // sleepUntil waits until t or ctx's end.

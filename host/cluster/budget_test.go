@@ -115,3 +115,27 @@ func TestShapeNeverRoundsUp(t *testing.T) {
 		}
 	}
 }
+
+// TestBudgetStopGivesBackWhatItHolds: a host that stops writes the
+// releases it had gathered, so the other hosts do not wait out the hold.
+func TestBudgetStopGivesBackWhatItHolds(t *testing.T) {
+	shared := store.NewMemoryCluster(nil)
+	b := cluster.NewBudget(shared, nil)
+	b.ReleaseDelay = time.Hour // only Stop writes
+	ctx := context.Background()
+	over, err := b.Wait(ctx, "clockify", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	over(false)
+	req := store.PermitRequest{Lane: "clockify", Want: 1, Permits: 1, Interval: time.Second, Hold: time.Minute}
+	if g, _ := shared.AcquirePermits(ctx, req); len(g.Permits) != 0 {
+		t.Fatal("the permit was given back before the release was written")
+	}
+	if err := b.Stop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if g, _ := shared.AcquirePermits(ctx, req); len(g.Permits) != 1 {
+		t.Fatal("after Stop the permit is still held")
+	}
+}
