@@ -69,7 +69,9 @@ run ./host/store/sqlite '.' 2s "$@"
 run ./host/store/postgres '.' 2000x "$@"
 
 # Several hosts on one PostgreSQL store: calls per second of 1 and 3 hosts
-# at a 500/s sandbox limit, and the watcher lease's failover over 10 kills.
+# at a 500/s sandbox limit with the busiest sliding second the sandbox saw
+# and the CPU per call of each part, the rate budget alone, and the watcher
+# lease's failover over 10 kills.
 # The multi-host test with the 1,000 members:
 # IDBRIDGE_MULTIHOST_N=1000 go test -run ThreeHosts ./host/cluster/
 run ./host/cluster '.' 1x "$@"
