@@ -90,12 +90,19 @@ func (l *lockedBuffer) String() string {
 }
 
 // newFleet starts the sandbox at limit calls a second and opens the store
-// on a fresh schema; hosts started later run a run of n members.
+// on a fresh schema; hosts started later run a run of n members at that
+// limit.
 func newFleet(tb testing.TB, limit, n int) *fleet {
+	return newFleetAt(tb, limit, limit, n)
+}
+
+// newFleetAt is newFleet with the sandbox's limit (negative: none) apart
+// from the integration's.
+func newFleetAt(tb testing.TB, sandboxLimit, limit, n int) *fleet {
 	tb.Helper()
 	srv := pgtest.Need(tb)
 	binaries(tb)
-	sb, err := sandbox.Start(context.Background(), sandbox.Options{Rate: float64(limit)})
+	sb, err := sandbox.Start(context.Background(), sandbox.Options{Rate: float64(sandboxLimit)})
 	if err != nil {
 		tb.Fatal(err)
 	}
