@@ -96,6 +96,11 @@ func NewPlanner(def DataSource) (*Planner, error) {
 		}
 		p.active = ca
 	}
+	if r := def.Roles; r != nil {
+		if err := p.need(r.Field); err != nil {
+			return nil, fmt.Errorf("roles.field: %w", err)
+		}
+	}
 	return p, nil
 }
 

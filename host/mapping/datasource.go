@@ -36,6 +36,24 @@ type DataSource struct {
 	Mappings []Mapping `json:"mappings"`
 	Match    MatchRule `json:"match"`
 	Options  Options   `json:"options"`
+	// Roles, when set, compares each matched account's roles in the app
+	// with the roles its AD groups give, so a plan shows role drift.
+	Roles *RoleRule `json:"roles,omitempty"`
+}
+
+// RoleRule says where an account's roles are in the app's records and
+// which AD groups give which role: a table of rows "AD group -> role",
+// inline or in a setting of the first endpoint's integration (the one the
+// roles template reads, so both follow one table). Exactly one of Table
+// and TableSetting is set. See decision 0262.
+type RoleRule struct {
+	// Field lists the account's roles, e.g. roles[].role.
+	Field FieldRef `json:"field"`
+	// Table holds the rows, separated by ";" or new lines.
+	Table string `json:"table,omitempty"`
+	// TableSetting names the integration setting holding the rows, e.g.
+	// roleTable.
+	TableSetting string `json:"tableSetting,omitempty"`
 }
 
 // EndpointRef names an inbound endpoint of an integration and the field that

@@ -23,6 +23,8 @@ var fixedLabels = map[string]string{
 	"options.create.name":    "name format for new users",
 	"options.active.field":   "field that says a record is active",
 	"options.active.values":  "values that mean active",
+	"roles.field":            "app field that lists roles",
+	"roles.table":            "role table",
 }
 
 // listPath splits "mappings[2].format" into its list, index and rest.

@@ -14,7 +14,10 @@ type Plan struct {
 	Conflicts  []Conflict `json:"conflicts"`
 	// Missing are enabled directory users in scope without an app account.
 	Missing []MissingAccount `json:"missing"`
-	Summary Summary          `json:"summary"`
+	// Roles are matched accounts whose roles differ from what their AD
+	// groups give, when the data source compares roles.
+	Roles   []RoleDrift `json:"roles,omitempty"`
+	Summary Summary     `json:"summary"`
 	// Limit, when set, says the lists hold only the first Limit objects
 	// of each category; the summary counts them all.
 	Limit int        `json:"limit,omitempty"`
@@ -39,7 +42,9 @@ type Summary struct {
 	Orphans          int `json:"orphans"`
 	Conflicts        int `json:"conflicts"`
 	Missing          int `json:"missing"`
-	Warnings         int `json:"warnings"`
+	// RoleDrift counts the accounts in Roles.
+	RoleDrift int `json:"roleDrift,omitempty"`
+	Warnings  int `json:"warnings"`
 }
 
 // Change is one attribute of one AD user: from Old to New. Clear removes

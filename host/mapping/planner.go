@@ -53,6 +53,8 @@ type Planner struct {
 	// keylessUsers are the users without a match value counted so far,
 	// by ID (or DN), so a user streamed twice is counted once.
 	keylessUsers map[string]struct{}
+	// roles is what the directory says of roles; see SetRoleMembers.
+	roles *roleState
 }
 
 // Plan computes the plan from everything fed so far, every object of every
@@ -247,6 +249,7 @@ func (p *Planner) planUnmatched(out *emitter, e *entry, raw []string) {
 }
 
 func (p *Planner) planMatched(out *emitter, e *entry, u *adUser, display string) {
+	p.roleDrift(out, e, u, display)
 	if p.def.Category == CategoryOrphansReport {
 		out.noChange(NoChange{Key: e.key, MatchValue: display, UserID: u.id, DN: u.dn,
 			Reason: "matched; an orphans report does not compare attributes"})

@@ -27,6 +27,7 @@ type Item struct {
 	Orphan   *Orphan         `json:"orphan,omitempty"`
 	Conflict *Conflict       `json:"conflict,omitempty"`
 	Missing  *MissingAccount `json:"missing,omitempty"`
+	Roles    *RoleDrift      `json:"roles,omitempty"`
 }
 
 // MissingAccount is an enabled directory user in the data source's scope
@@ -84,6 +85,11 @@ func (o *emitter) conflict(c Conflict) {
 	o.send(Item{Category: ItemConflict, Conflict: &c})
 }
 
+func (o *emitter) roleDrift(r RoleDrift) {
+	o.sum.RoleDrift++
+	o.send(Item{Category: ItemRoles, Roles: &r})
+}
+
 func (o *emitter) missing(m MissingAccount) {
 	o.sum.Missing++
 	o.send(Item{Category: ItemMissing, Missing: &m})
@@ -122,6 +128,8 @@ func (p *Plan) add(it Item) {
 		p.Conflicts = append(p.Conflicts, *it.Conflict)
 	case ItemMissing:
 		p.Missing = append(p.Missing, *it.Missing)
+	case ItemRoles:
+		p.Roles = append(p.Roles, *it.Roles)
 	}
 }
 
@@ -148,6 +156,8 @@ func (it Item) sortKey() (string, string) {
 		return string(it.Conflict.Kind), it.Conflict.Keys[0]
 	case ItemMissing:
 		return it.Missing.DN, it.Missing.UserID
+	case ItemRoles:
+		return it.Roles.DN, it.Roles.Key
 	}
 	return "", ""
 }
@@ -173,6 +183,9 @@ func (p *Plan) sortLists() {
 	})
 	sort.Slice(p.Missing, func(i, j int) bool {
 		return less(p.Missing[i].DN, p.Missing[i].UserID, p.Missing[j].DN, p.Missing[j].UserID)
+	})
+	sort.Slice(p.Roles, func(i, j int) bool {
+		return less(p.Roles[i].DN, p.Roles[i].Key, p.Roles[j].DN, p.Roles[j].Key)
 	})
 }
 

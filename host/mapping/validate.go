@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/idbridge/idbridge/host/macro"
+	"github.com/idbridge/idbridge/host/macro/condition"
 )
 
 // Schema is what exists at save time: the fields each endpoint declares or
@@ -90,8 +91,35 @@ func (v *validator) run() {
 	v.duplicateTargets()
 	v.match(scope)
 	v.options(scope)
-	if len(d.Mappings) == 0 && d.Category != CategoryOrphansReport {
-		v.add(ErrInvalid, "mappings", "map at least one app field to an LDAP attribute, or choose the orphans report category", "")
+	v.roles()
+	if len(d.Mappings) == 0 && d.Category != CategoryOrphansReport && d.Roles == nil {
+		v.add(ErrInvalid, "mappings", "map at least one app field to an LDAP attribute, compare roles, or choose the orphans report category", "")
+	}
+}
+
+// roles checks the role rule: a field of the app and one table.
+func (v *validator) roles() {
+	r := v.def.Roles
+	if r == nil {
+		return
+	}
+	if r.Field.IsZero() {
+		v.add(ErrInvalid, "roles.field", "choose the app field that lists an account's roles, e.g. roles[].role", "")
+	} else {
+		v.field("roles.field", r.Field)
+	}
+	switch {
+	case r.Table != "" && r.TableSetting != "":
+		v.add(ErrInvalid, "roles.table", "write the rows here or name the integration setting that holds them, not both", "")
+	case r.TableSetting != "":
+	case len(condition.GroupRows(r.Table)) == 0:
+		v.add(ErrInvalid, "roles.table", `write rows "AD group -> role" separated by ";", or name the integration setting that holds them (e.g. roleTable)`, "")
+	default:
+		for _, row := range condition.GroupRows(r.Table) {
+			if row.Value == "" {
+				v.add(ErrInvalid, "roles.table", fmt.Sprintf("the row %q names no role; write it as %q", row.Group, row.Group+" "+condition.RowArrow+" ROLE"), "")
+			}
+		}
 	}
 }
 
