@@ -100,7 +100,7 @@ func (a *App) wire(ctx context.Context) error {
 	}
 	s.Directory = dir
 	s.Sync, err = idsync.New(idsync.Config{Docs: a.Store, Runs: a.Store.Runs(), Endpoints: s.Inbound, Directory: dir,
-		Masker: a.Masker, Logger: log})
+		Masker: a.Masker, Logger: log, Settings: outbound.ServiceIntegrations{Service: s.Integrations}})
 	if err != nil {
 		return err
 	}

@@ -90,6 +90,9 @@ func (s *Service) Apply(ctx context.Context, id string, opts ApplyOptions) (*Res
 	res.Counts["orphans"] = len(plan.Orphans)
 	res.Counts["conflicts"] = len(plan.Conflicts)
 	res.Counts["missing"] = len(plan.Missing)
+	if d.Roles != nil {
+		res.Counts["role drift"] = len(plan.Roles)
+	}
 	rec := recorder{s: s, runID: run.ID}
 	if err := rec.append(ctx, s.reportEntries(rec, plan)...); err != nil {
 		return finish(store.RunFailed, fmt.Errorf("record the orphans and conflicts: %w", err))
@@ -114,10 +117,12 @@ func (s *Service) Apply(ctx context.Context, id string, opts ApplyOptions) (*Res
 	return finish(store.RunSucceeded, nil)
 }
 
-// reportEntries lists orphans and conflicts in the run record: they are
-// the report an admin acts on, though nothing is written for them.
+// reportEntries lists orphans, conflicts and role drift in the run
+// record: they are the report an admin acts on, though nothing is written
+// for them (roles are the roles automation's to change; see decision
+// 0262).
 func (s *Service) reportEntries(rec recorder, plan *mapping.Plan) []store.RunEntry {
-	out := make([]store.RunEntry, 0, len(plan.Orphans)+len(plan.Conflicts))
+	out := make([]store.RunEntry, 0, len(plan.Orphans)+len(plan.Conflicts)+len(plan.Roles))
 	for _, o := range plan.Orphans {
 		out = append(out, rec.entry(o.UserID, o.Key, StepOrphan, OutcomeReported,
 			EntryRequest{DN: o.DN, Key: o.Key, Reason: string(o.Kind) + ": " + o.Reason}, ""))
@@ -129,6 +134,10 @@ func (s *Service) reportEntries(rec recorder, plan *mapping.Plan) []store.RunEnt
 		}
 		out = append(out, rec.entry("", fmt.Sprint(c.Keys), StepConflict, OutcomeReported,
 			EntryRequest{DN: dn, Reason: string(c.Kind) + ": " + c.Reason}, ""))
+	}
+	for _, r := range plan.Roles {
+		out = append(out, rec.entry(r.UserID, r.MatchValue, StepRoles, OutcomeReported,
+			EntryRequest{DN: r.DN, Key: r.Key, Reason: r.Reason}, ""))
 	}
 	return out
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/idbridge/idbridge/host/directory"
+	"github.com/idbridge/idbridge/host/directory/dirtest"
 	"github.com/idbridge/idbridge/host/mapping"
 	"github.com/idbridge/idbridge/host/store"
 	idsync "github.com/idbridge/idbridge/host/sync"
@@ -156,6 +157,17 @@ func userByMail(t testing.TB, c *directory.Client, mail string) directory.User {
 		t.Fatalf("find %s: %d users, %v", mail, len(us), err)
 	}
 	return us[0]
+}
+
+// eachDirectory runs fn against Samba AD and OpenLDAP, each in its own
+// subtest.
+func eachDirectory(t *testing.T, fn func(t *testing.T, dir *directory.Client)) {
+	for _, flavor := range []struct {
+		name string
+		cfg  func(testing.TB) directory.Config
+	}{{"samba-ad", dirtest.AD}, {"openldap", dirtest.OpenLDAP}} {
+		t.Run(flavor.name, func(t *testing.T) { fn(t, dirtest.Connect(t, flavor.cfg(t))) })
+	}
 }
 
 func mustPlan(t testing.TB, svc *idsync.Service, id string) *mapping.Plan {

@@ -70,6 +70,9 @@ func recordKeys(d mapping.DataSource) map[string][]string {
 	if d.Options.Active != nil {
 		field(d.Options.Active.Field)
 	}
+	if d.Roles != nil {
+		field(d.Roles.Field)
+	}
 	if !ok {
 		return nil
 	}

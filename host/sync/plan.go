@@ -63,6 +63,16 @@ func (s *Service) plan(ctx context.Context, d *DataSource, rep *reporter, opts R
 		return nil, fmt.Errorf("data source %q: %w (save it again to see every problem)", d.ID, err)
 	}
 	g, gctx := errgroup.WithContext(ctx)
+	if d.Roles != nil {
+		g.Go(func() error {
+			rm, err := s.roleMembers(gctx, d)
+			if err != nil {
+				return err
+			}
+			p.SetRoleMembers(rm)
+			return nil
+		})
+	}
 	keys := recordKeys(d.DataSource)
 	for _, ep := range d.Endpoints {
 		opts := inbound.FetchOptions{BatchSize: s.cfg.BatchSize}

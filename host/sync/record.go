@@ -18,8 +18,8 @@ const (
 	OutcomeUnknown = "unknown"
 	// OutcomeNotApplied: the run stopped before this change was tried.
 	OutcomeNotApplied = "not applied"
-	// OutcomeReported: an orphan or conflict, listed for the admin;
-	// nothing is written for it.
+	// OutcomeReported: an orphan, conflict or role drift, listed for the
+	// admin; nothing is written for it.
 	OutcomeReported = "reported"
 )
 
@@ -29,6 +29,8 @@ const (
 	StepCreate   = "create"
 	StepOrphan   = "orphan"
 	StepConflict = "conflict"
+	// StepRoles: an account whose roles differ from its AD groups'.
+	StepRoles = "roles"
 )
 
 // AttributeChange is one attribute's value before and after, as recorded.

@@ -269,6 +269,10 @@ func apiError(err error) error {
 		return &api.Error{Status: http.StatusConflict, Code: "needs_confirmation", Message: err.Error(), Err: err}
 	case errors.Is(err, ErrSchemaUnchecked), errors.Is(err, ErrDirectoryLost), errors.Is(err, directory.ErrUnavailable):
 		return &api.Error{Status: http.StatusServiceUnavailable, Code: "directory_unavailable", Message: err.Error(), Err: err}
+	case errors.Is(err, ErrRoleTable):
+		return &api.Error{Status: http.StatusBadRequest, Code: "role_table", Message: err.Error(), Err: err}
+	case errors.Is(err, directory.ErrNestingTooDeep):
+		return &api.Error{Status: http.StatusBadRequest, Code: "nesting_too_deep", Message: err.Error(), Err: err}
 	}
 	var fetch *inbound.FetchError
 	if errors.As(err, &fetch) {

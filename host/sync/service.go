@@ -63,6 +63,9 @@ type Config struct {
 	// BatchSize is the number of records per streamed batch; 0 lets the
 	// connector choose.
 	BatchSize int
+	// Settings reads the integration setting a role rule may name as its
+	// table; nil allows only tables written in the data source.
+	Settings Settings
 }
 
 // Service keeps data sources and runs their syncs. It is safe for
