@@ -217,6 +217,9 @@ func printPlan(w io.Writer, plan *mapping.Plan) error {
 	fmt.Fprintf(tw, "  orphan\t%d\t(app accounts without an enabled AD user)\n", s.Orphans)
 	fmt.Fprintf(tw, "  conflict\t%d\n", s.Conflicts)
 	fmt.Fprintf(tw, "  missing account\t%d\t(enabled AD users without an app account)\n", s.Missing)
+	if plan.Roles != nil || s.RoleDrift > 0 {
+		fmt.Fprintf(tw, "  role drift\t%d\t(app roles unlike what the AD groups give)\n", s.RoleDrift)
+	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
@@ -250,6 +253,9 @@ func printPlan(w io.Writer, plan *mapping.Plan) error {
 	list("Missing accounts", s.Missing, len(plan.Missing), func(i int) mapping.Item {
 		return mapping.Item{Category: mapping.ItemMissing, Missing: &plan.Missing[i]}
 	})
+	list("Role drift", s.RoleDrift, len(plan.Roles), func(i int) mapping.Item {
+		return mapping.Item{Category: mapping.ItemRoles, Roles: &plan.Roles[i]}
+	})
 	if plan.NeedsConfirmation {
 		fmt.Fprintf(w, "Needs confirmation: %s (apply with --confirm)\n", plan.ConfirmationReason)
 	}
@@ -272,6 +278,7 @@ func printItem(g *Globals) func(mapping.Item) error {
 var itemTitle = map[string]string{
 	mapping.ItemUpdate: "update", mapping.ItemCreate: "create", mapping.ItemNoChange: "no change",
 	mapping.ItemOrphan: "orphan", mapping.ItemConflict: "conflict", mapping.ItemMissing: "missing account",
+	mapping.ItemRoles: "role drift",
 }
 
 // itemLine names one plan object the way an admin looks it up: by its
@@ -307,6 +314,16 @@ func itemLine(it mapping.Item) string {
 		return it.Conflict.Reason
 	case mapping.ItemMissing:
 		return fmt.Sprintf("%s  %s", or(it.Missing.MatchValue, "-"), it.Missing.DN)
+	case mapping.ItemRoles:
+		r := it.Roles
+		var change []string
+		if len(r.Give) > 0 {
+			change = append(change, "give "+strings.Join(r.Give, ", "))
+		}
+		if len(r.Take) > 0 {
+			change = append(change, "take "+strings.Join(r.Take, ", "))
+		}
+		return fmt.Sprintf("%s  %s: %s (has %s)", or(r.MatchValue, r.Key), r.DN, strings.Join(change, "; "), or(strings.Join(r.Held, ", "), "none"))
 	}
 	return it.Category
 }
