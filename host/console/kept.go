@@ -3,6 +3,7 @@ package console
 import (
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -162,19 +163,36 @@ var consoleWords = map[string]func(msg string) string{
 	},
 }
 
+// resultCode is how go-ldap writes a server's result code into an
+// error: `LDAP Result Code 32 "No Such Object": `.
+var resultCode = regexp.MustCompile(`LDAP Result Code [0-9]+ "[^"]*": `)
+
+// withoutResultCodes takes the directory server's result codes out of a
+// message the admin reads; the words around them say what happened and
+// the fix. The host log keeps the whole error. See decision 0271.
+func withoutResultCodes(msg string) string { return resultCode.ReplaceAllString(msg, "") }
+
 // refusal is the flash for a refused change: the API's message, every
 // field problem placed beside its input in the form's words, and what was
 // typed.
 func refusal(r *http.Request, a answer) *flash {
 	form := keptForm(r)
 	placed, rest := fieldErrors(r.Pattern, a.Fields, form)
-	msg := a.Err
+	msg := withoutResultCodes(a.Err)
 	if words, ok := consoleWords[a.Code]; ok {
-		msg = words(a.Err)
+		msg = words(msg)
 	}
 	f := &flash{OK: false, Message: msg, Detail: errorDetail(a), Form: form, Fields: placed}
-	if len(placed) > 0 {
+	switch {
+	case len(placed) > 0:
 		f.Message = "Not saved: correct the fields marked below; what you typed is kept."
+	case len(rest) > 0:
+		// No input of this form takes the problems: they are listed in
+		// words rather than in the API's message, which may name the
+		// fields by their JSON paths.
+		f.Message = "Not saved:"
+	}
+	if len(rest) > 0 {
 		for _, p := range rest {
 			f.Message += " " + api.Labelled(labelOf(r.Pattern, p.Field), p.Message) + "."
 		}

@@ -3,6 +3,7 @@ package console
 import (
 	"html"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -84,5 +85,34 @@ func TestRefusedApplyNowKeepsTheUsersTyped(t *testing.T) {
 		if !strings.Contains(html.UnescapeString(page), want) {
 			t.Fatalf("after a refused apply-now the page lacks %q:\n%s", want, page)
 		}
+	}
+}
+
+func TestRefusalListsUnplacedProblemsInWords(t *testing.T) {
+	r := httptestRequest(t, "POST /integrations", url.Values{"name": {"Clockify"}})
+	f := refusal(r, answer{Status: http.StatusBadRequest, Code: "invalid_settings",
+		Err:    "invalid settings: extension_id: name the installed extension this integration uses",
+		Fields: []api.FieldError{{Field: "extension_id", Message: "name the installed extension this integration uses"}}})
+	if want := "Not saved: Extension ID: name the installed extension this integration uses."; f.Message != want {
+		t.Fatalf("message %q, want %q", f.Message, want)
+	}
+}
+
+// httptestRequest is a posted form as the console's mux hands it to a
+// handler: parsed, with the route pattern it matched.
+func httptestRequest(t *testing.T, pattern string, form url.Values) *http.Request {
+	t.Helper()
+	r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(form.Encode()))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	r.Pattern = pattern
+	return r
+}
+
+func TestRefusalDropsLDAPResultCodes(t *testing.T) {
+	r := httptestRequest(t, "POST /sync/{id}/plan", url.Values{})
+	f := refusal(r, answer{Status: http.StatusNotFound, Code: "directory_object_not_found",
+		Err: `directory: search OU=Gone,DC=example,DC=test: entry not found: LDAP Result Code 32 "No Such Object": no such entry (fix: check the DN and that its parent OU exists)`})
+	if want := "directory: search OU=Gone,DC=example,DC=test: entry not found: no such entry (fix: check the DN and that its parent OU exists)"; f.Message != want {
+		t.Fatalf("message %q, want %q", f.Message, want)
 	}
 }
