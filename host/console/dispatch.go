@@ -142,7 +142,7 @@ func answerOf(resp *http.Response, err error) answer {
 		return answer{Status: ae.Status, Body: ae.Body, Err: ae.Message, Code: ae.Code, Fields: ae.Fields}
 	case errors.Is(err, apiclient.ErrTooLarge):
 		return answer{Status: http.StatusInsufficientStorage, Code: "too_large",
-			Err: fmt.Sprintf("the answer is larger than %d MiB; use the CLI with --output json", maxAnswer>>20)}
+			Err: fmt.Sprintf("the answer is larger than %d MiB, too large to show here: narrow the list with the page's filters", maxAnswer>>20)}
 	}
 	return answer{Status: http.StatusBadRequest, Code: "invalid_request", Err: err.Error()}
 }
