@@ -238,10 +238,11 @@ var guideShots = map[string]string{
 }
 
 // shot writes a full-page screenshot as an artifact, after checking the
-// page's accessibility.
+// page's accessibility and that it shows no developer words.
 func (b *browser) shot(name string) {
 	if !strings.HasPrefix(name, "failed-") {
 		b.checkAccessibility(name)
+		b.noWords(name, developerWords)
 	}
 	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
 	defer cancel()
@@ -287,12 +288,22 @@ func (b *browser) values(sels ...string) string {
 	return eval[string](b, js)
 }
 
-// noMachineWords fails when what the admin reads shows an API path, an
-// LDAP result code or a command-line hint instead of words.
+// developerWords are what no page of the console may show the admin: a
+// directory server's result code, a command-line flag or command.
+var developerWords = []string{"LDAP Result Code", "pass --", "`idbridge ", "use idbridge"}
+
+// noMachineWords fails when what the admin reads after a refusal shows an
+// API path, an LDAP result code or a command-line hint instead of words.
 func (b *browser) noMachineWords(what string) {
 	b.t.Helper()
+	b.noWords(what, append([]string{"headers[", "query[", "mappings[", "trigger.", "scope.ou", "scope.filter", "action.template", "paging."}, developerWords...))
+}
+
+// noWords fails when the page's main part shows any of bad.
+func (b *browser) noWords(what string, bad []string) {
+	b.t.Helper()
 	msg := b.text("main")
-	for _, bad := range []string{"LDAP Result Code", "headers[", "mappings[", "trigger.", "scope.ou", "action.template", "pass --", "`idbridge ", "use idbridge"} {
+	for _, bad := range bad {
 		if strings.Contains(msg, bad) {
 			b.shot("failed-" + strings.ReplaceAll(what, " ", "-"))
 			b.t.Fatalf("%s: the page shows %q: %.600s", what, bad, msg)
