@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/idbridge/idbridge/host/directory"
 	"github.com/idbridge/idbridge/host/store"
 )
@@ -62,13 +64,24 @@ func (s *Service) forgetMembers(ctx context.Context, automation string) error {
 	if err != nil {
 		return fmt.Errorf("list the scope record of %s: %w", automation, err)
 	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(scopeWriters)
 	for _, id := range ids {
-		if err := s.cfg.Docs.Delete(ctx, kindMember, id); err != nil {
-			return fmt.Errorf("clear the scope record of %s: %w", automation, err)
-		}
+		g.Go(func() error {
+			if err := s.cfg.Docs.Delete(gctx, kindMember, id); err != nil {
+				return fmt.Errorf("clear the scope record of %s: %w", automation, err)
+			}
+			return nil
+		})
 	}
-	return nil
+	return g.Wait()
 }
+
+// scopeWriters is how many scope records are written at once while a
+// scope is learnt or forgotten. The store commits writes that wait
+// together in one transaction, so a scope of 100,000 users is a few
+// thousand commits, not 100,000. See decision 0264.
+const scopeWriters = 16
 
 // baseline records who is in an event automation's scope now, replacing
 // what it remembered. Other trigger types keep no record.
@@ -82,10 +95,19 @@ func (s *Service) baseline(ctx context.Context, a Automation) error {
 		return err
 	}
 	n := 0
-	err := a.Scope.members(ctx, s.cfg.Directory, func(u directory.User) error {
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(scopeWriters)
+	err := a.Scope.members(gctx, s.cfg.Directory, func(u directory.User) error {
 		n++
-		return s.putMember(ctx, a.ID, u.ID, member{DN: u.DN, Attributes: u.Attributes, Enabled: u.Enabled()})
+		m := member{DN: u.DN, Attributes: u.Attributes, Enabled: u.Enabled()}
+		g.Go(func() error { return s.putMember(gctx, a.ID, u.ID, m) })
+		return nil
 	})
+	// A failed write stops the read through gctx: its error is the one
+	// that says what went wrong.
+	if werr := g.Wait(); werr != nil {
+		err = werr
+	}
 	if err != nil {
 		return fmt.Errorf("learn the scope of %s: %w", a.ID, err)
 	}
