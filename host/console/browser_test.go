@@ -222,19 +222,22 @@ func (b *browser) checkAccessibility(name string) {
 }
 
 // guideShots are the screenshots the admin guide shows, by the name the
-// test gives them and the file under docs/admin/img/. `make screenshots`
-// (UPDATE_SCREENSHOTS=1) writes them there, so the guide shows the
-// console as it is; other runs leave the documentation alone. See
-// decision 0272.
-var guideShots = map[string]string{
-	"00-overview":                      "overview",
-	"02-marketplace-installed":         "marketplace",
-	"04-integration-tested":            "integration",
-	"04b-integration-refused-settings": "integration-refused-settings",
-	"07-datasource-form":               "data-source-form",
-	"09-sync-plan":                     "sync-plan",
-	"11-outbound-test-form":            "webhook-test-picker",
-	"18-automation-run":                "automation-run",
+// test gives them: the file under docs/admin/img/ and, for a page whose
+// point is one part, that part's selector (the picture is then of it
+// alone). `make screenshots` (UPDATE_SCREENSHOTS=1) writes them there, so
+// the guide shows the console as it is; other runs leave the
+// documentation alone. See decision 0272.
+var guideShots = map[string]struct{ file, part string }{
+	"00-overview":                      {file: "overview"},
+	"02-marketplace-installed":         {file: "marketplace"},
+	"04-integration-tested":            {file: "integration"},
+	"04b-integration-refused-settings": {file: "integration-refused-settings"},
+	"07-datasource-form":               {file: "data-source-form"},
+	"09-sync-plan":                     {file: "sync-plan"},
+	"11-outbound-test-form":            {file: "webhook-test-picker"},
+	"12c-webhook-row-refused":          {file: "webhook-refused", part: "#editor"},
+	"16a-automation-refused":           {file: "automation-refused", part: "#editor"},
+	"18-automation-run":                {file: "automation-run"},
 }
 
 // shot writes a full-page screenshot as an artifact, after checking the
@@ -255,8 +258,14 @@ func (b *browser) shot(name string) {
 		b.t.Logf("screenshot %s: %v", name, err)
 	}
 	if doc, ok := guideShots[name]; ok && os.Getenv("UPDATE_SCREENSHOTS") == "1" {
-		if err := os.WriteFile(filepath.Join("..", "..", "docs", "admin", "img", doc+".png"), png, 0o644); err != nil {
-			b.t.Errorf("screenshot %s for the admin guide: %v", doc, err)
+		if doc.part != "" {
+			if png, err = chromedp.Run(ctx, chromedp.Screenshot(chromedp.CSS(doc.part))); err != nil {
+				b.t.Errorf("screenshot %s of %s for the admin guide: %v", doc.file, doc.part, err)
+				return
+			}
+		}
+		if err := os.WriteFile(filepath.Join("..", "..", "docs", "admin", "img", doc.file+".png"), png, 0o644); err != nil {
+			b.t.Errorf("screenshot %s for the admin guide: %v", doc.file, err)
 		}
 	}
 }
@@ -736,6 +745,7 @@ func TestConsoleInBrowser(t *testing.T) {
 	if msg := b.text("#error-headers-0"); !strings.HasPrefix(msg, "Header 1 value, line 1") || !strings.Contains(msg, "nosuch") {
 		t.Fatalf("the header's error says %q", msg)
 	}
+	b.shot("12c-webhook-row-refused")
 	if v := eval[string](b, `document.querySelector("#field-name").value + "|" + document.querySelector("#headers-value-0").value`); v != "Tag a user|idbridge %ad.nosuch%" {
 		t.Fatalf("after the second refusal the form holds %q", v)
 	}
