@@ -73,11 +73,8 @@ func (c *Console) extensionsPage(w http.ResponseWriter, r *http.Request, s *sess
 }
 
 func (c *Console) installFromCatalog(w http.ResponseWriter, r *http.Request, s *session) {
-	body := map[string]string{"name": r.PostFormValue("name")}
-	if v := r.PostFormValue("version"); v != "" {
-		body["version"] = v
-	}
-	a := c.api.call(r.Context(), r, s.token, apiclient.RoutePostExtensions, nil, body)
+	src := extensions.Source{Name: r.PostFormValue("name"), Version: r.PostFormValue("version")}
+	_, a := typed(c.client(r, s).PostExtensions(r.Context(), src))
 	c.done(w, r, s, a, "Installed "+r.PostFormValue("name")+".", "/extensions")
 }
 
@@ -116,13 +113,13 @@ func (c *Console) installUpload(w http.ResponseWriter, r *http.Request, s *sessi
 		}
 	}
 	name := part.FileName()
-	a := c.api.call(r.Context(), r, s.token, apiclient.RoutePostExtensionsArchive, nil, nil, apiclient.Body(part, "application/octet-stream"))
+	_, a := typed(c.client(r, s).PostExtensionsArchive(r.Context(), apiclient.Body(part, "application/octet-stream")))
 	c.done(w, r, s, a, "Installed "+name+".", "/extensions")
 }
 
 func (c *Console) upgradeExtension(w http.ResponseWriter, r *http.Request, s *session) {
 	id := r.PathValue("id")
-	a := c.api.call(r.Context(), r, s.token, apiclient.RoutePostExtensionsIDUpgrade, []string{id}, map[string]any{})
+	_, a := typed(c.client(r, s).PostExtensionsIDUpgrade(r.Context(), id, extensions.UpgradeOptions{}))
 	c.done(w, r, s, a, "Upgraded "+id+".", "/extensions")
 }
 
@@ -132,27 +129,27 @@ func (c *Console) uninstallExtension(w http.ResponseWriter, r *http.Request, s *
 	if r.PostFormValue("force") == "on" {
 		q.Set("force", "true")
 	}
-	a := c.api.call(r.Context(), r, s.token, apiclient.RouteDeleteExtensionsID, []string{id}, nil, apiclient.Query(q))
+	a := done(c.client(r, s).DeleteExtensionsID(r.Context(), id, apiclient.Query(q)))
 	c.done(w, r, s, a, "Uninstalled "+id+"; the integrations' configuration is kept.", "/extensions")
 }
 
 func (c *Console) addCatalog(w http.ResponseWriter, r *http.Request, s *session) {
-	body := map[string]string{"name": strings.TrimSpace(r.PostFormValue("name")), "location": strings.TrimSpace(r.PostFormValue("location"))}
+	req := extensions.AddCatalogRequest{Name: strings.TrimSpace(r.PostFormValue("name")), Location: strings.TrimSpace(r.PostFormValue("location"))}
 	if k := strings.TrimSpace(r.PostFormValue("public_key")); k != "" {
-		body["public_key"] = k + "\n"
+		req.PublicKey = k + "\n"
 	}
-	a := c.api.call(r.Context(), r, s.token, apiclient.RoutePostCatalogs, nil, body)
-	c.done(w, r, s, a, "Added catalog "+body["name"]+".", "/extensions")
+	_, a := typed(c.client(r, s).PostCatalogs(r.Context(), req))
+	c.done(w, r, s, a, "Added catalog "+req.Name+".", "/extensions")
 }
 
 func (c *Console) removeCatalog(w http.ResponseWriter, r *http.Request, s *session) {
 	name := r.PathValue("name")
-	a := c.api.call(r.Context(), r, s.token, apiclient.RouteDeleteCatalogsName, []string{name}, nil)
+	a := done(c.client(r, s).DeleteCatalogsName(r.Context(), name))
 	c.done(w, r, s, a, "Removed catalog "+name+".", "/extensions")
 }
 
 func (c *Console) trustKey(w http.ResponseWriter, r *http.Request, s *session) {
-	body := map[string]string{"name": strings.TrimSpace(r.PostFormValue("name")), "public_key": strings.TrimSpace(r.PostFormValue("public_key")) + "\n"}
-	a := c.api.call(r.Context(), r, s.token, apiclient.RoutePostExtensionKeys, nil, body)
-	c.done(w, r, s, a, "Trusted key "+body["name"]+".", "/extensions")
+	req := extensions.TrustKeyRequest{Name: strings.TrimSpace(r.PostFormValue("name")), PublicKey: strings.TrimSpace(r.PostFormValue("public_key")) + "\n"}
+	_, a := typed(c.client(r, s).PostExtensionKeys(r.Context(), req))
+	c.done(w, r, s, a, "Trusted key "+req.Name+".", "/extensions")
 }
