@@ -100,7 +100,7 @@ func (a *App) wire(ctx context.Context) error {
 	}
 	s.Directory = dir
 	s.Sync, err = idsync.New(idsync.Config{Docs: a.Store, Runs: a.Store.Runs(), Endpoints: s.Inbound, Directory: dir,
-		Masker: a.Masker, Logger: log, Settings: outbound.ServiceIntegrations{Service: s.Integrations}})
+		Masker: a.Masker, Logger: log, Settings: outbound.ServiceIntegrations{Service: s.Integrations}, RoleRuns: roleRuns{s}})
 	if err != nil {
 		return err
 	}
@@ -267,6 +267,30 @@ type syncsExist struct{ s *idsync.Service }
 func (s syncsExist) SyncExists(ctx context.Context, id string) error {
 	_, err := s.s.Get(ctx, id)
 	return err
+}
+
+// roleRuns hands a sync's role drift to the automation its data source
+// names. The automations are wired after the sync service, so it reads
+// them when an apply asks.
+type roleRuns struct{ s *Services }
+
+// ApplyRoles implements idsync.RoleRuns.
+func (r roleRuns) ApplyRoles(ctx context.Context, id string, users []string) ([]string, error) {
+	if r.s.Automations == nil {
+		return nil, errors.New("automations are not running on this host")
+	}
+	a, err := r.s.Automations.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if a.Action.Sync != "" {
+		return nil, fmt.Errorf("automation %s runs a data source, not a template: name an automation of the roles template", id)
+	}
+	res, err := r.s.Automations.ApplyNow(ctx, id, automation.ApplyRequest{Users: users})
+	if err != nil {
+		return nil, err
+	}
+	return res.Runs, nil
 }
 
 // syncRunner starts data-source syncs for automations (action.sync). An

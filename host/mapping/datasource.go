@@ -54,6 +54,11 @@ type RoleRule struct {
 	// TableSetting names the integration setting holding the rows, e.g.
 	// roleTable.
 	TableSetting string `json:"tableSetting,omitempty"`
+	// Automation, when set, is the automation whose template gives the
+	// roles (one of the roles template): apply hands it the accounts with
+	// role drift, so applying changes what the plan shows. Without it a
+	// sync only reports role drift.
+	Automation string `json:"automation,omitempty"`
 }
 
 // EndpointRef names an inbound endpoint of an integration and the field that

@@ -12,9 +12,9 @@ const ItemRoles = "roles"
 
 // RoleDrift is a matched, enabled account whose roles in the app are not
 // the ones its AD groups give: what the roles automation would change to
-// bring it in line. A sync does not write roles (AD is their source, and
-// the data source writes AD); the roles automation, applied to the user,
-// does. See decision 0262.
+// bring it in line. A sync does not write roles itself (AD is their
+// source, and the data source writes AD); the roles automation, applied
+// to the user (by apply when the rule names it), does. See decision 0262.
 type RoleDrift struct {
 	Key        string `json:"key"`
 	MatchValue string `json:"matchValue"`
@@ -124,7 +124,11 @@ func (p *Planner) roleDrift(out *emitter, e *entry, u *adUser, display string) {
 	if len(held) > 0 {
 		hasNow = strings.Join(held, ", ")
 	}
+	next := "apply it to this user; a sync does not change roles"
+	if a := p.def.Roles.Automation; a != "" {
+		next = "apply hands this user to automation " + a
+	}
 	out.roleDrift(RoleDrift{Key: e.key, MatchValue: display, UserID: u.id, DN: u.dn, Held: held, Give: give, Take: take,
-		Reason: fmt.Sprintf("AD groups give %s; the account has %s: the roles automation would %s (apply it to this user; a sync does not change roles)",
-			groupsSay, hasNow, strings.Join(parts, " and "))})
+		Reason: fmt.Sprintf("AD groups give %s; the account has %s: the roles automation would %s (%s)",
+			groupsSay, hasNow, strings.Join(parts, " and "), next)})
 }

@@ -104,6 +104,11 @@ func (s *Service) Apply(ctx context.Context, id string, opts ApplyOptions) (*Res
 	w := writer{s: s, rec: rec, res: res, rep: rep, total: len(plan.Updates) + len(plan.Creates)}
 	rep.update(func(p *Progress) { p.Phase, p.Total = PhaseApply, w.total })
 	stopErr := w.apply(ctx, plan)
+	if stopErr == nil && d.Roles != nil && d.Roles.Automation != "" && len(plan.Roles) > 0 {
+		if err := s.handRoles(ctx, rec, d, plan, res); err != nil {
+			return finish(store.RunFailed, fmt.Errorf("record the role hand-over: %w", err))
+		}
+	}
 	s.cfg.Logger.Info("sync applied", "datasource", d.ID, "run", run.ID, "updated", res.Counts["updated"],
 		"created", res.Counts["created"], "failed", res.Counts["failed"], "not_applied", res.Counts["not applied"])
 	switch {

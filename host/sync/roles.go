@@ -20,6 +20,14 @@ type Settings interface {
 	PlainSettings(ctx context.Context, id string) (map[string]string, error)
 }
 
+// RoleRuns applies the automation a role rule names to users now;
+// *automation.Service does, through the host's adapter.
+type RoleRuns interface {
+	// ApplyRoles runs automation for the users (DNs) and returns the ids
+	// of the runs it started.
+	ApplyRoles(ctx context.Context, automation string, users []string) ([]string, error)
+}
+
 // GroupMembers resolves the groups of a role table; *directory.Client
 // implements it.
 type GroupMembers interface {
@@ -76,4 +84,36 @@ func (s *Service) roleMembers(ctx context.Context, d *DataSource) (mapping.RoleM
 		}
 	}
 	return rm, nil
+}
+
+// errNoRoleRuns is why a hand-over fails on a host wired without
+// automations.
+var errNoRoleRuns = errors.New("this host runs no automations, so role drift cannot be handed over; apply the roles automation to the users yourself")
+
+// handRoles gives the accounts with role drift to the automation the role
+// rule names (apply-now for their DNs) and records it in the run: one
+// entry naming the runs started, or the failure, which makes the apply
+// partial. See decision 0262.
+func (s *Service) handRoles(ctx context.Context, rec recorder, d *DataSource, plan *mapping.Plan, res *Result) error {
+	a := d.Roles.Automation
+	dns := make([]string, len(plan.Roles))
+	for i, r := range plan.Roles {
+		dns[i] = r.DN
+	}
+	req := EntryRequest{Reason: fmt.Sprintf("apply automation %s to the %d users with role drift", a, len(dns))}
+	runs, err := []string(nil), errNoRoleRuns
+	if s.cfg.RoleRuns != nil {
+		runs, err = s.cfg.RoleRuns.ApplyRoles(ctx, a, dns)
+	}
+	if err != nil {
+		res.Counts["failed"]++
+		return rec.append(ctx, rec.entry("", a, StepRoles, OutcomeFailed, req, err.Error()))
+	}
+	res.Counts["roles handed over"] = len(dns)
+	if len(runs) == 0 {
+		req.Reason += "; the runs wait until the automation's integration is enabled"
+	} else {
+		req.Reason += "; runs " + strings.Join(runs, ", ")
+	}
+	return rec.append(ctx, rec.entry("", a, StepRoles, OutcomeOK, req, ""))
 }

@@ -144,6 +144,31 @@ func TestPlanShowsRoleDrift(t *testing.T) {
 			t.Errorf("apply of a roles report ended %s", res.Status)
 		}
 
+		// Naming the roles automation makes apply hand the users
+		// over; a refusal makes the apply partial and says why.
+		runs := &fakeRoleRuns{runs: []string{"run-1"}}
+		handing, err := idsync.New(idsync.Config{Docs: env.Store, Runs: env.Store.Runs(), Endpoints: env.Inbound, Directory: dir,
+			Masker: env.Masker, Logger: env.Logger.Named("sync"), Settings: outbound.ServiceIntegrations{Service: env.Integrations}, RoleRuns: runs})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ds := rolesDataSource("roles", ou, "roleTable")
+		ds.Roles.Automation = "clockify-roles-auto"
+		if _, err := handing.Update(ctx, ds); err != nil {
+			t.Fatalf("update the data source: %v", err)
+		}
+		res, err = handing.Apply(ctx, "roles", idsync.ApplyOptions{})
+		if err != nil || res.Counts["roles handed over"] != 3 || runs.automation != "clockify-roles-auto" || len(runs.users) != 3 ||
+			!slices.ContainsFunc(runs.users, func(dn string) bool { return strings.EqualFold(dn, ben.DN) }) {
+			t.Fatalf("hand-over: %v %v, automation %q users %v", err, res.Counts, runs.automation, runs.users)
+		}
+		runs.err = errors.New("no automation has this id")
+		res, _ = handing.Apply(ctx, "roles", idsync.ApplyOptions{})
+		failed := byOutcome(entries(t, env.Store.Runs(), res.RunID))[idsync.OutcomeFailed]
+		if res.Status != store.RunPartial || len(failed) != 1 || !strings.Contains(failed[0].Error, "no automation has this id") {
+			t.Errorf("a refused hand-over: %s, failed entries %+v", res.Status, failed)
+		}
+
 		// A table setting the integration does not have is the
 		// admin's mistake, named with what to do.
 		if _, err := svc.Create(ctx, rolesDataSource("typo", ou, "roleTabel")); err != nil {
@@ -154,4 +179,20 @@ func TestPlanShowsRoleDrift(t *testing.T) {
 			t.Errorf("a missing table setting: %v", err)
 		}
 	})
+}
+
+// fakeRoleRuns records what a sync hands to the roles automation.
+type fakeRoleRuns struct {
+	automation string
+	users      []string
+	runs       []string
+	err        error
+}
+
+func (f *fakeRoleRuns) ApplyRoles(_ context.Context, automation string, users []string) ([]string, error) {
+	if f.err != nil {
+		return nil, f.err
+	}
+	f.automation, f.users = automation, users
+	return f.runs, nil
 }

@@ -66,6 +66,10 @@ type Config struct {
 	// Settings reads the integration setting a role rule may name as its
 	// table; nil allows only tables written in the data source.
 	Settings Settings
+	// RoleRuns hands accounts with role drift to the automation a role
+	// rule names; nil makes such an apply record the drift as failed to
+	// hand over.
+	RoleRuns RoleRuns
 }
 
 // Service keeps data sources and runs their syncs. It is safe for
