@@ -80,22 +80,9 @@ func TestSCIMEndToEnd(t *testing.T) {
 	}
 	t.Cleanup(srv.Close)
 
-	out := t.TempDir()
-	root, _ := filepath.Abs(filepath.Join("..", ".."))
-	built, err := extbuild.Build(ctx, extbuild.Options{ModuleRoot: root, ID: "scim", Version: "0.1.0",
-		Platforms: []string{ext.HostPlatform()}, OutDir: out, KeyPath: filepath.Join(out, "dev.key")})
-	if err != nil {
-		t.Fatalf("build the .ext: %v", err)
-	}
-	pub, err := os.ReadFile(built.KeyPath + ".pub")
-	if err != nil {
-		t.Fatal(err)
-	}
-
 	h := startFullHost(t)
-	h.api(t, "POST", "/v1/extension-keys", extensions.TrustKeyRequest{Name: "test", PublicKey: string(pub)}, nil)
 	var rec extensions.Record
-	h.api(t, "POST", "/v1/extensions", extensions.Source{File: built.Path}, &rec)
+	h.installBuilt(t, "scim", &rec)
 	if rec.ID != "scim" || rec.Version != "0.1.0" {
 		t.Fatalf("installed %s %s", rec.ID, rec.Version)
 	}
@@ -160,6 +147,26 @@ func TestSCIMEndToEnd(t *testing.T) {
 	if m := srv.Members("Engineering"); !slices.Contains(m, fmt.Sprint(u["id"])) {
 		t.Fatalf("Engineering's members %v lack %v", m, u["id"])
 	}
+}
+
+// installBuilt builds the signed .ext of the repository's connector id,
+// trusts its key and installs it on the host; out, when not nil, receives
+// the installed record.
+func (h *fullHost) installBuilt(t *testing.T, id string, out any) {
+	t.Helper()
+	dir := t.TempDir()
+	root, _ := filepath.Abs(filepath.Join("..", ".."))
+	built, err := extbuild.Build(context.Background(), extbuild.Options{ModuleRoot: root, ID: id, Version: "0.1.0",
+		Platforms: []string{ext.HostPlatform()}, OutDir: dir, KeyPath: filepath.Join(dir, "dev.key")})
+	if err != nil {
+		t.Fatalf("build the .ext: %v", err)
+	}
+	pub, err := os.ReadFile(built.KeyPath + ".pub")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.api(t, "POST", "/v1/extension-keys", extensions.TrustKeyRequest{Name: "test", PublicKey: string(pub)}, nil)
+	h.api(t, "POST", "/v1/extensions", extensions.Source{File: built.Path}, out)
 }
 
 // demoDirectory connects to the host's embedded demo directory.

@@ -12,11 +12,8 @@ import (
 
 	"github.com/idbridge/idbridge/host/api"
 	"github.com/idbridge/idbridge/host/app"
-	"github.com/idbridge/idbridge/host/extensions"
 	"github.com/idbridge/idbridge/host/integrations"
 	"github.com/idbridge/idbridge/host/store/postgres/pgtest"
-	"github.com/idbridge/idbridge/marketplace/ext"
-	"github.com/idbridge/idbridge/marketplace/extbuild"
 	"github.com/idbridge/idbridge/plugins/scim/scimtest"
 )
 
@@ -58,20 +55,7 @@ func TestExtensionInstalledThroughOneHostRunsOnAnother(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(scim.Close)
-	out := t.TempDir()
-	root, _ := filepath.Abs(filepath.Join("..", ".."))
-	built, err := extbuild.Build(ctx, extbuild.Options{ModuleRoot: root, ID: "scim", Version: "0.1.0",
-		Platforms: []string{ext.HostPlatform()}, OutDir: out, KeyPath: filepath.Join(out, "dev.key")})
-	if err != nil {
-		t.Fatalf("build the .ext: %v", err)
-	}
-	pub, err := os.ReadFile(built.KeyPath + ".pub")
-	if err != nil {
-		t.Fatal(err)
-	}
-
-	a.api(t, "POST", "/v1/extension-keys", extensions.TrustKeyRequest{Name: "test", PublicKey: string(pub)}, nil)
-	a.api(t, "POST", "/v1/extensions", extensions.Source{File: built.Path}, nil)
+	a.installBuilt(t, "scim", nil)
 	bExt := filepath.Join(b.DataDir, "extensions", "scim")
 	if _, err := os.Stat(bExt); !os.IsNotExist(err) {
 		t.Fatalf("B has scim's files before anything asked for them: %v", err)
