@@ -11,6 +11,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -175,6 +176,10 @@ func TestHostRoutesAnswerTheirDocumentedStatus(t *testing.T) {
 	// The directory picker's search.
 	if found := call("GET", "/v1/directory/search", "/v1/directory/search?q=nora&kind=user", nil); !bytes.Contains(found, []byte("nora.quinn")) {
 		t.Errorf("the directory search for nora found %s", found)
+	}
+	// When a schedule runs next, for the automation form.
+	if next := call("GET", "/v1/schedules/next", "/v1/schedules/next?schedule="+url.QueryEscape("0 6 * * 1-5")+"&count=2", nil); !bytes.Contains(next, []byte(`"timeZone"`)) {
+		t.Errorf("the schedule's next runs are %s", next)
 	}
 	// The schema's user attributes, for the data source form.
 	if attrs := call("GET", "/v1/directory/attributes", "/v1/directory/attributes", nil); !bytes.Contains(attrs, []byte(`"employeeID"`)) {

@@ -165,6 +165,8 @@ var (
 	RouteGetRunsIDEntries = Route{Method: "GET", Pattern: "/v1/runs/{id}/entries"}
 	// RoutePostRunsIDRetry is POST /v1/runs/{id}/retry: Queue a run's failed steps again (?object= for one object)
 	RoutePostRunsIDRetry = Route{Method: "POST", Pattern: "/v1/runs/{id}/retry"}
+	// RouteGetSchedulesNext is GET /v1/schedules/next: The next times a cron schedule runs, in the host's schedule time zone (?schedule=0 6 * * 1-5, ?count= up to 10)
+	RouteGetSchedulesNext = Route{Method: "GET", Pattern: "/v1/schedules/next"}
 	// RouteGetTemplates is GET /v1/templates: List orchestration templates.
 	RouteGetTemplates = Route{Method: "GET", Pattern: "/v1/templates"}
 	// RoutePostTemplatesInstall is POST /v1/templates/install: Install the orchestration templates an extension ships, bound to one of its integrations.
@@ -258,6 +260,7 @@ var Routes = []Route{
 	RoutePostRunsIDCancel,
 	RouteGetRunsIDEntries,
 	RoutePostRunsIDRetry,
+	RouteGetSchedulesNext,
 	RouteGetTemplates,
 	RoutePostTemplatesInstall,
 	RouteGetTemplatesID,
@@ -739,6 +742,13 @@ func (c *Client) GetRunsIDEntries(ctx context.Context, id string, opts ...Option
 func (c *Client) PostRunsIDRetry(ctx context.Context, id string, opts ...Option) (orchestration.RetryResult, error) {
 	var out orchestration.RetryResult
 	err := c.Call(ctx, RoutePostRunsIDRetry, []string{id}, nil, &out, opts...)
+	return out, err
+}
+
+// GetSchedulesNext calls GET /v1/schedules/next: The next times a cron schedule runs, in the host's schedule time zone (?schedule=0 6 * * 1-5, ?count= up to 10)
+func (c *Client) GetSchedulesNext(ctx context.Context, opts ...Option) (automation.ScheduleTimes, error) {
+	var out automation.ScheduleTimes
+	err := c.Call(ctx, RouteGetSchedulesNext, nil, nil, &out, opts...)
 	return out, err
 }
 

@@ -3,6 +3,8 @@ package automation
 import (
 	"errors"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/idbridge/idbridge/host/api"
 	"github.com/idbridge/idbridge/host/directory"
@@ -74,6 +76,10 @@ func (s *Service) Routes() []api.Route {
 			Handler: func(c *api.Call) (any, error) {
 				return nil, apiError(s.Delete(c.Context(), byID(c)))
 			}},
+		{Method: http.MethodGet, Pattern: "/v1/schedules/next", MinRole: api.RoleAuditor,
+			Summary:  "The next times a cron schedule runs, in the host's schedule time zone (?schedule=0 6 * * 1-5, ?count= up to 10)",
+			Response: ScheduleTimes{}, Errors: []int{http.StatusBadRequest},
+			Handler: s.scheduleTimes},
 		{Method: http.MethodPost, Pattern: "/v1/automations/{id}/apply-now", MinRole: api.RoleOperator,
 			Summary: "Run the automation now for chosen users and the members of chosen groups", Audit: true, Errors: []int{http.StatusNotFound},
 			Request: ApplyRequest{}, Response: ApplyResult{},
@@ -113,4 +119,35 @@ func apiError(err error) error {
 		return &api.Error{Status: http.StatusBadGateway, Code: "directory_unavailable", Message: err.Error(), Err: err}
 	}
 	return err
+}
+
+// ScheduleTimes are the next runs of a schedule.
+type ScheduleTimes struct {
+	// Schedule is the expression as given.
+	Schedule string `json:"schedule"`
+	// TimeZone is where the schedule's hours are read, e.g. "UTC".
+	TimeZone string `json:"timeZone"`
+	// Next are the next runs, soonest first.
+	Next []time.Time `json:"next"`
+}
+
+// scheduleTimes answers GET /v1/schedules/next: forms show when a
+// schedule will run before it is saved, and refuse a bad one beside its
+// field. See decision 0269.
+func (s *Service) scheduleTimes(c *api.Call) (any, error) {
+	expr := c.Query("schedule")
+	n := 3
+	if v := c.Query("count"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil || n < 1 || n > 10 {
+			return nil, &api.Error{Status: http.StatusBadRequest, Code: "invalid_request", Message: "count: a whole number from 1 to 10",
+				Fields: []api.FieldError{{Field: "count", Message: "a whole number from 1 to 10"}}}
+		}
+	}
+	next, err := NextRuns(expr, s.cfg.Now(), s.cfg.Location, n)
+	if err != nil {
+		return nil, &api.Error{Status: http.StatusBadRequest, Code: "invalid_schedule", Message: "Schedule: " + err.Error(),
+			Fields: []api.FieldError{{Field: "schedule", Message: err.Error()}}, Err: err}
+	}
+	return ScheduleTimes{Schedule: expr, TimeZone: s.cfg.Location.String(), Next: next}, nil
 }

@@ -22,7 +22,7 @@ var cronParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month 
 func ParseSchedule(expr string) (cron.Schedule, error) {
 	s, err := cronParser.Parse(strings.TrimSpace(expr))
 	if err != nil {
-		return nil, fmt.Errorf("%w (%q: %v)", ErrBadSchedule, expr, err)
+		return nil, describeScheduleError(expr)
 	}
 	return s, nil
 }
