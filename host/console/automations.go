@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/idbridge/idbridge/host/api"
 	"github.com/idbridge/idbridge/host/apiclient"
 )
 
@@ -39,8 +40,25 @@ type automation struct {
 	Updated      time.Time `json:"updated,omitzero"`
 }
 
-// eventKinds are the AD changes an event trigger can react to.
-var eventKinds = []string{"user.created", "scope.entered", "user.changed", "user.moved", "user.disabled", "user.reenabled", "user.deleted", "scope.left", "user.groups.changed"}
+// eventKind is an AD change an event trigger can react to, in words.
+type eventKind struct{ Kind, Words string }
+
+// eventKinds are the AD changes an event trigger can react to, in the
+// order an admin thinks of them (joiners, movers, leavers).
+var eventKinds = []eventKind{
+	{"user.created", "a user is created"},
+	{"scope.entered", "a user comes into the scope (moved into the OU, added to the group)"},
+	{"user.changed", "a user's attributes change"},
+	{"user.moved", "a user moves to another OU"},
+	{"user.groups.changed", "a user's groups change"},
+	{"user.disabled", "a user is disabled"},
+	{"user.reenabled", "a user is enabled again"},
+	{"scope.left", "a user leaves the scope"},
+	{"user.deleted", "a user is deleted"},
+}
+
+// automationForm is the name the automation editor's kept form carries.
+const automationForm = "automation"
 
 // automationsData is the automations page.
 type automationsData struct {
@@ -48,9 +66,19 @@ type automationsData struct {
 	Err         string
 	Templates   []struct{ ID, Name string }
 	Sources     []struct{ ID, Name string }
-	Events      []string
+	Events      []eventKind
 	Form        automation
 	Editing     bool
+	// DeactivationLimit is the limit as typed or stored.
+	DeactivationLimit string
+	// NextRuns are when the form's schedule runs next, in words, and
+	// TimeZone where its hours are read; ScheduleErr is why it does not
+	// parse. NextRun has the next run of each listed automation on a
+	// schedule, by id. See decision 0269.
+	NextRuns    []string
+	TimeZone    string
+	ScheduleErr string
+	NextRun     map[string]string
 	// Applied is the last apply-now answer.
 	CanEdit, CanToggle, CanApply bool
 }
@@ -62,17 +90,23 @@ func (c *Console) automationsPage(w http.ResponseWriter, r *http.Request, s *ses
 		return
 	}
 	role := s.principal.Role
-	d := automationsData{Events: eventKinds,
+	d := automationsData{Events: eventKinds, NextRun: map[string]string{},
 		CanEdit:   rt.allows(role, apiclient.RoutePostAutomations),
 		CanToggle: rt.allows(role, apiclient.RoutePostAutomationsIDEnable),
 		CanApply:  rt.allows(role, apiclient.RoutePostAutomationsIDApplyNow),
 	}
 	d.Form.Trigger.Type = "manual"
-	pg := c.newPage(s, "automations", "Automations", nil)
 	if a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetAutomations, nil, nil); a.ok() {
 		_ = a.decode(&d.Automations)
 	} else {
 		d.Err = a.Err
+	}
+	for _, au := range d.Automations {
+		if au.Trigger.Type == "schedule" {
+			if next, _, _ := c.nextRuns(r, s, au.Trigger.Schedule, 1); len(next) > 0 {
+				d.NextRun[au.ID] = next[0]
+			}
+		}
 	}
 	if d.CanEdit {
 		if a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetTemplates, nil, nil); a.ok() {
@@ -81,12 +115,7 @@ func (c *Console) automationsPage(w http.ResponseWriter, r *http.Request, s *ses
 		if a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetDatasources, nil, nil); a.ok() {
 			_ = a.decode(&d.Sources)
 		}
-		// A refused save draws the form again as it was typed (see
-		// decision 0222).
-		if fl := pg.Flash; fl != nil && fl.Form.Has("trigger.type") {
-			d.Form, d.Editing = automationFromForm(fl.Form), fl.Form.Get("editing") == "true"
-			d.Form.Trigger.Schedule, d.Form.Trigger.Events = fl.Form.Get("trigger.schedule"), fl.Form["trigger.events"]
-		} else if id := r.FormValue("edit"); id != "" {
+		if id := r.FormValue("edit"); id != "" {
 			a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetAutomationsID, []string{id}, nil)
 			if !a.ok() {
 				c.refuse(w, r, s, a.Status, a.Err)
@@ -95,38 +124,85 @@ func (c *Console) automationsPage(w http.ResponseWriter, r *http.Request, s *ses
 			_ = a.decode(&d.Form)
 			d.Editing = true
 		}
+		if d.Form.Options.DeactivationLimit != 0 {
+			d.DeactivationLimit = strconv.Itoa(d.Form.Options.DeactivationLimit)
+		}
+		// A refused save, or Check schedule: the editor shows what was
+		// typed. See decisions 0222 and 0269.
+		if kept := keptOf(c.sessions.peekFlash(s), automationForm); kept != nil {
+			d.Form = automationFromForm(kept)
+			d.Editing = kept.Get("editing") == "true"
+			d.DeactivationLimit = kept.Get("options.deactivationLimit")
+		}
+		if d.Form.Trigger.Type == "schedule" || d.Form.Trigger.Schedule != "" {
+			d.NextRuns, d.TimeZone, d.ScheduleErr = c.nextRuns(r, s, d.Form.Trigger.Schedule, 3)
+		}
 	}
-	pg.Data = d
-	c.render(w, http.StatusOK, "automations", pg)
+	c.render(w, http.StatusOK, "automations", c.newPage(s, "automations", "Automations", d))
 }
 
-// saveAutomation creates or replaces an automation from the form; the API
-// checks trigger, scope and action and says what is wrong.
-func (c *Console) saveAutomation(w http.ResponseWriter, r *http.Request, s *session) {
-	_ = r.ParseForm()
-	a := automationFromForm(r.PostForm)
-	var ans answer
-	if r.PostFormValue("editing") == "true" {
-		ans = c.api.call(r.Context(), r, s.token, apiclient.RoutePutAutomationsID, []string{a.ID}, a)
-	} else {
-		a.ID = ""
-		ans = c.api.call(r.Context(), r, s.token, apiclient.RoutePostAutomations, nil, a)
+// nextRuns asks the API when a schedule runs next and says it in words:
+// the times, the time zone they are in, or why the schedule is refused.
+func (c *Console) nextRuns(r *http.Request, s *session, schedule string, n int) (runs []string, zone, problem string) {
+	if strings.TrimSpace(schedule) == "" || !c.routeTable().has(apiclient.RouteGetSchedulesNext) {
+		return nil, "", ""
 	}
-	c.done(w, r, s, ans, "Saved automation "+a.Name+". It runs on its trigger once enabled; apply it now for chosen users at any time.", editorUnless("/automations", ans))
+	q := url.Values{"schedule": {schedule}, "count": {strconv.Itoa(n)}}
+	a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetSchedulesNext, nil, nil, apiclient.Query(q))
+	if !a.ok() {
+		for _, f := range a.Fields {
+			if f.Field == "schedule" {
+				return nil, "", f.Message
+			}
+		}
+		return nil, "", a.Err
+	}
+	var times struct {
+		TimeZone string      `json:"timeZone"`
+		Next     []time.Time `json:"next"`
+	}
+	if a.decode(&times) != nil {
+		return nil, "", ""
+	}
+	now := c.opts.Now()
+	for _, t := range times.Next {
+		runs = append(runs, whenInWords(t, now))
+	}
+	return runs, times.TimeZone, ""
 }
 
-// automationFromForm reads the automation form: to save it, and to draw
-// a refused one again as it was typed.
+// whenInWords writes a time an admin reads at a glance: the day, the
+// time in its zone, and how far off it is.
+func whenInWords(t, now time.Time) string {
+	out := t.Format("Mon 2 Jan 2006, 15:04 MST")
+	d := t.Sub(now).Round(time.Minute)
+	switch {
+	case d < time.Minute:
+		return out + " (now)"
+	case d < time.Hour:
+		return out + " (in " + strconv.Itoa(int(d.Minutes())) + " min)"
+	case d < 48*time.Hour:
+		h, m := int(d.Hours()), int(d.Minutes())%60
+		if m == 0 {
+			return out + " (in " + strconv.Itoa(h) + " h)"
+		}
+		return out + " (in " + strconv.Itoa(h) + " h " + strconv.Itoa(m) + " min)"
+	}
+	return out + " (in " + strconv.Itoa(int(d.Hours()/24)) + " days)"
+}
+
+// automationFromForm reads the editor's inputs, named like the API's
+// JSON fields; only the chosen trigger's own fields are kept.
 func automationFromForm(form url.Values) automation {
 	f := func(k string) string { return strings.TrimSpace(form.Get(k)) }
 	var a automation
 	a.ID, a.Name, a.Description = f("id"), f("name"), f("description")
-	a.Trigger.Type, a.Trigger.Schedule = f("trigger.type"), f("trigger.schedule")
-	if a.Trigger.Type == "event" {
+	a.Trigger.Type = f("trigger.type")
+	switch a.Trigger.Type {
+	case "event":
 		a.Trigger.Events = form["trigger.events"]
-	}
-	if a.Trigger.Type != "schedule" {
-		a.Trigger.Schedule = ""
+	case "schedule":
+		a.Trigger.Schedule = f("trigger.schedule")
 	}
 	a.Scope.OU, a.Scope.Group, a.Scope.Filter = f("scope.ou"), f("scope.group"), f("scope.filter")
 	a.Scope.Subtree, a.Scope.Nested = f("scope.subtree") == "on", f("scope.nested") == "on"
@@ -135,10 +211,46 @@ func automationFromForm(form url.Values) automation {
 	} else {
 		a.Action.Template = strings.TrimPrefix(action, "template:")
 	}
-	if n, err := strconv.Atoi(f("deactivation_limit")); err == nil {
+	if n, err := strconv.Atoi(f("options.deactivationLimit")); err == nil {
 		a.Options.DeactivationLimit = n
 	}
 	return a
+}
+
+// saveAutomation creates or replaces an automation from the form; the API
+// checks trigger, scope and action, and each problem is drawn beside its
+// input. Check schedule sends the form back with the schedule's next runs,
+// saving nothing.
+func (c *Console) saveAutomation(w http.ResponseWriter, r *http.Request, s *session) {
+	_ = r.ParseForm()
+	editing := r.PostFormValue("editing") == "true"
+	back := "/automations#editor"
+	if editing {
+		back = "/automations?edit=" + url.QueryEscape(r.PostFormValue("id")) + "#editor"
+	}
+	if form, ok := rowEdit(r); ok {
+		c.redraw(w, r, s, form, back)
+		return
+	}
+	a := automationFromForm(r.PostForm)
+	if v := strings.TrimSpace(r.PostFormValue("options.deactivationLimit")); v != "" {
+		if n, err := strconv.Atoi(v); err != nil || n < 0 {
+			c.done(w, r, s, answer{Status: http.StatusBadRequest, Code: "invalid_automation", Err: "The deactivation limit is not a number.",
+				Fields: []api.FieldError{{Field: "options.deactivationLimit", Message: "a whole number, 0 or more (empty for the engine's default)"}}}, "", back)
+			return
+		}
+	}
+	var ans answer
+	if editing {
+		ans = c.api.call(r.Context(), r, s.token, apiclient.RoutePutAutomationsID, []string{a.ID}, a)
+	} else {
+		a.ID = ""
+		ans = c.api.call(r.Context(), r, s.token, apiclient.RoutePostAutomations, nil, a)
+	}
+	if ans.ok() {
+		back = "/automations#automations"
+	}
+	c.done(w, r, s, ans, "Saved automation "+a.Name+". It runs on its trigger once enabled; apply it now for chosen users at any time.", back)
 }
 
 func (c *Console) toggleAutomation(w http.ResponseWriter, r *http.Request, s *session) {

@@ -817,7 +817,7 @@ func TestConsoleInBrowser(t *testing.T) {
 	b.submit("create an automation with a bad schedule", "#save-automation")
 	b.flashBad("create an automation with a bad schedule")
 	b.noMachineWords("create an automation with a bad schedule")
-	if msg := b.text(`[id="error-field-trigger.schedule"]`); !strings.HasPrefix(msg, "Schedule: ") {
+	if msg := b.text("#error-au-schedule"); !strings.HasPrefix(msg, "Schedule: ") || !strings.Contains(msg, "five fields") {
 		t.Fatalf("the schedule's error says %q", msg)
 	}
 	if v, want := b.values("#au-name", "#au-trigger", "#au-schedule", "#au-ou", "#au-action"), "Onboard staff|schedule|every morning|"+h.People.ScopeOU+"|template:onboard"; v != want {
@@ -827,6 +827,19 @@ func TestConsoleInBrowser(t *testing.T) {
 		t.Fatal("after a refused automation 'include sub-OUs' is unticked")
 	}
 	b.shot("16a-automation-refused")
+	// Check schedule tells when a good one runs, saving nothing.
+	b.fill("#au-schedule", "0 6 * * 1-5")
+	b.submit("check the schedule", "#au-check-schedule")
+	if runs := b.text("#au-next-runs"); !strings.Contains(runs, "06:00") {
+		t.Fatalf("the schedule's next runs read %q", runs)
+	}
+	if eval[bool](b, `!!document.querySelector("tr[data-automation]")`) {
+		t.Fatal("Check schedule saved the automation")
+	}
+	if v, want := b.values("#au-name", "#au-trigger", "#au-ou"), "Onboard staff|schedule|"+h.People.ScopeOU; v != want {
+		t.Fatalf("after Check schedule the form holds %q, want %q", v, want)
+	}
+	b.shot("16b-automation-schedule-checked")
 	b.fill("#au-trigger", "manual")
 	b.fill("#au-schedule", "")
 	b.submit("create the automation", "#save-automation")
@@ -838,6 +851,17 @@ func TestConsoleInBrowser(t *testing.T) {
 		t.Fatal("the automation does not show as enabled")
 	}
 	b.shot("17-automations")
+	// Edited in the same form, filled from the stored automation.
+	b.open("/automations?edit=" + autoID)
+	if v, want := b.values("#au-ou", "#au-name"), h.People.ScopeOU+"|Onboard staff"; v != want {
+		t.Fatalf("the edit form shows %q, want %q", v, want)
+	}
+	b.fill("#au-description", "Joiners of the staff OU")
+	b.submit("edit the automation", "#save-automation")
+	b.flashOK("edit the automation")
+	if row := b.text(chromedp.CSS(`tr[data-automation="` + autoID + `"]`)); !strings.Contains(row, "Joiners of the staff OU") {
+		t.Fatalf("the edited automation is listed as %q", row)
+	}
 
 	// Apply now: a user nobody is refused in words and what was typed
 	// comes back; then omar, by mail as the webhook test takes him.

@@ -51,15 +51,15 @@ func (refusingForms) Routes() []api.Route {
 func TestRefusedAutomationKeepsWhatWasTypedInTheFormsWords(t *testing.T) {
 	f := newBareFixture(t, refusingForms{})
 	b, csrf := f.signIn(t, api.RoleAdmin)
-	form := url.Values{"csrf_token": {csrf}, "editing": {"false"}, "name": {"Nightly onboarding"},
+	form := url.Values{"csrf_token": {csrf}, "form": {"automation"}, "editing": {"false"}, "name": {"Nightly onboarding"},
 		"trigger.type": {"schedule"}, "trigger.schedule": {"every morning"}, "scope.filter": {"(department=Sales)"},
-		"action": {"template:onboard"}, "deactivation_limit": {"7"}}
+		"action": {"template:onboard"}, "options.deactivationLimit": {"7"}}
 	page := html.UnescapeString(afterPost(t, b, f.srv.URL, "/automations/save", form, "/automations#editor"))
 	for _, want := range []string{`value="Nightly onboarding"`, `value="every morning"`, `value="(department=Sales)"`, `value="7"`,
-		`<option selected>schedule</option>`,
-		`<span class="field-error" id="error-field-trigger.schedule">Schedule: the schedule is not a cron expression: use five fields</span>`,
-		`<span class="field-error" id="error-field-action">What runs: no orchestration template has this id</span>`,
-		`id="au-schedule" value="every morning" placeholder="@daily" aria-invalid="true" aria-describedby="error-field-trigger.schedule"`,
+		`<option value="schedule" selected>`,
+		`<span class="field-error" id="error-au-schedule">Schedule: the schedule is not a cron expression: use five fields</span>`,
+		`<span class="field-error" id="error-au-action">What runs: no orchestration template has this id</span>`,
+		`id="au-schedule" value="every morning" aria-describedby="au-schedule-help error-au-schedule" aria-invalid="true"`,
 		"Scope: the scope is empty: set an OU, a group or an LDAP filter."} {
 		if !strings.Contains(page, want) {
 			t.Fatalf("after a refused automation the page lacks %s:\n%s", want, page)

@@ -75,9 +75,8 @@ var automationLabels = map[string]string{
 // is not named like.
 var formInputs = map[string]map[string]string{
 	"POST /automations/save": {
-		"action.template":           "action",
-		"action.sync":               "action",
-		"options.deactivationLimit": "deactivation_limit",
+		"action.template": "action",
+		"action.sync":     "action",
 	},
 }
 
