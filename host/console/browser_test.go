@@ -238,6 +238,8 @@ var guideShots = map[string]struct{ file, part string }{
 	"12c-webhook-row-refused":          {file: "webhook-refused", part: "#editor"},
 	"16a-automation-refused":           {file: "automation-refused", part: "#editor"},
 	"18-automation-run":                {file: "automation-run"},
+	"13a-template-steps":               {file: "template-steps", part: "#steps-editor"},
+	"16b-automation-schedule-checked":  {file: "automation-schedule", part: "#editor"},
 }
 
 // shot writes a full-page screenshot as an artifact, after checking the
@@ -776,30 +778,64 @@ func TestConsoleInBrowser(t *testing.T) {
 	}
 
 	// Orchestration: an onboarding template, applied below by an
-	// automation.
-	tmpl := `{"id":"onboard","name":"Onboarding","steps":[{"id":"add","name":"Add to Clockify","kind":"webhook",
- "integration":"clockify","webhook":"add-user","inputs":{"email":"%lower(ad.mail)%","sendEmail":"false"}}]}`
+	// automation. Written in the step editor: the webhook picked from the
+	// list, its inputs as rows. Refused first: an unknown macro in an input
+	// and a condition step that reads an attribute the directory lacks;
+	// each problem beside its step, everything typed kept.
 	b.open("/templates")
-	b.step("write the template",
-		chromedp.SetValue(chromedp.CSS("#tmpl-id"), "onboard"),
-		chromedp.SetValue(chromedp.CSS("#tmpl-json"), tmpl))
-	b.submit("save the template", "#save-template")
+	b.fill("#st-id", "onboard")
+	b.fill("#st-name", "Onboarding")
+	b.fill("#step0-id", "add")
+	b.fill("#step0-name", "Add to Clockify")
+	b.fill("#step0-webhook", "clockify/add-user")
+	b.fill(`[id="steps[0].inputs-name-0"]`, "email")
+	b.fill(`[id="steps[0].inputs-value-0"]`, "%ad.nosuchattribute%")
+	b.submit("add an input row", `[id="add-steps[0].inputs"]`)
+	b.fill(`[id="steps[0].inputs-name-1"]`, "sendEmail")
+	b.fill(`[id="steps[0].inputs-value-1"]`, "false")
+	b.submit("add a step", "#add-step")
+	b.fill("#step1-id", "check")
+	b.fill("#step1-kind", "condition")
+	b.fill("#step1-condition", `ad.nosuchattribute == "x"`)
+	b.shot("13a-template-steps")
+	b.submit("save a broken template", "#save-steps")
+	b.flashBad("save a broken template")
+	b.noMachineWords("save a broken template")
+	if msg := b.text(`[id="error-rows-steps[0].inputs"]`); !strings.Contains(msg, "nosuchattribute") {
+		t.Fatalf("the inputs' error says %q", msg)
+	}
+	if msg := b.text("#error-step1-condition"); !strings.Contains(msg, "nosuchattribute") {
+		t.Fatalf("the condition's error says %q", msg)
+	}
+	stepsKept := `["#st-id", "#step0-webhook", "[id='steps[0].inputs-value-0']", "[id='steps[0].inputs-name-1']", "#step1-kind", "#step1-condition"].map(function (s) { return document.querySelector(s).value; }).join("|")`
+	if v, want := eval[string](b, stepsKept), `onboard|clockify/add-user|%ad.nosuchattribute%|sendEmail|condition|ad.nosuchattribute == "x"`; v != want {
+		t.Fatalf("after a refused template save the step editor holds %q, want %q", v, want)
+	}
+	b.shot("13b-template-refused")
+	// Corrected: the condition step removed, the input fixed.
+	b.submit("remove the condition step", `button[value="remove:steps[]:1"]`)
+	if eval[bool](b, `!!document.querySelector("#step1-id")`) {
+		t.Fatal("Remove did not take the condition step away")
+	}
+	b.fill(`[id="steps[0].inputs-value-0"]`, "%lower(ad.mail)%")
+	b.submit("save the template", "#save-steps")
 	b.flashOK("save the template")
 	b.open("/templates?id=onboard")
 	if st := b.text(`#steps tr[data-step="add"]`); !strings.Contains(st, "add-user") || !strings.Contains(st, "%lower(ad.mail)%") {
 		t.Fatalf("the template's steps table shows %q", st)
 	}
 	b.shot("13-template-saved")
-	// A template with an unknown macro is refused and the draft comes back.
+	// The JSON view stays: a template with an unknown macro is refused
+	// there too, and the draft comes back.
+	b.step("open the JSON view", chromedp.Click(chromedp.CSS("#editor details > summary")))
+	tmpl := eval[string](b, `document.getElementById("tmpl-json").value`)
 	b.step("break the template", chromedp.SetValue(chromedp.CSS("#tmpl-json"), strings.Replace(tmpl, "%lower(ad.mail)%", "%ad.nosuchattribute%", 1)))
-	b.submit("save a broken template", "#save-template")
-	if ok := eval[bool](b, `!!document.querySelector("#flash.bad")`); !ok {
-		t.Fatal("a template with an unknown macro was not refused")
-	}
+	b.submit("save a broken JSON template", "#save-template")
+	b.flashBad("save a broken JSON template")
 	if !strings.Contains(eval[string](b, `document.getElementById("tmpl-json").value`), "nosuchattribute") {
 		t.Fatal("the refused draft did not come back to the editor")
 	}
-	b.shot("13b-template-refused")
+	b.shot("13c-template-json-refused")
 
 	// Automations: the onboarding template saved above, run by an
 	// automation scoped to the staff. Refused first: a schedule that is

@@ -51,7 +51,18 @@ type templatesData struct {
 	// Macros and Functions feed the chooser beside the editor.
 	Macros    []macro.MacroInfo
 	Functions []macro.FuncInfo
+	// Form is the step editor's content, from the template shown or as
+	// typed; Webhooks, StepKinds and ADActions its choices. JSONOpen
+	// opens the JSON editor, after its own refusal.
+	Form      templateForm
+	Webhooks  []webhookChoice
+	StepKinds []struct{ Kind, Words string }
+	ADActions []struct{ Action, Words string }
+	JSONOpen  bool
 }
+
+// templateJSONForm is the name the JSON editor's kept form carries.
+const templateJSONForm = "template-json"
 
 // exampleTemplate starts a new template: one webhook step, to be edited.
 const exampleTemplate = `{
@@ -69,12 +80,13 @@ func (c *Console) templatesPage(w http.ResponseWriter, r *http.Request, s *sessi
 		http.Redirect(w, r, "/s/templates", http.StatusSeeOther)
 		return
 	}
-	d := templatesData{CanEdit: rt.allows(s.principal.Role, apiclient.RoutePutTemplatesID)}
+	d := templatesData{CanEdit: rt.allows(s.principal.Role, apiclient.RoutePutTemplatesID), StepKinds: stepKinds, ADActions: adActions}
 	if a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetTemplates, nil, nil); a.ok() {
 		_ = a.decode(&d.Templates)
 	} else {
 		d.Err = a.Err
 	}
+	d.Form = templateForm{Steps: []stepRow{{Kind: "webhook", Inputs: []kv{{}}}}}
 	if id := r.FormValue("id"); id != "" {
 		a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetTemplatesID, []string{id}, nil)
 		if !a.ok() {
@@ -87,15 +99,26 @@ func (c *Console) templatesPage(w http.ResponseWriter, r *http.Request, s *sessi
 		if json.Indent(&buf, a.Body, "", "  ") == nil {
 			d.JSON = buf.String()
 		}
+		d.Form = templateFormOf(a.Body)
 	} else {
 		d.JSON = exampleTemplate
 	}
-	if draft := r.FormValue("draft"); draft != "" && d.CanEdit {
-		d.JSON = draft
-	}
 	if d.CanEdit {
+		// What was typed into either editor comes back into it. See
+		// decisions 0222 and 0268.
+		f := c.sessions.peekFlash(s)
+		if kept := keptOf(f, stepsForm); kept != nil {
+			d.Form = templateFormFrom(kept)
+		}
+		if kept := keptOf(f, templateJSONForm); kept != nil {
+			d.JSON, d.JSONOpen = kept.Get("json"), true
+			if d.Shown == nil {
+				d.Form.ID = kept.Get("id")
+			}
+		}
 		d.Macros = c.templateMacros(r, s, d.Shown)
 		_, d.Functions = chooser()
+		d.Webhooks = c.webhookChoices(r, s)
 	}
 	c.render(w, http.StatusOK, "templates", c.newPage(s, "templates", "Orchestration templates", d))
 }
@@ -138,37 +161,74 @@ func (c *Console) templateMacros(r *http.Request, s *session, t *tmpl) []macro.M
 	return out
 }
 
-// saveTemplate sends the edited JSON; the engine checks steps, branches,
-// loops, macros and conditions, and a refusal brings the draft back.
+// saveTemplate saves a template from the step editor or from the JSON
+// editor; the engine checks steps, branches, loops, macros and
+// conditions, and a refusal brings back what was typed.
 func (c *Console) saveTemplate(w http.ResponseWriter, r *http.Request, s *session) {
+	_ = r.ParseForm()
+	if r.PostFormValue("form") == stepsForm {
+		c.saveTemplateSteps(w, r, s)
+		return
+	}
 	id := strings.TrimSpace(r.PostFormValue("id"))
 	body := r.PostFormValue("json")
-	back := "/templates?id=" + url.QueryEscape(id)
+	back := "/templates#editor"
+	if r.PostFormValue("existing") == "true" {
+		back = "/templates?id=" + url.QueryEscape(id) + "#editor"
+	}
 	if id == "" {
-		c.sessions.setFlash(s, &flash{OK: false, Message: "Give the template an id (lower-case letters, digits and dashes)."})
-		http.Redirect(w, r, "/templates?draft="+url.QueryEscape(body), http.StatusSeeOther)
+		c.done(w, r, s, answer{Status: http.StatusBadRequest, Code: "invalid_template", Err: "Give the template an id (lower-case letters, digits and dashes)."}, "", back)
 		return
 	}
 	var parsed any
 	if err := json.Unmarshal([]byte(body), &parsed); err != nil {
 		// Where the mistake is, as the editor counts lines. See decision 0229.
-		c.sessions.setFlash(s, &flash{OK: false, Message: "The template is not valid JSON (" + api.DescribeJSONError(err, []byte(body)) + "); nothing was saved."})
-		http.Redirect(w, r, "/templates?draft="+url.QueryEscape(body), http.StatusSeeOther)
+		c.done(w, r, s, answer{Status: http.StatusBadRequest, Code: "invalid_json",
+			Err: "The template is not valid JSON (" + api.DescribeJSONError(err, []byte(body)) + "); nothing was saved."}, "", back)
 		return
 	}
 	a := c.api.call(r.Context(), r, s.token, apiclient.RoutePutTemplatesID, []string{id}, nil, apiclient.Body(strings.NewReader(body), "application/json"))
-	if !a.ok() && a.Status != http.StatusForbidden && a.Status != http.StatusUnauthorized {
-		back = "/templates?draft=" + url.QueryEscape(body)
-		if r.PostFormValue("existing") == "true" {
-			back += "&id=" + url.QueryEscape(id)
-		}
-	}
 	if a.ok() {
 		a.Body = nil
+		back = "/templates?id=" + url.QueryEscape(id) + "#shown"
 	}
 	// The JSON editor has no input per step field: the message, which
 	// names each step in words, is shown whole. See decision 0229.
 	a.Fields = nil
+	c.done(w, r, s, a, "Saved template "+id+"; it was checked against the integrations and the directory.", back)
+}
+
+// saveTemplateSteps saves the step editor's template; row buttons (add,
+// remove, move a step or an input) redraw it without saving, and each
+// problem is drawn beside its step's input.
+func (c *Console) saveTemplateSteps(w http.ResponseWriter, r *http.Request, s *session) {
+	id := strings.TrimSpace(r.PostFormValue("id"))
+	back := "/templates#steps-editor"
+	if r.PostFormValue("existing") == "true" {
+		back = "/templates?id=" + url.QueryEscape(id) + "#steps-editor"
+	}
+	if form, ok := rowEdit(r); ok {
+		c.redraw(w, r, s, form, back)
+		return
+	}
+	t := templateFormFrom(r.PostForm)
+	body, rowOf, bad := t.templateJSON()
+	if id == "" {
+		bad = append(bad, api.FieldError{Field: "id", Message: "give the template an id: lower-case letters, digits and dashes"})
+	}
+	if len(bad) > 0 {
+		c.done(w, r, s, answer{Status: http.StatusBadRequest, Code: "invalid_template", Err: "The template is not valid.", Fields: bad}, "", back)
+		return
+	}
+	a := c.api.call(r.Context(), r, s.token, apiclient.RoutePutTemplatesID, []string{id}, body)
+	if a.ok() {
+		a.Body = nil
+		back = "/templates?id=" + url.QueryEscape(id) + "#shown"
+	}
+	a.Fields = toFormRows(a.Fields, rowOf)
+	for i, f := range a.Fields {
+		a.Fields[i].Field = stepInput(f.Field)
+	}
 	c.done(w, r, s, a, "Saved template "+id+"; it was checked against the integrations and the directory.", back)
 }
 
