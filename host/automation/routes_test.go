@@ -47,10 +47,10 @@ func TestRefusedAutomationNamesEachField(t *testing.T) {
 	for _, f := range e.Error.Fields {
 		got[f.Field] = f.Message
 	}
-	if !strings.HasPrefix(got["trigger.schedule"], "the schedule is not a cron expression") || got["scope.filter"] == "" {
+	if !strings.HasPrefix(got["trigger.schedule"], `"every morning" has 2 field(s); write five fields`) || got["scope.filter"] == "" {
 		t.Fatalf("fields %v", got)
 	}
-	for _, want := range []string{"Schedule: the schedule", "LDAP filter: the LDAP filter does not parse"} {
+	for _, want := range []string{`Schedule: "every morning" has 2 field(s)`, "LDAP filter: the LDAP filter does not parse"} {
 		if !strings.Contains(e.Error.Message, want) {
 			t.Errorf("message %q does not say %q", e.Error.Message, want)
 		}
