@@ -116,7 +116,10 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	if opts.Schema != "" {
-		if _, err := pool.Exec(ctx, `CREATE SCHEMA IF NOT EXISTS `+quoteIdent(opts.Schema)); err != nil {
+		// Hosts starting together race in CREATE SCHEMA IF NOT EXISTS: the
+		// loser gets a unique violation on the catalog, which only says the
+		// schema now exists.
+		if _, err := pool.Exec(ctx, `CREATE SCHEMA IF NOT EXISTS `+quoteIdent(opts.Schema)); err != nil && pgCode(err) != uniqueViolation {
 			s.Close()
 			return nil, fmt.Errorf("create schema %s in the store at %s: %w", opts.Schema, where, err)
 		}
