@@ -63,6 +63,16 @@ type dataSource struct {
 		Base   string `json:"base,omitempty"`
 		Filter string `json:"filter,omitempty"`
 	} `json:"scope"`
+	// Roles compares the app's roles with the AD groups' (decision 0262);
+	// the form carries it so that saving never drops it.
+	Roles *dsRoles `json:"roles,omitempty"`
+}
+
+type dsRoles struct {
+	Field        fieldRef `json:"field"`
+	Table        string   `json:"table,omitempty"`
+	TableSetting string   `json:"tableSetting,omitempty"`
+	Automation   string   `json:"automation,omitempty"`
 }
 
 // ref shows a field reference as "alias:path".
@@ -118,6 +128,12 @@ type plan struct {
 		Users       []struct{ ID, DN string } `json:"users"`
 		Reason      string
 	} `json:"conflicts"`
+	Roles []struct {
+		Key, MatchValue, DN, Reason string
+		Held                        []string `json:"held"`
+		Give                        []string `json:"give"`
+		Take                        []string `json:"take"`
+	} `json:"roles"`
 	Summary            map[string]int `json:"summary"`
 	NeedsConfirmation  bool           `json:"needsConfirmation"`
 	ConfirmationReason string         `json:"confirmationReason"`
@@ -341,6 +357,13 @@ func dataSourceFromForm(form url.Values, keepEmpty bool) (dataSource, map[string
 		}{*ref, vals}
 	}
 	d.Scope.Base, d.Scope.Filter = f("scope.base"), f("scope.filter")
+	roles := dsRoles{Table: f("roles.table"), TableSetting: f("roles.tableSetting"), Automation: f("roles.automation")}
+	if ref := parseRef(f("roles.field")); ref != nil {
+		roles.Field = *ref
+	}
+	if roles != (dsRoles{}) {
+		d.Roles = &roles
+	}
 	return d, rowOf
 }
 
