@@ -1,17 +1,18 @@
 package console
 
 import (
-	"fmt"
+	"bytes"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/idbridge/idbridge/host/apiclient"
 )
 
-// auditRow is one audit entry as the page shows it. The audit log's JSON
-// is read loosely (either the store's field names or the API entry's), so
-// the page keeps working whichever shape the host serves.
+// auditRow is one audit entry (api.AuditView, read through the typed
+// client) as the page shows it.
 type auditRow struct {
 	When, Actor, Action, Target, Outcome string
 	// What is the change in words: the summary the route declares.
@@ -28,23 +29,19 @@ type auditData struct {
 	Query url.Values
 }
 
-// pick returns the first of keys present in m, compared without case.
-func pick(m map[string]any, keys ...string) any {
-	for _, k := range keys {
-		for mk, v := range m {
-			if strings.EqualFold(mk, k) && v != nil {
-				return v
-			}
-		}
+// jsonValue decodes a recorded before or after value for the page,
+// keeping numbers as written; nil when there is none.
+func jsonValue(raw json.RawMessage) any {
+	if len(raw) == 0 {
+		return nil
 	}
-	return nil
-}
-
-func str(v any) string {
-	if v == nil {
-		return ""
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if dec.Decode(&v) != nil {
+		return string(raw)
 	}
-	return fmt.Sprint(v)
+	return v
 }
 
 func (c *Console) auditPage(w http.ResponseWriter, r *http.Request, s *session) {
@@ -59,46 +56,24 @@ func (c *Console) auditPage(w http.ResponseWriter, r *http.Request, s *session) 
 			d.Query.Set(k, v)
 		}
 	}
-	a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetAudit, nil, nil, apiclient.Query(d.Query))
+	page, a := typed(c.client(r, s).GetAudit(r.Context(), apiclient.Query(d.Query)))
 	if !a.ok() {
 		d.Err = a.Err
 		c.render(w, http.StatusOK, "audit", c.newPage(s, "audit", "Audit log", d))
 		return
 	}
-	var entries []any
-	switch v := a.value().(type) {
-	case []any:
-		entries = v
-	case map[string]any: // a page: {"entries": [...], "next": "..."}
-		if l, ok := pick(v, "entries", "items").([]any); ok {
-			entries = l
-		}
-		d.Next = str(pick(v, "next"))
-	}
-	for _, e := range entries {
-		m, ok := e.(map[string]any)
-		if !ok {
-			continue
-		}
+	d.Next = page.Next
+	for _, e := range page.Entries {
 		row := auditRow{
-			When:    str(pick(m, "At", "time")),
-			Actor:   str(pick(m, "Actor")),
-			Action:  str(pick(m, "Action")),
-			Target:  str(pick(m, "Target", "path")),
-			Outcome: str(pick(m, "Outcome", "status")),
-			Before:  pick(m, "Before"), After: pick(m, "After"),
-		}
-		if row.Action == "" {
-			row.Action = strings.TrimSpace(str(pick(m, "method")) + " " + str(pick(m, "route")))
-		}
-		if e := str(pick(m, "error")); e != "" {
-			row.Outcome += " " + e
+			When:    e.At.Format(time.DateTime),
+			Actor:   e.Actor,
+			Action:  e.Action,
+			Target:  e.Target,
+			Outcome: e.Outcome,
+			Before:  jsonValue(e.Before), After: jsonValue(e.After),
 		}
 		row.What = describeAction(rt, row.Action)
 		row.Failed = row.Outcome != "ok" && !strings.HasPrefix(row.Outcome, "2")
-		if len(row.When) > 19 {
-			row.When = strings.Replace(row.When[:19], "T", " ", 1)
-		}
 		d.Rows = append(d.Rows, row)
 	}
 	c.render(w, http.StatusOK, "audit", c.newPage(s, "audit", "Audit log", d))
