@@ -1726,7 +1726,13 @@ type FetchRequest struct {
 	// "memberships[].membershipStatus"); empty means every field. The
 	// connector keeps each path's top-level field whole and drops the others
 	// before encoding, so wide records cost only what the host will read.
-	Fields        []string `protobuf:"bytes,7,rep,name=fields,proto3" json:"fields,omitempty"`
+	Fields []string `protobuf:"bytes,7,rep,name=fields,proto3" json:"fields,omitempty"`
+	// The most bytes of each body the host keeps from the exchange; 0 means
+	// the whole body. A connector may send only that many (after masking,
+	// never cutting a secret in two) and the body's full length in
+	// body_length. A connector that ignores it sends the whole body and the
+	// host cuts it.
+	MaxBodyBytes  int32 `protobuf:"varint,8,opt,name=max_body_bytes,json=maxBodyBytes,proto3" json:"max_body_bytes,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1819,6 +1825,13 @@ func (x *FetchRequest) GetFields() []string {
 		return x.Fields
 	}
 	return nil
+}
+
+func (x *FetchRequest) GetMaxBodyBytes() int32 {
+	if x != nil {
+		return x.MaxBodyBytes
+	}
+	return 0
 }
 
 type isFetchRequest_Endpoint interface {
@@ -1996,8 +2009,15 @@ type InvokeRequest struct {
 	SuccessStatuses []int32       `protobuf:"varint,5,rep,packed,name=success_statuses,json=successStatuses,proto3" json:"success_statuses,omitempty"`
 	// Lets a connector or the app drop a repeated delivery of the same action.
 	IdempotencyKey string `protobuf:"bytes,6,opt,name=idempotency_key,json=idempotencyKey,proto3" json:"idempotency_key,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// The most bytes of each body (request and response) the host keeps in
+	// the exchange record; 0 means the whole body. A connector may send only
+	// that many (after masking, never cutting a secret in two) and the
+	// body's full length in body_length; output extraction still reads the
+	// whole answer. A connector that ignores it sends the whole body and the
+	// host cuts it.
+	MaxBodyBytes  int32 `protobuf:"varint,7,opt,name=max_body_bytes,json=maxBodyBytes,proto3" json:"max_body_bytes,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *InvokeRequest) Reset() {
@@ -2072,6 +2092,13 @@ func (x *InvokeRequest) GetIdempotencyKey() string {
 	return ""
 }
 
+func (x *InvokeRequest) GetMaxBodyBytes() int32 {
+	if x != nil {
+		return x.MaxBodyBytes
+	}
+	return 0
+}
+
 type InvokeResponse struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Exchange      *Exchange              `protobuf:"bytes,1,opt,name=exchange,proto3" json:"exchange,omitempty"`
@@ -2126,11 +2153,14 @@ func (x *InvokeResponse) GetOutputs() *structpb.Struct {
 
 // HTTPRequest is a request as sent, with secrets masked.
 type HTTPRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Method        string                 `protobuf:"bytes,1,opt,name=method,proto3" json:"method,omitempty"`
-	Url           string                 `protobuf:"bytes,2,opt,name=url,proto3" json:"url,omitempty"`
-	Headers       []*KeyValue            `protobuf:"bytes,3,rep,name=headers,proto3" json:"headers,omitempty"`
-	Body          []byte                 `protobuf:"bytes,4,opt,name=body,proto3" json:"body,omitempty"`
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	Method  string                 `protobuf:"bytes,1,opt,name=method,proto3" json:"method,omitempty"`
+	Url     string                 `protobuf:"bytes,2,opt,name=url,proto3" json:"url,omitempty"`
+	Headers []*KeyValue            `protobuf:"bytes,3,rep,name=headers,proto3" json:"headers,omitempty"`
+	Body    []byte                 `protobuf:"bytes,4,opt,name=body,proto3" json:"body,omitempty"`
+	// The body's full length in bytes, as sent, when body holds only its
+	// first bytes (see max_body_bytes); 0 when body is whole.
+	BodyLength    int64 `protobuf:"varint,5,opt,name=body_length,json=bodyLength,proto3" json:"body_length,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2193,12 +2223,22 @@ func (x *HTTPRequest) GetBody() []byte {
 	return nil
 }
 
+func (x *HTTPRequest) GetBodyLength() int64 {
+	if x != nil {
+		return x.BodyLength
+	}
+	return 0
+}
+
 // HTTPResponse is a response as received, with secrets masked.
 type HTTPResponse struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Status        int32                  `protobuf:"varint,1,opt,name=status,proto3" json:"status,omitempty"`
-	Headers       []*KeyValue            `protobuf:"bytes,2,rep,name=headers,proto3" json:"headers,omitempty"`
-	Body          []byte                 `protobuf:"bytes,3,opt,name=body,proto3" json:"body,omitempty"`
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	Status  int32                  `protobuf:"varint,1,opt,name=status,proto3" json:"status,omitempty"`
+	Headers []*KeyValue            `protobuf:"bytes,2,rep,name=headers,proto3" json:"headers,omitempty"`
+	Body    []byte                 `protobuf:"bytes,3,opt,name=body,proto3" json:"body,omitempty"`
+	// The body's full length in bytes, as received, when body holds only its
+	// first bytes (see max_body_bytes); 0 when body is whole.
+	BodyLength    int64 `protobuf:"varint,4,opt,name=body_length,json=bodyLength,proto3" json:"body_length,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2252,6 +2292,13 @@ func (x *HTTPResponse) GetBody() []byte {
 		return x.Body
 	}
 	return nil
+}
+
+func (x *HTTPResponse) GetBodyLength() int64 {
+	if x != nil {
+		return x.BodyLength
+	}
+	return 0
 }
 
 // Exchange is what crossed the wire for one call, for test-and-save screens
@@ -2551,7 +2598,7 @@ const file_connector_v1_connector_proto_rawDesc = "" +
 	"\fTestResponse\x12\x0e\n" +
 	"\x02ok\x18\x01 \x01(\bR\x02ok\x124\n" +
 	"\x06checks\x18\x02 \x03(\v2\x1c.idbridge.connector.v1.CheckR\x06checks\x12\x18\n" +
-	"\aaccount\x18\x03 \x01(\tR\aaccount\"\x87\x03\n" +
+	"\aaccount\x18\x03 \x01(\tR\aaccount\"\xad\x03\n" +
 	"\fFetchRequest\x12M\n" +
 	"\bsettings\x18\x01 \x03(\v21.idbridge.connector.v1.FetchRequest.SettingsEntryR\bsettings\x12!\n" +
 	"\vendpoint_id\x18\x02 \x01(\tH\x00R\n" +
@@ -2561,7 +2608,8 @@ const file_connector_v1_connector_proto_rawDesc = "" +
 	"\n" +
 	"batch_size\x18\x05 \x01(\x05R\tbatchSize\x12)\n" +
 	"\x10include_exchange\x18\x06 \x01(\bR\x0fincludeExchange\x12\x16\n" +
-	"\x06fields\x18\a \x03(\tR\x06fields\x1a;\n" +
+	"\x06fields\x18\a \x03(\tR\x06fields\x12$\n" +
+	"\x0emax_body_bytes\x18\b \x01(\x05R\fmaxBodyBytes\x1a;\n" +
 	"\rSettingsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01B\n" +
@@ -2577,7 +2625,7 @@ const file_connector_v1_connector_proto_rawDesc = "" +
 	"\aheaders\x18\x03 \x03(\v2\x1f.idbridge.connector.v1.KeyValueR\aheaders\x125\n" +
 	"\x05query\x18\x04 \x03(\v2\x1f.idbridge.connector.v1.KeyValueR\x05query\x12E\n" +
 	"\fmessage_type\x18\x05 \x01(\x0e2\".idbridge.connector.v1.MessageTypeR\vmessageType\x12\x12\n" +
-	"\x04body\x18\x06 \x01(\fR\x04body\"\x85\x03\n" +
+	"\x04body\x18\x06 \x01(\fR\x04body\"\xab\x03\n" +
 	"\rInvokeRequest\x12N\n" +
 	"\bsettings\x18\x01 \x03(\v22.idbridge.connector.v1.InvokeRequest.SettingsEntryR\bsettings\x12\x1d\n" +
 	"\n" +
@@ -2585,22 +2633,27 @@ const file_connector_v1_connector_proto_rawDesc = "" +
 	"\x04call\x18\x03 \x01(\v2#.idbridge.connector.v1.RenderedCallR\x04call\x12;\n" +
 	"\aoutputs\x18\x04 \x03(\v2!.idbridge.connector.v1.OutputSpecR\aoutputs\x12)\n" +
 	"\x10success_statuses\x18\x05 \x03(\x05R\x0fsuccessStatuses\x12'\n" +
-	"\x0fidempotency_key\x18\x06 \x01(\tR\x0eidempotencyKey\x1a;\n" +
+	"\x0fidempotency_key\x18\x06 \x01(\tR\x0eidempotencyKey\x12$\n" +
+	"\x0emax_body_bytes\x18\a \x01(\x05R\fmaxBodyBytes\x1a;\n" +
 	"\rSettingsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\x80\x01\n" +
 	"\x0eInvokeResponse\x12;\n" +
 	"\bexchange\x18\x01 \x01(\v2\x1f.idbridge.connector.v1.ExchangeR\bexchange\x121\n" +
-	"\aoutputs\x18\x02 \x01(\v2\x17.google.protobuf.StructR\aoutputs\"\x86\x01\n" +
+	"\aoutputs\x18\x02 \x01(\v2\x17.google.protobuf.StructR\aoutputs\"\xa7\x01\n" +
 	"\vHTTPRequest\x12\x16\n" +
 	"\x06method\x18\x01 \x01(\tR\x06method\x12\x10\n" +
 	"\x03url\x18\x02 \x01(\tR\x03url\x129\n" +
 	"\aheaders\x18\x03 \x03(\v2\x1f.idbridge.connector.v1.KeyValueR\aheaders\x12\x12\n" +
-	"\x04body\x18\x04 \x01(\fR\x04body\"u\n" +
+	"\x04body\x18\x04 \x01(\fR\x04body\x12\x1f\n" +
+	"\vbody_length\x18\x05 \x01(\x03R\n" +
+	"bodyLength\"\x96\x01\n" +
 	"\fHTTPResponse\x12\x16\n" +
 	"\x06status\x18\x01 \x01(\x05R\x06status\x129\n" +
 	"\aheaders\x18\x02 \x03(\v2\x1f.idbridge.connector.v1.KeyValueR\aheaders\x12\x12\n" +
-	"\x04body\x18\x03 \x01(\fR\x04body\"\xc6\x01\n" +
+	"\x04body\x18\x03 \x01(\fR\x04body\x12\x1f\n" +
+	"\vbody_length\x18\x04 \x01(\x03R\n" +
+	"bodyLength\"\xc6\x01\n" +
 	"\bExchange\x12<\n" +
 	"\arequest\x18\x01 \x01(\v2\".idbridge.connector.v1.HTTPRequestR\arequest\x12?\n" +
 	"\bresponse\x18\x02 \x01(\v2#.idbridge.connector.v1.HTTPResponseR\bresponse\x12\x1a\n" +

@@ -10,6 +10,7 @@ export interface FetchRequest {
   'batch_size'?: (number);
   'include_exchange'?: (boolean);
   'fields'?: (string)[];
+  'max_body_bytes'?: (number);
   'endpoint'?: "endpoint_id"|"custom";
 }
 
@@ -21,5 +22,6 @@ export interface FetchRequest__Output {
   'batch_size': (number);
   'include_exchange': (boolean);
   'fields': (string)[];
+  'max_body_bytes': (number);
   'endpoint'?: "endpoint_id"|"custom";
 }

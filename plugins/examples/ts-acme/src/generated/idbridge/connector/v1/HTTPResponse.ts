@@ -1,15 +1,18 @@
 // Original file: ../../../proto/connector/v1/connector.proto
 
 import type { KeyValue as _idbridge_connector_v1_KeyValue, KeyValue__Output as _idbridge_connector_v1_KeyValue__Output } from '../../../idbridge/connector/v1/KeyValue';
+import type { Long } from '@grpc/proto-loader';
 
 export interface HTTPResponse {
   'status'?: (number);
   'headers'?: (_idbridge_connector_v1_KeyValue)[];
   'body'?: (Buffer | Uint8Array | string);
+  'body_length'?: (number | string | Long);
 }
 
 export interface HTTPResponse__Output {
   'status': (number);
   'headers': (_idbridge_connector_v1_KeyValue__Output)[];
   'body': (Buffer);
+  'body_length': (number);
 }

@@ -10,6 +10,7 @@ export interface InvokeRequest {
   'outputs'?: (_idbridge_connector_v1_OutputSpec)[];
   'success_statuses'?: (number)[];
   'idempotency_key'?: (string);
+  'max_body_bytes'?: (number);
 }
 
 export interface InvokeRequest__Output {
@@ -19,4 +20,5 @@ export interface InvokeRequest__Output {
   'outputs': (_idbridge_connector_v1_OutputSpec__Output)[];
   'success_statuses': (number)[];
   'idempotency_key': (string);
+  'max_body_bytes': (number);
 }

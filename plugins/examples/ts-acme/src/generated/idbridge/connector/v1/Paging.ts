@@ -10,6 +10,7 @@ export interface Paging {
   'first_page'?: (number);
   'last_page_header'?: (string);
   'cursor_path'?: (string);
+  'total_path'?: (string);
 }
 
 export interface Paging__Output {
@@ -20,4 +21,5 @@ export interface Paging__Output {
   'first_page': (number);
   'last_page_header': (string);
   'cursor_path': (string);
+  'total_path': (string);
 }
