@@ -23,6 +23,9 @@ type env struct {
 	exec     *httpexec.Executor
 	mask     *masker
 	limitKey string
+	// maxBody is how much of each body the host keeps in its exchange
+	// record (max_body_bytes); 0 sends bodies whole. See decision 0277.
+	maxBody int
 }
 
 // newEnv resolves settings for one RPC.
@@ -148,18 +151,22 @@ func (e *env) exchange(body []byte, resp *httpexec.Response, err error) *connect
 	}
 	ex := &connectorv1.Exchange{Attempts: int32(attempts), DurationMs: dur.Milliseconds()}
 	if sent != nil {
+		kept, full := e.mask.cut(body, e.maxBody)
 		ex.Request = &connectorv1.HTTPRequest{
-			Method:  sent.Method,
-			Url:     e.mask.str(sent.URL.String()),
-			Headers: e.mask.headers(sent.Header),
-			Body:    e.mask.bytes(append([]byte(nil), body...)),
+			Method:     sent.Method,
+			Url:        e.mask.str(sent.URL.String()),
+			Headers:    e.mask.headers(sent.Header),
+			Body:       kept,
+			BodyLength: full,
 		}
 	}
 	if status != 0 {
+		kept, full := e.mask.cut(rbody, e.maxBody)
 		ex.Response = &connectorv1.HTTPResponse{
-			Status:  int32(status),
-			Headers: e.mask.headers(header),
-			Body:    e.mask.bytes(append([]byte(nil), rbody...)),
+			Status:     int32(status),
+			Headers:    e.mask.headers(header),
+			Body:       kept,
+			BodyLength: full,
 		}
 	}
 	return ex

@@ -48,6 +48,7 @@ func (s *server) Fetch(req *connectorv1.FetchRequest, stream grpc.ServerStreamin
 	path := splitDotted(ep.RecordsPath)
 	pg := newPager(ep.Paging)
 	wantExchange := req.GetIncludeExchange()
+	e.maxBody = int(req.GetMaxBodyBytes())
 	c := call{method: ep.method(), url: ep.URL, query: ep.Query, headers: ep.Headers, idempotent: true}
 
 	proj := newProjection(req.GetFields())

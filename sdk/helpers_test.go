@@ -53,13 +53,13 @@ func testSettings(base string) map[string]string {
 
 // dial serves c in-process over an in-memory gRPC connection, the same
 // path the plugin takes minus the process boundary.
-func dial(t *testing.T, c Connector) connectorv1.ConnectorClient {
+func dial(t testing.TB, c Connector) connectorv1.ConnectorClient {
 	return dialMode(t, c, true)
 }
 
 // dialMode serves c with pre-encoded Fetch frames (as Serve does) or with
 // structpb values.
-func dialMode(t *testing.T, c Connector, preEncoded bool) connectorv1.ConnectorClient {
+func dialMode(t testing.TB, c Connector, preEncoded bool) connectorv1.ConnectorClient {
 	t.Helper()
 	impl, err := NewServer(c, Options{PreEncoded: preEncoded})
 	if err != nil {
@@ -84,7 +84,7 @@ func dialMode(t *testing.T, c Connector, preEncoded bool) connectorv1.ConnectorC
 }
 
 // app serves h and returns its base URL ending in /api.
-func app(t *testing.T, h http.HandlerFunc) string {
+func app(t testing.TB, h http.HandlerFunc) string {
 	t.Helper()
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)

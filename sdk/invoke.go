@@ -20,6 +20,7 @@ func (s *server) Invoke(ctx context.Context, req *connectorv1.InvokeRequest) (*c
 	if err != nil {
 		return nil, s.failNoEnv(err)
 	}
+	e.maxBody = int(req.GetMaxBodyBytes())
 	rc := req.GetCall()
 	if rc == nil {
 		return nil, s.failNoEnv(ErrNoCall)

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	connectorv1 "github.com/idbridge/idbridge/proto/connector/v1"
+	"github.com/idbridge/idbridge/sdk/wire"
 )
 
 // Mask is what every secret becomes in a reported exchange.
@@ -71,6 +72,20 @@ func (m *masker) bytes(v []byte) []byte {
 		}
 	}
 	return v
+}
+
+// cut returns b masked, or when limit is positive and b longer, only its
+// first limit bytes masked, cut where no secret is split, with b's full
+// length; full is 0 when the body is sent whole. The host keeps only the
+// start of each body in its exchange record, and copying, masking and
+// sending the rest of a large answer cost the connector more than the call
+// itself. See decision 0277.
+func (m *masker) cut(b []byte, limit int) (kept []byte, full int64) {
+	if limit <= 0 || len(b) <= limit {
+		return m.bytes(append([]byte(nil), b...)), 0
+	}
+	n := wire.BodyCut(b, limit, true, m.secrets)
+	return m.bytes(append([]byte(nil), b[:n]...)), int64(len(b))
 }
 
 // headers converts h to key-values, sorted for stable output, with auth
