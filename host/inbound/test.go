@@ -51,6 +51,11 @@ type Exchange struct {
 // see the shape of the answer, small enough for a console screen.
 const MaxBodyShown = 16 << 10
 
+// askedBodyBytes is how much of the body the host asks the connector to
+// send: what it shows and some more, so that a secret the host knows in a
+// form the connector does not is still whole when the host cuts it.
+const askedBodyBytes = MaxBodyShown + 4<<10
+
 // Test runs a custom definition for real, first page only, and returns
 // what it saw. A successful test is recorded in the store, so Save accepts
 // the definition for TestMarkTTL, across restarts, as long as it does not
@@ -216,7 +221,7 @@ func (s *Service) save(ctx context.Context, integrationID string, def Definition
 // the exchange of a refused request too.
 func (s *Service) run(ctx context.Context, integrationID, endpointID, digest string, req *connectorv1.FetchRequest) *TestResult {
 	res := &TestResult{IntegrationID: integrationID, EndpointID: endpointID, Digest: digest, Fields: []mapping.Field{}}
-	req.MaxPages, req.IncludeExchange = 1, true
+	req.MaxPages, req.IncludeExchange, req.MaxBodyBytes = 1, true, askedBodyBytes
 	conn, err := s.cfg.Integrations.Connector(ctx, integrationID)
 	if err != nil {
 		res.Error = s.cfg.Masker.String(err.Error())
@@ -262,13 +267,19 @@ func (s *Service) exchange(x *connectorv1.Exchange) *Exchange {
 		}
 		return out
 	}
+	// Cut where no secret is split, so that masking leaves none of one
+	// behind; a connector that honours max_body_bytes sent only the start.
+	// See decision 0277.
 	body := x.GetResponse().GetBody()
-	if len(body) > MaxBodyShown {
-		body = body[:MaxBodyShown]
+	whole := x.GetResponse().GetBodyLength() <= int64(len(body))
+	if !whole || len(body) > MaxBodyShown {
+		body = s.cfg.Masker.Cut(body, MaxBodyShown, whole)
+	} else {
+		body = s.cfg.Masker.Bytes(body)
 	}
 	return &Exchange{
 		Method: x.GetRequest().GetMethod(), URL: m(x.GetRequest().GetUrl()), RequestHeaders: kvs(x.GetRequest().GetHeaders()),
 		Status: int(x.GetResponse().GetStatus()), ResponseHeaders: kvs(x.GetResponse().GetHeaders()),
-		Body: string(s.cfg.Masker.Bytes(body)), Attempts: int(x.GetAttempts()), DurationMS: x.GetDurationMs(),
+		Body: string(body), Attempts: int(x.GetAttempts()), DurationMS: x.GetDurationMs(),
 	}
 }

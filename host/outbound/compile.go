@@ -218,7 +218,7 @@ func (c *Compiled) Render(b *Binding, data macro.Data, object string, now time.T
 		}
 		rc.Body = []byte(v)
 	}
-	req := &connectorv1.InvokeRequest{Call: rc}
+	req := &connectorv1.InvokeRequest{Call: rc, MaxBodyBytes: AskedBodyBytes}
 	if w.Preconfigured {
 		req.WebhookId = w.ID
 	}

@@ -65,6 +65,9 @@ func TestCompileFindsInputsAndRendersWithEscapingByPlace(t *testing.T) {
 	if call.Request.GetWebhookId() != "" {
 		t.Error("a custom webhook must not carry a preconfigured id")
 	}
+	if got := call.Request.GetMaxBodyBytes(); got != AskedBodyBytes || got <= MaxRecordedBody {
+		t.Errorf("max_body_bytes = %d; want the host's %d, more than the %d it keeps", got, AskedBodyBytes, MaxRecordedBody)
+	}
 	if p := call.Request.GetOutputs()[0].GetPath(); !strings.HasPrefix(p, "[email=eve@corp.example") {
 		t.Errorf("output path not rendered: %s", p)
 	}

@@ -38,19 +38,29 @@ type Response struct {
 // per action would make run records grow with the square of the workspace.
 const MaxRecordedBody = 8 << 10
 
-// maskBody masks b and keeps at most MaxRecordedBody bytes of it. It masks
-// a little more than it keeps, so a secret straddling the cut is masked
-// whole before the cut.
-func maskBody(b []byte, m *secrets.Masker) string {
-	const margin = 512
-	if len(b) <= MaxRecordedBody {
+// AskedBodyBytes is what the host asks a connector to send of each body
+// (InvokeRequest.max_body_bytes): what it keeps, and some more, so that a
+// secret the host knows in a form the connector does not (JSON-escaped,
+// base64) is still whole when the host masks it before cutting at
+// MaxRecordedBody. Sending the whole answer cost the connector and the host
+// a large share of their CPU for apps that answer with the whole workspace.
+// See decision 0277.
+const AskedBodyBytes = MaxRecordedBody + 4<<10
+
+// maskBody masks b and keeps at most MaxRecordedBody bytes of it, never
+// cutting a secret in two. full is the body's whole length when the
+// connector sent only its first bytes (HTTPResponse.body_length), 0 when b
+// is whole, so that "N bytes in all" counts what the app sent, not what
+// crossed to the host.
+func maskBody(b []byte, full int64, m *secrets.Masker) string {
+	whole := full <= int64(len(b))
+	if whole {
+		full = int64(len(b))
+	}
+	if full <= MaxRecordedBody {
 		return string(m.Bytes(b))
 	}
-	masked := m.Bytes(b[:MaxRecordedBody+margin])
-	if len(masked) > MaxRecordedBody {
-		masked = masked[:MaxRecordedBody]
-	}
-	return fmt.Sprintf("%s…[%d bytes in all; truncated]", masked, len(b))
+	return fmt.Sprintf("%s…[%d bytes in all; truncated]", m.Cut(b, MaxRecordedBody, whole), full)
 }
 
 // Exchange converts what the connector reports to the recorded form,
@@ -62,14 +72,14 @@ func Exchange(ex *connectorv1.Exchange, m *secrets.Masker) (*Request, *Response)
 	}
 	var req *Request
 	if r := ex.GetRequest(); r != nil {
-		req = &Request{Method: r.GetMethod(), URL: m.String(r.GetUrl()), Body: maskBody(r.GetBody(), m)}
+		req = &Request{Method: r.GetMethod(), URL: m.String(r.GetUrl()), Body: maskBody(r.GetBody(), r.GetBodyLength(), m)}
 		for _, h := range r.GetHeaders() {
 			req.Headers = append(req.Headers, Header{Name: h.GetName(), Value: m.String(h.GetValue())})
 		}
 	}
 	var resp *Response
 	if r := ex.GetResponse(); r != nil {
-		resp = &Response{Status: int(r.GetStatus()), Body: maskBody(r.GetBody(), m),
+		resp = &Response{Status: int(r.GetStatus()), Body: maskBody(r.GetBody(), r.GetBodyLength(), m),
 			Attempts: int(ex.GetAttempts()), DurationMS: ex.GetDurationMs()}
 		for _, h := range r.GetHeaders() {
 			resp.Headers = append(resp.Headers, Header{Name: h.GetName(), Value: m.String(h.GetValue())})

@@ -23,6 +23,7 @@ type Masker struct {
 	mu       sync.RWMutex
 	values   map[string]struct{}
 	replacer *strings.Replacer
+	forms    []string // every registered form, longest first
 }
 
 // NewMasker returns a Masker that knows no secrets yet.
@@ -73,6 +74,7 @@ func (m *Masker) rebuild() {
 		pairs = append(pairs, v, Mask)
 	}
 	m.replacer = strings.NewReplacer(pairs...)
+	m.forms = vs
 }
 
 // String returns s with every known secret replaced by Mask.
