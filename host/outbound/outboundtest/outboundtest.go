@@ -150,7 +150,8 @@ func (c conn) Describe(ctx context.Context) (*connectorv1.DescribeResponse, erro
 
 func (c conn) Invoke(ctx context.Context, req *connectorv1.InvokeRequest) (*connectorv1.InvokeResponse, error) {
 	r := &connectorv1.InvokeRequest{Settings: maps.Clone(c.in.Settings), WebhookId: req.GetWebhookId(), Call: req.GetCall(),
-		Outputs: req.GetOutputs(), SuccessStatuses: req.GetSuccessStatuses(), IdempotencyKey: req.GetIdempotencyKey()}
+		Outputs: req.GetOutputs(), SuccessStatuses: req.GetSuccessStatuses(), IdempotencyKey: req.GetIdempotencyKey(),
+		MaxBodyBytes: req.GetMaxBodyBytes()}
 	return c.in.Handle.Invoke(ctx, r)
 }
 
