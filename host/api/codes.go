@@ -19,6 +19,8 @@ var ErrorCodes = map[string]string{
 	"unknown_template":      "the template named in the body does not exist (422)",
 	"invalid_template":      "the template's steps, branches, macros or conditions are wrong; every problem is listed (422)",
 	"invalid_datasource":    "the data source's fields, attributes or keys are wrong; every problem is listed (400)",
+	"role_table":            "a data source's role table cannot be read: its setting is not the integration's; the message names it (400)",
+	"nesting_too_deep":      "groups nest deeper than 16 levels or wider than 10,000 groups; flatten the nesting (400)",
 	"invalid_automation":    "the automation's trigger, scope or action is wrong; every problem is listed",
 	"invalid_webhook":       "the webhook's method, URL, macros or body are wrong; every problem is listed",
 	"invalid_endpoint":      "the inbound endpoint's definition is wrong; every problem is listed",
