@@ -9,7 +9,7 @@ import (
 )
 
 // ErrTooLarge is returned by Handler when an answer exceeds its MaxBody.
-var ErrTooLarge = errors.New("the API's answer is larger than this client buffers; use the CLI with --output json")
+var ErrTooLarge = errors.New("the API's answer is larger than this client buffers: ask for less, e.g. with a narrower filter or a smaller page")
 
 // Handler is a Doer that serves each request with an http.Handler in the
 // same process, so the console calls the API exactly as a remote client
