@@ -14,6 +14,7 @@ import (
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/idbridge/idbridge/host/directory"
 	"github.com/idbridge/idbridge/plugins/clockify/sandbox"
@@ -142,6 +143,20 @@ func (b *browser) submit(what string, sel chromedp.CSS) int64 {
 		b.t.Fatalf("%s: %v", what, err)
 	}
 	b.formsOnly()
+	return resp.Status
+}
+
+// enter presses Enter in the field sel, as an admin ends typing, and
+// returns the status of the page it leads to.
+func (b *browser) enter(what string, sel chromedp.CSS) int64 {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 3*time.Minute)
+	defer cancel()
+	resp, err := chromedp.RunResponse(ctx, chromedp.SendKeys(sel, kb.Enter))
+	if err != nil {
+		b.shot("failed-" + strings.ReplaceAll(what, " ", "-"))
+		b.t.Fatalf("%s: %v", what, err)
+	}
 	return resp.Status
 }
 
@@ -527,11 +542,19 @@ func TestConsoleInBrowser(t *testing.T) {
 		t.Fatal("a refused custom endpoint was saved")
 	}
 	b.shot("06a-inbound-custom-refused")
+	// Add row gives one more header row without testing or saving, every
+	// value kept; Remove takes the bad header away.
+	b.submit("add a header row", "#add-headers")
+	if v := b.values("#field-id", "#headers-name-0", "#query-value-0", "select[name='paging.kind']"); v != "groups-custom|Bad Header|NAME|page" || !eval[bool](b, `!!document.querySelector("#headers-name-2") && !document.querySelector("#flash")`) {
+		t.Fatalf("after Add row the endpoint form holds %q, or has no third header row, or shows a message", v)
+	}
+	b.submit("remove the bad header", `button[value="remove:headers:0"]`)
+	if v := b.values("#headers-name-0", "#field-url"); v != "|/v1/workspaces/{WorkspaceID}/user-groups" {
+		t.Fatalf("after Remove the endpoint form holds %q", v)
+	}
 
 	// Corrected: tested against the app and saved with its fields and
 	// its query parameter.
-	b.fill("#headers-name-0", "")
-	b.fill("#headers-value-0", "")
 	b.fill(`select[name="paging.kind"]`, "none")
 	b.submit("save the custom endpoint", "#save-endpoint")
 	b.flashOK("save the custom endpoint")
@@ -604,8 +627,13 @@ func TestConsoleInBrowser(t *testing.T) {
 	b.fill("#map1-field", "")
 	b.fill("#map1-attribute", "")
 	b.shot("07-datasource-form")
-	b.submit("create the data source", "#save-datasource")
+	// Enter in a field saves the form: the form's first button is a hidden
+	// Save, never a row's Remove. See decision 0268.
+	b.enter("create the data source with Enter", "#ds-name")
 	b.flashOK("create the data source")
+	if !eval[bool](b, `!!document.querySelector('tr[data-datasource="clockify-people"]')`) {
+		t.Fatal("Enter in the data source form did not save it")
+	}
 	b.shot("08-datasource-created")
 
 	b.submit("preview the plan", `button[data-plan="clockify-people"]`)
