@@ -198,6 +198,9 @@ func TestHostRoutesAnswerTheirDocumentedStatus(t *testing.T) {
 	wait := map[string]any{"id": "wait", "name": "Wait", "steps": []any{
 		map[string]any{"id": "pause", "kind": "delay", "delay": "1h", "onSuccess": "later"},
 		map[string]any{"id": "later", "kind": "delay", "delay": "1s"}}}
+	if checked := call("POST", "/v1/templates/{id}/check", "/v1/templates/wait/check", wait); !bytes.Contains(checked, []byte(`"steps": 2`)) {
+		t.Errorf("checking the template answered %s", checked)
+	}
 	call("PUT", "/v1/templates/{id}", "/v1/templates/wait", wait)
 	call("GET", "/v1/templates", "/v1/templates", nil)
 	call("GET", "/v1/templates/{id}", "/v1/templates/wait", nil)

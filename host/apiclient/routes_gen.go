@@ -177,6 +177,8 @@ var (
 	RoutePutTemplatesID = Route{Method: "PUT", Pattern: "/v1/templates/{id}"}
 	// RouteDeleteTemplatesID is DELETE /v1/templates/{id}: Delete an orchestration template; started runs keep their copy.
 	RouteDeleteTemplatesID = Route{Method: "DELETE", Pattern: "/v1/templates/{id}"}
+	// RoutePostTemplatesIDCheck is POST /v1/templates/{id}/check: Check an orchestration template as saving does (ids, branches, loops, macros, conditions) without saving it.
+	RoutePostTemplatesIDCheck = Route{Method: "POST", Pattern: "/v1/templates/{id}/check"}
 	// RouteGetTokens is GET /v1/tokens: List API tokens (without their secrets)
 	RouteGetTokens = Route{Method: "GET", Pattern: "/v1/tokens"}
 	// RoutePostTokens is POST /v1/tokens: Create an API token; its secret is returned once.
@@ -266,6 +268,7 @@ var Routes = []Route{
 	RouteGetTemplatesID,
 	RoutePutTemplatesID,
 	RouteDeleteTemplatesID,
+	RoutePostTemplatesIDCheck,
 	RouteGetTokens,
 	RoutePostTokens,
 	RouteDeleteTokensID,
@@ -783,6 +786,13 @@ func (c *Client) PutTemplatesID(ctx context.Context, id string, in orchestration
 // DeleteTemplatesID calls DELETE /v1/templates/{id}: Delete an orchestration template; started runs keep their copy.
 func (c *Client) DeleteTemplatesID(ctx context.Context, id string, opts ...Option) error {
 	return c.Call(ctx, RouteDeleteTemplatesID, []string{id}, nil, nil, opts...)
+}
+
+// PostTemplatesIDCheck calls POST /v1/templates/{id}/check: Check an orchestration template as saving does (ids, branches, loops, macros, conditions) without saving it.
+func (c *Client) PostTemplatesIDCheck(ctx context.Context, id string, in orchestration.Template, opts ...Option) (orchestration.TemplateCheck, error) {
+	var out orchestration.TemplateCheck
+	err := c.Call(ctx, RoutePostTemplatesIDCheck, []string{id}, in, &out, opts...)
+	return out, err
 }
 
 // GetTokens calls GET /v1/tokens: List API tokens (without their secrets)

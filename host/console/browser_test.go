@@ -826,6 +826,15 @@ func TestConsoleInBrowser(t *testing.T) {
 	b.fill("#step1-kind", "condition")
 	b.fill("#step1-condition", `ad.nosuchattribute == "x"`)
 	b.shot("13a-template-steps")
+	// Check without saving finds the same problems and stores nothing.
+	b.submit("check the template", "#check-steps")
+	b.flashBad("check the template")
+	if msg := b.text("#error-step1-condition"); !strings.Contains(msg, "nosuchattribute") {
+		t.Fatalf("checking: the condition's error says %q", msg)
+	}
+	if eval[bool](b, `!!document.querySelector('tr[data-template="onboard"]')`) {
+		t.Fatal("Check without saving saved the template")
+	}
 	b.submit("save a broken template", "#save-steps")
 	b.flashBad("save a broken template")
 	b.noMachineWords("save a broken template")

@@ -17,8 +17,9 @@ import (
 // ad.mial, as the engine does: under the step's path, counted among the
 // steps sent.
 type stepTemplates struct {
-	mu   sync.Mutex
-	puts []map[string]any
+	mu     sync.Mutex
+	puts   []map[string]any
+	checks int
 }
 
 const storedOnboard = `{"id":"onboard","name":"Onboarding","steps":[
@@ -36,6 +37,13 @@ func (f *stepTemplates) Routes() []api.Route {
 		{Method: "GET", Pattern: "/v1/integrations/{integration}/webhooks", MinRole: api.RoleAuditor, Summary: "List webhooks",
 			Handler: func(*api.Call) (any, error) {
 				return []map[string]string{{"id": "find-user", "name": "Find user by email"}, {"id": "add-user", "name": "Add user"}}, nil
+			}},
+		{Method: "POST", Pattern: "/v1/templates/{id}/check", MinRole: api.RoleAdmin, Summary: "Check a template",
+			Handler: func(c *api.Call) (any, error) {
+				f.mu.Lock()
+				f.checks++
+				f.mu.Unlock()
+				return map[string]any{"template": c.PathValue("id"), "steps": 3}, nil
 			}},
 		{Method: "PUT", Pattern: "/v1/templates/{id}", MinRole: api.RoleAdmin, Summary: "Save a template",
 			Handler: func(c *api.Call) (any, error) {
@@ -120,6 +128,14 @@ func TestStepEditor(t *testing.T) {
 	}
 
 	form.Set("steps[2].condition", `ad.mail == "x"`)
+	// Check without saving: every check runs, nothing is stored, and the
+	// form stays as typed.
+	form.Set("row", "check:template")
+	page = html.UnescapeString(afterPost(t, b, f.srv.URL, "/templates/save", form, "/templates?id=onboard#steps-editor"))
+	form.Del("row")
+	if st.checks != 1 || len(st.puts) != 1 || !strings.Contains(page, "checks out") || !strings.Contains(page, `ad.mail == "x"</textarea>`) {
+		t.Fatalf("Check without saving: %d checks, %d saves; the page:\n%s", st.checks, len(st.puts), page)
+	}
 	form.Set("steps[1].delay", "soon")
 	form.Set("steps[1].kind", "delay")
 	form.Set("steps[1].id", "pause")

@@ -207,7 +207,10 @@ func (c *Console) saveTemplateSteps(w http.ResponseWriter, r *http.Request, s *s
 	if r.PostFormValue("existing") == "true" {
 		back = "/templates?id=" + url.QueryEscape(id) + "#steps-editor"
 	}
-	if form, ok := rowEdit(r); ok {
+	// Check runs every check of a save and saves nothing: the form comes
+	// back as typed, with the problems or a word that all is well.
+	checking := r.PostFormValue(rowButton) == "check:template"
+	if form, ok := rowEdit(r); ok && !checking {
 		c.redraw(w, r, s, form, back)
 		return
 	}
@@ -220,7 +223,16 @@ func (c *Console) saveTemplateSteps(w http.ResponseWriter, r *http.Request, s *s
 		c.done(w, r, s, answer{Status: http.StatusBadRequest, Code: "invalid_template", Err: "The template is not valid.", Fields: bad}, "", back)
 		return
 	}
-	a := c.api.call(r.Context(), r, s.token, apiclient.RoutePutTemplatesID, []string{id}, body)
+	route := apiclient.RoutePutTemplatesID
+	if checking {
+		route = apiclient.RoutePostTemplatesIDCheck
+	}
+	a := c.api.call(r.Context(), r, s.token, route, []string{id}, body)
+	if checking && a.ok() {
+		c.sessions.setFlash(s, &flash{OK: true, Message: "Every step, branch, macro and condition checks out. Nothing is saved yet: use Check and save.", Form: keptForm(r)})
+		http.Redirect(w, r, back, http.StatusSeeOther)
+		return
+	}
 	if a.ok() {
 		a.Body = nil
 		back = "/templates?id=" + url.QueryEscape(id) + "#shown"

@@ -239,18 +239,28 @@ func (e *Engine) notify() {
 // condition against the integrations and the directory schema) and stores
 // it.
 func (e *Engine) SaveTemplate(ctx context.Context, t Template) (Template, error) {
-	c, err := compile(ctx, e.cfg.Webhooks, &t)
-	if err != nil {
+	if err := e.CheckTemplate(ctx, t); err != nil {
 		return Template{}, err
-	}
-	if p := inDoubtProblems(c); len(p) > 0 {
-		return Template{}, &InvalidError{Template: t.ID, Problems: p}
 	}
 	t.Updated = e.cfg.Now().UTC()
 	if err := e.cfg.Docs.Put(ctx, DocTemplate, t.ID, t); err != nil {
 		return Template{}, fmt.Errorf("save template %s: %w", t.ID, err)
 	}
 	return t, nil
+}
+
+// CheckTemplate checks a template as SaveTemplate does, without storing
+// it, so an editor can check a change before it is saved. See decision
+// 0268.
+func (e *Engine) CheckTemplate(ctx context.Context, t Template) error {
+	c, err := compile(ctx, e.cfg.Webhooks, &t)
+	if err != nil {
+		return err
+	}
+	if p := inDoubtProblems(c); len(p) > 0 {
+		return &InvalidError{Template: t.ID, Problems: p}
+	}
+	return nil
 }
 
 // Template returns a stored template.

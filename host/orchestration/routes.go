@@ -32,6 +32,19 @@ func (e *Engine) Routes() []api.Route {
 				saved, err := e.SaveTemplate(c.Context(), t)
 				return saved, apiError(err)
 			}},
+		{Method: http.MethodPost, Pattern: "/v1/templates/{id}/check", MinRole: api.RoleAdmin,
+			Summary: "Check an orchestration template as saving does (ids, branches, loops, macros, conditions) without saving it", Request: Template{}, Response: TemplateCheck{},
+			Handler: func(c *api.Call) (any, error) {
+				var t Template
+				if err := c.Decode(&t); err != nil {
+					return nil, err
+				}
+				t.ID = c.PathValue("id")
+				if err := e.CheckTemplate(c.Context(), t); err != nil {
+					return nil, apiError(err)
+				}
+				return TemplateCheck{Template: t.ID, Steps: len(t.Steps)}, nil
+			}},
 		{Method: http.MethodDelete, Pattern: "/v1/templates/{id}", MinRole: api.RoleAdmin,
 			Summary: "Delete an orchestration template; started runs keep their copy", Errors: []int{http.StatusNotFound},
 			Handler: func(c *api.Call) (any, error) { return nil, apiError(e.DeleteTemplate(c.Context(), c.PathValue("id"))) }},
@@ -137,4 +150,12 @@ func apiError(err error) error {
 		return &api.Error{Status: http.StatusConflict, Code: "conflict", Message: err.Error(), Err: err}
 	}
 	return err
+}
+
+// TemplateCheck is the answer of a template that passed every check.
+type TemplateCheck struct {
+	// Template is the template's id.
+	Template string `json:"template"`
+	// Steps is how many steps it has.
+	Steps int `json:"steps"`
 }

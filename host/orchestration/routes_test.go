@@ -73,6 +73,17 @@ func TestRoutesStartShowAndApprove(t *testing.T) {
 	if st := do("PUT", "/v1/templates/looping", bad, nil); st != http.StatusUnprocessableEntity {
 		t.Errorf("a looping template: %d, want 422", st)
 	}
+	// Checking runs the same checks and stores nothing.
+	if st := do("POST", "/v1/templates/looping/check", bad, nil); st != http.StatusUnprocessableEntity {
+		t.Errorf("checking a looping template: %d, want 422", st)
+	}
+	var checked TemplateCheck
+	if st := do("POST", "/v1/templates/fresh/check", onboarding("fresh"), &checked); st != http.StatusOK || checked.Template != "fresh" || checked.Steps == 0 {
+		t.Errorf("checking a good template: %d %+v", st, checked)
+	}
+	if st := do("GET", "/v1/templates/fresh", nil, nil); st != http.StatusNotFound {
+		t.Errorf("a checked template was stored: GET answered %d", st)
+	}
 	// The path names the template; a body naming another is refused
 	// rather than saved under the path's id.
 	if st := do("PUT", "/v1/templates/onboard", onboarding("offboard"), nil); st != http.StatusBadRequest {
