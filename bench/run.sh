@@ -42,6 +42,9 @@ run ./host/extensions 'RefuseHugeDirectory' 3x "$@"
 run ./host/directory 'PagedUsers' 1x "$@"
 run ./host/directory/demodir 'PagedSearch10k' 3x "$@"
 run ./host/mapping 'Plan100kx100k' 1x "$@"
+# Role drift of 100,000 accounts: the plan with and without the roles
+# comparison (decision 0262).
+run ./host/mapping 'PlanRoles100k' 3x "$@"
 bench/sync.sh
 # The same through the CLI against a serving host, and the change watcher
 # at 100,000 users (first snapshot, cost at rest).

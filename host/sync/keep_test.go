@@ -16,10 +16,11 @@ func TestRecordKeysListsWhatTheDataSourceReads(t *testing.T) {
 		},
 		Match:   mapping.MatchRule{Field: mapping.FieldRef{Path: "email"}},
 		Options: mapping.Options{Active: &mapping.ActiveRule{Field: mapping.FieldRef{Endpoint: "users", Path: "memberships[].membershipStatus"}}},
+		Roles:   &mapping.RoleRule{Field: mapping.FieldRef{Endpoint: "workers", Path: "roles[].role"}, TableSetting: "roleTable"},
 	}
 	want := map[string][]string{
 		"users":   {"id", "email", "profile.title", "memberships[].membershipStatus"},
-		"workers": {"userId", "settings.timeZone", "email"},
+		"workers": {"userId", "settings.timeZone", "email", "roles[].role"},
 	}
 	if got := recordKeys(d); !reflect.DeepEqual(got, want) {
 		t.Fatalf("recordKeys = %v, want %v", got, want)
