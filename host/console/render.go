@@ -75,6 +75,9 @@ func newRenderer() (*renderer, error) {
 			}
 			return strconv.Itoa(n)
 		},
+		// words takes a directory server's result codes out of an error
+		// a page shows (see decision 0271).
+		"words": withoutResultCodes,
 		// inc counts rows from 1, as labels and problems name them.
 		"inc":   func(i int) int { return i + 1 },
 		"path":  url.PathEscape,
