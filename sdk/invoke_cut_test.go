@@ -110,3 +110,40 @@ func BenchmarkInvokeLargeAnswer(b *testing.B) {
 		})
 	}
 }
+
+func TestRefusedCallAndFetchPageSendOnlyTheKeptBytes(t *testing.T) {
+	const limit = 500
+	big := `[{"id":"u1","note":"` + strings.Repeat("x", 50<<10) + `"}]`
+	base := app(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			w.WriteHeader(http.StatusBadRequest)
+		}
+		_, _ = w.Write([]byte(big))
+	})
+	cl := dial(t, testConnector(base))
+
+	// A refused call: the exchange in the error is cut like a success's.
+	_, err := cl.Invoke(context.Background(), &connectorv1.InvokeRequest{
+		Settings: testSettings(base), WebhookId: "add-user", MaxBodyBytes: limit,
+		Call: &connectorv1.RenderedCall{Method: "POST", Url: "/v1/workspaces/{WorkspaceID}/users", MessageType: JSON, Body: []byte(`{}`)},
+	})
+	ae := ErrorFromStatus(err)
+	if r := ae.GetExchange().GetResponse(); r.GetStatus() != 400 || len(r.GetBody()) != limit || r.GetBodyLength() != int64(len(big)) {
+		t.Fatalf("refused call's answer: status %d, %d bytes, length %d; want 400, %d and %d",
+			r.GetStatus(), len(r.GetBody()), r.GetBodyLength(), limit, len(big))
+	}
+
+	// A test-and-save fetch: the page's exchange is cut, its records are whole.
+	msgs, err := fetchAll(t, cl, &connectorv1.FetchRequest{Settings: testSettings(base), MaxPages: 1, IncludeExchange: true,
+		MaxBodyBytes: limit, Endpoint: &connectorv1.FetchRequest_EndpointId{EndpointId: "list-users"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := msgs[0].GetExchange().GetResponse(); len(r.GetBody()) != limit || r.GetBodyLength() != int64(len(big)) {
+		t.Fatalf("fetch page's answer: %d bytes, length %d; want %d and %d", len(r.GetBody()), r.GetBodyLength(), limit, len(big))
+	}
+	recs := msgs[0].GetRecords()
+	if len(recs) != 1 || len(recs[0].GetFields()["note"].GetStringValue()) != 50<<10 {
+		t.Fatalf("records = %d; want the one record whole", len(recs))
+	}
+}
