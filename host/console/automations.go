@@ -148,7 +148,7 @@ func (c *Console) nextRuns(r *http.Request, s *session, schedule string, n int) 
 		return nil, "", ""
 	}
 	q := url.Values{"schedule": {schedule}, "count": {strconv.Itoa(n)}}
-	a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetSchedulesNext, nil, nil, apiclient.Query(q))
+	times, a := typed(c.client(r, s).GetSchedulesNext(r.Context(), apiclient.Query(q)))
 	if !a.ok() {
 		for _, f := range a.Fields {
 			if f.Field == "schedule" {
@@ -156,13 +156,6 @@ func (c *Console) nextRuns(r *http.Request, s *session, schedule string, n int) 
 			}
 		}
 		return nil, "", a.Err
-	}
-	var times struct {
-		TimeZone string      `json:"timeZone"`
-		Next     []time.Time `json:"next"`
-	}
-	if a.decode(&times) != nil {
-		return nil, "", ""
 	}
 	now := c.opts.Now()
 	for _, t := range times.Next {

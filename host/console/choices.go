@@ -37,12 +37,7 @@ var commonUserAttributes = []string{"company", "department", "description", "dis
 func (c *Console) attributeChoices(r *http.Request, s *session) []attributeChoice {
 	var out []attributeChoice
 	if c.routeTable().has(apiclient.RouteGetDirectoryAttributes) {
-		var attrs []struct {
-			Name         string `json:"name"`
-			SingleValued bool   `json:"singleValued"`
-			ReadOnly     bool   `json:"readOnly"`
-		}
-		if a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetDirectoryAttributes, nil, nil); a.ok() && a.decode(&attrs) == nil {
+		if attrs, a := typed(c.client(r, s).GetDirectoryAttributes(r.Context())); a.ok() {
 			for _, at := range attrs {
 				if !at.ReadOnly {
 					out = append(out, attributeChoice{Name: at.Name, Multi: !at.SingleValued})
