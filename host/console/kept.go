@@ -200,15 +200,6 @@ func refusal(r *http.Request, a answer) *flash {
 	return f
 }
 
-// editorUnless is where a form's save returns: page, or the form itself
-// (#editor) when the save was refused, so what was typed is in view.
-func editorUnless(page string, a answer) string {
-	if a.ok() {
-		return page
-	}
-	return page + "#editor"
-}
-
 // Kept returns what the admin typed into the field name of a refused
 // form, or def (the stored value) when nothing was refused.
 func (p *page) Kept(name, def string) string {
