@@ -39,6 +39,27 @@ type Setting struct {
 	Enum []string
 	// Pattern is a regular expression the value must match, if set.
 	Pattern string
+	// Rows, if set, makes the value a table of rows "key -> value" the
+	// connector reads as data (e.g. AD group -> role). The host refuses a
+	// row without a key, or whose value is not among Rows.Values, when the
+	// admin saves the settings, naming the row, so a mistyped value never
+	// reaches a template that would silently ignore it. See decision 0219.
+	Rows *SettingRows
+}
+
+// SettingRows declares a table setting: what its rows are called in the
+// error that refuses one, and the values a row may give.
+type SettingRows struct {
+	// Name is what the admin calls the table, e.g. "Role table".
+	Name string
+	// KeyNoun is what a row's key is, e.g. "AD group". A key holding "="
+	// must parse as an LDAP DN.
+	KeyNoun string
+	// ValueNoun is what a row's value is, e.g. "role Clockify gives".
+	ValueNoun string
+	// Values are the values a row may give, compared without regard to
+	// case.
+	Values []string
 }
 
 // declaredSettings is Settings followed by the standard settings the SDK
@@ -154,6 +175,13 @@ func (d Setting) proto() *connectorv1.SettingSpec {
 	return &connectorv1.SettingSpec{
 		Key: d.Key, Label: d.Label, Description: d.Description, Type: t,
 		Required: d.Required, Secret: d.Secret, DefaultValue: d.Default,
-		EnumValues: d.Enum, Pattern: d.Pattern,
+		EnumValues: d.Enum, Pattern: d.Pattern, Rows: d.Rows.proto(),
 	}
+}
+
+func (r *SettingRows) proto() *connectorv1.SettingRows {
+	if r == nil {
+		return nil
+	}
+	return &connectorv1.SettingRows{Name: r.Name, KeyNoun: r.KeyNoun, ValueNoun: r.ValueNoun, Values: r.Values}
 }

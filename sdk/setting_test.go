@@ -92,3 +92,34 @@ func TestStandardSettingsAreDeclaredInAFixedOrder(t *testing.T) {
 		t.Errorf("DescribedAuth applied %q, %v; want the bearer token", h.Get("Authorization"), err)
 	}
 }
+
+// TestTableSettingIsDeclaredWithItsRows checks that a table setting's
+// words and values reach the host, which refuses bad rows with them, and
+// that a table without values, or a secret one, is refused at build time.
+func TestTableSettingIsDeclaredWithItsRows(t *testing.T) {
+	c := testConnector("http://app.test")
+	rows := &SettingRows{Name: "Role table", KeyNoun: "AD group", ValueNoun: "role the app gives", Values: []string{"ADMIN", "MANAGER"}}
+	c.Settings = append(c.Settings, Setting{Key: "roleTable", Type: String, Rows: rows})
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, s := range c.Describe().GetSettings() {
+		if r := s.GetRows(); r != nil {
+			got = append(got, s.GetKey(), r.GetName(), r.GetKeyNoun(), r.GetValueNoun(), strings.Join(r.GetValues(), ","))
+		}
+	}
+	if strings.Join(got, "|") != "roleTable|Role table|AD group|role the app gives|ADMIN,MANAGER" {
+		t.Fatalf("declared tables = %q", got)
+	}
+	for _, bad := range []Setting{
+		{Key: "roleTable", Type: String, Rows: &SettingRows{Name: "Role table"}},
+		{Key: "roleTable", Type: String, Secret: true, Rows: rows},
+		{Key: "roleTable", Type: Int, Rows: rows},
+	} {
+		c.Settings[len(c.Settings)-1] = bad
+		if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "roleTable") {
+			t.Errorf("table %+v: Validate = %v; want it refused", bad, err)
+		}
+	}
+}

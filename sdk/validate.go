@@ -48,6 +48,9 @@ func (c Connector) Validate() error {
 		if s.Type == Enum && len(s.Enum) == 0 {
 			add("setting %q is an enum without values", s.Key)
 		}
+		if r := s.Rows; r != nil && (len(r.Values) == 0 || s.Secret || s.Type != String && s.Type != 0) {
+			add("setting %q: a table (Rows) must be a plain String setting and list the values a row may give", s.Key)
+		}
 	}
 	if c.Auth != nil {
 		for _, k := range c.Auth.SecretSettings() {

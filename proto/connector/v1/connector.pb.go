@@ -712,7 +712,11 @@ type SettingSpec struct {
 	DefaultValue string   `protobuf:"bytes,7,opt,name=default_value,json=defaultValue,proto3" json:"default_value,omitempty"`
 	EnumValues   []string `protobuf:"bytes,8,rep,name=enum_values,json=enumValues,proto3" json:"enum_values,omitempty"`
 	// A regular expression the value must match, if any.
-	Pattern       string `protobuf:"bytes,9,opt,name=pattern,proto3" json:"pattern,omitempty"`
+	Pattern string `protobuf:"bytes,9,opt,name=pattern,proto3" json:"pattern,omitempty"`
+	// Set when the value is a table of rows "key -> value", one a line or
+	// separated by ";": the host refuses a malformed row, or a value the app
+	// does not know, before it saves the settings.
+	Rows          *SettingRows `protobuf:"bytes,10,opt,name=rows,proto3" json:"rows,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -810,6 +814,88 @@ func (x *SettingSpec) GetPattern() string {
 	return ""
 }
 
+func (x *SettingSpec) GetRows() *SettingRows {
+	if x != nil {
+		return x.Rows
+	}
+	return nil
+}
+
+// SettingRows declares a table setting, in the words an admin reads in the
+// error that names a refused row.
+type SettingRows struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// What the table is called, e.g. "Role table".
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// What a row's key is, e.g. "AD group". A key holding "=" must parse as
+	// an LDAP DN.
+	KeyNoun string `protobuf:"bytes,2,opt,name=key_noun,json=keyNoun,proto3" json:"key_noun,omitempty"`
+	// What a row's value is, e.g. "role Clockify gives".
+	ValueNoun string `protobuf:"bytes,3,opt,name=value_noun,json=valueNoun,proto3" json:"value_noun,omitempty"`
+	// The values a row may give; compared without regard to case.
+	Values        []string `protobuf:"bytes,4,rep,name=values,proto3" json:"values,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SettingRows) Reset() {
+	*x = SettingRows{}
+	mi := &file_connector_v1_connector_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SettingRows) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SettingRows) ProtoMessage() {}
+
+func (x *SettingRows) ProtoReflect() protoreflect.Message {
+	mi := &file_connector_v1_connector_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SettingRows.ProtoReflect.Descriptor instead.
+func (*SettingRows) Descriptor() ([]byte, []int) {
+	return file_connector_v1_connector_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *SettingRows) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *SettingRows) GetKeyNoun() string {
+	if x != nil {
+		return x.KeyNoun
+	}
+	return ""
+}
+
+func (x *SettingRows) GetValueNoun() string {
+	if x != nil {
+		return x.ValueNoun
+	}
+	return ""
+}
+
+func (x *SettingRows) GetValues() []string {
+	if x != nil {
+		return x.Values
+	}
+	return nil
+}
+
 // KeyValue is a header or a query parameter.
 type KeyValue struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -821,7 +907,7 @@ type KeyValue struct {
 
 func (x *KeyValue) Reset() {
 	*x = KeyValue{}
-	mi := &file_connector_v1_connector_proto_msgTypes[4]
+	mi := &file_connector_v1_connector_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -833,7 +919,7 @@ func (x *KeyValue) String() string {
 func (*KeyValue) ProtoMessage() {}
 
 func (x *KeyValue) ProtoReflect() protoreflect.Message {
-	mi := &file_connector_v1_connector_proto_msgTypes[4]
+	mi := &file_connector_v1_connector_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -846,7 +932,7 @@ func (x *KeyValue) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use KeyValue.ProtoReflect.Descriptor instead.
 func (*KeyValue) Descriptor() ([]byte, []int) {
-	return file_connector_v1_connector_proto_rawDescGZIP(), []int{4}
+	return file_connector_v1_connector_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *KeyValue) GetName() string {
@@ -890,7 +976,7 @@ type Paging struct {
 
 func (x *Paging) Reset() {
 	*x = Paging{}
-	mi := &file_connector_v1_connector_proto_msgTypes[5]
+	mi := &file_connector_v1_connector_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -902,7 +988,7 @@ func (x *Paging) String() string {
 func (*Paging) ProtoMessage() {}
 
 func (x *Paging) ProtoReflect() protoreflect.Message {
-	mi := &file_connector_v1_connector_proto_msgTypes[5]
+	mi := &file_connector_v1_connector_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -915,7 +1001,7 @@ func (x *Paging) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Paging.ProtoReflect.Descriptor instead.
 func (*Paging) Descriptor() ([]byte, []int) {
-	return file_connector_v1_connector_proto_rawDescGZIP(), []int{5}
+	return file_connector_v1_connector_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *Paging) GetKind() PagingKind {
@@ -988,7 +1074,7 @@ type FieldSpec struct {
 
 func (x *FieldSpec) Reset() {
 	*x = FieldSpec{}
-	mi := &file_connector_v1_connector_proto_msgTypes[6]
+	mi := &file_connector_v1_connector_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1000,7 +1086,7 @@ func (x *FieldSpec) String() string {
 func (*FieldSpec) ProtoMessage() {}
 
 func (x *FieldSpec) ProtoReflect() protoreflect.Message {
-	mi := &file_connector_v1_connector_proto_msgTypes[6]
+	mi := &file_connector_v1_connector_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1013,7 +1099,7 @@ func (x *FieldSpec) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FieldSpec.ProtoReflect.Descriptor instead.
 func (*FieldSpec) Descriptor() ([]byte, []int) {
-	return file_connector_v1_connector_proto_rawDescGZIP(), []int{6}
+	return file_connector_v1_connector_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *FieldSpec) GetPath() string {
@@ -1070,7 +1156,7 @@ type EndpointSpec struct {
 
 func (x *EndpointSpec) Reset() {
 	*x = EndpointSpec{}
-	mi := &file_connector_v1_connector_proto_msgTypes[7]
+	mi := &file_connector_v1_connector_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1082,7 +1168,7 @@ func (x *EndpointSpec) String() string {
 func (*EndpointSpec) ProtoMessage() {}
 
 func (x *EndpointSpec) ProtoReflect() protoreflect.Message {
-	mi := &file_connector_v1_connector_proto_msgTypes[7]
+	mi := &file_connector_v1_connector_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1095,7 +1181,7 @@ func (x *EndpointSpec) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EndpointSpec.ProtoReflect.Descriptor instead.
 func (*EndpointSpec) Descriptor() ([]byte, []int) {
-	return file_connector_v1_connector_proto_rawDescGZIP(), []int{7}
+	return file_connector_v1_connector_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *EndpointSpec) GetId() string {
@@ -1189,7 +1275,7 @@ type OutputSpec struct {
 
 func (x *OutputSpec) Reset() {
 	*x = OutputSpec{}
-	mi := &file_connector_v1_connector_proto_msgTypes[8]
+	mi := &file_connector_v1_connector_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1201,7 +1287,7 @@ func (x *OutputSpec) String() string {
 func (*OutputSpec) ProtoMessage() {}
 
 func (x *OutputSpec) ProtoReflect() protoreflect.Message {
-	mi := &file_connector_v1_connector_proto_msgTypes[8]
+	mi := &file_connector_v1_connector_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1214,7 +1300,7 @@ func (x *OutputSpec) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OutputSpec.ProtoReflect.Descriptor instead.
 func (*OutputSpec) Descriptor() ([]byte, []int) {
-	return file_connector_v1_connector_proto_rawDescGZIP(), []int{8}
+	return file_connector_v1_connector_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *OutputSpec) GetName() string {
@@ -1273,7 +1359,7 @@ type WebhookSpec struct {
 
 func (x *WebhookSpec) Reset() {
 	*x = WebhookSpec{}
-	mi := &file_connector_v1_connector_proto_msgTypes[9]
+	mi := &file_connector_v1_connector_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1285,7 +1371,7 @@ func (x *WebhookSpec) String() string {
 func (*WebhookSpec) ProtoMessage() {}
 
 func (x *WebhookSpec) ProtoReflect() protoreflect.Message {
-	mi := &file_connector_v1_connector_proto_msgTypes[9]
+	mi := &file_connector_v1_connector_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1298,7 +1384,7 @@ func (x *WebhookSpec) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WebhookSpec.ProtoReflect.Descriptor instead.
 func (*WebhookSpec) Descriptor() ([]byte, []int) {
-	return file_connector_v1_connector_proto_rawDescGZIP(), []int{9}
+	return file_connector_v1_connector_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *WebhookSpec) GetId() string {
@@ -1419,7 +1505,7 @@ type VerifySpec struct {
 
 func (x *VerifySpec) Reset() {
 	*x = VerifySpec{}
-	mi := &file_connector_v1_connector_proto_msgTypes[10]
+	mi := &file_connector_v1_connector_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1431,7 +1517,7 @@ func (x *VerifySpec) String() string {
 func (*VerifySpec) ProtoMessage() {}
 
 func (x *VerifySpec) ProtoReflect() protoreflect.Message {
-	mi := &file_connector_v1_connector_proto_msgTypes[10]
+	mi := &file_connector_v1_connector_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1444,7 +1530,7 @@ func (x *VerifySpec) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VerifySpec.ProtoReflect.Descriptor instead.
 func (*VerifySpec) Descriptor() ([]byte, []int) {
-	return file_connector_v1_connector_proto_rawDescGZIP(), []int{10}
+	return file_connector_v1_connector_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *VerifySpec) GetWebhook() string {
@@ -1478,7 +1564,7 @@ type RateLimit struct {
 
 func (x *RateLimit) Reset() {
 	*x = RateLimit{}
-	mi := &file_connector_v1_connector_proto_msgTypes[11]
+	mi := &file_connector_v1_connector_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1490,7 +1576,7 @@ func (x *RateLimit) String() string {
 func (*RateLimit) ProtoMessage() {}
 
 func (x *RateLimit) ProtoReflect() protoreflect.Message {
-	mi := &file_connector_v1_connector_proto_msgTypes[11]
+	mi := &file_connector_v1_connector_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1503,7 +1589,7 @@ func (x *RateLimit) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RateLimit.ProtoReflect.Descriptor instead.
 func (*RateLimit) Descriptor() ([]byte, []int) {
-	return file_connector_v1_connector_proto_rawDescGZIP(), []int{11}
+	return file_connector_v1_connector_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *RateLimit) GetRequestsPerSecond() float64 {
@@ -1531,7 +1617,7 @@ type TestRequest struct {
 
 func (x *TestRequest) Reset() {
 	*x = TestRequest{}
-	mi := &file_connector_v1_connector_proto_msgTypes[12]
+	mi := &file_connector_v1_connector_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1543,7 +1629,7 @@ func (x *TestRequest) String() string {
 func (*TestRequest) ProtoMessage() {}
 
 func (x *TestRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_connector_v1_connector_proto_msgTypes[12]
+	mi := &file_connector_v1_connector_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1556,7 +1642,7 @@ func (x *TestRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TestRequest.ProtoReflect.Descriptor instead.
 func (*TestRequest) Descriptor() ([]byte, []int) {
-	return file_connector_v1_connector_proto_rawDescGZIP(), []int{12}
+	return file_connector_v1_connector_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *TestRequest) GetSettings() map[string]string {
@@ -1583,7 +1669,7 @@ type Check struct {
 
 func (x *Check) Reset() {
 	*x = Check{}
-	mi := &file_connector_v1_connector_proto_msgTypes[13]
+	mi := &file_connector_v1_connector_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1595,7 +1681,7 @@ func (x *Check) String() string {
 func (*Check) ProtoMessage() {}
 
 func (x *Check) ProtoReflect() protoreflect.Message {
-	mi := &file_connector_v1_connector_proto_msgTypes[13]
+	mi := &file_connector_v1_connector_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1608,7 +1694,7 @@ func (x *Check) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Check.ProtoReflect.Descriptor instead.
 func (*Check) Descriptor() ([]byte, []int) {
-	return file_connector_v1_connector_proto_rawDescGZIP(), []int{13}
+	return file_connector_v1_connector_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *Check) GetId() string {
@@ -1659,7 +1745,7 @@ type TestResponse struct {
 
 func (x *TestResponse) Reset() {
 	*x = TestResponse{}
-	mi := &file_connector_v1_connector_proto_msgTypes[14]
+	mi := &file_connector_v1_connector_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1671,7 +1757,7 @@ func (x *TestResponse) String() string {
 func (*TestResponse) ProtoMessage() {}
 
 func (x *TestResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_connector_v1_connector_proto_msgTypes[14]
+	mi := &file_connector_v1_connector_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1684,7 +1770,7 @@ func (x *TestResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TestResponse.ProtoReflect.Descriptor instead.
 func (*TestResponse) Descriptor() ([]byte, []int) {
-	return file_connector_v1_connector_proto_rawDescGZIP(), []int{14}
+	return file_connector_v1_connector_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *TestResponse) GetOk() bool {
@@ -1739,7 +1825,7 @@ type FetchRequest struct {
 
 func (x *FetchRequest) Reset() {
 	*x = FetchRequest{}
-	mi := &file_connector_v1_connector_proto_msgTypes[15]
+	mi := &file_connector_v1_connector_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1751,7 +1837,7 @@ func (x *FetchRequest) String() string {
 func (*FetchRequest) ProtoMessage() {}
 
 func (x *FetchRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_connector_v1_connector_proto_msgTypes[15]
+	mi := &file_connector_v1_connector_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1764,7 +1850,7 @@ func (x *FetchRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FetchRequest.ProtoReflect.Descriptor instead.
 func (*FetchRequest) Descriptor() ([]byte, []int) {
-	return file_connector_v1_connector_proto_rawDescGZIP(), []int{15}
+	return file_connector_v1_connector_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *FetchRequest) GetSettings() map[string]string {
@@ -1865,7 +1951,7 @@ type FetchResponse struct {
 
 func (x *FetchResponse) Reset() {
 	*x = FetchResponse{}
-	mi := &file_connector_v1_connector_proto_msgTypes[16]
+	mi := &file_connector_v1_connector_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1877,7 +1963,7 @@ func (x *FetchResponse) String() string {
 func (*FetchResponse) ProtoMessage() {}
 
 func (x *FetchResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_connector_v1_connector_proto_msgTypes[16]
+	mi := &file_connector_v1_connector_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1890,7 +1976,7 @@ func (x *FetchResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FetchResponse.ProtoReflect.Descriptor instead.
 func (*FetchResponse) Descriptor() ([]byte, []int) {
-	return file_connector_v1_connector_proto_rawDescGZIP(), []int{16}
+	return file_connector_v1_connector_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *FetchResponse) GetRecords() []*structpb.Struct {
@@ -1929,7 +2015,7 @@ type RenderedCall struct {
 
 func (x *RenderedCall) Reset() {
 	*x = RenderedCall{}
-	mi := &file_connector_v1_connector_proto_msgTypes[17]
+	mi := &file_connector_v1_connector_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1941,7 +2027,7 @@ func (x *RenderedCall) String() string {
 func (*RenderedCall) ProtoMessage() {}
 
 func (x *RenderedCall) ProtoReflect() protoreflect.Message {
-	mi := &file_connector_v1_connector_proto_msgTypes[17]
+	mi := &file_connector_v1_connector_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1954,7 +2040,7 @@ func (x *RenderedCall) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RenderedCall.ProtoReflect.Descriptor instead.
 func (*RenderedCall) Descriptor() ([]byte, []int) {
-	return file_connector_v1_connector_proto_rawDescGZIP(), []int{17}
+	return file_connector_v1_connector_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *RenderedCall) GetMethod() string {
@@ -2022,7 +2108,7 @@ type InvokeRequest struct {
 
 func (x *InvokeRequest) Reset() {
 	*x = InvokeRequest{}
-	mi := &file_connector_v1_connector_proto_msgTypes[18]
+	mi := &file_connector_v1_connector_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2034,7 +2120,7 @@ func (x *InvokeRequest) String() string {
 func (*InvokeRequest) ProtoMessage() {}
 
 func (x *InvokeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_connector_v1_connector_proto_msgTypes[18]
+	mi := &file_connector_v1_connector_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2047,7 +2133,7 @@ func (x *InvokeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InvokeRequest.ProtoReflect.Descriptor instead.
 func (*InvokeRequest) Descriptor() ([]byte, []int) {
-	return file_connector_v1_connector_proto_rawDescGZIP(), []int{18}
+	return file_connector_v1_connector_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *InvokeRequest) GetSettings() map[string]string {
@@ -2109,7 +2195,7 @@ type InvokeResponse struct {
 
 func (x *InvokeResponse) Reset() {
 	*x = InvokeResponse{}
-	mi := &file_connector_v1_connector_proto_msgTypes[19]
+	mi := &file_connector_v1_connector_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2121,7 +2207,7 @@ func (x *InvokeResponse) String() string {
 func (*InvokeResponse) ProtoMessage() {}
 
 func (x *InvokeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_connector_v1_connector_proto_msgTypes[19]
+	mi := &file_connector_v1_connector_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2134,7 +2220,7 @@ func (x *InvokeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InvokeResponse.ProtoReflect.Descriptor instead.
 func (*InvokeResponse) Descriptor() ([]byte, []int) {
-	return file_connector_v1_connector_proto_rawDescGZIP(), []int{19}
+	return file_connector_v1_connector_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *InvokeResponse) GetExchange() *Exchange {
@@ -2167,7 +2253,7 @@ type HTTPRequest struct {
 
 func (x *HTTPRequest) Reset() {
 	*x = HTTPRequest{}
-	mi := &file_connector_v1_connector_proto_msgTypes[20]
+	mi := &file_connector_v1_connector_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2179,7 +2265,7 @@ func (x *HTTPRequest) String() string {
 func (*HTTPRequest) ProtoMessage() {}
 
 func (x *HTTPRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_connector_v1_connector_proto_msgTypes[20]
+	mi := &file_connector_v1_connector_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2192,7 +2278,7 @@ func (x *HTTPRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HTTPRequest.ProtoReflect.Descriptor instead.
 func (*HTTPRequest) Descriptor() ([]byte, []int) {
-	return file_connector_v1_connector_proto_rawDescGZIP(), []int{20}
+	return file_connector_v1_connector_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *HTTPRequest) GetMethod() string {
@@ -2245,7 +2331,7 @@ type HTTPResponse struct {
 
 func (x *HTTPResponse) Reset() {
 	*x = HTTPResponse{}
-	mi := &file_connector_v1_connector_proto_msgTypes[21]
+	mi := &file_connector_v1_connector_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2257,7 +2343,7 @@ func (x *HTTPResponse) String() string {
 func (*HTTPResponse) ProtoMessage() {}
 
 func (x *HTTPResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_connector_v1_connector_proto_msgTypes[21]
+	mi := &file_connector_v1_connector_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2270,7 +2356,7 @@ func (x *HTTPResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HTTPResponse.ProtoReflect.Descriptor instead.
 func (*HTTPResponse) Descriptor() ([]byte, []int) {
-	return file_connector_v1_connector_proto_rawDescGZIP(), []int{21}
+	return file_connector_v1_connector_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *HTTPResponse) GetStatus() int32 {
@@ -2317,7 +2403,7 @@ type Exchange struct {
 
 func (x *Exchange) Reset() {
 	*x = Exchange{}
-	mi := &file_connector_v1_connector_proto_msgTypes[22]
+	mi := &file_connector_v1_connector_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2329,7 +2415,7 @@ func (x *Exchange) String() string {
 func (*Exchange) ProtoMessage() {}
 
 func (x *Exchange) ProtoReflect() protoreflect.Message {
-	mi := &file_connector_v1_connector_proto_msgTypes[22]
+	mi := &file_connector_v1_connector_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2342,7 +2428,7 @@ func (x *Exchange) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Exchange.ProtoReflect.Descriptor instead.
 func (*Exchange) Descriptor() ([]byte, []int) {
-	return file_connector_v1_connector_proto_rawDescGZIP(), []int{22}
+	return file_connector_v1_connector_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *Exchange) GetRequest() *HTTPRequest {
@@ -2395,7 +2481,7 @@ type AppError struct {
 
 func (x *AppError) Reset() {
 	*x = AppError{}
-	mi := &file_connector_v1_connector_proto_msgTypes[23]
+	mi := &file_connector_v1_connector_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2407,7 +2493,7 @@ func (x *AppError) String() string {
 func (*AppError) ProtoMessage() {}
 
 func (x *AppError) ProtoReflect() protoreflect.Message {
-	mi := &file_connector_v1_connector_proto_msgTypes[23]
+	mi := &file_connector_v1_connector_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2420,7 +2506,7 @@ func (x *AppError) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AppError.ProtoReflect.Descriptor instead.
 func (*AppError) Descriptor() ([]byte, []int) {
-	return file_connector_v1_connector_proto_rawDescGZIP(), []int{23}
+	return file_connector_v1_connector_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *AppError) GetKind() ErrorKind {
@@ -2502,7 +2588,7 @@ const file_connector_v1_connector_proto_rawDesc = "" +
 	"\aversion\x18\x03 \x01(\tR\aversion\x12\x1c\n" +
 	"\tpublisher\x18\x04 \x01(\tR\tpublisher\x12 \n" +
 	"\vdescription\x18\x05 \x01(\tR\vdescription\x12+\n" +
-	"\x11documentation_url\x18\x06 \x01(\tR\x10documentationUrl\"\xa3\x02\n" +
+	"\x11documentation_url\x18\x06 \x01(\tR\x10documentationUrl\"\xdb\x02\n" +
 	"\vSettingSpec\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05label\x18\x02 \x01(\tR\x05label\x12 \n" +
@@ -2513,7 +2599,15 @@ const file_connector_v1_connector_proto_rawDesc = "" +
 	"\rdefault_value\x18\a \x01(\tR\fdefaultValue\x12\x1f\n" +
 	"\venum_values\x18\b \x03(\tR\n" +
 	"enumValues\x12\x18\n" +
-	"\apattern\x18\t \x01(\tR\apattern\"4\n" +
+	"\apattern\x18\t \x01(\tR\apattern\x126\n" +
+	"\x04rows\x18\n" +
+	" \x01(\v2\".idbridge.connector.v1.SettingRowsR\x04rows\"s\n" +
+	"\vSettingRows\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12\x19\n" +
+	"\bkey_noun\x18\x02 \x01(\tR\akeyNoun\x12\x1d\n" +
+	"\n" +
+	"value_noun\x18\x03 \x01(\tR\tvalueNoun\x12\x16\n" +
+	"\x06values\x18\x04 \x03(\tR\x06values\"4\n" +
 	"\bKeyValue\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value\"\xa3\x02\n" +
@@ -2741,7 +2835,7 @@ func file_connector_v1_connector_proto_rawDescGZIP() []byte {
 }
 
 var file_connector_v1_connector_proto_enumTypes = make([]protoimpl.EnumInfo, 7)
-var file_connector_v1_connector_proto_msgTypes = make([]protoimpl.MessageInfo, 28)
+var file_connector_v1_connector_proto_msgTypes = make([]protoimpl.MessageInfo, 29)
 var file_connector_v1_connector_proto_goTypes = []any{
 	(Capability)(0),          // 0: idbridge.connector.v1.Capability
 	(SettingType)(0),         // 1: idbridge.connector.v1.SettingType
@@ -2754,86 +2848,88 @@ var file_connector_v1_connector_proto_goTypes = []any{
 	(*DescribeResponse)(nil), // 8: idbridge.connector.v1.DescribeResponse
 	(*ConnectorInfo)(nil),    // 9: idbridge.connector.v1.ConnectorInfo
 	(*SettingSpec)(nil),      // 10: idbridge.connector.v1.SettingSpec
-	(*KeyValue)(nil),         // 11: idbridge.connector.v1.KeyValue
-	(*Paging)(nil),           // 12: idbridge.connector.v1.Paging
-	(*FieldSpec)(nil),        // 13: idbridge.connector.v1.FieldSpec
-	(*EndpointSpec)(nil),     // 14: idbridge.connector.v1.EndpointSpec
-	(*OutputSpec)(nil),       // 15: idbridge.connector.v1.OutputSpec
-	(*WebhookSpec)(nil),      // 16: idbridge.connector.v1.WebhookSpec
-	(*VerifySpec)(nil),       // 17: idbridge.connector.v1.VerifySpec
-	(*RateLimit)(nil),        // 18: idbridge.connector.v1.RateLimit
-	(*TestRequest)(nil),      // 19: idbridge.connector.v1.TestRequest
-	(*Check)(nil),            // 20: idbridge.connector.v1.Check
-	(*TestResponse)(nil),     // 21: idbridge.connector.v1.TestResponse
-	(*FetchRequest)(nil),     // 22: idbridge.connector.v1.FetchRequest
-	(*FetchResponse)(nil),    // 23: idbridge.connector.v1.FetchResponse
-	(*RenderedCall)(nil),     // 24: idbridge.connector.v1.RenderedCall
-	(*InvokeRequest)(nil),    // 25: idbridge.connector.v1.InvokeRequest
-	(*InvokeResponse)(nil),   // 26: idbridge.connector.v1.InvokeResponse
-	(*HTTPRequest)(nil),      // 27: idbridge.connector.v1.HTTPRequest
-	(*HTTPResponse)(nil),     // 28: idbridge.connector.v1.HTTPResponse
-	(*Exchange)(nil),         // 29: idbridge.connector.v1.Exchange
-	(*AppError)(nil),         // 30: idbridge.connector.v1.AppError
-	nil,                      // 31: idbridge.connector.v1.VerifySpec.InputsEntry
-	nil,                      // 32: idbridge.connector.v1.TestRequest.SettingsEntry
-	nil,                      // 33: idbridge.connector.v1.FetchRequest.SettingsEntry
-	nil,                      // 34: idbridge.connector.v1.InvokeRequest.SettingsEntry
-	(*structpb.Struct)(nil),  // 35: google.protobuf.Struct
+	(*SettingRows)(nil),      // 11: idbridge.connector.v1.SettingRows
+	(*KeyValue)(nil),         // 12: idbridge.connector.v1.KeyValue
+	(*Paging)(nil),           // 13: idbridge.connector.v1.Paging
+	(*FieldSpec)(nil),        // 14: idbridge.connector.v1.FieldSpec
+	(*EndpointSpec)(nil),     // 15: idbridge.connector.v1.EndpointSpec
+	(*OutputSpec)(nil),       // 16: idbridge.connector.v1.OutputSpec
+	(*WebhookSpec)(nil),      // 17: idbridge.connector.v1.WebhookSpec
+	(*VerifySpec)(nil),       // 18: idbridge.connector.v1.VerifySpec
+	(*RateLimit)(nil),        // 19: idbridge.connector.v1.RateLimit
+	(*TestRequest)(nil),      // 20: idbridge.connector.v1.TestRequest
+	(*Check)(nil),            // 21: idbridge.connector.v1.Check
+	(*TestResponse)(nil),     // 22: idbridge.connector.v1.TestResponse
+	(*FetchRequest)(nil),     // 23: idbridge.connector.v1.FetchRequest
+	(*FetchResponse)(nil),    // 24: idbridge.connector.v1.FetchResponse
+	(*RenderedCall)(nil),     // 25: idbridge.connector.v1.RenderedCall
+	(*InvokeRequest)(nil),    // 26: idbridge.connector.v1.InvokeRequest
+	(*InvokeResponse)(nil),   // 27: idbridge.connector.v1.InvokeResponse
+	(*HTTPRequest)(nil),      // 28: idbridge.connector.v1.HTTPRequest
+	(*HTTPResponse)(nil),     // 29: idbridge.connector.v1.HTTPResponse
+	(*Exchange)(nil),         // 30: idbridge.connector.v1.Exchange
+	(*AppError)(nil),         // 31: idbridge.connector.v1.AppError
+	nil,                      // 32: idbridge.connector.v1.VerifySpec.InputsEntry
+	nil,                      // 33: idbridge.connector.v1.TestRequest.SettingsEntry
+	nil,                      // 34: idbridge.connector.v1.FetchRequest.SettingsEntry
+	nil,                      // 35: idbridge.connector.v1.InvokeRequest.SettingsEntry
+	(*structpb.Struct)(nil),  // 36: google.protobuf.Struct
 }
 var file_connector_v1_connector_proto_depIdxs = []int32{
 	9,  // 0: idbridge.connector.v1.DescribeResponse.info:type_name -> idbridge.connector.v1.ConnectorInfo
 	0,  // 1: idbridge.connector.v1.DescribeResponse.capabilities:type_name -> idbridge.connector.v1.Capability
 	10, // 2: idbridge.connector.v1.DescribeResponse.settings:type_name -> idbridge.connector.v1.SettingSpec
-	14, // 3: idbridge.connector.v1.DescribeResponse.endpoints:type_name -> idbridge.connector.v1.EndpointSpec
-	16, // 4: idbridge.connector.v1.DescribeResponse.webhooks:type_name -> idbridge.connector.v1.WebhookSpec
-	18, // 5: idbridge.connector.v1.DescribeResponse.rate_limit:type_name -> idbridge.connector.v1.RateLimit
+	15, // 3: idbridge.connector.v1.DescribeResponse.endpoints:type_name -> idbridge.connector.v1.EndpointSpec
+	17, // 4: idbridge.connector.v1.DescribeResponse.webhooks:type_name -> idbridge.connector.v1.WebhookSpec
+	19, // 5: idbridge.connector.v1.DescribeResponse.rate_limit:type_name -> idbridge.connector.v1.RateLimit
 	1,  // 6: idbridge.connector.v1.SettingSpec.type:type_name -> idbridge.connector.v1.SettingType
-	2,  // 7: idbridge.connector.v1.Paging.kind:type_name -> idbridge.connector.v1.PagingKind
-	3,  // 8: idbridge.connector.v1.FieldSpec.type:type_name -> idbridge.connector.v1.FieldType
-	11, // 9: idbridge.connector.v1.EndpointSpec.headers:type_name -> idbridge.connector.v1.KeyValue
-	11, // 10: idbridge.connector.v1.EndpointSpec.query:type_name -> idbridge.connector.v1.KeyValue
-	12, // 11: idbridge.connector.v1.EndpointSpec.paging:type_name -> idbridge.connector.v1.Paging
-	13, // 12: idbridge.connector.v1.EndpointSpec.fields:type_name -> idbridge.connector.v1.FieldSpec
-	11, // 13: idbridge.connector.v1.WebhookSpec.headers:type_name -> idbridge.connector.v1.KeyValue
-	11, // 14: idbridge.connector.v1.WebhookSpec.query:type_name -> idbridge.connector.v1.KeyValue
-	4,  // 15: idbridge.connector.v1.WebhookSpec.message_type:type_name -> idbridge.connector.v1.MessageType
-	15, // 16: idbridge.connector.v1.WebhookSpec.outputs:type_name -> idbridge.connector.v1.OutputSpec
-	17, // 17: idbridge.connector.v1.WebhookSpec.verify:type_name -> idbridge.connector.v1.VerifySpec
-	31, // 18: idbridge.connector.v1.VerifySpec.inputs:type_name -> idbridge.connector.v1.VerifySpec.InputsEntry
-	32, // 19: idbridge.connector.v1.TestRequest.settings:type_name -> idbridge.connector.v1.TestRequest.SettingsEntry
-	5,  // 20: idbridge.connector.v1.Check.status:type_name -> idbridge.connector.v1.CheckStatus
-	20, // 21: idbridge.connector.v1.TestResponse.checks:type_name -> idbridge.connector.v1.Check
-	33, // 22: idbridge.connector.v1.FetchRequest.settings:type_name -> idbridge.connector.v1.FetchRequest.SettingsEntry
-	14, // 23: idbridge.connector.v1.FetchRequest.custom:type_name -> idbridge.connector.v1.EndpointSpec
-	35, // 24: idbridge.connector.v1.FetchResponse.records:type_name -> google.protobuf.Struct
-	29, // 25: idbridge.connector.v1.FetchResponse.exchange:type_name -> idbridge.connector.v1.Exchange
-	11, // 26: idbridge.connector.v1.RenderedCall.headers:type_name -> idbridge.connector.v1.KeyValue
-	11, // 27: idbridge.connector.v1.RenderedCall.query:type_name -> idbridge.connector.v1.KeyValue
-	4,  // 28: idbridge.connector.v1.RenderedCall.message_type:type_name -> idbridge.connector.v1.MessageType
-	34, // 29: idbridge.connector.v1.InvokeRequest.settings:type_name -> idbridge.connector.v1.InvokeRequest.SettingsEntry
-	24, // 30: idbridge.connector.v1.InvokeRequest.call:type_name -> idbridge.connector.v1.RenderedCall
-	15, // 31: idbridge.connector.v1.InvokeRequest.outputs:type_name -> idbridge.connector.v1.OutputSpec
-	29, // 32: idbridge.connector.v1.InvokeResponse.exchange:type_name -> idbridge.connector.v1.Exchange
-	35, // 33: idbridge.connector.v1.InvokeResponse.outputs:type_name -> google.protobuf.Struct
-	11, // 34: idbridge.connector.v1.HTTPRequest.headers:type_name -> idbridge.connector.v1.KeyValue
-	11, // 35: idbridge.connector.v1.HTTPResponse.headers:type_name -> idbridge.connector.v1.KeyValue
-	27, // 36: idbridge.connector.v1.Exchange.request:type_name -> idbridge.connector.v1.HTTPRequest
-	28, // 37: idbridge.connector.v1.Exchange.response:type_name -> idbridge.connector.v1.HTTPResponse
-	6,  // 38: idbridge.connector.v1.AppError.kind:type_name -> idbridge.connector.v1.ErrorKind
-	29, // 39: idbridge.connector.v1.AppError.exchange:type_name -> idbridge.connector.v1.Exchange
-	7,  // 40: idbridge.connector.v1.Connector.Describe:input_type -> idbridge.connector.v1.DescribeRequest
-	19, // 41: idbridge.connector.v1.Connector.Test:input_type -> idbridge.connector.v1.TestRequest
-	22, // 42: idbridge.connector.v1.Connector.Fetch:input_type -> idbridge.connector.v1.FetchRequest
-	25, // 43: idbridge.connector.v1.Connector.Invoke:input_type -> idbridge.connector.v1.InvokeRequest
-	8,  // 44: idbridge.connector.v1.Connector.Describe:output_type -> idbridge.connector.v1.DescribeResponse
-	21, // 45: idbridge.connector.v1.Connector.Test:output_type -> idbridge.connector.v1.TestResponse
-	23, // 46: idbridge.connector.v1.Connector.Fetch:output_type -> idbridge.connector.v1.FetchResponse
-	26, // 47: idbridge.connector.v1.Connector.Invoke:output_type -> idbridge.connector.v1.InvokeResponse
-	44, // [44:48] is the sub-list for method output_type
-	40, // [40:44] is the sub-list for method input_type
-	40, // [40:40] is the sub-list for extension type_name
-	40, // [40:40] is the sub-list for extension extendee
-	0,  // [0:40] is the sub-list for field type_name
+	11, // 7: idbridge.connector.v1.SettingSpec.rows:type_name -> idbridge.connector.v1.SettingRows
+	2,  // 8: idbridge.connector.v1.Paging.kind:type_name -> idbridge.connector.v1.PagingKind
+	3,  // 9: idbridge.connector.v1.FieldSpec.type:type_name -> idbridge.connector.v1.FieldType
+	12, // 10: idbridge.connector.v1.EndpointSpec.headers:type_name -> idbridge.connector.v1.KeyValue
+	12, // 11: idbridge.connector.v1.EndpointSpec.query:type_name -> idbridge.connector.v1.KeyValue
+	13, // 12: idbridge.connector.v1.EndpointSpec.paging:type_name -> idbridge.connector.v1.Paging
+	14, // 13: idbridge.connector.v1.EndpointSpec.fields:type_name -> idbridge.connector.v1.FieldSpec
+	12, // 14: idbridge.connector.v1.WebhookSpec.headers:type_name -> idbridge.connector.v1.KeyValue
+	12, // 15: idbridge.connector.v1.WebhookSpec.query:type_name -> idbridge.connector.v1.KeyValue
+	4,  // 16: idbridge.connector.v1.WebhookSpec.message_type:type_name -> idbridge.connector.v1.MessageType
+	16, // 17: idbridge.connector.v1.WebhookSpec.outputs:type_name -> idbridge.connector.v1.OutputSpec
+	18, // 18: idbridge.connector.v1.WebhookSpec.verify:type_name -> idbridge.connector.v1.VerifySpec
+	32, // 19: idbridge.connector.v1.VerifySpec.inputs:type_name -> idbridge.connector.v1.VerifySpec.InputsEntry
+	33, // 20: idbridge.connector.v1.TestRequest.settings:type_name -> idbridge.connector.v1.TestRequest.SettingsEntry
+	5,  // 21: idbridge.connector.v1.Check.status:type_name -> idbridge.connector.v1.CheckStatus
+	21, // 22: idbridge.connector.v1.TestResponse.checks:type_name -> idbridge.connector.v1.Check
+	34, // 23: idbridge.connector.v1.FetchRequest.settings:type_name -> idbridge.connector.v1.FetchRequest.SettingsEntry
+	15, // 24: idbridge.connector.v1.FetchRequest.custom:type_name -> idbridge.connector.v1.EndpointSpec
+	36, // 25: idbridge.connector.v1.FetchResponse.records:type_name -> google.protobuf.Struct
+	30, // 26: idbridge.connector.v1.FetchResponse.exchange:type_name -> idbridge.connector.v1.Exchange
+	12, // 27: idbridge.connector.v1.RenderedCall.headers:type_name -> idbridge.connector.v1.KeyValue
+	12, // 28: idbridge.connector.v1.RenderedCall.query:type_name -> idbridge.connector.v1.KeyValue
+	4,  // 29: idbridge.connector.v1.RenderedCall.message_type:type_name -> idbridge.connector.v1.MessageType
+	35, // 30: idbridge.connector.v1.InvokeRequest.settings:type_name -> idbridge.connector.v1.InvokeRequest.SettingsEntry
+	25, // 31: idbridge.connector.v1.InvokeRequest.call:type_name -> idbridge.connector.v1.RenderedCall
+	16, // 32: idbridge.connector.v1.InvokeRequest.outputs:type_name -> idbridge.connector.v1.OutputSpec
+	30, // 33: idbridge.connector.v1.InvokeResponse.exchange:type_name -> idbridge.connector.v1.Exchange
+	36, // 34: idbridge.connector.v1.InvokeResponse.outputs:type_name -> google.protobuf.Struct
+	12, // 35: idbridge.connector.v1.HTTPRequest.headers:type_name -> idbridge.connector.v1.KeyValue
+	12, // 36: idbridge.connector.v1.HTTPResponse.headers:type_name -> idbridge.connector.v1.KeyValue
+	28, // 37: idbridge.connector.v1.Exchange.request:type_name -> idbridge.connector.v1.HTTPRequest
+	29, // 38: idbridge.connector.v1.Exchange.response:type_name -> idbridge.connector.v1.HTTPResponse
+	6,  // 39: idbridge.connector.v1.AppError.kind:type_name -> idbridge.connector.v1.ErrorKind
+	30, // 40: idbridge.connector.v1.AppError.exchange:type_name -> idbridge.connector.v1.Exchange
+	7,  // 41: idbridge.connector.v1.Connector.Describe:input_type -> idbridge.connector.v1.DescribeRequest
+	20, // 42: idbridge.connector.v1.Connector.Test:input_type -> idbridge.connector.v1.TestRequest
+	23, // 43: idbridge.connector.v1.Connector.Fetch:input_type -> idbridge.connector.v1.FetchRequest
+	26, // 44: idbridge.connector.v1.Connector.Invoke:input_type -> idbridge.connector.v1.InvokeRequest
+	8,  // 45: idbridge.connector.v1.Connector.Describe:output_type -> idbridge.connector.v1.DescribeResponse
+	22, // 46: idbridge.connector.v1.Connector.Test:output_type -> idbridge.connector.v1.TestResponse
+	24, // 47: idbridge.connector.v1.Connector.Fetch:output_type -> idbridge.connector.v1.FetchResponse
+	27, // 48: idbridge.connector.v1.Connector.Invoke:output_type -> idbridge.connector.v1.InvokeResponse
+	45, // [45:49] is the sub-list for method output_type
+	41, // [41:45] is the sub-list for method input_type
+	41, // [41:41] is the sub-list for extension type_name
+	41, // [41:41] is the sub-list for extension extendee
+	0,  // [0:41] is the sub-list for field type_name
 }
 
 func init() { file_connector_v1_connector_proto_init() }
@@ -2841,7 +2937,7 @@ func file_connector_v1_connector_proto_init() {
 	if File_connector_v1_connector_proto != nil {
 		return
 	}
-	file_connector_v1_connector_proto_msgTypes[15].OneofWrappers = []any{
+	file_connector_v1_connector_proto_msgTypes[16].OneofWrappers = []any{
 		(*FetchRequest_EndpointId)(nil),
 		(*FetchRequest_Custom)(nil),
 	}
@@ -2851,7 +2947,7 @@ func file_connector_v1_connector_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_connector_v1_connector_proto_rawDesc), len(file_connector_v1_connector_proto_rawDesc)),
 			NumEnums:      7,
-			NumMessages:   28,
+			NumMessages:   29,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
