@@ -37,6 +37,9 @@ func (f *fakeConnector) Describe(context.Context, *connectorv1.DescribeRequest, 
 			{Key: "rate", Type: connectorv1.SettingType_SETTING_TYPE_INT},
 			{Key: "mode", Type: connectorv1.SettingType_SETTING_TYPE_ENUM, EnumValues: []string{"a", "b"}},
 			{Key: "apiKey", Type: connectorv1.SettingType_SETTING_TYPE_STRING, Required: true, Secret: true},
+			{Key: "roleTable", Type: connectorv1.SettingType_SETTING_TYPE_STRING, DefaultValue: "Admins -> WORKSPACE_ADMIN",
+				Rows: &connectorv1.SettingRows{Name: "Role table", KeyNoun: "AD group", ValueNoun: "role the app gives",
+					Values: []string{"WORKSPACE_ADMIN", "TEAM_MANAGER", "PROJECT_MANAGER"}}},
 		},
 	}, nil
 }

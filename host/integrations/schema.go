@@ -64,6 +64,8 @@ func (s schema) check(values map[string]string, secret bool) []Problem {
 		default:
 			if msg := checkValue(spec, v); msg != "" {
 				problems = append(problems, Problem{k, msg})
+			} else if rows := spec.GetRows(); rows != nil && !spec.GetSecret() {
+				problems = append(problems, rowProblems(k, rows, v)...)
 			}
 		}
 	}

@@ -344,7 +344,7 @@ func TestSchema(t *testing.T) {
 	f := newFixture(t)
 	f.create(t, testKey)
 	sch, err := f.svc.Schema(context.Background(), "main")
-	if err != nil || len(sch) != 5 || sch[0].Key != "apiKey" || !sch[0].Secret || sch[4].Key != "workspaceId" || sch[2].Type != "enum" {
+	if err != nil || len(sch) != 6 || sch[0].Key != "apiKey" || !sch[0].Secret || sch[5].Key != "workspaceId" || sch[2].Type != "enum" {
 		t.Fatalf("Schema = %+v, %v", sch, err)
 	}
 }

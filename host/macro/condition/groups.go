@@ -124,14 +124,27 @@ func GroupTable(s string) []string {
 	return out
 }
 
+// TableLines splits a table written as text into its rows as written, one
+// a line or separated by ";", blank ones dropped, spaces trimmed and "→"
+// read as RowArrow: the numbering an admin sees, which the host uses to
+// name a refused row (see decision 0219).
+func TableLines(s string) []string {
+	var out []string
+	for _, line := range strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == '\r' || r == ';' }) {
+		if line = strings.TrimSpace(strings.ReplaceAll(line, "→", RowArrow)); line != "" {
+			out = append(out, line)
+		}
+	}
+	return out
+}
+
 // GroupRows splits a table written as text into rows, one a line or
 // separated by ";", blank ones ignored. A row is a group alone, or a group,
 // RowArrow and a value ("Project Leads -> PROJECT_MANAGER"); spaces around
 // each part are dropped.
 func GroupRows(s string) []GroupRow {
 	var out []GroupRow
-	for _, line := range strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == '\r' || r == ';' }) {
-		line = strings.ReplaceAll(line, "→", RowArrow)
+	for _, line := range TableLines(s) {
 		group, value, _ := strings.Cut(line, RowArrow)
 		if g := strings.TrimSpace(group); g != "" {
 			out = append(out, GroupRow{Group: g, Value: strings.TrimSpace(value)})
