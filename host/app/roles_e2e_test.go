@@ -94,6 +94,17 @@ func TestRoleDriftAppliedThroughTheRolesAutomation(t *testing.T) {
 	if !view.Enabled {
 		t.Fatalf("enable: %+v", view)
 	}
+	// A mistyped role in the table is refused, naming the row, through the
+	// connector's own declaration; the saved table stays.
+	status, answer := h.raw(t, "PATCH", "/v1/integrations/clockify/settings",
+		map[string]string{"roleTable": admins + " -> WORKSPACE_ADMIN; " + admins + " -> WORKSPACE_ADMN"})
+	if status != 400 || !strings.Contains(string(answer), "Role table row 2: WORKSPACE_ADMN is not a role Clockify gives; use WORKSPACE_ADMIN, TEAM_MANAGER or PROJECT_MANAGER") {
+		t.Fatalf("a mistyped role: %d %s; want 400 naming row 2", status, answer)
+	}
+	h.api(t, "GET", "/v1/integrations/clockify", nil, &view)
+	if view.Settings["roleTable"] != admins+" -> WORKSPACE_ADMIN" {
+		t.Fatalf("after a refused save roleTable = %q", view.Settings["roleTable"])
+	}
 	var inst automation.InstallResult
 	h.api(t, "POST", "/v1/templates/install", automation.InstallRequest{Integration: "clockify"}, &inst)
 	if !slices.Contains(inst.Installed, "clockify-roles") {

@@ -31,9 +31,9 @@ import (
 	"github.com/idbridge/idbridge/plugins/scim/scimtest"
 )
 
-// api calls the host as an admin and decodes the answer into out; a
-// status other than 2xx fails the test with the host's message.
-func (h *fullHost) api(t *testing.T, method, path string, in, out any) {
+// raw calls the host as an admin and returns the status and body, for
+// answers a test expects to be refused.
+func (h *fullHost) raw(t *testing.T, method, path string, in any) (int, []byte) {
 	t.Helper()
 	var body io.Reader
 	if in != nil {
@@ -55,8 +55,16 @@ func (h *fullHost) api(t *testing.T, method, path string, in, out any) {
 	}
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode/100 != 2 {
-		t.Fatalf("%s %s: %d %s", method, path, resp.StatusCode, raw)
+	return resp.StatusCode, raw
+}
+
+// api calls the host as an admin and decodes the answer into out; a
+// status other than 2xx fails the test with the host's message.
+func (h *fullHost) api(t *testing.T, method, path string, in, out any) {
+	t.Helper()
+	status, raw := h.raw(t, method, path, in)
+	if status/100 != 2 {
+		t.Fatalf("%s %s: %d %s", method, path, status, raw)
 	}
 	if out != nil {
 		if err := json.Unmarshal(raw, out); err != nil {

@@ -66,6 +66,8 @@ func Connector() sdk.Connector {
 				Pattern:     "^[0-9a-fA-F]{24}$",
 				Description: "The 24-character id of the Clockify workspace (Workspace settings, or the URL of the workspace)."},
 			{Key: SettingRoleTable, Label: "Role table (AD group -> role)", Type: sdk.String, Default: DefaultRoleTable,
+				Rows: &sdk.SettingRows{Name: "Role table", KeyNoun: "AD group", ValueNoun: "role Clockify gives",
+					Values: []string{RoleWorkspaceAdmin, RoleTeamManager, RoleProjectManager}},
 				Description: "Rows \"AD group -> role\" separated by semicolons, e.g. \"Timesheet Admins -> WORKSPACE_ADMIN; Project Leads -> PROJECT_MANAGER\". A group is named by its CN or full DN; members, directly or through nested groups, get the role: WORKSPACE_ADMIN over the workspace, TEAM_MANAGER over the user group named after their department, PROJECT_MANAGER over the project named after their department. A user who leaves the groups loses the role; a role no row names is left alone. Removing the setting puts the default back."},
 		},
 		BaseURL: sdk.BaseURL{Setting: SettingBaseURL, Default: DefaultBaseURL,
