@@ -64,3 +64,18 @@ func escapeBytes(b []byte) string {
 	}
 	return sb.String()
 }
+
+// IDFilter matches the entry whose stable id is id: objectGUID on AD,
+// written as the escaped bytes AD compares (its string form matches
+// nothing there), else entryUUID. Filters that name users by id, and so
+// survive renames and moves, are built here.
+func IDFilter(flavor Flavor, id string) (string, error) {
+	if flavor != FlavorAD {
+		return Equal("entryUUID", id), nil
+	}
+	raw, err := ParseGUID(id)
+	if err != nil {
+		return "", err
+	}
+	return "(objectGUID=" + escapeBytes(raw) + ")", nil
+}

@@ -92,17 +92,13 @@ func (c *Client) GetUser(ctx context.Context, dn string) (User, error) {
 // UserByID finds a user by the stable ID (objectGUID or entryUUID) anywhere
 // under the base DN, wherever it has been moved.
 func (c *Client) UserByID(ctx context.Context, id string) (User, error) {
-	filter := Equal("entryUUID", id)
-	if c.flavor == FlavorAD {
-		raw, err := ParseGUID(id)
-		if err != nil {
-			return User{}, newError("find user by ID", ErrNotFound, "pass the objectGUID in string form", err)
-		}
-		filter = "(objectGUID=" + escapeBytes(raw) + ")"
+	filter, err := IDFilter(c.flavor, id)
+	if err != nil {
+		return User{}, newError("find user by ID", ErrNotFound, "pass the objectGUID in string form", err)
 	}
 	var u User
 	found := false
-	err := c.Users(ctx, UserQuery{Filter: filter}, func(x User) error {
+	err = c.Users(ctx, UserQuery{Filter: filter}, func(x User) error {
 		u, found = x, true
 		return nil
 	})
