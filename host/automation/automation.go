@@ -95,6 +95,27 @@ type Scope struct {
 	// Filter is an LDAP filter the users must also match, e.g.
 	// (department=Sales).
 	Filter string `json:"filter,omitempty"`
+	// Users keeps only these users, for an automation that is about named
+	// people rather than a place in the directory. On save each may be
+	// given by any identifier a user is found by (DN, logon name, mail,
+	// id); it is kept as the user's stable id, so a rename or a move does
+	// not drop the user from the scope. At most MaxScopeUsers. See
+	// decision 0273.
+	Users []ScopeUser `json:"users,omitempty"`
+}
+
+// MaxScopeUsers bounds Scope.Users: every one is a term of the scope's
+// LDAP filter, and a longer list is a group's work.
+const MaxScopeUsers = 200
+
+// ScopeUser is one user named in a scope.
+type ScopeUser struct {
+	// ID is the user's objectGUID (AD) or entryUUID. On save it may hold
+	// a DN, logon name or mail instead; it is replaced by the id.
+	ID string `json:"id"`
+	// Name is the user's display name when the scope was saved, so that
+	// lists and forms show a person, not a GUID. It is not used to match.
+	Name string `json:"name,omitempty"`
 }
 
 // Action is what an automation runs: exactly one of a template and a sync.

@@ -13,7 +13,12 @@ var (
 	// ErrInvalid is wrapped by every *ValidationError.
 	ErrInvalid = errors.New("the automation is not valid")
 	// ErrEmptyScope: no OU, group or filter was given.
-	ErrEmptyScope = errors.New("the scope is empty: set an OU, a group or an LDAP filter (use the domain's base DN as the OU to mean everyone)")
+	ErrEmptyScope = errors.New("the scope is empty: set an OU, a group, an LDAP filter or users (use the domain's base DN as the OU to mean everyone)")
+	// ErrUnknownScopeUser: a user named in the scope is not in the
+	// directory.
+	ErrUnknownScopeUser = errors.New("no user has the DN, logon name, mail or id")
+	// ErrTooManyScopeUsers: the scope names more than MaxScopeUsers users.
+	ErrTooManyScopeUsers = errors.New("too many users in the scope")
 	// ErrBadSchedule: the cron expression does not parse.
 	ErrBadSchedule = errors.New("the schedule is not a cron expression: use five fields (minute hour day month weekday), e.g. \"0 6 * * 1-5\", or a descriptor such as @daily or @every 1h")
 	// ErrBadFilter: the LDAP filter does not parse.

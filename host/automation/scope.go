@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/go-ldap/ldap/v3"
@@ -48,13 +49,45 @@ func normalizeFilter(f string) (string, error) {
 
 // isEmpty reports whether no part of the scope is set.
 func (s Scope) isEmpty() bool {
-	return strings.TrimSpace(s.OU) == "" && strings.TrimSpace(s.Group) == "" && strings.TrimSpace(s.Filter) == ""
+	return strings.TrimSpace(s.OU) == "" && strings.TrimSpace(s.Group) == "" && strings.TrimSpace(s.Filter) == "" && len(s.Users) == 0
 }
 
-// ldapFilter is the group and filter parts as one escaped filter; "" when
-// neither is set. The scope must have been validated.
-func (s Scope) ldapFilter() string {
+// sameUsers reports whether s and o select the same users: the same parts
+// and the same named users in the same order (names shown are not part of
+// it).
+func (s Scope) sameUsers(o Scope) bool {
+	if s.OU != o.OU || s.Subtree != o.Subtree || s.Group != o.Group || s.Nested != o.Nested || s.Filter != o.Filter {
+		return false
+	}
+	return slices.EqualFunc(s.Users, o.Users, func(a, b ScopeUser) bool { return a.ID == b.ID })
+}
+
+// usersFilter matches the scope's named users by their stable ids; ""
+// when none are named. An id that cannot be written as a filter (which
+// validation refuses) matches nothing rather than being dropped, which
+// would widen the scope. See decision 0273.
+func (s Scope) usersFilter(flavor directory.Flavor) string {
+	if len(s.Users) == 0 {
+		return ""
+	}
+	terms := make([]string, 0, len(s.Users))
+	for _, u := range s.Users {
+		f, err := directory.IDFilter(flavor, u.ID)
+		if err != nil {
+			f = directory.Not("(objectClass=*)")
+		}
+		terms = append(terms, f)
+	}
+	return directory.Or(terms...)
+}
+
+// ldapFilter is the group, filter and users parts as one escaped filter;
+// "" when none is set. The scope must have been validated.
+func (s Scope) ldapFilter(flavor directory.Flavor) string {
 	var parts []string
+	if f := s.usersFilter(flavor); f != "" {
+		parts = append(parts, f)
+	}
 	if s.Group != "" {
 		parts = append(parts, memberFilter(s.Group, s.Nested))
 	}
@@ -84,8 +117,8 @@ func (s Scope) holdsDN(dn string) bool {
 }
 
 // query is the directory search that lists the scope's users.
-func (s Scope) query() directory.UserQuery {
-	q := directory.UserQuery{Base: s.OU, Scope: directory.ScopeSubtree, Filter: s.ldapFilter()}
+func (s Scope) query(flavor directory.Flavor) directory.UserQuery {
+	q := directory.UserQuery{Base: s.OU, Scope: directory.ScopeSubtree, Filter: s.ldapFilter(flavor)}
 	if s.OU != "" && !s.Subtree {
 		q.Scope = directory.ScopeOneLevel
 	}
@@ -101,7 +134,7 @@ func (s Scope) contains(ctx context.Context, dir Directory, dn string) (bool, er
 	if dn == "" || !s.holdsDN(dn) {
 		return false, nil
 	}
-	f := s.ldapFilter()
+	f := s.ldapFilter(dir.Flavor())
 	if f == "" {
 		return true, nil
 	}
@@ -133,7 +166,7 @@ func (s Scope) members(ctx context.Context, dir Directory, fn func(directory.Use
 	if sc, ok := dir.(userScanner); ok {
 		read = sc.ScanUsers
 	}
-	if err := read(ctx, s.query(), fn); err != nil {
+	if err := read(ctx, s.query(dir.Flavor()), fn); err != nil {
 		return fmt.Errorf("list the users in scope: %w", err)
 	}
 	return nil

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/idbridge/idbridge/host/directory"
 	"github.com/idbridge/idbridge/host/watch"
 )
 
@@ -12,16 +13,16 @@ import (
 // composed filter means exactly what the parts say.
 func TestScopeFilterEscapesValues(t *testing.T) {
 	s := Scope{Group: "CN=a*)(objectClass=*,OU=G,DC=x", Filter: "department=R&D"}
-	got := s.ldapFilter()
+	got := s.ldapFilter(directory.FlavorAD)
 	want := `(&(memberOf=CN=a\2a\29\28objectClass=\2a,OU=G,DC=x)(department=R&D))`
 	if got != want {
 		t.Fatalf("filter\n got %s\nwant %s", got, want)
 	}
 	s.Nested = true
-	if got := s.ldapFilter(); got != `(&(memberOf:1.2.840.113556.1.4.1941:=CN=a\2a\29\28objectClass=\2a,OU=G,DC=x)(department=R&D))` {
+	if got := s.ldapFilter(directory.FlavorAD); got != `(&(memberOf:1.2.840.113556.1.4.1941:=CN=a\2a\29\28objectClass=\2a,OU=G,DC=x)(department=R&D))` {
 		t.Fatalf("nested filter %s", got)
 	}
-	if (Scope{OU: "OU=x,DC=y"}).ldapFilter() != "" {
+	if (Scope{OU: "OU=x,DC=y"}).ldapFilter(directory.FlavorAD) != "" {
 		t.Fatal("an OU-only scope needs no filter")
 	}
 }

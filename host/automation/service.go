@@ -209,7 +209,7 @@ func (s *Service) Update(ctx context.Context, id string, a Automation) (*Automat
 		return nil, err
 	}
 	a.ID, a.Created, a.Updated = old.ID, old.Created, s.now()
-	if a.Enabled && (!old.Enabled || a.Scope != old.Scope) {
+	if a.Enabled && (!old.Enabled || !a.Scope.sameUsers(old.Scope)) {
 		if err := s.baseline(ctx, a); err != nil {
 			return nil, err
 		}

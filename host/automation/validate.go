@@ -50,7 +50,9 @@ func (s *Service) validate(ctx context.Context, a *Automation) error {
 		v.add("name", errors.New("give the automation a name"))
 	}
 	s.validateTrigger(&v, &a.Trigger)
-	s.validateScope(&v, &a.Scope)
+	if err := s.validateScope(ctx, &v, &a.Scope); err != nil {
+		return err
+	}
 	if err := s.validateAction(ctx, &v, a); err != nil {
 		return err
 	}
@@ -101,11 +103,13 @@ func kindList() string {
 	return strings.Join(names, ", ")
 }
 
-func (s *Service) validateScope(v *validator, sc *Scope) {
+// validateScope checks the scope's parts. Only a directory that cannot be
+// asked is returned as an error; an unknown user is a problem.
+func (s *Service) validateScope(ctx context.Context, v *validator, sc *Scope) error {
 	sc.OU, sc.Group = strings.TrimSpace(sc.OU), strings.TrimSpace(sc.Group)
 	if sc.isEmpty() {
 		v.add("scope", ErrEmptyScope)
-		return
+		return nil
 	}
 	if sc.OU != "" {
 		if _, err := ldap.ParseDN(sc.OU); err != nil || !strings.Contains(sc.OU, "=") {
@@ -130,6 +134,64 @@ func (s *Service) validateScope(v *validator, sc *Scope) {
 			sc.Filter = f
 		}
 	}
+	return s.resolveScopeUsers(ctx, v, sc)
+}
+
+// resolveScopeUsers finds each named user, by whatever identifier was
+// given, and keeps their stable id and name: the scope then follows the
+// person through renames and moves. See decision 0273.
+func (s *Service) resolveScopeUsers(ctx context.Context, v *validator, sc *Scope) error {
+	if len(sc.Users) == 0 {
+		sc.Users = nil
+		return nil
+	}
+	if len(sc.Users) > MaxScopeUsers {
+		v.add("scope.users", fmt.Errorf("%w: %d users are named; name at most %d, or scope by a group or an OU instead", ErrTooManyScopeUsers, len(sc.Users), MaxScopeUsers))
+		return nil
+	}
+	if s.cfg.Directory == nil {
+		v.add("scope.users", errors.New("this host has no directory to find users in; scope by OU, group or filter"))
+		return nil
+	}
+	seen := map[string]bool{}
+	kept := sc.Users[:0]
+	for i, su := range sc.Users {
+		field := fmt.Sprintf("scope.users[%d]", i)
+		ref := strings.TrimSpace(su.ID)
+		if ref == "" {
+			v.add(field, errors.New("pick a user, or remove the row"))
+			continue
+		}
+		u, err := s.cfg.Directory.ResolveUser(ctx, ref)
+		switch {
+		case errors.Is(err, directory.ErrNotFound):
+			v.add(field, fmt.Errorf("%w %q; search for the person and pick them", ErrUnknownScopeUser, ref))
+			continue
+		case errors.Is(err, directory.ErrAmbiguous):
+			v.add(field, fmt.Errorf("more than one user matches %q; pick the person by their DN", ref))
+			continue
+		case err != nil:
+			return fmt.Errorf("find scope user %q: %w", ref, err)
+		}
+		if seen[u.ID] {
+			continue
+		}
+		seen[u.ID] = true
+		kept = append(kept, ScopeUser{ID: u.ID, Name: displayName(u)})
+	}
+	sc.Users = kept
+	return nil
+}
+
+// displayName is what a list shows for a user: the display name, else
+// the cn, else the DN.
+func displayName(u directory.User) string {
+	for _, a := range []string{"displayName", "cn"} {
+		if n := u.Get(a); n != "" {
+			return n
+		}
+	}
+	return u.DN
 }
 
 // validateAction checks what runs. Only a failure to ask the catalog is
