@@ -23,11 +23,12 @@ type automation struct {
 		Schedule string   `json:"schedule,omitempty"`
 	} `json:"trigger"`
 	Scope struct {
-		OU      string `json:"ou,omitempty"`
-		Subtree bool   `json:"subtree,omitempty"`
-		Group   string `json:"group,omitempty"`
-		Nested  bool   `json:"nested,omitempty"`
-		Filter  string `json:"filter,omitempty"`
+		OU      string      `json:"ou,omitempty"`
+		Subtree bool        `json:"subtree,omitempty"`
+		Group   string      `json:"group,omitempty"`
+		Nested  bool        `json:"nested,omitempty"`
+		Filter  string      `json:"filter,omitempty"`
+		Users   []scopeUser `json:"users,omitempty"`
 	} `json:"scope"`
 	Action struct {
 		Template string `json:"template,omitempty"`
@@ -38,6 +39,15 @@ type automation struct {
 	} `json:"options"`
 	Integrations []string  `json:"integrations,omitempty"`
 	Updated      time.Time `json:"updated,omitzero"`
+}
+
+// scopeUser is one user an automation's scope names. Named is the id
+// Name belongs to, so that a row whose user was changed in the form shows
+// no stale name; it never leaves the console.
+type scopeUser struct {
+	ID    string `json:"id"`
+	Name  string `json:"name,omitempty"`
+	Named string `json:"-"`
 }
 
 // eventKind is an AD change an event trigger can react to, in words.
@@ -122,6 +132,9 @@ func (c *Console) automationsPage(w http.ResponseWriter, r *http.Request, s *ses
 				return
 			}
 			_ = a.decode(&d.Form)
+			for i := range d.Form.Scope.Users {
+				d.Form.Scope.Users[i].Named = d.Form.Scope.Users[i].ID
+			}
 			d.Editing = true
 		}
 		if d.Form.Options.DeactivationLimit != 0 {
@@ -199,6 +212,11 @@ func automationFromForm(form url.Values) automation {
 	}
 	a.Scope.OU, a.Scope.Group, a.Scope.Filter = f("scope.ou"), f("scope.group"), f("scope.filter")
 	a.Scope.Subtree, a.Scope.Nested = f("scope.subtree") == "on", f("scope.nested") == "on"
+	// Every row as typed, empty ones too: the form draws them again.
+	for _, row := range rowValues(form, "scope.users") {
+		a.Scope.Users = append(a.Scope.Users, scopeUser{ID: strings.TrimSpace(row.Get("id")),
+			Name: row.Get("name"), Named: row.Get("named")})
+	}
 	if action := f("action"); strings.HasPrefix(action, "sync:") {
 		a.Action.Sync = strings.TrimPrefix(action, "sync:")
 	} else {
@@ -233,6 +251,17 @@ func (c *Console) saveAutomation(w http.ResponseWriter, r *http.Request, s *sess
 			return
 		}
 	}
+	// Empty user rows are not sent; the API's problems with the users
+	// sent are put back on the rows they came from. See decision 0274.
+	rows := a.Scope.Users
+	a.Scope.Users = nil
+	var rowOf []int
+	for i, u := range rows {
+		if u.ID != "" {
+			a.Scope.Users = append(a.Scope.Users, scopeUser{ID: u.ID})
+			rowOf = append(rowOf, i)
+		}
+	}
 	var ans answer
 	if editing {
 		ans = c.api.call(r.Context(), r, s.token, apiclient.RoutePutAutomationsID, []string{a.ID}, a)
@@ -240,6 +269,7 @@ func (c *Console) saveAutomation(w http.ResponseWriter, r *http.Request, s *sess
 		a.ID = ""
 		ans = c.api.call(r.Context(), r, s.token, apiclient.RoutePostAutomations, nil, a)
 	}
+	ans.Fields = toFormRows(ans.Fields, map[string][]int{"scope.users": rowOf})
 	if ans.ok() {
 		back = "/automations#automations"
 	}

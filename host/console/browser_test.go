@@ -930,11 +930,35 @@ func TestConsoleInBrowser(t *testing.T) {
 		t.Fatalf("the edit form shows %q, want %q", v, want)
 	}
 	b.fill("#au-description", "Joiners of the staff OU")
+	// A user of the scope picked from the directory: Add user draws a
+	// row with its own picker, the description typed is kept, and the
+	// saved scope shows the person by name.
+	b.submit("add a scope user row", "#add-scope-user")
+	if v := b.values("#au-description", "#au-user-0"); v != "Joiners of the staff OU|" {
+		t.Fatalf("after Add user the form holds %q", v)
+	}
+	b.step("find nora for the scope",
+		chromedp.SendKeys(chromedp.CSS("#au-user-0-find"), "nora"),
+		chromedp.WaitReady(chromedp.CSS(`#au-user-0-find[data-picker-found]:not([data-picker-found="0"])`)))
+	if picked := eval[string](b, `(function () {
+		var box = document.getElementById("au-user-0-find");
+		box.value = document.querySelector("#au-user-0-found option").value;
+		box.dispatchEvent(new Event("input", {bubbles: true}));
+		box.blur();
+		return document.getElementById("au-user-0").value; })()`); picked != nora {
+		t.Fatalf("the picker put %q in the scope's user, want %q", picked, nora)
+	}
 	b.submit("edit the automation", "#save-automation")
 	b.flashOK("edit the automation")
-	if row := b.text(chromedp.CSS(`tr[data-automation="` + autoID + `"]`)); !strings.Contains(row, "Joiners of the staff OU") {
+	row := b.text(chromedp.CSS(`tr[data-automation="` + autoID + `"]`))
+	if !strings.Contains(row, "Joiners of the staff OU") || !strings.Contains(strings.ToLower(row), "only nora") {
 		t.Fatalf("the edited automation is listed as %q", row)
 	}
+	b.open("/automations?edit=" + autoID)
+	if id := b.values("#au-user-0"); len(id) != 36 || strings.Count(id, "-") != 4 {
+		t.Fatalf("the scope's user is kept as %q, want the user's id", id)
+	}
+	b.shot("17b-automation-scope-user")
 
 	// Apply now: a user nobody is refused in words and what was typed
 	// comes back; then omar, by mail as the webhook test takes him.

@@ -65,6 +65,8 @@ var automationLabels = map[string]string{
 	"scope.group":               "Group",
 	"scope.filter":              "LDAP filter",
 	"scope.nested":              "Nested group members",
+	"scope.users":               "Scope users",
+	"scope.users[]":             "Scope user #",
 	"action":                    "What runs",
 	"action.template":           "What runs",
 	"action.sync":               "What runs",
@@ -77,6 +79,7 @@ var formInputs = map[string]map[string]string{
 	"POST /automations/save": {
 		"action.template": "action",
 		"action.sync":     "action",
+		"scope.users":     "scope.users",
 	},
 }
 

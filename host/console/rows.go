@@ -180,8 +180,8 @@ func rowValues(form url.Values, list string) []url.Values {
 }
 
 // listPath matches a numbered list item at the start of an API field
-// path: "mappings[3]" in "mappings[3].attribute".
-var listPath = regexp.MustCompile(`^([A-Za-z]+)\[(\d+)\]`)
+// path: "mappings[3]" in "mappings[3].attribute", "scope.users[1]".
+var listPath = regexp.MustCompile(`^([A-Za-z][A-Za-z.]*)\[(\d+)\]`)
 
 // toFormRows renames the API's field paths from the items sent to the
 // rows they came from: empty rows are not sent, so item k of list is row
