@@ -43,12 +43,7 @@ var wildcard = regexp.MustCompile(`\{([A-Za-z_][A-Za-z0-9_]*)?(\.\.\.)?(\$)?\}`)
 // routes: one Route descriptor and one Client method per route.
 func Generate(routes []api.Route) ([]byte, error) {
 	sorted := slices.Clone(routes)
-	slices.SortStableFunc(sorted, func(a, b api.Route) int {
-		if c := strings.Compare(a.Pattern, b.Pattern); c != 0 {
-			return c
-		}
-		return strings.Compare(methodRank(a.Method), methodRank(b.Method))
-	})
+	slices.SortStableFunc(sorted, api.CompareRoutes)
 	g := &gen{imports: map[string]string{}, names: map[string]string{}}
 	var vars, list, methods bytes.Buffer
 	seen := map[string]api.Route{}
@@ -258,19 +253,3 @@ func oneLine(s string) string {
 }
 
 func lastElem(path string) string { return path[strings.LastIndex(path, "/")+1:] }
-
-func methodRank(m string) string {
-	switch m {
-	case "GET":
-		return "0"
-	case "POST":
-		return "1"
-	case "PUT":
-		return "2"
-	case "PATCH":
-		return "3"
-	case "DELETE":
-		return "4"
-	}
-	return "5" + m
-}
