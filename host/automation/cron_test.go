@@ -5,6 +5,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+	// The time zone database is built into the test binary, so the test
+	// runs wherever it is built instead of skipping without tzdata.
+	_ "time/tzdata"
 
 	"github.com/idbridge/idbridge/host/automation"
 )
@@ -33,7 +36,7 @@ func TestScheduleRefusalsNameTheField(t *testing.T) {
 func TestNextRunsAreInTheScheduleTimeZone(t *testing.T) {
 	paris, err := time.LoadLocation("Europe/Paris")
 	if err != nil {
-		t.Skip("no time zone database:", err)
+		t.Fatal(err)
 	}
 	// Friday 4 December 2026, 07:00 in Paris.
 	from := time.Date(2026, 12, 4, 6, 0, 0, 0, time.UTC)

@@ -24,6 +24,9 @@ func TestPackRefusals(t *testing.T) {
 	}{
 		"symlink in the folder": {func(t *testing.T, dir string) {
 			if err := os.Symlink("/etc/passwd", filepath.Join(dir, "passwd")); err != nil {
+				if os.Getenv("CI") == "true" {
+					t.Fatal("CI must be able to make a symlink:", err)
+				}
 				t.Skip("symlinks unavailable:", err)
 			}
 		}, "not a regular file"},
