@@ -23,12 +23,11 @@ type Limiters struct {
 	mu     sync.Mutex
 	byK    map[string]*rate.Limiter
 	paused map[string]time.Time
-	now    func() time.Time
 }
 
 // NewLimiters returns an empty registry.
 func NewLimiters() *Limiters {
-	return &Limiters{byK: map[string]*rate.Limiter{}, paused: map[string]time.Time{}, now: time.Now}
+	return &Limiters{byK: map[string]*rate.Limiter{}, paused: map[string]time.Time{}}
 }
 
 // Wait blocks until the limiter for key allows one request and no pause
@@ -71,7 +70,7 @@ func (l *Limiters) pausedFor(key string) time.Duration {
 	if !ok {
 		return 0
 	}
-	d := until.Sub(l.now())
+	d := time.Until(until)
 	if d <= 0 {
 		delete(l.paused, key)
 	}
