@@ -112,18 +112,6 @@ func rowsOf(table ref.Val) ([]GroupRow, error) {
 	return rows, nil
 }
 
-// GroupTable splits a table of groups written as text: one entry a line
-// or separated by ";", blank entries ignored. DNs hold commas, never
-// semicolons, so both separators are safe. A row's value, if any, is
-// left out: see GroupRows.
-func GroupTable(s string) []string {
-	var out []string
-	for _, r := range GroupRows(s) {
-		out = append(out, r.Group)
-	}
-	return out
-}
-
 // TableLines splits a table written as text into its rows as written, one
 // a line or separated by ";", blank ones dropped, spaces trimmed and "→"
 // read as RowArrow: the numbering an admin sees, which the host uses to
