@@ -290,14 +290,10 @@ func stepInput(field string) string {
 	return field
 }
 
-// webhookChoices lists every integration's webhooks for the steps'
-// drop-downs.
-func (c *Console) webhookChoices(r *http.Request, s *session) []webhookChoice {
+// webhookChoices lists the webhooks of every integration in ins for the
+// steps' drop-downs.
+func (c *Console) webhookChoices(r *http.Request, s *session, ins []integrationView) []webhookChoice {
 	if !c.routeTable().has(apiclient.RouteGetIntegrationsIntegrationWebhooks) {
-		return nil
-	}
-	var ins []integrationView
-	if a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetIntegrations, nil, nil); !a.ok() || a.decode(&ins) != nil {
 		return nil
 	}
 	var out []webhookChoice

@@ -116,16 +116,22 @@ func (c *Console) templatesPage(w http.ResponseWriter, r *http.Request, s *sessi
 				d.Form.ID = kept.Get("id")
 			}
 		}
-		d.Macros = c.templateMacros(r, s, d.Shown)
+		// Both pickers start from the integrations: fetch them once.
+		var ins []integrationView
+		if a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetIntegrations, nil, nil); !a.ok() || a.decode(&ins) != nil {
+			ins = nil
+		}
+		d.Macros = c.templateMacros(r, s, d.Shown, ins)
 		_, d.Functions = chooser()
-		d.Webhooks = c.webhookChoices(r, s)
+		d.Webhooks = c.webhookChoices(r, s, ins)
 	}
 	c.render(w, http.StatusOK, "templates", c.newPage(s, "templates", "Orchestration templates", d))
 }
 
 // templateMacros is the chooser of the integration the template calls, as
-// the outbound service lists it, plus the outputs of the template's steps.
-func (c *Console) templateMacros(r *http.Request, s *session, t *tmpl) []macro.MacroInfo {
+// the outbound service lists it (the first of ins when no step names one),
+// plus the outputs of the template's steps.
+func (c *Console) templateMacros(r *http.Request, s *session, t *tmpl, ins []integrationView) []macro.MacroInfo {
 	integ := ""
 	if t != nil {
 		for _, st := range t.Steps {
@@ -135,11 +141,8 @@ func (c *Console) templateMacros(r *http.Request, s *session, t *tmpl) []macro.M
 			}
 		}
 	}
-	if integ == "" {
-		var ins []integrationView
-		if a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetIntegrations, nil, nil); a.ok() && a.decode(&ins) == nil && len(ins) > 0 {
-			integ = ins[0].ID
-		}
+	if integ == "" && len(ins) > 0 {
+		integ = ins[0].ID
 	}
 	var out []macro.MacroInfo
 	if integ != "" && c.routeTable().has(apiclient.RouteGetIntegrationsIntegrationMacros) {
