@@ -42,51 +42,39 @@ func (s *Service) Start(ctx context.Context) error {
 // RemaskSamples passes every stored field sample through the Masker and
 // rewrites the documents that change. It returns how many it rewrote.
 func (s *Service) RemaskSamples(ctx context.Context) (int, error) {
-	n := 0
-	var endpoints []string
-	if err := s.cfg.Docs.List(ctx, Kind, func(id string, decode func(any) error) error {
-		var e Endpoint
-		if err := decode(&e); err != nil {
+	n, err := remaskKind(ctx, s, Kind, func(e *Endpoint) []mapping.Field { return e.Fields })
+	if err != nil {
+		return n, err
+	}
+	m, err := remaskKind(ctx, s, TestMarkKind, func(t *testMark) []mapping.Field { return t.Fields })
+	return n + m, err
+}
+
+// remaskKind rewrites the documents of one kind whose samples the Masker
+// changes: it lists them first and rewrites after, so no write happens
+// while the listing reads. It returns how many it rewrote.
+func remaskKind[T any](ctx context.Context, s *Service, kind string, fields func(*T) []mapping.Field) (int, error) {
+	var ids []string
+	if err := s.cfg.Docs.List(ctx, kind, func(id string, decode func(any) error) error {
+		var v T
+		if err := decode(&v); err != nil {
 			return err
 		}
-		if s.maskFields(e.Fields) {
-			endpoints = append(endpoints, id)
+		if s.maskFields(fields(&v)) {
+			ids = append(ids, id)
 		}
 		return nil
 	}); err != nil {
 		return 0, err
 	}
-	for _, id := range endpoints {
-		var e Endpoint
-		if err := s.cfg.Docs.Get(ctx, Kind, id, &e); err != nil {
+	n := 0
+	for _, id := range ids {
+		var v T
+		if err := s.cfg.Docs.Get(ctx, kind, id, &v); err != nil {
 			return n, err
 		}
-		s.maskFields(e.Fields)
-		if err := s.cfg.Docs.Put(ctx, Kind, id, e); err != nil {
-			return n, err
-		}
-		n++
-	}
-	var marks []string
-	if err := s.cfg.Docs.List(ctx, TestMarkKind, func(id string, decode func(any) error) error {
-		var m testMark
-		if err := decode(&m); err != nil {
-			return err
-		}
-		if s.maskFields(m.Fields) {
-			marks = append(marks, id)
-		}
-		return nil
-	}); err != nil {
-		return n, err
-	}
-	for _, id := range marks {
-		var m testMark
-		if err := s.cfg.Docs.Get(ctx, TestMarkKind, id, &m); err != nil {
-			return n, err
-		}
-		s.maskFields(m.Fields)
-		if err := s.cfg.Docs.Put(ctx, TestMarkKind, id, m); err != nil {
+		s.maskFields(fields(&v))
+		if err := s.cfg.Docs.Put(ctx, kind, id, v); err != nil {
 			return n, err
 		}
 		n++
