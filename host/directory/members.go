@@ -66,7 +66,7 @@ func (c *Client) NestedMembers(ctx context.Context, dn string) ([]string, error)
 	var out []string
 	level := []string{dn}
 	for depth := 0; len(level) > 0; depth++ {
-		if depth >= maxNestingDepth {
+		if depth >= MaxNestingDepth {
 			return out, newError(nestedMembersStep+dn, ErrRejected, "flatten the nesting", ErrNestingTooDeep)
 		}
 		var next []string
@@ -81,7 +81,7 @@ func (c *Client) NestedMembers(ctx context.Context, dn string) ([]string, error)
 				case groups[key] && !seen[key]:
 					seen[key] = true
 					next = append(next, m)
-					if len(seen) > maxNestedGroups {
+					if len(seen) > MaxNestedGroups {
 						return out, newError(nestedMembersStep+dn, ErrRejected, "flatten the nesting", ErrNestingTooDeep)
 					}
 				case !groups[key] && !users[key]:

@@ -16,12 +16,17 @@ const inChainRule = "1.2.840.113556.1.4.1941"
 
 // Bounds of the nested-group walk on directories without in-chain
 // matching: deep enough for any sane nesting, small enough that a cycle
-// or a runaway hierarchy cannot keep the host busy.
+// or a runaway hierarchy cannot keep the host busy. Exported so every
+// walk of the group graph (the watcher's too) stops at the same bounds.
 const (
-	maxNestingDepth  = 16
-	maxNestedGroups  = 10000
-	nestedGroupsStep = "nested groups of "
+	// MaxNestingDepth is how many levels of groups in groups a walk follows.
+	MaxNestingDepth = 16
+	// MaxNestedGroups is how many groups one walk may reach.
+	MaxNestedGroups = 10000
 )
+
+// nestedGroupsStep names the walk up in errors.
+const nestedGroupsStep = "nested groups of "
 
 // ErrNestingTooDeep is returned when a user's groups nest deeper or wider
 // than the walk follows.
@@ -48,7 +53,7 @@ func (c *Client) NestedGroups(ctx context.Context, dn string) ([]string, error) 
 	var out []string
 	level := []string{dn}
 	for depth := 0; len(level) > 0; depth++ {
-		if depth >= maxNestingDepth {
+		if depth >= MaxNestingDepth {
 			return out, newError(nestedGroupsStep+dn, ErrRejected, "flatten the nesting", ErrNestingTooDeep)
 		}
 		var next []string
@@ -62,7 +67,7 @@ func (c *Client) NestedGroups(ctx context.Context, dn string) ([]string, error) 
 					seen[key] = true
 					out = append(out, e.DN)
 					next = append(next, e.DN)
-					if len(out) > maxNestedGroups {
+					if len(out) > MaxNestedGroups {
 						return newError(nestedGroupsStep+dn, ErrRejected, "flatten the nesting", ErrNestingTooDeep)
 					}
 					return nil

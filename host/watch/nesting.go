@@ -10,15 +10,10 @@ import (
 	"github.com/idbridge/idbridge/host/directory"
 )
 
-// Bounds of the group graph's closure, the same as the directory client's
+// The group graph's closure stops at the directory client's bounds of a
 // nested walk (decision 0214): a deeper or wider nesting is a loop the
 // server lets through, or a directory no event could be computed for.
-const (
-	maxNestingDepth  = 16
-	maxNestingGroups = 10000
-)
-
-// errNestingTooWide stops a closure that would pass maxNestingGroups.
+// errNestingTooWide stops a closure that would pass them.
 var errNestingTooWide = errors.New("watch: group nesting reaches more than 10,000 groups or 16 levels; nested membership events are not computed for it")
 
 // nesting is the watcher's picture of groups inside groups: for each group
@@ -110,7 +105,7 @@ func (n nesting) closure(direct []string) ([]string, error) {
 	seen := map[string]bool{}
 	level := slices.Clone(direct)
 	for depth := 0; len(level) > 0; depth++ {
-		if depth > maxNestingDepth {
+		if depth > directory.MaxNestingDepth {
 			return nil, errNestingTooWide
 		}
 		var next []string
@@ -119,7 +114,7 @@ func (n nesting) closure(direct []string) ([]string, error) {
 				continue // cycles end here
 			}
 			seen[g] = true
-			if len(seen) > maxNestingGroups {
+			if len(seen) > directory.MaxNestedGroups {
 				return nil, errNestingTooWide
 			}
 			next = append(next, n[g]...)
@@ -134,7 +129,7 @@ func (n nesting) descendants(group string) ([]string, error) {
 	seen := map[string]bool{group: true}
 	level := []string{group}
 	for depth := 0; len(level) > 0; depth++ {
-		if depth > maxNestingDepth {
+		if depth > directory.MaxNestingDepth {
 			return nil, errNestingTooWide
 		}
 		var next []string
@@ -146,7 +141,7 @@ func (n nesting) descendants(group string) ([]string, error) {
 				}
 			}
 		}
-		if len(seen) > maxNestingGroups {
+		if len(seen) > directory.MaxNestedGroups {
 			return nil, errNestingTooWide
 		}
 		level = next
