@@ -30,7 +30,7 @@ type env struct {
 
 // newEnv resolves settings for one RPC.
 func (s *server) newEnv(given map[string]string) (*env, error) {
-	settings, err := resolveSettings(s.c.declaredSettings(), given)
+	settings, err := resolveSettings(s.settings, given)
 	if err != nil {
 		return nil, err
 	}
@@ -79,7 +79,7 @@ func (s *server) newEnv(given map[string]string) (*env, error) {
 		settings: settings,
 		base:     base,
 		header:   h,
-		mask:     newMasker(s.c.declaredSettings(), settings, s.c.Auth, h),
+		mask:     newMasker(s.settings, settings, s.c.Auth, h),
 		limitKey: key,
 		exec: httpexec.New(httpexec.Options{
 			Client: s.client, Limiters: s.limiters, Limit: lim,

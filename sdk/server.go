@@ -15,7 +15,10 @@ import (
 // server turns a Connector declaration into the gRPC service.
 type server struct {
 	connectorv1.UnimplementedConnectorServer
-	c         Connector
+	c Connector
+	// settings are c's declared settings, built once rather than on
+	// every call.
+	settings  []Setting
 	endpoints map[string]*Endpoint
 	webhooks  map[string]*Webhook
 	limiters  *httpexec.Limiters
@@ -50,6 +53,7 @@ func NewServer(c Connector, opts Options) (connectorv1.ConnectorServer, error) {
 	}
 	s := &server{
 		c:         c,
+		settings:  c.declaredSettings(),
 		endpoints: map[string]*Endpoint{},
 		webhooks:  map[string]*Webhook{},
 		limiters:  opts.Limiters,
