@@ -9,7 +9,6 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -154,7 +153,3 @@ func (c conn) Invoke(ctx context.Context, req *connectorv1.InvokeRequest) (*conn
 		MaxBodyBytes: req.GetMaxBodyBytes()}
 	return c.in.Handle.Invoke(ctx, r)
 }
-
-// TempDir makes a directory for a binary outside any test's cleanup, for
-// programs that are not tests.
-func TempDir() (string, error) { return os.MkdirTemp("", "idbridge-outbound-") }
