@@ -47,7 +47,6 @@ type Option func(*call)
 // call is one request being prepared.
 type call struct {
 	query       url.Values
-	header      http.Header
 	body        io.Reader
 	contentType string
 }
@@ -62,16 +61,6 @@ func Query(q url.Values) Option {
 		for k, vs := range q {
 			c.query[k] = append(c.query[k], vs...)
 		}
-	}
-}
-
-// Header sets one request header.
-func Header(key, value string) Option {
-	return func(c *call) {
-		if c.header == nil {
-			c.header = http.Header{}
-		}
-		c.header.Set(key, value)
 	}
 }
 
@@ -151,9 +140,6 @@ func (c *Client) send(ctx context.Context, method, path string, in any, opts []O
 	req, err := http.NewRequestWithContext(ctx, method, target, body)
 	if err != nil {
 		return nil, fmt.Errorf("build the request to %s %s: %w", method, path, err)
-	}
-	for k, vs := range cl.header {
-		req.Header[k] = vs
 	}
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
