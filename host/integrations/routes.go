@@ -3,12 +3,12 @@ package integrations
 import (
 	"context"
 	"errors"
-	"github.com/idbridge/idbridge/marketplace/ext"
 	"net/http"
 
 	"github.com/idbridge/idbridge/host/api"
 	"github.com/idbridge/idbridge/host/extensions"
 	"github.com/idbridge/idbridge/host/secrets"
+	"github.com/idbridge/idbridge/marketplace/ext"
 )
 
 // Routes implements api.RouteProvider: list, show, create, change settings

@@ -3,8 +3,9 @@ package sync
 import (
 	"errors"
 	"fmt"
-	"github.com/idbridge/idbridge/host/api"
 	"strings"
+
+	"github.com/idbridge/idbridge/host/api"
 )
 
 var (
