@@ -31,15 +31,29 @@ const (
 // a later one with another key gets ErrForeignMasterKey before it writes
 // anything. See decision 0232.
 func CheckSharedKey(ctx context.Context, docs store.Docs, keyID string) error {
-	var doc masterKeyDoc
-	err := docs.Get(ctx, keyDocKind, keyDocID, &doc)
+	recorded, ok, err := RecordedKeyID(ctx, docs)
 	switch {
-	case errors.Is(err, store.ErrNotFound):
-		return docs.Put(ctx, keyDocKind, keyDocID, masterKeyDoc{KeyID: keyID})
 	case err != nil:
-		return fmt.Errorf("read the shared store's master key id: %w", err)
-	case doc.KeyID != keyID:
-		return fmt.Errorf("key id %s here, %s in the store: %w", keyID, doc.KeyID, ErrForeignMasterKey)
+		return err
+	case !ok:
+		return docs.Put(ctx, keyDocKind, keyDocID, masterKeyDoc{KeyID: keyID})
+	case recorded != keyID:
+		return fmt.Errorf("key id %s here, %s in the store: %w", keyID, recorded, ErrForeignMasterKey)
 	}
 	return nil
+}
+
+// RecordedKeyID returns the id of the master key a shared store's secrets
+// are sealed with; ok is false when no host has recorded one yet, so a
+// tool can tell a store of this install from a foreign one.
+func RecordedKeyID(ctx context.Context, docs store.Docs) (keyID string, ok bool, err error) {
+	var doc masterKeyDoc
+	err = docs.Get(ctx, keyDocKind, keyDocID, &doc)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return "", false, nil
+	case err != nil:
+		return "", false, fmt.Errorf("read the shared store's master key id: %w", err)
+	}
+	return doc.KeyID, true, nil
 }

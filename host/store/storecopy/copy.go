@@ -16,7 +16,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/idbridge/idbridge/host/secrets"
-	"github.com/idbridge/idbridge/host/store"
 	"github.com/idbridge/idbridge/host/store/postgres"
 	"github.com/idbridge/idbridge/host/store/sqlite"
 )
@@ -94,12 +93,8 @@ func Copy(ctx context.Context, src *sqlite.Store, dst *postgres.Store, keyID str
 
 // checkTarget refuses a target that belongs to another install.
 func checkTarget(ctx context.Context, dst *postgres.Store, keyID string) error {
-	var recorded bool
-	err := dst.Get(ctx, "host", "master-key", &struct{}{})
-	switch {
-	case err == nil:
-		recorded = true
-	case !errors.Is(err, store.ErrNotFound):
+	_, recorded, err := secrets.RecordedKeyID(ctx, dst)
+	if err != nil {
 		return err
 	}
 	if recorded {
