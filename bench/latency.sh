@@ -32,7 +32,6 @@ out=$(cd host/automation && IDBRIDGE_BENCH_LDAP_URL="$ldap_url" IDBRIDGE_BENCH_L
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "$out"
 line=$(grep '^BenchmarkChangeToClockifyCall/slapd-bulk' <<<"$out")
-metric() { awk -v unit="$1" '{ for (i = 2; i < NF; i++) if ($(i+1) == unit) print $i }' <<<"$line"; }
 
 echo
 echo "== AD change -> Clockify call, $(metric users-watched) directory users watched, $(metric changes) changes, default settings"

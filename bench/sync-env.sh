@@ -1,6 +1,8 @@
-# bench/sync-env.sh, sourced by bench/sync.sh and bench/sync-cli.sh: starts a
-# private slapd seeded with N users and the Clockify sandbox with N members,
-# and defines measure_floor, which times ldapsearch + curl over the same data.
+# bench/sync-env.sh, sourced by bench/sync.sh, bench/sync-cli.sh and
+# bench/latency.sh: starts a private slapd seeded with N users and the
+# Clockify sandbox with N members, and defines measure_floor, which times
+# ldapsearch + curl over the same data, and metric, which reads a figure
+# from a benchmark's result line.
 # Expects N, GO and the helpers' environment variables (see bench/sync.sh).
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -28,6 +30,10 @@ cleanup() {
 trap cleanup EXIT
 
 now_ms() { date +%s%3N; }
+
+# metric UNIT [LINE] prints the figure before UNIT in a benchmark's result
+# line (LINE, else $line).
+metric() { awk -v unit="$1" '{ for (i = 2; i < NF; i++) if ($(i+1) == unit) print $i }' <<<"${2:-$line}"; }
 
 # --- slapd with N users ------------------------------------------------------
 password=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')

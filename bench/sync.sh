@@ -32,7 +32,6 @@ out=$(cd host/sync && IDBRIDGE_BENCH_LDAP_URL="$ldap_url" IDBRIDGE_BENCH_LDAP_BI
 	${IDBRIDGE_BENCH_PROFILE:+-test.cpuprofile "$IDBRIDGE_BENCH_PROFILE/cpu.out" -test.memprofile "$IDBRIDGE_BENCH_PROFILE/mem.out"})
 echo "$out"
 line=$(grep '^BenchmarkFullDryRun/plan' <<<"$out")
-metric() { awk -v unit="$1" '{ for (i = 2; i < NF; i++) if ($(i+1) == unit) print $i }' <<<"${2:-$line}"; }
 ms() { awk '{ printf "%d", $1 / 1e6 }' <<<"$(metric ns/op "$(grep "^BenchmarkFullDryRun/$1" <<<"$out")")"; }
 plan_ms=$(ms plan)
 
