@@ -100,6 +100,22 @@ func TestValidateListsProblems(t *testing.T) {
 	}
 }
 
+// The SDK declares BaseURL.Setting and RateLimit.Setting itself, so the
+// budget's partition key is the one reference Validate can find missing.
+func TestValidateRefusesAnUndeclaredRateLimitKey(t *testing.T) {
+	c := testConnector("https://api.example.com")
+	c.RateLimit.KeySetting = "tenant"
+	c.RateLimit.Setting = "rate"
+	c.BaseURL.Setting = "appUrl"
+	err := c.Validate()
+	if !errors.Is(err, ErrBadDeclaration) || !strings.Contains(err.Error(), `RateLimit refers to setting "tenant", which is not declared`) {
+		t.Fatalf("err=%v, want the undeclared key setting named", err)
+	}
+	if strings.Contains(err.Error(), `"rate"`) || strings.Contains(err.Error(), "appUrl") {
+		t.Fatalf("err=%v names a setting the SDK declares", err)
+	}
+}
+
 func TestDescribe(t *testing.T) {
 	c := testConnector("https://api.example.com/api")
 	d := c.Describe()

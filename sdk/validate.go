@@ -71,11 +71,6 @@ func (c Connector) Validate() error {
 	if c.ErrorDecoder != nil && (c.Errors.MessagePath != "" || c.Errors.CodePath != "") {
 		add("Errors declares paths and ErrorDecoder is set too; use one")
 	}
-	if k := c.BaseURL.Setting; k != "" {
-		if _, ok := keys[k]; !ok {
-			add("BaseURL.Setting %q is not a declared setting", k)
-		}
-	}
 	if c.BaseURL.Default == "" && c.BaseURL.Setting == "" {
 		add("BaseURL needs a Default or a Setting")
 	}
@@ -84,8 +79,10 @@ func (c Connector) Validate() error {
 			add("BaseURL.Default: %v", err)
 		}
 	}
-	for _, k := range []string{c.RateLimit.Setting, c.RateLimit.KeySetting} {
-		if _, ok := keys[k]; k != "" && !ok {
+	// BaseURL.Setting and RateLimit.Setting are always declared (see
+	// declaredSettings); only the budget's partition key may be missing.
+	if k := c.RateLimit.KeySetting; k != "" {
+		if _, ok := keys[k]; !ok {
 			add("RateLimit refers to setting %q, which is not declared", k)
 		}
 	}
