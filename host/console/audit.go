@@ -1,8 +1,6 @@
 package console
 
 import (
-	"bytes"
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -27,21 +25,6 @@ type auditData struct {
 	Next  string
 	Err   string
 	Query url.Values
-}
-
-// jsonValue decodes a recorded before or after value for the page,
-// keeping numbers as written; nil when there is none.
-func jsonValue(raw json.RawMessage) any {
-	if len(raw) == 0 {
-		return nil
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var v any
-	if dec.Decode(&v) != nil {
-		return string(raw)
-	}
-	return v
 }
 
 func (c *Console) auditPage(w http.ResponseWriter, r *http.Request, s *session) {

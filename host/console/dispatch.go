@@ -55,15 +55,19 @@ func (a answer) decode(v any) error {
 
 // value decodes the answer into generic JSON values, keeping numbers as
 // written.
-func (a answer) value() any {
-	if len(a.Body) == 0 {
+func (a answer) value() any { return jsonValue(a.Body) }
+
+// jsonValue decodes raw JSON (an answer, an audited before or after) for
+// a page, keeping numbers as written; nil when there is none.
+func jsonValue(raw json.RawMessage) any {
+	if len(raw) == 0 {
 		return nil
 	}
-	dec := json.NewDecoder(bytes.NewReader(a.Body))
+	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	var v any
-	if err := dec.Decode(&v); err != nil {
-		return string(a.Body)
+	if dec.Decode(&v) != nil {
+		return string(raw)
 	}
 	return v
 }
