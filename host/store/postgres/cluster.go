@@ -74,8 +74,10 @@ func (s *Store) ListLeases(ctx context.Context) ([]store.Lease, error) {
 // moment are skipped, not waited for) and moves the lane's send slot on by
 // one interval per permit granted. Budget statements run on the pool that
 // does not wait for the commit to reach disk: a database crash loses at
-// most grants and releases of calls in flight, which a restarted host
-// resolves through the queue, and the permits come back after their hold.
+// most grants and releases of calls in flight. A lost release only makes a
+// permit rest longer; a lost grant frees a permit whose call may still be
+// under way, so across a crash of the database server (only) one window
+// may see up to twice the limit. The admin guide says so.
 // See decisions 0234 and 0275.
 func (s *Store) AcquirePermits(ctx context.Context, req store.PermitRequest) (store.PermitGrant, error) {
 	var g store.PermitGrant
