@@ -48,6 +48,9 @@ func TestSaveRefusesUnknownFieldsAttributesAndKeys(t *testing.T) {
 		{"unknown field in a custom format", func(d *idsync.DataSource) {
 			d.Mappings[1] = mapping.Mapping{Format: "%lower(workers.settings.timezone2)%", Attribute: "title"}
 		}, mapping.ErrBadFormat, "timezone2"},
+		{"unknown endpoint without an alias", func(d *idsync.DataSource) {
+			d.Endpoints[1].Alias, d.Endpoints[1].EndpointID = "", "no-such-endpoint"
+		}, idsync.ErrInvalid, "Endpoint 2: unknown inbound endpoint"},
 		{"bad scope filter", func(d *idsync.DataSource) {
 			d.Scope.Filter = "(department=Sales"
 		}, idsync.ErrInvalid, "LDAP filter of the scope"},

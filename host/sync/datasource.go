@@ -171,7 +171,11 @@ func (s *Service) Validate(ctx context.Context, d DataSource) error {
 	for i, ep := range d.Endpoints {
 		fields, err := s.cfg.Endpoints.Fields(ctx, ep.IntegrationID, ep.EndpointID)
 		if err != nil {
-			problem(fmt.Sprintf("endpoints[%d]", i), fmt.Sprintf("Endpoint '%s'", ep.Alias), err.Error())
+			label := fmt.Sprintf("Endpoint '%s'", ep.Alias)
+			if ep.Alias == "" {
+				label = fmt.Sprintf("Endpoint %d", i+1)
+			}
+			problem(fmt.Sprintf("endpoints[%d]", i), label, err.Error())
 			continue
 		}
 		schema.Fields[ep.Alias] = fields
