@@ -42,21 +42,7 @@ func (s *server) newEnv(given map[string]string) (*env, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := http.Header{}
-	h.Set("User-Agent", "idbridge-connector/"+s.c.Info.ID+"/"+s.c.Info.Version)
-	h.Set("Accept", "application/json")
-	// A connector header replaces the SDK's default of that name; a name
-	// the connector repeats is sent with every value.
-	declared := map[string]bool{}
-	for _, kv := range s.c.Headers {
-		name := http.CanonicalHeaderKey(kv.Name)
-		if declared[name] {
-			h.Add(name, kv.Value)
-			continue
-		}
-		declared[name] = true
-		h.Set(name, kv.Value)
-	}
+	h := s.header.Clone()
 	if s.c.Auth != nil {
 		if err := s.c.Auth.Apply(h, settings); err != nil {
 			return nil, err
@@ -86,6 +72,27 @@ func (s *server) newEnv(given map[string]string) (*env, error) {
 			Retry: s.c.Retry, Decoder: s.decoder, Logger: s.log,
 		}),
 	}, nil
+}
+
+// baseHeader is what every request of c carries before its credentials:
+// the SDK's defaults and the connector's Headers. A connector header
+// replaces the SDK's default of that name; a name the connector repeats
+// is sent with every value.
+func baseHeader(c Connector) http.Header {
+	h := http.Header{}
+	h.Set("User-Agent", "idbridge-connector/"+c.Info.ID+"/"+c.Info.Version)
+	h.Set("Accept", "application/json")
+	declared := map[string]bool{}
+	for _, kv := range c.Headers {
+		name := http.CanonicalHeaderKey(kv.Name)
+		if declared[name] {
+			h.Add(name, kv.Value)
+			continue
+		}
+		declared[name] = true
+		h.Set(name, kv.Value)
+	}
+	return h
 }
 
 // call is one request before it is resolved against the base URL.

@@ -171,3 +171,38 @@ func TestInvokeRefusals(t *testing.T) {
 		}
 	}
 }
+
+// Connector headers replace the SDK's default of the same name, a repeated
+// name is sent with each value, and every call starts from the same
+// headers: one call's credentials never leak into the next's.
+func TestConnectorHeadersOnEveryCall(t *testing.T) {
+	got := make(chan http.Header, 2)
+	base := app(t, func(w http.ResponseWriter, r *http.Request) {
+		got <- r.Header.Clone()
+		fmt.Fprint(w, `{"id":"1"}`)
+	})
+	c := testConnector(base)
+	c.Headers = []KV{{Name: "accept", Value: "application/scim+json"}, {Name: "X-Tag", Value: "a"}, {Name: "x-tag", Value: "b"}}
+	cl := dial(t, c)
+	for _, key := range []string{testKey, "other-key-123"} {
+		settings := testSettings(base)
+		settings["apiKey"] = key
+		_, err := cl.Invoke(context.Background(), &connectorv1.InvokeRequest{
+			Settings: settings, WebhookId: "add-user",
+			Call: &connectorv1.RenderedCall{Method: "POST", Url: "/v1/workspaces/{WorkspaceID}/users", MessageType: JSON, Body: []byte(`{}`)},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := <-got
+		if a := h.Values("Accept"); len(a) != 1 || a[0] != "application/scim+json" {
+			t.Errorf("Accept = %q, want the connector's only", a)
+		}
+		if tags := h.Values("X-Tag"); strings.Join(tags, ",") != "a,b" {
+			t.Errorf("X-Tag = %q, want both values", tags)
+		}
+		if k := h.Values("X-Api-Key"); len(k) != 1 || k[0] != key {
+			t.Errorf("X-Api-Key = %q, want only this call's %q", k, key)
+		}
+	}
+}

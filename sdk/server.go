@@ -18,7 +18,10 @@ type server struct {
 	c Connector
 	// settings are c's declared settings, built once rather than on
 	// every call.
-	settings  []Setting
+	settings []Setting
+	// header is what every request carries before its credentials
+	// (baseHeader), cloned for each call.
+	header    http.Header
 	endpoints map[string]*Endpoint
 	webhooks  map[string]*Webhook
 	limiters  *httpexec.Limiters
@@ -54,6 +57,7 @@ func NewServer(c Connector, opts Options) (connectorv1.ConnectorServer, error) {
 	s := &server{
 		c:         c,
 		settings:  c.declaredSettings(),
+		header:    baseHeader(c),
 		endpoints: map[string]*Endpoint{},
 		webhooks:  map[string]*Webhook{},
 		limiters:  opts.Limiters,
