@@ -3,6 +3,7 @@ package console
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"github.com/idbridge/idbridge/host/apiclient"
 	"github.com/idbridge/idbridge/host/store"
@@ -70,13 +71,12 @@ func (c *Console) overviewPage(w http.ResponseWriter, r *http.Request, s *sessio
 	}
 	if d.HasRuns = rt.has(apiclient.RouteGetRuns); d.HasRuns {
 		for status, into := range map[string]*[]store.Run{"waiting": &d.Waiting, "failed": &d.Failed} {
-			page, a := typed(c.client(r, s).GetRuns(r.Context(), apiclient.Query(url.Values{"status": {status}})))
+			// Ask for only the runs listed, not a whole default page.
+			q := url.Values{"status": {status}, "limit": {strconv.Itoa(overviewRuns)}}
+			page, a := typed(c.client(r, s).GetRuns(r.Context(), apiclient.Query(q)))
 			if !a.ok() {
 				d.Errs = append(d.Errs, a.Err)
 			} else {
-				if len(page.Runs) > overviewRuns {
-					page.Runs = page.Runs[:overviewRuns]
-				}
 				*into = page.Runs
 			}
 		}
