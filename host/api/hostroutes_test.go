@@ -302,7 +302,15 @@ func TestHostRoutesAnswerTheirDocumentedStatus(t *testing.T) {
 	call("PUT", "/v1/datasources/{id}", "/v1/datasources/people", people)
 	call("POST", "/v1/datasources/{id}/plan", "/v1/datasources/people/plan", nil)
 	applied := field(t, call("POST", "/v1/datasources/{id}/apply", "/v1/datasources/people/apply?confirm=true", nil), "runId")
-	call("GET", "/v1/datasources/{id}/runs", "/v1/datasources/people/runs", nil)
+	again := field(t, call("POST", "/v1/datasources/{id}/apply", "/v1/datasources/people/apply?confirm=true", nil), "runId")
+	var all, newest []struct {
+		ID string `json:"id"`
+	}
+	_ = json.Unmarshal(call("GET", "/v1/datasources/{id}/runs", "/v1/datasources/people/runs", nil), &all)
+	_ = json.Unmarshal(call("GET", "/v1/datasources/{id}/runs", "/v1/datasources/people/runs?limit=1", nil), &newest)
+	if len(all) != 2 || len(newest) != 1 || newest[0].ID != again {
+		t.Errorf("sync runs: %d without a limit and %v with limit=1, want 2 and only the newest, %s", len(all), newest, again)
+	}
 	call("GET", "/v1/datasources/{id}/runs/{run}", "/v1/datasources/people/runs/"+applied, nil)
 	call("DELETE", "/v1/datasources/{id}", "/v1/datasources/people", nil)
 

@@ -63,7 +63,7 @@ var (
 	RoutePostDatasourcesIDApply = Route{Method: "POST", Pattern: "/v1/datasources/{id}/apply"}
 	// RoutePostDatasourcesIDPlan is POST /v1/datasources/{id}/plan: Dry run: plan a sync without writing (?limit=N keeps the first N objects per category, the summary counts all; ?stream=ndjson streams progress; with it, ?details=true streams every object as its own line)
 	RoutePostDatasourcesIDPlan = Route{Method: "POST", Pattern: "/v1/datasources/{id}/plan"}
-	// RouteGetDatasourcesIDRuns is GET /v1/datasources/{id}/runs: List the sync runs of a data source, newest first.
+	// RouteGetDatasourcesIDRuns is GET /v1/datasources/{id}/runs: List the sync runs of a data source, newest first (?limit= and ?after= page)
 	RouteGetDatasourcesIDRuns = Route{Method: "GET", Pattern: "/v1/datasources/{id}/runs"}
 	// RouteGetDatasourcesIDRunsRun is GET /v1/datasources/{id}/runs/{run}: Show a sync run with its entries (?outcome= filters, ?after= pages)
 	RouteGetDatasourcesIDRunsRun = Route{Method: "GET", Pattern: "/v1/datasources/{id}/runs/{run}"}
@@ -409,7 +409,7 @@ func (c *Client) PostDatasourcesIDPlan(ctx context.Context, id string, opts ...O
 	return out, err
 }
 
-// GetDatasourcesIDRuns calls GET /v1/datasources/{id}/runs: List the sync runs of a data source, newest first.
+// GetDatasourcesIDRuns calls GET /v1/datasources/{id}/runs: List the sync runs of a data source, newest first (?limit= and ?after= page)
 func (c *Client) GetDatasourcesIDRuns(ctx context.Context, id string, opts ...Option) ([]store.Run, error) {
 	var out []store.Run
 	err := c.Call(ctx, RouteGetDatasourcesIDRuns, []string{id}, nil, &out, opts...)

@@ -60,7 +60,7 @@ func (c *Console) overviewPage(w http.ResponseWriter, r *http.Request, s *sessio
 		get(apiclient.RouteGetDatasources, nil, &sources)
 		for _, ds := range sources {
 			l := lastSync{DataSource: ds}
-			runs, a := typed(c.client(r, s).GetDatasourcesIDRuns(r.Context(), ds.ID))
+			runs, a := typed(c.client(r, s).GetDatasourcesIDRuns(r.Context(), ds.ID, apiclient.Query(url.Values{"limit": {"1"}})))
 			if !a.ok() {
 				d.Errs = append(d.Errs, a.Err)
 			} else if len(runs) > 0 {

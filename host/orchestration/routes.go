@@ -3,7 +3,6 @@ package orchestration
 import (
 	"errors"
 	"net/http"
-	"strconv"
 
 	"github.com/idbridge/idbridge/host/api"
 	"github.com/idbridge/idbridge/host/store"
@@ -132,10 +131,7 @@ type RetryResult struct {
 	Requeued int `json:"requeued"`
 }
 
-func pageOf(c *api.Call) store.Page {
-	n, _ := strconv.Atoi(c.Query("limit"))
-	return store.Page{Limit: n, After: c.Query("after")}
-}
+func pageOf(c *api.Call) store.Page { return store.PageOf(c.Query("limit"), c.Query("after")) }
 
 func apiError(err error) error {
 	var inv *InvalidError

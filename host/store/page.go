@@ -1,5 +1,7 @@
 package store
 
+import "strconv"
+
 // DefaultPageSize is used when Page.Limit is zero.
 const DefaultPageSize = 100
 
@@ -26,4 +28,12 @@ func (p Page) Size() int {
 		return MaxPageSize
 	}
 	return p.Limit
+}
+
+// PageOf reads a listing route's ?limit= and ?after=: a limit that is not
+// a whole number counts as none (DefaultPageSize), as Size treats zero, so
+// every listing route pages alike.
+func PageOf(limit, after string) Page {
+	n, _ := strconv.Atoi(limit)
+	return Page{Limit: n, After: after}
 }

@@ -136,10 +136,10 @@ func (s *Service) Routes() []api.Route {
 				return out, nil
 			}},
 		{Method: http.MethodGet, Pattern: "/v1/datasources/{id}/runs", MinRole: api.RoleAuditor,
-			Summary: "List the sync runs of a data source, newest first", Response: []store.Run{}, Errors: []int{http.StatusNotFound},
+			Summary: "List the sync runs of a data source, newest first (?limit= and ?after= page)", Response: []store.Run{}, Errors: []int{http.StatusNotFound},
 			Handler: func(c *api.Call) (any, error) {
 				runs, _, err := s.cfg.Runs.List(c.Context(), store.RunFilter{Automation: c.PathValue("id"), Kind: RunKind,
-					Page: store.Page{After: c.Query("after")}})
+					Page: store.PageOf(c.Query("limit"), c.Query("after"))})
 				if err != nil || len(runs) > 0 || c.Query("after") != "" {
 					return runs, err
 				}
