@@ -1,6 +1,7 @@
 package secrets
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"net/url"
@@ -24,6 +25,7 @@ type Masker struct {
 	values   map[string]struct{}
 	replacer *strings.Replacer
 	forms    []string // every registered form, longest first
+	rawForms [][]byte // forms as bytes, for searching bytes without a copy
 }
 
 // NewMasker returns a Masker that knows no secrets yet.
@@ -75,6 +77,52 @@ func (m *Masker) rebuild() {
 	}
 	m.replacer = strings.NewReplacer(pairs...)
 	m.forms = vs
+	m.rawForms = make([][]byte, len(vs))
+	for i, v := range vs {
+		m.rawForms[i] = []byte(v)
+	}
+}
+
+// scanLimit is the most registered forms for which masking first looks
+// for each of them with strings.Contains. That search runs in vector
+// instructions while the replacer walks every byte through its trie, and
+// most texts (an exchange, a run entry) hold no secret at all, so the
+// search turns the common case from a copy of the text into no work. With
+// many forms the one pass of the replacer is the cheaper of the two. See
+// decision 0278.
+const scanLimit = 48
+
+// replacerFor returns the replacer if s may contain a registered form, or
+// nil when it holds none and is shown as it is.
+func (m *Masker) replacerFor(s string) *strings.Replacer {
+	m.mu.RLock()
+	r, forms := m.replacer, m.forms
+	m.mu.RUnlock()
+	if r == nil || len(forms) > scanLimit {
+		return r
+	}
+	for _, f := range forms {
+		if strings.Contains(s, f) {
+			return r
+		}
+	}
+	return nil
+}
+
+// replacerForBytes is replacerFor for bytes, searched without a copy.
+func (m *Masker) replacerForBytes(b []byte) *strings.Replacer {
+	m.mu.RLock()
+	r, forms := m.replacer, m.rawForms
+	m.mu.RUnlock()
+	if r == nil || len(forms) > scanLimit {
+		return r
+	}
+	for _, f := range forms {
+		if bytes.Contains(b, f) {
+			return r
+		}
+	}
+	return nil
 }
 
 // String returns s with every known secret replaced by Mask.
@@ -82,26 +130,21 @@ func (m *Masker) String(s string) string {
 	if m == nil {
 		return s
 	}
-	m.mu.RLock()
-	r := m.replacer
-	m.mu.RUnlock()
-	if r == nil {
-		return s
+	if r := m.replacerFor(s); r != nil {
+		return r.Replace(s)
 	}
-	return r.Replace(s)
+	return s
 }
 
 // Bytes returns b with every known secret replaced by Mask. b is not
-// modified.
+// modified; when it holds no secret it is returned as it is, so a caller
+// that changes the result later must copy it first.
 func (m *Masker) Bytes(b []byte) []byte {
 	if m == nil {
 		return b
 	}
-	m.mu.RLock()
-	r := m.replacer
-	m.mu.RUnlock()
-	if r == nil {
-		return b
+	if r := m.replacerForBytes(b); r != nil {
+		return []byte(r.Replace(string(b)))
 	}
-	return []byte(r.Replace(string(b)))
+	return b
 }

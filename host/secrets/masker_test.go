@@ -54,6 +54,41 @@ func TestMaskerLongestValueWins(t *testing.T) {
 	}
 }
 
+// TestMaskerWithFewAndManySecrets: masking finds each secret both when it
+// first searches for the few registered forms and when there are too many
+// of them for that and the replacer walks the text at once; a text with no
+// secret comes back unchanged, as bytes and as a string.
+func TestMaskerWithFewAndManySecrets(t *testing.T) {
+	for _, n := range []int{1, 3, 40} {
+		m := NewMasker()
+		var keys []string
+		for i := range n {
+			keys = append(keys, fmt.Sprintf("key-%02d-0123456789abcdef", i))
+		}
+		m.Add(keys...)
+		if many := len(m.forms) > scanLimit; many != (n == 40) {
+			t.Fatalf("%d secrets: %d forms, the case meant to test is not the one tested", n, len(m.forms))
+		}
+		for _, k := range []string{keys[0], keys[n-1]} {
+			in := `{"url":"https://x/?k=` + url.QueryEscape(k) + `","body":"` + base64.StdEncoding.EncodeToString([]byte(k)) + `"}`
+			want := `{"url":"https://x/?k=` + Mask + `","body":"` + Mask + `"}`
+			if got := m.String(in); got != want {
+				t.Errorf("%d secrets: String = %q, want %q", n, got, want)
+			}
+			if got := string(m.Bytes([]byte(in))); got != want {
+				t.Errorf("%d secrets: Bytes = %q, want %q", n, got, want)
+			}
+		}
+		clean := []byte(`{"email":"ada@example.com","value":"key-99"}`)
+		if got := m.Bytes(clean); !bytes.Equal(got, clean) {
+			t.Errorf("%d secrets: a text without a secret became %q", n, got)
+		}
+		if got := m.String(string(clean)); got != string(clean) {
+			t.Errorf("%d secrets: a string without a secret became %q", n, got)
+		}
+	}
+}
+
 type holder struct{ Key string }
 
 func TestLoggersNeverPrintSecrets(t *testing.T) {
