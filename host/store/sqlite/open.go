@@ -93,7 +93,11 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	pragmas.Add("_pragma", "secure_delete(1)")
 
 	wq := url.Values{"_txlock": {"immediate"}}
-	wq["_pragma"] = append([]string{"journal_mode(WAL)"}, pragmas["_pragma"]...)
+	// The writer keeps its statement journal (the pages a savepoint may
+	// have to restore) in memory: a group commit runs each caller's write
+	// in a savepoint, and a journal file would cost a write call for every
+	// page a savepoint first touches. See decision 0279.
+	wq["_pragma"] = append([]string{"journal_mode(WAL)", "temp_store(MEMORY)"}, pragmas["_pragma"]...)
 	w, err := sql.Open("sqlite", (&url.URL{Scheme: "file", Path: abs, RawQuery: wq.Encode()}).String())
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", abs, err)
