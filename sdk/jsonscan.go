@@ -361,6 +361,43 @@ func (s *jsonScanner) seek(path []string, scratch []byte) (bool, error) {
 	return true, nil
 }
 
+// scalarText reads the value at the current position as paging reads a
+// total or a cursor: a string's content, a number's literal as written,
+// true or false. null, an object or a list read as "", checked for
+// structure only. A scalar must be followed by what may follow a field's
+// value, so that "12abc" is not read as 12.
+func (s *jsonScanner) scalarText() (string, error) {
+	var v string
+	switch c := s.peek(); {
+	case c == '"':
+		b, _, err := s.str(nil)
+		if err != nil {
+			return "", err
+		}
+		v = string(b)
+	case c == '-' || c >= '0' && c <= '9':
+		start := s.pos
+		if _, err := s.number(); err != nil {
+			return "", err
+		}
+		v = string(s.data[start:s.pos])
+	case c == 't' || c == 'f':
+		v = "false"
+		if c == 't' {
+			v = "true"
+		}
+		if err := s.literal(v); err != nil {
+			return "", err
+		}
+	default:
+		return "", s.skip()
+	}
+	if c := s.peek(); c != ',' && c != '}' {
+		return "", s.fail("expected ',' or '}' after the value, found %s", s.describe())
+	}
+	return v, nil
+}
+
 // scanRecords calls read for each record of the list at path in body;
 // read must consume exactly one value. A missing path or a null yields no
 // records. It is walkRecords for the frame path.

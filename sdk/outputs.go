@@ -200,14 +200,9 @@ func extractOutputs(body []byte, outs []namedPath) (*structpb.Struct, error) {
 func extractNamedOutputs(body []byte, outs []namedPath) (*structpb.Struct, bool) {
 	res := &structpb.Struct{Fields: make(map[string]*structpb.Value, len(outs))}
 	for _, o := range outs {
-		path := strings.Split(o.path, ".")
-		for _, name := range path {
-			if name == "" || strings.ContainsAny(name, "[]") {
-				return nil, false
-			}
-			if _, err := strconv.Atoi(name); err == nil {
-				return nil, false // a list index or a field name
-			}
+		path, ok := fieldNames(o.path)
+		if !ok {
+			return nil, false
 		}
 		s := &jsonScanner{data: body}
 		found, err := s.seek(path, nil)
@@ -230,4 +225,25 @@ func extractNamedOutputs(body []byte, outs []namedPath) (*structpb.Struct, bool)
 		res.Fields[o.name] = pv
 	}
 	return res, true
+}
+
+// fieldNames splits a dotted path made of field names only ("id",
+// "meta.total"), which jsonScanner.seek can follow, and reports false for
+// an empty path or one with list steps ("a[].b", "[k=v]", "items.0": a
+// number may be an index or a name, which only the decoded document
+// tells).
+func fieldNames(path string) ([]string, bool) {
+	if path == "" {
+		return nil, false
+	}
+	names := strings.Split(path, ".")
+	for _, name := range names {
+		if name == "" || strings.ContainsAny(name, "[]") {
+			return nil, false
+		}
+		if _, err := strconv.Atoi(name); err == nil {
+			return nil, false
+		}
+	}
+	return names, true
 }

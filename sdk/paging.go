@@ -3,6 +3,7 @@ package sdk
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -20,12 +21,18 @@ type pager struct {
 	read   int    // records read so far, for TotalPath
 	cursor string // CURSOR: "" before the first page
 	seen   map[string]bool
+	// totalFields and cursorFields are TotalPath and CursorPath as field names, for
+	// the scanner; nil when a path has list steps (see scalarAt).
+	totalFields, cursorFields []string
 }
 
 func newPager(p Paging) *pager {
 	// FirstPage is taken literally: 0 for 0-based APIs, 1 for 1-based;
 	// for offsets it is the index of the first record.
-	return &pager{p: p, number: p.FirstPage, offset: p.FirstPage}
+	g := &pager{p: p, number: p.FirstPage, offset: p.FirstPage}
+	g.totalFields, _ = fieldNames(p.TotalPath)
+	g.cursorFields, _ = fieldNames(p.CursorPath)
+	return g
 }
 
 // params is the paging query of the next request.
@@ -78,7 +85,7 @@ func (g *pager) next(n int, resp *httpexec.Response) (bool, error) {
 	}
 	g.read += n
 	if g.p.TotalPath != "" && g.p.Kind != Cursor {
-		total, err := totalAt(resp.Body, g.p.TotalPath)
+		total, err := totalAt(resp.Body, g.p.TotalPath, g.totalFields)
 		if err != nil {
 			return false, err
 		}
@@ -95,7 +102,7 @@ func (g *pager) next(n int, resp *httpexec.Response) (bool, error) {
 		g.offset += n
 		return !short, nil
 	case Cursor:
-		c, err := cursorAt(resp.Body, g.p.CursorPath)
+		c, err := scalarAt(resp.Body, g.p.CursorPath, g.cursorFields)
 		if err != nil || c == "" {
 			return false, err
 		}
@@ -135,23 +142,56 @@ func (g *pager) fromHeader(resp *httpexec.Response) (more, decided bool) {
 
 // totalAt reads the total record count at a dotted path; a body without
 // one is a definition error, since paging could not know where to stop.
-func totalAt(body []byte, path string) (int, error) {
-	v, err := cursorAt(body, path)
+// A count written as a float ("5000.0", "5e3") is taken when whole.
+func totalAt(body []byte, path string, fields []string) (int, error) {
+	v, err := scalarAt(body, path, fields)
 	if err != nil {
 		return 0, err
 	}
 	n, err := strconv.Atoi(v)
+	if err != nil {
+		f, ferr := strconv.ParseFloat(v, 64)
+		if ferr == nil && f == math.Trunc(f) && f <= math.MaxInt32 {
+			n, err = int(f), nil
+		}
+	}
 	if err != nil || n < 0 {
 		return 0, fmt.Errorf("%w: the total count at %q is %q, not a whole number", ErrBadDefinition, path, v)
 	}
 	return n, nil
 }
 
-// cursorAt reads the next cursor, a string or a number, at a dotted path.
-func cursorAt(body []byte, path string) (string, error) {
+// scalarAt reads the value at a dotted path of a page as text: a string's
+// content, a number as the app wrote it (a numeric cursor beyond 2^53
+// stays exact), true or false; a missing path, null, a list or an object
+// read as "". fields is path as field names (fieldNames): the scanner then
+// finds the value and steps over the rest of the page without decoding
+// it, so a page is decoded once, when its records are converted. A path
+// with list steps ("links[rel=next].href") needs the decoded document.
+// The same rule reads outputs; see decision 0276.
+func scalarAt(body []byte, path string, fields []string) (string, error) {
+	if fields == nil {
+		return scalarAtDecoded(body, path)
+	}
+	s := &jsonScanner{data: body}
+	found, err := s.seek(fields, nil)
+	if err == nil && found {
+		var v string
+		if v, err = s.scalarText(); err == nil {
+			return v, nil
+		}
+	}
+	if err != nil {
+		return "", fmt.Errorf("reading %q in the page: %w", path, err)
+	}
+	return "", nil
+}
+
+// scalarAtDecoded is scalarAt for paths the scanner cannot follow.
+func scalarAtDecoded(body []byte, path string) (string, error) {
 	var doc any
 	if err := json.Unmarshal(body, &doc); err != nil {
-		return "", fmt.Errorf("reading the next cursor: %w", err)
+		return "", fmt.Errorf("reading %q in the page: %w", path, err)
 	}
 	segs, err := parseOutputPath(path)
 	if err != nil {

@@ -2,6 +2,7 @@ package sdk
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -10,6 +11,7 @@ import (
 	"testing"
 
 	connectorv1 "github.com/idbridge/idbridge/proto/connector/v1"
+	"github.com/idbridge/idbridge/sdk/httpexec"
 )
 
 // scimLikeApp serves n users with SCIM's 1-based startIndex, count and
@@ -104,6 +106,82 @@ func TestPagingRefusesATotalPathItCannotUse(t *testing.T) {
 	}
 }
 
+// TestPagingReadsTotalsAndCursorsWhereverTheyAre reads the total and the
+// cursor before and after the records, nested, as strings and numbers,
+// and through list steps, and refuses what is not a value.
+func TestPagingReadsTotalsAndCursorsWhereverTheyAre(t *testing.T) {
+	recs := `[{"id":"a","tags":["x",{"total":1}],"note":"} \" ]"},{"id":"b"}]`
+	for _, c := range []struct {
+		body, path, want, err string
+	}{
+		{`{"totalResults":7,"Resources":` + recs + `}`, "totalResults", "7", ""},
+		{`{"Resources":` + recs + `,"meta":{"page":1,"total":7}}`, "meta.total", "7", ""},
+		{` { "meta" : { "total" : "7" } , "Resources" : [ ] } `, "meta.total", "7", ""},
+		{`{"total":7.0,"data":[]}`, "total", "7.0", ""},
+		{`{"next":12345678901234567890,"data":[]}`, "next", "12345678901234567890", ""},
+		{`{"next":"c\u0032VlayAy","data":[]}`, "next", "c2VlayAy", ""},
+		{`{"next":null,"data":[]}`, "next", "", ""},
+		{`{"next":{"after":"x"},"data":[]}`, "next", "", ""},
+		{`{"data":[],"paging":{}}`, "paging.next", "", ""},
+		{`{"data":[],"paging":"none"}`, "paging.next", "", ""},
+		{`{"links":[{"rel":"self","href":"s"},{"rel":"next","href":"n2"}],"data":[]}`, "links[rel=next].href", "n2", ""},
+		{`{"items":[{"id":"a"}],"meta":{"0":"zero"}}`, "meta.0", "zero", ""},
+		{`{"data":[1,2,"total":3}`, "total", "", "invalid JSON"},
+		{`{"total":12abc}`, "total", "", "invalid JSON"},
+		{`{"total":tru}`, "total", "", "invalid JSON"},
+		{`{"data":[{"id":"a"}],"total":`, "total", "", "invalid JSON"},
+		{`{"links":[` + recs, "links[rel=next].href", "", "reading"},
+	} {
+		fields, _ := fieldNames(c.path)
+		got, err := scalarAt([]byte(c.body), c.path, fields)
+		if c.err != "" {
+			if err == nil || !strings.Contains(err.Error(), c.err) || !strings.Contains(err.Error(), c.path) {
+				t.Errorf("%s in %s: %q, %v; want an error naming the path and %q", c.path, c.body, got, err, c.err)
+			}
+			continue
+		}
+		if err != nil || got != c.want {
+			t.Errorf("%s in %s: %q, %v; want %q", c.path, c.body, got, err, c.want)
+		}
+	}
+	for body, want := range map[string]int{`{"total":7.0}`: 7, `{"total":"5e3"}`: 5000, `{"total":0}`: 0} {
+		if n, err := totalAt([]byte(body), "total", []string{"total"}); err != nil || n != want {
+			t.Errorf("total of %s: %d, %v; want %d", body, n, err, want)
+		}
+	}
+	for _, body := range []string{`{"total":7.5}`, `{"total":-1}`, `{"total":"many"}`, `{}`, `{"total":null}`} {
+		if _, err := totalAt([]byte(body), "total", []string{"total"}); !errors.Is(err, ErrBadDefinition) {
+			t.Errorf("total of %s: %v, want a definition error", body, err)
+		}
+	}
+}
+
+// TestPagingDecidesWithoutDecodingThePage: reading the total or the
+// cursor steps over the records instead of decoding the page a second
+// time, so deciding costs a handful of allocations however wide the page.
+func TestPagingDecidesWithoutDecodingThePage(t *testing.T) {
+	for _, c := range []struct {
+		paging Paging
+		body   string
+	}{
+		{Paging{Kind: Offset, PageParam: "startIndex", PageSize: 200, TotalPath: "meta.total"}, `{"Resources":%s,"meta":{"total":5000}}`},
+		{Paging{Kind: Cursor, PageParam: "after", CursorPath: "paging.next"}, `{"data":%s,"paging":{"next":"c2VlayAyMDA="}}`},
+	} {
+		resp := &httpexec.Response{Header: http.Header{}, Body: fmt.Appendf(nil, c.body, widePage())}
+		pg := newPager(c.paging)
+		allocs := testing.AllocsPerRun(10, func() {
+			pg.seen = nil
+			if more, err := pg.next(200, resp); err != nil || !more {
+				t.Fatal(more, err)
+			}
+		})
+		// Decoding the 200 records takes thousands of allocations.
+		if allocs > 10 {
+			t.Errorf("%s: %v allocations to decide on a page of 200 records; the page was decoded", c.body, allocs)
+		}
+	}
+}
+
 // TestErrorShapeDeclaredAsData decodes SCIM-style error bodies by the
 // declared paths and gives the declared advice by code, then by status,
 // then the generic advice.
@@ -161,5 +239,34 @@ func TestWebhookContentType(t *testing.T) {
 	}
 	if ct := <-got; ct != "application/scim+json" {
 		t.Fatalf("Content-Type %q", ct)
+	}
+}
+
+// BenchmarkPagerNext decides whether another page follows a wide page of
+// 200 records, from a total the body declares before or after its records
+// and from a cursor, and reports the page bytes read per second.
+func BenchmarkPagerNext(b *testing.B) {
+	records := widePage()
+	for _, v := range []struct {
+		name   string
+		paging Paging
+		body   string
+	}{
+		{"total-first", Paging{Kind: Offset, PageParam: "startIndex", PageSize: 200, FirstPage: 1, TotalPath: "totalResults"},
+			`{"totalResults":5000,"itemsPerPage":200,"Resources":%s}`},
+		{"total-last", Paging{Kind: Offset, PageParam: "startIndex", PageSize: 200, FirstPage: 1, TotalPath: "meta.total"},
+			`{"Resources":%s,"meta":{"page":1,"total":5000}}`},
+		{"cursor-last", Paging{Kind: Cursor, PageParam: "after", CursorPath: "paging.next"},
+			`{"data":%s,"paging":{"next":"c2VlayAyMDA="}}`},
+	} {
+		b.Run(v.name, func(b *testing.B) {
+			resp := &httpexec.Response{Header: http.Header{}, Body: fmt.Appendf(nil, v.body, records)}
+			b.SetBytes(int64(len(resp.Body)))
+			for b.Loop() {
+				if more, err := newPager(v.paging).next(200, resp); err != nil || !more {
+					b.Fatal(more, err)
+				}
+			}
+		})
 	}
 }
