@@ -1,6 +1,7 @@
 package sdk
 
 import (
+	"context"
 	"encoding/base64"
 	"fmt"
 	"net/http"
@@ -17,6 +18,29 @@ type Auth interface {
 	// SecretSettings names the settings Apply reads; Describe checks that
 	// each is declared secret.
 	SecretSettings() []string
+}
+
+// TokenAuth is an Auth that asks a server of its own for the credentials
+// it sets, as OAuth 2.0 trades client credentials for a token. The SDK
+// calls ApplyWithClient instead of Apply, with the context of the call
+// that needs the credentials and the HTTP client the connector's calls
+// use (Connector.HTTPClient): token requests then share the connector's
+// proxy, TLS settings, timeout and test transport, and end when the host
+// cancels the call. See decision 0282.
+type TokenAuth interface {
+	Auth
+	// ApplyWithClient is Apply, sending any request it needs through
+	// client within ctx.
+	ApplyWithClient(ctx context.Context, client *http.Client, h http.Header, s Settings) error
+}
+
+// applyAuth sets a's credentials on h, giving a TokenAuth the call's
+// context and the connector's client.
+func applyAuth(ctx context.Context, a Auth, client *http.Client, h http.Header, s Settings) error {
+	if t, ok := a.(TokenAuth); ok {
+		return t.ApplyWithClient(ctx, client, h, s)
+	}
+	return a.Apply(h, s)
 }
 
 // HeaderAuth sends a secret setting as the value of one header, as in
@@ -97,4 +121,10 @@ func DescribedAuth(a Auth, label, description string) Auth {
 type describedAuth struct {
 	Auth
 	label, description string
+}
+
+// ApplyWithClient implements TokenAuth, passing the client on to the
+// described Auth when it makes requests of its own.
+func (a describedAuth) ApplyWithClient(ctx context.Context, client *http.Client, h http.Header, s Settings) error {
+	return applyAuth(ctx, a.Auth, client, h, s)
 }

@@ -28,8 +28,9 @@ type env struct {
 	maxBody int
 }
 
-// newEnv resolves settings for one RPC.
-func (s *server) newEnv(given map[string]string) (*env, error) {
+// newEnv resolves settings for one RPC; ctx is the RPC's, which bounds
+// any request the connector's Auth makes for its credentials.
+func (s *server) newEnv(ctx context.Context, given map[string]string) (*env, error) {
 	settings, err := resolveSettings(s.settings, given)
 	if err != nil {
 		return nil, err
@@ -44,8 +45,9 @@ func (s *server) newEnv(given map[string]string) (*env, error) {
 	}
 	h := s.header.Clone()
 	if s.c.Auth != nil {
-		if err := s.c.Auth.Apply(h, settings); err != nil {
-			return nil, err
+		if err := applyAuth(ctx, s.c.Auth, s.client, h, settings); err != nil {
+			// A token endpoint's answer may echo what it was sent.
+			return nil, &maskedError{err: err, text: newMasker(s.settings, settings, s.c.Auth, nil).str(err.Error())}
 		}
 	}
 	lim := httpexec.Limit{PerSecond: s.c.RateLimit.PerSecond, Burst: s.c.RateLimit.Burst}
@@ -188,3 +190,16 @@ func (e *env) fail(body []byte, err error) error {
 	e.srv.remedy(ae)
 	return statusError(ae)
 }
+
+// maskedError is err with secret values masked in its text; errors.Is
+// still sees what err wraps, so its kind is kept.
+type maskedError struct {
+	err  error
+	text string
+}
+
+// Error is the masked text.
+func (e *maskedError) Error() string { return e.text }
+
+// Unwrap exposes the original error for classification.
+func (e *maskedError) Unwrap() error { return e.err }

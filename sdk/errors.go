@@ -117,6 +117,9 @@ func appErrorOf(err error) *connectorv1.AppError {
 	case errors.Is(err, ErrUnknownEndpoint), errors.Is(err, ErrUnknownWebhook), errors.Is(err, ErrCustomDisabled):
 		return &connectorv1.AppError{Kind: connectorv1.ErrorKind_ERROR_KIND_INVALID_SETTINGS, Message: err.Error(),
 			Remedy: "use an endpoint or webhook the connector declares (see Describe)"}
+	case errors.Is(err, errTokenUnavailable):
+		return &connectorv1.AppError{Kind: connectorv1.ErrorKind_ERROR_KIND_UNAVAILABLE, Message: err.Error(), Retryable: true,
+			Remedy: "the OAuth 2.0 token endpoint failed or could not be reached: retry later, and check the token URL and the connector's network access"}
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return &connectorv1.AppError{Kind: connectorv1.ErrorKind_ERROR_KIND_UNAVAILABLE, Message: err.Error(), Retryable: true,
 			Remedy: "the call was cancelled or ran out of time; retry it"}

@@ -20,7 +20,7 @@ const DefaultBatchSize = 1000
 // records page by page in batches.
 func (s *server) Fetch(req *connectorv1.FetchRequest, stream grpc.ServerStreamingServer[connectorv1.FetchResponse]) error {
 	ctx := stream.Context()
-	e, err := s.newEnv(req.GetSettings())
+	e, err := s.newEnv(ctx, req.GetSettings())
 	if err != nil {
 		return s.failNoEnv(err)
 	}

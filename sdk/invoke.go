@@ -16,7 +16,7 @@ var ErrNoCall = errors.New("invoke request carries no rendered call")
 // Invoke sends one outbound call the host has rendered and returns the
 // masked exchange and the outputs.
 func (s *server) Invoke(ctx context.Context, req *connectorv1.InvokeRequest) (*connectorv1.InvokeResponse, error) {
-	e, err := s.newEnv(req.GetSettings())
+	e, err := s.newEnv(ctx, req.GetSettings())
 	if err != nil {
 		return nil, s.failNoEnv(err)
 	}

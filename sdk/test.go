@@ -46,7 +46,7 @@ func (s *server) Test(ctx context.Context, req *connectorv1.TestRequest) (*conne
 		ctx, cancel = context.WithTimeout(ctx, defaultTimeout)
 		defer cancel()
 	}
-	e, err := s.newEnv(req.GetSettings())
+	e, err := s.newEnv(ctx, req.GetSettings())
 	if err != nil {
 		ae := appErrorOf(err)
 		s.remedy(ae)
