@@ -9,45 +9,37 @@ import (
 
 	"github.com/idbridge/idbridge/host/api"
 	"github.com/idbridge/idbridge/host/apiclient"
+	idauto "github.com/idbridge/idbridge/host/automation"
+	"github.com/idbridge/idbridge/host/orchestration"
+	idsync "github.com/idbridge/idbridge/host/sync"
+	"github.com/idbridge/idbridge/host/watch"
 )
 
-// automation mirrors the automation API's JSON.
-type automation struct {
-	ID          string `json:"id,omitempty"`
-	Name        string `json:"name"`
-	Description string `json:"description,omitempty"`
-	Enabled     bool   `json:"enabled"`
-	Trigger     struct {
-		Type     string   `json:"type"`
-		Events   []string `json:"events,omitempty"`
-		Schedule string   `json:"schedule,omitempty"`
-	} `json:"trigger"`
-	Scope struct {
-		OU      string      `json:"ou,omitempty"`
-		Subtree bool        `json:"subtree,omitempty"`
-		Group   string      `json:"group,omitempty"`
-		Nested  bool        `json:"nested,omitempty"`
-		Filter  string      `json:"filter,omitempty"`
-		Users   []scopeUser `json:"users,omitempty"`
-	} `json:"scope"`
-	Action struct {
-		Template string `json:"template,omitempty"`
-		Sync     string `json:"sync,omitempty"`
-	} `json:"action"`
-	Options struct {
-		DeactivationLimit int `json:"deactivationLimit,omitempty"`
-	} `json:"options"`
-	Integrations []string  `json:"integrations,omitempty"`
-	Updated      time.Time `json:"updated,omitzero"`
+// automationEdit is the automation in the editor: the API's own type,
+// and for each row of its scope users the id that row's Name was found
+// for (Named), so that a row whose user was changed in the form shows no
+// stale name. Named never leaves the console.
+type automationEdit struct {
+	idauto.Automation
+	Named []string
 }
 
-// scopeUser is one user an automation's scope names. Named is the id
-// Name belongs to, so that a row whose user was changed in the form shows
-// no stale name; it never leaves the console.
-type scopeUser struct {
-	ID    string `json:"id"`
-	Name  string `json:"name,omitempty"`
-	Named string `json:"-"`
+// scopeUserRow is one row of the editor's scope users.
+type scopeUserRow struct {
+	idauto.ScopeUser
+	Named string
+}
+
+// UserRows pairs each scope user with the id its name belongs to.
+func (a automationEdit) UserRows() []scopeUserRow {
+	out := make([]scopeUserRow, len(a.Scope.Users))
+	for i, u := range a.Scope.Users {
+		out[i].ScopeUser = u
+		if i < len(a.Named) {
+			out[i].Named = a.Named[i]
+		}
+	}
+	return out
 }
 
 // eventKind is an AD change an event trigger can react to, in words.
@@ -72,12 +64,12 @@ const automationForm = "automation"
 
 // automationsData is the automations page.
 type automationsData struct {
-	Automations []automation
+	Automations []idauto.Automation
 	Err         string
-	Templates   []struct{ ID, Name string }
-	Sources     []struct{ ID, Name string }
+	Templates   []orchestration.Template
+	Sources     []idsync.DataSource
 	Events      []eventKind
-	Form        automation
+	Form        automationEdit
 	Editing     bool
 	// DeactivationLimit is the limit as typed or stored.
 	DeactivationLimit string
@@ -106,34 +98,31 @@ func (c *Console) automationsPage(w http.ResponseWriter, r *http.Request, s *ses
 		CanApply:  rt.allows(role, apiclient.RoutePostAutomationsIDApplyNow),
 	}
 	d.Form.Trigger.Type = "manual"
-	if a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetAutomations, nil, nil); a.ok() {
-		_ = a.decode(&d.Automations)
+	cl := c.client(r, s)
+	if list, a := typed(cl.GetAutomations(r.Context())); a.ok() {
+		d.Automations = list
 	} else {
 		d.Err = a.Err
 	}
 	for _, au := range d.Automations {
-		if au.Trigger.Type == "schedule" {
+		if au.Trigger.Type == idauto.TriggerSchedule {
 			if next, _, _ := c.nextRuns(r, s, au.Trigger.Schedule, 1); len(next) > 0 {
 				d.NextRun[au.ID] = next[0]
 			}
 		}
 	}
 	if d.CanEdit {
-		if a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetTemplates, nil, nil); a.ok() {
-			_ = a.decode(&d.Templates)
-		}
-		if a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetDatasources, nil, nil); a.ok() {
-			_ = a.decode(&d.Sources)
-		}
+		d.Templates, _ = typed(cl.GetTemplates(r.Context()))
+		d.Sources, _ = typed(cl.GetDatasources(r.Context()))
 		if id := r.FormValue("edit"); id != "" {
-			a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetAutomationsID, []string{id}, nil)
+			au, a := typed(cl.GetAutomationsID(r.Context(), id))
 			if !a.ok() {
 				c.refuse(w, r, s, a.Status, a.Err)
 				return
 			}
-			_ = a.decode(&d.Form)
-			for i := range d.Form.Scope.Users {
-				d.Form.Scope.Users[i].Named = d.Form.Scope.Users[i].ID
+			d.Form = automationEdit{Automation: au}
+			for _, u := range au.Scope.Users {
+				d.Form.Named = append(d.Form.Named, u.ID)
 			}
 			d.Editing = true
 		}
@@ -147,7 +136,7 @@ func (c *Console) automationsPage(w http.ResponseWriter, r *http.Request, s *ses
 			d.Editing = kept.Get("editing") == "true"
 			d.DeactivationLimit = kept.Get("options.deactivationLimit")
 		}
-		if d.Form.Trigger.Type == "schedule" || d.Form.Trigger.Schedule != "" {
+		if d.Form.Trigger.Type == idauto.TriggerSchedule || d.Form.Trigger.Schedule != "" {
 			d.NextRuns, d.TimeZone, d.ScheduleErr = c.nextRuns(r, s, d.Form.Trigger.Schedule, 3)
 		}
 	}
@@ -199,23 +188,25 @@ func whenInWords(t, now time.Time) string {
 
 // automationFromForm reads the editor's inputs, named like the API's
 // JSON fields; only the chosen trigger's own fields are kept.
-func automationFromForm(form url.Values) automation {
+func automationFromForm(form url.Values) automationEdit {
 	f := func(k string) string { return strings.TrimSpace(form.Get(k)) }
-	var a automation
+	var a automationEdit
 	a.ID, a.Name, a.Description = f("id"), f("name"), f("description")
-	a.Trigger.Type = f("trigger.type")
+	a.Trigger.Type = idauto.TriggerType(f("trigger.type"))
 	switch a.Trigger.Type {
-	case "event":
-		a.Trigger.Events = form["trigger.events"]
-	case "schedule":
+	case idauto.TriggerEvent:
+		for _, e := range form["trigger.events"] {
+			a.Trigger.Events = append(a.Trigger.Events, watch.Kind(e))
+		}
+	case idauto.TriggerSchedule:
 		a.Trigger.Schedule = f("trigger.schedule")
 	}
 	a.Scope.OU, a.Scope.Group, a.Scope.Filter = f("scope.ou"), f("scope.group"), f("scope.filter")
 	a.Scope.Subtree, a.Scope.Nested = f("scope.subtree") == "on", f("scope.nested") == "on"
 	// Every row as typed, empty ones too: the form draws them again.
 	for _, row := range rowValues(form, "scope.users") {
-		a.Scope.Users = append(a.Scope.Users, scopeUser{ID: strings.TrimSpace(row.Get("id")),
-			Name: row.Get("name"), Named: row.Get("named")})
+		a.Scope.Users = append(a.Scope.Users, idauto.ScopeUser{ID: strings.TrimSpace(row.Get("id")), Name: row.Get("name")})
+		a.Named = append(a.Named, row.Get("named"))
 	}
 	if action := f("action"); strings.HasPrefix(action, "sync:") {
 		a.Action.Sync = strings.TrimPrefix(action, "sync:")
@@ -243,7 +234,7 @@ func (c *Console) saveAutomation(w http.ResponseWriter, r *http.Request, s *sess
 		c.redraw(w, r, s, form, back)
 		return
 	}
-	a := automationFromForm(r.PostForm)
+	a := automationFromForm(r.PostForm).Automation
 	if v := strings.TrimSpace(r.PostFormValue("options.deactivationLimit")); v != "" {
 		if n, err := strconv.Atoi(v); err != nil || n < 0 {
 			c.done(w, r, s, answer{Status: http.StatusBadRequest, Code: "invalid_automation", Err: "The deactivation limit is not a number.",
@@ -258,16 +249,16 @@ func (c *Console) saveAutomation(w http.ResponseWriter, r *http.Request, s *sess
 	var rowOf []int
 	for i, u := range rows {
 		if u.ID != "" {
-			a.Scope.Users = append(a.Scope.Users, scopeUser{ID: u.ID})
+			a.Scope.Users = append(a.Scope.Users, idauto.ScopeUser{ID: u.ID})
 			rowOf = append(rowOf, i)
 		}
 	}
 	var ans answer
 	if editing {
-		ans = c.api.call(r.Context(), r, s.token, apiclient.RoutePutAutomationsID, []string{a.ID}, a)
+		_, ans = typed(c.client(r, s).PutAutomationsID(r.Context(), a.ID, a))
 	} else {
 		a.ID = ""
-		ans = c.api.call(r.Context(), r, s.token, apiclient.RoutePostAutomations, nil, a)
+		_, ans = typed(c.client(r, s).PostAutomations(r.Context(), a))
 	}
 	ans.Fields = toFormRows(ans.Fields, map[string][]int{"scope.users": rowOf})
 	if ans.ok() {
@@ -278,11 +269,12 @@ func (c *Console) saveAutomation(w http.ResponseWriter, r *http.Request, s *sess
 
 func (c *Console) toggleAutomation(w http.ResponseWriter, r *http.Request, s *session) {
 	id := r.PathValue("id")
-	route, msg := apiclient.RoutePostAutomationsIDDisable, "Disabled "+id+"; its configuration is kept."
+	cl := c.client(r, s)
+	toggle, msg := cl.PostAutomationsIDDisable, "Disabled "+id+"; its configuration is kept."
 	if r.PostFormValue("enabled") == "true" {
-		route, msg = apiclient.RoutePostAutomationsIDEnable, "Enabled "+id+"."
+		toggle, msg = cl.PostAutomationsIDEnable, "Enabled "+id+"."
 	}
-	a := c.api.call(r.Context(), r, s.token, route, []string{id}, nil)
+	_, a := typed(toggle(r.Context(), id))
 	c.done(w, r, s, a, msg, "/automations")
 }
 
@@ -299,22 +291,10 @@ func (c *Console) applyAutomation(w http.ResponseWriter, r *http.Request, s *ses
 		}
 		return out
 	}
-	req := map[string][]string{}
-	if u := lines("users"); len(u) > 0 {
-		req["users"] = u
-	}
-	if g := lines("groups"); len(g) > 0 {
-		req["groups"] = g
-	}
-	a := c.api.call(r.Context(), r, s.token, apiclient.RoutePostAutomationsIDApplyNow, []string{id}, req)
-	var res struct {
-		Runs    []string `json:"runs"`
-		Objects int      `json:"objects"`
-		Held    bool     `json:"held"`
-	}
+	res, a := typed(c.client(r, s).PostAutomationsIDApplyNow(r.Context(), id, idauto.ApplyRequest{Users: lines("users"), Groups: lines("groups")}))
 	back := "/automations"
 	msg := "Applied " + id + " now."
-	if a.ok() && a.decode(&res) == nil {
+	if a.ok() {
 		switch {
 		case res.Held:
 			msg = "An integration it uses is disabled: the run is held until it is enabled."

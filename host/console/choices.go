@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"github.com/idbridge/idbridge/host/apiclient"
+	"github.com/idbridge/idbridge/host/mapping"
 )
 
 // keptOf is what was typed into the form named name (its hidden "form"
@@ -57,7 +58,7 @@ func (c *Console) attributeChoices(r *http.Request, s *session) []attributeChoic
 // primary keys: "alias:path" for each endpoint the form has chosen, then
 // every endpoint's paths alone (a path that only one endpoint has needs no
 // alias), each with the sample value its last test saw.
-func appFieldChoices(endpoints []endpointChoice, chosen []dsEndpoint) []fieldChoice {
+func appFieldChoices(endpoints []endpointChoice, chosen []mapping.EndpointRef) []fieldChoice {
 	var out []fieldChoice
 	seen := map[string]bool{}
 	add := func(v, sample string) {

@@ -11,6 +11,12 @@
 // host yet shows as "not available" instead of failing, and controls for
 // operations above the signed-in role are not drawn at all.
 //
+// Pages call the API through the generated typed client (host/apiclient)
+// and hold its answers, and build its requests, in the API's own Go
+// types; the console declares only what a page computes or a form holds
+// as typed. A field renamed in the API is a compile error here, not an
+// empty cell on a page (decision 0281).
+//
 // Sessions: an admin signs in with an API token, which the console keeps
 // in memory on the server side; the browser gets only a random session id
 // in a cookie (HttpOnly, SameSite=Strict, Secure under TLS). Every form

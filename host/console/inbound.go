@@ -5,44 +5,28 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/idbridge/idbridge/host/api"
 	"github.com/idbridge/idbridge/host/apiclient"
+	"github.com/idbridge/idbridge/host/inbound"
 )
-
-type inboundEndpoint struct {
-	ID          string `json:"id"`
-	Name        string `json:"name"`
-	Description string `json:"description"`
-	Method      string `json:"method"`
-	URL         string `json:"url"`
-	RecordsPath string `json:"recordsPath"`
-	PrimaryKey  string `json:"primaryKey"`
-	Headers     []kv   `json:"headers"`
-	Query       []kv   `json:"query"`
-	Paging      struct {
-		Kind       string `json:"kind"`
-		PageParam  string `json:"pageParam"`
-		SizeParam  string `json:"sizeParam"`
-		PageSize   int    `json:"pageSize"`
-		FirstPage  int    `json:"firstPage"`
-		CursorPath string `json:"cursorPath"`
-	} `json:"paging"`
-	Custom bool `json:"custom"`
-	Fields []struct {
-		Path   string `json:"path"`
-		Type   string `json:"type"`
-		Sample string `json:"sample"`
-	} `json:"fields"`
-	FieldsFrom string    `json:"fieldsFrom"`
-	Tested     time.Time `json:"tested"`
-}
 
 // inboundIndexData lists the integrations whose endpoints can be opened.
 type inboundIndexData struct {
 	Integrations []integrationView
 	Err          string
+}
+
+// integrationIndex lists the integrations for the inbound and outbound
+// index pages.
+func (c *Console) integrationIndex(r *http.Request, s *session) inboundIndexData {
+	var d inboundIndexData
+	if list, a := typed(c.client(r, s).GetIntegrations(r.Context())); a.ok() {
+		d.Integrations = integrationViews(list)
+	} else {
+		d.Err = a.Err
+	}
+	return d
 }
 
 func (c *Console) inboundIndex(w http.ResponseWriter, r *http.Request, s *session) {
@@ -51,19 +35,14 @@ func (c *Console) inboundIndex(w http.ResponseWriter, r *http.Request, s *sessio
 		c.render(w, http.StatusOK, "unavailable", c.newPage(s, "inbound", "Inbound", "the inbound endpoints service"))
 		return
 	}
-	var d inboundIndexData
-	if a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetIntegrations, nil, nil); a.ok() {
-		_ = a.decode(&d.Integrations)
-	} else {
-		d.Err = a.Err
-	}
+	d := c.integrationIndex(r, s)
 	c.render(w, http.StatusOK, "inbound-index", c.newPage(s, "inbound", "Inbound", d))
 }
 
 // inboundData is one integration's inbound endpoints.
 type inboundData struct {
 	Integration integrationView
-	Endpoints   []inboundEndpoint
+	Endpoints   []inbound.Endpoint
 	Err         string
 	// CanTest runs an endpoint; CanSave also records its fields and adds
 	// custom endpoints (admins).
@@ -72,7 +51,7 @@ type inboundData struct {
 	HasSync bool
 	// Edit is the custom endpoint in the edit form (?edit=id), or nil
 	// for the add form.
-	Edit *inboundEndpoint
+	Edit *inbound.Endpoint
 }
 
 func (c *Console) inboundPage(w http.ResponseWriter, r *http.Request, s *session) {
@@ -89,14 +68,15 @@ func (c *Console) inboundPage(w http.ResponseWriter, r *http.Request, s *session
 		CanRemove: rt.allows(role, apiclient.RouteDeleteIntegrationsIDInboundEndpoint),
 		HasSync:   len(rt.section(sections[0])) > 0,
 	}
-	a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetIntegrationsID, []string{id}, nil)
+	cl := c.client(r, s)
+	v, a := typed(cl.GetIntegrationsID(r.Context(), id))
 	if !a.ok() {
 		c.refuse(w, r, s, a.Status, a.Err)
 		return
 	}
-	_ = a.decode(&d.Integration)
-	if a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetIntegrationsIDInbound, []string{id}, nil); a.ok() {
-		_ = a.decode(&d.Endpoints)
+	d.Integration = integrationView{v}
+	if eps, a := typed(cl.GetIntegrationsIDInbound(r.Context(), id)); a.ok() {
+		d.Endpoints = eps
 	} else {
 		d.Err = a.Err
 	}
@@ -119,10 +99,9 @@ func (c *Console) testEndpoint(w http.ResponseWriter, r *http.Request, s *sessio
 		q.Set("save", "true")
 		msg = "Test passed and saved: the fields that came back are below."
 	}
-	a := c.api.call(r.Context(), r, s.token, apiclient.RoutePostIntegrationsIDInboundEndpointTest, []string{id, ep}, nil, apiclient.Query(q))
+	res, a := typed(c.client(r, s).PostIntegrationsIDInboundEndpointTest(r.Context(), id, ep, apiclient.Query(q)))
 	back := "/integrations/" + url.PathEscape(id) + "/inbound"
-	var res inboundTest
-	if !a.ok() || a.decode(&res) != nil {
+	if !a.ok() {
 		c.done(w, r, s, a, msg, back)
 		return
 	}
@@ -134,34 +113,43 @@ func (c *Console) testEndpoint(w http.ResponseWriter, r *http.Request, s *sessio
 	http.Redirect(w, r, back, http.StatusSeeOther)
 }
 
-// inboundTest is an inbound endpoint's test answer.
-type inboundTest struct {
-	EndpointID string `json:"endpointId"`
-	OK         bool   `json:"ok"`
-	Error      string `json:"error"`
-	Records    int    `json:"records"`
-	Saved      bool   `json:"saved"`
-	Fields     []struct {
-		Path   string `json:"path"`
-		Type   string `json:"type"`
-		Sample string `json:"sample"`
-	} `json:"fields"`
-	Exchange *struct {
-		Method          string `json:"method"`
-		URL             string `json:"url"`
-		RequestHeaders  []kv   `json:"requestHeaders"`
-		Status          int    `json:"status"`
-		ResponseHeaders []kv   `json:"responseHeaders"`
-		Body            string `json:"body"`
-		Attempts        int    `json:"attempts"`
-		DurationMS      int64  `json:"durationMs"`
-	} `json:"exchange"`
-}
-
-// kv is a header or parameter as the API lists it.
+// kv is one row of a name/value list (headers, query parameters, a
+// step's inputs) as the forms draw and read it. The API's own row types
+// (inbound.KV, outbound.KV, outbound.Header) have the same shape, so
+// rows convert to and from them with kvRows and apiRows.
 type kv struct {
 	Name  string `json:"name"`
 	Value string `json:"value"`
+}
+
+// nameValue is any of the API's name/value row types.
+type nameValue interface {
+	~struct {
+		Name  string `json:"name"`
+		Value string `json:"value"`
+	}
+}
+
+// kvRows turns the API's rows into the form's.
+func kvRows[T nameValue](rows []T) []kv {
+	out := make([]kv, len(rows))
+	for i, r := range rows {
+		out[i] = kv(r)
+	}
+	return out
+}
+
+// apiRows turns the form's rows into the API's type; nil stays nil, so
+// an empty list is left out of the request as before.
+func apiRows[T nameValue](rows []kv) []T {
+	if rows == nil {
+		return nil
+	}
+	out := make([]T, len(rows))
+	for i, r := range rows {
+		out[i] = T(r)
+	}
+	return out
 }
 
 // saveCustomEndpoint tests a custom endpoint and saves it when the test
@@ -173,16 +161,15 @@ func (c *Console) saveCustomEndpoint(w http.ResponseWriter, r *http.Request, s *
 	id, editing := r.PathValue("id"), r.PathValue("endpoint")
 	_ = r.ParseForm()
 	f := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
-	def := map[string]any{
-		"id": f("id"), "name": f("name"), "description": f("description"),
-		"method": f("method"), "url": f("url"), "recordsPath": f("recordsPath"), "primaryKey": f("primaryKey"),
-		"headers": formRows(r, "headers"), "query": formRows(r, "query"),
+	def := inbound.Definition{
+		ID: f("id"), Name: f("name"), Description: f("description"),
+		Method: f("method"), URL: f("url"), RecordsPath: f("recordsPath"), PrimaryKey: f("primaryKey"),
+		Headers: apiRows[inbound.KV](formRows(r, "headers")), Query: apiRows[inbound.KV](formRows(r, "query")),
 	}
 	page := "/integrations/" + url.PathEscape(id) + "/inbound"
-	route, args, back := apiclient.RoutePostIntegrationsIDInbound, []string{id}, page+"#custom"
+	back := page + "#custom"
 	if editing != "" {
-		def["id"] = editing
-		route, args = apiclient.RoutePutIntegrationsIDInboundEndpoint, []string{id, editing}
+		def.ID = editing
 		back = page + "?edit=" + url.QueryEscape(editing) + "#custom"
 	}
 	if form, ok := rowEdit(r); ok {
@@ -191,8 +178,8 @@ func (c *Console) saveCustomEndpoint(w http.ResponseWriter, r *http.Request, s *
 	}
 	var bad []api.FieldError
 	if kind := f("paging.kind"); kind != "" && kind != "none" {
-		p := map[string]any{"kind": kind, "pageParam": f("paging.pageParam"), "sizeParam": f("paging.sizeParam"), "cursorPath": f("paging.cursorPath")}
-		for _, k := range []string{"pageSize", "firstPage"} {
+		def.Paging = inbound.Paging{Kind: kind, PageParam: f("paging.pageParam"), SizeParam: f("paging.sizeParam"), CursorPath: f("paging.cursorPath")}
+		for k, to := range map[string]*int{"pageSize": &def.Paging.PageSize, "firstPage": &def.Paging.FirstPage} {
 			v := f("paging." + k)
 			if v == "" {
 				continue
@@ -202,20 +189,23 @@ func (c *Console) saveCustomEndpoint(w http.ResponseWriter, r *http.Request, s *
 				bad = append(bad, api.FieldError{Field: "paging." + k, Message: "a whole number, 0 or more"})
 				continue
 			}
-			p[k] = n
+			*to = n
 		}
-		def["paging"] = p
 	}
 	if len(bad) > 0 {
 		c.done(w, r, s, answer{Status: http.StatusBadRequest, Code: "invalid_endpoint", Err: "The endpoint definition is not valid.", Fields: bad}, "", back)
 		return
 	}
-	a := c.api.call(r.Context(), r, s.token, route, args, def)
-	msg := "Test passed; the custom endpoint is saved with the fields that came back."
-	var saved struct {
-		Test *inboundTest `json:"test"`
+	cl := c.client(r, s)
+	var saved inbound.SaveAnswer
+	var a answer
+	if editing != "" {
+		saved, a = typed(cl.PutIntegrationsIDInboundEndpoint(r.Context(), id, editing, def))
+	} else {
+		saved, a = typed(cl.PostIntegrationsIDInbound(r.Context(), id, def))
 	}
-	if a.ok() && a.decode(&saved) == nil && saved.Test != nil {
+	msg := "Test passed; the custom endpoint is saved with the fields that came back."
+	if a.ok() && saved.Test != nil {
 		c.sessions.setFlash(s, &flash{OK: true, Message: msg, Inbound: saved.Test})
 		http.Redirect(w, r, page+"#endpoints", http.StatusSeeOther)
 		return
@@ -225,6 +215,6 @@ func (c *Console) saveCustomEndpoint(w http.ResponseWriter, r *http.Request, s *
 
 func (c *Console) removeEndpoint(w http.ResponseWriter, r *http.Request, s *session) {
 	id, ep := r.PathValue("id"), r.PathValue("endpoint")
-	a := c.api.call(r.Context(), r, s.token, apiclient.RouteDeleteIntegrationsIDInboundEndpoint, []string{id, ep}, nil)
+	a := done(c.client(r, s).DeleteIntegrationsIDInboundEndpoint(r.Context(), id, ep))
 	c.done(w, r, s, a, "Removed "+ep+".", "/integrations/"+url.PathEscape(id)+"/inbound")
 }

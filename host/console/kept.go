@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/idbridge/idbridge/host/api"
+	"github.com/idbridge/idbridge/host/inbound"
+	"github.com/idbridge/idbridge/host/outbound"
 )
 
 // keptForm is what the admin typed into a refused form, so the page drawn
@@ -222,10 +224,20 @@ func (p *page) FieldError(name string) string {
 
 // KeptRows returns the rows of a name/value list (headers, parameters)
 // as the admin typed them into a refused form, from the inputs
-// "list.name" and "list.value", or def when nothing was refused. Rows
-// are padded with empty ones to at least min, so there is room to add.
-func (p *page) KeptRows(list string, def []kv, min int) []kv {
-	rows := def
+// "list.name" and "list.value", or def when nothing was refused. def is
+// the stored list in the API's own row type (inbound.KV, outbound.KV)
+// or the form's. Rows are padded with empty ones to at least min, so
+// there is room to add.
+func (p *page) KeptRows(list string, def any, min int) []kv {
+	var rows []kv
+	switch d := def.(type) {
+	case []kv:
+		rows = d
+	case []inbound.KV:
+		rows = kvRows(d)
+	case []outbound.KV:
+		rows = kvRows(d)
+	}
 	if p.Flash != nil && p.Flash.Form != nil {
 		if names, ok := p.Flash.Form[list+".name"]; ok {
 			values := p.Flash.Form[list+".value"]

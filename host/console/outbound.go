@@ -8,53 +8,13 @@ import (
 
 	"github.com/idbridge/idbridge/host/apiclient"
 	"github.com/idbridge/idbridge/host/macro"
+	"github.com/idbridge/idbridge/host/outbound"
 )
-
-// The webhook shapes mirror the outbound API's JSON.
-
-type webhook struct {
-	ID            string `json:"id"`
-	Integration   string `json:"integration,omitempty"`
-	Name          string `json:"name"`
-	Description   string `json:"description,omitempty"`
-	Category      string `json:"category,omitempty"`
-	Method        string `json:"method"`
-	URL           string `json:"url"`
-	Headers       []kv   `json:"headers,omitempty"`
-	Query         []kv   `json:"query,omitempty"`
-	MessageType   string `json:"messageType,omitempty"`
-	Body          string `json:"body,omitempty"`
-	Preconfigured bool   `json:"preconfigured,omitempty"`
-}
-
-type webhookTest struct {
-	OK       bool   `json:"ok"`
-	Saved    bool   `json:"saved"`
-	NotSaved string `json:"notSaved"`
-	Calls    []struct {
-		Object  string `json:"object"`
-		Error   string `json:"error"`
-		Request *struct {
-			Method  string `json:"method"`
-			URL     string `json:"url"`
-			Headers []kv   `json:"headers"`
-			Body    string `json:"body"`
-		} `json:"request"`
-		Response *struct {
-			Status     int    `json:"status"`
-			Headers    []kv   `json:"headers"`
-			Body       string `json:"body"`
-			Attempts   int    `json:"attempts"`
-			DurationMS int64  `json:"durationMs"`
-		} `json:"response"`
-		Outputs map[string][]string `json:"outputs"`
-	} `json:"calls"`
-}
 
 // outboundData is one integration's webhooks page.
 type outboundData struct {
 	Integration integrationView
-	Webhooks    []webhook
+	Webhooks    []outbound.Webhook
 	Err         string
 	// Macros is the integration's macro chooser, from the API.
 	Macros    []macro.MacroInfo
@@ -64,14 +24,14 @@ type outboundData struct {
 	Inputs map[string][]string
 	// Result is the last test's answer, shown once; Form the test's form
 	// values, kept so a failed test can be corrected.
-	Result  *webhookTest
+	Result  *outbound.TestResult
 	Form    outboundForm
 	CanTest bool
 	// CanEdit shows the custom webhook editor and delete buttons (admins);
 	// Edit is the webhook in the editor: a stored custom one (?edit=id)
 	// or a new one.
 	CanEdit bool
-	Edit    webhook
+	Edit    outbound.Webhook
 }
 
 // outboundForm is the test form's content.
@@ -81,17 +41,17 @@ type outboundForm struct {
 	Inputs  []kv
 	Save    bool
 	// Custom is a custom webhook being written.
-	Custom webhook
+	Custom outbound.Webhook
 }
 
 // bareInput matches a webhook's own inputs: %name% with no namespace.
 var bareInput = regexp.MustCompile(`%([A-Za-z_][A-Za-z0-9_]*)%`)
 
-func inputsOf(w webhook) []string {
+func inputsOf(w outbound.Webhook) []string {
 	var out []string
 	seen := map[string]bool{}
 	texts := []string{w.URL, w.Body}
-	for _, kv := range append(append([]kv(nil), w.Headers...), w.Query...) {
+	for _, kv := range append(append([]outbound.KV(nil), w.Headers...), w.Query...) {
 		texts = append(texts, kv.Value)
 	}
 	for _, t := range texts {
@@ -111,12 +71,7 @@ func (c *Console) outboundIndex(w http.ResponseWriter, r *http.Request, s *sessi
 		http.Redirect(w, r, "/s/outbound", http.StatusSeeOther)
 		return
 	}
-	var d inboundIndexData
-	if a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetIntegrations, nil, nil); a.ok() {
-		_ = a.decode(&d.Integrations)
-	} else {
-		d.Err = a.Err
-	}
+	d := c.integrationIndex(r, s)
 	c.render(w, http.StatusOK, "outbound-index", c.newPage(s, "outbound", "Outbound", d))
 }
 
@@ -130,25 +85,25 @@ func (c *Console) outboundPage(w http.ResponseWriter, r *http.Request, s *sessio
 	c.renderOutbound(w, r, s, nil, outboundForm{Webhook: r.FormValue("webhook")})
 }
 
-func (c *Console) renderOutbound(w http.ResponseWriter, r *http.Request, s *session, res *webhookTest, form outboundForm) {
+func (c *Console) renderOutbound(w http.ResponseWriter, r *http.Request, s *session, res *outbound.TestResult, form outboundForm) {
 	rt := c.routeTable()
 	if !rt.has(apiclient.RouteGetIntegrationsIntegrationWebhooks) {
 		c.render(w, http.StatusOK, "unavailable", c.newPage(s, "outbound", "Outbound", "the outbound webhooks service"))
 		return
 	}
 	id := r.PathValue("id")
-	a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetIntegrationsID, []string{id}, nil)
+	cl := c.client(r, s)
+	v, a := typed(cl.GetIntegrationsID(r.Context(), id))
 	if !a.ok() {
 		c.refuse(w, r, s, a.Status, a.Err)
 		return
 	}
-	d := outboundData{Result: res, Form: form, Inputs: map[string][]string{},
+	d := outboundData{Integration: integrationView{v}, Result: res, Form: form, Inputs: map[string][]string{},
 		CanTest: rt.allows(s.principal.Role, apiclient.RoutePostIntegrationsIntegrationWebhooksTest),
 		CanEdit: rt.allows(s.principal.Role, apiclient.RoutePutIntegrationsIntegrationWebhooksID),
-		Edit:    webhook{Method: "POST", MessageType: "json"}}
-	_ = a.decode(&d.Integration)
-	if a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetIntegrationsIntegrationWebhooks, []string{id}, nil); a.ok() {
-		_ = a.decode(&d.Webhooks)
+		Edit:    outbound.Webhook{Method: "POST", MessageType: outbound.MessageJSON}}
+	if list, a := typed(cl.GetIntegrationsIntegrationWebhooks(r.Context(), id)); a.ok() {
+		d.Webhooks = list
 	} else {
 		d.Err = a.Err
 	}
@@ -159,9 +114,7 @@ func (c *Console) renderOutbound(w http.ResponseWriter, r *http.Request, s *sess
 		}
 	}
 	if d.CanTest || d.CanEdit {
-		if a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetIntegrationsIntegrationMacros, []string{id}, nil); a.ok() {
-			_ = a.decode(&d.Macros)
-		}
+		d.Macros, _ = cl.GetIntegrationsIntegrationMacros(r.Context(), id)
 		if len(d.Macros) == 0 {
 			d.Macros, _ = chooser()
 		}
@@ -186,14 +139,12 @@ func (c *Console) testWebhook(w http.ResponseWriter, r *http.Request, s *session
 	_ = r.ParseForm()
 	f := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
 	form := outboundForm{Webhook: f("webhook"), Objects: f("objects"), Save: f("save") == "on"}
-	req := map[string]any{}
-	wh := webhook{ID: form.Webhook}
+	req := outbound.TestRequest{Webhook: outbound.Webhook{ID: form.Webhook}, Save: form.Save}
 	if form.Webhook == "" {
-		form.Custom = webhook{ID: f("custom.id"), Name: f("custom.name"), Method: f("custom.method"), URL: f("custom.url"),
+		form.Custom = outbound.Webhook{ID: f("custom.id"), Name: f("custom.name"), Method: f("custom.method"), URL: f("custom.url"),
 			MessageType: f("custom.type"), Body: r.PostFormValue("custom.body")}
-		wh = form.Custom
+		req.Webhook = form.Custom
 	}
-	req["webhook"] = wh
 	inputs := map[string]string{}
 	names, values := r.PostForm["input.name"], r.PostForm["input.value"]
 	for i := range names {
@@ -208,19 +159,14 @@ func (c *Console) testWebhook(w http.ResponseWriter, r *http.Request, s *session
 		}
 	}
 	if len(inputs) > 0 {
-		req["inputs"] = inputs
+		req.Inputs = inputs
 	}
-	var objects []string
 	for _, line := range strings.Split(form.Objects, "\n") {
 		if line = strings.TrimSpace(line); line != "" {
-			objects = append(objects, line)
+			req.Objects = append(req.Objects, line)
 		}
 	}
-	req["objects"] = objects
-	if form.Save {
-		req["save"] = true
-	}
-	a := c.api.call(r.Context(), r, s.token, apiclient.RoutePostIntegrationsIntegrationWebhooksTest, []string{id}, req)
+	res, a := typed(c.client(r, s).PostIntegrationsIntegrationWebhooksTest(r.Context(), id, req))
 	switch {
 	case a.Status == http.StatusForbidden:
 		c.refuse(w, r, s, http.StatusForbidden, a.Err)
@@ -231,8 +177,6 @@ func (c *Console) testWebhook(w http.ResponseWriter, r *http.Request, s *session
 		http.Redirect(w, r, outboundBack(id, form), http.StatusSeeOther)
 		return
 	}
-	var res webhookTest
-	_ = a.decode(&res)
 	msg := "Every call succeeded."
 	if res.Saved {
 		msg += " The webhook is saved."
@@ -250,7 +194,7 @@ func (c *Console) testWebhook(w http.ResponseWriter, r *http.Request, s *session
 // drawn by the page after the redirect: refreshing that page does not
 // call the app again (see decision 0226).
 type webhookOutcome struct {
-	Result *webhookTest
+	Result *outbound.TestResult
 	Form   outboundForm
 }
 

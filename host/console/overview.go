@@ -7,12 +7,13 @@ import (
 
 	"github.com/idbridge/idbridge/host/apiclient"
 	"github.com/idbridge/idbridge/host/store"
+	idsync "github.com/idbridge/idbridge/host/sync"
 	"github.com/idbridge/idbridge/host/watch"
 )
 
 // lastSync is a data source with its newest sync run.
 type lastSync struct {
-	DataSource dataSource
+	DataSource idsync.DataSource
 	Run        *store.Run
 }
 
@@ -44,23 +45,22 @@ const overviewRuns = 5
 func (c *Console) overviewPage(w http.ResponseWriter, r *http.Request, s *session) {
 	rt := c.routeTable()
 	var d overviewData
-	get := func(route apiclient.Route, args []string, v any, opts ...apiclient.Option) bool {
-		a := c.api.call(r.Context(), r, s.token, route, args, nil, opts...)
-		if !a.ok() {
-			d.Errs = append(d.Errs, a.Err)
-			return false
-		}
-		return a.decode(v) == nil
-	}
+	cl := c.client(r, s)
 	if rt.has(apiclient.RouteGetIntegrations) {
-		get(apiclient.RouteGetIntegrations, nil, &d.Integrations)
+		if list, a := typed(cl.GetIntegrations(r.Context())); a.ok() {
+			d.Integrations = integrationViews(list)
+		} else {
+			d.Errs = append(d.Errs, a.Err)
+		}
 	}
 	if rt.has(apiclient.RouteGetDatasources) && rt.has(apiclient.RouteGetDatasourcesIDRuns) {
-		var sources []dataSource
-		get(apiclient.RouteGetDatasources, nil, &sources)
+		sources, a := typed(cl.GetDatasources(r.Context()))
+		if !a.ok() {
+			d.Errs = append(d.Errs, a.Err)
+		}
 		for _, ds := range sources {
 			l := lastSync{DataSource: ds}
-			runs, a := typed(c.client(r, s).GetDatasourcesIDRuns(r.Context(), ds.ID, apiclient.Query(url.Values{"limit": {"1"}})))
+			runs, a := typed(cl.GetDatasourcesIDRuns(r.Context(), ds.ID, apiclient.Query(url.Values{"limit": {"1"}})))
 			if !a.ok() {
 				d.Errs = append(d.Errs, a.Err)
 			} else if len(runs) > 0 {
@@ -73,7 +73,7 @@ func (c *Console) overviewPage(w http.ResponseWriter, r *http.Request, s *sessio
 		for status, into := range map[string]*[]store.Run{"waiting": &d.Waiting, "failed": &d.Failed} {
 			// Ask for only the runs listed, not a whole default page.
 			q := url.Values{"status": {status}, "limit": {strconv.Itoa(overviewRuns)}}
-			page, a := typed(c.client(r, s).GetRuns(r.Context(), apiclient.Query(q)))
+			page, a := typed(cl.GetRuns(r.Context(), apiclient.Query(q)))
 			if !a.ok() {
 				d.Errs = append(d.Errs, a.Err)
 			} else {
@@ -82,7 +82,7 @@ func (c *Console) overviewPage(w http.ResponseWriter, r *http.Request, s *sessio
 		}
 	}
 	if rt.has(apiclient.RouteGetWatcher) {
-		if st, a := typed(c.client(r, s).GetWatcher(r.Context())); a.ok() {
+		if st, a := typed(cl.GetWatcher(r.Context())); a.ok() {
 			d.Watcher = &st
 		} else {
 			d.Errs = append(d.Errs, a.Err)

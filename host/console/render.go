@@ -12,9 +12,11 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/idbridge/idbridge/host/api"
 	"github.com/idbridge/idbridge/host/apiclient"
+	"github.com/idbridge/idbridge/host/orchestration"
 )
 
 //go:embed templates/*.html static/*
@@ -34,6 +36,8 @@ func newRenderer() (*renderer, error) {
 		"list":     func(s ...string) []string { return s },
 		"exchange": exchange,
 		"join":     strings.Join,
+		// duration writes a template step's wait as the API does ("15m0s").
+		"duration": func(d orchestration.Duration) string { return time.Duration(d).String() },
 		// pick names a directory picker's target field and the kinds it
 		// finds, for the "picker" template.
 		"pick": func(target, kinds string) map[string]string {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/idbridge/idbridge/host/api"
+	"github.com/idbridge/idbridge/host/inbound"
 )
 
 // Cookie names. The session cookie carries only a random id; the token it
@@ -43,7 +44,7 @@ type flash struct {
 	// reference, not news.
 	Collapse bool
 	// Inbound is an inbound endpoint test, drawn as fields then exchange.
-	Inbound *inboundTest
+	Inbound *inbound.TestResult
 	// Form is what was typed into a refused form (secrets excepted), and
 	// Fields the problem with each field by input name; pages draw both
 	// (see page.Kept and page.FieldError).

@@ -11,6 +11,8 @@ import (
 
 	"github.com/idbridge/idbridge/host/api"
 	"github.com/idbridge/idbridge/host/apiclient"
+	"github.com/idbridge/idbridge/host/integrations"
+	"github.com/idbridge/idbridge/host/orchestration"
 )
 
 // The template step editor: a template's steps as rows of a form (add,
@@ -75,49 +77,36 @@ type webhookChoice struct {
 var stepFieldsDrawn = map[string]bool{"id": true, "name": true, "kind": true, "integration": true, "webhook": true, "inputs": true,
 	"ad": true, "condition": true, "delay": true, "onSuccess": true, "onFailure": true, "inDoubt": true, "deactivates": true, "maxAttempts": true}
 
-// templateFormOf draws a stored template (its JSON as the API gives it).
-func templateFormOf(raw []byte) templateForm {
-	var t struct {
-		ID, Name, Description string
-		MaxDeactivations      int               `json:"maxDeactivations"`
-		Steps                 []json.RawMessage `json:"steps"`
-	}
-	_ = json.Unmarshal(raw, &t)
+// templateFormOf draws a stored template.
+func templateFormOf(t orchestration.Template) templateForm {
 	out := templateForm{ID: t.ID, Name: t.Name, Description: t.Description}
 	if t.MaxDeactivations != 0 {
 		out.MaxDeactivations = strconv.Itoa(t.MaxDeactivations)
 	}
-	for _, rawStep := range t.Steps {
-		var st struct {
-			tmplStep
-			InDoubt     string `json:"inDoubt"`
-			Deactivates bool   `json:"deactivates"`
-			MaxAttempts int    `json:"maxAttempts"`
-		}
-		_ = json.Unmarshal(rawStep, &st)
-		row := stepRow{ID: st.ID, Name: st.Name, Kind: st.Kind, Inputs: sortedKV(st.Inputs), Condition: st.Condition, Delay: st.Delay,
+	for _, st := range t.Steps {
+		row := stepRow{ID: st.ID, Name: st.Name, Kind: st.Kind, Inputs: sortedKV(st.Inputs), Condition: st.Condition,
 			OnSuccess: st.OnSuccess, OnFailure: st.OnFailure, InDoubt: st.InDoubt, Deactivates: st.Deactivates}
 		if st.Integration != "" || st.Webhook != "" {
 			row.Webhook = st.Integration + "/" + st.Webhook
+		}
+		if st.Delay != 0 {
+			row.Delay = time.Duration(st.Delay).String()
 		}
 		if st.MaxAttempts != 0 {
 			row.MaxAttempts = strconv.Itoa(st.MaxAttempts)
 		}
 		if st.AD != nil {
 			row.ADAction, row.ADTarget = st.AD.Action, st.AD.Target
-			var ad struct {
-				AD struct {
-					Attributes map[string]string `json:"attributes"`
-				} `json:"ad"`
-			}
-			_ = json.Unmarshal(rawStep, &ad)
-			row.ADAttributes = sortedKV(ad.AD.Attributes)
+			row.ADAttributes = sortedKV(st.AD.Attributes)
 		}
+		// What the form does not draw travels as JSON, whatever fields
+		// the API's step has beyond the drawn ones.
 		var all map[string]json.RawMessage
-		_ = json.Unmarshal(rawStep, &all)
-		for k := range all {
-			if stepFieldsDrawn[k] {
-				delete(all, k)
+		if raw, err := json.Marshal(st); err == nil && json.Unmarshal(raw, &all) == nil {
+			for k := range all {
+				if stepFieldsDrawn[k] {
+					delete(all, k)
+				}
 			}
 		}
 		if len(all) > 0 {
@@ -180,36 +169,27 @@ func (s stepRow) empty() bool {
 // empty step rows are left out (rowOf tells which row each step came
 // from). Problems the console finds itself (a wait that is not a
 // duration, an input without a name) are returned as field problems.
-func (t templateForm) templateJSON() (map[string]any, map[string][]int, []api.FieldError) {
+func (t templateForm) templateJSON() (orchestration.Template, map[string][]int, []api.FieldError) {
 	var bad []api.FieldError
-	out := map[string]any{"id": t.ID, "name": t.Name, "description": t.Description}
+	out := orchestration.Template{ID: t.ID, Name: t.Name, Description: t.Description, Steps: []orchestration.Step{}}
 	if t.MaxDeactivations != "" {
 		n, err := strconv.Atoi(t.MaxDeactivations)
 		if err != nil {
 			bad = append(bad, api.FieldError{Field: "maxDeactivations", Message: "a whole number (empty for the engine's default, -1 for no limit)"})
 		}
-		out["maxDeactivations"] = n
+		out.MaxDeactivations = n
 	}
 	rowOf := map[string][]int{}
-	steps := []map[string]any{}
 	for i, s := range t.Steps {
 		if s.empty() {
 			continue
 		}
 		p := "steps[" + strconv.Itoa(i) + "]"
-		st := map[string]any{}
+		var st orchestration.Step
 		if s.Extra != "" {
 			_ = json.Unmarshal([]byte(s.Extra), &st)
 		}
-		st["id"], st["kind"] = s.ID, s.Kind
-		set := func(k, v string) {
-			if v != "" {
-				st[k] = v
-			}
-		}
-		set("name", s.Name)
-		set("onSuccess", s.OnSuccess)
-		set("onFailure", s.OnFailure)
+		st.ID, st.Kind, st.Name, st.OnSuccess, st.OnFailure = s.ID, s.Kind, s.Name, s.OnSuccess, s.OnFailure
 		rows := func(list string, kvs []kv) map[string]string {
 			m := map[string]string{}
 			for _, r := range kvs {
@@ -225,45 +205,30 @@ func (t templateForm) templateJSON() (map[string]any, map[string][]int, []api.Fi
 		}
 		switch s.Kind {
 		case "webhook":
-			integ, wh, _ := strings.Cut(s.Webhook, "/")
-			set("integration", integ)
-			set("webhook", wh)
-			if m := rows("inputs", s.Inputs); len(m) > 0 {
-				st["inputs"] = m
-			}
-			set("inDoubt", s.InDoubt)
-			if s.Deactivates {
-				st["deactivates"] = true
-			}
+			st.Integration, st.Webhook, _ = strings.Cut(s.Webhook, "/")
+			st.Inputs = rows("inputs", s.Inputs)
+			st.InDoubt, st.Deactivates = s.InDoubt, s.Deactivates
 			if s.MaxAttempts != "" {
 				n, err := strconv.Atoi(s.MaxAttempts)
 				if err != nil || n < 0 {
 					bad = append(bad, api.FieldError{Field: p + ".maxAttempts", Message: "a whole number (empty for the engine's default)"})
 				}
-				st["maxAttempts"] = n
+				st.MaxAttempts = n
 			}
 		case "ad":
-			ad := map[string]any{"action": s.ADAction}
-			if s.ADTarget != "" {
-				ad["target"] = s.ADTarget
-			}
-			if m := rows("ad.attributes", s.ADAttributes); len(m) > 0 {
-				ad["attributes"] = m
-			}
-			st["ad"] = ad
+			st.AD = &orchestration.ADAction{Action: s.ADAction, Target: s.ADTarget, Attributes: rows("ad.attributes", s.ADAttributes)}
 		case "condition":
-			set("condition", s.Condition)
+			st.Condition = s.Condition
 		case "delay":
-			if _, err := time.ParseDuration(s.Delay); err != nil {
+			if d, err := time.ParseDuration(s.Delay); err != nil {
 				bad = append(bad, api.FieldError{Field: p + ".delay", Message: "how long to wait, such as 15m, 2h or 1h30m"})
 			} else {
-				st["delay"] = s.Delay
+				st.Delay = orchestration.Duration(d)
 			}
 		}
-		steps = append(steps, st)
+		out.Steps = append(out.Steps, st)
 		rowOf["steps"] = append(rowOf["steps"], i)
 	}
-	out["steps"] = steps
 	return out, rowOf, bad
 }
 
@@ -292,14 +257,14 @@ func stepInput(field string) string {
 
 // webhookChoices lists the webhooks of every integration in ins for the
 // steps' drop-downs.
-func (c *Console) webhookChoices(r *http.Request, s *session, ins []integrationView) []webhookChoice {
+func (c *Console) webhookChoices(r *http.Request, s *session, ins []integrations.View) []webhookChoice {
 	if !c.routeTable().has(apiclient.RouteGetIntegrationsIntegrationWebhooks) {
 		return nil
 	}
 	var out []webhookChoice
 	for _, in := range ins {
-		var whs []webhook
-		if a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetIntegrationsIntegrationWebhooks, []string{in.ID}, nil); !a.ok() || a.decode(&whs) != nil {
+		whs, err := c.client(r, s).GetIntegrationsIntegrationWebhooks(r.Context(), in.ID)
+		if err != nil {
 			continue
 		}
 		for _, wh := range whs {

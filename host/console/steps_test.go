@@ -149,3 +149,34 @@ func TestStepEditor(t *testing.T) {
 		t.Fatalf("the corrected template was not saved with its four steps: %v", st.puts)
 	}
 }
+
+// oneTemplate is a template API holding one stored template, as the
+// engine answers it.
+type oneTemplate struct{ stored string }
+
+func (o oneTemplate) Routes() []api.Route {
+	return []api.Route{
+		{Method: "GET", Pattern: "/v1/templates", MinRole: api.RoleAuditor, Summary: "List templates",
+			Handler: func(*api.Call) (any, error) { return []json.RawMessage{json.RawMessage(o.stored)}, nil }},
+		{Method: "GET", Pattern: "/v1/templates/{id}", MinRole: api.RoleAuditor, Summary: "Show a template",
+			Handler: func(*api.Call) (any, error) { return json.RawMessage(o.stored), nil }},
+		{Method: "PUT", Pattern: "/v1/templates/{id}", MinRole: api.RoleAdmin, Summary: "Save a template",
+			Handler: func(*api.Call) (any, error) { return json.RawMessage(o.stored), nil }},
+	}
+}
+
+// TestStoredWaitReadsAsTheAPIWritesIt: a wait step, read into the API's
+// own step type, is shown in the steps table and the step editor as the
+// API writes it, and keeps what the form does not draw.
+func TestStoredWaitReadsAsTheAPIWritesIt(t *testing.T) {
+	f := newFixture(t, oneTemplate{`{"id":"later","name":"Later","steps":[{"id":"pause","kind":"delay","delay":"1h30m0s","verify":{"webhook":"find-user","exists":"true"}}]}`})
+	b, _ := f.signIn(t, api.RoleAdmin)
+	_, page := get(t, b, f.srv.URL+"/templates?id=later")
+	page = html.UnescapeString(page)
+	for _, want := range []string{"wait 1h30m0s", `id="step0-delay" value="1h30m0s"`,
+		`name="steps[0].extra" value="{"verify":{"webhook":"find-user","exists":"true"}}"`} {
+		if !strings.Contains(page, want) {
+			t.Fatalf("the templates page lacks %s:\n%s", want, page)
+		}
+	}
+}

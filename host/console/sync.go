@@ -9,134 +9,21 @@ import (
 	"github.com/idbridge/idbridge/host/api"
 	"github.com/idbridge/idbridge/host/apiclient"
 	"github.com/idbridge/idbridge/host/macro"
+	"github.com/idbridge/idbridge/host/mapping"
+	idsync "github.com/idbridge/idbridge/host/sync"
 )
 
-// The data-source and plan shapes mirror the sync API's JSON.
-
-type fieldRef struct {
-	Endpoint string `json:"endpoint,omitempty"`
-	Path     string `json:"path"`
-}
-
-type dsEndpoint struct {
-	Alias         string `json:"alias"`
-	IntegrationID string `json:"integrationId"`
-	EndpointID    string `json:"endpointId"`
-	Custom        bool   `json:"custom,omitempty"`
-	PrimaryKey    string `json:"primaryKey"`
-}
-
-type dsMapping struct {
-	Field            *fieldRef `json:"field,omitempty"`
-	Format           string    `json:"format,omitempty"`
-	Attribute        string    `json:"attribute"`
-	ClearWhenMissing bool      `json:"clearWhenMissing,omitempty"`
-}
-
-type dataSource struct {
-	ID          string       `json:"id"`
-	Name        string       `json:"name"`
-	Description string       `json:"description,omitempty"`
-	Category    string       `json:"category"`
-	Endpoints   []dsEndpoint `json:"endpoints"`
-	KeyFold     bool         `json:"keyFold,omitempty"`
-	Mappings    []dsMapping  `json:"mappings"`
-	Match       struct {
-		Field           *fieldRef `json:"field,omitempty"`
-		Format          string    `json:"format,omitempty"`
-		Attribute       string    `json:"attribute"`
-		CaseInsensitive bool      `json:"caseInsensitive,omitempty"`
-	} `json:"match"`
-	Options struct {
-		Create *struct {
-			Allowed bool   `json:"allowed,omitempty"`
-			OU      string `json:"ou,omitempty"`
-			Name    string `json:"name,omitempty"`
-		} `json:"create,omitempty"`
-		ChangeLimit int `json:"changeLimit,omitempty"`
-		Active      *struct {
-			Field  fieldRef `json:"field"`
-			Values []string `json:"values"`
-		} `json:"active,omitempty"`
-	} `json:"options"`
-	Scope struct {
-		Base   string `json:"base,omitempty"`
-		Filter string `json:"filter,omitempty"`
-	} `json:"scope"`
-	// Roles compares the app's roles with the AD groups' (decision 0262);
-	// the form carries it so that saving never drops it.
-	Roles *dsRoles `json:"roles,omitempty"`
-}
-
-type dsRoles struct {
-	Field        fieldRef `json:"field"`
-	Table        string   `json:"table,omitempty"`
-	TableSetting string   `json:"tableSetting,omitempty"`
-	Automation   string   `json:"automation,omitempty"`
-}
-
-// ref shows a field reference as "alias:path".
-func (f *fieldRef) String() string {
-	if f == nil {
-		return ""
-	}
-	if f.Endpoint == "" {
-		return f.Path
-	}
-	return f.Endpoint + ":" + f.Path
-}
-
-// parseRef reads "alias:path" (or "path").
-func parseRef(s string) *fieldRef {
+// parseRef reads "alias:path" (or "path") as typed into an app field
+// input; ok is false for an empty input.
+func parseRef(s string) (ref mapping.FieldRef, ok bool) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return nil
+		return mapping.FieldRef{}, false
 	}
-	if a, p, ok := strings.Cut(s, ":"); ok {
-		return &fieldRef{Endpoint: strings.TrimSpace(a), Path: strings.TrimSpace(p)}
+	if a, p, found := strings.Cut(s, ":"); found {
+		return mapping.FieldRef{Endpoint: strings.TrimSpace(a), Path: strings.TrimSpace(p)}, true
 	}
-	return &fieldRef{Path: s}
-}
-
-type planChange struct {
-	Attribute string   `json:"attribute"`
-	Old       []string `json:"old"`
-	New       string   `json:"new"`
-	Clear     bool     `json:"clear"`
-}
-
-type plan struct {
-	DataSource string `json:"dataSource"`
-	Category   string `json:"category"`
-	Updates    []struct {
-		Key, MatchValue, DN, Reason string
-		Changes                     []planChange `json:"changes"`
-		Warnings                    []string     `json:"warnings"`
-	} `json:"updates"`
-	Creates []struct {
-		Key, MatchValue, DN, Reason string
-		Attributes                  []struct{ Attribute, Value string } `json:"attributes"`
-	} `json:"creates"`
-	NoChange []struct{ Key, MatchValue, DN string } `json:"noChange"`
-	Orphans  []struct {
-		Kind, Key, MatchValue, DN, Reason string
-	} `json:"orphans"`
-	Conflicts []struct {
-		Kind        string
-		Keys        []string                  `json:"keys"`
-		MatchValues []string                  `json:"matchValues"`
-		Users       []struct{ ID, DN string } `json:"users"`
-		Reason      string
-	} `json:"conflicts"`
-	Roles []struct {
-		Key, MatchValue, DN, Reason string
-		Held                        []string `json:"held"`
-		Give                        []string `json:"give"`
-		Take                        []string `json:"take"`
-	} `json:"roles"`
-	Summary            map[string]int `json:"summary"`
-	NeedsConfirmation  bool           `json:"needsConfirmation"`
-	ConfirmationReason string         `json:"confirmationReason"`
+	return mapping.FieldRef{Path: s}, true
 }
 
 // endpointChoice is an inbound endpoint offered in the data-source form.
@@ -154,20 +41,20 @@ type fieldChoice struct {
 
 // syncData is the data sources page.
 type syncData struct {
-	Sources   []dataSource
+	Sources   []idsync.DataSource
 	Err       string
 	Endpoints []endpointChoice
 	// Form is the data source being edited (empty for a new one).
-	Form       dataSource
+	Form       idsync.DataSource
 	Editing    bool
 	Categories []string
 	// Rows pad the form's tables with empty rows to fill in.
 	EndpointRows, MappingRows []int
 	CanEdit, CanRun           bool
 	// Plan or Result are set after a dry run or an apply.
-	Plan       *plan
+	Plan       *mapping.Plan
 	PlanOf     string
-	Result     *syncResult
+	Result     *idsync.Result
 	ReadMS     int64
 	HasGeneric bool
 	// Functions feed the format functions chooser.
@@ -180,14 +67,6 @@ type syncData struct {
 	// typed value. See decision 0270.
 	Attributes []attributeChoice
 	AppFields  []fieldChoice
-}
-
-type syncResult struct {
-	RunID  string         `json:"runId"`
-	Status string         `json:"status"`
-	Counts map[string]int `json:"counts"`
-	Error  string         `json:"error"`
-	Plan   *plan          `json:"plan"`
 }
 
 var categories = []string{"update users", "create users", "orphans report"}
@@ -205,8 +84,8 @@ func (c *Console) syncBase(w http.ResponseWriter, r *http.Request, s *session) (
 		CanRun:     rt.allows(role, apiclient.RoutePostDatasourcesIDPlan),
 		HasGeneric: true,
 	}
-	if a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetDatasources, nil, nil); a.ok() {
-		_ = a.decode(&d.Sources)
+	if list, a := typed(c.client(r, s).GetDatasources(r.Context())); a.ok() {
+		d.Sources = list
 	} else {
 		d.Err = a.Err
 	}
@@ -228,12 +107,12 @@ func (c *Console) syncPage(w http.ResponseWriter, r *http.Request, s *session) {
 	if d.CanEdit {
 		d.Endpoints = c.endpointChoices(r, s)
 		if id := r.FormValue("edit"); id != "" {
-			a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetDatasourcesID, []string{id}, nil)
+			ds, a := typed(c.client(r, s).GetDatasourcesID(r.Context(), id))
 			if !a.ok() {
 				c.refuse(w, r, s, a.Status, a.Err)
 				return
 			}
-			_ = a.decode(&d.Form)
+			d.Form = ds
 			d.Editing = true
 		}
 		_, d.Functions = chooser()
@@ -269,15 +148,15 @@ func rows(n, spare, min int) []int {
 // endpointChoices lists every integration's inbound endpoints with the
 // fields known for them, for the form's pickers.
 func (c *Console) endpointChoices(r *http.Request, s *session) []endpointChoice {
-	var ins []integrationView
-	if a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetIntegrations, nil, nil); !a.ok() || a.decode(&ins) != nil {
+	cl := c.client(r, s)
+	ins, err := cl.GetIntegrations(r.Context())
+	if err != nil {
 		return nil
 	}
 	var out []endpointChoice
 	for _, in := range ins {
-		var eps []inboundEndpoint
-		a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetIntegrationsIDInbound, []string{in.ID}, nil)
-		if !a.ok() || a.decode(&eps) != nil {
+		eps, err := cl.GetIntegrationsIDInbound(r.Context(), in.ID)
+		if err != nil {
 			continue
 		}
 		for _, ep := range eps {
@@ -299,47 +178,45 @@ const dataSourceForm = "datasource"
 // the API's lists ("mappings[2].attribute"); with keepEmpty every row is
 // kept, as the editor draws them again, else rows left wholly empty are
 // dropped and rowOf tells which form row each item sent came from.
-func dataSourceFromForm(form url.Values, keepEmpty bool) (dataSource, map[string][]int) {
+func dataSourceFromForm(form url.Values, keepEmpty bool) (idsync.DataSource, map[string][]int) {
 	f := func(k string) string { return strings.TrimSpace(form.Get(k)) }
-	var d dataSource
-	d.ID, d.Name, d.Description, d.Category = f("id"), f("name"), f("description"), f("category")
+	var d idsync.DataSource
+	d.ID, d.Name, d.Description, d.Category = f("id"), f("name"), f("description"), mapping.Category(f("category"))
 	d.KeyFold = f("keyFold") == "on"
 	rowOf := map[string][]int{}
 	for i, row := range rowValues(form, "endpoints") {
 		g := func(k string) string { return strings.TrimSpace(row.Get(k)) }
-		ep := dsEndpoint{Alias: g("alias"), PrimaryKey: g("primaryKey")}
+		ep := mapping.EndpointRef{Alias: g("alias"), PrimaryKey: g("primaryKey")}
 		if v := g("endpoint"); v != "" {
 			integ, id, _ := strings.Cut(v, "/")
 			ep.IntegrationID = integ
 			ep.EndpointID, ep.Custom = strings.CutPrefix(id, "custom:")
 		}
-		if !keepEmpty && ep == (dsEndpoint{}) {
+		if !keepEmpty && ep == (mapping.EndpointRef{}) {
 			continue
 		}
 		d.Endpoints = append(d.Endpoints, ep)
 		rowOf["endpoints"] = append(rowOf["endpoints"], i)
 	}
-	d.Mappings = []dsMapping{}
+	d.Mappings = []mapping.Mapping{}
 	for i, row := range rowValues(form, "mappings") {
 		g := func(k string) string { return strings.TrimSpace(row.Get(k)) }
-		m := dsMapping{Field: parseRef(g("field")), Format: g("format"), Attribute: g("attribute"), ClearWhenMissing: g("clearWhenMissing") == "on"}
-		if !keepEmpty && m.Field == nil && m.Format == "" && m.Attribute == "" {
+		field, given := parseRef(g("field"))
+		m := mapping.Mapping{Field: field, Format: g("format"), Attribute: g("attribute"), ClearWhenMissing: g("clearWhenMissing") == "on"}
+		if !keepEmpty && !given && m.Format == "" && m.Attribute == "" {
 			continue
 		}
 		d.Mappings = append(d.Mappings, m)
 		rowOf["mappings"] = append(rowOf["mappings"], i)
 	}
-	d.Match.Field, d.Match.Format, d.Match.Attribute = parseRef(f("match.field")), f("match.format"), f("match.attribute")
+	d.Match.Field, _ = parseRef(f("match.field"))
+	d.Match.Format, d.Match.Attribute = f("match.format"), f("match.attribute")
 	d.Match.CaseInsensitive = f("match.caseInsensitive") == "on"
 	if n, err := strconv.Atoi(f("options.changeLimit")); err == nil {
 		d.Options.ChangeLimit = n
 	}
 	if f("options.create.allowed") == "on" || f("options.create.ou") != "" || f("options.create.name") != "" {
-		d.Options.Create = &struct {
-			Allowed bool   `json:"allowed,omitempty"`
-			OU      string `json:"ou,omitempty"`
-			Name    string `json:"name,omitempty"`
-		}{f("options.create.allowed") == "on", f("options.create.ou"), f("options.create.name")}
+		d.Options.Create = mapping.CreateOptions{Allowed: f("options.create.allowed") == "on", OU: f("options.create.ou"), Name: f("options.create.name")}
 	}
 	var vals []string
 	for _, v := range strings.Split(f("options.active.values"), ",") {
@@ -347,21 +224,13 @@ func dataSourceFromForm(form url.Values, keepEmpty bool) (dataSource, map[string
 			vals = append(vals, v)
 		}
 	}
-	if ref := parseRef(f("options.active.field")); ref != nil || (keepEmpty && len(vals) > 0) {
-		if ref == nil {
-			ref = &fieldRef{}
-		}
-		d.Options.Active = &struct {
-			Field  fieldRef `json:"field"`
-			Values []string `json:"values"`
-		}{*ref, vals}
+	if ref, given := parseRef(f("options.active.field")); given || (keepEmpty && len(vals) > 0) {
+		d.Options.Active = &mapping.ActiveRule{Field: ref, Values: vals}
 	}
 	d.Scope.Base, d.Scope.Filter = f("scope.base"), f("scope.filter")
-	roles := dsRoles{Table: f("roles.table"), TableSetting: f("roles.tableSetting"), Automation: f("roles.automation")}
-	if ref := parseRef(f("roles.field")); ref != nil {
-		roles.Field = *ref
-	}
-	if roles != (dsRoles{}) {
+	roles := mapping.RoleRule{Table: f("roles.table"), TableSetting: f("roles.tableSetting"), Automation: f("roles.automation")}
+	roles.Field, _ = parseRef(f("roles.field"))
+	if roles != (mapping.RoleRule{}) {
 		d.Roles = &roles
 	}
 	return d, rowOf
@@ -389,9 +258,9 @@ func (c *Console) saveDataSource(w http.ResponseWriter, r *http.Request, s *sess
 	}
 	var a answer
 	if r.PostFormValue("editing") == "true" {
-		a = c.api.call(r.Context(), r, s.token, apiclient.RoutePutDatasourcesID, []string{d.ID}, d)
+		_, a = typed(c.client(r, s).PutDatasourcesID(r.Context(), d.ID, d))
 	} else {
-		a = c.api.call(r.Context(), r, s.token, apiclient.RoutePostDatasources, nil, d)
+		_, a = typed(c.client(r, s).PostDatasources(r.Context(), d))
 	}
 	if a.ok() {
 		a.Body = nil // the list below shows it
@@ -406,26 +275,21 @@ func (c *Console) saveDataSource(w http.ResponseWriter, r *http.Request, s *sess
 // syncOutcome is a plan or an applied sync, carried to the page after
 // the redirect.
 type syncOutcome struct {
-	Plan   *plan
+	Plan   *mapping.Plan
 	PlanOf string
 	ReadMS int64
-	Result *syncResult
+	Result *idsync.Result
 }
 
 // planDataSource runs a dry run and redirects to the page that shows the
 // plan by category.
 func (c *Console) planDataSource(w http.ResponseWriter, r *http.Request, s *session) {
 	id := r.PathValue("id")
-	a := c.api.call(r.Context(), r, s.token, apiclient.RoutePostDatasourcesIDPlan, []string{id}, nil)
+	pv, a := typed(c.client(r, s).PostDatasourcesIDPlan(r.Context(), id))
 	if !a.ok() {
 		c.done(w, r, s, a, "", "/sync")
 		return
 	}
-	var pv struct {
-		Plan   *plan `json:"plan"`
-		ReadMS int64 `json:"readMs"`
-	}
-	_ = a.decode(&pv)
 	c.sessions.setFlash(s, &flash{OK: true, Message: "The plan of " + id + ", computed now; nothing was written.",
 		Outcome: &syncOutcome{Plan: pv.Plan, PlanOf: id, ReadMS: pv.ReadMS}})
 	http.Redirect(w, r, "/sync#plan", http.StatusSeeOther)
@@ -439,14 +303,12 @@ func (c *Console) applyDataSource(w http.ResponseWriter, r *http.Request, s *ses
 	if r.PostFormValue("confirm") == "on" {
 		q.Set("confirm", "true")
 	}
-	a := c.api.call(r.Context(), r, s.token, apiclient.RoutePostDatasourcesIDApply, []string{id}, nil, apiclient.Query(q))
+	res, a := typed(c.client(r, s).PostDatasourcesIDApply(r.Context(), id, apiclient.Query(q)))
 	if !a.ok() {
 		c.done(w, r, s, a, "", "/sync")
 		return
 	}
-	var res syncResult
-	_ = a.decode(&res)
-	c.sessions.setFlash(s, &flash{OK: res.Status == "succeeded", Message: "Applied the plan of " + id + ": the run " + res.Status + ".",
+	c.sessions.setFlash(s, &flash{OK: res.Status == "succeeded", Message: "Applied the plan of " + id + ": the run " + string(res.Status) + ".",
 		Outcome: &syncOutcome{Result: &res, PlanOf: id, Plan: res.Plan}})
 	http.Redirect(w, r, "/sync#result", http.StatusSeeOther)
 }

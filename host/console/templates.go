@@ -9,42 +9,18 @@ import (
 
 	"github.com/idbridge/idbridge/host/api"
 	"github.com/idbridge/idbridge/host/apiclient"
+	"github.com/idbridge/idbridge/host/integrations"
 	"github.com/idbridge/idbridge/host/macro"
+	"github.com/idbridge/idbridge/host/orchestration"
 )
-
-// tmplStep mirrors one step of an orchestration template, for the steps
-// table; the editor works on the template's JSON as the API takes it.
-type tmplStep struct {
-	ID          string            `json:"id"`
-	Name        string            `json:"name"`
-	Kind        string            `json:"kind"`
-	Integration string            `json:"integration"`
-	Webhook     string            `json:"webhook"`
-	Inputs      map[string]string `json:"inputs"`
-	AD          *struct {
-		Action string `json:"action"`
-		Target string `json:"target"`
-	} `json:"ad"`
-	Condition string `json:"condition"`
-	Delay     string `json:"delay"`
-	OnSuccess string `json:"onSuccess"`
-	OnFailure string `json:"onFailure"`
-}
-
-type tmpl struct {
-	ID          string     `json:"id"`
-	Name        string     `json:"name"`
-	Description string     `json:"description"`
-	Steps       []tmplStep `json:"steps"`
-}
 
 // templatesData is the templates page: the list, one template's steps and
 // the editor.
 type templatesData struct {
-	Templates []tmpl
+	Templates []orchestration.Template
 	Err       string
 	// Shown is the template opened, with its JSON for the editor.
-	Shown   *tmpl
+	Shown   *orchestration.Template
 	JSON    string
 	NewID   string
 	CanEdit bool
@@ -81,25 +57,25 @@ func (c *Console) templatesPage(w http.ResponseWriter, r *http.Request, s *sessi
 		return
 	}
 	d := templatesData{CanEdit: rt.allows(s.principal.Role, apiclient.RoutePutTemplatesID), StepKinds: stepKinds, ADActions: adActions}
-	if a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetTemplates, nil, nil); a.ok() {
-		_ = a.decode(&d.Templates)
+	cl := c.client(r, s)
+	if list, a := typed(cl.GetTemplates(r.Context())); a.ok() {
+		d.Templates = list
 	} else {
 		d.Err = a.Err
 	}
 	d.Form = templateForm{Steps: []stepRow{{Kind: "webhook", Inputs: []kv{{}}}}}
 	if id := r.FormValue("id"); id != "" {
-		a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetTemplatesID, []string{id}, nil)
+		t, a := typed(cl.GetTemplatesID(r.Context(), id))
 		if !a.ok() {
 			c.refuse(w, r, s, a.Status, a.Err)
 			return
 		}
-		d.Shown = &tmpl{}
-		_ = a.decode(d.Shown)
+		d.Shown = &t
 		var buf bytes.Buffer
 		if json.Indent(&buf, a.Body, "", "  ") == nil {
 			d.JSON = buf.String()
 		}
-		d.Form = templateFormOf(a.Body)
+		d.Form = templateFormOf(t)
 	} else {
 		d.JSON = exampleTemplate
 	}
@@ -117,10 +93,7 @@ func (c *Console) templatesPage(w http.ResponseWriter, r *http.Request, s *sessi
 			}
 		}
 		// Both pickers start from the integrations: fetch them once.
-		var ins []integrationView
-		if a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetIntegrations, nil, nil); !a.ok() || a.decode(&ins) != nil {
-			ins = nil
-		}
+		ins, _ := cl.GetIntegrations(r.Context())
 		d.Macros = c.templateMacros(r, s, d.Shown, ins)
 		_, d.Functions = chooser()
 		d.Webhooks = c.webhookChoices(r, s, ins)
@@ -131,7 +104,7 @@ func (c *Console) templatesPage(w http.ResponseWriter, r *http.Request, s *sessi
 // templateMacros is the chooser of the integration the template calls, as
 // the outbound service lists it (the first of ins when no step names one),
 // plus the outputs of the template's steps.
-func (c *Console) templateMacros(r *http.Request, s *session, t *tmpl, ins []integrationView) []macro.MacroInfo {
+func (c *Console) templateMacros(r *http.Request, s *session, t *orchestration.Template, ins []integrations.View) []macro.MacroInfo {
 	integ := ""
 	if t != nil {
 		for _, st := range t.Steps {
@@ -146,9 +119,7 @@ func (c *Console) templateMacros(r *http.Request, s *session, t *tmpl, ins []int
 	}
 	var out []macro.MacroInfo
 	if integ != "" && c.routeTable().has(apiclient.RouteGetIntegrationsIntegrationMacros) {
-		if a := c.api.call(r.Context(), r, s.token, apiclient.RouteGetIntegrationsIntegrationMacros, []string{integ}, nil); a.ok() {
-			_ = a.decode(&out)
-		}
+		out, _ = c.client(r, s).GetIntegrationsIntegrationMacros(r.Context(), integ)
 	}
 	if len(out) == 0 {
 		out, _ = chooser()
@@ -190,7 +161,9 @@ func (c *Console) saveTemplate(w http.ResponseWriter, r *http.Request, s *sessio
 			Err: "The template is not valid JSON (" + api.DescribeJSONError(err, []byte(body)) + "); nothing was saved."}, "", back)
 		return
 	}
-	a := c.api.call(r.Context(), r, s.token, apiclient.RoutePutTemplatesID, []string{id}, nil, apiclient.Body(strings.NewReader(body), "application/json"))
+	// The draft is sent as typed, so the API places a mistake by the
+	// editor's lines.
+	_, a := typed(c.client(r, s).PutTemplatesID(r.Context(), id, orchestration.Template{}, apiclient.Body(strings.NewReader(body), "application/json")))
 	if a.ok() {
 		a.Body = nil
 		back = "/templates?id=" + url.QueryEscape(id) + "#shown"
@@ -226,11 +199,12 @@ func (c *Console) saveTemplateSteps(w http.ResponseWriter, r *http.Request, s *s
 		c.done(w, r, s, answer{Status: http.StatusBadRequest, Code: "invalid_template", Err: "The template is not valid.", Fields: bad}, "", back)
 		return
 	}
-	route := apiclient.RoutePutTemplatesID
+	var a answer
 	if checking {
-		route = apiclient.RoutePostTemplatesIDCheck
+		_, a = typed(c.client(r, s).PostTemplatesIDCheck(r.Context(), id, body))
+	} else {
+		_, a = typed(c.client(r, s).PutTemplatesID(r.Context(), id, body))
 	}
-	a := c.api.call(r.Context(), r, s.token, route, []string{id}, body)
 	if checking && a.ok() {
 		c.sessions.setFlash(s, &flash{OK: true, Message: "Every step, branch, macro and condition checks out. Nothing is saved yet: use Check and save.", Form: keptForm(r)})
 		http.Redirect(w, r, back, http.StatusSeeOther)
@@ -249,6 +223,6 @@ func (c *Console) saveTemplateSteps(w http.ResponseWriter, r *http.Request, s *s
 
 func (c *Console) deleteTemplate(w http.ResponseWriter, r *http.Request, s *session) {
 	id := r.PathValue("id")
-	a := c.api.call(r.Context(), r, s.token, apiclient.RouteDeleteTemplatesID, []string{id}, nil)
+	a := done(c.client(r, s).DeleteTemplatesID(r.Context(), id))
 	c.done(w, r, s, a, "Deleted template "+id+"; runs already started keep their copy.", "/templates")
 }

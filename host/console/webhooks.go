@@ -1,22 +1,18 @@
 package console
 
 import (
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/idbridge/idbridge/host/api"
-	"github.com/idbridge/idbridge/host/apiclient"
+	"github.com/idbridge/idbridge/host/outbound"
 )
 
 // The custom webhook editor: create, edit and delete an integration's own
 // webhooks through a form, instead of the API explorer or the test form.
 // See decision 0228.
-
-// webhookFields are the inputs of the editor, named like the webhook's
-// JSON fields so the API's field problems land beside them.
-var webhookFields = []string{"name", "description", "method", "url", "messageType", "body"}
 
 // saveWebhook stores a custom webhook from the editor. A new one must not
 // take the id of an existing webhook; an edited one keeps what the form
@@ -38,31 +34,32 @@ func (c *Console) saveWebhook(w http.ResponseWriter, r *http.Request, s *session
 		c.redraw(w, r, s, form, back)
 		return
 	}
-	body := map[string]any{}
+	// The editor's inputs are named like the webhook's JSON fields, so
+	// the API's field problems land beside them.
+	var wh outbound.Webhook
+	cl := c.client(r, s)
 	if id != "" {
-		existing := c.api.call(r.Context(), r, s.token, apiclient.RouteGetIntegrationsIntegrationWebhooksID, []string{integ, id}, nil)
+		existing, err := cl.GetIntegrationsIntegrationWebhooksID(r.Context(), integ, id)
 		switch {
-		case editing == "" && existing.ok():
+		case editing == "" && err == nil:
 			c.done(w, r, s, answer{Status: http.StatusConflict, Code: "exists", Err: "A webhook with this id exists.",
 				Fields: []api.FieldError{{Field: "id", Message: "a webhook with this id exists: choose another id, or edit that webhook"}}}, "", back)
 			return
-		case editing != "" && existing.ok():
-			_ = json.Unmarshal(existing.Body, &body)
+		case editing != "" && err == nil:
+			wh = existing
 		}
 	}
-	for _, k := range webhookFields {
-		body[k] = f(k)
-	}
-	body["body"] = r.PostFormValue("body")
-	body["headers"] = formRows(r, "headers")
-	body["query"] = formRows(r, "query")
-	delete(body, "updated")
+	wh.Name, wh.Description, wh.Method, wh.URL, wh.MessageType = f("name"), f("description"), f("method"), f("url"), f("messageType")
+	wh.Body = r.PostFormValue("body")
+	wh.Headers = apiRows[outbound.KV](formRows(r, "headers"))
+	wh.Query = apiRows[outbound.KV](formRows(r, "query"))
+	wh.Updated = time.Time{}
 	if id == "" {
 		c.done(w, r, s, answer{Status: http.StatusUnprocessableEntity, Code: "invalid_webhook", Err: "The webhook needs an id.",
 			Fields: []api.FieldError{{Field: "id", Message: "required: lower-case letters, digits, '.', '_' or '-'"}}}, "", back)
 		return
 	}
-	a := c.api.call(r.Context(), r, s.token, apiclient.RoutePutIntegrationsIntegrationWebhooksID, []string{integ, id}, body)
+	_, a := typed(cl.PutIntegrationsIntegrationWebhooksID(r.Context(), integ, id, wh))
 	if a.ok() {
 		// Saved: the test form is opened on it, the natural next step.
 		back = page + "?webhook=" + url.QueryEscape(id) + "#webhooks"
@@ -73,6 +70,6 @@ func (c *Console) saveWebhook(w http.ResponseWriter, r *http.Request, s *session
 // deleteWebhook removes a custom webhook.
 func (c *Console) deleteWebhook(w http.ResponseWriter, r *http.Request, s *session) {
 	integ, id := r.PathValue("id"), r.PathValue("webhook")
-	a := c.api.call(r.Context(), r, s.token, apiclient.RouteDeleteIntegrationsIntegrationWebhooksID, []string{integ, id}, nil)
+	a := done(c.client(r, s).DeleteIntegrationsIntegrationWebhooksID(r.Context(), integ, id))
 	c.done(w, r, s, a, "Deleted the webhook "+id+".", "/integrations/"+url.PathEscape(integ)+"/outbound#webhooks")
 }

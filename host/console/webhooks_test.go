@@ -163,7 +163,7 @@ func TestWebhookEditorKeepsWhatWasTypedAndPlacesEveryProblem(t *testing.T) {
 	// Editing keeps what the form does not show.
 	wh.saved["add-note"]["outputs"] = []any{map[string]any{"name": "noteId", "path": "id"}}
 	_, page = get(t, b, f.srv.URL+"/integrations/clockify/outbound?edit=add-note")
-	if !strings.Contains(page, `value="Add a note"`) || !strings.Contains(page, `name="editing" value="add-note"`) {
+	if !strings.Contains(page, `value="Add a note"`) || !strings.Contains(page, `name="editing" value="add-note"`) || !strings.Contains(page, `value="X-Trace"`) {
 		t.Fatalf("the edit form is not filled from the webhook:\n%s", page)
 	}
 	edit := url.Values{"csrf_token": {csrf}, "editing": {"add-note"}, "name": {"Add a note v2"}, "method": {"POST"},
