@@ -9,6 +9,15 @@ import "github.com/idbridge/idbridge/host/api"
 // "Header 1 value, line 1, column 3: ..."), never with the API's path
 // (`headers[0].value`); a path a form does not list is put into words by
 // api.FieldLabel. See decision 0271.
+//
+// These are not the labels in the API's message. The data source and
+// template services name a place by what it holds ("LDAP attribute of
+// the mapping to 'mail'", "Step 2 “Notify manager”") for readers with no
+// form in front of them: the command line, and the template JSON editor,
+// which shows the message whole. A table by path cannot name an item by
+// its content, and the message counts only the items sent and is one
+// string, so the console takes its words from fields[] and never from
+// the message. Both kinds stay; see decision 0280.
 var formLabels = map[string]map[string]string{
 	"POST /integrations/{id}/outbound/webhooks":       webhookLabels,
 	"POST /integrations/{id}/inbound":                 endpointLabels,

@@ -169,7 +169,8 @@ func (c *Console) saveTemplate(w http.ResponseWriter, r *http.Request, s *sessio
 		back = "/templates?id=" + url.QueryEscape(id) + "#shown"
 	}
 	// The JSON editor has no input per step field: the message, which
-	// names each step in words, is shown whole. See decision 0229.
+	// names each step in words, is shown whole. See decisions 0229 and
+	// 0280.
 	a.Fields = nil
 	c.done(w, r, s, a, "Saved template "+id+"; it was checked against the integrations and the directory.", back)
 }
