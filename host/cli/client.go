@@ -19,25 +19,32 @@ import (
 // command names a route's method, not a path. Error answers become
 // *APIError and transport failures messages that say how to reach the
 // host, so exit codes follow them.
+//
+// The host's address and the HTTP client are the embedded client's own
+// (Base, HTTP): the CLI adds only what it does with them, so there is one
+// address to send to and to name in errors.
 type Client struct {
 	*apiclient.Client
-	// Base is the host's address, e.g. http://127.0.0.1:8470.
-	Base *url.URL
-	// HTTP is the transport; NewClient sets one with a timeout, and
-	// TrustCAFile gives it a private CA for an https:// host.
-	HTTP *http.Client
 
 	bars bars // progress for long transfers; off unless on a terminal
 }
 
-// NewClient checks addr and returns a client for it.
-func NewClient(addr, token string) (*Client, error) {
+// requestTimeout bounds one call, including a streamed plan or apply.
+const requestTimeout = 5 * time.Minute
+
+// NewClient checks addr and returns a client for it. caFile, when not
+// empty, is the PEM of the private CA that signed an https:// host's
+// certificate (IDBRIDGE_CA_FILE); see caTransport.
+func NewClient(addr, token, caFile string) (*Client, error) {
 	u, err := url.Parse(strings.TrimRight(addr, "/"))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, &ExitError{Code: ExitUsage, Err: fmt.Errorf("host address %q is not an http(s) URL such as http://127.0.0.1:8470 (set IDBRIDGE_ADDR or --addr)", addr)}
 	}
-	c := &Client{Base: u, HTTP: &http.Client{Timeout: 5 * time.Minute}}
-	c.Client = apiclient.New(u.String(), token, c.HTTP)
+	tr, err := caTransport(caFile)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{Client: apiclient.New(u.String(), token, &http.Client{Timeout: requestTimeout, Transport: tr})}
 	c.UserAgent = "idbridge-cli/" + version.Version
 	c.WrapError = c.cliError
 	return c, nil

@@ -15,32 +15,32 @@ import (
 // comes from a private CA the system does not trust.
 const CAFileEnv = "IDBRIDGE_CA_FILE"
 
-// TrustCAFile makes the client verify the host's certificate against the
-// CA certificates in the PEM file instead of the system's trust store,
-// as curl's --cacert does. An empty path keeps the system's trust store.
-// Verification stays on either way: the bearer token must never reach a
-// host that cannot prove its name.
-func (c *Client) TrustCAFile(path string) error {
+// caTransport returns a transport that verifies the host's certificate
+// against the CA certificates in the PEM file instead of the system's
+// trust store, as curl's --cacert does. An empty path returns nil, which
+// keeps the default transport and the system's trust store. Verification
+// stays on either way: the bearer token must never reach a host that
+// cannot prove its name.
+func caTransport(path string) (http.RoundTripper, error) {
 	if path == "" {
-		return nil
+		return nil, nil
 	}
 	raw, err := os.ReadFile(path)
 	if err != nil {
-		return &ExitError{Code: ExitUsage, Err: fmt.Errorf("read %s: %w", CAFileEnv, err)}
+		return nil, &ExitError{Code: ExitUsage, Err: fmt.Errorf("read %s: %w", CAFileEnv, err)}
 	}
 	pool := x509.NewCertPool()
 	if !pool.AppendCertsFromPEM(raw) {
-		return &ExitError{Code: ExitUsage, Err: fmt.Errorf(
+		return nil, &ExitError{Code: ExitUsage, Err: fmt.Errorf(
 			"%s %s holds no PEM certificate: give the PEM (-----BEGIN CERTIFICATE-----) of the CA that signed the host's certificate", CAFileEnv, path)}
 	}
 	base, ok := http.DefaultTransport.(*http.Transport)
 	if !ok {
-		return errors.New("the default HTTP transport was replaced; cannot add a CA to it")
+		return nil, errors.New("the default HTTP transport was replaced; cannot add a CA to it")
 	}
 	tr := base.Clone()
 	tr.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12, RootCAs: pool}
-	c.HTTP.Transport = tr
-	return nil
+	return tr, nil
 }
 
 // tlsHint explains a TLS failure talking to the host, or returns "" when

@@ -199,7 +199,7 @@ func TestMainCommandsAgainstServe(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &applied); err != nil || len(applied.Runs) != 1 {
 		t.Fatalf("apply-now of a sync automation: %q %v", out, err)
 	}
-	c, err := NewClient(env["IDBRIDGE_ADDR"], env["IDBRIDGE_TOKEN"])
+	c, err := NewClient(env["IDBRIDGE_ADDR"], env["IDBRIDGE_TOKEN"], "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -47,11 +47,8 @@ func (g *Globals) Client() (*Client, error) {
 		return nil, &ExitError{Code: ExitAuth, Err: errors.New(
 			"no API token: set IDBRIDGE_TOKEN (or --token-file); the first admin token is in the host's data folder, admin.token")}
 	}
-	c, err := NewClient(g.Addr, g.Token)
+	c, err := NewClient(g.Addr, g.Token, g.Env(CAFileEnv))
 	if err != nil {
-		return nil, err
-	}
-	if err := c.TrustCAFile(g.Env(CAFileEnv)); err != nil {
 		return nil, err
 	}
 	c.bars = g.bars()
