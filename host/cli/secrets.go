@@ -8,15 +8,12 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"runtime"
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/spf13/cobra"
 
-	"github.com/idbridge/idbridge/host/datalock"
 	"github.com/idbridge/idbridge/host/secrets"
-	"github.com/idbridge/idbridge/host/store/sqlite"
 )
 
 func init() { register(newSecretsCmd) }
@@ -117,25 +114,14 @@ func (f *rotateFlags) run(cmd *cobra.Command, g *Globals) error {
 	if err != nil {
 		return err
 	}
-	dbPath := filepath.Join(f.data, sqlite.FileName)
-	if _, err := os.Stat(dbPath); err != nil {
-		return &ExitError{Code: ExitUsage, Err: fmt.Errorf(
-			"no store at %s (%w): pass the data folder the host runs with (--data or IDBRIDGE_DATA)", dbPath, err)}
-	}
-	current, src, err := secrets.ReadMasterKey(f.data, g.Env)
-	if err != nil {
-		return err
-	}
 	// Hold the folder for the whole rotation, so that a host cannot start
-	// on it half-way; the store probe also catches a host too old to lock.
-	lock, err := datalock.Acquire(f.data)
+	// on it half-way.
+	folder, err := holdOfflineFolder(ctx, f.data, "--data or IDBRIDGE_DATA", g.Env)
 	if err != nil {
 		return err
 	}
-	defer lock.Release()
-	if err := checkStoreIdle(ctx, dbPath); err != nil {
-		return err
-	}
+	defer folder.release()
+	current, src := folder.key, folder.keySource
 
 	// Every plaintext the rotation opens is taught to this masker, and
 	// everything the command prints passes through it.
@@ -146,9 +132,9 @@ func (f *rotateFlags) run(cmd *cobra.Command, g *Globals) error {
 	if err != nil {
 		return err
 	}
-	st, err := sqlite.Open(ctx, dbPath, sqlite.Options{Logger: log.Named("store")})
+	st, err := folder.openStore(ctx, log)
 	if err != nil {
-		return fmt.Errorf("open the store in %s: %w", f.data, err)
+		return err
 	}
 	rep, err := secrets.ResealDocs(ctx, st, rot, secrets.ResealOptions{DryRun: f.dryRun})
 	if cerr := st.Close(); err == nil && cerr != nil {

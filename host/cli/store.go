@@ -4,16 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/spf13/cobra"
 
-	"github.com/idbridge/idbridge/host/datalock"
 	"github.com/idbridge/idbridge/host/secrets"
 	"github.com/idbridge/idbridge/host/store/postgres"
-	"github.com/idbridge/idbridge/host/store/sqlite"
 	"github.com/idbridge/idbridge/host/store/storecopy"
 )
 
@@ -78,28 +74,17 @@ func (f *copyFlags) run(cmd *cobra.Command, g *Globals) error {
 	if !postgres.IsURL(f.to) {
 		return &ExitError{Code: ExitUsage, Err: fmt.Errorf("--to %q: want postgres://USER@HOST:PORT/DATABASE", f.to)}
 	}
-	dbPath := filepath.Join(f.from, sqlite.FileName)
-	if _, err := os.Stat(dbPath); err != nil {
-		return &ExitError{Code: ExitUsage, Err: fmt.Errorf("no store at %s (%w): pass the data folder the host runs with", dbPath, err)}
-	}
-	key, _, err := secrets.ReadMasterKey(f.from, g.Env)
-	if err != nil {
-		return fmt.Errorf("the master key of %s: %w", f.from, err)
-	}
 	// Hold the folder for the whole copy: a host starting half-way would
 	// change what is being copied.
-	lock, err := datalock.Acquire(f.from)
+	folder, err := holdOfflineFolder(ctx, f.from, "--from", g.Env)
 	if err != nil {
 		return err
 	}
-	defer lock.Release()
-	if err := checkStoreIdle(ctx, dbPath); err != nil {
-		return err
-	}
+	defer folder.release()
 	log := hclog.New(&hclog.LoggerOptions{Name: "idbridge", Output: g.Err, Level: hclog.Warn})
-	src, err := sqlite.Open(ctx, dbPath, sqlite.Options{Logger: log.Named("store")})
+	src, err := folder.openStore(ctx, log)
 	if err != nil {
-		return fmt.Errorf("open the store in %s: %w", f.from, err)
+		return err
 	}
 	defer src.Close()
 	dst, err := postgres.Open(ctx, f.to, postgres.Options{PasswordFile: f.passwordFile, Logger: log.Named("store")})
@@ -107,7 +92,7 @@ func (f *copyFlags) run(cmd *cobra.Command, g *Globals) error {
 		return &ExitError{Code: ExitUnavailable, Err: err}
 	}
 	defer dst.Close()
-	res, err := storecopy.Copy(ctx, src, dst, secrets.KeyID(key))
+	res, err := storecopy.Copy(ctx, src, dst, secrets.KeyID(folder.key))
 	if err != nil {
 		return err
 	}
