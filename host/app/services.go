@@ -181,7 +181,8 @@ func (a *App) wire(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("--watch %s: %w", a.opts.WatchMode, err)
 	}
-	return a.Add(append(services, a.singleton("watcher", log, watched.run(s.Watcher.Run)))...)
+	watched.loop = s.Watcher
+	return a.Add(append(services, a.singleton("watcher", log, s.Watcher.Run))...)
 }
 
 // The values of Options.WatchMode (serve --watch).

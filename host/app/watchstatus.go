@@ -10,12 +10,22 @@ import (
 	"github.com/idbridge/idbridge/host/watch"
 )
 
-// watchStatus records what the watcher does, from the outside: the
-// events it hands to the automations and whether its loop runs.
+// watchStatus is GET /v1/watcher: the watcher's settings, and what it
+// handed to the automations, recorded from the outside by wrapping its
+// event handler (decision 0224). Whether its loop runs, and since when, is
+// the watcher's own record (watch.Watcher.Running), the one /readyz also
+// reads; this keeps no copy of it. See decision 0284.
 type watchStatus struct {
 	mu  sync.Mutex
 	now func() time.Time
 	st  watch.Status
+	// loop is the watcher, nil when --watch off runs none.
+	loop watchLoop
+}
+
+// watchLoop is what watchStatus reads of the watcher's loop.
+type watchLoop interface {
+	Running() (since time.Time, running bool)
 }
 
 // observe wraps the watcher's event handler.
@@ -35,29 +45,25 @@ func (w *watchStatus) observe(next func(context.Context, watch.Event) error) fun
 	}
 }
 
-// run wraps the watcher's loop, so the status says whether it runs.
-func (w *watchStatus) run(next func(context.Context) error) func(context.Context) error {
-	return func(ctx context.Context) error {
-		w.mu.Lock()
-		w.st.Running, w.st.Since = true, w.now().UTC()
-		w.mu.Unlock()
-		defer func() {
-			w.mu.Lock()
-			w.st.Running = false
-			w.mu.Unlock()
-		}()
-		return next(ctx)
-	}
-}
-
 // Routes implements api.RouteProvider.
 func (w *watchStatus) Routes() []api.Route {
 	return []api.Route{{Method: http.MethodGet, Pattern: "/v1/watcher", MinRole: api.RoleAuditor,
 		Summary:  "Show the change watcher's state: running, what it watches, the last change it passed on or failed to",
 		Response: watch.Status{},
-		Handler: func(*api.Call) (any, error) {
-			w.mu.Lock()
-			defer w.mu.Unlock()
-			return w.st, nil
-		}}}
+		Handler:  func(*api.Call) (any, error) { return w.status(), nil }}}
+}
+
+// status is the state shown now.
+func (w *watchStatus) status() watch.Status {
+	w.mu.Lock()
+	st := w.st
+	w.mu.Unlock()
+	if w.loop != nil {
+		since, running := w.loop.Running()
+		st.Running = running
+		if !since.IsZero() {
+			st.Since = since.UTC()
+		}
+	}
+	return st
 }

@@ -11,7 +11,7 @@ import (
 
 // TestWatchStatusFollowsTheEvents checks that the watcher's state counts
 // the changes passed on, keeps the last failure until a change goes
-// through, and says whether the loop runs.
+// through, and says whether the loop runs as the watcher itself records it.
 func TestWatchStatusFollowsTheEvents(t *testing.T) {
 	at := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
 	w := &watchStatus{now: func() time.Time { return at }}
@@ -33,15 +33,25 @@ func TestWatchStatusFollowsTheEvents(t *testing.T) {
 		t.Fatalf("after a change went through: %+v", w.st)
 	}
 
-	seen := make(chan bool, 1)
-	run := w.run(func(context.Context) error {
-		w.mu.Lock()
-		seen <- w.st.Running
-		w.mu.Unlock()
-		return nil
-	})
-	_ = run(ctx)
-	if !<-seen || w.st.Running {
-		t.Fatalf("running while the loop ran, not after: %+v", w.st)
+	if st := w.status(); st.Running || !st.Since.IsZero() {
+		t.Fatalf("with no watcher (--watch off): %+v", st)
+	}
+	started := at.Add(-time.Hour).In(time.FixedZone("CET", 3600))
+	loop := &fakeLoop{since: started, running: true}
+	w.loop = loop
+	if st := w.status(); !st.Running || !st.Since.Equal(started) || st.Since.Location() != time.UTC || st.Events != 1 {
+		t.Fatalf("while the watcher runs: %+v", st)
+	}
+	loop.running = false
+	if st := w.status(); st.Running || !st.Since.Equal(started) {
+		t.Fatalf("after the watcher's loop returned: %+v", st)
 	}
 }
+
+// fakeLoop stands for the watcher's own record of its loop.
+type fakeLoop struct {
+	since   time.Time
+	running bool
+}
+
+func (f *fakeLoop) Running() (time.Time, bool) { return f.since, f.running }

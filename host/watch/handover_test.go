@@ -14,7 +14,7 @@ import (
 // TestRunResumesFromTheStoredMarkAfterAnotherHost runs the watcher of
 // "host A", lets "host B" handle a change on the same store (as when the
 // watcher lease moved), then runs A again: A starts from the mark B stored
-// and does not hand B's change out a second time.
+// and does not hand B's change out a second time. Running follows A's Run.
 func TestRunResumesFromTheStoredMarkAfterAnotherHost(t *testing.T) {
 	docs := store.NewMemoryDocs()
 	f := newFixture(t, dirtest.AD(t), watch.NewDocsState(docs, "ad"), watch.Options{Interval: time.Hour})
@@ -45,8 +45,16 @@ func TestRunResumesFromTheStoredMarkAfterAnotherHost(t *testing.T) {
 		}
 		got = append(got, f.rec.take()...)
 	}
+	if since, running := f.w.Running(); !running || since.IsZero() {
+		t.Fatalf("Running while Run polls = %v since %v", running, since)
+	}
 	cancel()
 	<-done
+	// Run returned, as when the lease moves to another host: the watcher
+	// says so, and keeps when it last started.
+	if since, running := f.w.Running(); running || since.IsZero() {
+		t.Fatalf("Running after Run returned = %v since %v", running, since)
+	}
 	got = append(got, f.rec.take()...)
 	f.expect(got, v.ID, watch.UserChanged)
 }

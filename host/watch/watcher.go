@@ -181,6 +181,7 @@ func (w *Watcher) Run(ctx context.Context) error {
 	defer t.Stop()
 	resting := false
 	w.progress.begin(w.now())
+	defer w.progress.end()
 	for {
 		if w.opts.Wanted != nil && w.loaded && w.cursor.Initialized {
 			want, err := w.opts.Wanted(ctx)
