@@ -13,7 +13,7 @@ import (
 )
 
 // The run pages hold the API's own types (store.Run, store.RunEntry and
-// orchestration.RunView), read through the typed client (decision 0267).
+// orchestration.RunView), read through the typed client (decision 0281).
 
 // runEntry is one step of a run as the page draws it.
 type runEntry struct {
