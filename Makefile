@@ -10,7 +10,7 @@ GOFLAGS_BUILD := -trimpath -ldflags "$(LDFLAGS)"
 # should see all the code names each module.
 PKGS      := ./... ./sdk/... ./proto/connector/...
 
-.PHONY: all build client proto proto-check proto-release test test-unit lint bench ext demo demo-build screenshots docs clean
+.PHONY: all build client proto proto-check proto-examples proto-release test test-unit lint bench ext demo demo-build screenshots docs clean
 
 all: build
 
@@ -25,9 +25,17 @@ build:
 client:
 	$(GO) generate ./host/apiclient
 
-# Regenerate the plugin protocol's Go code with the generators pinned in go.mod.
+# Regenerate the plugin protocol's Go code with the generators pinned in go.mod
+# (then make proto-examples for the examples' stubs).
 proto:
 	$(GO) run ./proto/internal/protogen -root proto
+
+# Regenerate the Python and TypeScript stubs of the example connectors in
+# other languages after a protocol change (needs python3-grpc-tools, node
+# and npm); the tests of plugins/examples fail while they are stale.
+proto-examples:
+	plugins/examples/python-acme/generate.sh
+	cd plugins/examples/ts-acme && npm ci --no-audit --no-fund --loglevel=error && npm run --silent generate
 
 # Fail on a change to the protocol that breaks released connectors or hosts
 # (also run by the tests); proto-release records the current protocol as the

@@ -24,6 +24,7 @@ import type { OutputSpec as _idbridge_connector_v1_OutputSpec, OutputSpec__Outpu
 import type { Paging as _idbridge_connector_v1_Paging, Paging__Output as _idbridge_connector_v1_Paging__Output } from './idbridge/connector/v1/Paging';
 import type { RateLimit as _idbridge_connector_v1_RateLimit, RateLimit__Output as _idbridge_connector_v1_RateLimit__Output } from './idbridge/connector/v1/RateLimit';
 import type { RenderedCall as _idbridge_connector_v1_RenderedCall, RenderedCall__Output as _idbridge_connector_v1_RenderedCall__Output } from './idbridge/connector/v1/RenderedCall';
+import type { SettingRows as _idbridge_connector_v1_SettingRows, SettingRows__Output as _idbridge_connector_v1_SettingRows__Output } from './idbridge/connector/v1/SettingRows';
 import type { SettingSpec as _idbridge_connector_v1_SettingSpec, SettingSpec__Output as _idbridge_connector_v1_SettingSpec__Output } from './idbridge/connector/v1/SettingSpec';
 import type { TestRequest as _idbridge_connector_v1_TestRequest, TestRequest__Output as _idbridge_connector_v1_TestRequest__Output } from './idbridge/connector/v1/TestRequest';
 import type { TestResponse as _idbridge_connector_v1_TestResponse, TestResponse__Output as _idbridge_connector_v1_TestResponse__Output } from './idbridge/connector/v1/TestResponse';
@@ -72,6 +73,7 @@ export interface ProtoGrpcType {
         PagingKind: EnumTypeDefinition
         RateLimit: MessageTypeDefinition<_idbridge_connector_v1_RateLimit, _idbridge_connector_v1_RateLimit__Output>
         RenderedCall: MessageTypeDefinition<_idbridge_connector_v1_RenderedCall, _idbridge_connector_v1_RenderedCall__Output>
+        SettingRows: MessageTypeDefinition<_idbridge_connector_v1_SettingRows, _idbridge_connector_v1_SettingRows__Output>
         SettingSpec: MessageTypeDefinition<_idbridge_connector_v1_SettingSpec, _idbridge_connector_v1_SettingSpec__Output>
         SettingType: EnumTypeDefinition
         TestRequest: MessageTypeDefinition<_idbridge_connector_v1_TestRequest, _idbridge_connector_v1_TestRequest__Output>

@@ -21,7 +21,7 @@ DESCRIPTOR = _descriptor.FileDescriptor(
   name='connector/v1/connector.proto',
   package='idbridge.connector.v1',
   syntax='proto3',
-  serialized_pb=_b('\n\x1c\x63onnector/v1/connector.proto\x12\x15idbridge.connector.v1\x1a\x1cgoogle/protobuf/struct.proto\"F\n\x0f\x44\x65scribeRequest\x12\x1d\n\x15host_protocol_version\x18\x01 \x01(\r\x12\x14\n\x0chost_version\x18\x02 \x01(\t\"\xf3\x02\n\x10\x44\x65scribeResponse\x12\x32\n\x04info\x18\x01 \x01(\x0b\x32$.idbridge.connector.v1.ConnectorInfo\x12\x18\n\x10protocol_version\x18\x02 \x01(\r\x12\x37\n\x0c\x63\x61pabilities\x18\x03 \x03(\x0e\x32!.idbridge.connector.v1.Capability\x12\x34\n\x08settings\x18\x04 \x03(\x0b\x32\".idbridge.connector.v1.SettingSpec\x12\x36\n\tendpoints\x18\x05 \x03(\x0b\x32#.idbridge.connector.v1.EndpointSpec\x12\x34\n\x08webhooks\x18\x06 \x03(\x0b\x32\".idbridge.connector.v1.WebhookSpec\x12\x34\n\nrate_limit\x18\x07 \x01(\x0b\x32 .idbridge.connector.v1.RateLimit\"}\n\rConnectorInfo\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0f\n\x07version\x18\x03 \x01(\t\x12\x11\n\tpublisher\x18\x04 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x05 \x01(\t\x12\x19\n\x11\x64ocumentation_url\x18\x06 \x01(\t\"\xcf\x01\n\x0bSettingSpec\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05label\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12\x30\n\x04type\x18\x04 \x01(\x0e\x32\".idbridge.connector.v1.SettingType\x12\x10\n\x08required\x18\x05 \x01(\x08\x12\x0e\n\x06secret\x18\x06 \x01(\x08\x12\x15\n\rdefault_value\x18\x07 \x01(\t\x12\x13\n\x0b\x65num_values\x18\x08 \x03(\t\x12\x0f\n\x07pattern\x18\t \x01(\t\"\'\n\x08KeyValue\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t\"\xcb\x01\n\x06Paging\x12/\n\x04kind\x18\x01 \x01(\x0e\x32!.idbridge.connector.v1.PagingKind\x12\x12\n\npage_param\x18\x02 \x01(\t\x12\x12\n\nsize_param\x18\x03 \x01(\t\x12\x11\n\tpage_size\x18\x04 \x01(\x05\x12\x12\n\nfirst_page\x18\x05 \x01(\x05\x12\x18\n\x10last_page_header\x18\x06 \x01(\t\x12\x13\n\x0b\x63ursor_path\x18\x07 \x01(\t\x12\x12\n\ntotal_path\x18\x08 \x01(\t\"m\n\tFieldSpec\x12\x0c\n\x04path\x18\x01 \x01(\t\x12\r\n\x05label\x18\x02 \x01(\t\x12.\n\x04type\x18\x03 \x01(\x0e\x32 .idbridge.connector.v1.FieldType\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\"\xc8\x02\n\x0c\x45ndpointSpec\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12\x0e\n\x06method\x18\x04 \x01(\t\x12\x0b\n\x03url\x18\x05 \x01(\t\x12\x30\n\x07headers\x18\x06 \x03(\x0b\x32\x1f.idbridge.connector.v1.KeyValue\x12.\n\x05query\x18\x07 \x03(\x0b\x32\x1f.idbridge.connector.v1.KeyValue\x12-\n\x06paging\x18\x08 \x01(\x0b\x32\x1d.idbridge.connector.v1.Paging\x12\x14\n\x0crecords_path\x18\t \x01(\t\x12\x30\n\x06\x66ields\x18\n \x03(\x0b\x32 .idbridge.connector.v1.FieldSpec\x12\x13\n\x0bprimary_key\x18\x0b \x01(\t\"=\n\nOutputSpec\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04path\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\"\xaa\x03\n\x0bWebhookSpec\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12\x0e\n\x06method\x18\x04 \x01(\t\x12\x0b\n\x03url\x18\x05 \x01(\t\x12\x30\n\x07headers\x18\x06 \x03(\x0b\x32\x1f.idbridge.connector.v1.KeyValue\x12.\n\x05query\x18\x07 \x03(\x0b\x32\x1f.idbridge.connector.v1.KeyValue\x12\x38\n\x0cmessage_type\x18\x08 \x01(\x0e\x32\".idbridge.connector.v1.MessageType\x12\x0c\n\x04\x62ody\x18\t \x01(\t\x12\x32\n\x07outputs\x18\n \x03(\x0b\x32!.idbridge.connector.v1.OutputSpec\x12\x18\n\x10success_statuses\x18\x0b \x03(\x05\x12\x10\n\x08\x63\x61tegory\x18\x0c \x01(\t\x12\x12\n\nidempotent\x18\r \x01(\x08\x12\x31\n\x06verify\x18\x0e \x01(\x0b\x32!.idbridge.connector.v1.VerifySpec\"\x9b\x01\n\nVerifySpec\x12\x0f\n\x07webhook\x18\x01 \x01(\t\x12=\n\x06inputs\x18\x02 \x03(\x0b\x32-.idbridge.connector.v1.VerifySpec.InputsEntry\x12\x0e\n\x06\x65xists\x18\x03 \x01(\t\x1a-\n\x0bInputsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"7\n\tRateLimit\x12\x1b\n\x13requests_per_second\x18\x01 \x01(\x01\x12\r\n\x05\x62urst\x18\x02 \x01(\x05\"\x82\x01\n\x0bTestRequest\x12\x42\n\x08settings\x18\x01 \x03(\x0b\x32\x30.idbridge.connector.v1.TestRequest.SettingsEntry\x1a/\n\rSettingsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"v\n\x05\x43heck\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x32\n\x06status\x18\x03 \x01(\x0e\x32\".idbridge.connector.v1.CheckStatus\x12\x0f\n\x07message\x18\x04 \x01(\t\x12\x0e\n\x06remedy\x18\x05 \x01(\t\"Y\n\x0cTestResponse\x12\n\n\x02ok\x18\x01 \x01(\x08\x12,\n\x06\x63hecks\x18\x02 \x03(\x0b\x32\x1c.idbridge.connector.v1.Check\x12\x0f\n\x07\x61\x63\x63ount\x18\x03 \x01(\t\"\xc7\x02\n\x0c\x46\x65tchRequest\x12\x43\n\x08settings\x18\x01 \x03(\x0b\x32\x31.idbridge.connector.v1.FetchRequest.SettingsEntry\x12\x15\n\x0b\x65ndpoint_id\x18\x02 \x01(\tH\x00\x12\x35\n\x06\x63ustom\x18\x03 \x01(\x0b\x32#.idbridge.connector.v1.EndpointSpecH\x00\x12\x11\n\tmax_pages\x18\x04 \x01(\x05\x12\x12\n\nbatch_size\x18\x05 \x01(\x05\x12\x18\n\x10include_exchange\x18\x06 \x01(\x08\x12\x0e\n\x06\x66ields\x18\x07 \x03(\t\x12\x16\n\x0emax_body_bytes\x18\x08 \x01(\x05\x1a/\n\rSettingsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\x42\n\n\x08\x65ndpoint\"z\n\rFetchResponse\x12(\n\x07records\x18\x01 \x03(\x0b\x32\x17.google.protobuf.Struct\x12\x0c\n\x04page\x18\x02 \x01(\x05\x12\x31\n\x08\x65xchange\x18\x03 \x01(\x0b\x32\x1f.idbridge.connector.v1.Exchange\"\xd5\x01\n\x0cRenderedCall\x12\x0e\n\x06method\x18\x01 \x01(\t\x12\x0b\n\x03url\x18\x02 \x01(\t\x12\x30\n\x07headers\x18\x03 \x03(\x0b\x32\x1f.idbridge.connector.v1.KeyValue\x12.\n\x05query\x18\x04 \x03(\x0b\x32\x1f.idbridge.connector.v1.KeyValue\x12\x38\n\x0cmessage_type\x18\x05 \x01(\x0e\x32\".idbridge.connector.v1.MessageType\x12\x0c\n\x04\x62ody\x18\x06 \x01(\x0c\"\xcc\x02\n\rInvokeRequest\x12\x44\n\x08settings\x18\x01 \x03(\x0b\x32\x32.idbridge.connector.v1.InvokeRequest.SettingsEntry\x12\x12\n\nwebhook_id\x18\x02 \x01(\t\x12\x31\n\x04\x63\x61ll\x18\x03 \x01(\x0b\x32#.idbridge.connector.v1.RenderedCall\x12\x32\n\x07outputs\x18\x04 \x03(\x0b\x32!.idbridge.connector.v1.OutputSpec\x12\x18\n\x10success_statuses\x18\x05 \x03(\x05\x12\x17\n\x0fidempotency_key\x18\x06 \x01(\t\x12\x16\n\x0emax_body_bytes\x18\x07 \x01(\x05\x1a/\n\rSettingsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"m\n\x0eInvokeResponse\x12\x31\n\x08\x65xchange\x18\x01 \x01(\x0b\x32\x1f.idbridge.connector.v1.Exchange\x12(\n\x07outputs\x18\x02 \x01(\x0b\x32\x17.google.protobuf.Struct\"\x7f\n\x0bHTTPRequest\x12\x0e\n\x06method\x18\x01 \x01(\t\x12\x0b\n\x03url\x18\x02 \x01(\t\x12\x30\n\x07headers\x18\x03 \x03(\x0b\x32\x1f.idbridge.connector.v1.KeyValue\x12\x0c\n\x04\x62ody\x18\x04 \x01(\x0c\x12\x13\n\x0b\x62ody_length\x18\x05 \x01(\x03\"s\n\x0cHTTPResponse\x12\x0e\n\x06status\x18\x01 \x01(\x05\x12\x30\n\x07headers\x18\x02 \x03(\x0b\x32\x1f.idbridge.connector.v1.KeyValue\x12\x0c\n\x04\x62ody\x18\x03 \x01(\x0c\x12\x13\n\x0b\x62ody_length\x18\x04 \x01(\x03\"\x9d\x01\n\x08\x45xchange\x12\x33\n\x07request\x18\x01 \x01(\x0b\x32\".idbridge.connector.v1.HTTPRequest\x12\x35\n\x08response\x18\x02 \x01(\x0b\x32#.idbridge.connector.v1.HTTPResponse\x12\x10\n\x08\x61ttempts\x18\x03 \x01(\x05\x12\x13\n\x0b\x64uration_ms\x18\x04 \x01(\x03\"\xe5\x01\n\x08\x41ppError\x12.\n\x04kind\x18\x01 \x01(\x0e\x32 .idbridge.connector.v1.ErrorKind\x12\x0f\n\x07message\x18\x02 \x01(\t\x12\x13\n\x0bhttp_status\x18\x03 \x01(\x05\x12\x10\n\x08\x61pp_code\x18\x04 \x01(\t\x12\x0e\n\x06remedy\x18\x05 \x01(\t\x12\x11\n\tretryable\x18\x06 \x01(\x08\x12\x1b\n\x13retry_after_seconds\x18\x07 \x01(\x05\x12\x31\n\x08\x65xchange\x18\x08 \x01(\x0b\x32\x1f.idbridge.connector.v1.Exchange*\xb7\x01\n\nCapability\x12\x1a\n\x16\x43\x41PABILITY_UNSPECIFIED\x10\x00\x12\x14\n\x10\x43\x41PABILITY_FETCH\x10\x01\x12\x15\n\x11\x43\x41PABILITY_INVOKE\x10\x02\x12\x1f\n\x1b\x43\x41PABILITY_CUSTOM_ENDPOINTS\x10\x03\x12\x1e\n\x1a\x43\x41PABILITY_CUSTOM_WEBHOOKS\x10\x04\x12\x1f\n\x1b\x43\x41PABILITY_TEST_PERMISSIONS\x10\x05*\x9e\x01\n\x0bSettingType\x12\x1c\n\x18SETTING_TYPE_UNSPECIFIED\x10\x00\x12\x17\n\x13SETTING_TYPE_STRING\x10\x01\x12\x14\n\x10SETTING_TYPE_INT\x10\x02\x12\x15\n\x11SETTING_TYPE_BOOL\x10\x03\x12\x14\n\x10SETTING_TYPE_URL\x10\x04\x12\x15\n\x11SETTING_TYPE_ENUM\x10\x05*\x8c\x01\n\nPagingKind\x12\x1b\n\x17PAGING_KIND_UNSPECIFIED\x10\x00\x12\x14\n\x10PAGING_KIND_NONE\x10\x01\x12\x1b\n\x17PAGING_KIND_PAGE_NUMBER\x10\x02\x12\x16\n\x12PAGING_KIND_OFFSET\x10\x03\x12\x16\n\x12PAGING_KIND_CURSOR\x10\x04*\xaf\x01\n\tFieldType\x12\x1a\n\x16\x46IELD_TYPE_UNSPECIFIED\x10\x00\x12\x15\n\x11\x46IELD_TYPE_STRING\x10\x01\x12\x15\n\x11\x46IELD_TYPE_NUMBER\x10\x02\x12\x13\n\x0f\x46IELD_TYPE_BOOL\x10\x03\x12\x15\n\x11\x46IELD_TYPE_OBJECT\x10\x04\x12\x13\n\x0f\x46IELD_TYPE_LIST\x10\x05\x12\x17\n\x13\x46IELD_TYPE_DATETIME\x10\x06*\x86\x01\n\x0bMessageType\x12\x1c\n\x18MESSAGE_TYPE_UNSPECIFIED\x10\x00\x12\x15\n\x11MESSAGE_TYPE_JSON\x10\x01\x12\x15\n\x11MESSAGE_TYPE_FORM\x10\x02\x12\x14\n\x10MESSAGE_TYPE_XML\x10\x03\x12\x15\n\x11MESSAGE_TYPE_TEXT\x10\x04*\x8d\x01\n\x0b\x43heckStatus\x12\x1c\n\x18\x43HECK_STATUS_UNSPECIFIED\x10\x00\x12\x13\n\x0f\x43HECK_STATUS_OK\x10\x01\x12\x17\n\x13\x43HECK_STATUS_FAILED\x10\x02\x12\x18\n\x14\x43HECK_STATUS_WARNING\x10\x03\x12\x18\n\x14\x43HECK_STATUS_SKIPPED\x10\x04*\x8f\x02\n\tErrorKind\x12\x1a\n\x16\x45RROR_KIND_UNSPECIFIED\x10\x00\x12\x1f\n\x1b\x45RROR_KIND_INVALID_SETTINGS\x10\x01\x12\x1e\n\x1a\x45RROR_KIND_UNAUTHENTICATED\x10\x02\x12 \n\x1c\x45RROR_KIND_PERMISSION_DENIED\x10\x03\x12\x18\n\x14\x45RROR_KIND_NOT_FOUND\x10\x04\x12\x17\n\x13\x45RROR_KIND_REJECTED\x10\x05\x12\x1b\n\x17\x45RROR_KIND_RATE_LIMITED\x10\x06\x12\x1a\n\x16\x45RROR_KIND_UNAVAILABLE\x10\x07\x12\x17\n\x13\x45RROR_KIND_INTERNAL\x10\x08\x32\xe6\x02\n\tConnector\x12[\n\x08\x44\x65scribe\x12&.idbridge.connector.v1.DescribeRequest\x1a\'.idbridge.connector.v1.DescribeResponse\x12O\n\x04Test\x12\".idbridge.connector.v1.TestRequest\x1a#.idbridge.connector.v1.TestResponse\x12T\n\x05\x46\x65tch\x12#.idbridge.connector.v1.FetchRequest\x1a$.idbridge.connector.v1.FetchResponse0\x01\x12U\n\x06Invoke\x12$.idbridge.connector.v1.InvokeRequest\x1a%.idbridge.connector.v1.InvokeResponseB=Z;github.com/idbridge/idbridge/proto/connector/v1;connectorv1b\x06proto3')
+  serialized_pb=_b('\n\x1c\x63onnector/v1/connector.proto\x12\x15idbridge.connector.v1\x1a\x1cgoogle/protobuf/struct.proto\"F\n\x0f\x44\x65scribeRequest\x12\x1d\n\x15host_protocol_version\x18\x01 \x01(\r\x12\x14\n\x0chost_version\x18\x02 \x01(\t\"\xf3\x02\n\x10\x44\x65scribeResponse\x12\x32\n\x04info\x18\x01 \x01(\x0b\x32$.idbridge.connector.v1.ConnectorInfo\x12\x18\n\x10protocol_version\x18\x02 \x01(\r\x12\x37\n\x0c\x63\x61pabilities\x18\x03 \x03(\x0e\x32!.idbridge.connector.v1.Capability\x12\x34\n\x08settings\x18\x04 \x03(\x0b\x32\".idbridge.connector.v1.SettingSpec\x12\x36\n\tendpoints\x18\x05 \x03(\x0b\x32#.idbridge.connector.v1.EndpointSpec\x12\x34\n\x08webhooks\x18\x06 \x03(\x0b\x32\".idbridge.connector.v1.WebhookSpec\x12\x34\n\nrate_limit\x18\x07 \x01(\x0b\x32 .idbridge.connector.v1.RateLimit\"}\n\rConnectorInfo\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0f\n\x07version\x18\x03 \x01(\t\x12\x11\n\tpublisher\x18\x04 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x05 \x01(\t\x12\x19\n\x11\x64ocumentation_url\x18\x06 \x01(\t\"\x81\x02\n\x0bSettingSpec\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05label\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12\x30\n\x04type\x18\x04 \x01(\x0e\x32\".idbridge.connector.v1.SettingType\x12\x10\n\x08required\x18\x05 \x01(\x08\x12\x0e\n\x06secret\x18\x06 \x01(\x08\x12\x15\n\rdefault_value\x18\x07 \x01(\t\x12\x13\n\x0b\x65num_values\x18\x08 \x03(\t\x12\x0f\n\x07pattern\x18\t \x01(\t\x12\x30\n\x04rows\x18\n \x01(\x0b\x32\".idbridge.connector.v1.SettingRows\"Q\n\x0bSettingRows\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x10\n\x08key_noun\x18\x02 \x01(\t\x12\x12\n\nvalue_noun\x18\x03 \x01(\t\x12\x0e\n\x06values\x18\x04 \x03(\t\"\'\n\x08KeyValue\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t\"\xcb\x01\n\x06Paging\x12/\n\x04kind\x18\x01 \x01(\x0e\x32!.idbridge.connector.v1.PagingKind\x12\x12\n\npage_param\x18\x02 \x01(\t\x12\x12\n\nsize_param\x18\x03 \x01(\t\x12\x11\n\tpage_size\x18\x04 \x01(\x05\x12\x12\n\nfirst_page\x18\x05 \x01(\x05\x12\x18\n\x10last_page_header\x18\x06 \x01(\t\x12\x13\n\x0b\x63ursor_path\x18\x07 \x01(\t\x12\x12\n\ntotal_path\x18\x08 \x01(\t\"m\n\tFieldSpec\x12\x0c\n\x04path\x18\x01 \x01(\t\x12\r\n\x05label\x18\x02 \x01(\t\x12.\n\x04type\x18\x03 \x01(\x0e\x32 .idbridge.connector.v1.FieldType\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\"\xc8\x02\n\x0c\x45ndpointSpec\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12\x0e\n\x06method\x18\x04 \x01(\t\x12\x0b\n\x03url\x18\x05 \x01(\t\x12\x30\n\x07headers\x18\x06 \x03(\x0b\x32\x1f.idbridge.connector.v1.KeyValue\x12.\n\x05query\x18\x07 \x03(\x0b\x32\x1f.idbridge.connector.v1.KeyValue\x12-\n\x06paging\x18\x08 \x01(\x0b\x32\x1d.idbridge.connector.v1.Paging\x12\x14\n\x0crecords_path\x18\t \x01(\t\x12\x30\n\x06\x66ields\x18\n \x03(\x0b\x32 .idbridge.connector.v1.FieldSpec\x12\x13\n\x0bprimary_key\x18\x0b \x01(\t\"=\n\nOutputSpec\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04path\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\"\xaa\x03\n\x0bWebhookSpec\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12\x0e\n\x06method\x18\x04 \x01(\t\x12\x0b\n\x03url\x18\x05 \x01(\t\x12\x30\n\x07headers\x18\x06 \x03(\x0b\x32\x1f.idbridge.connector.v1.KeyValue\x12.\n\x05query\x18\x07 \x03(\x0b\x32\x1f.idbridge.connector.v1.KeyValue\x12\x38\n\x0cmessage_type\x18\x08 \x01(\x0e\x32\".idbridge.connector.v1.MessageType\x12\x0c\n\x04\x62ody\x18\t \x01(\t\x12\x32\n\x07outputs\x18\n \x03(\x0b\x32!.idbridge.connector.v1.OutputSpec\x12\x18\n\x10success_statuses\x18\x0b \x03(\x05\x12\x10\n\x08\x63\x61tegory\x18\x0c \x01(\t\x12\x12\n\nidempotent\x18\r \x01(\x08\x12\x31\n\x06verify\x18\x0e \x01(\x0b\x32!.idbridge.connector.v1.VerifySpec\"\x9b\x01\n\nVerifySpec\x12\x0f\n\x07webhook\x18\x01 \x01(\t\x12=\n\x06inputs\x18\x02 \x03(\x0b\x32-.idbridge.connector.v1.VerifySpec.InputsEntry\x12\x0e\n\x06\x65xists\x18\x03 \x01(\t\x1a-\n\x0bInputsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"7\n\tRateLimit\x12\x1b\n\x13requests_per_second\x18\x01 \x01(\x01\x12\r\n\x05\x62urst\x18\x02 \x01(\x05\"\x82\x01\n\x0bTestRequest\x12\x42\n\x08settings\x18\x01 \x03(\x0b\x32\x30.idbridge.connector.v1.TestRequest.SettingsEntry\x1a/\n\rSettingsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"v\n\x05\x43heck\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x32\n\x06status\x18\x03 \x01(\x0e\x32\".idbridge.connector.v1.CheckStatus\x12\x0f\n\x07message\x18\x04 \x01(\t\x12\x0e\n\x06remedy\x18\x05 \x01(\t\"Y\n\x0cTestResponse\x12\n\n\x02ok\x18\x01 \x01(\x08\x12,\n\x06\x63hecks\x18\x02 \x03(\x0b\x32\x1c.idbridge.connector.v1.Check\x12\x0f\n\x07\x61\x63\x63ount\x18\x03 \x01(\t\"\xc7\x02\n\x0c\x46\x65tchRequest\x12\x43\n\x08settings\x18\x01 \x03(\x0b\x32\x31.idbridge.connector.v1.FetchRequest.SettingsEntry\x12\x15\n\x0b\x65ndpoint_id\x18\x02 \x01(\tH\x00\x12\x35\n\x06\x63ustom\x18\x03 \x01(\x0b\x32#.idbridge.connector.v1.EndpointSpecH\x00\x12\x11\n\tmax_pages\x18\x04 \x01(\x05\x12\x12\n\nbatch_size\x18\x05 \x01(\x05\x12\x18\n\x10include_exchange\x18\x06 \x01(\x08\x12\x0e\n\x06\x66ields\x18\x07 \x03(\t\x12\x16\n\x0emax_body_bytes\x18\x08 \x01(\x05\x1a/\n\rSettingsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\x42\n\n\x08\x65ndpoint\"z\n\rFetchResponse\x12(\n\x07records\x18\x01 \x03(\x0b\x32\x17.google.protobuf.Struct\x12\x0c\n\x04page\x18\x02 \x01(\x05\x12\x31\n\x08\x65xchange\x18\x03 \x01(\x0b\x32\x1f.idbridge.connector.v1.Exchange\"\xd5\x01\n\x0cRenderedCall\x12\x0e\n\x06method\x18\x01 \x01(\t\x12\x0b\n\x03url\x18\x02 \x01(\t\x12\x30\n\x07headers\x18\x03 \x03(\x0b\x32\x1f.idbridge.connector.v1.KeyValue\x12.\n\x05query\x18\x04 \x03(\x0b\x32\x1f.idbridge.connector.v1.KeyValue\x12\x38\n\x0cmessage_type\x18\x05 \x01(\x0e\x32\".idbridge.connector.v1.MessageType\x12\x0c\n\x04\x62ody\x18\x06 \x01(\x0c\"\xcc\x02\n\rInvokeRequest\x12\x44\n\x08settings\x18\x01 \x03(\x0b\x32\x32.idbridge.connector.v1.InvokeRequest.SettingsEntry\x12\x12\n\nwebhook_id\x18\x02 \x01(\t\x12\x31\n\x04\x63\x61ll\x18\x03 \x01(\x0b\x32#.idbridge.connector.v1.RenderedCall\x12\x32\n\x07outputs\x18\x04 \x03(\x0b\x32!.idbridge.connector.v1.OutputSpec\x12\x18\n\x10success_statuses\x18\x05 \x03(\x05\x12\x17\n\x0fidempotency_key\x18\x06 \x01(\t\x12\x16\n\x0emax_body_bytes\x18\x07 \x01(\x05\x1a/\n\rSettingsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"m\n\x0eInvokeResponse\x12\x31\n\x08\x65xchange\x18\x01 \x01(\x0b\x32\x1f.idbridge.connector.v1.Exchange\x12(\n\x07outputs\x18\x02 \x01(\x0b\x32\x17.google.protobuf.Struct\"\x7f\n\x0bHTTPRequest\x12\x0e\n\x06method\x18\x01 \x01(\t\x12\x0b\n\x03url\x18\x02 \x01(\t\x12\x30\n\x07headers\x18\x03 \x03(\x0b\x32\x1f.idbridge.connector.v1.KeyValue\x12\x0c\n\x04\x62ody\x18\x04 \x01(\x0c\x12\x13\n\x0b\x62ody_length\x18\x05 \x01(\x03\"s\n\x0cHTTPResponse\x12\x0e\n\x06status\x18\x01 \x01(\x05\x12\x30\n\x07headers\x18\x02 \x03(\x0b\x32\x1f.idbridge.connector.v1.KeyValue\x12\x0c\n\x04\x62ody\x18\x03 \x01(\x0c\x12\x13\n\x0b\x62ody_length\x18\x04 \x01(\x03\"\x9d\x01\n\x08\x45xchange\x12\x33\n\x07request\x18\x01 \x01(\x0b\x32\".idbridge.connector.v1.HTTPRequest\x12\x35\n\x08response\x18\x02 \x01(\x0b\x32#.idbridge.connector.v1.HTTPResponse\x12\x10\n\x08\x61ttempts\x18\x03 \x01(\x05\x12\x13\n\x0b\x64uration_ms\x18\x04 \x01(\x03\"\xe5\x01\n\x08\x41ppError\x12.\n\x04kind\x18\x01 \x01(\x0e\x32 .idbridge.connector.v1.ErrorKind\x12\x0f\n\x07message\x18\x02 \x01(\t\x12\x13\n\x0bhttp_status\x18\x03 \x01(\x05\x12\x10\n\x08\x61pp_code\x18\x04 \x01(\t\x12\x0e\n\x06remedy\x18\x05 \x01(\t\x12\x11\n\tretryable\x18\x06 \x01(\x08\x12\x1b\n\x13retry_after_seconds\x18\x07 \x01(\x05\x12\x31\n\x08\x65xchange\x18\x08 \x01(\x0b\x32\x1f.idbridge.connector.v1.Exchange*\xb7\x01\n\nCapability\x12\x1a\n\x16\x43\x41PABILITY_UNSPECIFIED\x10\x00\x12\x14\n\x10\x43\x41PABILITY_FETCH\x10\x01\x12\x15\n\x11\x43\x41PABILITY_INVOKE\x10\x02\x12\x1f\n\x1b\x43\x41PABILITY_CUSTOM_ENDPOINTS\x10\x03\x12\x1e\n\x1a\x43\x41PABILITY_CUSTOM_WEBHOOKS\x10\x04\x12\x1f\n\x1b\x43\x41PABILITY_TEST_PERMISSIONS\x10\x05*\x9e\x01\n\x0bSettingType\x12\x1c\n\x18SETTING_TYPE_UNSPECIFIED\x10\x00\x12\x17\n\x13SETTING_TYPE_STRING\x10\x01\x12\x14\n\x10SETTING_TYPE_INT\x10\x02\x12\x15\n\x11SETTING_TYPE_BOOL\x10\x03\x12\x14\n\x10SETTING_TYPE_URL\x10\x04\x12\x15\n\x11SETTING_TYPE_ENUM\x10\x05*\x8c\x01\n\nPagingKind\x12\x1b\n\x17PAGING_KIND_UNSPECIFIED\x10\x00\x12\x14\n\x10PAGING_KIND_NONE\x10\x01\x12\x1b\n\x17PAGING_KIND_PAGE_NUMBER\x10\x02\x12\x16\n\x12PAGING_KIND_OFFSET\x10\x03\x12\x16\n\x12PAGING_KIND_CURSOR\x10\x04*\xaf\x01\n\tFieldType\x12\x1a\n\x16\x46IELD_TYPE_UNSPECIFIED\x10\x00\x12\x15\n\x11\x46IELD_TYPE_STRING\x10\x01\x12\x15\n\x11\x46IELD_TYPE_NUMBER\x10\x02\x12\x13\n\x0f\x46IELD_TYPE_BOOL\x10\x03\x12\x15\n\x11\x46IELD_TYPE_OBJECT\x10\x04\x12\x13\n\x0f\x46IELD_TYPE_LIST\x10\x05\x12\x17\n\x13\x46IELD_TYPE_DATETIME\x10\x06*\x86\x01\n\x0bMessageType\x12\x1c\n\x18MESSAGE_TYPE_UNSPECIFIED\x10\x00\x12\x15\n\x11MESSAGE_TYPE_JSON\x10\x01\x12\x15\n\x11MESSAGE_TYPE_FORM\x10\x02\x12\x14\n\x10MESSAGE_TYPE_XML\x10\x03\x12\x15\n\x11MESSAGE_TYPE_TEXT\x10\x04*\x8d\x01\n\x0b\x43heckStatus\x12\x1c\n\x18\x43HECK_STATUS_UNSPECIFIED\x10\x00\x12\x13\n\x0f\x43HECK_STATUS_OK\x10\x01\x12\x17\n\x13\x43HECK_STATUS_FAILED\x10\x02\x12\x18\n\x14\x43HECK_STATUS_WARNING\x10\x03\x12\x18\n\x14\x43HECK_STATUS_SKIPPED\x10\x04*\x8f\x02\n\tErrorKind\x12\x1a\n\x16\x45RROR_KIND_UNSPECIFIED\x10\x00\x12\x1f\n\x1b\x45RROR_KIND_INVALID_SETTINGS\x10\x01\x12\x1e\n\x1a\x45RROR_KIND_UNAUTHENTICATED\x10\x02\x12 \n\x1c\x45RROR_KIND_PERMISSION_DENIED\x10\x03\x12\x18\n\x14\x45RROR_KIND_NOT_FOUND\x10\x04\x12\x17\n\x13\x45RROR_KIND_REJECTED\x10\x05\x12\x1b\n\x17\x45RROR_KIND_RATE_LIMITED\x10\x06\x12\x1a\n\x16\x45RROR_KIND_UNAVAILABLE\x10\x07\x12\x17\n\x13\x45RROR_KIND_INTERNAL\x10\x08\x32\xe6\x02\n\tConnector\x12[\n\x08\x44\x65scribe\x12&.idbridge.connector.v1.DescribeRequest\x1a\'.idbridge.connector.v1.DescribeResponse\x12O\n\x04Test\x12\".idbridge.connector.v1.TestRequest\x1a#.idbridge.connector.v1.TestResponse\x12T\n\x05\x46\x65tch\x12#.idbridge.connector.v1.FetchRequest\x1a$.idbridge.connector.v1.FetchResponse0\x01\x12U\n\x06Invoke\x12$.idbridge.connector.v1.InvokeRequest\x1a%.idbridge.connector.v1.InvokeResponseB=Z;github.com/idbridge/idbridge/proto/connector/v1;connectorv1b\x06proto3')
   ,
   dependencies=[google_dot_protobuf_dot_struct__pb2.DESCRIPTOR,])
 
@@ -58,8 +58,8 @@ _CAPABILITY = _descriptor.EnumDescriptor(
   ],
   containing_type=None,
   options=None,
-  serialized_start=4363,
-  serialized_end=4546,
+  serialized_start=4496,
+  serialized_end=4679,
 )
 _sym_db.RegisterEnumDescriptor(_CAPABILITY)
 
@@ -97,8 +97,8 @@ _SETTINGTYPE = _descriptor.EnumDescriptor(
   ],
   containing_type=None,
   options=None,
-  serialized_start=4549,
-  serialized_end=4707,
+  serialized_start=4682,
+  serialized_end=4840,
 )
 _sym_db.RegisterEnumDescriptor(_SETTINGTYPE)
 
@@ -132,8 +132,8 @@ _PAGINGKIND = _descriptor.EnumDescriptor(
   ],
   containing_type=None,
   options=None,
-  serialized_start=4710,
-  serialized_end=4850,
+  serialized_start=4843,
+  serialized_end=4983,
 )
 _sym_db.RegisterEnumDescriptor(_PAGINGKIND)
 
@@ -175,8 +175,8 @@ _FIELDTYPE = _descriptor.EnumDescriptor(
   ],
   containing_type=None,
   options=None,
-  serialized_start=4853,
-  serialized_end=5028,
+  serialized_start=4986,
+  serialized_end=5161,
 )
 _sym_db.RegisterEnumDescriptor(_FIELDTYPE)
 
@@ -210,8 +210,8 @@ _MESSAGETYPE = _descriptor.EnumDescriptor(
   ],
   containing_type=None,
   options=None,
-  serialized_start=5031,
-  serialized_end=5165,
+  serialized_start=5164,
+  serialized_end=5298,
 )
 _sym_db.RegisterEnumDescriptor(_MESSAGETYPE)
 
@@ -245,8 +245,8 @@ _CHECKSTATUS = _descriptor.EnumDescriptor(
   ],
   containing_type=None,
   options=None,
-  serialized_start=5168,
-  serialized_end=5309,
+  serialized_start=5301,
+  serialized_end=5442,
 )
 _sym_db.RegisterEnumDescriptor(_CHECKSTATUS)
 
@@ -296,8 +296,8 @@ _ERRORKIND = _descriptor.EnumDescriptor(
   ],
   containing_type=None,
   options=None,
-  serialized_start=5312,
-  serialized_end=5583,
+  serialized_start=5445,
+  serialized_end=5716,
 )
 _sym_db.RegisterEnumDescriptor(_ERRORKIND)
 
@@ -595,6 +595,13 @@ _SETTINGSPEC = _descriptor.Descriptor(
       message_type=None, enum_type=None, containing_type=None,
       is_extension=False, extension_scope=None,
       options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='rows', full_name='idbridge.connector.v1.SettingSpec.rows', index=9,
+      number=10, type=11, cpp_type=10, label=1,
+      has_default_value=False, default_value=None,
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
   ],
   extensions=[
   ],
@@ -608,7 +615,59 @@ _SETTINGSPEC = _descriptor.Descriptor(
   oneofs=[
   ],
   serialized_start=659,
-  serialized_end=866,
+  serialized_end=916,
+)
+
+
+_SETTINGROWS = _descriptor.Descriptor(
+  name='SettingRows',
+  full_name='idbridge.connector.v1.SettingRows',
+  filename=None,
+  file=DESCRIPTOR,
+  containing_type=None,
+  fields=[
+    _descriptor.FieldDescriptor(
+      name='name', full_name='idbridge.connector.v1.SettingRows.name', index=0,
+      number=1, type=9, cpp_type=9, label=1,
+      has_default_value=False, default_value=_b("").decode('utf-8'),
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='key_noun', full_name='idbridge.connector.v1.SettingRows.key_noun', index=1,
+      number=2, type=9, cpp_type=9, label=1,
+      has_default_value=False, default_value=_b("").decode('utf-8'),
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='value_noun', full_name='idbridge.connector.v1.SettingRows.value_noun', index=2,
+      number=3, type=9, cpp_type=9, label=1,
+      has_default_value=False, default_value=_b("").decode('utf-8'),
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='values', full_name='idbridge.connector.v1.SettingRows.values', index=3,
+      number=4, type=9, cpp_type=9, label=3,
+      has_default_value=False, default_value=[],
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+  ],
+  extensions=[
+  ],
+  nested_types=[],
+  enum_types=[
+  ],
+  options=None,
+  is_extendable=False,
+  syntax='proto3',
+  extension_ranges=[],
+  oneofs=[
+  ],
+  serialized_start=918,
+  serialized_end=999,
 )
 
 
@@ -645,8 +704,8 @@ _KEYVALUE = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=868,
-  serialized_end=907,
+  serialized_start=1001,
+  serialized_end=1040,
 )
 
 
@@ -725,8 +784,8 @@ _PAGING = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=910,
-  serialized_end=1113,
+  serialized_start=1043,
+  serialized_end=1246,
 )
 
 
@@ -777,8 +836,8 @@ _FIELDSPEC = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=1115,
-  serialized_end=1224,
+  serialized_start=1248,
+  serialized_end=1357,
 )
 
 
@@ -878,8 +937,8 @@ _ENDPOINTSPEC = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=1227,
-  serialized_end=1555,
+  serialized_start=1360,
+  serialized_end=1688,
 )
 
 
@@ -923,8 +982,8 @@ _OUTPUTSPEC = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=1557,
-  serialized_end=1618,
+  serialized_start=1690,
+  serialized_end=1751,
 )
 
 
@@ -1045,8 +1104,8 @@ _WEBHOOKSPEC = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=1621,
-  serialized_end=2047,
+  serialized_start=1754,
+  serialized_end=2180,
 )
 
 
@@ -1083,8 +1142,8 @@ _VERIFYSPEC_INPUTSENTRY = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=2160,
-  serialized_end=2205,
+  serialized_start=2293,
+  serialized_end=2338,
 )
 
 _VERIFYSPEC = _descriptor.Descriptor(
@@ -1127,8 +1186,8 @@ _VERIFYSPEC = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=2050,
-  serialized_end=2205,
+  serialized_start=2183,
+  serialized_end=2338,
 )
 
 
@@ -1165,8 +1224,8 @@ _RATELIMIT = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=2207,
-  serialized_end=2262,
+  serialized_start=2340,
+  serialized_end=2395,
 )
 
 
@@ -1203,8 +1262,8 @@ _TESTREQUEST_SETTINGSENTRY = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=2348,
-  serialized_end=2395,
+  serialized_start=2481,
+  serialized_end=2528,
 )
 
 _TESTREQUEST = _descriptor.Descriptor(
@@ -1233,8 +1292,8 @@ _TESTREQUEST = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=2265,
-  serialized_end=2395,
+  serialized_start=2398,
+  serialized_end=2528,
 )
 
 
@@ -1292,8 +1351,8 @@ _CHECK = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=2397,
-  serialized_end=2515,
+  serialized_start=2530,
+  serialized_end=2648,
 )
 
 
@@ -1337,8 +1396,8 @@ _TESTRESPONSE = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=2517,
-  serialized_end=2606,
+  serialized_start=2650,
+  serialized_end=2739,
 )
 
 
@@ -1375,8 +1434,8 @@ _FETCHREQUEST_SETTINGSENTRY = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=2348,
-  serialized_end=2395,
+  serialized_start=2481,
+  serialized_end=2528,
 )
 
 _FETCHREQUEST = _descriptor.Descriptor(
@@ -1457,8 +1516,8 @@ _FETCHREQUEST = _descriptor.Descriptor(
       name='endpoint', full_name='idbridge.connector.v1.FetchRequest.endpoint',
       index=0, containing_type=None, fields=[]),
   ],
-  serialized_start=2609,
-  serialized_end=2936,
+  serialized_start=2742,
+  serialized_end=3069,
 )
 
 
@@ -1502,8 +1561,8 @@ _FETCHRESPONSE = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=2938,
-  serialized_end=3060,
+  serialized_start=3071,
+  serialized_end=3193,
 )
 
 
@@ -1568,8 +1627,8 @@ _RENDEREDCALL = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=3063,
-  serialized_end=3276,
+  serialized_start=3196,
+  serialized_end=3409,
 )
 
 
@@ -1606,8 +1665,8 @@ _INVOKEREQUEST_SETTINGSENTRY = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=2348,
-  serialized_end=2395,
+  serialized_start=2481,
+  serialized_end=2528,
 )
 
 _INVOKEREQUEST = _descriptor.Descriptor(
@@ -1678,8 +1737,8 @@ _INVOKEREQUEST = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=3279,
-  serialized_end=3611,
+  serialized_start=3412,
+  serialized_end=3744,
 )
 
 
@@ -1716,8 +1775,8 @@ _INVOKERESPONSE = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=3613,
-  serialized_end=3722,
+  serialized_start=3746,
+  serialized_end=3855,
 )
 
 
@@ -1775,8 +1834,8 @@ _HTTPREQUEST = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=3724,
-  serialized_end=3851,
+  serialized_start=3857,
+  serialized_end=3984,
 )
 
 
@@ -1827,8 +1886,8 @@ _HTTPRESPONSE = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=3853,
-  serialized_end=3968,
+  serialized_start=3986,
+  serialized_end=4101,
 )
 
 
@@ -1879,8 +1938,8 @@ _EXCHANGE = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=3971,
-  serialized_end=4128,
+  serialized_start=4104,
+  serialized_end=4261,
 )
 
 
@@ -1959,8 +2018,8 @@ _APPERROR = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=4131,
-  serialized_end=4360,
+  serialized_start=4264,
+  serialized_end=4493,
 )
 
 _DESCRIBERESPONSE.fields_by_name['info'].message_type = _CONNECTORINFO
@@ -1970,6 +2029,7 @@ _DESCRIBERESPONSE.fields_by_name['endpoints'].message_type = _ENDPOINTSPEC
 _DESCRIBERESPONSE.fields_by_name['webhooks'].message_type = _WEBHOOKSPEC
 _DESCRIBERESPONSE.fields_by_name['rate_limit'].message_type = _RATELIMIT
 _SETTINGSPEC.fields_by_name['type'].enum_type = _SETTINGTYPE
+_SETTINGSPEC.fields_by_name['rows'].message_type = _SETTINGROWS
 _PAGING.fields_by_name['kind'].enum_type = _PAGINGKIND
 _FIELDSPEC.fields_by_name['type'].enum_type = _FIELDTYPE
 _ENDPOINTSPEC.fields_by_name['headers'].message_type = _KEYVALUE
@@ -2017,6 +2077,7 @@ DESCRIPTOR.message_types_by_name['DescribeRequest'] = _DESCRIBEREQUEST
 DESCRIPTOR.message_types_by_name['DescribeResponse'] = _DESCRIBERESPONSE
 DESCRIPTOR.message_types_by_name['ConnectorInfo'] = _CONNECTORINFO
 DESCRIPTOR.message_types_by_name['SettingSpec'] = _SETTINGSPEC
+DESCRIPTOR.message_types_by_name['SettingRows'] = _SETTINGROWS
 DESCRIPTOR.message_types_by_name['KeyValue'] = _KEYVALUE
 DESCRIPTOR.message_types_by_name['Paging'] = _PAGING
 DESCRIPTOR.message_types_by_name['FieldSpec'] = _FIELDSPEC
@@ -2073,6 +2134,13 @@ SettingSpec = _reflection.GeneratedProtocolMessageType('SettingSpec', (_message.
   # @@protoc_insertion_point(class_scope:idbridge.connector.v1.SettingSpec)
   ))
 _sym_db.RegisterMessage(SettingSpec)
+
+SettingRows = _reflection.GeneratedProtocolMessageType('SettingRows', (_message.Message,), dict(
+  DESCRIPTOR = _SETTINGROWS,
+  __module__ = 'connector.v1.connector_pb2'
+  # @@protoc_insertion_point(class_scope:idbridge.connector.v1.SettingRows)
+  ))
+_sym_db.RegisterMessage(SettingRows)
 
 KeyValue = _reflection.GeneratedProtocolMessageType('KeyValue', (_message.Message,), dict(
   DESCRIPTOR = _KEYVALUE,
@@ -2264,8 +2332,8 @@ _CONNECTOR = _descriptor.ServiceDescriptor(
   file=DESCRIPTOR,
   index=0,
   options=None,
-  serialized_start=5586,
-  serialized_end=5944,
+  serialized_start=5719,
+  serialized_end=6077,
   methods=[
   _descriptor.MethodDescriptor(
     name='Describe',

@@ -1,6 +1,7 @@
 // Original file: ../../../proto/connector/v1/connector.proto
 
 import type { SettingType as _idbridge_connector_v1_SettingType, SettingType__Output as _idbridge_connector_v1_SettingType__Output } from '../../../idbridge/connector/v1/SettingType';
+import type { SettingRows as _idbridge_connector_v1_SettingRows, SettingRows__Output as _idbridge_connector_v1_SettingRows__Output } from '../../../idbridge/connector/v1/SettingRows';
 
 export interface SettingSpec {
   'key'?: (string);
@@ -12,6 +13,7 @@ export interface SettingSpec {
   'default_value'?: (string);
   'enum_values'?: (string)[];
   'pattern'?: (string);
+  'rows'?: (_idbridge_connector_v1_SettingRows | null);
 }
 
 export interface SettingSpec__Output {
@@ -24,4 +26,5 @@ export interface SettingSpec__Output {
   'default_value': (string);
   'enum_values': (string)[];
   'pattern': (string);
+  'rows': (_idbridge_connector_v1_SettingRows__Output | null);
 }
