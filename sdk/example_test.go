@@ -7,6 +7,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
+	"time"
 
 	"google.golang.org/grpc/metadata"
 
@@ -135,4 +137,50 @@ func ExampleDescribedAuth() {
 	// baseUrl "Base URL" required=false secret=false default="https://api.acme.example"
 	// token "API token" required=true secret=true default=""
 	// rateLimit "Requests per second" required=false secret=false default="5"
+}
+
+// roundTripFunc is an http.RoundTripper made of a function, for the
+// example's in-memory app.
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// OAuth 2.0 token requests go through Connector.HTTPClient like the app's
+// calls, so one proxy, CA pool or test transport serves both. Here the
+// transport answers the token endpoint and the app from memory.
+func ExampleOAuth2ClientCredentials() {
+	transport := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		fmt.Println(r.Method, r.URL.Host+r.URL.Path)
+		body := `{"id":"u1"}`
+		if r.URL.Path == "/oauth/token" {
+			body = `{"access_token":"tok-123456","token_type":"Bearer","expires_in":3600}`
+		}
+		return &http.Response{StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"application/json"}},
+			Body: io.NopCloser(strings.NewReader(body)), Request: r}, nil
+	})
+	c := sdk.Connector{
+		Info:     sdk.Info{ID: "acme", Version: "1.0.0"},
+		Settings: []sdk.Setting{{Key: "clientId", Required: true}, {Key: "clientSecret", Required: true, Secret: true}},
+		BaseURL:  sdk.BaseURL{Default: "https://api.acme.example"},
+		Auth: sdk.OAuth2ClientCredentials(sdk.OAuth2{TokenURL: "https://login.acme.example/oauth/token",
+			ClientIDSetting: "clientId", ClientSecretSetting: "clientSecret"}),
+		HTTPClient: &http.Client{Transport: transport, Timeout: 30 * time.Second},
+		Webhooks: []sdk.Webhook{{ID: "me", Method: "GET", URL: "/me", Idempotent: true,
+			Outputs: []sdk.Output{{Name: "userId", Path: "id"}}}},
+	}
+	srv, _ := sdk.NewServer(c, sdk.Options{})
+	resp, err := srv.Invoke(context.Background(), &connectorv1.InvokeRequest{
+		Settings:  map[string]string{"clientId": "client-1", "clientSecret": "client-secret-1"},
+		WebhookId: "me",
+		Call:      &connectorv1.RenderedCall{Method: "GET", Url: "/me"},
+	})
+	if err != nil {
+		fmt.Println(sdk.FormatAppError(sdk.ErrorFromStatus(err)))
+		return
+	}
+	fmt.Println("userId:", resp.GetOutputs().GetFields()["userId"].GetStringValue())
+	// Output:
+	// POST login.acme.example/oauth/token
+	// GET api.acme.example/me
+	// userId: u1
 }
