@@ -92,33 +92,19 @@ func (m *Masker) rebuild() {
 // decision 0278.
 const scanLimit = 48
 
-// replacerFor returns the replacer if s may contain a registered form, or
-// nil when it holds none and is shown as it is.
-func (m *Masker) replacerFor(s string) *strings.Replacer {
+// replacerFor returns the replacer if the text may hold a registered form,
+// or nil when it holds none and is shown as it is. holds reports whether
+// the text holds a form, given as a string and as bytes so that neither
+// kind of text is copied to be searched.
+func (m *Masker) replacerFor(holds func(form string, raw []byte) bool) *strings.Replacer {
 	m.mu.RLock()
-	r, forms := m.replacer, m.forms
+	r, forms, raw := m.replacer, m.forms, m.rawForms
 	m.mu.RUnlock()
 	if r == nil || len(forms) > scanLimit {
 		return r
 	}
-	for _, f := range forms {
-		if strings.Contains(s, f) {
-			return r
-		}
-	}
-	return nil
-}
-
-// replacerForBytes is replacerFor for bytes, searched without a copy.
-func (m *Masker) replacerForBytes(b []byte) *strings.Replacer {
-	m.mu.RLock()
-	r, forms := m.replacer, m.rawForms
-	m.mu.RUnlock()
-	if r == nil || len(forms) > scanLimit {
-		return r
-	}
-	for _, f := range forms {
-		if bytes.Contains(b, f) {
+	for i, f := range forms {
+		if holds(f, raw[i]) {
 			return r
 		}
 	}
@@ -130,7 +116,7 @@ func (m *Masker) String(s string) string {
 	if m == nil {
 		return s
 	}
-	if r := m.replacerFor(s); r != nil {
+	if r := m.replacerFor(func(f string, _ []byte) bool { return strings.Contains(s, f) }); r != nil {
 		return r.Replace(s)
 	}
 	return s
@@ -143,7 +129,7 @@ func (m *Masker) Bytes(b []byte) []byte {
 	if m == nil {
 		return b
 	}
-	if r := m.replacerForBytes(b); r != nil {
+	if r := m.replacerFor(func(_ string, f []byte) bool { return bytes.Contains(b, f) }); r != nil {
 		return []byte(r.Replace(string(b)))
 	}
 	return b
