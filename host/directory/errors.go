@@ -178,3 +178,36 @@ func Reason(err error) string {
 	}
 	return strings.TrimPrefix(err.Error(), "ldap: ")
 }
+
+// Explain puts a failed directory operation into an admin's words: what
+// went wrong without the server's result code ("bind failed: Invalid
+// Credentials"), and what to do about it, empty for an error that is not
+// an *Error. Status pages show the two, where a log keeps the whole error.
+// See decision 0286.
+func Explain(err error) (problem, fix string) {
+	if err == nil {
+		return "", ""
+	}
+	var de *Error
+	if !errors.As(err, &de) {
+		return Reason(err), ""
+	}
+	problem = de.Kind.Error()
+	if d := serverWords(de.Err); d != "" && !strings.EqualFold(d, problem) {
+		problem += ": " + d
+	}
+	return problem, de.Fix
+}
+
+// serverWords is the cause's own message, or the name of its result code
+// when the server sent no message (Samba's refused bind does not).
+func serverWords(err error) string {
+	if err == nil {
+		return ""
+	}
+	var le *ldap.Error
+	if errors.As(err, &le) && (le.Err == nil || strings.TrimSpace(le.Err.Error()) == "") {
+		return ldap.LDAPResultCodeMap[le.ResultCode]
+	}
+	return strings.TrimSpace(Reason(err))
+}
