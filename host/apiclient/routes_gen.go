@@ -185,7 +185,7 @@ var (
 	RoutePostTokens = Route{Method: "POST", Pattern: "/v1/tokens"}
 	// RouteDeleteTokensID is DELETE /v1/tokens/{id}: Revoke an API token by its id.
 	RouteDeleteTokensID = Route{Method: "DELETE", Pattern: "/v1/tokens/{id}"}
-	// RouteGetWatcher is GET /v1/watcher: Show the change watcher's state: running, what it watches, the last change it passed on or failed to.
+	// RouteGetWatcher is GET /v1/watcher: Show the change watcher's state: running, what it watches, whether its polls see the directory, the last change it passed on or failed to.
 	RouteGetWatcher = Route{Method: "GET", Pattern: "/v1/watcher"}
 )
 
@@ -814,7 +814,7 @@ func (c *Client) DeleteTokensID(ctx context.Context, id string, opts ...Option) 
 	return c.Call(ctx, RouteDeleteTokensID, []string{id}, nil, nil, opts...)
 }
 
-// GetWatcher calls GET /v1/watcher: Show the change watcher's state: running, what it watches, the last change it passed on or failed to.
+// GetWatcher calls GET /v1/watcher: Show the change watcher's state: running, what it watches, whether its polls see the directory, the last change it passed on or failed to.
 func (c *Client) GetWatcher(ctx context.Context, opts ...Option) (watch.Status, error) {
 	var out watch.Status
 	err := c.Call(ctx, RouteGetWatcher, nil, nil, &out, opts...)

@@ -156,8 +156,8 @@ func (a *App) wire(ctx context.Context) error {
 	if interval <= 0 {
 		interval = watch.DefaultInterval
 	}
-	watched := &watchStatus{now: time.Now, st: watch.Status{Mode: a.opts.WatchMode, Directory: dir.Config().URL,
-		Base: dir.BaseDN(), Interval: interval.String()}}
+	watched := &watchStatus{now: time.Now, mask: a.Masker.String, st: watch.Status{Mode: a.opts.WatchMode,
+		Directory: dir.Config().URL, Base: dir.BaseDN(), Interval: interval.String()}}
 	if watched.st.Mode == "" {
 		watched.st.Mode = WatchPoll
 	}

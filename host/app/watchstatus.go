@@ -12,20 +12,24 @@ import (
 
 // watchStatus is GET /v1/watcher: the watcher's settings, and what it
 // handed to the automations, recorded from the outside by wrapping its
-// event handler (decision 0224). Whether its loop runs, and since when, is
-// the watcher's own record (watch.Watcher.Running), the one /readyz also
-// reads; this keeps no copy of it. See decision 0284.
+// event handler (decision 0224). Whether its loop runs and its polls see
+// the directory is the watcher's own record (watch.Watcher.Loop), the one
+// /readyz also reads; this keeps no copy of it. See decisions 0284 and
+// 0286.
 type watchStatus struct {
 	mu  sync.Mutex
 	now func() time.Time
 	st  watch.Status
 	// loop is the watcher, nil when --watch off runs none.
 	loop watchLoop
+	// mask hides the secrets in use from the errors shown; nil masks
+	// nothing.
+	mask func(string) string
 }
 
 // watchLoop is what watchStatus reads of the watcher's loop.
 type watchLoop interface {
-	Running() (since time.Time, running bool)
+	Loop() watch.Loop
 }
 
 // observe wraps the watcher's event handler.
@@ -48,7 +52,7 @@ func (w *watchStatus) observe(next func(context.Context, watch.Event) error) fun
 // Routes implements api.RouteProvider.
 func (w *watchStatus) Routes() []api.Route {
 	return []api.Route{{Method: http.MethodGet, Pattern: "/v1/watcher", MinRole: api.RoleAuditor,
-		Summary:  "Show the change watcher's state: running, what it watches, the last change it passed on or failed to",
+		Summary:  "Show the change watcher's state: running, what it watches, whether its polls see the directory, the last change it passed on or failed to",
 		Response: watch.Status{},
 		Handler:  func(*api.Call) (any, error) { return w.status(), nil }}}
 }
@@ -58,12 +62,11 @@ func (w *watchStatus) status() watch.Status {
 	w.mu.Lock()
 	st := w.st
 	w.mu.Unlock()
+	if w.mask != nil {
+		st.LastError = w.mask(st.LastError)
+	}
 	if w.loop != nil {
-		since, running := w.loop.Running()
-		st.Running = running
-		if !since.IsZero() {
-			st.Since = since.UTC()
-		}
+		st = st.WithLoop(w.loop.Loop(), w.mask)
 	}
 	return st
 }

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -37,21 +38,23 @@ func TestWatchStatusFollowsTheEvents(t *testing.T) {
 		t.Fatalf("with no watcher (--watch off): %+v", st)
 	}
 	started := at.Add(-time.Hour).In(time.FixedZone("CET", 3600))
-	loop := &fakeLoop{since: started, running: true}
+	loop := &fakeLoop{watch.Loop{Since: started, Running: true, LastPoll: at}}
 	w.loop = loop
-	if st := w.status(); !st.Running || !st.Since.Equal(started) || st.Since.Location() != time.UTC || st.Events != 1 {
+	if st := w.status(); !st.Running || !st.Since.Equal(started) || st.Since.Location() != time.UTC || st.Events != 1 || !st.Seeing() {
 		t.Fatalf("while the watcher runs: %+v", st)
 	}
-	loop.running = false
+	loop.l.FailingSince, loop.l.PollError = at, errors.New("the store refused the cursor: key hunter2 rejected")
+	w.mask = func(s string) string { return strings.ReplaceAll(s, "hunter2", "********") }
+	if st := w.status(); st.Seeing() || !st.PollsFailingSince.Equal(at) || st.PollError != "the store refused the cursor: key ******** rejected" {
+		t.Fatalf("while its polls fail: %+v; want the watcher's record, masked", st)
+	}
+	loop.l.Running = false
 	if st := w.status(); st.Running || !st.Since.Equal(started) {
 		t.Fatalf("after the watcher's loop returned: %+v", st)
 	}
 }
 
 // fakeLoop stands for the watcher's own record of its loop.
-type fakeLoop struct {
-	since   time.Time
-	running bool
-}
+type fakeLoop struct{ l watch.Loop }
 
-func (f *fakeLoop) Running() (time.Time, bool) { return f.since, f.running }
+func (f *fakeLoop) Loop() watch.Loop { return f.l }

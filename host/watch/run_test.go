@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -89,4 +90,64 @@ func BenchmarkChangeToEvent(b *testing.B) {
 	b.ReportMetric(pct(0.50), "p50-ms")
 	b.ReportMetric(pct(0.95), "p95-ms")
 	b.ReportMetric(float64(lat[len(lat)-1].Microseconds())/1000, "max-ms")
+}
+
+// TestRunShowsPollsFailingWhileTheDirectoryIsDown runs a watcher against a
+// real directory that stops and starts again: while it is down the status
+// says the polls fail, since when, why and what to do, and is not seeing
+// changes; once the directory is back a poll clears it.
+func TestRunShowsPollsFailingWhileTheDirectoryIsDown(t *testing.T) {
+	s := dirtest.StartSlapd(t)
+	c := dirtest.Connect(t, s.Config)
+	// Wanted is asked before every poll but the first, so each call says
+	// the previous poll's outcome is recorded.
+	asked := make(chan struct{}, 1)
+	w, err := watch.New(c, watch.NewMemoryState(), watch.Options{
+		Interval: 100 * time.Millisecond,
+		Handler:  func(context.Context, watch.Event) error { return nil },
+		Wanted: func(context.Context) (bool, error) {
+			select {
+			case asked <- struct{}{}:
+			default:
+			}
+			return true, nil
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- w.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+	status := func() watch.Status { return watch.Status{Directory: s.Config.URL}.WithLoop(w.Loop(), nil) }
+	until := func(what string, ok func(watch.Status) bool) watch.Status {
+		t.Helper()
+		deadline := time.After(30 * time.Second)
+		for {
+			if st := status(); ok(st) {
+				return st
+			}
+			select {
+			case <-asked:
+			case <-deadline:
+				t.Fatalf("the watcher's status never showed %s: %+v", what, status())
+			}
+		}
+	}
+
+	until("a completed poll", watch.Status.Seeing)
+	s.Stop()
+	st := until("polls failing", func(st watch.Status) bool { return !st.PollsFailingSince.IsZero() })
+	if st.Seeing() || !strings.HasPrefix(st.PollError, "directory unavailable") || !strings.Contains(st.PollFix, s.Config.URL) {
+		t.Fatalf("with the directory down: %+v; want not seeing, unavailable, what to do naming %s", st, s.Config.URL)
+	}
+	if st.PollsFailingSince.Before(st.LastPoll) {
+		t.Fatalf("failing since %v, before the last completed poll %v", st.PollsFailingSince, st.LastPoll)
+	}
+	s.Restart(t)
+	st = until("polls succeeding again", func(st watch.Status) bool { return st.PollsFailingSince.IsZero() })
+	if !st.Seeing() || st.PollError != "" || st.PollFix != "" {
+		t.Fatalf("with the directory back: %+v; want seeing changes, no failure", st)
+	}
 }
