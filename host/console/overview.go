@@ -4,11 +4,11 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/idbridge/idbridge/host/apiclient"
 	"github.com/idbridge/idbridge/host/store"
 	idsync "github.com/idbridge/idbridge/host/sync"
-	"github.com/idbridge/idbridge/host/watch"
 )
 
 // lastSync is a data source with its newest sync run.
@@ -34,7 +34,7 @@ type overviewData struct {
 	Syncs        []lastSync
 	Waiting      []store.Run
 	Failed       []store.Run
-	Watcher      *watch.Status
+	Watcher      *watcherCard
 	Errs         []string
 	HasRuns      bool
 }
@@ -83,7 +83,7 @@ func (c *Console) overviewPage(w http.ResponseWriter, r *http.Request, s *sessio
 	}
 	if rt.has(apiclient.RouteGetWatcher) {
 		if st, a := typed(cl.GetWatcher(r.Context())); a.ok() {
-			d.Watcher = &st
+			d.Watcher = &watcherCard{Status: st, now: time.Now()}
 		} else {
 			d.Errs = append(d.Errs, a.Err)
 		}
