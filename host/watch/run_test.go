@@ -93,9 +93,10 @@ func BenchmarkChangeToEvent(b *testing.B) {
 }
 
 // TestRunShowsPollsFailingWhileTheDirectoryIsDown runs a watcher against a
-// real directory that stops and starts again: while it is down the status
-// says the polls fail, since when, why and what to do, and is not seeing
-// changes; once the directory is back a poll clears it.
+// real directory that stops and starts again, then refuses the bind
+// account's password: meanwhile the status says the polls fail, since
+// when, why and what to do, and is not seeing changes; once the directory
+// is back, or takes the password again, a poll clears it.
 func TestRunShowsPollsFailingWhileTheDirectoryIsDown(t *testing.T) {
 	s := dirtest.StartSlapd(t)
 	c := dirtest.Connect(t, s.Config)
@@ -120,7 +121,8 @@ func TestRunShowsPollsFailingWhileTheDirectoryIsDown(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- w.Run(ctx) }()
 	t.Cleanup(func() { cancel(); <-done })
-	status := func() watch.Status { return watch.Status{Directory: s.Config.URL}.WithLoop(w.Loop(), nil) }
+	mask := func(v string) string { return strings.ReplaceAll(v, s.Config.Password, "********") }
+	status := func() watch.Status { return watch.Status{Directory: s.Config.URL}.WithLoop(w.Loop(), mask) }
 	until := func(what string, ok func(watch.Status) bool) watch.Status {
 		t.Helper()
 		deadline := time.After(30 * time.Second)
@@ -146,8 +148,24 @@ func TestRunShowsPollsFailingWhileTheDirectoryIsDown(t *testing.T) {
 		t.Fatalf("failing since %v, before the last completed poll %v", st.PollsFailingSince, st.LastPoll)
 	}
 	s.Restart(t)
-	st = until("polls succeeding again", func(st watch.Status) bool { return st.PollsFailingSince.IsZero() })
-	if !st.Seeing() || st.PollError != "" || st.PollFix != "" {
-		t.Fatalf("with the directory back: %+v; want seeing changes, no failure", st)
+	back := func(what string) {
+		t.Helper()
+		st := until(what, func(st watch.Status) bool { return st.PollsFailingSince.IsZero() })
+		if !st.Seeing() || st.PollError != "" || st.PollFix != "" {
+			t.Fatalf("%s: %+v; want seeing changes, no failure", what, st)
+		}
 	}
+	back("polls succeeding with the directory back")
+
+	old := s.Config.Password
+	s.SetPassword(t, "changed-"+old)
+	st = until("the bind refused", func(st watch.Status) bool { return strings.HasPrefix(st.PollError, "bind failed") })
+	if st.Seeing() || st.PollsFailingSince.IsZero() || !strings.HasPrefix(st.PollFix, "Check the bind account") {
+		t.Fatalf("with the password refused: %+v; want failing, with what to do about the bind account", st)
+	}
+	if strings.Contains(st.PollError+st.PollFix, old) {
+		t.Fatalf("the status shows the bind password: %+v", st)
+	}
+	s.SetPassword(t, old)
+	back("polls succeeding with the password taken again")
 }

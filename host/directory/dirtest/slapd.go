@@ -34,6 +34,10 @@ type Slapd struct {
 	mu       sync.Mutex
 	cmd      *exec.Cmd
 	done     chan struct{}
+
+	// rootpw is the rootdn's password the server takes now, which
+	// SetPassword changes behind Config's back.
+	rootpw string
 }
 
 const slapdConf = `include   /etc/ldap/schema/core.schema
@@ -111,8 +115,9 @@ func StartSlapd(t testing.TB, opts ...SlapdOption) *Slapd {
 			URL: url, PlainText: true, BindDN: "cn=admin,dc=example,dc=test", Password: password,
 			BaseDN: "dc=example,dc=test", Timeout: 5 * time.Second, Flavor: directory.FlavorLDAP,
 		},
-		bin: bin,
-		dir: dir,
+		bin:    bin,
+		dir:    dir,
+		rootpw: password,
 	}
 	t.Cleanup(s.Stop)
 	s.start(t)
@@ -187,6 +192,28 @@ func (s *Slapd) Stop() {
 func (s *Slapd) Restart(t testing.TB) {
 	t.Helper()
 	s.Stop()
+	s.start(t)
+}
+
+// SetPassword restarts the server with password as its rootdn's, leaving
+// Config with the old one: a directory whose service account's password
+// was changed under a host configured before.
+func (s *Slapd) SetPassword(t testing.TB, password string) {
+	t.Helper()
+	s.Stop()
+	conf := filepath.Join(s.dir, "slapd.conf")
+	raw, err := os.ReadFile(conf)
+	if err != nil {
+		t.Fatalf("read slapd.conf: %v", err)
+	}
+	changed := strings.Replace(string(raw), "rootpw    "+s.rootpw+"\n", "rootpw    "+password+"\n", 1)
+	if changed == string(raw) {
+		t.Fatal("slapd.conf has no rootpw line to change")
+	}
+	if err := os.WriteFile(conf, []byte(changed), 0o600); err != nil {
+		t.Fatalf("write slapd.conf: %v", err)
+	}
+	s.rootpw = password
 	s.start(t)
 }
 
