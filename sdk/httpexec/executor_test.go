@@ -349,3 +349,51 @@ func TestA429PausesEveryCallOnTheKey(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestOnGrainRoundsUpToTheNextStep(t *testing.T) {
+	step := 10 * time.Millisecond
+	base := time.Unix(1_700_000_000, 0)
+	cases := map[time.Duration]time.Duration{
+		0:                      0,
+		time.Nanosecond:        step,
+		3 * time.Millisecond:   step,
+		step:                   step,
+		step + time.Nanosecond: 2 * step,
+		25 * time.Millisecond:  3 * step,
+	}
+	for in, want := range cases {
+		if got := onGrain(base.Add(in), step); !got.Equal(base.Add(want)) {
+			t.Errorf("onGrain(+%v) = +%v, want +%v", in, got.Sub(base), want)
+		}
+	}
+}
+
+// TestLimitersWithGrainLeaveOnSteps: with a grain, a call that has to wait
+// for its token leaves on the first step at or after the token's time, never
+// before it, and an ended call takes no token. Only lower bounds are
+// checked: a busy machine may start a goroutine late, never early.
+func TestLimitersWithGrainLeaveOnSteps(t *testing.T) {
+	l := NewLimiters()
+	step := 30 * time.Millisecond
+	lim := Limit{PerSecond: 100, Burst: 1, Grain: step}
+	before := time.Now()
+	if err := l.Wait(context.Background(), "k", lim); err != nil {
+		t.Fatal(err)
+	}
+	for k := 1; k <= 4; k++ {
+		if err := l.Wait(context.Background(), "k", lim); err != nil {
+			t.Fatal(err)
+		}
+		left := time.Now()
+		// The limiter was made after before, so token k is due no earlier
+		// than before + k/100 s, and the call no earlier than that step.
+		if earliest := onGrain(before.Add(time.Duration(k)*10*time.Millisecond), step); left.Before(earliest) {
+			t.Fatalf("call %d left at %v, before its step at %v", k, left.Sub(before), earliest.Sub(before))
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := l.Wait(ctx, "k", lim); !errors.Is(err, context.Canceled) {
+		t.Fatalf("a cancelled wait returned %v", err)
+	}
+}

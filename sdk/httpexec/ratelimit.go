@@ -12,6 +12,15 @@ import (
 type Limit struct {
 	PerSecond float64
 	Burst     int
+	// Grain, when positive, ends the waits of a saturated budget on a grid
+	// of this step in wall-clock time, so the calls due within one step
+	// leave together instead of one by one. Every call still leaves at or
+	// after its token's time, and no later than one step after it; the
+	// calls counted in any second are still those of one second's tokens.
+	// A process that makes calls for others (the host) pays for every
+	// wake-up, and grouping them saves most of those; a connector's own
+	// budget, which faces the app, leaves it zero and paces exactly.
+	Grain time.Duration
 }
 
 // Limiters is the registry of rate limiters of one process, one per key. Apps
@@ -41,7 +50,7 @@ func (l *Limiters) Wait(ctx context.Context, key string, lim Limit) error {
 			return err
 		}
 		if lim.PerSecond > 0 {
-			if err := l.get(key, lim).Wait(ctx); err != nil {
+			if err := waitToken(ctx, l.get(key, lim), lim.Grain); err != nil {
 				return err
 			}
 		} else if err := ctx.Err(); err != nil {
@@ -51,6 +60,47 @@ func (l *Limiters) Wait(ctx context.Context, key string, lim Limit) error {
 			return nil
 		}
 	}
+}
+
+// waitToken waits for one token of rl; with a grain, a wait ends at the
+// grain's next step (see onGrain).
+func waitToken(ctx context.Context, rl *rate.Limiter, grain time.Duration) error {
+	if grain <= 0 {
+		return rl.Wait(ctx)
+	}
+	if err := ctx.Err(); err != nil {
+		return err // as rate.Limiter.Wait: an ended call takes no token
+	}
+	now := time.Now()
+	r := rl.ReserveN(now, 1)
+	if !r.OK() {
+		return rl.Wait(ctx) // the same refusal, worded by the library
+	}
+	d := r.DelayFrom(now)
+	if d <= 0 {
+		return nil
+	}
+	t := time.NewTimer(onGrain(now.Add(d), grain).Sub(now))
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		r.Cancel() // the token goes back to the calls still waiting
+		return ctx.Err()
+	}
+}
+
+// onGrain returns the first multiple of grain in wall-clock time at or
+// after due. Calls that leave on these steps, each at or after its token's
+// time, are never more in a second than the tokens of one second: the steps
+// inside any second span less than a second, and a step sends only the
+// tokens due since the step before it.
+func onGrain(due time.Time, grain time.Duration) time.Time {
+	if rest := time.Duration(due.UnixNano() % int64(grain)); rest != 0 {
+		return due.Add(grain - rest)
+	}
+	return due
 }
 
 // Pause holds every call on key until the given time, e.g. the end of a
