@@ -14,28 +14,16 @@ const maxGroupName = 100
 // listGroups serves GET .../user-groups: name is a case-sensitive
 // substring, as observed live; default order is by name.
 func (s *Server) listGroups(c *call) {
-	q := c.r.URL.Query()
-	col, err := queryEnum(c, "sort-column", "NAME", "ID", "NAME")
-	if err != nil {
+	lq := listQuery{c: c}
+	col := lq.enum("sort-column", "NAME", "ID", "NAME")
+	order := lq.enum("sort-order", "ASCENDING", sortOrders...)
+	withManagers := lq.bool("includeTeamManagers", false)
+	page, size := lq.paging()
+	lq.refuseProjectFilter()
+	if lq.err != nil {
 		return
 	}
-	order, err := queryEnum(c, "sort-order", "ASCENDING", sortOrders...)
-	if err != nil {
-		return
-	}
-	withManagers, err := queryBool(c, "includeTeamManagers", false)
-	if err != nil {
-		return
-	}
-	page, size, err := paging(c)
-	if err != nil {
-		return
-	}
-	if q.Get("project-id") != "" {
-		writeError(c.w, http.StatusBadRequest, codeBusiness, msgProjectNotInWS)
-		return
-	}
-	name := q.Get("name")
+	name := c.r.URL.Query().Get("name")
 	s.store.mu.RLock()
 	var gs []*Group
 	for _, g := range c.ws.groups {
@@ -53,14 +41,9 @@ func (s *Server) listGroups(c *call) {
 		}
 		return c
 	})
-	lo, hi, last := pageOf(len(gs), page, size)
-	out := make([]groupDTO, 0, hi-lo)
-	for _, g := range gs[lo:hi] {
-		out = append(out, c.ws.renderGroup(g, withManagers))
-	}
+	out, last := renderPage(gs, page, size, func(g *Group) groupDTO { return c.ws.renderGroup(g, withManagers) })
 	s.store.mu.RUnlock()
-	setLastPage(c.w, last)
-	writeJSON(c.w, http.StatusOK, out)
+	writePage(c, out, last)
 }
 
 // groupNameRequest is UserGroupRequest and UpdateUserGroupRequest.
@@ -89,11 +72,8 @@ func checkGroupName(c *call, name string, self *Group) bool {
 func (s *Server) createGroup(c *call) {
 	s.store.mu.Lock()
 	defer s.store.mu.Unlock()
-	if !requireAdmin(c) {
-		return
-	}
 	var req groupNameRequest
-	if decodeBody(c, &req) != nil || !checkGroupName(c, req.Name, nil) {
+	if !adminBody(c, &req) || !checkGroupName(c, req.Name, nil) {
 		return
 	}
 	g := &Group{ID: newID(), Name: req.Name, UserIDs: []string{}}
@@ -115,11 +95,8 @@ func lookupGroup(c *call, param string) *Group {
 func (s *Server) renameGroup(c *call) {
 	s.store.mu.Lock()
 	defer s.store.mu.Unlock()
-	if !requireAdmin(c) {
-		return
-	}
 	var req groupNameRequest
-	if decodeBody(c, &req) != nil {
+	if !adminBody(c, &req) {
 		return
 	}
 	g := lookupGroup(c, "id")
@@ -164,11 +141,8 @@ type groupUserRequest struct {
 func (s *Server) addGroupMember(c *call) {
 	s.store.mu.Lock()
 	defer s.store.mu.Unlock()
-	if !requireAdmin(c) {
-		return
-	}
 	var req groupUserRequest
-	if decodeBody(c, &req) != nil {
+	if !adminBody(c, &req) {
 		return
 	}
 	g := lookupGroup(c, "userGroupId")

@@ -46,16 +46,11 @@ func (w *wsState) project(id string) *Project {
 // filters when given; ordered by name.
 func (s *Server) listProjects(c *call) {
 	q := c.r.URL.Query()
-	strict, err := queryBool(c, "strict-name-search", false)
-	if err != nil {
-		return
-	}
-	order, err := queryEnum(c, "sort-order", "ASCENDING", sortOrders...)
-	if err != nil {
-		return
-	}
-	page, size, err := paging(c)
-	if err != nil {
+	lq := listQuery{c: c}
+	strict := lq.bool("strict-name-search", false)
+	order := lq.enum("sort-order", "ASCENDING", sortOrders...)
+	page, size := lq.paging()
+	if lq.err != nil {
 		return
 	}
 	archived := q.Get("archived")
@@ -83,14 +78,9 @@ func (s *Server) listProjects(c *call) {
 		}
 		return c
 	})
-	lo, hi, last := pageOf(len(ps), page, size)
-	out := make([]projectDTO, 0, hi-lo)
-	for _, p := range ps[lo:hi] {
-		out = append(out, c.ws.renderProject(p))
-	}
+	out, last := renderPage(ps, page, size, c.ws.renderProject)
 	s.store.mu.RUnlock()
-	setLastPage(c.w, last)
-	writeJSON(c.w, http.StatusOK, out)
+	writePage(c, out, last)
 }
 
 // projectRequest is the part of ProjectRequest the sandbox keeps.
@@ -103,11 +93,8 @@ type projectRequest struct {
 func (s *Server) createProject(c *call) {
 	s.store.mu.Lock()
 	defer s.store.mu.Unlock()
-	if !requireAdmin(c) {
-		return
-	}
 	var req projectRequest
-	if decodeBody(c, &req) != nil {
+	if !adminBody(c, &req) {
 		return
 	}
 	name := strings.TrimSpace(req.Name)

@@ -100,16 +100,11 @@ func (s *Server) deleteRole(c *call) {
 // listManagers serves GET .../users/{userId}/managers: the team managers of
 // the user, directly or through a group, paged like the user list.
 func (s *Server) listManagers(c *call) {
-	col, err := queryEnum(c, "sort-column", "EMAIL", userSortColumns...)
-	if err != nil {
-		return
-	}
-	order, err := queryEnum(c, "sort-order", "ASCENDING", sortOrders...)
-	if err != nil {
-		return
-	}
-	page, size, err := paging(c)
-	if err != nil {
+	lq := listQuery{c: c}
+	col := lq.enum("sort-column", "EMAIL", userSortColumns...)
+	order := lq.enum("sort-order", "ASCENDING", sortOrders...)
+	page, size := lq.paging()
+	if lq.err != nil {
 		return
 	}
 	s.store.mu.RLock()
@@ -121,12 +116,9 @@ func (s *Server) listManagers(c *call) {
 	}
 	idx := c.ws.managersOf(u)
 	c.ws.sortUsers(idx, col, order == "DESCENDING")
-	lo, hi, last := pageOf(len(idx), page, size)
-	out := make([]userDTO, 0, hi-lo)
-	for _, i := range idx[lo:hi] {
-		out = append(out, c.ws.renderUser(c.ws.users[i], []membershipDTO{}, false))
-	}
+	out, last := renderPage(idx, page, size, func(i int) userDTO {
+		return c.ws.renderUser(c.ws.users[i], []membershipDTO{}, false)
+	})
 	s.store.mu.RUnlock()
-	setLastPage(c.w, last)
-	writeJSON(c.w, http.StatusOK, out)
+	writePage(c, out, last)
 }

@@ -23,35 +23,19 @@ func containsFold(s, sub string) bool {
 // documented set.
 func (s *Server) listUsers(c *call) {
 	q := c.r.URL.Query()
-	var uq userQuery
-	var err error
-	uq.email, uq.name = q.Get("email"), q.Get("name")
-	if uq.status, err = queryEnum(c, "status", "", memberStatuses...); err != nil {
-		return
-	}
+	lq := listQuery{c: c}
+	uq := userQuery{email: q.Get("email"), name: q.Get("name")}
+	uq.status = lq.enum("status", "", memberStatuses...)
 	if v := q.Get("account-statuses"); v != "" {
 		uq.accountStatuses = strings.Split(v, ",")
 	}
-	if uq.sortColumn, err = queryEnum(c, "sort-column", "EMAIL", userSortColumns...); err != nil {
-		return
-	}
-	if uq.sortOrder, err = queryEnum(c, "sort-order", "ASCENDING", sortOrders...); err != nil {
-		return
-	}
-	kind, err := queryEnum(c, "memberships", "NONE", membershipKinds...)
-	if err != nil {
-		return
-	}
-	withRoles, err := queryBool(c, "include-roles", false)
-	if err != nil {
-		return
-	}
-	page, size, err := paging(c)
-	if err != nil {
-		return
-	}
-	if q.Get("project-id") != "" {
-		writeError(c.w, http.StatusBadRequest, codeBusiness, msgProjectNotInWS)
+	uq.sortColumn = lq.enum("sort-column", "EMAIL", userSortColumns...)
+	uq.sortOrder = lq.enum("sort-order", "ASCENDING", sortOrders...)
+	kind := lq.enum("memberships", "NONE", membershipKinds...)
+	withRoles := lq.bool("include-roles", false)
+	page, size := lq.paging()
+	lq.refuseProjectFilter()
+	if lq.err != nil {
 		return
 	}
 	s.servePage(c, uq, kind, withRoles, page, size)
@@ -135,19 +119,16 @@ func (s *Server) servePage(c *call, uq userQuery, kind string, withRoles bool, p
 	s.store.mu.RLock()
 	w := c.ws
 	idx := w.view(uq)
-	lo, hi, last := pageOf(len(idx), page, size)
 	var groups map[string][]string
 	if kind == "ALL" || kind == "USERGROUP" {
 		groups = w.groupsOf()
 	}
-	out := make([]userDTO, 0, hi-lo)
-	for _, i := range idx[lo:hi] {
+	out, last := renderPage(idx, page, size, func(i int) userDTO {
 		u := w.users[i]
-		out = append(out, w.renderUser(u, w.memberships(u, kind, groups), withRoles))
-	}
+		return w.renderUser(u, w.memberships(u, kind, groups), withRoles)
+	})
 	s.store.mu.RUnlock()
-	setLastPage(c.w, last)
-	writeJSON(c.w, http.StatusOK, out)
+	writePage(c, out, last)
 }
 
 // addUserRequest is AddUserToWorkspaceRequest.
@@ -207,11 +188,8 @@ type updateUserStatusRequest struct {
 func (s *Server) updateUserStatus(c *call) {
 	s.store.mu.Lock()
 	defer s.store.mu.Unlock()
-	if !requireAdmin(c) {
-		return
-	}
 	var req updateUserStatusRequest
-	if decodeBody(c, &req) != nil {
+	if !adminBody(c, &req) {
 		return
 	}
 	if req.Status != "ACTIVE" && req.Status != "INACTIVE" {

@@ -120,12 +120,19 @@ func requireAdmin(c *call) bool {
 	return false
 }
 
+// adminBody is the opening of every admin call with a body: the key must
+// be an admin's and the body must decode into req. It answers the request
+// itself and returns false when either fails.
+func adminBody(c *call, req any) bool {
+	return requireAdmin(c) && decodeBody(c, req) == nil
+}
+
 // adminUserCall is the opening of every admin call on one member: the key
 // must be an admin's, the body must decode into req, and {userId} must be
 // in the workspace. It answers the request itself and returns nil when any
 // of that fails.
 func adminUserCall(c *call, req any) *User {
-	if !requireAdmin(c) || decodeBody(c, req) != nil {
+	if !adminBody(c, req) {
 		return nil
 	}
 	u := c.ws.user(c.params["userId"])
