@@ -29,18 +29,7 @@ func (s *Service) Routes() []api.Route {
 			}},
 		{Method: http.MethodPost, Pattern: "/v1/automations", MinRole: api.RoleAdmin,
 			Summary: "Create an automation: trigger, scope and what runs; checked before it is saved", Request: Automation{}, Response: Automation{}, Status: http.StatusCreated,
-			Handler: func(c *api.Call) (any, error) {
-				var a Automation
-				if err := c.Decode(&a); err != nil {
-					return nil, err
-				}
-				out, err := s.Create(c.Context(), a)
-				if err != nil {
-					return nil, apiError(err)
-				}
-				c.AuditChange(nil, out)
-				return api.Created(out), nil
-			}},
+			Handler: api.CreateHandler(s.Create, apiError)},
 		{Method: http.MethodPut, Pattern: "/v1/automations/{id}", MinRole: api.RoleAdmin,
 			Summary: "Replace an automation's configuration", Request: Automation{}, Response: Automation{}, Errors: []int{http.StatusNotFound},
 			Handler: func(c *api.Call) (any, error) {

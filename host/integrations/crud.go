@@ -135,11 +135,7 @@ func (s *Service) List(ctx context.Context) ([]View, error) {
 func (s *Service) UpdateSettings(ctx context.Context, id string, patch map[string]string) (*View, error) {
 	unlock := s.lock(id)
 	defer unlock()
-	in, err := s.load(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	sch, err := s.schemaOf(ctx, in)
+	in, sch, err := s.loadWithSchema(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -162,11 +158,7 @@ func (s *Service) UpdateSettings(ctx context.Context, id string, patch map[strin
 func (s *Service) SetAuthorization(ctx context.Context, id string, patch map[string]string) (*View, error) {
 	unlock := s.lock(id)
 	defer unlock()
-	in, err := s.load(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	sch, err := s.schemaOf(ctx, in)
+	in, sch, err := s.loadWithSchema(ctx, id)
 	if err != nil {
 		return nil, err
 	}

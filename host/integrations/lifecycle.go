@@ -170,11 +170,7 @@ func (s *Service) notify(id, what string, call func(Observer) error) error {
 // included, for the plugin and for macro rendering. Callers must not log
 // or store the result; the values are registered with the Masker.
 func (s *Service) Settings(ctx context.Context, id string) (map[string]string, error) {
-	in, err := s.load(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	sch, err := s.schemaOf(ctx, in)
+	in, sch, err := s.loadWithSchema(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -184,11 +180,7 @@ func (s *Service) Settings(ctx context.Context, id string) (map[string]string, e
 // Schema returns the connector's setting declarations, for forms and the
 // macro chooser.
 func (s *Service) Schema(ctx context.Context, id string) ([]SettingInfo, error) {
-	in, err := s.load(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	sch, err := s.schemaOf(ctx, in)
+	_, sch, err := s.loadWithSchema(ctx, id)
 	if err != nil {
 		return nil, err
 	}

@@ -36,18 +36,7 @@ func (s *Service) Routes() []api.Route {
 			}},
 		{Method: http.MethodPost, Pattern: "/v1/integrations", MinRole: api.RoleAdmin,
 			Summary: "Create a disabled integration of an installed extension", Request: CreateRequest{}, Response: View{}, Status: http.StatusCreated,
-			Handler: func(c *api.Call) (any, error) {
-				var req CreateRequest
-				if err := c.Decode(&req); err != nil {
-					return nil, err
-				}
-				v, err := s.Create(c.Context(), req)
-				if err != nil {
-					return nil, apiError(err)
-				}
-				c.AuditChange(nil, v)
-				return api.Created(v), nil
-			}},
+			Handler: api.CreateHandler(s.Create, apiError)},
 		{Method: http.MethodPatch, Pattern: "/v1/integrations/{id}/settings", MinRole: api.RoleAdmin,
 			Summary: "Change plain settings (an empty value removes one), then test the connection; a failed test disables an enabled integration", Request: map[string]string{}, Response: View{}, Errors: []int{http.StatusNotFound},
 			Handler: s.patchHandler(s.UpdateSettings)},
@@ -82,43 +71,37 @@ func (s *Service) Routes() []api.Route {
 	}
 }
 
-// patchHandler serves a settings or authorization patch, auditing the
-// views before and after.
+// patchHandler serves a settings or authorization patch.
 func (s *Service) patchHandler(apply func(ctx context.Context, id string, patch map[string]string) (*View, error)) api.Handler {
 	return func(c *api.Call) (any, error) {
 		var patch map[string]string
 		if err := c.Decode(&patch); err != nil {
 			return nil, err
 		}
-		before, err := s.Get(c.Context(), c.PathValue("id"))
-		if err != nil {
-			return nil, err
-		}
-		after, err := apply(c.Context(), c.PathValue("id"), patch)
-		if err != nil && after == nil {
-			return nil, apiError(err)
-		}
-		c.AuditChange(before, after)
-		// Saved and disabled, but an observer failed to pause: say so.
-		return after, apiError(err)
+		return s.auditedChange(c, func(ctx context.Context, id string) (*View, error) { return apply(ctx, id, patch) })
 	}
 }
 
 // changeHandler serves enable and disable.
 func (s *Service) changeHandler(apply func(ctx context.Context, id string) (*View, error)) api.Handler {
-	return func(c *api.Call) (any, error) {
-		before, err := s.Get(c.Context(), c.PathValue("id"))
-		if err != nil {
-			return nil, err
-		}
-		after, err := apply(c.Context(), c.PathValue("id"))
-		if err != nil && after == nil {
-			return nil, apiError(err)
-		}
-		c.AuditChange(before, after)
-		// Disable succeeded even when an observer failed; say so.
-		return after, apiError(err)
+	return func(c *api.Call) (any, error) { return s.auditedChange(c, apply) }
+}
+
+// auditedChange applies a change to the integration in the path and audits
+// its views before and after. A change that was saved although what uses
+// the integration failed to follow (a disable that could not pause an
+// automation) is audited and answered with that error: say so.
+func (s *Service) auditedChange(c *api.Call, apply func(ctx context.Context, id string) (*View, error)) (any, error) {
+	before, err := s.Get(c.Context(), c.PathValue("id"))
+	if err != nil {
+		return nil, err
 	}
+	after, err := apply(c.Context(), c.PathValue("id"))
+	if err != nil && after == nil {
+		return nil, apiError(err)
+	}
+	c.AuditChange(before, after)
+	return after, apiError(err)
 }
 
 // apiError maps this package's errors to API errors with the right status;

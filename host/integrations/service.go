@@ -278,6 +278,20 @@ func (s *Service) describe(ctx context.Context, in *Integration, c connectorv1.C
 	return d, nil
 }
 
+// loadWithSchema loads the integration and the setting declarations of
+// its connector, which every read or change of its settings checks against.
+func (s *Service) loadWithSchema(ctx context.Context, id string) (*Integration, schema, error) {
+	in, err := s.load(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	sch, err := s.schemaOf(ctx, in)
+	if err != nil {
+		return nil, nil, err
+	}
+	return in, sch, nil
+}
+
 // schemaOf returns the settings schema, describing the connector when no
 // description is cached yet.
 func (s *Service) schemaOf(ctx context.Context, in *Integration) (schema, error) {

@@ -55,18 +55,7 @@ func (s *Service) Routes() []api.Route {
 		{Method: http.MethodPost, Pattern: "/v1/datasources", MinRole: api.RoleAdmin,
 			Summary: "Create a data source (validated against the endpoints' fields and the directory schema)",
 			Request: DataSource{}, Response: DataSource{}, Status: http.StatusCreated,
-			Handler: func(c *api.Call) (any, error) {
-				var d DataSource
-				if err := c.Decode(&d); err != nil {
-					return nil, err
-				}
-				out, err := s.Create(c.Context(), d)
-				if err != nil {
-					return nil, apiError(err)
-				}
-				c.AuditChange(nil, out)
-				return api.Created(out), nil
-			}},
+			Handler: api.CreateHandler(s.Create, apiError)},
 		{Method: http.MethodPut, Pattern: "/v1/datasources/{id}", MinRole: api.RoleAdmin,
 			Summary: "Replace a data source (validated as at create)", Request: DataSource{}, Response: DataSource{}, Errors: []int{http.StatusNotFound},
 			Handler: func(c *api.Call) (any, error) {
