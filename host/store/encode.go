@@ -2,6 +2,7 @@ package store
 
 import (
 	"encoding/json"
+	"errors"
 	"time"
 )
 
@@ -57,4 +58,36 @@ func (a NewAction) Defaults(now time.Time) NewAction {
 		a.NotBefore = now
 	}
 	return a
+}
+
+// Defaults returns r as Runs.Create stores it on every backend: Started
+// now when zero, Status RunRunning when empty. A run without an id is
+// refused, since its id is what every later call names.
+func (r Run) Defaults(now time.Time) (Run, error) {
+	if r.ID == "" {
+		return r, errors.New("create run: an id is required")
+	}
+	if r.Started.IsZero() {
+		r.Started = now
+	}
+	if r.Status == "" {
+		r.Status = RunRunning
+	}
+	return r, nil
+}
+
+// Defaults returns o with its defaults filled in as every backend applies
+// them: a limit of one and DefaultLease. A claim without a worker is
+// refused, since every report is checked against the worker's lease.
+func (o ClaimOptions) Defaults() (ClaimOptions, error) {
+	if o.Worker == "" {
+		return o, errors.New("claim: a worker id is required so that its reports can be checked against its lease")
+	}
+	if o.Limit <= 0 {
+		o.Limit = 1
+	}
+	if o.Lease <= 0 {
+		o.Lease = DefaultLease
+	}
+	return o, nil
 }

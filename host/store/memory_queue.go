@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -56,14 +55,9 @@ func active(a *Action) bool {
 
 // Claim implements Queue.
 func (q *memoryQueue) Claim(_ context.Context, opts ClaimOptions) ([]Action, error) {
-	if opts.Worker == "" {
-		return nil, errors.New("claim: a worker id is required so that its reports can be checked against its lease")
-	}
-	if opts.Limit <= 0 {
-		opts.Limit = 1
-	}
-	if opts.Lease <= 0 {
-		opts.Lease = DefaultLease
+	opts, err := opts.Defaults()
+	if err != nil {
+		return nil, err
 	}
 	q.mu.Lock()
 	defer q.mu.Unlock()

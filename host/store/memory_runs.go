@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -36,20 +35,15 @@ func copyRun(r Run) Run {
 
 // Create implements Runs.
 func (m *memoryRuns) Create(_ context.Context, r Run) error {
-	if r.ID == "" {
-		return errors.New("create run: an id is required")
+	r.Started, r.Finished = ms(r.Started), ms(r.Finished)
+	r, err := r.Defaults(m.now())
+	if err != nil {
+		return err
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if _, ok := m.byID[r.ID]; ok {
 		return fmt.Errorf("run %s already exists: %w", r.ID, ErrConflict)
-	}
-	r.Started, r.Finished = ms(r.Started), ms(r.Finished)
-	if r.Started.IsZero() {
-		r.Started = m.now()
-	}
-	if r.Status == "" {
-		r.Status = RunRunning
 	}
 	m.seq++
 	mr := &memoryRun{seq: m.seq, run: copyRun(r)}

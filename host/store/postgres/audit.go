@@ -3,9 +3,6 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"strconv"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/idbridge/idbridge/host/store"
 )
@@ -32,49 +29,5 @@ func (a *audit) Append(ctx context.Context, e store.AuditEntry) (int64, error) {
 
 // List implements store.Audit.
 func (a *audit) List(ctx context.Context, f store.AuditFilter) ([]store.AuditEntry, string, error) {
-	before, err := store.ParseCursor(f.Page.After)
-	if err != nil {
-		return nil, "", err
-	}
-	var w where
-	if before > 0 {
-		w.add(`seq < ?`, before)
-	}
-	if f.Actor != "" {
-		w.add(`actor = ?`, f.Actor)
-	}
-	if f.Action != "" {
-		w.add(`action = ?`, f.Action)
-	}
-	if f.Target != "" {
-		w.add(`starts_with(target, ?)`, f.Target)
-	}
-	if !f.Since.IsZero() {
-		w.add(`at >= ?`, millis(f.Since))
-	}
-	if !f.Until.IsZero() {
-		w.add(`at < ?`, millis(f.Until))
-	}
-	size := f.Page.Size()
-	rows, err := a.pool.Query(ctx, `SELECT seq, at, actor, action, target, before, after, outcome FROM audit`+
-		w.sql()+` ORDER BY seq DESC LIMIT `+strconv.Itoa(size+1), w.args...)
-	if err != nil {
-		return nil, "", fmt.Errorf("list audit: %w", err)
-	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (store.AuditEntry, error) {
-		var e store.AuditEntry
-		var at int64
-		err := r.Scan(&e.Seq, &at, &e.Actor, &e.Action, &e.Target, &e.Before, &e.After, &e.Outcome)
-		e.At = instant(at)
-		return e, err
-	})
-	if err != nil {
-		return nil, "", fmt.Errorf("list audit: %w", err)
-	}
-	next := ""
-	if len(out) > size {
-		out = out[:size]
-		next = strconv.FormatInt(out[size-1].Seq, 10)
-	}
-	return out, next, nil
+	return (*Store)(a).reads().ListAudit(ctx, f)
 }

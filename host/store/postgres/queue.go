@@ -7,13 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/idbridge/idbridge/host/store"
+	"github.com/idbridge/idbridge/host/store/storesql"
 )
 
 // queue implements store.Queue on the Store's tables.
@@ -21,29 +21,12 @@ type queue Store
 
 var _ store.Queue = (*queue)(nil)
 
-const actionColumns = `id, key, lane, run_id, object_id, step_id, payload, state, attempts, max_attempts,
-	not_before, worker, lease_until, in_doubt, result, last_error, dead_reason, created_at, updated_at`
-
 // active is the condition of an action that is pending or leased.
 const active = `state IN ('pending', 'claimed', 'sending')`
 
-func scanAction(row pgx.Row) (store.Action, error) {
-	var a store.Action
-	var state string
-	var notBefore, lease, created, updated int64
-	err := row.Scan(&a.ID, &a.Key, &a.Lane, &a.RunID, &a.ObjectID, &a.StepID, &a.Payload, &state, &a.Attempts,
-		&a.MaxAttempts, &notBefore, &a.Worker, &lease, &a.InDoubt, &a.Result, &a.LastError, &a.DeadReason, &created, &updated)
-	if err != nil {
-		return a, err
-	}
-	a.State = store.ActionState(state)
-	a.NotBefore, a.LeaseUntil = instant(notBefore), instant(lease)
-	a.Created, a.Updated = instant(created), instant(updated)
-	return a, nil
-}
-
 func collectActions(rows pgx.Rows) ([]store.Action, error) {
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (store.Action, error) { return scanAction(r) })
+	defer rows.Close()
+	return storesql.Collect(rows, storesql.ScanAction)
 }
 
 // Enqueue implements store.Queue.
@@ -86,32 +69,27 @@ func enqueue(ctx context.Context, tx pgx.Tx, actions []store.NewAction, now int6
 // at the same moment: each skips the rows another is claiming instead of
 // waiting for them, and no row goes to two claimers. See decision 0231.
 func (q *queue) Claim(ctx context.Context, opts store.ClaimOptions) ([]store.Action, error) {
-	if opts.Worker == "" {
-		return nil, errors.New("claim: a worker id is required so that its reports can be checked against its lease")
-	}
-	if opts.Limit <= 0 {
-		opts.Limit = 1
-	}
-	if opts.Lease <= 0 {
-		opts.Lease = store.DefaultLease
+	opts, err := opts.Defaults()
+	if err != nil {
+		return nil, err
 	}
 	now := q.now()
 	until := millis(now.Add(opts.Lease))
-	var w where
-	w.add(active+` AND not_before <= ?`, millis(now))
+	w := dialect.Where()
+	w.Add(active+` AND not_before <= ?`, millis(now))
 	if opts.Lane != "" {
-		w.add(`lane = ?`, opts.Lane)
+		w.Add(`lane = ?`, opts.Lane)
 	}
-	pick := `SELECT id FROM actions` + w.sql() + ` ORDER BY not_before, id LIMIT ` + w.next(opts.Limit) + ` FOR UPDATE SKIP LOCKED`
+	pick := `SELECT id FROM actions` + w.SQL() + ` ORDER BY not_before, id LIMIT ` + w.Next(opts.Limit) + ` FOR UPDATE SKIP LOCKED`
 	// While leased, not_before holds the lease expiry, so the one due
 	// condition covers pending actions and abandoned leases alike. An
 	// abandoned 'sending' action becomes in doubt.
-	leaseUntil := w.next(until)
+	leaseUntil := w.Next(until)
 	rows, err := q.pool.Query(ctx, `UPDATE actions SET
 		in_doubt = in_doubt OR state = 'sending',
-		state = 'claimed', worker = `+w.next(opts.Worker)+`, lease_until = `+leaseUntil+`, not_before = `+leaseUntil+`,
-		updated_at = `+w.next(millis(now))+`
-		WHERE id IN (`+pick+`) RETURNING `+actionColumns, w.args...)
+		state = 'claimed', worker = `+w.Next(opts.Worker)+`, lease_until = `+leaseUntil+`, not_before = `+leaseUntil+`,
+		updated_at = `+w.Next(millis(now))+`
+		WHERE id IN (`+pick+`) RETURNING `+storesql.ActionColumns, w.Args...)
 	if err != nil {
 		return nil, fmt.Errorf("claim: %w", err)
 	}
@@ -150,13 +128,7 @@ func (q *queue) report(ctx context.Context, db querier, op string, id int64, que
 func whyNotHeld(ctx context.Context, db querier, op string, id int64) error {
 	var state string
 	err := db.QueryRow(ctx, `SELECT state FROM actions WHERE id = $1`, id).Scan(&state)
-	switch {
-	case errors.Is(err, pgx.ErrNoRows):
-		return fmt.Errorf("%s action %d: %w", op, id, store.ErrNotFound)
-	case err != nil:
-		return fmt.Errorf("%s action %d: %w", op, id, err)
-	}
-	return fmt.Errorf("%s action %d (now %s): %w", op, id, state, store.ErrLeaseLost)
+	return dialect.NotHeld(op, id, state, err)
 }
 
 // Extend implements store.Queue.
@@ -254,68 +226,27 @@ func (q *queue) Requeue(ctx context.Context, id int64) error {
 		return nil
 	}
 	var state string
-	if err := q.pool.QueryRow(ctx, `SELECT state FROM actions WHERE id = $1`, id).Scan(&state); errors.Is(err, pgx.ErrNoRows) {
-		return fmt.Errorf("requeue action %d: %w", id, store.ErrNotFound)
-	}
-	return fmt.Errorf("requeue action %d: it is %s; only dead actions can be retried: %w", id, state, store.ErrConflict)
+	err = q.pool.QueryRow(ctx, `SELECT state FROM actions WHERE id = $1`, id).Scan(&state)
+	return dialect.NotRequeued(id, state, err)
 }
 
 // Get implements store.Queue.
 func (q *queue) Get(ctx context.Context, id int64) (store.Action, error) {
-	a, err := scanAction(q.pool.QueryRow(ctx, `SELECT `+actionColumns+` FROM actions WHERE id = $1`, id))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return a, fmt.Errorf("action %d: %w", id, store.ErrNotFound)
-	}
-	if err != nil {
-		return a, fmt.Errorf("read action %d: %w", id, err)
-	}
-	return a, nil
+	return (*Store)(q).reads().GetAction(ctx, id)
 }
 
 // List implements store.Queue.
 func (q *queue) List(ctx context.Context, f store.ActionFilter) ([]store.Action, string, error) {
-	after, err := store.ParseCursor(f.Page.After)
-	if err != nil {
-		return nil, "", err
-	}
-	var w where
-	w.add(`id > ?`, after)
-	if f.RunID != "" {
-		w.add(`run_id = ?`, f.RunID)
-	}
-	if f.Lane != "" {
-		w.add(`lane = ?`, f.Lane)
-	}
-	if f.Worker != "" {
-		w.add(`worker = ? AND state IN ('claimed', 'sending')`, f.Worker)
-	}
-	if f.State != "" {
-		w.add(`state = ?`, string(f.State))
-	}
-	size := f.Page.Size()
-	rows, err := q.pool.Query(ctx, `SELECT `+actionColumns+` FROM actions`+w.sql()+` ORDER BY id LIMIT `+strconv.Itoa(size+1), w.args...)
-	if err != nil {
-		return nil, "", fmt.Errorf("list actions: %w", err)
-	}
-	out, err := collectActions(rows)
-	if err != nil {
-		return nil, "", fmt.Errorf("list actions: %w", err)
-	}
-	next := ""
-	if len(out) > size {
-		out = out[:size]
-		next = strconv.FormatInt(out[size-1].ID, 10)
-	}
-	return out, next, nil
+	return (*Store)(q).reads().ListActions(ctx, f)
 }
 
 // Counts implements store.Queue.
 func (q *queue) Counts(ctx context.Context, lane string) (map[store.ActionState]int, error) {
-	var w where
+	w := dialect.Where()
 	if lane != "" {
-		w.add(`lane = ?`, lane)
+		w.Add(`lane = ?`, lane)
 	}
-	rows, err := q.pool.Query(ctx, `SELECT state, COUNT(*) FROM actions`+w.sql()+` GROUP BY state`, w.args...)
+	rows, err := q.pool.Query(ctx, `SELECT state, COUNT(*) FROM actions`+w.SQL()+` GROUP BY state`, w.Args...)
 	if err != nil {
 		return nil, fmt.Errorf("count actions: %w", err)
 	}
@@ -353,12 +284,13 @@ func (q *queue) Lanes(ctx context.Context) ([]string, error) {
 
 // NextDue implements store.Queue.
 func (q *queue) NextDue(ctx context.Context, lane string) (time.Time, error) {
-	w := where{conds: []string{active}}
+	w := dialect.Where()
+	w.Add(active)
 	if lane != "" {
-		w.add(`lane = ?`, lane)
+		w.Add(`lane = ?`, lane)
 	}
 	var next *int64
-	if err := q.pool.QueryRow(ctx, `SELECT MIN(not_before) FROM actions`+w.sql(), w.args...).Scan(&next); err != nil {
+	if err := q.pool.QueryRow(ctx, `SELECT MIN(not_before) FROM actions`+w.SQL(), w.Args...).Scan(&next); err != nil {
 		return time.Time{}, fmt.Errorf("next due action: %w", err)
 	}
 	if next == nil {

@@ -2,10 +2,8 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -18,24 +16,6 @@ import (
 type runs Store
 
 var _ store.Runs = (*runs)(nil)
-
-const runColumns = `seq, id, automation, kind, trigger_kind, status, started_at, finished_at, counts, error`
-
-func scanRun(row pgx.Row) (store.Run, int64, error) {
-	var r store.Run
-	var seq, started, finished int64
-	var status, counts string
-	err := row.Scan(&seq, &r.ID, &r.Automation, &r.Kind, &r.Trigger, &status, &started, &finished, &counts, &r.Error)
-	if err != nil {
-		return r, 0, err
-	}
-	r.Status = store.RunStatus(status)
-	r.Started, r.Finished = instant(started), instant(finished)
-	if err := json.Unmarshal([]byte(counts), &r.Counts); err != nil {
-		return r, 0, fmt.Errorf("run %s counts: %w", r.ID, err)
-	}
-	return r, seq, nil
-}
 
 // pgCode returns PostgreSQL's SQLSTATE of err, or "".
 func pgCode(err error) string {
@@ -54,16 +34,11 @@ const (
 
 // Create implements store.Runs.
 func (r *runs) Create(ctx context.Context, run store.Run) error {
-	if run.ID == "" {
-		return errors.New("create run: an id is required")
+	run, err := run.Defaults(r.now())
+	if err != nil {
+		return err
 	}
-	if run.Status == "" {
-		run.Status = store.RunRunning
-	}
-	if run.Started.IsZero() {
-		run.Started = r.now()
-	}
-	_, err := r.pool.Exec(ctx, `INSERT INTO runs (id, automation, kind, trigger_kind, status, started_at,
+	_, err = r.pool.Exec(ctx, `INSERT INTO runs (id, automation, kind, trigger_kind, status, started_at,
 		finished_at, counts, error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
 		run.ID, run.Automation, run.Kind, run.Trigger, string(run.Status), millis(run.Started),
 		millis(run.Finished), store.EncodeCounts(run.Counts), run.Error)
@@ -112,59 +87,12 @@ func (r *runs) AddCounts(ctx context.Context, runID string, delta map[string]int
 
 // Get implements store.Runs.
 func (r *runs) Get(ctx context.Context, id string) (store.Run, error) {
-	run, _, err := scanRun(r.pool.QueryRow(ctx, `SELECT `+runColumns+` FROM runs WHERE id = $1`, id))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return run, fmt.Errorf("run %s: %w", id, store.ErrNotFound)
-	}
-	if err != nil {
-		return run, fmt.Errorf("read run %s: %w", id, err)
-	}
-	return run, nil
+	return (*Store)(r).reads().GetRun(ctx, id)
 }
 
 // List implements store.Runs.
 func (r *runs) List(ctx context.Context, f store.RunFilter) ([]store.Run, string, error) {
-	before, err := store.ParseCursor(f.Page.After)
-	if err != nil {
-		return nil, "", err
-	}
-	var w where
-	if before > 0 {
-		w.add(`seq < ?`, before)
-	}
-	if f.Automation != "" {
-		w.add(`automation = ?`, f.Automation)
-	}
-	if f.Kind != "" {
-		w.add(`kind = ?`, f.Kind)
-	}
-	if f.Status != "" {
-		w.add(`status = ?`, string(f.Status))
-	}
-	size := f.Page.Size()
-	rows, err := r.pool.Query(ctx, `SELECT `+runColumns+` FROM runs`+w.sql()+` ORDER BY seq DESC LIMIT `+strconv.Itoa(size+1), w.args...)
-	if err != nil {
-		return nil, "", fmt.Errorf("list runs: %w", err)
-	}
-	defer rows.Close()
-	var out []store.Run
-	var seqs []int64
-	for rows.Next() {
-		run, seq, err := scanRun(rows)
-		if err != nil {
-			return nil, "", fmt.Errorf("list runs: %w", err)
-		}
-		out, seqs = append(out, run), append(seqs, seq)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", fmt.Errorf("list runs: %w", err)
-	}
-	next := ""
-	if len(out) > size {
-		out = out[:size]
-		next = strconv.FormatInt(seqs[size-1], 10)
-	}
-	return out, next, nil
+	return (*Store)(r).reads().ListRuns(ctx, f)
 }
 
 // Append implements store.Runs.
@@ -198,39 +126,5 @@ func appendEntries(ctx context.Context, tx pgx.Tx, entries []store.RunEntry, now
 
 // Entries implements store.Runs.
 func (r *runs) Entries(ctx context.Context, runID string, f store.EntryFilter) ([]store.RunEntry, string, error) {
-	after, err := store.ParseCursor(f.Page.After)
-	if err != nil {
-		return nil, "", err
-	}
-	var w where
-	w.add(`run_id = ?`, runID)
-	w.add(`seq > ?`, after)
-	if f.ObjectID != "" {
-		w.add(`object_id = ?`, f.ObjectID)
-	}
-	if f.Outcome != "" {
-		w.add(`outcome = ?`, f.Outcome)
-	}
-	size := f.Page.Size()
-	rows, err := r.pool.Query(ctx, `SELECT seq, run_id, object_id, object, step, outcome, request, response, error, at
-		FROM run_entries`+w.sql()+` ORDER BY seq LIMIT `+strconv.Itoa(size+1), w.args...)
-	if err != nil {
-		return nil, "", fmt.Errorf("list entries of run %s: %w", runID, err)
-	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (store.RunEntry, error) {
-		var e store.RunEntry
-		var at int64
-		err := row.Scan(&e.Seq, &e.RunID, &e.ObjectID, &e.Object, &e.Step, &e.Outcome, &e.Request, &e.Response, &e.Error, &at)
-		e.At = instant(at)
-		return e, err
-	})
-	if err != nil {
-		return nil, "", fmt.Errorf("list entries of run %s: %w", runID, err)
-	}
-	next := ""
-	if len(out) > size {
-		out = out[:size]
-		next = strconv.FormatInt(out[size-1].Seq, 10)
-	}
-	return out, next, nil
+	return (*Store)(r).reads().ListRunEntries(ctx, runID, f)
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/idbridge/idbridge/host/store"
+	"github.com/idbridge/idbridge/host/store/storesql"
 )
 
 // queue implements store.Queue on the Store's tables.
@@ -19,30 +20,8 @@ type queue Store
 
 var _ store.Queue = (*queue)(nil)
 
-const actionColumns = `id, key, lane, run_id, object_id, step_id, payload, state, attempts, max_attempts,
-	not_before, worker, lease_until, in_doubt, result, last_error, dead_reason, created_at, updated_at`
-
 // held is the condition under which worker holds an action.
 const held = `id = ? AND worker = ? AND state IN ('claimed', 'sending')`
-
-func scanAction(row interface{ Scan(...any) error }) (store.Action, error) {
-	var a store.Action
-	var state string
-	var notBefore, lease, created, updated int64
-	var inDoubt int
-	var payload, result []byte
-	err := row.Scan(&a.ID, &a.Key, &a.Lane, &a.RunID, &a.ObjectID, &a.StepID, &payload, &state, &a.Attempts,
-		&a.MaxAttempts, &notBefore, &a.Worker, &lease, &inDoubt, &result, &a.LastError, &a.DeadReason, &created, &updated)
-	if err != nil {
-		return a, err
-	}
-	a.State = store.ActionState(state)
-	a.Payload, a.Result = payload, result
-	a.NotBefore, a.LeaseUntil = instant(notBefore), instant(lease)
-	a.Created, a.Updated = instant(created), instant(updated)
-	a.InDoubt = inDoubt != 0
-	return a, nil
-}
 
 // Enqueue implements store.Queue.
 func (q *queue) Enqueue(ctx context.Context, actions ...store.NewAction) ([]store.Enqueued, error) {
@@ -83,14 +62,9 @@ func enqueue(ctx context.Context, tx wtx, actions []store.NewAction, now int64) 
 
 // Claim implements store.Queue.
 func (q *queue) Claim(ctx context.Context, opts store.ClaimOptions) ([]store.Action, error) {
-	if opts.Worker == "" {
-		return nil, errors.New("claim: a worker id is required so that its reports can be checked against its lease")
-	}
-	if opts.Limit <= 0 {
-		opts.Limit = 1
-	}
-	if opts.Lease <= 0 {
-		opts.Lease = store.DefaultLease
+	opts, err := opts.Defaults()
+	if err != nil {
+		return nil, err
 	}
 	now := q.now()
 	until := millis(now.Add(opts.Lease))
@@ -106,24 +80,21 @@ func (q *queue) Claim(ctx context.Context, opts store.ClaimOptions) ([]store.Act
 	pick += ` ORDER BY not_before, id LIMIT ?`
 	args = append(args, opts.Limit)
 	var out []store.Action
-	err := (*Store)(q).write(ctx, func(ctx context.Context, tx wtx) error {
+	err = (*Store)(q).write(ctx, func(ctx context.Context, tx wtx) error {
 		rows, err := tx.QueryContext(ctx, `UPDATE actions SET
 			in_doubt = CASE WHEN state = 'sending' THEN 1 ELSE in_doubt END,
 			state = 'claimed', worker = ?, lease_until = ?, not_before = ?, updated_at = ?
 			WHERE id IN (`+pick+`)
-			RETURNING `+actionColumns, args...)
+			RETURNING `+storesql.ActionColumns, args...)
 		if err != nil {
 			return fmt.Errorf("claim: %w", err)
 		}
 		defer rows.Close()
-		for rows.Next() {
-			a, err := scanAction(rows)
-			if err != nil {
-				return fmt.Errorf("claim: %w", err)
-			}
-			out = append(out, a)
+		out, err = storesql.Collect(rows, storesql.ScanAction)
+		if err != nil {
+			return fmt.Errorf("claim: %w", err)
 		}
-		return rows.Err()
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -151,13 +122,7 @@ func (q *queue) report(ctx context.Context, tx wtx, op string, id int64, query s
 func whyNotHeld(ctx context.Context, tx wtx, op string, id int64) error {
 	var state string
 	err := tx.QueryRowContext(ctx, `SELECT state FROM actions WHERE id = ?`, id).Scan(&state)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		return fmt.Errorf("%s action %d: %w", op, id, store.ErrNotFound)
-	case err != nil:
-		return fmt.Errorf("%s action %d: %w", op, id, err)
-	}
-	return fmt.Errorf("%s action %d (now %s): %w", op, id, state, store.ErrLeaseLost)
+	return dialect.NotHeld(op, id, state, err)
 }
 
 // Extend implements store.Queue.
@@ -281,74 +246,19 @@ func (q *queue) Requeue(ctx context.Context, id int64) error {
 			return nil
 		}
 		var state string
-		if err := tx.QueryRowContext(ctx, `SELECT state FROM actions WHERE id = ?`, id).Scan(&state); errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("requeue action %d: %w", id, store.ErrNotFound)
-		}
-		return fmt.Errorf("requeue action %d: it is %s; only dead actions can be retried: %w", id, state, store.ErrConflict)
+		err = tx.QueryRowContext(ctx, `SELECT state FROM actions WHERE id = ?`, id).Scan(&state)
+		return dialect.NotRequeued(id, state, err)
 	})
 }
 
 // Get implements store.Queue.
 func (q *queue) Get(ctx context.Context, id int64) (store.Action, error) {
-	a, err := scanAction(q.r.QueryRowContext(ctx, `SELECT `+actionColumns+` FROM actions WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return a, fmt.Errorf("action %d: %w", id, store.ErrNotFound)
-	}
-	if err != nil {
-		return a, fmt.Errorf("read action %d: %w", id, err)
-	}
-	return a, nil
+	return (*Store)(q).reads().GetAction(ctx, id)
 }
 
 // List implements store.Queue.
 func (q *queue) List(ctx context.Context, f store.ActionFilter) ([]store.Action, string, error) {
-	after, err := store.ParseCursor(f.Page.After)
-	if err != nil {
-		return nil, "", err
-	}
-	query := `SELECT ` + actionColumns + ` FROM actions WHERE id > ?`
-	args := []any{after}
-	if f.RunID != "" {
-		query += ` AND run_id = ?`
-		args = append(args, f.RunID)
-	}
-	if f.Lane != "" {
-		query += ` AND lane = ?`
-		args = append(args, f.Lane)
-	}
-	if f.Worker != "" {
-		query += ` AND worker = ? AND state IN ('claimed', 'sending')`
-		args = append(args, f.Worker)
-	}
-	if f.State != "" {
-		query += ` AND state = ?`
-		args = append(args, string(f.State))
-	}
-	size := f.Page.Size()
-	query += ` ORDER BY id LIMIT ?`
-	args = append(args, size+1)
-	rows, err := q.r.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, "", fmt.Errorf("list actions: %w", err)
-	}
-	defer rows.Close()
-	var out []store.Action
-	for rows.Next() {
-		a, err := scanAction(rows)
-		if err != nil {
-			return nil, "", fmt.Errorf("list actions: %w", err)
-		}
-		out = append(out, a)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", fmt.Errorf("list actions: %w", err)
-	}
-	next := ""
-	if len(out) > size {
-		out = out[:size]
-		next = strconv.FormatInt(out[size-1].ID, 10)
-	}
-	return out, next, nil
+	return (*Store)(q).reads().ListActions(ctx, f)
 }
 
 // Counts implements store.Queue.
