@@ -97,20 +97,10 @@ func newAutomationCmd(g *Globals) *cobra.Command {
 	toggle := func(use, short, action string, call func(*apiclient.Client, context.Context, string, ...apiclient.Option) (automation.Automation, error)) *cobra.Command {
 		return &cobra.Command{
 			Use: use, Short: short, Args: cobra.ExactArgs(1),
-			RunE: func(cmd *cobra.Command, args []string) error {
-				c, err := g.Client()
-				if err != nil {
-					return err
-				}
-				out, err := call(c.Client, cmd.Context(), args[0])
-				if err != nil {
-					return err
-				}
-				return g.Print(out, func(w io.Writer) error {
-					_, err := fmt.Fprintf(w, "Automation %s is %sd.\n", out.ID, action)
-					return err
-				})
-			},
+			RunE: showing(g, one(call), func(w io.Writer, out automation.Automation) error {
+				_, err := fmt.Fprintf(w, "Automation %s is %sd.\n", out.ID, action)
+				return err
+			}),
 		}
 	}
 	cmd.AddCommand(toggle("enable ID", "Enable an automation (its scope is learnt afresh)", "enable", (*apiclient.Client).PostAutomationsIDEnable))

@@ -121,23 +121,13 @@ func newIntegrationCmd(g *Globals) *cobra.Command {
 	} {
 		cmd.AddCommand(&cobra.Command{
 			Use: action.name + " ID", Short: action.short, Args: cobra.ExactArgs(1),
-			RunE: func(cmd *cobra.Command, args []string) error {
-				c, err := g.Client()
-				if err != nil {
-					return err
+			RunE: showing(g, one(action.call), func(w io.Writer, v integrations.View) error {
+				fmt.Fprintf(w, "Integration %s is %sd.\n", v.ID, action.name)
+				if v.LastTest != nil && action.name == "enable" {
+					printConnectionTest(w, v.LastTest)
 				}
-				v, err := action.call(c.Client, cmd.Context(), args[0])
-				if err != nil {
-					return err
-				}
-				return g.Print(v, func(w io.Writer) error {
-					fmt.Fprintf(w, "Integration %s is %sd.\n", v.ID, action.name)
-					if v.LastTest != nil && action.name == "enable" {
-						printConnectionTest(w, v.LastTest)
-					}
-					return nil
-				})
-			},
+				return nil
+			}),
 		})
 	}
 

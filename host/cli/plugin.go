@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 	"google.golang.org/protobuf/encoding/protojson"
 
+	"github.com/idbridge/idbridge/host/apiclient"
 	"github.com/idbridge/idbridge/host/app"
 	"github.com/idbridge/idbridge/host/pluginhost"
 	"github.com/idbridge/idbridge/host/version"
@@ -185,19 +186,9 @@ func newPluginResetCmd(g *Globals) *cobra.Command {
 		Use:   "reset ID",
 		Short: "Clear a connector's crash loop so the next call starts it again (admin)",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := g.Client()
-			if err != nil {
-				return err
-			}
-			st, err := c.PostPluginsIDReset(cmd.Context(), args[0])
-			if err != nil {
-				return err
-			}
-			return g.Print(st, func(w io.Writer) error {
-				_, err := fmt.Fprintf(w, "Connector %s reset; it is %s and starts on its next call.\n", st.ID, st.State)
-				return err
-			})
-		},
+		RunE: showing(g, one((*apiclient.Client).PostPluginsIDReset), func(w io.Writer, st pluginhost.Status) error {
+			_, err := fmt.Fprintf(w, "Connector %s reset; it is %s and starts on its next call.\n", st.ID, st.State)
+			return err
+		}),
 	}
 }
