@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/url"
 	"sync"
+	"time"
 
 	"github.com/go-ldap/ldap/v3"
 	"github.com/hashicorp/go-hclog"
@@ -153,29 +154,13 @@ func (c *Client) release(conn *ldap.Conn, broken bool) {
 
 func (c *Client) dial(ctx context.Context) (*ldap.Conn, error) {
 	timeout := c.cfg.timeout()
-	host := c.url.Host
-	if c.url.Port() == "" {
-		port := "389"
-		if c.url.Scheme == "ldaps" {
-			port = "636"
-		}
-		host = net.JoinHostPort(c.url.Hostname(), port)
-	}
 	dctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	raw, err := (&net.Dialer{Timeout: timeout}).DialContext(dctx, "tcp", host)
+	raw, host, err := c.connect(dctx, timeout)
 	if err != nil {
-		return nil, classify("connect to "+host, c.cfg.URL, ldap.NewError(ldap.ErrorNetwork, err))
+		return nil, err
 	}
 	isTLS := c.url.Scheme == "ldaps"
-	if isTLS {
-		tc := tls.Client(raw, c.tls)
-		if err := tc.HandshakeContext(dctx); err != nil {
-			raw.Close()
-			return nil, classify("TLS handshake with "+host, c.cfg.URL, err)
-		}
-		raw = tc
-	}
 	conn := ldap.NewConn(raw, isTLS)
 	conn.Start()
 	conn.SetTimeout(timeout)
@@ -190,6 +175,34 @@ func (c *Client) dial(ctx context.Context) (*ldap.Conn, error) {
 		return nil, classify("bind as "+c.cfg.BindDN, c.cfg.URL, err)
 	}
 	return conn, nil
+}
+
+// connect opens the TCP connection to the server within dctx and, for
+// ldaps, completes the TLS handshake on it, so that dial and dialLean both
+// start from a connection that already speaks TLS where the URL asks for
+// it. host is the address reached, for their error messages.
+func (c *Client) connect(dctx context.Context, timeout time.Duration) (conn net.Conn, host string, err error) {
+	host = c.url.Host
+	if c.url.Port() == "" {
+		port := "389"
+		if c.url.Scheme == "ldaps" {
+			port = "636"
+		}
+		host = net.JoinHostPort(c.url.Hostname(), port)
+	}
+	raw, err := (&net.Dialer{Timeout: timeout}).DialContext(dctx, "tcp", host)
+	if err != nil {
+		return nil, host, classify("connect to "+host, c.cfg.URL, ldap.NewError(ldap.ErrorNetwork, err))
+	}
+	if c.url.Scheme != "ldaps" {
+		return raw, host, nil
+	}
+	tc := tls.Client(raw, c.tls)
+	if err := tc.HandshakeContext(dctx); err != nil {
+		raw.Close()
+		return nil, host, classify("TLS handshake with "+host, c.cfg.URL, err)
+	}
+	return tc, host, nil
 }
 
 // do runs fn on a connection of its own. A connection error closes the

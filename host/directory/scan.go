@@ -193,30 +193,15 @@ type leanConn struct {
 // unless PlainText, simple bind), without go-ldap's reader.
 func (c *Client) dialLean(ctx context.Context) (*leanConn, error) {
 	timeout := c.cfg.timeout()
-	host := c.url.Host
-	if c.url.Port() == "" {
-		port := "389"
-		if c.url.Scheme == "ldaps" {
-			port = "636"
-		}
-		host = net.JoinHostPort(c.url.Hostname(), port)
-	}
 	dctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	raw, err := (&net.Dialer{Timeout: timeout}).DialContext(dctx, "tcp", host)
+	raw, host, err := c.connect(dctx, timeout)
 	if err != nil {
-		return nil, classify("connect to "+host, c.cfg.URL, ldap.NewError(ldap.ErrorNetwork, err))
+		return nil, err
 	}
 	lc := &leanConn{timeout: timeout}
 	lc.setConn(raw)
-	if c.url.Scheme == "ldaps" {
-		tc := tls.Client(raw, c.tls)
-		if err := tc.HandshakeContext(dctx); err != nil {
-			raw.Close()
-			return nil, classify("TLS handshake with "+host, c.cfg.URL, err)
-		}
-		lc.setConn(tc)
-	} else if !c.cfg.PlainText {
+	if c.url.Scheme != "ldaps" && !c.cfg.PlainText {
 		if err := lc.startTLS(dctx, c.tls); err != nil {
 			raw.Close()
 			return nil, classify("StartTLS with "+host, c.cfg.URL, err)
