@@ -219,17 +219,28 @@ func removeDN(vals []string, key string) []string {
 	return out
 }
 
+// existing parses the DN of a write's target and finds its live entry,
+// answering as AD does when it cannot: 34 for a DN that does not parse,
+// 32 for an object that is not there, with hint saying where to look.
+func (d *directory) existing(dnText, hint string) (dname, *entry, error) {
+	dn, err := parseDN(dnText)
+	if err != nil {
+		return dname{}, nil, resultErr(34, "%q is not a valid DN", dnText)
+	}
+	e := d.live(dn.key)
+	if e == nil {
+		return dname{}, nil, &ResultError{Code: 32, Message: dn.text + " does not exist" + hint}
+	}
+	return dn, e, nil
+}
+
 // modify applies all changes or none, with AD's result codes.
 func (d *directory) modify(dnText string, changes []change) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	dn, err := parseDN(dnText)
+	dn, old, err := d.existing(dnText, "; search for the object's current DN (it may have moved)")
 	if err != nil {
-		return resultErr(34, "%q is not a valid DN", dnText)
-	}
-	old := d.live(dn.key)
-	if old == nil {
-		return &ResultError{Code: 32, Message: dn.text + " does not exist; search for the object's current DN (it may have moved)"}
+		return err
 	}
 	e := old.clone()
 	rdnType, _ := dn.rdn()
@@ -343,13 +354,9 @@ func (d *directory) applyChange(e *entry, at *attrType, key string, c change) er
 func (d *directory) remove(dnText string, tree bool) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	dn, err := parseDN(dnText)
+	dn, e, err := d.existing(dnText, "")
 	if err != nil {
-		return resultErr(34, "%q is not a valid DN", dnText)
-	}
-	e := d.live(dn.key)
-	if e == nil {
-		return &ResultError{Code: 32, Message: dn.text + " does not exist"}
+		return err
 	}
 	var below []*entry
 	for k, x := range d.entries {
@@ -435,13 +442,9 @@ func (d *directory) tombstone(e *entry) error {
 func (d *directory) rename(dnText, newRDN string, newSuperior string) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	dn, err := parseDN(dnText)
+	dn, e, err := d.existing(dnText, "; search for its current DN")
 	if err != nil {
-		return resultErr(34, "%q is not a valid DN", dnText)
-	}
-	e := d.live(dn.key)
-	if e == nil {
-		return &ResultError{Code: 32, Message: dn.text + " does not exist; search for its current DN"}
+		return err
 	}
 	if dn.key == d.base.key || e.first("iscriticalsystemobject") == "TRUE" {
 		return resultErr(53, "%s is a critical system object and cannot be moved", dn.text)
