@@ -16,14 +16,7 @@ func (c *Client) DirSync(ctx context.Context, q Query, cookie []byte, fn func(En
 	if c.flavor != FlavorAD {
 		return nil, newError("DirSync", ErrUnsupported, "use the uSNChanged or timestamp watcher on this directory", errors.New("DirSync is an Active Directory control"))
 	}
-	base := q.Base
-	if base == "" {
-		base = c.base
-	}
-	filter := q.Filter
-	if filter == "" {
-		filter = "(objectClass=*)"
-	}
+	base, filter := c.baseAndFilter(q)
 	op := "DirSync " + base
 	canon := canonicalNames(q.Attributes)
 	for {

@@ -24,14 +24,7 @@ import (
 // broken connection is retried once on a fresh one; after, it is reported as
 // ErrUnavailable. An error from fn stops the scan and is returned as is.
 func (c *Client) Scan(ctx context.Context, q Query, fn func(Entry) error) error {
-	base := q.Base
-	if base == "" {
-		base = c.base
-	}
-	filter := q.Filter
-	if filter == "" {
-		filter = "(objectClass=*)"
-	}
+	base, filter := c.baseAndFilter(q)
 	compiled, err := ldap.CompileFilter(filter)
 	if err != nil {
 		return newError("search "+base, ErrRejected, "build filters with directory.Equal/And/Or", err)

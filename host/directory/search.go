@@ -45,6 +45,19 @@ type Query struct {
 	ShowDeleted bool
 }
 
+// baseAndFilter returns the query's base DN and filter with their
+// documented defaults: the client's base DN and (objectClass=*).
+func (c *Client) baseAndFilter(q Query) (base, filter string) {
+	base, filter = q.Base, q.Filter
+	if base == "" {
+		base = c.base
+	}
+	if filter == "" {
+		filter = "(objectClass=*)"
+	}
+	return base, filter
+}
+
 // Entry is one search result. Attribute names are the ones asked for (in
 // the caller's spelling); GUID attributes are in string form.
 type Entry struct {
@@ -79,14 +92,7 @@ func (e Entry) Get(name string) string {
 // returned as is. A connection that breaks mid-search is reported as
 // ErrUnavailable (the entries already delivered stay delivered).
 func (c *Client) Search(ctx context.Context, q Query, fn func(Entry) error) error {
-	base := q.Base
-	if base == "" {
-		base = c.base
-	}
-	filter := q.Filter
-	if filter == "" {
-		filter = "(objectClass=*)"
-	}
+	base, filter := c.baseAndFilter(q)
 	if _, err := ldap.CompileFilter(filter); err != nil {
 		return newError("search "+base, ErrRejected, "build filters with directory.Equal/And/Or", err)
 	}
