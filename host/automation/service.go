@@ -11,6 +11,7 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 
+	"github.com/idbridge/idbridge/host/internal/resourceid"
 	"github.com/idbridge/idbridge/host/store"
 )
 
@@ -184,7 +185,7 @@ func (s *Service) Create(ctx context.Context, a Automation) (*Automation, error)
 	if err != nil {
 		return nil, err
 	}
-	a.ID = uniqueID(slug(a.Name), all)
+	a.ID = uniqueID(automationSlug(a.Name), all)
 	a.Created, a.Updated = s.now(), s.now()
 	if a.Enabled {
 		if err := s.baseline(ctx, a); err != nil {
@@ -263,28 +264,14 @@ func (s *Service) Delete(ctx context.Context, id string) error {
 	return s.dropHeld(ctx, id)
 }
 
-// slug makes an id from a name: lower-case letters, digits and dashes.
-func slug(name string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(name) {
-		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
-			b.WriteRune(r)
-			dash = false
-		case !dash && b.Len() > 0:
-			b.WriteByte('-')
-			dash = true
-		}
+// automationSlug is the id an automation's name gives: at most 48
+// characters, leaving room for uniqueID's suffix, and "automation" for a
+// name without letters or digits.
+func automationSlug(name string) string {
+	if id := resourceid.FromName(name, 48); id != "" {
+		return id
 	}
-	out := strings.Trim(b.String(), "-")
-	if out == "" {
-		out = "automation"
-	}
-	if len(out) > 48 {
-		out = strings.Trim(out[:48], "-")
-	}
-	return out
+	return "automation"
 }
 
 func uniqueID(base string, all []Automation) string {

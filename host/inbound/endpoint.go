@@ -6,10 +6,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"regexp"
 	"strings"
 	"time"
 
+	"github.com/idbridge/idbridge/host/internal/resourceid"
 	"github.com/idbridge/idbridge/host/mapping"
 	connectorv1 "github.com/idbridge/idbridge/proto/connector/v1"
 )
@@ -87,8 +87,6 @@ type Endpoint struct {
 	Updated time.Time `json:"updated,omitzero"`
 }
 
-var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
-
 // normalize fills defaults so that equal definitions digest equally.
 func (d Definition) normalize() Definition {
 	d.Method = strings.ToUpper(strings.TrimSpace(d.Method))
@@ -106,7 +104,7 @@ func (d Definition) normalize() Definition {
 // by the service against the integration's settings.
 func (d Definition) check(needID bool) []string {
 	var p []string
-	if needID && !idPattern.MatchString(d.ID) {
+	if needID && !resourceid.Valid(d.ID) {
 		p = append(p, fmt.Sprintf("id: %q must be 1-63 lower-case letters, digits and dashes", d.ID))
 	}
 	if d.ID == "test" {

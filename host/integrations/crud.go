@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 
+	"github.com/idbridge/idbridge/host/internal/resourceid"
 	"github.com/idbridge/idbridge/host/store"
 )
 
@@ -33,9 +34,9 @@ func (s *Service) Create(ctx context.Context, req CreateRequest) (*View, error) 
 		req.Name = req.ExtensionID
 	}
 	if req.ID == "" {
-		req.ID = slug(req.Name)
+		req.ID = resourceid.FromName(req.Name, 0)
 	}
-	if !idPattern.MatchString(req.ID) {
+	if !resourceid.Valid(req.ID) {
 		return nil, &ValidationError{[]Problem{{"id", "use 1-63 lower-case letters, digits and dashes, starting with a letter or digit"}}}
 	}
 	unlock := s.lock(req.ID)

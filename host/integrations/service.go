@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
-	"strings"
 	"sync"
 	"time"
 
@@ -338,25 +336,4 @@ func (s *Service) view(ctx context.Context, in *Integration) *View {
 	_, _, extErr := s.cfg.Binaries.BinaryPath(ctx, in.ExtensionID)
 	v.Status, v.StatusMessage = status(in, v.Missing, extErr)
 	return v
-}
-
-// idPattern is what an integration id may look like: it appears in URLs,
-// document ids and idempotency keys.
-var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
-
-// slug derives an id from a display name.
-func slug(name string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(name) {
-		switch {
-		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
-			b.WriteRune(r)
-			dash = false
-		case b.Len() > 0 && !dash:
-			b.WriteByte('-')
-			dash = true
-		}
-	}
-	return strings.TrimRight(b.String(), "-")
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/idbridge/idbridge/host/api"
 	"github.com/idbridge/idbridge/host/directory"
+	"github.com/idbridge/idbridge/host/internal/resourceid"
 	"github.com/idbridge/idbridge/host/mapping"
 	"github.com/idbridge/idbridge/host/store"
 )
@@ -38,31 +38,6 @@ type DataSource struct {
 	Scope   Scope     `json:"scope,omitzero"`
 	Created time.Time `json:"created,omitzero"`
 	Updated time.Time `json:"updated,omitzero"`
-}
-
-var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
-
-// slug derives an id from a name: lower case, dashes between words.
-func slug(name string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(name) {
-		switch {
-		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
-			if dash && b.Len() > 0 {
-				b.WriteByte('-')
-			}
-			b.WriteRune(r)
-			dash = false
-		default:
-			dash = true
-		}
-	}
-	s := b.String()
-	if len(s) > 63 {
-		s = s[:63]
-	}
-	return strings.TrimRight(s, "-")
 }
 
 // List returns every data source, ordered by id.
@@ -95,7 +70,7 @@ func (s *Service) Get(ctx context.Context, id string) (*DataSource, error) {
 // slug of the name; an existing id is refused with store.ErrConflict.
 func (s *Service) Create(ctx context.Context, d DataSource) (*DataSource, error) {
 	if d.ID == "" {
-		d.ID = slug(d.Name)
+		d.ID = resourceid.FromName(d.Name, resourceid.MaxLen)
 	}
 	if err := s.Validate(ctx, d); err != nil {
 		return nil, err
@@ -154,7 +129,7 @@ func (s *Service) Validate(ctx context.Context, d DataSource) error {
 		problems = append(problems, label+": "+msg)
 		fields = append(fields, api.FieldError{Field: field, Message: msg})
 	}
-	if !idPattern.MatchString(d.ID) {
+	if !resourceid.Valid(d.ID) {
 		problem("id", "Id", fmt.Sprintf("%q must be 1-63 lower-case letters, digits and dashes", d.ID))
 	}
 	if d.Scope.Filter != "" {
