@@ -55,3 +55,13 @@ func LoadMigrations(fsys fs.FS) ([]Migration, error) {
 	}
 	return ms, nil
 }
+
+// Pending returns the migrations of ms that a database at schema version
+// current lacks, in order, or ErrSchemaTooNew when a newer idbridge wrote
+// it.
+func Pending(ms []Migration, current int) ([]Migration, error) {
+	if current > len(ms) {
+		return nil, fmt.Errorf("store schema version %d, this idbridge knows up to %d: %w", current, len(ms), ErrSchemaTooNew)
+	}
+	return ms[current:], nil
+}

@@ -58,10 +58,11 @@ func (s *Store) applyMigrations(ctx context.Context, ms []store.Migration) error
 	if err := conn.QueryRow(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_version`).Scan(&current); err != nil {
 		return fmt.Errorf("read schema version: %w", err)
 	}
-	if current > len(ms) {
-		return fmt.Errorf("store schema version %d, this idbridge knows up to %d: %w", current, len(ms), store.ErrSchemaTooNew)
+	pending, err := store.Pending(ms, current)
+	if err != nil {
+		return err
 	}
-	for _, m := range ms[current:] {
+	for _, m := range pending {
 		err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
 			if _, err := tx.Exec(ctx, m.SQL); err != nil {
 				return err

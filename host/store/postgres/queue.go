@@ -21,9 +21,6 @@ type queue Store
 
 var _ store.Queue = (*queue)(nil)
 
-// active is the condition of an action that is pending or leased.
-const active = `state IN ('pending', 'claimed', 'sending')`
-
 func collectActions(rows pgx.Rows) ([]store.Action, error) {
 	defer rows.Close()
 	return storesql.Collect(rows, storesql.ScanAction)
@@ -76,7 +73,7 @@ func (q *queue) Claim(ctx context.Context, opts store.ClaimOptions) ([]store.Act
 	now := q.now()
 	until := millis(now.Add(opts.Lease))
 	w := dialect.Where()
-	w.Add(active+` AND not_before <= ?`, millis(now))
+	w.Add(storesql.Active+` AND not_before <= ?`, millis(now))
 	if opts.Lane != "" {
 		w.Add(`lane = ?`, opts.Lane)
 	}
@@ -242,33 +239,12 @@ func (q *queue) List(ctx context.Context, f store.ActionFilter) ([]store.Action,
 
 // Counts implements store.Queue.
 func (q *queue) Counts(ctx context.Context, lane string) (map[store.ActionState]int, error) {
-	w := dialect.Where()
-	if lane != "" {
-		w.Add(`lane = ?`, lane)
-	}
-	rows, err := q.pool.Query(ctx, `SELECT state, COUNT(*) FROM actions`+w.SQL()+` GROUP BY state`, w.Args...)
-	if err != nil {
-		return nil, fmt.Errorf("count actions: %w", err)
-	}
-	defer rows.Close()
-	out := make(map[store.ActionState]int, len(store.ActionStates))
-	for _, s := range store.ActionStates {
-		out[s] = 0
-	}
-	for rows.Next() {
-		var s string
-		var n int
-		if err := rows.Scan(&s, &n); err != nil {
-			return nil, fmt.Errorf("count actions: %w", err)
-		}
-		out[store.ActionState(s)] = n
-	}
-	return out, rows.Err()
+	return (*Store)(q).reads().CountActions(ctx, lane)
 }
 
 // Lanes implements store.Queue.
 func (q *queue) Lanes(ctx context.Context) ([]string, error) {
-	rows, err := q.pool.Query(ctx, `SELECT DISTINCT lane COLLATE "C" AS lane FROM actions WHERE `+active+` ORDER BY 1`)
+	rows, err := q.pool.Query(ctx, `SELECT DISTINCT lane COLLATE "C" AS lane FROM actions WHERE `+storesql.Active+` ORDER BY 1`)
 	if err != nil {
 		return nil, fmt.Errorf("list lanes: %w", err)
 	}
@@ -284,17 +260,5 @@ func (q *queue) Lanes(ctx context.Context) ([]string, error) {
 
 // NextDue implements store.Queue.
 func (q *queue) NextDue(ctx context.Context, lane string) (time.Time, error) {
-	w := dialect.Where()
-	w.Add(active)
-	if lane != "" {
-		w.Add(`lane = ?`, lane)
-	}
-	var next *int64
-	if err := q.pool.QueryRow(ctx, `SELECT MIN(not_before) FROM actions`+w.SQL(), w.Args...).Scan(&next); err != nil {
-		return time.Time{}, fmt.Errorf("next due action: %w", err)
-	}
-	if next == nil {
-		return time.Time{}, nil
-	}
-	return instant(*next), nil
+	return (*Store)(q).reads().NextDue(ctx, lane)
 }

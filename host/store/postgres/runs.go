@@ -70,15 +70,9 @@ func (r *runs) AddCounts(ctx context.Context, runID string, delta map[string]int
 	return pgx.BeginFunc(ctx, r.pool, func(tx pgx.Tx) error {
 		var raw string
 		err := tx.QueryRow(ctx, `SELECT counts FROM runs WHERE id = $1 FOR UPDATE`, runID).Scan(&raw)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return fmt.Errorf("run %s: %w", runID, store.ErrNotFound)
-		}
+		counts, err := dialect.AddCounts(runID, raw, err, delta)
 		if err != nil {
-			return fmt.Errorf("read run %s counts: %w", runID, err)
-		}
-		counts, err := store.AddCountsJSON(raw, delta)
-		if err != nil {
-			return fmt.Errorf("run %s counts: %w", runID, err)
+			return err
 		}
 		_, err = tx.Exec(ctx, `UPDATE runs SET counts = $1 WHERE id = $2`, counts, runID)
 		return err

@@ -35,10 +35,11 @@ func (s *Store) applyMigrations(ctx context.Context, ms []store.Migration) error
 	if err := s.w.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_version`).Scan(&current); err != nil {
 		return fmt.Errorf("read schema version: %w", err)
 	}
-	if current > len(ms) {
-		return fmt.Errorf("store schema version %d, this idbridge knows up to %d: %w", current, len(ms), ErrSchemaTooNew)
+	pending, err := store.Pending(ms, current)
+	if err != nil {
+		return err
 	}
-	for _, m := range ms[current:] {
+	for _, m := range pending {
 		err := s.write(ctx, func(ctx context.Context, tx wtx) error {
 			// A script runs once: not worth a cached statement.
 			if _, err := tx.Tx.ExecContext(ctx, m.SQL); err != nil {

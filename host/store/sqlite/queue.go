@@ -263,30 +263,7 @@ func (q *queue) List(ctx context.Context, f store.ActionFilter) ([]store.Action,
 
 // Counts implements store.Queue.
 func (q *queue) Counts(ctx context.Context, lane string) (map[store.ActionState]int, error) {
-	query := `SELECT state, COUNT(*) FROM actions`
-	var args []any
-	if lane != "" {
-		query += ` WHERE lane = ?`
-		args = append(args, lane)
-	}
-	rows, err := q.r.QueryContext(ctx, query+` GROUP BY state`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("count actions: %w", err)
-	}
-	defer rows.Close()
-	out := make(map[store.ActionState]int, len(store.ActionStates))
-	for _, s := range store.ActionStates {
-		out[s] = 0
-	}
-	for rows.Next() {
-		var s string
-		var n int
-		if err := rows.Scan(&s, &n); err != nil {
-			return nil, fmt.Errorf("count actions: %w", err)
-		}
-		out[store.ActionState(s)] = n
-	}
-	return out, rows.Err()
+	return (*Store)(q).reads().CountActions(ctx, lane)
 }
 
 // Lanes implements store.Queue. It skips from lane to lane through the
@@ -319,15 +296,5 @@ func (q *queue) Lanes(ctx context.Context) ([]string, error) {
 
 // NextDue implements store.Queue.
 func (q *queue) NextDue(ctx context.Context, lane string) (time.Time, error) {
-	query := `SELECT MIN(not_before) FROM actions WHERE state IN ('pending', 'claimed', 'sending')`
-	var args []any
-	if lane != "" {
-		query += ` AND lane = ?`
-		args = append(args, lane)
-	}
-	var next sql.NullInt64
-	if err := q.r.QueryRowContext(ctx, query, args...).Scan(&next); err != nil {
-		return time.Time{}, fmt.Errorf("next due action: %w", err)
-	}
-	return instant(next.Int64), nil
+	return (*Store)(q).reads().NextDue(ctx, lane)
 }

@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -67,15 +66,9 @@ func (r *runs) AddCounts(ctx context.Context, runID string, delta map[string]int
 	return (*Store)(r).write(ctx, func(ctx context.Context, tx wtx) error {
 		var raw string
 		err := tx.QueryRowContext(ctx, `SELECT counts FROM runs WHERE id = ?`, runID).Scan(&raw)
-		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("run %s: %w", runID, store.ErrNotFound)
-		}
+		counts, err := dialect.AddCounts(runID, raw, err, delta)
 		if err != nil {
-			return fmt.Errorf("read run %s counts: %w", runID, err)
-		}
-		counts, err := store.AddCountsJSON(raw, delta)
-		if err != nil {
-			return fmt.Errorf("run %s counts: %w", runID, err)
+			return err
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE runs SET counts = ? WHERE id = ?`, counts, runID)
 		return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/idbridge/idbridge/host/store"
 )
@@ -149,4 +150,55 @@ func QueryPage[T any](ctx context.Context, r Reader, query string, args []any, s
 	}
 	defer done()
 	return ReadPage(rows, size, scan)
+}
+
+// Active is the condition of an action that is pending or leased: the
+// actions a lane still has work in.
+const Active = `state IN ('pending', 'claimed', 'sending')`
+
+// CountActions implements store.Queue.Counts.
+func (db DB) CountActions(ctx context.Context, lane string) (map[store.ActionState]int, error) {
+	w := db.Where()
+	if lane != "" {
+		w.Add(`lane = ?`, lane)
+	}
+	counts, err := Query(ctx, db, `SELECT state, COUNT(*) FROM actions`+w.SQL()+` GROUP BY state`, w.Args,
+		func(row Scanner) (stateCount, int64, error) {
+			var c stateCount
+			return c, 0, row.Scan(&c.state, &c.n)
+		})
+	if err != nil {
+		return nil, fmt.Errorf("count actions: %w", err)
+	}
+	out := make(map[store.ActionState]int, len(store.ActionStates))
+	for _, s := range store.ActionStates {
+		out[s] = 0
+	}
+	for _, c := range counts {
+		out[store.ActionState(c.state)] = c.n
+	}
+	return out, nil
+}
+
+// stateCount is one row of CountActions.
+type stateCount struct {
+	state string
+	n     int
+}
+
+// NextDue implements store.Queue.NextDue.
+func (db DB) NextDue(ctx context.Context, lane string) (time.Time, error) {
+	w := db.Where()
+	w.Add(Active)
+	if lane != "" {
+		w.Add(`lane = ?`, lane)
+	}
+	var next *int64 // NULL when the lane has no active action
+	if err := db.QueryRow(ctx, `SELECT MIN(not_before) FROM actions`+w.SQL(), w.Args...).Scan(&next); err != nil {
+		return time.Time{}, fmt.Errorf("next due action: %w", err)
+	}
+	if next == nil {
+		return time.Time{}, nil
+	}
+	return store.FromUnixMillis(*next), nil
 }

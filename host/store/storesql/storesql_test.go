@@ -149,3 +149,16 @@ func TestDecodeNamesTheDocument(t *testing.T) {
 		t.Fatalf("encode: %v", err)
 	}
 }
+
+func TestAddCountsAddsOrSaysWhy(t *testing.T) {
+	got, err := question.AddCounts("r1", `{"ok":1}`, nil, map[string]int{"ok": 2, "failed": 1})
+	if err != nil || got != `{"failed":1,"ok":3}` {
+		t.Fatalf("got %s, %v", got, err)
+	}
+	if _, err := question.AddCounts("r1", "", errNoRows, nil); !errors.Is(err, store.ErrNotFound) || err.Error() != "run r1: not found" {
+		t.Fatalf("a missing run: %v", err)
+	}
+	if _, err := question.AddCounts("r1", "{", nil, nil); err == nil || !strings.HasPrefix(err.Error(), "run r1 counts: ") {
+		t.Fatalf("damaged counts: %v", err)
+	}
+}
