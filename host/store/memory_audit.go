@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -38,20 +37,10 @@ func (m *memoryAudit) List(_ context.Context, f AuditFilter) ([]AuditEntry, stri
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	size := f.Page.Size()
-	var out []AuditEntry
-	next := ""
-	for _, e := range slices.Backward(m.entries) {
-		if before > 0 && e.Seq >= before || f.Actor != "" && e.Actor != f.Actor || f.Action != "" && e.Action != f.Action ||
-			!strings.HasPrefix(e.Target, f.Target) || !f.Since.IsZero() && e.At.Before(ms(f.Since)) ||
-			!f.Until.IsZero() && !e.At.Before(ms(f.Until)) {
-			continue
-		}
-		if len(out) == size {
-			next = strconv.FormatInt(out[size-1].Seq, 10)
-			break
-		}
-		out = append(out, e)
-	}
+	out, next := memoryPage(newestFirst(m.entries), f.Page.Size(), func(e AuditEntry) bool {
+		return (before == 0 || e.Seq < before) && (f.Actor == "" || e.Actor == f.Actor) &&
+			(f.Action == "" || e.Action == f.Action) && strings.HasPrefix(e.Target, f.Target) &&
+			(f.Since.IsZero() || !e.At.Before(ms(f.Since))) && (f.Until.IsZero() || e.At.Before(ms(f.Until)))
+	}, func(e AuditEntry) int64 { return e.Seq })
 	return out, next, nil
 }

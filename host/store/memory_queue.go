@@ -255,11 +255,8 @@ func (q *memoryQueue) List(_ context.Context, f ActionFilter) ([]Action, string,
 		}
 	}
 	slices.SortFunc(out, func(a, b Action) int { return cmp.Compare(a.ID, b.ID) })
-	next := ""
-	if size := f.Page.Size(); len(out) > size {
-		out = out[:size]
-		next = strconv.FormatInt(out[size-1].ID, 10)
-	}
+	out, next := memoryPage(slices.Values(out), f.Page.Size(), func(Action) bool { return true },
+		func(a Action) int64 { return a.ID })
 	return out, next, nil
 }
 

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strconv"
 	"sync"
 	"time"
 )
@@ -101,20 +100,14 @@ func (m *memoryRuns) List(_ context.Context, f RunFilter) ([]Run, string, error)
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	size := f.Page.Size()
-	var out []Run
-	next := ""
-	for _, mr := range slices.Backward(m.order) {
+	page, next := memoryPage(newestFirst(m.order), f.Page.Size(), func(mr *memoryRun) bool {
 		r := mr.run
-		if before > 0 && mr.seq >= before || f.Automation != "" && r.Automation != f.Automation ||
-			f.Kind != "" && r.Kind != f.Kind || f.Status != "" && r.Status != f.Status {
-			continue
-		}
-		if len(out) == size {
-			next = strconv.FormatInt(m.byID[out[size-1].ID].seq, 10)
-			break
-		}
-		out = append(out, copyRun(r))
+		return (before == 0 || mr.seq < before) && (f.Automation == "" || r.Automation == f.Automation) &&
+			(f.Kind == "" || r.Kind == f.Kind) && (f.Status == "" || r.Status == f.Status)
+	}, func(mr *memoryRun) int64 { return mr.seq })
+	var out []Run
+	for _, mr := range page {
+		out = append(out, copyRun(mr.run))
 	}
 	return out, next, nil
 }
@@ -150,19 +143,9 @@ func (m *memoryRuns) Entries(_ context.Context, runID string, f EntryFilter) ([]
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	size := f.Page.Size()
-	var out []RunEntry
-	next := ""
-	for _, e := range m.entries {
-		if e.RunID != runID || e.Seq <= after || f.ObjectID != "" && e.ObjectID != f.ObjectID ||
-			f.Outcome != "" && e.Outcome != f.Outcome {
-			continue
-		}
-		if len(out) == size {
-			next = strconv.FormatInt(out[size-1].Seq, 10)
-			break
-		}
-		out = append(out, e)
-	}
+	out, next := memoryPage(slices.Values(m.entries), f.Page.Size(), func(e RunEntry) bool {
+		return e.RunID == runID && e.Seq > after && (f.ObjectID == "" || e.ObjectID == f.ObjectID) &&
+			(f.Outcome == "" || e.Outcome == f.Outcome)
+	}, func(e RunEntry) int64 { return e.Seq })
 	return out, next, nil
 }
