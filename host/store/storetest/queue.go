@@ -313,19 +313,10 @@ func testDeadLetterAndListAndCounts(t *testing.T, open Opener) {
 		t.Fatalf("Counts() = %v", all)
 	}
 	var ids []int64
-	cursor := ""
-	for {
-		page, next, err := q.List(ctx, store.ActionFilter{RunID: "r", Page: store.Page{Limit: 2, After: cursor}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, a := range page {
-			ids = append(ids, a.ID)
-		}
-		if next == "" {
-			break
-		}
-		cursor = next
+	for _, a := range allPages(t, func(after string) ([]store.Action, string, error) {
+		return q.List(ctx, store.ActionFilter{RunID: "r", Page: store.Page{Limit: 2, After: after}})
+	}) {
+		ids = append(ids, a.ID)
 	}
 	if len(ids) != 5 {
 		t.Fatalf("paged list of run r = %v, want 5 actions", ids)

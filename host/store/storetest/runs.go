@@ -77,19 +77,10 @@ func testRunsListNewestFirstWithPaging(t *testing.T, open Opener) {
 		}
 	}
 	var ids []string
-	cursor := ""
-	for {
-		page, next, err := r.List(ctx, store.RunFilter{Automation: "a", Page: store.Page{Limit: 3, After: cursor}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, run := range page {
-			ids = append(ids, run.ID)
-		}
-		if next == "" {
-			break
-		}
-		cursor = next
+	for _, run := range allPages(t, func(after string) ([]store.Run, string, error) {
+		return r.List(ctx, store.RunFilter{Automation: "a", Page: store.Page{Limit: 3, After: after}})
+	}) {
+		ids = append(ids, run.ID)
 	}
 	want := []string{"run-6", "run-4", "run-2", "run-0"}
 	if fmt.Sprint(ids) != fmt.Sprint(want) {

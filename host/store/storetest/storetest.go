@@ -64,3 +64,22 @@ func (c *clock) Add(d time.Duration) {
 	c.t = c.t.Add(d)
 	c.mu.Unlock()
 }
+
+// allPages follows a listing's cursors from the first page to the last and
+// returns every item in order; list reads the page after a cursor.
+func allPages[T any](t *testing.T, list func(after string) ([]T, string, error)) []T {
+	t.Helper()
+	var all []T
+	cursor := ""
+	for {
+		page, next, err := list(cursor)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, page...)
+		if next == "" {
+			return all
+		}
+		cursor = next
+	}
+}
