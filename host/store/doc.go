@@ -2,10 +2,12 @@
 // the durable work queue for outbound actions (Queue), run records (Runs)
 // and the append-only audit log (Audit).
 //
-// The interfaces here are deliberately narrow so that a PostgreSQL backend
-// can be added later next to the embedded SQLite one (package
-// store/sqlite); nothing outside the application's wiring may depend on a
-// particular backend. Backend bundles the four for that wiring.
+// The interfaces here are deliberately narrow so that backends can differ:
+// the embedded SQLite one (package store/sqlite) and the PostgreSQL one
+// shared by several hosts (package store/postgres), which share their reads
+// and row handling through package store/storesql. Nothing outside the
+// application's wiring may depend on a particular backend. Backend bundles
+// the four for that wiring.
 //
 // Memory is a Backend in memory for other packages' tests. Every backend
 // passes the conformance suite in package storetest, so behaviour seen in

@@ -20,4 +20,8 @@
 // and never receive the same action. Instants come from the host's clock,
 // stored as Unix milliseconds like SQLite's: hosts that share a database
 // must keep their clocks in sync (NTP), as leases compare them.
+//
+// The reads, the scanning of rows and the errors it shares with the SQLite
+// backend live in package storesql (decision 0288); this package keeps its
+// writes, its locking and its dialect.
 package postgres

@@ -16,4 +16,8 @@
 // in order at Open, each in its own transaction together with its row in
 // schema_version. A database written by a newer idbridge is refused with
 // ErrSchemaTooNew instead of being misread.
+//
+// The reads, the scanning of rows and the errors it shares with the
+// PostgreSQL backend live in package storesql (decision 0288); this package
+// keeps its writes, its writer and its dialect.
 package sqlite
