@@ -5,23 +5,23 @@ import (
 	"fmt"
 )
 
-// DocName is how errors name document id of kind.
-func DocName(kind, id string) string { return fmt.Sprintf("%s %q", kind, id) }
+// docName is how errors name document id of kind.
+func docName(kind, id string) string { return fmt.Sprintf("%s %q", kind, id) }
 
-// Decode decodes the stored body of document id of kind into v.
-func Decode(kind, id string, body []byte, v any) error {
+// decode decodes the stored body of document id of kind into v.
+func decode(kind, id string, body []byte, v any) error {
 	if err := json.Unmarshal(body, v); err != nil {
-		return fmt.Errorf("decode %s: %w", DocName(kind, id), err)
+		return fmt.Errorf("decode %s: %w", docName(kind, id), err)
 	}
 	return nil
 }
 
-// Walk calls fn for each of the documents of kind read by a listing, as
+// walk calls fn for each of the documents of kind read by a listing, as
 // store.Docs.List does. The listing reads them all first, so fn may itself
 // read or write the store.
-func Walk(kind string, docs []Doc, fn func(id string, decode func(v any) error) error) error {
+func walk(kind string, docs []storedDoc, fn func(id string, decode func(v any) error) error) error {
 	for _, d := range docs {
-		err := fn(d.ID, func(v any) error { return Decode(kind, d.ID, d.Body, v) })
+		err := fn(d.ID, func(v any) error { return decode(kind, d.ID, d.Body, v) })
 		if err != nil {
 			return err
 		}
@@ -33,7 +33,7 @@ func Walk(kind string, docs []Doc, fn func(id string, decode func(v any) error) 
 func Encode(kind, id string, v any) ([]byte, error) {
 	body, err := json.Marshal(v)
 	if err != nil {
-		return nil, fmt.Errorf("encode %s: %w", DocName(kind, id), err)
+		return nil, fmt.Errorf("encode %s: %w", docName(kind, id), err)
 	}
 	return body, nil
 }

@@ -8,9 +8,9 @@ import (
 // tables share. A listing's cursor is a position in its order, checked by
 // store.ParseCursor: a bad cursor is the caller's error, returned as is.
 
-// Runs adds the conditions of a run listing, newest first: the runs before
+// runs adds the conditions of a run listing, newest first: the runs before
 // the page's cursor that match f.
-func (w *Where) Runs(f store.RunFilter) error {
+func (w *Where) runs(f store.RunFilter) error {
 	before, err := store.ParseCursor(f.Page.After)
 	if err != nil {
 		return err
@@ -30,9 +30,9 @@ func (w *Where) Runs(f store.RunFilter) error {
 	return nil
 }
 
-// Entries adds the conditions of a listing of run runID's entries, in
+// entries adds the conditions of a listing of run runID's entries, in
 // append order: those after the page's cursor that match f.
-func (w *Where) Entries(runID string, f store.EntryFilter) error {
+func (w *Where) entries(runID string, f store.EntryFilter) error {
 	after, err := store.ParseCursor(f.Page.After)
 	if err != nil {
 		return err
@@ -48,9 +48,9 @@ func (w *Where) Entries(runID string, f store.EntryFilter) error {
 	return nil
 }
 
-// Actions adds the conditions of an action listing, in id order: the
+// actions adds the conditions of an action listing, in id order: the
 // actions after the page's cursor that match f.
-func (w *Where) Actions(f store.ActionFilter) error {
+func (w *Where) actions(f store.ActionFilter) error {
 	after, err := store.ParseCursor(f.Page.After)
 	if err != nil {
 		return err
@@ -71,10 +71,10 @@ func (w *Where) Actions(f store.ActionFilter) error {
 	return nil
 }
 
-// Audit adds the conditions of an audit listing, newest first: the
+// audit adds the conditions of an audit listing, newest first: the
 // entries before the page's cursor that match f, but for f.Target, whose
 // prefix match each dialect writes its own way (Dialect.StartsWith).
-func (w *Where) Audit(f store.AuditFilter) error {
+func (w *Where) audit(f store.AuditFilter) error {
 	before, err := store.ParseCursor(f.Page.After)
 	if err != nil {
 		return err

@@ -16,11 +16,11 @@ func Collect[T any](rows Rows, scan func(Scanner) (T, int64, error)) ([]T, error
 	return out, err
 }
 
-// ReadPage reads a page of a listing whose query asked for size+1 rows:
+// readPage reads a page of a listing whose query asked for size+1 rows:
 // the extra row, when it comes, only says that there is a next page. It
 // returns at most size items and the cursor of the next page, the position
 // of the page's last item, or "" after the last page.
-func ReadPage[T any](rows Rows, size int, scan func(Scanner) (T, int64, error)) ([]T, string, error) {
+func readPage[T any](rows Rows, size int, scan func(Scanner) (T, int64, error)) ([]T, string, error) {
 	out, pos, err := collect(rows, scan)
 	if err != nil || len(out) <= size {
 		return out, "", err

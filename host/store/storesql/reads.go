@@ -34,10 +34,10 @@ func (db DB) GetDoc(ctx context.Context, kind, id string, v any) error {
 	w.Add(`kind = ? AND id = ?`, kind, id)
 	var body []byte
 	err := db.QueryRow(ctx, `SELECT body FROM docs`+w.SQL(), w.Args...).Scan(&body)
-	if err := db.Found(err, DocName(kind, id)); err != nil {
+	if err := db.Found(err, docName(kind, id)); err != nil {
 		return err
 	}
-	return Decode(kind, id, body, v)
+	return decode(kind, id, body, v)
 }
 
 // ListDocs implements store.Docs.List. It reads the documents first and
@@ -45,30 +45,30 @@ func (db DB) GetDoc(ctx context.Context, kind, id string, v any) error {
 func (db DB) ListDocs(ctx context.Context, kind string, fn func(id string, decode func(v any) error) error) error {
 	w := db.Where()
 	w.Add(`kind = ?`, kind)
-	docs, err := Query(ctx, db, `SELECT `+DocColumns+` FROM docs`+w.SQL()+` ORDER BY id`+db.ByteOrder, w.Args, ScanDoc)
+	docs, err := query(ctx, db, `SELECT `+docColumns+` FROM docs`+w.SQL()+` ORDER BY id`+db.ByteOrder, w.Args, scanDoc)
 	if err != nil {
 		return fmt.Errorf("list %s: %w", kind, err)
 	}
-	return Walk(kind, docs, fn)
+	return walk(kind, docs, fn)
 }
 
 // GetRun implements store.Runs.Get.
 func (db DB) GetRun(ctx context.Context, id string) (store.Run, error) {
 	w := db.Where()
 	w.Add(`id = ?`, id)
-	run, _, err := ScanRun(db.QueryRow(ctx, `SELECT `+RunColumns+` FROM runs`+w.SQL(), w.Args...))
+	run, _, err := scanRun(db.QueryRow(ctx, `SELECT `+runColumns+` FROM runs`+w.SQL(), w.Args...))
 	return run, db.Found(err, "run "+id)
 }
 
 // ListRuns implements store.Runs.List.
 func (db DB) ListRuns(ctx context.Context, f store.RunFilter) ([]store.Run, string, error) {
 	w := db.Where()
-	if err := w.Runs(f); err != nil {
+	if err := w.runs(f); err != nil {
 		return nil, "", err
 	}
 	size := f.Page.Size()
-	out, next, err := QueryPage(ctx, db, `SELECT `+RunColumns+` FROM runs`+w.SQL()+
-		` ORDER BY seq DESC LIMIT `+strconv.Itoa(size+1), w.Args, size, ScanRun)
+	out, next, err := queryPage(ctx, db, `SELECT `+runColumns+` FROM runs`+w.SQL()+
+		` ORDER BY seq DESC LIMIT `+strconv.Itoa(size+1), w.Args, size, scanRun)
 	if err != nil {
 		return nil, "", fmt.Errorf("list runs: %w", err)
 	}
@@ -78,12 +78,12 @@ func (db DB) ListRuns(ctx context.Context, f store.RunFilter) ([]store.Run, stri
 // ListRunEntries implements store.Runs.Entries.
 func (db DB) ListRunEntries(ctx context.Context, runID string, f store.EntryFilter) ([]store.RunEntry, string, error) {
 	w := db.Where()
-	if err := w.Entries(runID, f); err != nil {
+	if err := w.entries(runID, f); err != nil {
 		return nil, "", err
 	}
 	size := f.Page.Size()
-	out, next, err := QueryPage(ctx, db, `SELECT `+RunEntryColumns+` FROM run_entries`+w.SQL()+
-		` ORDER BY seq LIMIT `+strconv.Itoa(size+1), w.Args, size, ScanRunEntry)
+	out, next, err := queryPage(ctx, db, `SELECT `+runEntryColumns+` FROM run_entries`+w.SQL()+
+		` ORDER BY seq LIMIT `+strconv.Itoa(size+1), w.Args, size, scanRunEntry)
 	if err != nil {
 		return nil, "", fmt.Errorf("list entries of run %s: %w", runID, err)
 	}
@@ -101,11 +101,11 @@ func (db DB) GetAction(ctx context.Context, id int64) (store.Action, error) {
 // ListActions implements store.Queue.List.
 func (db DB) ListActions(ctx context.Context, f store.ActionFilter) ([]store.Action, string, error) {
 	w := db.Where()
-	if err := w.Actions(f); err != nil {
+	if err := w.actions(f); err != nil {
 		return nil, "", err
 	}
 	size := f.Page.Size()
-	out, next, err := QueryPage(ctx, db, `SELECT `+ActionColumns+` FROM actions`+w.SQL()+
+	out, next, err := queryPage(ctx, db, `SELECT `+ActionColumns+` FROM actions`+w.SQL()+
 		` ORDER BY id LIMIT `+strconv.Itoa(size+1), w.Args, size, ScanAction)
 	if err != nil {
 		return nil, "", fmt.Errorf("list actions: %w", err)
@@ -116,23 +116,23 @@ func (db DB) ListActions(ctx context.Context, f store.ActionFilter) ([]store.Act
 // ListAudit implements store.Audit.List.
 func (db DB) ListAudit(ctx context.Context, f store.AuditFilter) ([]store.AuditEntry, string, error) {
 	w := db.Where()
-	if err := w.Audit(f); err != nil {
+	if err := w.audit(f); err != nil {
 		return nil, "", err
 	}
 	if f.Target != "" {
 		db.StartsWith(w, "target", f.Target)
 	}
 	size := f.Page.Size()
-	out, next, err := QueryPage(ctx, db, `SELECT `+AuditColumns+` FROM audit`+w.SQL()+
-		` ORDER BY seq DESC LIMIT `+strconv.Itoa(size+1), w.Args, size, ScanAuditEntry)
+	out, next, err := queryPage(ctx, db, `SELECT `+auditColumns+` FROM audit`+w.SQL()+
+		` ORDER BY seq DESC LIMIT `+strconv.Itoa(size+1), w.Args, size, scanAuditEntry)
 	if err != nil {
 		return nil, "", fmt.Errorf("list audit: %w", err)
 	}
 	return out, next, nil
 }
 
-// Query runs query on r and reads every row with scan.
-func Query[T any](ctx context.Context, r Reader, query string, args []any, scan func(Scanner) (T, int64, error)) ([]T, error) {
+// query runs query on r and reads every row with scan.
+func query[T any](ctx context.Context, r Reader, query string, args []any, scan func(Scanner) (T, int64, error)) ([]T, error) {
 	rows, done, err := r.QueryRows(ctx, query, args...)
 	if err != nil {
 		return nil, err
@@ -141,15 +141,15 @@ func Query[T any](ctx context.Context, r Reader, query string, args []any, scan 
 	return Collect(rows, scan)
 }
 
-// QueryPage runs a listing's query, which asks for size+1 rows, on r and
-// reads the page as ReadPage does.
-func QueryPage[T any](ctx context.Context, r Reader, query string, args []any, size int, scan func(Scanner) (T, int64, error)) ([]T, string, error) {
+// queryPage runs a listing's query, which asks for size+1 rows, on r and
+// reads the page as readPage does.
+func queryPage[T any](ctx context.Context, r Reader, query string, args []any, size int, scan func(Scanner) (T, int64, error)) ([]T, string, error) {
 	rows, done, err := r.QueryRows(ctx, query, args...)
 	if err != nil {
 		return nil, "", err
 	}
 	defer done()
-	return ReadPage(rows, size, scan)
+	return readPage(rows, size, scan)
 }
 
 // Active is the condition of an action that is pending or leased: the
@@ -162,7 +162,7 @@ func (db DB) CountActions(ctx context.Context, lane string) (map[store.ActionSta
 	if lane != "" {
 		w.Add(`lane = ?`, lane)
 	}
-	counts, err := Query(ctx, db, `SELECT state, COUNT(*) FROM actions`+w.SQL()+` GROUP BY state`, w.Args,
+	counts, err := query(ctx, db, `SELECT state, COUNT(*) FROM actions`+w.SQL()+` GROUP BY state`, w.Args,
 		func(row Scanner) (stateCount, int64, error) {
 			var c stateCount
 			return c, 0, row.Scan(&c.state, &c.n)

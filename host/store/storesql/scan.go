@@ -12,22 +12,22 @@ type Scanner interface {
 	Scan(dest ...any) error
 }
 
-// The columns each Scan function reads, in its order; a backend selects
-// them by these names so the two cannot drift apart.
+// The columns each scan function reads, in its order; queries select them
+// by these names so the two cannot drift apart.
 const (
-	RunColumns      = `seq, id, automation, kind, trigger_kind, status, started_at, finished_at, counts, error`
-	RunEntryColumns = `seq, run_id, object_id, object, step, outcome, request, response, error, at`
+	runColumns      = `seq, id, automation, kind, trigger_kind, status, started_at, finished_at, counts, error`
+	runEntryColumns = `seq, run_id, object_id, object, step, outcome, request, response, error, at`
 	ActionColumns   = `id, key, lane, run_id, object_id, step_id, payload, state, attempts, max_attempts,
 	not_before, worker, lease_until, in_doubt, result, last_error, dead_reason, created_at, updated_at`
-	AuditColumns = `seq, at, actor, action, target, before, after, outcome`
-	DocColumns   = `id, body`
+	auditColumns = `seq, at, actor, action, target, before, after, outcome`
+	docColumns   = `id, body`
 )
 
-// Each Scan function returns the row as a store type and its position in
+// Each scan function returns the row as a store type and its position in
 // its listings' order, the value a page's cursor holds.
 
-// ScanRun reads RunColumns.
-func ScanRun(row Scanner) (store.Run, int64, error) {
+// scanRun reads runColumns.
+func scanRun(row Scanner) (store.Run, int64, error) {
 	var r store.Run
 	var seq, started, finished int64
 	var status, counts string
@@ -43,8 +43,8 @@ func ScanRun(row Scanner) (store.Run, int64, error) {
 	return r, seq, nil
 }
 
-// ScanRunEntry reads RunEntryColumns.
-func ScanRunEntry(row Scanner) (store.RunEntry, int64, error) {
+// scanRunEntry reads runEntryColumns.
+func scanRunEntry(row Scanner) (store.RunEntry, int64, error) {
 	var e store.RunEntry
 	var at int64
 	var req, resp []byte
@@ -74,8 +74,8 @@ func ScanAction(row Scanner) (store.Action, int64, error) {
 	return a, a.ID, nil
 }
 
-// ScanAuditEntry reads AuditColumns.
-func ScanAuditEntry(row Scanner) (store.AuditEntry, int64, error) {
+// scanAuditEntry reads auditColumns.
+func scanAuditEntry(row Scanner) (store.AuditEntry, int64, error) {
 	var e store.AuditEntry
 	var at int64
 	var before, after []byte
@@ -86,15 +86,15 @@ func ScanAuditEntry(row Scanner) (store.AuditEntry, int64, error) {
 	return e, e.Seq, nil
 }
 
-// Doc is a stored document as read, not yet decoded.
-type Doc struct {
+// storedDoc is a stored document as read, not yet decoded.
+type storedDoc struct {
 	ID   string
 	Body []byte
 }
 
-// ScanDoc reads DocColumns. Documents are listed by id, so they have no
+// scanDoc reads docColumns. Documents are listed by id, so they have no
 // numbered position.
-func ScanDoc(row Scanner) (Doc, int64, error) {
-	var d Doc
+func scanDoc(row Scanner) (storedDoc, int64, error) {
+	var d storedDoc
 	return d, 0, row.Scan(&d.ID, &d.Body)
 }

@@ -46,10 +46,10 @@ func TestWhereKeepsQuestionMarks(t *testing.T) {
 func TestFiltersRefuseABadCursor(t *testing.T) {
 	bad := store.Page{After: "x"}
 	for name, err := range map[string]error{
-		"runs":    question.Where().Runs(store.RunFilter{Page: bad}),
-		"entries": question.Where().Entries("r", store.EntryFilter{Page: bad}),
-		"actions": question.Where().Actions(store.ActionFilter{Page: bad}),
-		"audit":   question.Where().Audit(store.AuditFilter{Page: bad}),
+		"runs":    question.Where().runs(store.RunFilter{Page: bad}),
+		"entries": question.Where().entries("r", store.EntryFilter{Page: bad}),
+		"actions": question.Where().actions(store.ActionFilter{Page: bad}),
+		"audit":   question.Where().audit(store.AuditFilter{Page: bad}),
 	} {
 		if err == nil || err.Error() != `invalid page cursor "x": pass back the cursor a previous page returned` {
 			t.Errorf("%s: %v", name, err)
@@ -59,7 +59,7 @@ func TestFiltersRefuseABadCursor(t *testing.T) {
 
 func TestRunFilterKeepsOnlyWhatIsSet(t *testing.T) {
 	w := numbered.Where()
-	if err := w.Runs(store.RunFilter{Kind: "sync", Page: store.Page{After: "7"}}); err != nil {
+	if err := w.runs(store.RunFilter{Kind: "sync", Page: store.Page{After: "7"}}); err != nil {
 		t.Fatal(err)
 	}
 	if got := w.SQL(); got != " WHERE seq < $1 AND kind = $2" {
@@ -95,20 +95,20 @@ func auditRows(seqs ...int64) *rows {
 }
 
 func TestReadPageCutsTheExtraRowIntoACursor(t *testing.T) {
-	out, next, err := ReadPage(auditRows(9, 8, 7), 2, ScanAuditEntry)
+	out, next, err := readPage(auditRows(9, 8, 7), 2, scanAuditEntry)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(out) != 2 || out[1].Seq != 8 || next != "8" {
 		t.Fatalf("page %v next %q", out, next)
 	}
-	out, next, err = ReadPage(auditRows(9, 8), 2, ScanAuditEntry)
+	out, next, err = readPage(auditRows(9, 8), 2, scanAuditEntry)
 	if err != nil || len(out) != 2 || next != "" {
 		t.Fatalf("last page %v next %q err %v", out, next, err)
 	}
 	broken := auditRows(9)
 	broken.err = errors.New("connection reset")
-	if _, _, err := ReadPage(broken, 2, ScanAuditEntry); err != broken.err {
+	if _, _, err := readPage(broken, 2, scanAuditEntry); err != broken.err {
 		t.Fatalf("a failed read: %v", err)
 	}
 }
@@ -140,7 +140,7 @@ func TestErrorsSayWhatWasNotThere(t *testing.T) {
 
 func TestDecodeNamesTheDocument(t *testing.T) {
 	var v struct{ A int }
-	err := Walk("extension", []Doc{{ID: "e1", Body: []byte(`{"A":1}`)}, {ID: "e2", Body: []byte(`{`)}},
+	err := walk("extension", []storedDoc{{ID: "e1", Body: []byte(`{"A":1}`)}, {ID: "e2", Body: []byte(`{`)}},
 		func(id string, decode func(any) error) error { return decode(&v) })
 	if err == nil || v.A != 1 || !strings.HasPrefix(err.Error(), `decode extension "e2": `) {
 		t.Fatalf("walk: %v (A=%d)", err, v.A)
