@@ -2,34 +2,18 @@ package clockify_test
 
 import (
 	"context"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/idbridge/idbridge/plugins/clockify"
 	"github.com/idbridge/idbridge/plugins/clockify/sandbox"
+	"github.com/idbridge/idbridge/sdk/connectortest"
 )
 
 // pluginPath is the connector binary built once for the package's tests.
 var pluginPath string
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "idbridge-clockify-test")
-	if err != nil {
-		panic(err)
-	}
-	pluginPath = filepath.Join(dir, "idbridge-clockify")
-	out, err := exec.Command("go", "build", "-o", pluginPath, "./cmd/idbridge-clockify").CombinedOutput()
-	if err != nil {
-		os.RemoveAll(dir)
-		panic("building the connector: " + err.Error() + "\n" + string(out))
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { connectortest.Main(m, "./cmd/idbridge-clockify", &pluginPath) }
 
 // startSandbox serves a fresh default workspace with every request and
 // response checked against Clockify's official OpenAPI document, and fails

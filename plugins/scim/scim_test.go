@@ -4,9 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -22,20 +19,7 @@ const token = "scim-test-token-0123"
 // pluginPath is the connector binary, built once for the package's tests.
 var pluginPath string
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "idbridge-scim-test")
-	if err != nil {
-		panic(err)
-	}
-	pluginPath = filepath.Join(dir, "idbridge-scim")
-	if out, err := exec.Command("go", "build", "-o", pluginPath, "./cmd/idbridge-scim").CombinedOutput(); err != nil {
-		os.RemoveAll(dir)
-		panic("building the connector: " + err.Error() + "\n" + string(out))
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { connectortest.Main(m, "./cmd/idbridge-scim", &pluginPath) }
 
 func start(t *testing.T, users int) (*scimtest.Server, map[string]string) {
 	t.Helper()

@@ -2,9 +2,6 @@ package tutorial_test
 
 import (
 	"context"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -18,21 +15,7 @@ import (
 // pluginPath is the connector binary, built once for the package's tests.
 var pluginPath string
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "idbridge-acme-test")
-	if err != nil {
-		panic(err)
-	}
-	pluginPath = filepath.Join(dir, "idbridge-acme")
-	out, err := exec.Command("go", "build", "-o", pluginPath, "./cmd/idbridge-acme").CombinedOutput()
-	if err != nil {
-		os.RemoveAll(dir)
-		panic("building the connector: " + err.Error() + "\n" + string(out))
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { connectortest.Main(m, "./cmd/idbridge-acme", &pluginPath) }
 
 // startAcme serves a fresh default tenant for one test.
 func startAcme(t *testing.T, opts acmeapi.Options) *acmeapi.Server {
