@@ -12,7 +12,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -29,28 +28,14 @@ import (
 	"github.com/idbridge/idbridge/host/store/sqlite"
 	"github.com/idbridge/idbridge/plugins/clockify/sandbox"
 	connectorv1 "github.com/idbridge/idbridge/proto/connector/v1"
+	"github.com/idbridge/idbridge/sdk/connectortest"
 )
 
 // clockifyBinary is the real Clockify connector, built once for the run.
 var clockifyBinary string
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "integrations-test-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	clockifyBinary = filepath.Join(dir, "idbridge-clockify")
-	cmd := exec.Command("go", "build", "-o", clockifyBinary, "../../plugins/clockify/cmd/idbridge-clockify")
-	cmd.Stderr = os.Stderr
-	if err := cmd.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "build the Clockify connector:", err)
-		os.RemoveAll(dir)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+	connectortest.Main(m, "../../plugins/clockify/cmd/idbridge-clockify", &clockifyBinary)
 }
 
 // knownKey is the API key the test hunts for.
