@@ -9,19 +9,18 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/idbridge/idbridge/host/api"
 	"github.com/idbridge/idbridge/host/app"
+	"github.com/idbridge/idbridge/host/app/apptest"
 	"github.com/idbridge/idbridge/marketplace/catalog"
 	"github.com/idbridge/idbridge/marketplace/ext"
 	"github.com/idbridge/idbridge/marketplace/ext/exttest"
@@ -48,42 +47,8 @@ func startHost(t *testing.T) *host {
 // stops it too.
 func startHostIn(t *testing.T, dir string) (h *host, stop func()) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	a, err := app.New(ctx, app.Options{DataDir: dir, DemoDirectory: true})
-	if err != nil {
-		cancel()
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		cancel()
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- a.Serve(ctx, ln) }()
-	var once sync.Once
-	stop = func() { once.Do(func() { cancel(); <-done }) }
-	t.Cleanup(stop)
-	base := "http://" + ln.Addr().String()
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		resp, err := http.Get(base + "/readyz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				break
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the host never became ready")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	raw, err := os.ReadFile(filepath.Join(dir, api.AdminTokenFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &host{App: a, base: base, admin: strings.TrimSpace(string(raw))}, stop
+	ah := apptest.Start(t, app.Options{DataDir: dir, DemoDirectory: true})
+	return &host{App: ah.App, base: ah.Base, admin: ah.Admin}, ah.Stop
 }
 
 // TestHostRoutesAnswerTheirDocumentedStatus drives every route of the

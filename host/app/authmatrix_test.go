@@ -6,16 +6,14 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"net"
 	"net/http"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/idbridge/idbridge/host/api"
 	"github.com/idbridge/idbridge/host/app"
+	"github.com/idbridge/idbridge/host/app/apptest"
 )
 
 // fullHost is a host with every service wired (the embedded demo directory
@@ -28,27 +26,8 @@ type fullHost struct {
 
 func startFullHost(t *testing.T) *fullHost {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	dir := t.TempDir()
-	a, err := app.New(ctx, app.Options{DataDir: dir, DemoDirectory: true})
-	if err != nil {
-		cancel()
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- a.Serve(ctx, ln) }()
-	t.Cleanup(func() { cancel(); <-done })
-	base := "http://" + ln.Addr().String()
-	waitReady(t, base)
-	raw, err := os.ReadFile(filepath.Join(dir, api.AdminTokenFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &fullHost{App: a, base: base, admin: strings.TrimSpace(string(raw))}
+	h := apptest.Start(t, app.Options{DemoDirectory: true})
+	return &fullHost{App: h.App, base: h.Base, admin: h.Admin}
 }
 
 func (h *fullHost) token(t *testing.T, role api.Role) string {

@@ -5,12 +5,12 @@ package app_test
 import (
 	"context"
 	"errors"
-	"net"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/idbridge/idbridge/host/app"
+	"github.com/idbridge/idbridge/host/app/apptest"
 	"github.com/idbridge/idbridge/host/internal/testlog"
 	"github.com/idbridge/idbridge/host/orchestration"
 )
@@ -44,20 +44,8 @@ func TestHostRefusesATooShortJournalRetention(t *testing.T) {
 func startLogged(t *testing.T, opts app.Options) *testlog.Buffer {
 	t.Helper()
 	var buf testlog.Buffer
-	ctx, cancel := context.WithCancel(context.Background())
-	opts.DataDir, opts.DemoDirectory, opts.Logger = t.TempDir(), true, app.NewLogger(&buf, false, "info")
-	a, err := app.New(ctx, opts)
-	if err != nil {
-		cancel()
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- a.Serve(ctx, ln) }()
-	t.Cleanup(func() { cancel(); <-done })
+	opts.DemoDirectory, opts.Logger = true, app.NewLogger(&buf, false, "info")
+	apptest.Start(t, opts)
 	return &buf
 }
 

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"net"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/idbridge/idbridge/host/api"
 	"github.com/idbridge/idbridge/host/app"
+	"github.com/idbridge/idbridge/host/app/apptest"
 	"github.com/idbridge/idbridge/host/integrations"
 	"github.com/idbridge/idbridge/host/orchestration"
 	"github.com/idbridge/idbridge/host/store"
@@ -27,6 +26,7 @@ import (
 func fullHost(t *testing.T) (env map[string]string, extPath, pub string, sb *sandbox.Server) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
 	work := t.TempDir()
 	root, _ := filepath.Abs(filepath.Join("..", ".."))
 	bctx, bcancel := context.WithTimeout(ctx, 10*time.Minute)
@@ -34,41 +34,15 @@ func fullHost(t *testing.T) (env map[string]string, extPath, pub string, sb *san
 		KeyPath: filepath.Join(work, "keys", "dev.key"), Platforms: []string{ext.HostPlatform()}})
 	bcancel()
 	if err != nil {
-		cancel()
 		t.Fatalf("build the extension: %v", err)
 	}
 	sb, err = sandbox.Start(ctx, sandbox.Options{Rate: -1})
 	if err != nil {
-		cancel()
 		t.Fatal(err)
 	}
-	a, err := app.New(ctx, app.Options{DataDir: filepath.Join(work, "data"), DemoDirectory: true, WatchInterval: 200 * time.Millisecond})
-	if err != nil {
-		cancel()
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- a.Serve(ctx, ln) }()
-	t.Cleanup(func() { cancel(); <-done; sb.Close() })
-	raw, err := os.ReadFile(filepath.Join(work, "data", api.AdminTokenFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	env = map[string]string{"IDBRIDGE_ADDR": "http://" + ln.Addr().String(), "IDBRIDGE_TOKEN": strings.TrimSpace(string(raw))}
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		if code, _, _ := run(t, env, "integration", "list"); code == ExitOK {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the host never answered")
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	t.Cleanup(func() { sb.Close() })
+	h := apptest.Start(t, app.Options{DataDir: filepath.Join(work, "data"), DemoDirectory: true, WatchInterval: 200 * time.Millisecond})
+	env = map[string]string{"IDBRIDGE_ADDR": h.Base, "IDBRIDGE_TOKEN": h.Admin}
 	return env, res.Path, res.KeyPath + ".pub", sb
 }
 

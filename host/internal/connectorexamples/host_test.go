@@ -1,17 +1,13 @@
 package connectorexamples_test
 
 import (
-	"context"
 	"encoding/json"
-	"net"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/idbridge/idbridge/host/api"
 	"github.com/idbridge/idbridge/host/app"
+	"github.com/idbridge/idbridge/host/app/apptest"
 	"github.com/idbridge/idbridge/host/cli"
 	idsync "github.com/idbridge/idbridge/host/sync"
 	"github.com/idbridge/idbridge/plugins/tutorial/acmeapi"
@@ -21,36 +17,8 @@ import (
 // --demo-directory` does, and returns its admin's CLI environment.
 func startHost(t *testing.T) map[string]string {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	data := filepath.Join(t.TempDir(), "data")
-	a, err := app.New(ctx, app.Options{DataDir: data, DemoDirectory: true})
-	if err != nil {
-		cancel()
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		cancel()
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- a.Serve(ctx, ln) }()
-	t.Cleanup(func() { cancel(); <-done })
-	raw, err := os.ReadFile(filepath.Join(data, api.AdminTokenFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	env := map[string]string{"IDBRIDGE_ADDR": "http://" + ln.Addr().String(), "IDBRIDGE_TOKEN": strings.TrimSpace(string(raw))}
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		if code, _, _ := run(t, env, "integration", "list"); code == cli.ExitOK {
-			return env
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the host never answered")
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	h := apptest.Start(t, app.Options{DataDir: filepath.Join(t.TempDir(), "data"), DemoDirectory: true})
+	return map[string]string{"IDBRIDGE_ADDR": h.Base, "IDBRIDGE_TOKEN": h.Admin}
 }
 
 // must runs a command that has to succeed and returns its output.
