@@ -19,6 +19,7 @@ import (
 	"github.com/idbridge/idbridge/host/store"
 	"github.com/idbridge/idbridge/plugins/clockify"
 	"github.com/idbridge/idbridge/plugins/clockify/sandbox"
+	"github.com/idbridge/idbridge/sdk/connectortest"
 )
 
 // clockifyBin is the real connector, built once for the package.
@@ -29,19 +30,7 @@ func TestMain(m *testing.M) {
 		serveSandboxChild() // this process is a benchmark's sandbox
 		return
 	}
-	dir, err := os.MkdirTemp("", "orchestration-test-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	clockifyBin, err = outboundtest.BuildClockify(context.Background(), dir)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+	connectortest.Main(m, "../../plugins/clockify/cmd/idbridge-clockify", &clockifyBin)
 }
 
 // testSchema stands in for the directory schema in save-time checks.

@@ -3,8 +3,6 @@ package outbound_test
 import (
 	"context"
 	"errors"
-	"fmt"
-	"os"
 	"strings"
 	"testing"
 
@@ -19,23 +17,13 @@ import (
 	"github.com/idbridge/idbridge/host/store"
 	"github.com/idbridge/idbridge/plugins/clockify"
 	"github.com/idbridge/idbridge/plugins/clockify/sandbox"
+	"github.com/idbridge/idbridge/sdk/connectortest"
 )
 
 var clockifyBin string
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "outbound-test-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	if clockifyBin, err = outboundtest.BuildClockify(context.Background(), dir); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+	connectortest.Main(m, "../../plugins/clockify/cmd/idbridge-clockify", &clockifyBin)
 }
 
 const integ = "clockify"
