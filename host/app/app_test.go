@@ -20,6 +20,7 @@ import (
 
 	"github.com/idbridge/idbridge/host/api"
 	"github.com/idbridge/idbridge/host/app"
+	"github.com/idbridge/idbridge/host/app/apptest"
 	"github.com/idbridge/idbridge/host/datalock"
 	"github.com/idbridge/idbridge/host/internal/testlog"
 	"github.com/idbridge/idbridge/host/pluginhost"
@@ -70,7 +71,7 @@ func TestRunServesAndShutsDownInOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	base, done := serve(t, ctx, a)
+	base, done := apptest.Serve(t, ctx, a)
 
 	raw, err := os.ReadFile(filepath.Join(dir, "data", api.AdminTokenFile))
 	if err != nil {
@@ -122,7 +123,7 @@ func TestShutdownStopsPlugins(t *testing.T) {
 	}
 	done := make(chan error, 1)
 	go func() { done <- a.Serve(ctx, ln) }()
-	waitReady(t, "http://"+ln.Addr().String())
+	apptest.WaitReady(t, nil, "http://"+ln.Addr().String())
 	if _, err := h.Describe(ctx, &connectorv1.DescribeRequest{}); err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +149,7 @@ func TestAdminChangesAreAuditedToTheLog(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	base, done := serve(t, ctx, a)
+	base, done := apptest.Serve(t, ctx, a)
 	raw, _ := os.ReadFile(filepath.Join(dir, api.AdminTokenFile))
 	req, _ := http.NewRequest("POST", base+"/v1/tokens", strings.NewReader(`{"name":"ci","role":"operator"}`))
 	req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(string(raw)))
@@ -234,37 +235,6 @@ func TestDuplicateRoutesAreRefused(t *testing.T) {
 	}
 }
 
-// serve runs a on a loopback port until ctx ends and waits until it is
-// ready; done yields Serve's result.
-func serve(t *testing.T, ctx context.Context, a *app.App) (base string, done <-chan error) {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ch := make(chan error, 1)
-	go func() { ch <- a.Serve(ctx, ln) }()
-	base = "http://" + ln.Addr().String()
-	waitReady(t, base)
-	return base, ch
-}
-
-func waitReady(t *testing.T, base string) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		resp, err := http.Get(base + "/readyz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				return
-			}
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	t.Fatal("host never became ready")
-}
-
 func getJSON(t *testing.T, url, token string, out any) int {
 	t.Helper()
 	req, _ := http.NewRequest("GET", url, nil)
@@ -339,7 +309,7 @@ func TestSecureCookiesBehindAProxy(t *testing.T) {
 		done := make(chan error, 1)
 		go func() { done <- a.Serve(ctx, ln) }()
 		base := "http://" + ln.Addr().String()
-		waitReady(t, base)
+		apptest.WaitReady(t, nil, base)
 		resp, err := http.Get(base + "/login")
 		if err != nil {
 			t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/idbridge/idbridge/host/app"
+	"github.com/idbridge/idbridge/host/app/apptest"
 	"github.com/idbridge/idbridge/host/store"
 )
 
@@ -37,7 +38,7 @@ func TestReadyzFailsWhileTheStoreCannotWrite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	base, done := serve(t, ctx, a)
+	base, done := apptest.Serve(t, ctx, a)
 	full.Store(true)
 	status, body := readyz(t, base)
 	if status != http.StatusServiceUnavailable || !strings.Contains(body, "store cannot write") || !strings.Contains(body, "disk is full") {

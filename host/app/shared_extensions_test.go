@@ -12,6 +12,7 @@ import (
 
 	"github.com/idbridge/idbridge/host/api"
 	"github.com/idbridge/idbridge/host/app"
+	"github.com/idbridge/idbridge/host/app/apptest"
 	"github.com/idbridge/idbridge/host/integrations"
 	"github.com/idbridge/idbridge/host/store/postgres/pgtest"
 	"github.com/idbridge/idbridge/plugins/scim/scimtest"
@@ -34,7 +35,7 @@ func TestExtensionInstalledThroughOneHostRunsOnAnother(t *testing.T) {
 		if err != nil {
 			t.Fatalf("host %d: %v", i, err)
 		}
-		base, done := serve(t, ctx, a)
+		base, done := apptest.Serve(t, ctx, a)
 		t.Cleanup(func() { cancel(); <-done })
 		hosts[i] = &fullHost{App: a, base: base}
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/idbridge/idbridge/host/app"
+	"github.com/idbridge/idbridge/host/app/apptest"
 	"github.com/idbridge/idbridge/host/secrets"
 	"github.com/idbridge/idbridge/host/store/postgres"
 	"github.com/idbridge/idbridge/host/store/postgres/pgtest"
@@ -72,7 +73,7 @@ func TestReadyzReportsTheStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	base, done := serve(t, ctx, a)
+	base, done := apptest.Serve(t, ctx, a)
 	st.Close()
 	resp, err := http.Get(base + "/readyz")
 	if err != nil {
@@ -102,7 +103,7 @@ func TestMetricsShowLeasesAndThisHostsShare(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	base, done := serve(t, ctx, a)
+	base, done := apptest.Serve(t, ctx, a)
 	// Each lease is taken as its work starts, independently of the others;
 	// wait for /readyz to show both that the scrape below counts.
 	deadline := time.Now().Add(30 * time.Second)

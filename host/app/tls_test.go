@@ -19,6 +19,7 @@ import (
 
 	"github.com/idbridge/idbridge/host/api"
 	"github.com/idbridge/idbridge/host/app"
+	"github.com/idbridge/idbridge/host/app/apptest"
 	"github.com/idbridge/idbridge/host/internal/testlog"
 	"github.com/idbridge/idbridge/host/internal/testtls"
 )
@@ -57,22 +58,6 @@ func startHost(t *testing.T, opts app.Options, ln net.Listener) {
 	})
 }
 
-func waitReadyWith(t *testing.T, c *http.Client, base string) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		resp, err := c.Get(base + "/readyz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return
-			}
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	t.Fatal("host never became ready")
-}
-
 // TestServesHTTPSAndRefusesPlainHTTP: with a certificate the API answers
 // over TLS 1.2 or later only, and console cookies are Secure.
 func TestServesHTTPSAndRefusesPlainHTTP(t *testing.T) {
@@ -91,7 +76,7 @@ func TestServesHTTPSAndRefusesPlainHTTP(t *testing.T) {
 	startHost(t, app.Options{DataDir: data, TLS: cfg, Logger: app.NewLogger(&logs, true, "info")}, ln)
 	addr := ln.Addr().String()
 	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}, Timeout: 10 * time.Second}
-	waitReadyWith(t, client, "https://"+addr)
+	apptest.WaitReady(t, client, "https://"+addr)
 
 	raw, err := os.ReadFile(filepath.Join(data, api.AdminTokenFile))
 	if err != nil {

@@ -50,17 +50,11 @@ func Start(t testing.TB, opts app.Options) *Host {
 		cancel()
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		cancel()
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- a.Serve(ctx, ln) }()
+	t.Cleanup(cancel) // also when Serve fails the test before h.stop is set
+	base, done := Serve(t, ctx, a)
 	var once sync.Once
-	h := &Host{App: a, Base: "http://" + ln.Addr().String(), stop: func() { once.Do(func() { cancel(); <-done }) }}
+	h := &Host{App: a, Base: base, stop: func() { once.Do(func() { cancel(); <-done }) }}
 	t.Cleanup(h.stop)
-	waitReady(t, h.Base)
 	raw, err := os.ReadFile(filepath.Join(opts.DataDir, api.AdminTokenFile))
 	if err != nil {
 		t.Fatal(err)
@@ -73,12 +67,32 @@ func Start(t testing.TB, opts app.Options) *Host {
 // plugins are stopped. Calling it again does nothing.
 func (h *Host) Stop() { h.stop() }
 
-// waitReady polls /readyz until it answers 200.
-func waitReady(t testing.TB, base string) {
+// Serve serves a on a loopback port until ctx ends and returns once its
+// /readyz answers 200. done yields what Serve returned, for a test that
+// ends the host itself and checks how it stopped.
+func Serve(t testing.TB, ctx context.Context, a *app.App) (base string, done <-chan error) {
 	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch := make(chan error, 1)
+	go func() { ch <- a.Serve(ctx, ln) }()
+	base = "http://" + ln.Addr().String()
+	WaitReady(t, nil, base)
+	return base, ch
+}
+
+// WaitReady polls base's /readyz with c (http.DefaultClient when nil)
+// until it answers 200, failing the test if it never does.
+func WaitReady(t testing.TB, c *http.Client, base string) {
+	t.Helper()
+	if c == nil {
+		c = http.DefaultClient
+	}
 	deadline := time.Now().Add(readyWithin)
 	for {
-		resp, err := http.Get(base + "/readyz")
+		resp, err := c.Get(base + "/readyz")
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
