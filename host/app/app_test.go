@@ -117,13 +117,7 @@ func TestShutdownStopsPlugins(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- a.Serve(ctx, ln) }()
-	apptest.WaitReady(t, nil, "http://"+ln.Addr().String())
+	_, done := apptest.Serve(t, ctx, a)
 	if _, err := h.Describe(ctx, &connectorv1.DescribeRequest{}); err != nil {
 		t.Fatal(err)
 	}
@@ -302,14 +296,7 @@ func TestSecureCookiesBehindAProxy(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		done := make(chan error, 1)
-		go func() { done <- a.Serve(ctx, ln) }()
-		base := "http://" + ln.Addr().String()
-		apptest.WaitReady(t, nil, base)
+		base, done := apptest.Serve(t, ctx, a)
 		resp, err := http.Get(base + "/login")
 		if err != nil {
 			t.Fatal(err)
