@@ -64,9 +64,9 @@ func TestTokenCommandsAgainstRealServer(t *testing.T) {
 		t.Fatalf("auditor list: code %d, %q", code, errs)
 	}
 
-	code, _, _ = run(t, env, "token", "revoke", created.ID)
-	if code != ExitOK {
-		t.Fatalf("revoke: code %d", code)
+	code, out, _ = run(t, env, "token", "revoke", created.ID)
+	if code != ExitOK || out != "Revoked token "+created.ID+".\n" {
+		t.Fatalf("revoke: code %d, %q", code, out)
 	}
 	code, _, errs = run(t, env, "token", "revoke", created.ID)
 	if code != ExitNotFound {

@@ -262,19 +262,9 @@ func extTrustCmd(g *Globals) *cobra.Command {
 		Use:   "remove KEY_ID",
 		Short: "Stop trusting a signing key",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := g.Client()
-			if err != nil {
-				return err
-			}
-			if err := c.DeleteExtensionKeysKeyID(cmd.Context(), args[0]); err != nil {
-				return err
-			}
-			return g.Print(map[string]string{"removed": args[0]}, func(w io.Writer) error {
-				_, err := fmt.Fprintf(w, "No longer trusting key %s.\n", args[0])
-				return err
-			})
-		},
+		RunE: removing(g, "removed", removeOne((*apiclient.Client).DeleteExtensionKeysKeyID), func(args []string) string {
+			return fmt.Sprintf("No longer trusting key %s.", args[0])
+		}),
 	})
 	return cmd
 }

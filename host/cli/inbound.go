@@ -168,19 +168,9 @@ endpoint; to save a draft use "inbound add" or "inbound edit", which test first.
 
 	cmd.AddCommand(&cobra.Command{
 		Use: "remove INTEGRATION ENDPOINT", Short: "Remove a custom inbound endpoint", Args: cobra.ExactArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := g.Client()
-			if err != nil {
-				return err
-			}
-			if err := c.DeleteIntegrationsIDInboundEndpoint(cmd.Context(), args[0], args[1]); err != nil {
-				return err
-			}
-			return g.Print(map[string]string{"removed": args[1]}, func(w io.Writer) error {
-				_, err := fmt.Fprintf(w, "Removed endpoint %s.\n", args[1])
-				return err
-			})
-		},
+		RunE: removing(g, "removed", removeTwo((*apiclient.Client).DeleteIntegrationsIDInboundEndpoint), func(args []string) string {
+			return fmt.Sprintf("Removed endpoint %s.", args[1])
+		}),
 	})
 	return cmd
 }

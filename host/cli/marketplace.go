@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/go-hclog"
 	"github.com/spf13/cobra"
 
+	"github.com/idbridge/idbridge/host/apiclient"
 	"github.com/idbridge/idbridge/host/extensions"
 	"github.com/idbridge/idbridge/marketplace/catalog"
 )
@@ -160,18 +161,8 @@ func mpRemoveCmd(g *Globals) *cobra.Command {
 		Use:   "remove NAME",
 		Short: "Forget a catalog; installed extensions stay",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := g.Client()
-			if err != nil {
-				return err
-			}
-			if err := c.DeleteCatalogsName(cmd.Context(), args[0]); err != nil {
-				return err
-			}
-			return g.Print(map[string]string{"removed": args[0]}, func(w io.Writer) error {
-				_, err := fmt.Fprintf(w, "Removed catalog %s.\n", args[0])
-				return err
-			})
-		},
+		RunE: removing(g, "removed", removeOne((*apiclient.Client).DeleteCatalogsName), func(args []string) string {
+			return fmt.Sprintf("Removed catalog %s.", args[0])
+		}),
 	}
 }

@@ -52,20 +52,44 @@ func showing[T any](g *Globals, get getter[T], text func(w io.Writer, v T) error
 	}
 }
 
-// deleting is the RunE of `<noun> delete ID`: it calls del with the ID and
-// answers {"deleted": ID}, or "Deleted <noun> ID." as text.
-func deleting(g *Globals, noun string, del func(*apiclient.Client, context.Context, string, ...apiclient.Option) error) func(*cobra.Command, []string) error {
+// remover runs a delete route for a command's arguments.
+type remover func(ctx context.Context, c *apiclient.Client, args []string) error
+
+// removeOne adapts a delete route whose one path parameter is the first
+// argument.
+func removeOne(f func(*apiclient.Client, context.Context, string, ...apiclient.Option) error) remover {
+	return func(ctx context.Context, c *apiclient.Client, args []string) error { return f(c, ctx, args[0]) }
+}
+
+// removeTwo adapts a delete route whose two path parameters are the first
+// arguments.
+func removeTwo(f func(*apiclient.Client, context.Context, string, string, ...apiclient.Option) error) remover {
+	return func(ctx context.Context, c *apiclient.Client, args []string) error {
+		return f(c, ctx, args[0], args[1])
+	}
+}
+
+// removing is the RunE of a command that deletes what its arguments name:
+// it calls del and answers {key: the last argument} as JSON, or text's
+// line as text.
+func removing(g *Globals, key string, del remover, text func(args []string) string) func(*cobra.Command, []string) error {
 	return func(cmd *cobra.Command, args []string) error {
 		c, err := g.Client()
 		if err != nil {
 			return err
 		}
-		if err := del(c.Client, cmd.Context(), args[0]); err != nil {
+		if err := del(cmd.Context(), c.Client, args); err != nil {
 			return err
 		}
-		return g.Print(map[string]string{"deleted": args[0]}, func(w io.Writer) error {
-			_, err := fmt.Fprintf(w, "Deleted %s %s.\n", noun, args[0])
+		return g.Print(map[string]string{key: args[len(args)-1]}, func(w io.Writer) error {
+			_, err := fmt.Fprintln(w, text(args))
 			return err
 		})
 	}
+}
+
+// deleting is the RunE of `<noun> delete ID`: it calls del with the ID and
+// answers {"deleted": ID}, or "Deleted <noun> ID." as text.
+func deleting(g *Globals, noun string, del func(*apiclient.Client, context.Context, string, ...apiclient.Option) error) func(*cobra.Command, []string) error {
+	return removing(g, "deleted", removeOne(del), func(args []string) string { return fmt.Sprintf("Deleted %s %s.", noun, args[0]) })
 }

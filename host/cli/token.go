@@ -64,19 +64,9 @@ func newTokenCmd(g *Globals) *cobra.Command {
 		Use:   "revoke ID",
 		Short: "Revoke an API token by its id",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := g.Client()
-			if err != nil {
-				return err
-			}
-			if err := c.DeleteTokensID(cmd.Context(), args[0]); err != nil {
-				return err
-			}
-			return g.Print(map[string]string{"revoked": args[0]}, func(w io.Writer) error {
-				_, err := fmt.Fprintf(w, "Revoked token %s.\n", args[0])
-				return err
-			})
-		},
+		RunE: removing(g, "revoked", removeOne((*apiclient.Client).DeleteTokensID), func(args []string) string {
+			return fmt.Sprintf("Revoked token %s.", args[0])
+		}),
 	})
 	return cmd
 }

@@ -136,19 +136,9 @@ func newWebhookCmd(g *Globals) *cobra.Command {
 
 	cmd.AddCommand(&cobra.Command{
 		Use: "delete INTEGRATION ID", Short: "Delete a custom webhook", Args: cobra.ExactArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := g.Client()
-			if err != nil {
-				return err
-			}
-			if err := c.DeleteIntegrationsIntegrationWebhooksID(cmd.Context(), args[0], args[1]); err != nil {
-				return err
-			}
-			return g.Print(map[string]string{"deleted": args[1]}, func(w io.Writer) error {
-				_, err := fmt.Fprintf(w, "Deleted webhook %s of %s.\n", args[1], args[0])
-				return err
-			})
-		},
+		RunE: removing(g, "deleted", removeTwo((*apiclient.Client).DeleteIntegrationsIntegrationWebhooksID), func(args []string) string {
+			return fmt.Sprintf("Deleted webhook %s of %s.", args[1], args[0])
+		}),
 	})
 
 	cmd.AddCommand(&cobra.Command{
