@@ -3,7 +3,6 @@ package api_test
 import (
 	"bytes"
 	"context"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -22,19 +21,9 @@ import (
 // published fetches and validates the OpenAPI document a server serves.
 func published(t *testing.T, base, token string) *openapi3.T {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, base+"/v1/openapi.json", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("GET /v1/openapi.json: %d %s", resp.StatusCode, raw)
+	status, raw := send(t, base, http.MethodGet, "/v1/openapi.json", token, "")
+	if status != http.StatusOK {
+		t.Fatalf("GET /v1/openapi.json: %d %s", status, raw)
 	}
 	doc, err := openapi3.NewLoader().LoadFromData(raw)
 	if err != nil {

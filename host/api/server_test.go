@@ -142,24 +142,8 @@ type answer struct {
 
 func (f *fixture) do(t *testing.T, method, path, token, body string) answer {
 	t.Helper()
-	var rd io.Reader
-	if body != "" {
-		rd = strings.NewReader(body)
-	}
-	req, err := http.NewRequest(method, f.srv.URL+path, rd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	a := answer{status: resp.StatusCode, raw: string(raw)}
+	status, raw := send(t, f.srv.URL, method, path, token, body)
+	a := answer{status: status, raw: string(raw)}
 	if len(raw) > 0 {
 		_ = json.Unmarshal(raw, &a.body)
 	}
