@@ -8,7 +8,6 @@ import (
 	"crypto/ed25519"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -68,31 +67,21 @@ func TestHostRoutesAnswerTheirDocumentedStatus(t *testing.T) {
 		t.Helper()
 		name := method + " " + pattern
 		want := documentedSuccess(t, operation(t, doc, method, pattern), name)
-		var rd io.Reader
+		var sent string
 		switch b := body.(type) {
 		case nil:
 		case []byte:
-			rd = bytes.NewReader(b)
+			sent = string(b)
 		default:
 			raw, err := json.Marshal(b)
 			if err != nil {
 				t.Fatal(err)
 			}
-			rd = bytes.NewReader(raw)
+			sent = string(raw)
 		}
-		req, err := http.NewRequest(method, h.base+path, rd)
-		if err != nil {
-			t.Fatal(err)
-		}
-		req.Header.Set("Authorization", "Bearer "+h.admin)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		raw, _ := io.ReadAll(resp.Body)
-		if resp.StatusCode != want {
-			t.Fatalf("%s (%s) answered %d %.300s; the OpenAPI document says %d", name, path, resp.StatusCode, raw, want)
+		status, raw := send(t, h.base, method, path, h.admin, sent)
+		if status != want {
+			t.Fatalf("%s (%s) answered %d %.300s; the OpenAPI document says %d", name, path, status, raw, want)
 		}
 		called[name] = true
 		return raw
