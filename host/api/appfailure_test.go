@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/idbridge/idbridge/host/app/apptest"
 	"github.com/idbridge/idbridge/plugins/clockify"
 	"github.com/idbridge/idbridge/plugins/clockify/sandbox"
 )
@@ -50,7 +51,7 @@ func TestAppAndDownloadFailuresAreNotInternalErrors(t *testing.T) {
 	h := startHost(t)
 	do := func(method, path, body string) {
 		t.Helper()
-		if st, out := send(t, h.base, method, path, h.admin, body); st >= 300 {
+		if st, out := apptest.Send(t, h.base, method, path, h.admin, body); st >= 300 {
 			t.Fatalf("%s %s: %d %.400s", method, path, st, out)
 		}
 	}
@@ -68,7 +69,7 @@ func TestAppAndDownloadFailuresAreNotInternalErrors(t *testing.T) {
 		"options":{},"scope":{"base":"OU=Staff,DC=demo,DC=idbridge,DC=test"}}`)
 	revoked.Store(true)
 
-	st, raw := send(t, h.base, "POST", "/v1/datasources/people/plan", h.admin, "")
+	st, raw := apptest.Send(t, h.base, "POST", "/v1/datasources/people/plan", h.admin, "")
 	var plain struct {
 		Error struct{ Code, Message string }
 	}
@@ -77,7 +78,7 @@ func TestAppAndDownloadFailuresAreNotInternalErrors(t *testing.T) {
 		!strings.Contains(plain.Error.Message, "authentication") {
 		t.Errorf("a plan the app refuses: %d %.400s; want 502 app_error with the app's 401 and message", st, raw)
 	}
-	st, raw = send(t, h.base, "POST", "/v1/datasources/people/plan?stream=ndjson", h.admin, "")
+	st, raw = apptest.Send(t, h.base, "POST", "/v1/datasources/people/plan?stream=ndjson", h.admin, "")
 	var last struct {
 		Error *struct {
 			Status        int
@@ -108,7 +109,7 @@ func TestAppAndDownloadFailuresAreNotInternalErrors(t *testing.T) {
 		{"a file:// URL", `{"url":"file:///etc/passwd"}`, http.StatusBadRequest, "invalid_request"},
 		{"a dead URL", `{"url":"` + deadURL + `"}`, http.StatusBadGateway, "download_failed"},
 	} {
-		st, raw := send(t, h.base, "POST", "/v1/extensions", h.admin, c.body)
+		st, raw := apptest.Send(t, h.base, "POST", "/v1/extensions", h.admin, c.body)
 		if st != c.status || !strings.Contains(string(raw), c.code) {
 			t.Errorf("install from %s: %d %.300s; want %d %s", c.name, st, raw, c.status, c.code)
 		}

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/idbridge/idbridge/host/app/apptest"
 	"github.com/idbridge/idbridge/host/inbound"
 	"github.com/idbridge/idbridge/host/mapping"
 	"github.com/idbridge/idbridge/host/store/sqlite"
@@ -57,7 +58,7 @@ func TestCanaryKeyNeverLandsInTheDataFolder(t *testing.T) {
 	var answers bytes.Buffer
 	do := func(method, path string, body string) []byte {
 		t.Helper()
-		st, out := send(t, h.base, method, path, h.admin, body)
+		st, out := apptest.Send(t, h.base, method, path, h.admin, body)
 		if st >= 300 {
 			t.Fatalf("%s %s: %d %.400s", method, path, st, out)
 		}
@@ -121,7 +122,7 @@ func TestCanaryKeyNeverLandsInTheDataFolder(t *testing.T) {
 		t.Fatal(err)
 	}
 	h, stop = startHostIn(t, dir)
-	if _, out := send(t, h.base, "GET", "/v1/integrations/ck/inbound", h.admin, ""); bytes.Contains(out, []byte(canary)) {
+	if _, out := apptest.Send(t, h.base, "GET", "/v1/integrations/ck/inbound", h.admin, ""); bytes.Contains(out, []byte(canary)) {
 		t.Errorf("a stored raw sample is still shown after the migration")
 	}
 	stop()

@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/idbridge/idbridge/host/api"
+	"github.com/idbridge/idbridge/host/app/apptest"
 )
 
 var update = flag.Bool("update", false, "rewrite the generated parts of the docs from the code (make docs)")
@@ -52,14 +53,14 @@ func TestBadInputIsRefusedOnEveryRoute(t *testing.T) {
 				bad{"name too long", fmt.Sprintf(`{%q: %q}`, n, strings.Repeat("n", api.MaxNameLen+1)), n})
 		}
 		for _, c := range cases {
-			st, raw := send(t, h.base, r.Method, path, h.admin, c.body)
+			st, raw := apptest.Send(t, h.base, r.Method, path, h.admin, c.body)
 			checkRefusal(t, name, c.kind, st, raw, c.field)
 		}
 		st, raw := sendBytes(t, h.base, r.Method, path, h.admin, huge)
 		if st != http.StatusRequestEntityTooLarge || !strings.Contains(string(raw), "body_too_large") {
 			t.Errorf("%s, a body over the limit: %d %.200s; want 413 body_too_large", name, st, raw)
 		}
-		if st, _ := send(t, h.base, "GET", "/healthz", "", ""); st != http.StatusOK {
+		if st, _ := apptest.Send(t, h.base, "GET", "/healthz", "", ""); st != http.StatusOK {
 			t.Fatalf("the host stopped serving after %s: /healthz answered %d", name, st)
 		}
 	}
@@ -166,7 +167,7 @@ func wrongValue(k reflect.Kind) string {
 
 func sendBytes(t *testing.T, base, method, path, token string, body []byte) (int, []byte) {
 	t.Helper()
-	return send(t, base, method, path, token, string(body))
+	return apptest.Send(t, base, method, path, token, string(body))
 }
 
 // TestSecurityPageListsWhatEachRoleCanDo compares the role table and the

@@ -79,7 +79,7 @@ func TestHostRoutesAnswerTheirDocumentedStatus(t *testing.T) {
 			}
 			sent = string(raw)
 		}
-		status, raw := send(t, h.base, method, path, h.admin, sent)
+		status, raw := apptest.Send(t, h.base, method, path, h.admin, sent)
 		if status != want {
 			t.Fatalf("%s (%s) answered %d %.300s; the OpenAPI document says %d", name, path, status, raw, want)
 		}
@@ -343,21 +343,21 @@ func TestHostRoutesAnswerTheirDocumentedErrors(t *testing.T) {
 			// An id of its own per route: a PUT that creates what it names
 			// (allowing a publisher) must not make the next route's id known.
 			path := wildcards.ReplaceAllString(r.Pattern, fmt.Sprintf("no-such-id-%d", i))
-			if st, raw := send(t, h.base, r.Method, path, "", `{}`); st != http.StatusUnauthorized || !lists(st) {
+			if st, raw := apptest.Send(t, h.base, r.Method, path, "", `{}`); st != http.StatusUnauthorized || !lists(st) {
 				t.Errorf("without a token: %d %.200s (401 listed: %v)", st, raw, lists(http.StatusUnauthorized))
 			}
-			if st, raw := send(t, h.base, r.Method, path, auditor, `{}`); (st == http.StatusForbidden) != lists(http.StatusForbidden) {
+			if st, raw := apptest.Send(t, h.base, r.Method, path, auditor, `{}`); (st == http.StatusForbidden) != lists(http.StatusForbidden) {
 				t.Errorf("as auditor: %d %.200s, yet 403 listed: %v", st, raw, lists(http.StatusForbidden))
 			}
 			if op.RequestBody != nil {
-				if st, raw := send(t, h.base, r.Method, path, h.admin, `{"not json`); st != http.StatusBadRequest || !lists(st) {
+				if st, raw := apptest.Send(t, h.base, r.Method, path, h.admin, `{"not json`); st != http.StatusBadRequest || !lists(st) {
 					t.Errorf("with a broken body: %d %.200s (400 listed: %v)", st, raw, lists(http.StatusBadRequest))
 				}
 			}
 			if !strings.Contains(r.Pattern, "{") {
 				return
 			}
-			st, raw := send(t, h.base, r.Method, path, h.admin, `{}`)
+			st, raw := apptest.Send(t, h.base, r.Method, path, h.admin, `{}`)
 			switch {
 			case lists(http.StatusNotFound) && st != http.StatusNotFound:
 				t.Errorf("404 is listed, yet an unknown id answered %d %.200s", st, raw)

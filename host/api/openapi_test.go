@@ -15,13 +15,14 @@ import (
 	"github.com/hashicorp/go-hclog"
 
 	"github.com/idbridge/idbridge/host/api"
+	"github.com/idbridge/idbridge/host/app/apptest"
 	"github.com/idbridge/idbridge/host/store"
 )
 
 // published fetches and validates the OpenAPI document a server serves.
 func published(t *testing.T, base, token string) *openapi3.T {
 	t.Helper()
-	status, raw := send(t, base, http.MethodGet, "/v1/openapi.json", token, "")
+	status, raw := apptest.Send(t, base, http.MethodGet, "/v1/openapi.json", token, "")
 	if status != http.StatusOK {
 		t.Fatalf("GET /v1/openapi.json: %d %s", status, raw)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/idbridge/idbridge/host/api"
+	"github.com/idbridge/idbridge/host/app/apptest"
 	"github.com/idbridge/idbridge/host/store"
 )
 
@@ -142,7 +143,7 @@ type answer struct {
 
 func (f *fixture) do(t *testing.T, method, path, token, body string) answer {
 	t.Helper()
-	status, raw := send(t, f.srv.URL, method, path, token, body)
+	status, raw := apptest.Send(t, f.srv.URL, method, path, token, body)
 	a := answer{status: status, raw: string(raw)}
 	if len(raw) > 0 {
 		_ = json.Unmarshal(raw, &a.body)

@@ -43,21 +43,8 @@ var wildcard = regexp.MustCompile(`\{[^}]+\}`)
 
 func (h *fullHost) call(t *testing.T, method, pattern, token string) int {
 	t.Helper()
-	path := wildcard.ReplaceAllString(pattern, "matrix-x")
-	req, err := http.NewRequest(method, h.base+path, strings.NewReader(`{}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	return resp.StatusCode
+	status, _ := apptest.Send(t, h.base, method, wildcard.ReplaceAllString(pattern, "matrix-x"), token, `{}`)
+	return status
 }
 
 // TestEveryRouteAuthMatrix walks the whole route table: no token is 401
@@ -135,22 +122,10 @@ func TestConfigurationChangesAreInTheAuditLog(t *testing.T) {
 	for _, body := range []string{
 		`{"name":"main","location":"https://catalog.example.com/catalog.json"}`,
 	} {
-		req, _ := http.NewRequest("POST", h.base+"/v1/catalogs", strings.NewReader(body))
-		req.Header.Set("Authorization", "Bearer "+h.admin)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
+		apptest.Send(t, h.base, "POST", "/v1/catalogs", h.admin, body)
 	}
 	// A refused change carrying a secret is audited too, masked.
-	req, _ := http.NewRequest("PATCH", h.base+"/v1/integrations/nope/authorization", strings.NewReader(`{"apiKey":"`+secret+`"}`))
-	req.Header.Set("Authorization", "Bearer "+h.admin)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
+	apptest.Send(t, h.base, "PATCH", "/v1/integrations/nope/authorization", h.admin, `{"apiKey":"`+secret+`"}`)
 
 	auditor := h.token(t, api.RoleAuditor)
 	var page api.AuditPage

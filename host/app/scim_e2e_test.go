@@ -3,12 +3,9 @@
 package app_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -17,6 +14,7 @@ import (
 	"time"
 
 	"github.com/idbridge/idbridge/host/app"
+	"github.com/idbridge/idbridge/host/app/apptest"
 	"github.com/idbridge/idbridge/host/automation"
 	"github.com/idbridge/idbridge/host/directory"
 	"github.com/idbridge/idbridge/host/extensions"
@@ -35,27 +33,14 @@ import (
 // answers a test expects to be refused.
 func (h *fullHost) raw(t *testing.T, method, path string, in any) (int, []byte) {
 	t.Helper()
-	var body io.Reader
+	var body []byte
 	if in != nil {
-		raw, err := json.Marshal(in)
-		if err != nil {
+		var err error
+		if body, err = json.Marshal(in); err != nil {
 			t.Fatal(err)
 		}
-		body = bytes.NewReader(raw)
 	}
-	req, err := http.NewRequest(method, h.base+path, body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+h.admin)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, raw
+	return apptest.Send(t, h.base, method, path, h.admin, string(body))
 }
 
 // api calls the host as an admin and decodes the answer into out; a

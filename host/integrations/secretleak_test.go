@@ -21,6 +21,7 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 
 	"github.com/idbridge/idbridge/host/api"
+	"github.com/idbridge/idbridge/host/app/apptest"
 	"github.com/idbridge/idbridge/host/integrations"
 	"github.com/idbridge/idbridge/host/pluginhost"
 	"github.com/idbridge/idbridge/host/secrets"
@@ -136,21 +137,11 @@ func (h *host) close() {
 // call makes an API call and returns the status and body.
 func (h *host) call(t *testing.T, method, path string, body any) (int, []byte) {
 	t.Helper()
-	var r io.Reader
+	var raw []byte
 	if body != nil {
-		raw, _ := json.Marshal(body)
-		r = bytes.NewReader(raw)
+		raw, _ = json.Marshal(body)
 	}
-	req, _ := http.NewRequest(method, h.api.URL+path, r)
-	req.Header.Set("Authorization", "Bearer "+h.token)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	out, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, out
+	return apptest.Send(t, h.api.URL, method, path, h.token, string(raw))
 }
 
 // forms are the shapes the key could take in a file.

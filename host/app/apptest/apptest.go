@@ -6,6 +6,7 @@ package apptest
 
 import (
 	"context"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -104,4 +105,25 @@ func WaitReady(t testing.TB, c *http.Client, base string) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// Send makes one call to the API at base and returns its status and body:
+// body is sent as it is, and an empty token sends no Authorization
+// header, for the answers a test expects to be refused.
+func Send(t testing.TB, base, method, path, token, body string) (int, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(method, base+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, raw
 }
