@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -64,13 +63,7 @@ func automationHost(t *testing.T) (env map[string]string, started *[]automation.
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := api.NewServer(api.Options{Auth: tokens})
-	if err := srv.Mount(tokens, svc); err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv)
-	t.Cleanup(hs.Close)
-	return map[string]string{"IDBRIDGE_ADDR": hs.URL, "IDBRIDGE_TOKEN": admin}, &reqs
+	return map[string]string{"IDBRIDGE_ADDR": serveAPI(t, tokens, svc), "IDBRIDGE_TOKEN": admin}, &reqs
 }
 
 func writeFile(t *testing.T, name, body string) string {

@@ -22,13 +22,20 @@ func host(t *testing.T) (addr, admin string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return serveAPI(t, tokens), admin
+}
+
+// serveAPI serves the token routes and those of providers, authenticated
+// by tokens, until the test ends, and returns the server's URL.
+func serveAPI(t *testing.T, tokens *api.Tokens, providers ...api.RouteProvider) string {
+	t.Helper()
 	srv := api.NewServer(api.Options{Auth: tokens})
-	if err := srv.Mount(tokens); err != nil {
+	if err := srv.Mount(append([]api.RouteProvider{tokens}, providers...)...); err != nil {
 		t.Fatal(err)
 	}
 	hs := httptest.NewServer(srv)
 	t.Cleanup(hs.Close)
-	return hs.URL, admin
+	return hs.URL
 }
 
 // run executes the command line with the given environment.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/ed25519"
 	"encoding/json"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -36,13 +35,7 @@ func extHost(t *testing.T) (addr, admin, auditor string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := api.NewServer(api.Options{Auth: tokens})
-	if err := srv.Mount(tokens, m); err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv)
-	t.Cleanup(hs.Close)
-	return hs.URL, admin, auditor
+	return serveAPI(t, tokens, m), admin, auditor
 }
 
 func TestExtensionCommandsAgainstRealServer(t *testing.T) {
