@@ -31,14 +31,14 @@ func (c watcherCard) State() string {
 	switch {
 	case !c.Running:
 		return watcherStopped
+	case c.Seeing():
+		return watcherWatching
 	case !c.PollsFailingSince.IsZero():
 		return watcherFailing
 	case c.Stuck:
 		return watcherStuck
-	case c.LastPoll.IsZero():
-		return watcherStarting
 	}
-	return watcherWatching
+	return watcherStarting // running, not failing, no poll completed yet
 }
 
 // Class is the state's colour: green only while changes are seen and

@@ -45,15 +45,15 @@ func TestRunResumesFromTheStoredMarkAfterAnotherHost(t *testing.T) {
 		}
 		got = append(got, f.rec.take()...)
 	}
-	if since, running := f.w.Running(); !running || since.IsZero() {
-		t.Fatalf("Running while Run polls = %v since %v", running, since)
+	if l := f.w.Loop(); !l.Running || l.Since.IsZero() {
+		t.Fatalf("Running while Run polls = %v since %v", l.Running, l.Since)
 	}
 	cancel()
 	<-done
 	// Run returned, as when the lease moves to another host: the watcher
 	// says so, and keeps when it last started.
-	if since, running := f.w.Running(); running || since.IsZero() {
-		t.Fatalf("Running after Run returned = %v since %v", running, since)
+	if l := f.w.Loop(); l.Running || l.Since.IsZero() {
+		t.Fatalf("Running after Run returned = %v since %v", l.Running, l.Since)
 	}
 	got = append(got, f.rec.take()...)
 	f.expect(got, v.ID, watch.UserChanged)

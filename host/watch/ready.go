@@ -65,17 +65,6 @@ func (p *progress) stuck(now time.Time, after time.Duration) (since time.Time, s
 	return since, p.running && now.Sub(since) >= after
 }
 
-// Running reports whether Run is running, and since when it runs or,
-// once it returned, when it last started (zero if it never ran). A host
-// on a shared store runs the watcher only while it holds the lease
-// (decision 0233), so this changes over a host's life.
-func (w *Watcher) Running() (since time.Time, running bool) {
-	p := &w.progress
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.started, p.running
-}
-
 // StuckAfter is how long Run may go without a successful poll before Ready
 // reports the watcher stuck: ten intervals, and at least five minutes, so a
 // first full read of a large directory is not taken for a stuck one.

@@ -37,17 +37,17 @@ func TestReadyReportsAStuckWatcher(t *testing.T) {
 
 // TestReadyAndRunningFollowRun: a watcher whose Run returned (a host that
 // gave the watcher lease up) is not stuck however long ago it last polled,
-// and Running says it stopped while keeping when it last started.
+// and Loop says it stopped while keeping when it last started.
 func TestReadyAndRunningFollowRun(t *testing.T) {
 	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	w := &Watcher{opts: Options{Interval: time.Second}, now: func() time.Time { return now }}
-	if since, running := w.Running(); running || !since.IsZero() {
-		t.Fatalf("before Run: running %v since %v", running, since)
+	if l := w.Loop(); l.Running || !l.Since.IsZero() {
+		t.Fatalf("before Run: running %v since %v", l.Running, l.Since)
 	}
 	started := now
 	w.progress.begin(started)
-	if since, running := w.Running(); !running || !since.Equal(started) {
-		t.Fatalf("in Run: running %v since %v", running, since)
+	if l := w.Loop(); !l.Running || !l.Since.Equal(started) {
+		t.Fatalf("in Run: running %v since %v", l.Running, l.Since)
 	}
 	now = now.Add(w.StuckAfter())
 	if err := w.Ready(); err == nil {
@@ -57,8 +57,8 @@ func TestReadyAndRunningFollowRun(t *testing.T) {
 	if err := w.Ready(); err != nil {
 		t.Fatalf("a watcher whose Run returned is stuck: %v", err)
 	}
-	if since, running := w.Running(); running || !since.Equal(started) {
-		t.Fatalf("after Run: running %v since %v; want stopped, since %v", running, since, started)
+	if l := w.Loop(); l.Running || !l.Since.Equal(started) {
+		t.Fatalf("after Run: running %v since %v; want stopped, since %v", l.Running, l.Since, started)
 	}
 	w.progress.begin(now)
 	if err := w.Ready(); err != nil {
